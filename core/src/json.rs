@@ -1,0 +1,1093 @@
+//! A strict, borrowing, allocation-free JSON reader for attacker-controlled input.
+//!
+//! Security contract:
+//! - [`Object::parse`] validates the *whole* document once, before any value is read:
+//!   RFC 8259 syntax only (no comments, no trailing commas, no leading zeros, no
+//!   `NaN`, no bare control characters in strings), valid UTF-8, no lone surrogates in
+//!   `\u` escapes, top level must be an object, nothing but whitespace after it.
+//! - Nesting depth is bounded by [`MAX_DEPTH`]; the depth is checked before descending,
+//!   so recursion never exceeds `MAX_DEPTH` frames.
+//! - An object may hold at most [`MAX_MEMBERS`] members.
+//! - Duplicate member names are rejected in every object at every level, comparing
+//!   names *after* unescaping (`{"a":1,"\u0061":2}` is a duplicate).
+//! - After validation, lookups compare member names after unescaping, so
+//!   `"\u0061ud"` is found by `get("aud")`.
+//! - Nothing allocates; every accessor borrows from the input.
+//!
+//! Implementation notes:
+//! - Validation is a single recursive-descent pass. `Parser::value` checks the depth
+//!   *before* entering a container, so the recursion is at most [`MAX_DEPTH`] levels of
+//!   `value` → `object`/`array` frames, whatever the input (10 000 `[` fail at the 17th).
+//! - Each object frame keeps, on the stack, one `(u32 start, u32 hash)` pair per member
+//!   name seen so far: `[(u32, u32); MAX_MEMBERS]`, 1 KiB. Only object frames carry it
+//!   (`object` is never inlined into `value`), so the worst case is 16 nested objects,
+//!   about 16 KiB plus small frames. `hash` is FNV-1a over the *unescaped* UTF-8 name,
+//!   computed while the name is validated. A new name is compared with the earlier ones
+//!   of the same object: hashes first (≤ 127 integer compares), and only on equal hashes
+//!   a full comparison — raw bytes when neither name has a backslash, else the unescaped
+//!   `char` streams. That work is bounded by the member cap.
+//! - UTF-8 is checked with `core::str::from_utf8` on a string's contents, only when the
+//!   string has a byte ≥ 0x80; bytes ≥ 0x80 outside strings are syntax errors.
+//! - Accessors (`get`, `members`, `iter`, `chars`, ...) re-scan the validated bytes
+//!   lazily. They never index out of bounds; on bytes that are not valid (which the
+//!   public API cannot produce) they stop early instead of panicking.
+//! - The top-level value is validated like any other value (depth, syntax, ...) before
+//!   it is rejected as [`JsonError::NotAnObject`]; documents longer than `u32::MAX`
+//!   bytes are rejected as [`JsonError::Syntax`].
+
+use core::iter::FusedIterator;
+
+/// Deepest allowed nesting of arrays and objects (the top-level object is depth 1).
+pub const MAX_DEPTH: usize = 16;
+
+/// Most members a single object may hold.
+pub const MAX_MEMBERS: usize = 128;
+
+/// Why a document was rejected. Stable, fine-grained, never echoes input bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonError {
+    /// Not RFC 8259 syntax (unexpected byte, unterminated string, trailing comma, ...).
+    Syntax,
+    /// Bytes that are not UTF-8, or a `\u` escape that is a lone surrogate.
+    Encoding,
+    /// The top-level value is not an object.
+    NotAnObject,
+    /// Non-whitespace bytes after the top-level object.
+    TrailingData,
+    /// Nesting deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// An object with more than [`MAX_MEMBERS`] members.
+    TooManyMembers,
+    /// Two members of one object have the same name after unescaping.
+    DuplicateMember,
+    /// A number that is not RFC 8259 grammar (`01`, `1.`, `.5`, `+1`, `1e`, `-`).
+    Number,
+}
+
+impl JsonError {
+    /// A short static description, safe to log.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            JsonError::Syntax => "invalid JSON syntax",
+            JsonError::Encoding => "invalid UTF-8 or lone surrogate in JSON",
+            JsonError::NotAnObject => "JSON document is not an object",
+            JsonError::TrailingData => "trailing data after the JSON object",
+            JsonError::TooDeep => "JSON nesting too deep",
+            JsonError::TooManyMembers => "JSON object has too many members",
+            JsonError::DuplicateMember => "duplicate JSON member name",
+            JsonError::Number => "malformed JSON number",
+        }
+    }
+}
+
+/// A JSON value borrowed from a validated document.
+#[derive(Clone, Copy, Debug)]
+pub enum Value<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, kept as written.
+    Number(Number<'a>),
+    /// A string, escapes not yet decoded.
+    String(Str<'a>),
+    /// An array.
+    Array(Array<'a>),
+    /// An object.
+    Object(Object<'a>),
+}
+
+/// A validated JSON object (raw bytes from `{` to `}` inclusive).
+#[derive(Clone, Copy, Debug)]
+pub struct Object<'a> {
+    raw: &'a [u8],
+}
+
+/// A validated JSON array (raw bytes from `[` to `]` inclusive).
+#[derive(Clone, Copy, Debug)]
+pub struct Array<'a> {
+    raw: &'a [u8],
+}
+
+/// A validated JSON string: the raw bytes *between* the quotes, escapes still in place.
+#[derive(Clone, Copy, Debug)]
+pub struct Str<'a> {
+    raw: &'a [u8],
+}
+
+/// A validated JSON number: its exact text as written (RFC 8259 grammar).
+#[derive(Clone, Copy, Debug)]
+pub struct Number<'a> {
+    text: &'a str,
+}
+
+impl<'a> Object<'a> {
+    /// Validates `doc` completely (see the module contract) and returns its top-level
+    /// object. Leading and trailing JSON whitespace is allowed.
+    ///
+    /// The first error in document order is reported; a valid top-level value that is
+    /// not an object is [`JsonError::NotAnObject`] (even if data follows it). An empty or
+    /// all-whitespace document is [`JsonError::Syntax`], and so is a document longer
+    /// than `u32::MAX` bytes.
+    pub fn parse(doc: &'a [u8]) -> Result<Object<'a>, JsonError> {
+        if u32::try_from(doc.len()).is_err() {
+            return Err(JsonError::Syntax);
+        }
+        let mut p = Parser { doc, pos: 0 };
+        p.skip_ws();
+        let start = p.pos;
+        let is_object = p.value(1)?;
+        let end = p.pos;
+        if !is_object {
+            return Err(JsonError::NotAnObject);
+        }
+        p.skip_ws();
+        if p.pos != doc.len() {
+            return Err(JsonError::TrailingData);
+        }
+        let raw = doc.get(start..end).ok_or(JsonError::Syntax)?;
+        Ok(Object { raw })
+    }
+
+    /// Rebuilds the view of a document that [`Object::parse`] already accepted, without
+    /// validating it again (JSON whitespace around the object is trimmed, so the whole
+    /// document or an object's [`Object::raw`] both work). Bytes that were never
+    /// validated give meaningless results, but accessors still never panic.
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+    pub(crate) fn from_validated(doc: &'a [u8]) -> Object<'a> {
+        let mut raw = trim_ws(doc);
+        while let [rest @ .., b' ' | b'\t' | b'\n' | b'\r'] = raw {
+            raw = rest;
+        }
+        Object { raw }
+    }
+
+    /// The value of the member named `name` (compared after unescaping), if present.
+    /// Duplicates cannot exist: validation rejected them.
+    pub fn get(&self, name: &str) -> Option<Value<'a>> {
+        self.members().find_map(|(key, value)| key.eq_str(name).then_some(value))
+    }
+
+    /// Iterates over `(name, value)` pairs in document order.
+    pub fn members(&self) -> Members<'a> {
+        Members { rest: self.raw.get(1..).unwrap_or(&[]) }
+    }
+
+    /// The raw JSON text of this object, `{` to `}`.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+}
+
+/// Iterator over an object's members.
+#[derive(Clone, Debug)]
+pub struct Members<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Members<'a> {
+    fn step(&mut self) -> Option<(Str<'a>, Value<'a>)> {
+        let mut r = trim_ws(self.rest);
+        if let [b',', tail @ ..] = r {
+            r = trim_ws(tail);
+        }
+        let [b'"', tail @ ..] = r else {
+            return None;
+        };
+        let n = string_end(tail)?;
+        let name = Str { raw: tail.get(..n)? };
+        let [b':', tail @ ..] = trim_ws(tail.get(n.checked_add(1)?..)?) else {
+            return None;
+        };
+        let (value, rest) = read_value(trim_ws(tail))?;
+        self.rest = rest;
+        Some((name, value))
+    }
+}
+
+impl<'a> Iterator for Members<'a> {
+    type Item = (Str<'a>, Value<'a>);
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.step();
+        if item.is_none() {
+            self.rest = &[];
+        }
+        item
+    }
+}
+
+impl FusedIterator for Members<'_> {}
+
+impl<'a> Array<'a> {
+    /// Iterates over the elements in document order.
+    pub fn iter(&self) -> Elements<'a> {
+        Elements { rest: self.raw.get(1..).unwrap_or(&[]) }
+    }
+    /// The raw JSON text of this array, `[` to `]`.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+}
+
+/// Iterator over an array's elements.
+#[derive(Clone, Debug)]
+pub struct Elements<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Elements<'a> {
+    type Item = Value<'a>;
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut r = trim_ws(self.rest);
+        if let [b',', tail @ ..] = r {
+            r = trim_ws(tail);
+        }
+        match read_value(r) {
+            Some((value, rest)) => {
+                self.rest = rest;
+                Some(value)
+            }
+            None => {
+                self.rest = &[];
+                None
+            }
+        }
+    }
+}
+
+impl FusedIterator for Elements<'_> {}
+
+impl<'a> Str<'a> {
+    /// The raw bytes between the quotes, escapes not decoded.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+    /// The string as `&str` when it contains no escapes (the common case), else `None`.
+    pub fn as_plain(&self) -> Option<&'a str> {
+        if self.raw.contains(&b'\\') {
+            None
+        } else {
+            core::str::from_utf8(self.raw).ok()
+        }
+    }
+    /// Iterates over the unescaped characters (surrogate pairs combined).
+    pub fn chars(&self) -> Chars<'a> {
+        Chars { rest: self.raw }
+    }
+    /// True when the unescaped string equals `s` exactly (no allocation).
+    pub fn eq_str(&self, s: &str) -> bool {
+        let mut rem = s.as_bytes();
+        let mut utf8 = [0u8; 4];
+        for seg in self.segments() {
+            let part: &[u8] = match seg {
+                Segment::Run(run) => run,
+                Segment::Char(c) => c.encode_utf8(&mut utf8).as_bytes(),
+                Segment::Invalid => return false,
+            };
+            match rem.strip_prefix(part) {
+                Some(tail) => rem = tail,
+                None => return false,
+            }
+        }
+        rem.is_empty()
+    }
+    /// Unescapes into `buf` and returns the text, or `None` if `buf` is too small.
+    pub fn unescape_into<'b>(&self, buf: &'b mut [u8]) -> Option<&'b str> {
+        let mut len = 0usize;
+        let mut utf8 = [0u8; 4];
+        for seg in self.segments() {
+            let part: &[u8] = match seg {
+                Segment::Run(run) => run,
+                Segment::Char(c) => c.encode_utf8(&mut utf8).as_bytes(),
+                Segment::Invalid => return None,
+            };
+            let end = len.checked_add(part.len())?;
+            buf.get_mut(len..end)?.copy_from_slice(part);
+            len = end;
+        }
+        let filled: &'b [u8] = buf;
+        core::str::from_utf8(filled.get(..len)?).ok()
+    }
+    /// Length in bytes of the unescaped UTF-8 text.
+    pub fn unescaped_len(&self) -> usize {
+        self.segments().fold(0usize, |len, seg| {
+            len.saturating_add(match seg {
+                Segment::Run(run) => run.len(),
+                Segment::Char(c) => c.len_utf8(),
+                Segment::Invalid => 0,
+            })
+        })
+    }
+
+    fn segments(&self) -> Segments<'a> {
+        Segments { rest: self.raw }
+    }
+}
+
+/// Iterator over the unescaped characters of a [`Str`].
+#[derive(Clone, Debug)]
+pub struct Chars<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Chars<'a> {
+    type Item = char;
+    fn next(&mut self) -> Option<char> {
+        let (&b, tail) = self.rest.split_first()?;
+        let decoded = if b == b'\\' {
+            unescape_one(tail).ok().map(|(c, used)| (c, used.saturating_add(1)))
+        } else if b < 0x80 {
+            Some((char::from(b), 1))
+        } else {
+            let width = utf8_width(b);
+            self.rest
+                .get(..width)
+                .and_then(|s| core::str::from_utf8(s).ok())
+                .and_then(|s| s.chars().next())
+                .map(|c| (c, width))
+        };
+        match decoded {
+            Some((c, used)) => {
+                self.rest = self.rest.get(used..).unwrap_or(&[]);
+                Some(c)
+            }
+            None => {
+                self.rest = &[];
+                None
+            }
+        }
+    }
+}
+
+impl FusedIterator for Chars<'_> {}
+
+impl<'a> Number<'a> {
+    /// The number exactly as written in the document.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The value as an `i64` when the text is an integer (`-?[0-9]+`, no fraction, no
+    /// exponent) that fits; otherwise `None`. (`-0` is `Some(0)`; `1.0` and `1e3` are
+    /// `None`: callers that accept those must parse [`Number::text`] themselves.)
+    pub fn as_i64(&self) -> Option<i64> {
+        let (negative, digits) = match self.text.as_bytes() {
+            [b'-', rest @ ..] => (true, rest),
+            rest => (false, rest),
+        };
+        if digits.is_empty() {
+            return None;
+        }
+        let mut value: i64 = 0;
+        for &d in digits {
+            let d = i64::from(char::from(d).to_digit(10)?);
+            value = value.checked_mul(10)?;
+            value = if negative { value.checked_sub(d)? } else { value.checked_add(d)? };
+        }
+        Some(value)
+    }
+}
+
+impl<'a> Value<'a> {
+    /// The string, if this is a JSON string.
+    pub fn as_str(&self) -> Option<Str<'a>> {
+        match *self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The object, if this is a JSON object.
+    pub fn as_object(&self) -> Option<Object<'a>> {
+        match *self {
+            Value::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+    /// The array, if this is a JSON array.
+    pub fn as_array(&self) -> Option<Array<'a>> {
+        match *self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+    /// The number, if this is a JSON number.
+    pub fn as_number(&self) -> Option<Number<'a>> {
+        match *self {
+            Value::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+    /// The boolean, if this is `true` or `false`.
+    pub fn as_bool(&self) -> Option<bool> {
+        match *self {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+    /// True when this is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Validation.
+
+const FNV_OFFSET: u32 = 0x811c_9dc5;
+const FNV_PRIME: u32 = 0x0100_0193;
+
+#[inline]
+fn fnv(hash: u32, byte: u8) -> u32 {
+    (hash ^ u32::from(byte)).wrapping_mul(FNV_PRIME)
+}
+
+struct Parser<'a> {
+    doc: &'a [u8],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.doc.get(self.pos).copied()
+    }
+
+    #[inline]
+    fn bump(&mut self) {
+        self.pos = self.pos.saturating_add(1);
+    }
+
+    #[inline]
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.bump();
+        }
+    }
+
+    /// Validates one value starting exactly at `pos`. `depth` is the depth the value
+    /// has if it is a container; it is checked here, before descending. Returns whether
+    /// the value is an object.
+    fn value(&mut self, depth: usize) -> Result<bool, JsonError> {
+        match self.peek() {
+            Some(b'{') => {
+                if depth > MAX_DEPTH {
+                    return Err(JsonError::TooDeep);
+                }
+                self.object(depth)?;
+                Ok(true)
+            }
+            Some(b'[') => {
+                if depth > MAX_DEPTH {
+                    return Err(JsonError::TooDeep);
+                }
+                self.array(depth)?;
+                Ok(false)
+            }
+            Some(b'"') => {
+                self.string::<false>()?;
+                Ok(false)
+            }
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            Some(b'-' | b'+' | b'.' | b'0'..=b'9') => self.number(),
+            _ => Err(JsonError::Syntax),
+        }
+    }
+
+    /// `pos` is at `{`. Never inlined, so only object frames carry the name table.
+    #[inline(never)]
+    fn object(&mut self, depth: usize) -> Result<(), JsonError> {
+        self.bump();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.bump();
+            return Ok(());
+        }
+        // (offset of the name's first content byte, FNV-1a of the unescaped name).
+        let mut names = [(0u32, 0u32); MAX_MEMBERS];
+        let mut count = 0usize;
+        loop {
+            if self.peek() != Some(b'"') {
+                return Err(JsonError::Syntax);
+            }
+            if count >= MAX_MEMBERS {
+                return Err(JsonError::TooManyMembers);
+            }
+            let start = self.pos.saturating_add(1);
+            let hash = self.string::<true>()?;
+            let name = self.doc.get(start..self.pos.saturating_sub(1)).ok_or(JsonError::Syntax)?;
+            for &(other_start, other_hash) in names.iter().take(count) {
+                if other_hash == hash && self.same_name(other_start, name) {
+                    return Err(JsonError::DuplicateMember);
+                }
+            }
+            let start = u32::try_from(start).map_err(|_| JsonError::Syntax)?;
+            if let Some(slot) = names.get_mut(count) {
+                *slot = (start, hash);
+            }
+            count = count.saturating_add(1);
+
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return Err(JsonError::Syntax);
+            }
+            self.bump();
+            self.skip_ws();
+            self.value(depth.saturating_add(1))?;
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.bump();
+                    self.skip_ws();
+                }
+                Some(b'}') => {
+                    self.bump();
+                    return Ok(());
+                }
+                _ => return Err(JsonError::Syntax),
+            }
+        }
+    }
+
+    /// Whether the (already validated) name starting at `other_start` equals `name`
+    /// after unescaping.
+    fn same_name(&self, other_start: u32, name: &[u8]) -> bool {
+        let Ok(other_start) = usize::try_from(other_start) else {
+            return false;
+        };
+        let Some(rest) = self.doc.get(other_start..) else {
+            return false;
+        };
+        let Some(other) = string_end(rest).and_then(|n| rest.get(..n)) else {
+            return false;
+        };
+        if !name.contains(&b'\\') && !other.contains(&b'\\') {
+            return name == other;
+        }
+        Chars { rest: name }.eq(Chars { rest: other })
+    }
+
+    /// `pos` is at `[`.
+    fn array(&mut self, depth: usize) -> Result<(), JsonError> {
+        self.bump();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.bump();
+            return Ok(());
+        }
+        loop {
+            self.value(depth.saturating_add(1))?;
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.bump();
+                    self.skip_ws();
+                }
+                Some(b']') => {
+                    self.bump();
+                    return Ok(());
+                }
+                _ => return Err(JsonError::Syntax),
+            }
+        }
+    }
+
+    /// `pos` is at the opening quote; leaves `pos` just past the closing quote. With
+    /// `HASH`, returns FNV-1a of the unescaped UTF-8 text (without it, the hash is not
+    /// computed and the return value is meaningless).
+    fn string<const HASH: bool>(&mut self) -> Result<u32, JsonError> {
+        let doc = self.doc;
+        let start = self.pos.saturating_add(1);
+        let mut i = start;
+        let mut high = 0u8;
+        let mut hash = FNV_OFFSET;
+        loop {
+            let Some(&b) = doc.get(i) else {
+                return Err(JsonError::Syntax);
+            };
+            match b {
+                b'"' => break,
+                b'\\' => {
+                    let after = doc.get(i.saturating_add(1)..).unwrap_or(&[]);
+                    let (c, used) = unescape_one(after)?;
+                    if HASH {
+                        let mut utf8 = [0u8; 4];
+                        for &x in c.encode_utf8(&mut utf8).as_bytes() {
+                            hash = fnv(hash, x);
+                        }
+                    }
+                    i = i.saturating_add(1).saturating_add(used);
+                }
+                0..=0x1f => return Err(JsonError::Syntax),
+                _ => {
+                    high |= b;
+                    if HASH {
+                        hash = fnv(hash, b);
+                    }
+                    i = i.saturating_add(1);
+                }
+            }
+        }
+        if high >= 0x80 {
+            let contents = doc.get(start..i).ok_or(JsonError::Syntax)?;
+            core::str::from_utf8(contents).map_err(|_| JsonError::Encoding)?;
+        }
+        self.pos = i.saturating_add(1);
+        Ok(hash)
+    }
+
+    fn literal(&mut self, lit: &[u8]) -> Result<bool, JsonError> {
+        match self.doc.get(self.pos..) {
+            Some(rest) if rest.starts_with(lit) => {
+                self.pos = self.pos.saturating_add(lit.len());
+                Ok(false)
+            }
+            _ => Err(JsonError::Syntax),
+        }
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, not followed by another
+    /// number character (so `01`, `1.2.3` and `1e5e` are number errors, not syntax).
+    fn number(&mut self) -> Result<bool, JsonError> {
+        let d = self.doc;
+        let is_digit = |i: usize| matches!(d.get(i), Some(b'0'..=b'9'));
+        let skip_digits = |mut i: usize| {
+            while is_digit(i) {
+                i = i.saturating_add(1);
+            }
+            i
+        };
+        let mut i = self.pos;
+        if d.get(i) == Some(&b'-') {
+            i = i.saturating_add(1);
+        }
+        match d.get(i) {
+            Some(b'0') => i = i.saturating_add(1),
+            Some(b'1'..=b'9') => i = skip_digits(i.saturating_add(1)),
+            _ => return Err(JsonError::Number),
+        }
+        if d.get(i) == Some(&b'.') {
+            i = i.saturating_add(1);
+            if !is_digit(i) {
+                return Err(JsonError::Number);
+            }
+            i = skip_digits(i);
+        }
+        if let Some(b'e' | b'E') = d.get(i) {
+            i = i.saturating_add(1);
+            if let Some(b'+' | b'-') = d.get(i) {
+                i = i.saturating_add(1);
+            }
+            if !is_digit(i) {
+                return Err(JsonError::Number);
+            }
+            i = skip_digits(i);
+        }
+        if let Some(b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-') = d.get(i) {
+            return Err(JsonError::Number);
+        }
+        self.pos = i;
+        Ok(false)
+    }
+}
+
+/// Decodes the escape after a backslash (`s` starts just past the `\`). Returns the
+/// character and how many bytes of `s` it used (1, 5, or 11 for a surrogate pair).
+/// Malformed escapes are `Syntax`; lone or misordered surrogates are `Encoding`.
+fn unescape_one(s: &[u8]) -> Result<(char, usize), JsonError> {
+    let c = match s.first() {
+        Some(b'"') => '"',
+        Some(b'\\') => '\\',
+        Some(b'/') => '/',
+        Some(b'b') => '\u{8}',
+        Some(b'f') => '\u{c}',
+        Some(b'n') => '\n',
+        Some(b'r') => '\r',
+        Some(b't') => '\t',
+        Some(b'u') => {
+            let hi = hex4(s.get(1..5))?;
+            return match hi {
+                0xD800..=0xDBFF => {
+                    if s.get(5..7) != Some(b"\\u".as_slice()) {
+                        return Err(JsonError::Encoding);
+                    }
+                    let lo = hex4(s.get(7..11))?;
+                    if !(0xDC00..=0xDFFF).contains(&lo) {
+                        return Err(JsonError::Encoding);
+                    }
+                    // hi, lo are in range, so this is 0x10000..=0x10FFFF.
+                    let cp = (((hi & 0x3FF) << 10) | (lo & 0x3FF)).saturating_add(0x10000);
+                    char::from_u32(cp).map(|c| (c, 11)).ok_or(JsonError::Encoding)
+                }
+                0xDC00..=0xDFFF => Err(JsonError::Encoding),
+                _ => char::from_u32(hi).map(|c| (c, 5)).ok_or(JsonError::Encoding),
+            };
+        }
+        _ => return Err(JsonError::Syntax),
+    };
+    Ok((c, 1))
+}
+
+/// Four hex digits (either case) → value; anything else is `Syntax`.
+fn hex4(s: Option<&[u8]>) -> Result<u32, JsonError> {
+    let s = s.ok_or(JsonError::Syntax)?;
+    let mut v = 0u32;
+    for &b in s {
+        let d = char::from(b).to_digit(16).ok_or(JsonError::Syntax)?;
+        v = (v << 4) | d;
+    }
+    Ok(v)
+}
+
+// ---------------------------------------------------------------------------------
+// Lazy readers over validated bytes. None of these can panic; on invalid bytes they
+// return `None`.
+
+#[inline]
+fn trim_ws(mut s: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t' | b'\n' | b'\r', rest @ ..] = s {
+        s = rest;
+    }
+    s
+}
+
+/// `s` starts just past an opening quote; the index of the closing quote.
+#[inline]
+fn string_end(s: &[u8]) -> Option<usize> {
+    let mut i = 0usize;
+    loop {
+        let offset = s.get(i..)?.iter().position(|&b| b == b'"' || b == b'\\')?;
+        i = i.checked_add(offset)?;
+        if s.get(i) == Some(&b'"') {
+            return Some(i);
+        }
+        i = i.checked_add(2)?;
+    }
+}
+
+/// `s` starts at `{` or `[`; the length of the container text, through its closing
+/// bracket.
+fn container_end(s: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = 0usize;
+    loop {
+        match *s.get(i)? {
+            b'"' => {
+                let start = i.checked_add(1)?;
+                i = start.checked_add(string_end(s.get(start..)?)?)?;
+            }
+            b'{' | b'[' => depth = depth.checked_add(1)?,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return i.checked_add(1);
+                }
+            }
+            _ => {}
+        }
+        i = i.checked_add(1)?;
+    }
+}
+
+/// Reads the value at the start of `s` (no leading whitespace) and returns it with the
+/// bytes after it.
+fn read_value(s: &[u8]) -> Option<(Value<'_>, &[u8])> {
+    let split = |n: usize| Some((s.get(..n)?, s.get(n..)?));
+    match *s.first()? {
+        b'"' => {
+            let body = s.get(1..)?;
+            let n = string_end(body)?;
+            Some((Value::String(Str { raw: body.get(..n)? }), body.get(n.checked_add(1)?..)?))
+        }
+        b'{' => {
+            let (raw, rest) = split(container_end(s)?)?;
+            Some((Value::Object(Object { raw }), rest))
+        }
+        b'[' => {
+            let (raw, rest) = split(container_end(s)?)?;
+            Some((Value::Array(Array { raw }), rest))
+        }
+        b't' => Some((Value::Bool(true), s.strip_prefix(b"true")?)),
+        b'f' => Some((Value::Bool(false), s.strip_prefix(b"false")?)),
+        b'n' => Some((Value::Null, s.strip_prefix(b"null")?)),
+        b'-' | b'0'..=b'9' => {
+            let n =
+                s.iter().position(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')).unwrap_or(s.len());
+            let (text, rest) = split(n)?;
+            let text = core::str::from_utf8(text).ok()?;
+            Some((Value::Number(Number { text }), rest))
+        }
+        _ => None,
+    }
+}
+
+/// Width of the UTF-8 sequence led by `b` (0 if `b` cannot lead one).
+#[inline]
+fn utf8_width(b: u8) -> usize {
+    match b {
+        0x00..=0x7F => 1,
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => 0,
+    }
+}
+
+/// A piece of a string's unescaped text: a run of raw bytes without backslashes, one
+/// escaped character, or (only on unvalidated bytes) a bad escape, which ends it.
+enum Segment<'a> {
+    Run(&'a [u8]),
+    Char(char),
+    Invalid,
+}
+
+struct Segments<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Segments<'a> {
+    type Item = Segment<'a>;
+    fn next(&mut self) -> Option<Segment<'a>> {
+        let (&first, tail) = self.rest.split_first()?;
+        if first == b'\\' {
+            match unescape_one(tail) {
+                Ok((c, used)) => {
+                    self.rest = tail.get(used..).unwrap_or(&[]);
+                    Some(Segment::Char(c))
+                }
+                Err(_) => {
+                    self.rest = &[];
+                    Some(Segment::Invalid)
+                }
+            }
+        } else {
+            let n = self.rest.iter().position(|&b| b == b'\\').unwrap_or(self.rest.len());
+            let (run, rest) = self.rest.split_at_checked(n)?;
+            self.rest = rest;
+            Some(Segment::Run(run))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Internal tests: the duplicate check's hash and slow path, accessor robustness on
+    //! bytes that never went through validation, and the stack bound. Behavioural tests
+    //! of the public API are in `tests/json_reader.rs`.
+    extern crate std;
+
+    use super::*;
+    use std::collections::HashMap;
+    use std::format;
+    use std::string::String;
+    use std::vec::Vec;
+
+    fn name_hash(quoted: &[u8]) -> u32 {
+        let mut p = Parser { doc: quoted, pos: 0 };
+        let h = p.string::<true>().expect("valid string");
+        assert_eq!(p.pos, quoted.len());
+        h
+    }
+
+    fn escaped(s: &str) -> String {
+        s.chars().map(|c| format!("\\u{:04x}", c as u32)).collect()
+    }
+
+    #[test]
+    fn name_hash_is_over_unescaped_text() {
+        assert_eq!(name_hash(br#""aud""#), name_hash(br#""\u0061ud""#));
+        assert_eq!(name_hash(br#""/""#), name_hash(br#""\/""#));
+        assert_eq!(name_hash("\"é\"".as_bytes()), name_hash(br#""\u00E9""#));
+        assert_eq!(name_hash("\"😀\"".as_bytes()), name_hash(br#""\ud83d\uDE00""#));
+        assert_ne!(name_hash(br#""aud""#), name_hash(br#""aue""#));
+        assert_ne!(name_hash(br#""""#), name_hash(br#""\u0000""#));
+    }
+
+    /// Two distinct names with the same FNV-1a hash, found by brute force.
+    fn colliding_names() -> (String, String) {
+        let mut seen: HashMap<u32, String> = HashMap::new();
+        for i in 0u32.. {
+            let name = format!("n{i:x}");
+            let h = name_hash(format!("\"{name}\"").as_bytes());
+            if let Some(other) = seen.insert(h, name.clone()) {
+                return (other, name);
+            }
+        }
+        unreachable!()
+    }
+
+    #[test]
+    fn hash_collisions_fall_back_to_a_full_comparison() {
+        let (a, b) = colliding_names();
+        assert_ne!(a, b);
+        let (ea, eb) = (escaped(&a), escaped(&b));
+        assert_eq!(name_hash(format!("\"{a}\"").as_bytes()), name_hash(format!("\"{eb}\"").as_bytes()));
+        // equal hashes, different names: accepted, both plain and escaped
+        for (x, y) in [(&a, &b), (&a, &eb), (&ea, &b), (&ea, &eb)] {
+            let doc = format!("{{\"{x}\":1,\"{y}\":2}}");
+            let o = Object::parse(doc.as_bytes()).expect("distinct names");
+            assert_eq!(o.get(&a).and_then(|v| v.as_number()).map(|n| n.text()), Some("1"));
+            assert_eq!(o.get(&b).and_then(|v| v.as_number()).map(|n| n.text()), Some("2"));
+        }
+        // equal hashes, equal names: rejected
+        for (x, y) in [(&a, &a), (&a, &ea), (&ea, &a), (&eb, &b)] {
+            let doc = format!("{{\"{x}\":1,\"{y}\":2}}");
+            assert_eq!(Object::parse(doc.as_bytes()).err(), Some(JsonError::DuplicateMember));
+        }
+    }
+
+    #[test]
+    fn escape_errors_are_classified() {
+        assert_eq!(unescape_one(b"n"), Ok(('\n', 1)));
+        assert_eq!(unescape_one(b"u00e9"), Ok(('é', 5)));
+        assert_eq!(unescape_one(b"uD83D\\uDE00"), Ok(('😀', 11)));
+        assert_eq!(unescape_one(b"udbff\\udfff"), Ok(('\u{10FFFF}', 11)));
+        assert_eq!(unescape_one(b"ud800\\udc00"), Ok(('\u{10000}', 11)));
+        assert_eq!(unescape_one(b""), Err(JsonError::Syntax));
+        assert_eq!(unescape_one(b"x"), Err(JsonError::Syntax));
+        assert_eq!(unescape_one(b"u12"), Err(JsonError::Syntax));
+        assert_eq!(unescape_one(b"u+123"), Err(JsonError::Syntax));
+        assert_eq!(unescape_one("u12é".as_bytes()), Err(JsonError::Syntax));
+        assert_eq!(unescape_one(b"ud800"), Err(JsonError::Encoding));
+        assert_eq!(unescape_one(b"ud800\\"), Err(JsonError::Encoding));
+        assert_eq!(unescape_one(b"ud800\\u"), Err(JsonError::Syntax));
+        assert_eq!(unescape_one(b"ud800\\u00"), Err(JsonError::Syntax));
+        assert_eq!(unescape_one(b"ud800\\u0041"), Err(JsonError::Encoding));
+        assert_eq!(unescape_one(b"ud800\\ud800"), Err(JsonError::Encoding));
+        assert_eq!(unescape_one(b"udc00"), Err(JsonError::Encoding));
+    }
+
+    #[test]
+    fn from_validated_matches_parse() {
+        for doc in [&b"{}"[..], b" \t\r\n{\"a\":1,\"b\":[2]} \n", b"{\"\\u0061ud\":\"x\",\"n\":{\"m\":null}}\r\n"] {
+            let parsed = Object::parse(doc).expect("valid");
+            let rebuilt = Object::from_validated(doc);
+            assert_eq!(rebuilt.raw(), parsed.raw());
+            assert_eq!(rebuilt.members().count(), parsed.members().count());
+            assert_eq!(Object::from_validated(parsed.raw()).raw(), parsed.raw());
+        }
+        let o = Object::from_validated(b" {\"\\u0061ud\":\"x\"} ");
+        assert!(o.get("aud").and_then(|v| v.as_str()).is_some_and(|s| s.eq_str("x")));
+        assert_eq!(Object::from_validated(b"   ").raw(), b"");
+        assert!(Object::from_validated(b"   ").members().next().is_none());
+    }
+
+    /// Accessors are only ever handed validated bytes, but must not panic on anything.
+    #[test]
+    fn accessors_never_panic_on_unvalidated_bytes() {
+        let samples: [&[u8]; 24] = [
+            b"",
+            b"{",
+            b"[",
+            b"\\",
+            b"\\u",
+            b"\\ud800",
+            b"\\ud800\\u",
+            b"a\\",
+            b"{\"a\"",
+            b"{\"a\":",
+            b"{\"a\":[",
+            b"{\"a\":\"",
+            b"{\"a\":tru}",
+            b"{,,,}",
+            b"[,,,]",
+            b"{\"a\":1,\"b\"}",
+            b"[1 2 3",
+            b"}}}]]]",
+            b"\xff\xfe\xc3",
+            b"\xf0\x9f\x98",
+            b"{\"\\\":1}",
+            b"{\"a\":-}",
+            b"[\"\\\"]",
+            b"{\"a\":1}",
+        ];
+        let mut buf = [0u8; 8];
+        for raw in samples {
+            let s = Str { raw };
+            let _ = (s.as_plain(), s.unescaped_len(), s.eq_str("a"), s.eq_str(""));
+            let _ = s.unescape_into(&mut buf);
+            assert!(s.chars().count() <= raw.len());
+            let o = Object { raw };
+            assert!(o.members().count() <= raw.len());
+            let _ = o.get("a");
+            let a = Array { raw };
+            assert!(a.iter().count() <= raw.len());
+            let n = Number { text: core::str::from_utf8(raw).unwrap_or("-") };
+            let _ = n.as_i64();
+            for v in a.iter().chain(o.members().map(|(_, v)| v)) {
+                if let Value::String(s) = v {
+                    let _ = (s.unescaped_len(), s.chars().count());
+                }
+            }
+        }
+        // A bad escape is never mistaken for the end of the string.
+        let bad = Str { raw: b"ab\\x" };
+        assert!(!bad.eq_str("ab"));
+        assert_eq!(bad.unescape_into(&mut buf), None);
+        assert_eq!(bad.chars().collect::<String>(), "ab");
+        assert_eq!(bad.as_plain(), None);
+        // Fused: stays exhausted.
+        let mut it = Object { raw: b"{\"a\":" }.members();
+        assert!(it.next().is_none());
+        assert!(it.next().is_none());
+    }
+
+    #[test]
+    fn randomized_accessor_robustness() {
+        let mut x: u64 = 0x0123_4567_89ab_cdef;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let alphabet = b"{}[]:,\"\\u0123456789abcdefABCDEFtrnl-+.eE \xc3\xa9\xed\xa0\xff";
+        let mut buf = [0u8; 16];
+        for _ in 0..20_000 {
+            let len = (next() % 24) as usize;
+            let raw: Vec<u8> = (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+            let s = Str { raw: &raw };
+            let n = s.chars().count();
+            assert!(n <= raw.len());
+            if let Some(t) = s.unescape_into(&mut buf) {
+                assert!(s.eq_str(t));
+                assert_eq!(t.len(), s.unescaped_len());
+                assert_eq!(t.chars().count(), n);
+            }
+            let o = Object { raw: &raw };
+            assert!(o.members().count() <= raw.len());
+            let a = Array { raw: &raw };
+            assert!(a.iter().count() <= raw.len());
+        }
+    }
+
+    /// The worst case for stack use: 16 nested objects (each frame holds a name table),
+    /// parsed on a thread with a deliberately small stack.
+    #[test]
+    fn stack_use_is_bounded() {
+        let mut doc = String::new();
+        for _ in 0..MAX_DEPTH - 1 {
+            doc.push_str("{\"a\":1,\"b\":[],\"d\":");
+        }
+        doc.push_str("{}");
+        for _ in 0..MAX_DEPTH - 1 {
+            doc.push('}');
+        }
+        let mut too_deep = doc.clone();
+        too_deep.insert_str(0, "{\"x\":");
+        too_deep.push('}');
+        let handle = std::thread::Builder::new()
+            .stack_size(128 * 1024)
+            .spawn(move || {
+                let depth_ok = Object::parse(doc.as_bytes()).is_ok();
+                let deep = "[".repeat(1 << 20);
+                (depth_ok, Object::parse(too_deep.as_bytes()).err(), Object::parse(deep.as_bytes()).err())
+            })
+            .expect("spawn");
+        let (ok, too_deep, deep) = handle.join().expect("no stack overflow");
+        assert!(ok);
+        assert_eq!(too_deep, Some(JsonError::TooDeep));
+        assert_eq!(deep, Some(JsonError::TooDeep));
+    }
+}

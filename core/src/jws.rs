@@ -1,0 +1,344 @@
+//! The JWS layer: compact serialization, header rules, key selection, signature.
+//!
+//! Usable on its own (the payload need not be JSON): [`verify`] returns the header and
+//! the payload bytes of a token whose signature verified with a key from the set.
+//!
+//! Security contract, in the order the checks run:
+//! 1. empty input is `TokenNotPresent`; input longer than [`JwsRules::max_token_len`]
+//!    is `TokenTooLarge` before any other work;
+//! 2. exactly three segments (a five-segment JWE and the JSON serialization are
+//!    rejected); each segment strict base64url (no padding, no whitespace, canonical
+//!    trailing bits); the signature is not empty;
+//! 3. the header is a strict JSON object (see [`crate::json`]); `crit`, `b64`, `zip`,
+//!    `enc`, `jwk`, `jku` and `x5u` are refused; `x5c` is never used;
+//! 4. `alg` must name an implemented algorithm (`none` never is) that the rules allow;
+//! 5. `kid` (or, without `kid`, `x5t`) must name exactly one key, which must support
+//!    `alg`; without either, every key supporting `alg` is tried;
+//! 6. the signature must verify: ES256 exactly 64 bytes `r || s` with `0 < r, s < n`
+//!    (high-S accepted, as RFC 7515 A.3 requires), RS256 exactly the modulus length.
+
+use sha2::{Digest, Sha256};
+
+use crate::alg::{Algorithm, AlgorithmSet};
+use crate::b64;
+use crate::error::{Error, Reason};
+use crate::json::{Object, Str, Value};
+use crate::jwk::Key;
+use crate::keyset::{KeySet, Lookup};
+
+/// Largest signature accepted, in bytes (an 8192-bit RSA signature).
+pub const MAX_SIGNATURE_LEN: usize = crate::jwk::MAX_RSA_BITS / 8;
+
+/// JWS-level rules (a [`crate::Policy`] carries one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JwsRules {
+    /// Algorithms a token may use; the key must support the one it names as well.
+    pub algorithms: AlgorithmSet,
+    /// Longest accepted token in bytes, checked before anything else.
+    pub max_token_len: usize,
+    /// Try every compatible key when a `kid` names none (APIM's inline-key behaviour).
+    pub kid_miss_fallback: bool,
+}
+
+impl Default for JwsRules {
+    fn default() -> Self {
+        JwsRules {
+            algorithms: AlgorithmSet::DEFAULT,
+            max_token_len: crate::DEFAULT_MAX_TOKEN_LEN,
+            kid_miss_fallback: false,
+        }
+    }
+}
+
+/// The protected header of a verified token.
+#[derive(Clone, Copy, Debug)]
+pub struct Header<'a> {
+    alg: Algorithm,
+    kid: Option<Str<'a>>,
+    x5t: Option<Str<'a>>,
+    typ: Option<Str<'a>>,
+    cty: Option<Str<'a>>,
+    object: Object<'a>,
+}
+
+impl<'a> Header<'a> {
+    /// The algorithm the signature was verified with.
+    pub fn alg(&self) -> Algorithm {
+        self.alg
+    }
+    /// The `kid` header, if present.
+    pub fn kid(&self) -> Option<Str<'a>> {
+        self.kid
+    }
+    /// The `x5t` header, if present.
+    pub fn x5t(&self) -> Option<Str<'a>> {
+        self.x5t
+    }
+    /// The `typ` header, if present.
+    pub fn typ(&self) -> Option<Str<'a>> {
+        self.typ
+    }
+    /// The `cty` header, if present.
+    pub fn cty(&self) -> Option<Str<'a>> {
+        self.cty
+    }
+    /// The whole header object.
+    pub fn object(&self) -> Object<'a> {
+        self.object
+    }
+}
+
+/// A JWS whose signature verified.
+#[derive(Clone, Copy, Debug)]
+pub struct VerifiedJws<'a> {
+    header: Header<'a>,
+    payload: &'a [u8],
+    key: &'a Key,
+}
+
+impl<'a> VerifiedJws<'a> {
+    /// The protected header.
+    pub fn header(&self) -> &Header<'a> {
+        &self.header
+    }
+    /// The decoded payload bytes (not necessarily JSON at this layer).
+    pub fn payload(&self) -> &'a [u8] {
+        self.payload
+    }
+    /// The key that verified the signature.
+    pub fn key(&self) -> &'a Key {
+        self.key
+    }
+}
+
+/// Scratch bytes [`verify`] needs for a token of `token_len` bytes (the decoded header
+/// and payload are written there and borrowed by the result).
+pub const fn scratch_len(token_len: usize) -> usize {
+    b64::max_decoded_len(token_len)
+}
+
+/// Verifies a compact JWS against `keys` under `rules` (see the module contract).
+///
+/// `scratch` receives the decoded header and payload; it must hold at least
+/// [`scratch_len`]`(token.len())` bytes, else `TokenTooLarge`.
+pub fn verify<'a>(
+    token: &[u8],
+    keys: &'a KeySet,
+    rules: &JwsRules,
+    scratch: &'a mut [u8],
+) -> Result<VerifiedJws<'a>, Error> {
+    if token.is_empty() {
+        return Err(Error::new(Reason::TokenNotPresent, "the token is empty"));
+    }
+    if token.len() > rules.max_token_len {
+        return Err(Error::new(Reason::TokenTooLarge, "token exceeds the maximum allowed size"));
+    }
+    let segments = split(token)?;
+    let mut signature_buf = [0u8; MAX_SIGNATURE_LEN];
+    let decoded = decode(&segments, scratch, &mut signature_buf)?;
+    let header = read_header(decoded.header)?;
+    if !rules.algorithms.contains(header.alg) {
+        return Err(Error::new(Reason::TokenAlgorithmNotAllowed, "token algorithm is not allowed by the policy"));
+    }
+    let digest: [u8; 32] = Sha256::digest(segments.signing_input).into();
+    let key = select_and_verify(keys, rules, &header, &digest, decoded.signature)?;
+    Ok(VerifiedJws { header, payload: decoded.payload, key })
+}
+
+struct Segments<'t> {
+    header: &'t [u8],
+    payload: &'t [u8],
+    signature: &'t [u8],
+    signing_input: &'t [u8],
+}
+
+fn malformed(detail: &'static str) -> Error {
+    Error::new(Reason::TokenMalformed, detail)
+}
+
+fn split(token: &[u8]) -> Result<Segments<'_>, Error> {
+    if token.first() == Some(&b'{') {
+        return Err(malformed("JWS JSON serialization is not supported; use the compact form"));
+    }
+    let mut dots = token.iter().enumerate().filter(|(_, &b)| b == b'.').map(|(i, _)| i);
+    let (first, second) = match (dots.next(), dots.next(), dots.count()) {
+        (Some(a), Some(b), 0) => (a, b),
+        (Some(_), Some(_), 2) => {
+            return Err(malformed("token has five segments: encrypted tokens (JWE) are not supported"))
+        }
+        _ => return Err(malformed("token does not have exactly three segments")),
+    };
+    let segments = Segments {
+        header: &token[..first],
+        payload: &token[first + 1..second],
+        signature: &token[second + 1..],
+        signing_input: &token[..second],
+    };
+    if segments.header.is_empty() {
+        return Err(malformed("token header segment is empty"));
+    }
+    if segments.signature.is_empty() {
+        return Err(malformed("token signature segment is empty"));
+    }
+    Ok(segments)
+}
+
+struct Decoded<'s, 'g> {
+    header: &'s [u8],
+    payload: &'s [u8],
+    signature: &'g [u8],
+}
+
+fn decode<'s, 'g>(
+    segments: &Segments<'_>,
+    scratch: &'s mut [u8],
+    signature_buf: &'g mut [u8; MAX_SIGNATURE_LEN],
+) -> Result<Decoded<'s, 'g>, Error> {
+    let header_len = b64::max_decoded_len(segments.header.len());
+    let payload_len = b64::max_decoded_len(segments.payload.len());
+    if header_len.saturating_add(payload_len) > scratch.len() {
+        return Err(Error::new(Reason::TokenTooLarge, "scratch buffer is smaller than the decoded token"));
+    }
+    if b64::max_decoded_len(segments.signature.len()) > MAX_SIGNATURE_LEN {
+        return Err(malformed("token signature is longer than any supported signature"));
+    }
+    let (header_out, payload_out) = scratch.split_at_mut(header_len);
+    let header =
+        b64::decode_segment(segments.header, header_out).ok_or(malformed("token header is not strict base64url"))?;
+    let payload =
+        b64::decode_segment(segments.payload, payload_out).ok_or(malformed("token payload is not strict base64url"))?;
+    let signature = b64::decode_segment(segments.signature, signature_buf)
+        .ok_or(malformed("token signature is not strict base64url"))?;
+    if signature.is_empty() {
+        return Err(malformed("token signature is empty"));
+    }
+    Ok(Decoded { header, payload, signature })
+}
+
+/// Header members refused outright, with the reason given to the caller.
+const REFUSED_HEADER_MEMBERS: [(&str, &str); 7] = [
+    ("crit", "token header has crit: no critical extension is supported"),
+    ("b64", "token header has b64: unencoded payloads are not supported"),
+    ("zip", "token header has zip: compressed payloads are not supported"),
+    ("enc", "token header has enc: encrypted tokens (JWE) are not supported"),
+    ("jwk", "token header embeds a jwk: keys are never taken from the token"),
+    ("jku", "token header has jku: keys are never fetched from a token-supplied URL"),
+    ("x5u", "token header has x5u: keys are never fetched from a token-supplied URL"),
+];
+
+impl<'a> Header<'a> {
+    /// Rebuilds the view of a header that [`verify`] already accepted.
+    #[cfg(feature = "alloc")]
+    pub(crate) fn from_validated(bytes: &'a [u8], alg: Algorithm) -> Header<'a> {
+        let object = Object::from_validated(bytes);
+        let string = |name| match object.get(name) {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        };
+        Header { alg, kid: string("kid"), x5t: string("x5t"), typ: string("typ"), cty: string("cty"), object }
+    }
+}
+
+fn read_header(bytes: &[u8]) -> Result<Header<'_>, Error> {
+    let object = Object::parse(bytes).map_err(|e| malformed(header_json_detail(e)))?;
+    let mut alg = None;
+    let (mut kid, mut x5t, mut typ, mut cty) = (None, None, None, None);
+    for (name, value) in object.members() {
+        if let Some((_, detail)) = REFUSED_HEADER_MEMBERS.iter().find(|(refused, _)| name.eq_str(refused)) {
+            return Err(Error::new(Reason::TokenHeaderUnsupported, detail));
+        }
+        let slot = if name.eq_str("alg") {
+            &mut alg
+        } else if name.eq_str("kid") {
+            &mut kid
+        } else if name.eq_str("x5t") {
+            &mut x5t
+        } else if name.eq_str("typ") {
+            &mut typ
+        } else if name.eq_str("cty") {
+            &mut cty
+        } else {
+            continue;
+        };
+        match value {
+            Value::String(s) => *slot = Some(s),
+            _ => return Err(malformed("a token header parameter that must be a string is not")),
+        }
+    }
+    let alg = alg.ok_or(malformed("token header has no alg"))?;
+    let alg = Algorithm::ALL.into_iter().find(|a| alg.eq_str(a.name())).ok_or_else(|| unsupported_alg(alg))?;
+    Ok(Header { alg, kid, x5t, typ, cty, object })
+}
+
+fn header_json_detail(e: crate::json::JsonError) -> &'static str {
+    use crate::json::JsonError::*;
+    match e {
+        DuplicateMember => "token header has a duplicate member",
+        NotAnObject => "token header is not a JSON object",
+        TooDeep => "token header nests too deeply",
+        _ => "token header is not valid JSON",
+    }
+}
+
+fn unsupported_alg(alg: Str<'_>) -> Error {
+    let mut name = [0u8; 4];
+    let mut len = 0;
+    let mut chars = alg.chars();
+    for c in chars.by_ref() {
+        if len == 4 {
+            len = 5;
+            break;
+        }
+        name[len] = c.to_ascii_lowercase() as u8;
+        len += 1;
+    }
+    if len == 4 && &name == b"none" {
+        Error::new(Reason::TokenAlgorithmNotSupported, "unsecured tokens (alg none) are never accepted")
+    } else {
+        Error::new(Reason::TokenAlgorithmNotSupported, "token algorithm is not supported (RS256 and ES256 are)")
+    }
+}
+
+fn select_and_verify<'k>(
+    keys: &'k KeySet,
+    rules: &JwsRules,
+    header: &Header<'_>,
+    digest: &[u8; 32],
+    signature: &[u8],
+) -> Result<&'k Key, Error> {
+    let named = match (header.kid, header.x5t) {
+        (Some(kid), _) => Some(keys.lookup_kid(kid)),
+        (None, Some(x5t)) => Some(keys.lookup_x5t(x5t)),
+        (None, None) => None,
+    };
+    match named {
+        Some(Lookup::Found(key)) => {
+            if !key.supports(header.alg) {
+                return Err(Error::new(
+                    Reason::TokenAlgorithmKeyMismatch,
+                    "the key named by the token does not support its alg",
+                ));
+            }
+            if key.verify_sha256(digest, signature) {
+                Ok(key)
+            } else {
+                Err(Error::new(Reason::TokenSignatureInvalid, "token signature is invalid"))
+            }
+        }
+        Some(Lookup::Rejected(rejected)) => Err(rejected.error()),
+        Some(Lookup::Missing) if !rules.kid_miss_fallback => {
+            Err(Error::new(Reason::TokenSignatureKeyNotFound, "no key in the key set matches the token's kid or x5t"))
+        }
+        Some(Lookup::Missing) | None => try_every_key(keys, header.alg, digest, signature),
+    }
+}
+
+fn try_every_key<'k>(keys: &'k KeySet, alg: Algorithm, digest: &[u8; 32], signature: &[u8]) -> Result<&'k Key, Error> {
+    let mut candidates = keys.keys().iter().filter(|k| k.supports(alg)).peekable();
+    if candidates.peek().is_none() {
+        return Err(Error::new(Reason::TokenSignatureKeyNotFound, "no key in the key set supports the token's alg"));
+    }
+    candidates
+        .find(|key| key.verify_sha256(digest, signature))
+        .ok_or(Error::new(Reason::TokenSignatureInvalid, "token signature is invalid"))
+}

@@ -1,0 +1,201 @@
+//! A set of prepared verification keys, loaded once from a JWK set or a single JWK.
+//!
+//! Security contract:
+//! - The document is size-checked ([`KeyOptions::max_len`]) and parsed strictly before
+//!   any key is examined; at most [`MAX_KEYS`] entries are examined.
+//! - Keys of a type or use jwtguard cannot verify with (other `kty`, other curves,
+//!   `use: enc`, keys bound to other algorithms) are skipped, not fatal: providers
+//!   publish such keys beside their signing keys. Keys of a supported type that fail
+//!   validation (too short, bad exponent, point off the curve, bad base64) are skipped
+//!   too, and remembered: a token naming such a key gets that key's precise reason.
+//! - A set with no usable key is an error, as are two usable keys sharing a `kid`
+//!   (a lookup must name exactly one key).
+//! - Fixed capacity, no allocation for the set itself (RSA key material allocates when
+//!   the `alloc` feature is on).
+
+use crate::error::{Error, Reason};
+use crate::json::{Array, Object, Str, Value};
+use crate::jwk::{self, Key, Problem, MAX_KID_LEN};
+use crate::text::Text;
+
+/// Most entries a key set may hold (usable or not); larger sets are rejected.
+pub const MAX_KEYS: usize = 32;
+/// Most rejected keys remembered for diagnostics (equal to [`MAX_KEYS`]).
+pub const MAX_REJECTED_KEYS: usize = MAX_KEYS;
+
+/// Options for loading keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyOptions {
+    /// Accept RSA public exponents from 3 up (still odd). Off by default: exponents
+    /// below 65537 are legal but signal unusual, possibly hand-made keys.
+    pub allow_small_rsa_exponent: bool,
+    /// Longest accepted document in bytes (default [`crate::DEFAULT_MAX_KEY_SET_LEN`]).
+    pub max_len: usize,
+}
+
+impl Default for KeyOptions {
+    fn default() -> Self {
+        KeyOptions { allow_small_rsa_exponent: false, max_len: crate::DEFAULT_MAX_KEY_SET_LEN }
+    }
+}
+
+/// A key that was present in the document but could not be used, and why.
+#[derive(Clone, Debug)]
+pub struct RejectedKey {
+    kid: Option<Text<MAX_KID_LEN>>,
+    reason: Reason,
+    detail: &'static str,
+}
+
+impl RejectedKey {
+    /// The rejected key's `kid`, when it had a readable one.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_ref().map(Text::as_str)
+    }
+    /// Why it was rejected.
+    pub fn reason(&self) -> Reason {
+        self.reason
+    }
+    /// The rule it failed.
+    pub fn detail(&self) -> &'static str {
+        self.detail
+    }
+    /// The rejection as an [`Error`].
+    pub fn error(&self) -> Error {
+        Error::new(self.reason, self.detail)
+    }
+}
+
+/// Prepared keys, immutable once loaded and safe to share between threads.
+#[derive(Clone, Debug)]
+pub struct KeySet {
+    keys: heapless::Vec<Key, MAX_KEYS>,
+    rejected: heapless::Vec<RejectedKey, MAX_REJECTED_KEYS>,
+}
+
+/// How a token's key identifier resolved against the set.
+pub(crate) enum Lookup<'k> {
+    /// Exactly this key is named.
+    Found(&'k Key),
+    /// The identifier names a key the set rejected at load time.
+    Rejected(&'k RejectedKey),
+    /// Nothing in the set carries the identifier.
+    Missing,
+}
+
+impl KeySet {
+    /// Loads a JWK set (`{"keys":[...]}`) or a single JWK with default [`KeyOptions`].
+    pub fn from_json(document: &[u8]) -> Result<KeySet, Error> {
+        KeySet::from_json_with(document, &KeyOptions::default())
+    }
+
+    /// Loads a JWK set or a single JWK. A single JWK must itself be usable (its
+    /// precise rejection is returned); a set must hold at least one usable key.
+    pub fn from_json_with(document: &[u8], options: &KeyOptions) -> Result<KeySet, Error> {
+        if document.len() > options.max_len {
+            return Err(Error::new(Reason::KeySetTooLarge, "key set document exceeds the size limit"));
+        }
+        let root = Object::parse(document).map_err(|e| Error::new(Reason::KeySetMalformed, e.describe()))?;
+        match (root.get("keys"), root.get("kty")) {
+            (Some(_), Some(_)) => Err(Error::new(Reason::KeySetMalformed, "document has both keys and kty")),
+            (Some(Value::Array(entries)), None) => KeySet::from_entries(entries, options),
+            (Some(_), None) => Err(Error::new(Reason::KeySetMalformed, "keys is not an array")),
+            (None, Some(_)) => {
+                let key = jwk::parse(root, options).map_err(|(reason, detail)| Error::new(reason, detail))?;
+                let mut set = KeySet::empty();
+                set.keys.push(key).map_err(|_| Error::from(Reason::KeySetTooLarge))?;
+                Ok(set)
+            }
+            (None, None) => Err(Error::new(Reason::KeySetMalformed, "document is neither a JWK set nor a JWK")),
+        }
+    }
+
+    fn empty() -> KeySet {
+        KeySet { keys: heapless::Vec::new(), rejected: heapless::Vec::new() }
+    }
+
+    fn from_entries(entries: Array<'_>, options: &KeyOptions) -> Result<KeySet, Error> {
+        if entries.iter().count() > MAX_KEYS {
+            return Err(Error::new(Reason::KeySetTooLarge, "key set holds more than 32 keys"));
+        }
+        let mut set = KeySet::empty();
+        for entry in entries.iter() {
+            let Value::Object(object) = entry else {
+                return Err(Error::new(Reason::KeySetMalformed, "keys holds a non-object"));
+            };
+            match jwk::parse(object, options) {
+                Ok(key) => set.add(key)?,
+                Err(problem) => set.remember(jwk::kid_of(&object), problem),
+            }
+        }
+        if set.keys.is_empty() {
+            // Report a broken key of a supported type precisely; unsupported kinds
+            // (other kty, curves, uses) just mean there is nothing to verify with.
+            let broken = set.rejected.iter().find(|r| r.reason != Reason::KeyUnsupported);
+            return Err(match broken {
+                Some(r) => r.error(),
+                None => Error::new(Reason::KeySetNoUsableKey, "key set contains no usable signing key"),
+            });
+        }
+        Ok(set)
+    }
+
+    fn add(&mut self, key: Key) -> Result<(), Error> {
+        if let Some(kid) = key.kid() {
+            if self.keys.iter().any(|k| k.kid() == Some(kid)) {
+                return Err(Error::new(Reason::KeySetDuplicateKid, "two usable keys share one kid"));
+            }
+        }
+        self.keys.push(key).map_err(|_| Error::from(Reason::KeySetTooLarge))
+    }
+
+    fn remember(&mut self, kid: Option<Text<MAX_KID_LEN>>, (reason, detail): Problem) {
+        // Capacity equals MAX_KEYS, which bounds the entries examined, so this fits.
+        let _ = self.rejected.push(RejectedKey { kid, reason, detail });
+    }
+
+    /// The usable keys, in document order.
+    pub fn keys(&self) -> &[Key] {
+        &self.keys
+    }
+
+    /// Keys present in the document that could not be used, with reasons (for logs).
+    pub fn rejected(&self) -> &[RejectedKey] {
+        &self.rejected
+    }
+
+    /// Number of usable keys.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// True when there is no usable key (never the case for a loaded set).
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The usable key with this `kid`, if any.
+    pub fn get(&self, kid: &str) -> Option<&Key> {
+        self.keys.iter().find(|k| k.kid() == Some(kid))
+    }
+
+    /// Resolves a token's `kid` (compared after JSON unescaping).
+    pub(crate) fn lookup_kid(&self, kid: Str<'_>) -> Lookup<'_> {
+        if let Some(key) = self.keys.iter().find(|k| k.kid().is_some_and(|id| kid.eq_str(id))) {
+            return Lookup::Found(key);
+        }
+        match self.rejected.iter().find(|r| r.kid().is_some_and(|id| kid.eq_str(id))) {
+            Some(r) => Lookup::Rejected(r),
+            None => Lookup::Missing,
+        }
+    }
+
+    /// Resolves a token's `x5t`: exactly one usable key must carry it.
+    pub(crate) fn lookup_x5t(&self, x5t: Str<'_>) -> Lookup<'_> {
+        let mut matching = self.keys.iter().filter(|k| k.x5t().is_some_and(|t| x5t.eq_str(t)));
+        match (matching.next(), matching.next()) {
+            (Some(key), None) => Lookup::Found(key),
+            _ => Lookup::Missing,
+        }
+    }
+}

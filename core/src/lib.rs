@@ -1,0 +1,65 @@
+//! # jwtguard-core
+//!
+//! Verifies compact JWS/JWT access tokens (RS256, ES256) against caller-supplied JWKs
+//! and applies Azure API Management `validate-jwt` claim rules. `no_std`, no I/O, no
+//! clock: the caller passes the key material and `now` (Unix seconds).
+//!
+//! ```no_run
+//! use jwtguard_core::{KeySet, Policy, verify_owned};
+//! # fn main() -> Result<(), jwtguard_core::Error> {
+//! # let (jwks, token, now): (&[u8], &[u8], u64) = (b"", b"", 0);
+//! let keys = KeySet::from_json(jwks)?;                 // parse and validate once
+//! let policy = Policy::builder()
+//!     .audience("api://my-backend")
+//!     .issuer("https://login.microsoftonline.com/<tenant>/v2.0")
+//!     .build()?;
+//! let token = verify_owned(token, &keys, &policy, now)?; // verify many times
+//! let subject = token.claims().string("sub");
+//! # Ok(()) }
+//! ```
+//!
+//! Security contract, in short:
+//! - the algorithm comes from the key and the policy, never from the token alone;
+//! - every input is size-bounded before work starts, JSON is parsed strictly
+//!   (duplicates rejected after unescaping, depth bounded), and no input panics;
+//! - checks run in a fixed order (format, key, signature, claims), so a forged token
+//!   never reports a claim failure;
+//! - every failure is one [`Reason`] with a stable name and code.
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod alg;
+mod b64;
+mod claims;
+mod error;
+pub mod json;
+mod jwk;
+pub mod jws;
+mod keyset;
+mod numeric_date;
+mod policy;
+mod rules;
+mod text;
+mod token;
+
+pub use alg::{Algorithm, AlgorithmSet};
+pub use claims::Claims;
+pub use error::{ClaimName, Error, Reason};
+pub use jwk::{Key, KeyKind};
+pub use keyset::{KeyOptions, KeySet, RejectedKey, MAX_KEYS, MAX_REJECTED_KEYS};
+pub use policy::{Match, Policy, PolicyBuilder, RequiredClaim};
+pub use token::{verify, VerifiedToken};
+#[cfg(feature = "alloc")]
+pub use token::{verify_owned, OwnedToken};
+
+/// Default upper bound on a token's length in bytes, checked before any other work.
+pub const DEFAULT_MAX_TOKEN_LEN: usize = 16 * 1024;
+
+/// Upper bound on a key set document's length in bytes, checked before parsing.
+pub const DEFAULT_MAX_KEY_SET_LEN: usize = 256 * 1024;

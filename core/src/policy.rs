@@ -1,0 +1,353 @@
+//! The verification policy: the `validate-jwt` rules, built once and reused.
+//!
+//! Security contract: a [`Policy`] is validated when built and immutable afterwards.
+//! It never trusts the token to choose what is checked: algorithms, audiences,
+//! issuers and required claims all come from here. Audience and issuer checks are on
+//! unless explicitly waived with [`PolicyBuilder::any_audience`] /
+//! [`PolicyBuilder::any_issuer`]: a policy that forgot to name an audience is an error,
+//! not a policy that accepts every audience.
+
+use core::ops::Range;
+
+use crate::alg::{Algorithm, AlgorithmSet};
+use crate::error::{Error, Reason};
+use crate::jws::JwsRules;
+
+/// Most audiences a policy may list.
+pub const MAX_AUDIENCES: usize = 32;
+/// Most issuers a policy may list.
+pub const MAX_ISSUERS: usize = 32;
+/// Most required-claim rules a policy may hold.
+pub const MAX_REQUIRED_CLAIMS: usize = 16;
+/// Most values across all required-claim rules.
+pub const MAX_CLAIM_VALUES: usize = 256;
+/// Bytes of policy text (audiences, issuers, claim names and values) without `alloc`.
+#[cfg(not(feature = "alloc"))]
+pub const MAX_POLICY_TEXT: usize = 4096;
+
+/// How the values of a required claim must match (APIM's `match` attribute).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Match {
+    /// Every listed value must be present in the claim (APIM's default).
+    #[default]
+    All,
+    /// At least one listed value must be present.
+    Any,
+}
+
+/// A required claim, as given to [`PolicyBuilder::require_claim`].
+#[derive(Clone, Copy, Debug)]
+pub struct RequiredClaim<'a> {
+    /// Claim name, e.g. `"scp"` or `"roles"`.
+    pub name: &'a str,
+    /// Allowed values; empty means the claim only has to be present.
+    pub values: &'a [&'a str],
+    /// Whether all or any of `values` must be present.
+    pub match_: Match,
+    /// Splits a string claim into values (e.g. `' '` for `scp`); `None` keeps it whole.
+    pub separator: Option<char>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ClaimRule {
+    pub(crate) name: Range<u32>,
+    pub(crate) values: Range<u16>,
+    pub(crate) match_: Match,
+    pub(crate) separator: Option<char>,
+}
+
+#[cfg(feature = "alloc")]
+type TextStore = alloc::vec::Vec<u8>;
+#[cfg(not(feature = "alloc"))]
+type TextStore = heapless::Vec<u8, MAX_POLICY_TEXT>;
+
+/// A validated, immutable verification policy. Cheap to share between threads.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    text: TextStore,
+    audiences: heapless::Vec<Range<u32>, MAX_AUDIENCES>,
+    any_audience: bool,
+    issuers: heapless::Vec<Range<u32>, MAX_ISSUERS>,
+    any_issuer: bool,
+    rules: heapless::Vec<ClaimRule, MAX_REQUIRED_CLAIMS>,
+    values: heapless::Vec<Range<u32>, MAX_CLAIM_VALUES>,
+    pub(crate) clock_skew: u64,
+    pub(crate) require_expiration_time: bool,
+    pub(crate) check_key_issuer: bool,
+    pub(crate) jws: JwsRules,
+}
+
+/// Builds a [`Policy`]; the first problem is reported by [`PolicyBuilder::build`].
+#[derive(Clone, Debug)]
+pub struct PolicyBuilder {
+    policy: Policy,
+    problem: Option<&'static str>,
+}
+
+impl Policy {
+    /// Starts a policy with the defaults: no audiences or issuers yet (one of each, or
+    /// an explicit waiver, is required), `exp` required, zero clock skew, RS256 and
+    /// ES256 allowed, 16 KiB maximum token size, no kid-miss fallback, keys' own
+    /// `issuer` enforced.
+    pub fn builder() -> PolicyBuilder {
+        PolicyBuilder {
+            policy: Policy {
+                text: TextStore::new(),
+                audiences: heapless::Vec::new(),
+                any_audience: false,
+                issuers: heapless::Vec::new(),
+                any_issuer: false,
+                rules: heapless::Vec::new(),
+                values: heapless::Vec::new(),
+                clock_skew: 0,
+                require_expiration_time: true,
+                check_key_issuer: true,
+                jws: JwsRules::default(),
+            },
+            problem: None,
+        }
+    }
+
+    fn text(&self, range: &Range<u32>) -> &str {
+        self.text.get(range.start as usize..range.end as usize).and_then(|b| core::str::from_utf8(b).ok()).unwrap_or("")
+    }
+
+    /// Allowed audiences; empty when [`Policy::any_audience`].
+    pub fn audiences(&self) -> impl Iterator<Item = &str> + '_ {
+        self.audiences.iter().map(|r| self.text(r))
+    }
+
+    /// True when the audience check is waived.
+    pub fn any_audience(&self) -> bool {
+        self.any_audience
+    }
+
+    /// Allowed issuers; empty when [`Policy::any_issuer`].
+    pub fn issuers(&self) -> impl Iterator<Item = &str> + '_ {
+        self.issuers.iter().map(|r| self.text(r))
+    }
+
+    /// True when the issuer check is waived.
+    pub fn any_issuer(&self) -> bool {
+        self.any_issuer
+    }
+
+    /// The required-claim rules, in order: `(name, values, match, separator)`.
+    pub fn required_claims(&self) -> impl Iterator<Item = (&str, ClaimValues<'_>, Match, Option<char>)> + '_ {
+        self.rules.iter().map(|rule| (self.text(&rule.name), self.claim_values(rule), rule.match_, rule.separator))
+    }
+
+    pub(crate) fn rules(&self) -> &[ClaimRule] {
+        &self.rules
+    }
+
+    pub(crate) fn rule_name(&self, rule: &ClaimRule) -> &str {
+        self.text(&rule.name)
+    }
+
+    pub(crate) fn claim_values<'p>(&'p self, rule: &ClaimRule) -> ClaimValues<'p> {
+        let slots = self.values.get(rule.values.start as usize..rule.values.end as usize).unwrap_or(&[]);
+        ClaimValues { policy: self, slots }
+    }
+
+    /// Allowed clock skew in seconds.
+    pub fn clock_skew(&self) -> u64 {
+        self.clock_skew
+    }
+
+    /// Whether tokens without `exp` are rejected.
+    pub fn require_expiration_time(&self) -> bool {
+        self.require_expiration_time
+    }
+
+    /// Allowed algorithms.
+    pub fn algorithms(&self) -> AlgorithmSet {
+        self.jws.algorithms
+    }
+
+    /// Longest accepted token, in bytes.
+    pub fn max_token_len(&self) -> usize {
+        self.jws.max_token_len
+    }
+
+    /// The JWS-layer part of this policy.
+    pub fn jws_rules(&self) -> &JwsRules {
+        &self.jws
+    }
+}
+
+/// The allowed values of one required claim.
+#[derive(Clone, Copy, Debug)]
+pub struct ClaimValues<'p> {
+    policy: &'p Policy,
+    slots: &'p [Range<u32>],
+}
+
+impl<'p> ClaimValues<'p> {
+    /// Iterates over the values.
+    pub fn iter(&self) -> impl Iterator<Item = &'p str> + 'p {
+        let policy = self.policy;
+        self.slots.iter().map(move |r| policy.text(r))
+    }
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+    /// True when the rule only requires presence.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+}
+
+impl PolicyBuilder {
+    fn note(&mut self, problem: &'static str) {
+        if self.problem.is_none() {
+            self.problem = Some(problem);
+        }
+    }
+
+    fn store(&mut self, s: &str) -> Option<Range<u32>> {
+        let start = self.policy.text.len();
+        let end = start.checked_add(s.len()).filter(|&e| e <= u32::MAX as usize)?;
+        #[cfg(feature = "alloc")]
+        self.policy.text.extend_from_slice(s.as_bytes());
+        #[cfg(not(feature = "alloc"))]
+        self.policy.text.extend_from_slice(s.as_bytes()).ok()?;
+        Some(start as u32..end as u32)
+    }
+
+    /// Allows tokens whose `aud` (a string, or any element of an array) equals `audience`
+    /// exactly. May be called repeatedly; any listed audience suffices.
+    pub fn audience(mut self, audience: &str) -> Self {
+        if audience.is_empty() {
+            self.note("an audience is empty");
+        }
+        let stored = self.store(audience).is_some_and(|r| self.policy.audiences.push(r).is_ok());
+        if !stored {
+            self.note("too many audiences or too much policy text");
+        }
+        self
+    }
+
+    /// Adds each of `audiences` (see [`PolicyBuilder::audience`]).
+    pub fn audiences<'s>(self, audiences: impl IntoIterator<Item = &'s str>) -> Self {
+        audiences.into_iter().fold(self, PolicyBuilder::audience)
+    }
+
+    /// Waives the audience check. Only for tokens whose audience is checked elsewhere.
+    pub fn any_audience(mut self) -> Self {
+        self.policy.any_audience = true;
+        self
+    }
+
+    /// Allows tokens whose `iss` equals `issuer` exactly. May be called repeatedly.
+    pub fn issuer(mut self, issuer: &str) -> Self {
+        if issuer.is_empty() {
+            self.note("an issuer is empty");
+        }
+        let stored = self.store(issuer).is_some_and(|r| self.policy.issuers.push(r).is_ok());
+        if !stored {
+            self.note("too many issuers or too much policy text");
+        }
+        self
+    }
+
+    /// Adds each of `issuers` (see [`PolicyBuilder::issuer`]).
+    pub fn issuers<'s>(self, issuers: impl IntoIterator<Item = &'s str>) -> Self {
+        issuers.into_iter().fold(self, PolicyBuilder::issuer)
+    }
+
+    /// Waives the issuer check (keys' own `issuer` binding still applies).
+    pub fn any_issuer(mut self) -> Self {
+        self.policy.any_issuer = true;
+        self
+    }
+
+    /// Adds a required claim (APIM `<required-claims>`): present, and matching
+    /// `values` as `match_` says.
+    pub fn require_claim(mut self, claim: RequiredClaim<'_>) -> Self {
+        if claim.name.is_empty() {
+            self.note("a required claim has an empty name");
+        }
+        let Some(name) = self.store(claim.name) else {
+            self.note("too much policy text");
+            return self;
+        };
+        let first = self.policy.values.len();
+        for value in claim.values {
+            if value.is_empty() {
+                self.note("a required claim value is empty");
+            }
+            let stored = self.store(value).is_some_and(|r| self.policy.values.push(r).is_ok());
+            if !stored {
+                self.note("too many required claim values or too much policy text");
+                return self;
+            }
+        }
+        let values = first as u16..self.policy.values.len() as u16;
+        let rule = ClaimRule { name, values, match_: claim.match_, separator: claim.separator };
+        if self.policy.rules.push(rule).is_err() {
+            self.note("too many required claims");
+        }
+        self
+    }
+
+    /// Seconds of tolerance for `exp` and `nbf` (default 0).
+    pub fn clock_skew(mut self, seconds: u64) -> Self {
+        self.policy.clock_skew = seconds;
+        self
+    }
+
+    /// Whether a token without `exp` is rejected (default true).
+    pub fn require_expiration_time(mut self, required: bool) -> Self {
+        self.policy.require_expiration_time = required;
+        self
+    }
+
+    /// The algorithms tokens may use (default RS256 and ES256). Must not be empty.
+    pub fn algorithms(mut self, algorithms: &[Algorithm]) -> Self {
+        self.policy.jws.algorithms = AlgorithmSet::of(algorithms);
+        self
+    }
+
+    /// Longest accepted token in bytes (default 16 KiB), checked before any parsing.
+    pub fn max_token_len(mut self, bytes: usize) -> Self {
+        self.policy.jws.max_token_len = bytes;
+        self
+    }
+
+    /// When a token's `kid` names no key, try every compatible key instead of failing
+    /// with `TokenSignatureKeyNotFound` (APIM's behaviour for inline issuer keys).
+    /// Off by default.
+    pub fn kid_miss_fallback(mut self, enabled: bool) -> Self {
+        self.policy.jws.kid_miss_fallback = enabled;
+        self
+    }
+
+    /// Whether a key's own `issuer` member (with `{tenantid}` filled from the token's
+    /// `tid`) must equal the token's `iss` (default true).
+    pub fn check_key_issuer(mut self, enabled: bool) -> Self {
+        self.policy.check_key_issuer = enabled;
+        self
+    }
+
+    /// Validates and returns the policy, or `PolicyInvalid` naming the first problem.
+    pub fn build(self) -> Result<Policy, Error> {
+        let p = &self.policy;
+        let problem = self.problem.or(if p.audiences.is_empty() && !p.any_audience {
+            Some("no audience configured (call any_audience() to waive the check)")
+        } else if p.issuers.is_empty() && !p.any_issuer {
+            Some("no issuer configured (call any_issuer() to waive the check)")
+        } else if p.jws.algorithms.is_empty() {
+            Some("no algorithm allowed")
+        } else if p.jws.max_token_len == 0 {
+            Some("maximum token length is zero")
+        } else {
+            None
+        });
+        match problem {
+            Some(detail) => Err(Error::new(Reason::PolicyInvalid, detail)),
+            None => Ok(self.policy),
+        }
+    }
+}

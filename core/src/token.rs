@@ -1,0 +1,113 @@
+//! JWT verification: the JWS layer, then the payload as claims, then the policy rules.
+
+use crate::claims::Claims;
+use crate::error::{Error, Reason};
+use crate::json::{JsonError, Object};
+use crate::jws::{self, Header, VerifiedJws};
+use crate::keyset::KeySet;
+use crate::policy::Policy;
+use crate::rules;
+
+/// A token whose signature verified and whose claims satisfied the policy.
+/// Borrows the caller's scratch buffer; nothing is allocated.
+#[derive(Clone, Copy, Debug)]
+pub struct VerifiedToken<'a> {
+    jws: VerifiedJws<'a>,
+    claims: Claims<'a>,
+}
+
+impl<'a> VerifiedToken<'a> {
+    /// The protected header (`alg`, `kid`, `typ`, ...).
+    pub fn header(&self) -> &Header<'a> {
+        self.jws.header()
+    }
+    /// The claims.
+    pub fn claims(&self) -> Claims<'a> {
+        self.claims
+    }
+    /// The decoded payload (the claims' JSON text).
+    pub fn payload(&self) -> &'a [u8] {
+        self.jws.payload()
+    }
+    /// The key that verified the signature.
+    pub fn key(&self) -> &'a crate::Key {
+        self.jws.key()
+    }
+}
+
+/// Verifies a JWT access token: signature with a key from `keys`, then every rule of
+/// `policy` at time `now` (Unix seconds).
+///
+/// Checks run in a fixed order — size, format, header, algorithm, key, signature,
+/// payload JSON, claims — so a forged token always reports a signature or format
+/// error, never a claim error. `scratch` must hold at least
+/// [`jws::scratch_len`]`(token.len())` bytes (a `[u8; DEFAULT_MAX_TOKEN_LEN]` always
+/// suffices under the default size limit).
+pub fn verify<'a>(
+    token: &[u8],
+    keys: &'a KeySet,
+    policy: &Policy,
+    now: u64,
+    scratch: &'a mut [u8],
+) -> Result<VerifiedToken<'a>, Error> {
+    let jws = jws::verify(token, keys, policy.jws_rules(), scratch)?;
+    let claims = Claims::new(Object::parse(jws.payload()).map_err(payload_error)?);
+    rules::check(&claims, jws.key(), policy, now)?;
+    Ok(VerifiedToken { jws, claims })
+}
+
+fn payload_error(e: JsonError) -> Error {
+    let detail = match e {
+        JsonError::DuplicateMember => "token payload has a duplicate claim",
+        JsonError::NotAnObject => "token payload is not a JSON object",
+        JsonError::TooDeep => "token payload nests too deeply",
+        JsonError::Encoding => "token payload is not valid UTF-8",
+        _ => "token payload is not valid JSON",
+    };
+    Error::new(Reason::TokenMalformed, detail)
+}
+
+#[cfg(feature = "alloc")]
+mod owned {
+    use super::*;
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    /// A verified token that owns its decoded header and payload (needs `alloc`).
+    /// Produced only by [`verify_owned`], so its bytes are always the validated ones.
+    #[derive(Clone, Debug)]
+    pub struct OwnedToken {
+        bytes: Vec<u8>,
+        header_len: usize,
+        alg: crate::Algorithm,
+    }
+
+    impl OwnedToken {
+        /// The protected header.
+        pub fn header(&self) -> Header<'_> {
+            Header::from_validated(self.bytes.get(..self.header_len).unwrap_or(&[]), self.alg)
+        }
+        /// The claims.
+        pub fn claims(&self) -> Claims<'_> {
+            Claims::new(Object::from_validated(self.payload()))
+        }
+        /// The decoded payload (the claims' JSON text).
+        pub fn payload(&self) -> &[u8] {
+            self.bytes.get(self.header_len..).unwrap_or(&[])
+        }
+    }
+
+    /// Like [`verify`], allocating the scratch space and returning an owned token.
+    pub fn verify_owned(token: &[u8], keys: &KeySet, policy: &Policy, now: u64) -> Result<OwnedToken, Error> {
+        let mut scratch = vec![0u8; jws::scratch_len(token.len().min(policy.max_token_len()))];
+        let verified = verify(token, keys, policy, now, &mut scratch)?;
+        let header = verified.header().object().raw();
+        let mut bytes = Vec::with_capacity(header.len() + verified.payload().len());
+        bytes.extend_from_slice(header);
+        bytes.extend_from_slice(verified.payload());
+        Ok(OwnedToken { bytes, header_len: header.len(), alg: verified.header().alg() })
+    }
+}
+
+#[cfg(feature = "alloc")]
+pub use owned::{verify_owned, OwnedToken};

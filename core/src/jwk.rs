@@ -10,7 +10,10 @@
 //! - `use` absent or `"sig"`; `key_ops` absent or containing `"verify"`; `alg` absent or
 //!   the one algorithm the key type implements here (a key bound to any other
 //!   algorithm is unusable, never re-purposed).
-//! - Private members (`d`, ...) and `x5c` are ignored: nothing is ever read from them.
+//! - A JWK holding private key material (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`, `k`)
+//!   is refused: a verifier must only ever be given public keys.
+//! - RSA moduli from the flawed Infineon generator (ROCA) are refused.
+//! - `x5c` is ignored: nothing is ever read from it.
 
 use crate::alg::Algorithm;
 use crate::b64;
@@ -149,6 +152,9 @@ impl Key {
     }
 }
 
+/// JWK members that only private keys have (RFC 7518 §6.2.2, §6.3.2, §6.4).
+const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
+
 enum Kty {
     Rsa,
     Ec,
@@ -181,6 +187,9 @@ pub(crate) fn parse(jwk: Object<'_>, options: &KeyOptions) -> Result<Key, Proble
         Some(_) => return Err((Reason::KeyMalformed, "kty is not a string")),
         None => return Err((Reason::KeyMalformed, "kty is missing")),
     };
+    if PRIVATE_MEMBERS.iter().any(|m| jwk.get(m).is_some()) {
+        return Err((Reason::KeyInvalid, "key holds private key material; configure only the public key"));
+    }
     check_use(&jwk)?;
     let alg = check_alg(&jwk, &kty)?;
     let x5t = optional_text(&jwk, "x5t", "x5t is not a string of at most 64 bytes")?;
@@ -289,6 +298,9 @@ fn rsa_material(jwk: &Object<'_>, options: &KeyOptions) -> Result<Material, Prob
     }
     if n.last().is_none_or(|low| low & 1 == 0) {
         return Err((Reason::KeyInvalid, "RSA modulus is even"));
+    }
+    if crate::roca::has_fingerprint(n) {
+        return Err((Reason::KeyInvalid, "RSA key was made by the flawed Infineon generator (ROCA, CVE-2017-15361)"));
     }
     let mut e_buf = [0u8; 16];
     let e_bytes = strip_leading_zeros(member_bytes(jwk, "e", &mut e_buf).map_err(|p| match p.0 {

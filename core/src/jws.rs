@@ -281,18 +281,9 @@ fn header_json_detail(e: crate::json::JsonError) -> &'static str {
 }
 
 fn unsupported_alg(alg: Str<'_>) -> Error {
-    let mut name = [0u8; 4];
-    let mut len = 0;
     let mut chars = alg.chars();
-    for c in chars.by_ref() {
-        if len == 4 {
-            len = 5;
-            break;
-        }
-        name[len] = c.to_ascii_lowercase() as u8;
-        len += 1;
-    }
-    if len == 4 && &name == b"none" {
+    let is_none = chars.by_ref().take(4).map(|c| c.to_ascii_lowercase()).eq("none".chars()) && chars.next().is_none();
+    if is_none {
         Error::new(Reason::TokenAlgorithmNotSupported, "unsecured tokens (alg none) are never accepted")
     } else {
         Error::new(Reason::TokenAlgorithmNotSupported, "token algorithm is not supported (RS256 and ES256 are)")

@@ -1,2 +1,3 @@
 //! Helpers shared by the integration tests (and the demo example).
 pub mod fixtures;
+pub mod vectors;

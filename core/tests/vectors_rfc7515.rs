@@ -1,0 +1,336 @@
+//! RFC 7515 Appendix A examples, byte for byte.
+//!
+//! - A.2 (RS256) and A.3 (ES256, whose signature happens to be high-S) must verify,
+//!   through the JWS layer and the JWT layer, and stop verifying when one byte changes.
+//! - A.1 (HS256) and A.4 (ES512) use algorithms jwtguard does not implement: their
+//!   headers decode fine, and they must be rejected with `TokenAlgorithmNotSupported`.
+//!
+//! The strings and keys below are copied from RFC 7515 (public members only; the
+//! private members the RFC also lists are never needed to verify). They were checked
+//! against an independent implementation (Python `cryptography`) when this file was
+//! written: A.2 and A.3 verify, and A.3's `s` is greater than n/2.
+
+mod support;
+
+use support::vectors as common;
+
+use common::{b64url, b64url_decode, jws_verify, JwsOutcome};
+use jwtguard_core::jws::JwsRules;
+use jwtguard_core::{verify, verify_owned, Algorithm, KeyKind, KeySet, Policy, Reason};
+
+/// The JWS Payload of A.1 to A.3 (with its CR LF line breaks).
+const PAYLOAD: &[u8] = b"{\"iss\":\"joe\",\r\n \"exp\":1300819380,\r\n \"http://example.com/is_root\":true}";
+const EXP: u64 = 1_300_819_380;
+
+/// A.1: HMAC SHA-256.
+const A1_HS256: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9\
+.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ\
+.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+/// A.2: RSASSA-PKCS1-v1_5 SHA-256.
+const A2_RS256: &str = "eyJhbGciOiJSUzI1NiJ9\
+.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ\
+.cC4hiUPoj9Eetdgtv3hF80EGrhuB__dzERat0XF9g2VtQgr9PJbu3XOiZj5RZmh7AAuHIm4Bh-0Qc_lF5YKt_O8W2Fp5jujGbds9uJdbF9CUAr7t1dnZc\
+AcQjbKBYNX4BAynRFdiuB--f_nZLgrnbyTyWzO75vRK5h6xBArLIARNPvkSjtQBMHlb1L07Qe7K0GarZRmB_eSN9383LcOLn6_dO--xi12jzDwusC-eOkHWEsqt\
+FZESc6BfI7noOPqvhJ1phCnvWh6IeYI2w9QOYEUipUTI8np6LbgGY9Fs98rqVt5AXLIhWkWywlVmtVrBp0igcN_IoypGlUPQGe77Rw";
+
+/// A.2's RSA public key (n, e).
+const A2_JWK: &str = r#"{"kty":"RSA",
+ "n":"ofgWCuLjybRlzo0tZWJjNiuSfb4p4fAkd_wWJcyQoTbji9k0l8W26mPddxHmfHQp-Vaw-4qPCJrcS2mJPMEzP1Pt0Bm4d4QlL-yRT-SFd2lZS-pCgNMsD1W_YpRPEwOWvG6b32690r2jZ47soMZo9wGzjb_7OMg0LOL-bSf63kpaSHSXndS5z5rexMdbBYUsLA9e-KXBdQOS-UTo7WTBEMa2R2CapHg665xsmtdVMTBQY4uDZlxvb3qCo5ZwKh9kG4LT6_I5IhlJH7aGhyxXFvUK-DWNmoudF8NAco9_h9iaGNj8q2ethFkMLs91kzk2PAcDTW9gb54h4FRWyuXpoQ",
+ "e":"AQAB"}"#;
+
+/// A.3: ECDSA P-256 SHA-256.
+const A3_ES256: &str = "eyJhbGciOiJFUzI1NiJ9\
+.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ\
+.DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
+
+/// A.3's EC public key (x, y).
+const A3_JWK: &str = r#"{"kty":"EC","crv":"P-256",
+ "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+ "y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}"#;
+
+/// A.4: ECDSA P-521 SHA-512.
+const A4_ES512: &str = "eyJhbGciOiJFUzUxMiJ9.UGF5bG9hZA\
+.AdwMgeerwtHoh-l192l60hp9wAHZFVJbLfD_UxMi70cwnZOYaRI1bKPWROc-mZZqwqT2SI-KGDKB34XO0aw_7XdtAG8GaSwFKdCAPZgoXD2YBJZCPEX3xKpR\
+wcdOO8KpEHwJjyqOgzDO7iKvU8vcnwNrmxYbSW9ERBXukOXolLzeO_Jn";
+
+/// The order n of the P-256 group, big-endian.
+const P256_ORDER: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, //
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+];
+
+fn rsa_keys() -> KeySet {
+    KeySet::from_json(A2_JWK.as_bytes()).expect("the RFC 7515 A.2 RSA key loads")
+}
+
+fn ec_keys() -> KeySet {
+    KeySet::from_json(A3_JWK.as_bytes()).expect("the RFC 7515 A.3 EC key loads")
+}
+
+fn any_policy() -> Policy {
+    Policy::builder().any_audience().any_issuer().build().expect("policy builds")
+}
+
+/// Replaces segment `index` (0 header, 1 payload, 2 signature) of a compact token.
+fn with_segment(token: &str, index: usize, bytes: &[u8]) -> String {
+    let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+    assert_eq!(parts.len(), 3, "compact JWS has three segments");
+    parts[index] = b64url(bytes);
+    parts.join(".")
+}
+
+fn segment(token: &str, index: usize) -> Vec<u8> {
+    b64url_decode(token.split('.').nth(index).expect("segment present"))
+}
+
+/// Every token with one byte of the signature flipped: the flip is applied to the
+/// first, a middle and the last byte.
+fn signature_flips(token: &str) -> Vec<String> {
+    let sig = segment(token, 2);
+    [0, sig.len() / 2, sig.len() - 1]
+        .into_iter()
+        .map(|i| {
+            let mut s = sig.clone();
+            s[i] ^= 0x01;
+            with_segment(token, 2, &s)
+        })
+        .collect()
+}
+
+#[test]
+fn the_payload_segment_is_the_rfc_payload() {
+    // Guards the constants: all three A.1-A.3 tokens carry exactly this payload.
+    for token in [A1_HS256, A2_RS256, A3_ES256] {
+        assert_eq!(segment(token, 1), PAYLOAD);
+    }
+    assert_eq!(segment(A4_ES512, 1), b"Payload");
+}
+
+#[test]
+fn a2_rs256_verifies_at_the_jws_layer() {
+    let keys = rsa_keys();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys.keys()[0].kind(), KeyKind::Rsa { bits: 2048 });
+    assert!(keys.keys()[0].supports(Algorithm::RS256));
+    assert!(!keys.keys()[0].supports(Algorithm::ES256));
+
+    let token = A2_RS256.as_bytes();
+    let mut scratch = vec![0u8; jwtguard_core::jws::scratch_len(token.len())];
+    let verified = jwtguard_core::jws::verify(token, &keys, &JwsRules::default(), &mut scratch)
+        .unwrap_or_else(|e| panic!("RFC 7515 A.2 must verify, got {e}"));
+    assert_eq!(verified.payload(), PAYLOAD);
+    assert_eq!(verified.header().alg(), Algorithm::RS256);
+    assert!(verified.header().kid().is_none());
+    assert_eq!(verified.key().kind(), KeyKind::Rsa { bits: 2048 });
+}
+
+#[test]
+fn a2_rs256_with_one_byte_changed_does_not_verify() {
+    let keys = rsa_keys();
+    let flips = signature_flips(A2_RS256);
+    assert_eq!(flips.len(), 3);
+    for token in &flips {
+        assert_eq!(
+            jws_verify(token.as_bytes(), &keys, &JwsRules::default()),
+            JwsOutcome::Rejected(Reason::TokenSignatureInvalid)
+        );
+    }
+    // One payload byte: `joe` -> `jof`.
+    let mut payload = PAYLOAD.to_vec();
+    let at = payload.windows(3).position(|w| w == b"joe").expect("payload names joe") + 2;
+    payload[at] = b'f';
+    let token = with_segment(A2_RS256, 1, &payload);
+    assert_eq!(
+        jws_verify(token.as_bytes(), &keys, &JwsRules::default()),
+        JwsOutcome::Rejected(Reason::TokenSignatureInvalid)
+    );
+    // One header byte: the same alg written with a space (still RS256, different bytes).
+    let token = with_segment(A2_RS256, 0, br#"{"alg": "RS256"}"#);
+    assert_eq!(
+        jws_verify(token.as_bytes(), &keys, &JwsRules::default()),
+        JwsOutcome::Rejected(Reason::TokenSignatureInvalid)
+    );
+    // A truncated signature is the wrong length for the key: never valid.
+    let sig = segment(A2_RS256, 2);
+    let token = with_segment(A2_RS256, 2, &sig[..sig.len() - 1]);
+    assert_eq!(
+        jws_verify(token.as_bytes(), &keys, &JwsRules::default()),
+        JwsOutcome::Rejected(Reason::TokenSignatureInvalid)
+    );
+}
+
+#[test]
+fn a2_rs256_through_the_jwt_layer_honours_exp() {
+    let keys = rsa_keys();
+    let policy = any_policy();
+    let token = A2_RS256.as_bytes();
+
+    for now in [0, EXP - 3600, EXP - 1] {
+        let mut scratch = vec![0u8; jwtguard_core::jws::scratch_len(token.len())];
+        let verified = verify(token, &keys, &policy, now, &mut scratch)
+            .unwrap_or_else(|e| panic!("A.2 must be valid at now={now} (exp {EXP}), got {e}"));
+        assert_eq!(verified.payload(), PAYLOAD);
+        let claims = verified.claims();
+        assert!(claims.issuer().is_some_and(|s| s.eq_str("joe")));
+        assert_eq!(claims.expiration(), Some(EXP));
+        assert_eq!(claims.boolean("http://example.com/is_root"), Some(true));
+    }
+    for now in [EXP, EXP + 1, u64::MAX] {
+        let mut scratch = vec![0u8; jwtguard_core::jws::scratch_len(token.len())];
+        let err = verify(token, &keys, &policy, now, &mut scratch).expect_err("expired");
+        assert_eq!(err.reason(), Reason::TokenExpired, "now={now}");
+    }
+
+    // The owned form rebuilds header and claims from its own copy.
+    let owned = verify_owned(token, &keys, &policy, EXP - 1).expect("A.2 valid (owned)");
+    assert_eq!(owned.payload(), PAYLOAD);
+    assert_eq!(owned.header().alg(), Algorithm::RS256);
+    assert!(owned.claims().string("iss").is_some_and(|s| s.eq_str("joe")));
+    assert_eq!(owned.claims().expiration(), Some(EXP));
+    assert_eq!(verify_owned(token, &keys, &policy, EXP).expect_err("expired").reason(), Reason::TokenExpired);
+
+    // Policy rules still apply to a correctly signed token.
+    let issuer_joe = Policy::builder().any_audience().issuer("joe").build().unwrap();
+    assert!(verify_owned(token, &keys, &issuer_joe, EXP - 1).is_ok());
+    let issuer_jim = Policy::builder().any_audience().issuer("jim").build().unwrap();
+    assert_eq!(verify_owned(token, &keys, &issuer_jim, EXP - 1).unwrap_err().reason(), Reason::TokenIssuerNotAllowed);
+    let audience = Policy::builder().audience("api://x").any_issuer().build().unwrap();
+    assert_eq!(verify_owned(token, &keys, &audience, EXP - 1).unwrap_err().reason(), Reason::TokenAudienceNotAllowed);
+    let es_only = Policy::builder().any_audience().any_issuer().algorithms(&[Algorithm::ES256]).build().unwrap();
+    assert_eq!(verify_owned(token, &keys, &es_only, EXP - 1).unwrap_err().reason(), Reason::TokenAlgorithmNotAllowed);
+}
+
+/// `a - b` for 32-byte big-endian numbers with `a >= b`.
+fn sub_be(a: &[u8; 32], b: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let mut d = a[i] as i16 - b[i] as i16 - borrow;
+        borrow = 0;
+        if d < 0 {
+            d += 256;
+            borrow = 1;
+        }
+        out[i] = d as u8;
+    }
+    assert_eq!(borrow, 0, "a < b");
+    out
+}
+
+/// `floor(a / 2)` for a 32-byte big-endian number.
+fn half_be(a: &[u8; 32]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    let mut carry = 0u8;
+    for i in 0..32 {
+        out[i] = (a[i] >> 1) | (carry << 7);
+        carry = a[i] & 1;
+    }
+    out
+}
+
+#[test]
+fn a3_es256_is_high_s_and_verifies() {
+    let sig = segment(A3_ES256, 2);
+    assert_eq!(sig.len(), 64);
+    let (r, s) = sig.split_at(32);
+    assert!(r < &P256_ORDER[..] && s < &P256_ORDER[..]);
+    // Big-endian byte strings of equal length compare like the numbers they encode.
+    assert!(s > &half_be(&P256_ORDER)[..], "RFC 7515 A.3's s is expected to be > n/2 (high-S)");
+
+    let keys = ec_keys();
+    assert_eq!(keys.keys()[0].kind(), KeyKind::EcP256);
+    match jws_verify(A3_ES256.as_bytes(), &keys, &JwsRules::default()) {
+        JwsOutcome::Valid { payload, .. } => assert_eq!(payload, PAYLOAD),
+        other => panic!("RFC 7515 A.3 (high-S) must verify, got {other:?}"),
+    }
+
+    // The low-S twin (r, n - s) is the same signature mathematically; jwtguard does not
+    // normalise S, so it verifies too (documented: high-S accepted, neither form refused).
+    let mut low = sig.clone();
+    low[32..].copy_from_slice(&sub_be(&P256_ORDER, s));
+    assert!(low[32..] <= half_be(&P256_ORDER)[..]);
+    let twin = with_segment(A3_ES256, 2, &low);
+    assert!(jws_verify(twin.as_bytes(), &keys, &JwsRules::default()).is_valid(), "low-S twin of A.3");
+
+    for token in signature_flips(A3_ES256) {
+        assert_eq!(
+            jws_verify(token.as_bytes(), &keys, &JwsRules::default()),
+            JwsOutcome::Rejected(Reason::TokenSignatureInvalid)
+        );
+    }
+    // s = n (out of range) and a DER-encoded signature are not valid encodings.
+    let mut s_is_n = sig.clone();
+    s_is_n[32..].copy_from_slice(&P256_ORDER);
+    let token = with_segment(A3_ES256, 2, &s_is_n);
+    assert_eq!(
+        jws_verify(token.as_bytes(), &keys, &JwsRules::default()),
+        JwsOutcome::Rejected(Reason::TokenSignatureInvalid)
+    );
+}
+
+#[test]
+fn a3_es256_through_the_jwt_layer_honours_exp() {
+    let keys = ec_keys();
+    let policy = any_policy();
+    let token = A3_ES256.as_bytes();
+    let owned =
+        verify_owned(token, &keys, &policy, EXP - 1).unwrap_or_else(|e| panic!("A.3 valid before exp, got {e}"));
+    assert_eq!(owned.header().alg(), Algorithm::ES256);
+    assert_eq!(owned.payload(), PAYLOAD);
+    assert_eq!(verify_owned(token, &keys, &policy, EXP).unwrap_err().reason(), Reason::TokenExpired);
+    let rs_only = Policy::builder().any_audience().any_issuer().algorithms(&[Algorithm::RS256]).build().unwrap();
+    assert_eq!(verify_owned(token, &keys, &rs_only, EXP - 1).unwrap_err().reason(), Reason::TokenAlgorithmNotAllowed);
+}
+
+#[test]
+fn keys_are_chosen_by_type_without_kid() {
+    // Neither token has a kid: every key supporting the alg is tried.
+    let both = format!(r#"{{"keys":[{A2_JWK},{A3_JWK}]}}"#);
+    let keys = KeySet::from_json(both.as_bytes()).expect("both RFC keys load as a set");
+    assert_eq!(keys.len(), 2);
+    for (token, kind) in [(A2_RS256, KeyKind::Rsa { bits: 2048 }), (A3_ES256, KeyKind::EcP256)] {
+        let mut scratch = vec![0u8; jwtguard_core::jws::scratch_len(token.len())];
+        let v =
+            jwtguard_core::jws::verify(token.as_bytes(), &keys, &JwsRules::default(), &mut scratch).expect("verifies");
+        assert_eq!(v.key().kind(), kind);
+    }
+    // A key set with only the other key type has no key for the token's alg.
+    assert_eq!(
+        jws_verify(A3_ES256.as_bytes(), &rsa_keys(), &JwsRules::default()),
+        JwsOutcome::Rejected(Reason::TokenSignatureKeyNotFound)
+    );
+    assert_eq!(
+        jws_verify(A2_RS256.as_bytes(), &ec_keys(), &JwsRules::default()),
+        JwsOutcome::Rejected(Reason::TokenSignatureKeyNotFound)
+    );
+}
+
+#[test]
+fn a1_hs256_and_a4_es512_are_not_supported() {
+    // Their headers are well-formed JSON naming an algorithm jwtguard does not implement.
+    let a1_header: serde_json::Value = serde_json::from_slice(&segment(A1_HS256, 0)).expect("A.1 header is JSON");
+    assert_eq!(a1_header["alg"], "HS256");
+    assert_eq!(a1_header["typ"], "JWT");
+    let a4_header: serde_json::Value = serde_json::from_slice(&segment(A4_ES512, 0)).expect("A.4 header is JSON");
+    assert_eq!(a4_header["alg"], "ES512");
+    assert_eq!(segment(A4_ES512, 2).len(), 132, "A.4 carries a P-521 signature");
+
+    let policy = any_policy();
+    let mut checked = 0;
+    for keys in [rsa_keys(), ec_keys()] {
+        for token in [A1_HS256, A4_ES512] {
+            assert_eq!(
+                jws_verify(token.as_bytes(), &keys, &JwsRules::default()),
+                JwsOutcome::Rejected(Reason::TokenAlgorithmNotSupported),
+                "{token}"
+            );
+            assert_eq!(
+                verify_owned(token.as_bytes(), &keys, &policy, EXP - 1).unwrap_err().reason(),
+                Reason::TokenAlgorithmNotSupported
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 4);
+}

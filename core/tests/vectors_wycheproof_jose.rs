@@ -1,0 +1,481 @@
+//! Project Wycheproof JOSE vectors (`shared/vectors/wycheproof/`, see its README.md).
+//!
+//! `json_web_signature_test.json` (401 cases): each group's key (`public`, or for
+//! groups without one the `private` JWK) is loaded as a key set, and each `jws` is run
+//! through `jws::verify` with the default rules (RS256 + ES256) and a generous size
+//! limit. `json_web_key_test.json` (26 cases): each group's JWK set, reduced to its
+//! public members, is loaded, then its token is verified.
+//!
+//! Every case has an exact expected outcome in a `match tc_id` table below: whether the
+//! key set loads (and if not, the precise reason), and what the token gets. When a
+//! group's key does not load, the token is still run against a *stand-in* key set (one
+//! unrelated P-256 key whose kid no vector uses) so that the token-level reason, e.g.
+//! `TokenAlgorithmNotSupported` for HS256/PS*/RS384/ES512, is asserted too. The overall
+//! decision (accepted only when the key set loads and the token verifies) is then
+//! compared with the Wycheproof label; each disagreement is an explicit, commented
+//! exception, never a silent skip.
+//!
+//! Run with `--nocapture` to see the per-case table.
+
+mod support;
+
+use support::vectors as common;
+
+use common::{jws_verify, read_json, JwsOutcome};
+use jwtguard_core::jws::JwsRules;
+use jwtguard_core::{KeySet, Reason};
+use serde_json::Value;
+
+use Reason::*;
+
+/// Expected result of one stage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Exp {
+    Accept,
+    Reject(Reason),
+}
+use Exp::{Accept, Reject};
+
+/// Expected outcome of one case: the key set load, then the token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Expected {
+    /// `Accept` = the group's key set loads; `Reject(r)` = loading fails with `r`.
+    key_set: Exp,
+    /// The token against the group's key set, or against the stand-in set when the
+    /// group's key set does not load.
+    token: Exp,
+}
+
+const fn loads(token: Exp) -> Expected {
+    Expected { key_set: Accept, token }
+}
+const fn no_key(key_reason: Reason, token: Exp) -> Expected {
+    Expected { key_set: Reject(key_reason), token }
+}
+
+/// A P-256 key (RFC 7515 A.3) under a kid no Wycheproof vector names.
+const STAND_IN_JWK: &str = r#"{"keys":[{"kty":"EC","crv":"P-256","kid":"jwtguard-stand-in",
+ "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+ "y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}"#;
+
+fn stand_in() -> KeySet {
+    KeySet::from_json(STAND_IN_JWK.as_bytes()).expect("stand-in key set loads")
+}
+
+fn rules() -> JwsRules {
+    JwsRules { max_token_len: 1 << 20, ..JwsRules::default() }
+}
+
+/// Known label errors upstream (README): byte-identical to the valid tc 357.
+const SAME_AS_357: [u64; 2] = [367, 370];
+/// Known label errors upstream (README): a `?` inside a base64url segment, labelled valid.
+const QUESTION_MARK_LABELLED_VALID: [u64; 2] = [372, 373];
+
+/// `json_web_signature_test.json`, case by case.
+fn expected_jws(tc_id: u64) -> Expected {
+    let not_supported = Reject(TokenAlgorithmNotSupported);
+    let malformed = Reject(TokenMalformed);
+    let bad_sig = Reject(TokenSignatureInvalid);
+    let no_such_kid = Reject(TokenSignatureKeyNotFound);
+    match tc_id {
+        // --- group "hs256": only a private oct key, which is no verification key.
+        1 | 2 | 5 | 6 | 8 => no_key(KeyUnsupported, not_supported),
+        // 3 empty signature, 4/7/10 two segments, 9/11 empty header, 12 one segment,
+        // 14/15 four segments, 16 alg none with an empty signature, 17 JSON serialization.
+        3 | 4 | 7 | 9 | 10 | 11 | 12 | 14 | 15 | 16 | 17 => no_key(KeyUnsupported, malformed),
+        13 => no_key(KeyUnsupported, Reject(TokenNotPresent)),
+
+        // --- group "es256".
+        18 => loads(Accept),
+        19 | 22 | 23 => loads(bad_sig), // modified signature / payload, missing payload
+        20 | 21 | 24 | 26 | 27 | 28 | 29 => loads(malformed),
+        25 => loads(no_such_kid), // modified header: kid "Xid-ec-sign"
+        30 => loads(Reject(TokenNotPresent)),
+        31 => loads(not_supported),                  // HS256 keyed with the EC public key
+        32 => loads(Reject(TokenHeaderUnsupported)), // attacker-embedded jwk
+
+        // --- group "rs256" (kid-rsa-sign).
+        33 => loads(Accept),
+        34 | 37 | 38 => loads(bad_sig),
+        35 | 36 | 39 | 41 | 42 | 43 | 44 => loads(malformed),
+        40 => loads(no_such_kid),
+        45 => loads(Reject(TokenNotPresent)),
+        46..=258 => loads(bad_sig), // PKCS#1 padding / DigestInfo modifications, 256 bytes each
+
+        // --- group "rs256" (RS256_2048): empty, zero, one-byte and normal payloads.
+        259..=263 => loads(Accept),
+        // --- groups "rs384", "rs512", "ps256", "ps384", "ps512": keys bound to algorithms
+        // jwtguard does not implement are unusable; the tokens' algs are not supported.
+        264..=331 => no_key(KeyUnsupported, not_supported),
+        // RS256 signature made with the PS512 key: unusable key; against the stand-in the
+        // kid PS512_2048 names no key.
+        332 => no_key(KeyUnsupported, no_such_kid),
+        333..=340 => no_key(KeyUnsupported, not_supported),
+        // alg none / NONE with an empty signature: refused as malformed before alg is read.
+        341..=344 => no_key(KeyUnsupported, malformed),
+
+        // --- groups "rfc7520" and "rfc7520WithKeyOps": RS256 Figure 13 verifies; PS384,
+        // ES512 (key alg "ES521", P-521) and HS256 (oct key) are not supported.
+        345 | 349 => loads(Accept),
+        346 | 347 | 348 | 350 | 351 | 352 => no_key(KeyUnsupported, not_supported),
+
+        // --- "rsa_encryption" / "ec_key_for_encryption": use "enc" (353, 354) or
+        // key_ops ["encrypt"] (355, 356) make the key unusable for verification. The
+        // token itself (a valid signature by the same key material) names a kid the
+        // stand-in set does not have.
+        353..=356 => no_key(KeyUnsupported, no_such_kid),
+
+        // --- group "base64": HS256 with an oct key (unusable); strict base64url.
+        357..=359 => no_key(KeyUnsupported, not_supported),
+        360..=366 => no_key(KeyUnsupported, malformed), // spaces, '?', '#', in MAC/header
+        367 | 370 => no_key(KeyUnsupported, not_supported), // byte-identical to 357 (label error)
+        368 | 369 | 371 => no_key(KeyUnsupported, malformed),
+        372 | 373 => no_key(KeyUnsupported, malformed), // '?' inside header/payload (label error)
+        374 | 375 => no_key(KeyUnsupported, malformed), // payload "AB": non-canonical trailing bits
+        376 | 377 => no_key(KeyUnsupported, not_supported), // whitespace inside the header JSON is fine
+
+        // --- group "SpecialCaseEs256".
+        378 => loads(Accept),
+        // 379-385: not 64 bytes (DER-ish lengths, trailing zeros, 514-byte overflow);
+        // 386-401: r or s in {0, 1, n-1, n} combinations, all invalid.
+        379..=401 => loads(bad_sig),
+
+        _ => panic!("json_web_signature_test.json has an unexpected tcId {tc_id}"),
+    }
+}
+
+/// `json_web_key_test.json`, case by case (key sets reduced to public members).
+fn expected_jwk(tc_id: u64) -> Expected {
+    let not_supported = Reject(TokenAlgorithmNotSupported);
+    let no_such_kid = Reject(TokenSignatureKeyNotFound);
+    match tc_id {
+        // Mixed set: the oct key is skipped, the EC key loads; the token is HS256.
+        1 => loads(not_supported),
+        // Only oct keys (2, 3 two HS256 keys; 4 the same kid twice): nothing to verify
+        // with. Duplicate kids among *unusable* keys are not an error; the set has no key.
+        2..=4 => no_key(KeySetNoUsableKey, not_supported),
+        // A good RS256 key: labelled valid, and accepted.
+        5 => loads(Accept),
+        // alg RSA1_5 / use enc.
+        6 => no_key(KeySetNoUsableKey, no_such_kid),
+        // A 2049-bit key with the ROCA fingerprint (CVE-2017-15361): refused at load.
+        7 => no_key(KeyInvalid, no_such_kid),
+        8 => no_key(KeyTooSmall, no_such_kid),        // 1024-bit modulus
+        9 => no_key(KeyExponentInvalid, no_such_kid), // e = 1
+        // HMAC keys (short, long, empty): never usable.
+        10..=18 => no_key(KeySetNoUsableKey, not_supported),
+        // EC keys with alg ES521 / ES224, use enc: unusable, skipped.
+        19..=21 => no_key(KeySetNoUsableKey, no_such_kid),
+        22 => no_key(KeyInvalid, no_such_kid), // point not on the curve
+        // crv P-384 with alg ES256; kty RSA holding x/y with alg ES256.
+        23 | 24 => no_key(KeySetNoUsableKey, no_such_kid),
+        // AES keys (A256GCM, A256KW) used as HS256 keys.
+        25 | 26 => no_key(KeySetNoUsableKey, not_supported),
+        _ => panic!("json_web_key_test.json has an unexpected tcId {tc_id}"),
+    }
+}
+
+/// The documented reasons a case's overall decision may differ from its label.
+#[derive(Debug, PartialEq, Eq)]
+enum Exception {
+    /// `valid`, but for an algorithm jwtguard does not implement.
+    UnsupportedAlgorithm,
+    /// Label errors listed in the README.
+    LabelError,
+}
+
+struct Observed {
+    key_set: Exp,
+    token: Exp,
+    /// The token outcome's decoded payload when accepted (for cross-checks).
+    outcome: JwsOutcome,
+}
+
+fn to_exp(outcome: &JwsOutcome) -> Exp {
+    match outcome.reason() {
+        None => Accept,
+        Some(r) => Reject(r),
+    }
+}
+
+/// Loads `key_doc` and runs `jws` against it, or against the stand-in set when the
+/// key set does not load.
+fn observe(key_doc: &Value, jws: &str, stand_in: &KeySet) -> Observed {
+    let loaded = common::key_set(key_doc);
+    let key_set = match &loaded {
+        Ok(_) => Accept,
+        Err(e) => Reject(e.reason()),
+    };
+    let keys = loaded.as_ref().unwrap_or(stand_in);
+    let outcome = jws_verify(jws.as_bytes(), keys, &rules());
+    Observed { key_set, token: to_exp(&outcome), outcome }
+}
+
+fn header_alg(jws: &str) -> Option<String> {
+    let first = jws.split('.').next()?;
+    let bytes = common::try_b64url_decode(first)?;
+    let header: Value = serde_json::from_slice(&bytes).ok()?;
+    header["alg"].as_str().map(str::to_owned)
+}
+
+fn show(e: Exp) -> String {
+    match e {
+        Accept => "accepted".to_owned(),
+        Reject(r) => r.name().to_owned(),
+    }
+}
+
+#[derive(Default, Debug)]
+struct Tally {
+    cases: usize,
+    valid_accepted: usize,
+    invalid_rejected: usize,
+    valid_rejected_unsupported_alg: usize,
+    label_errors: usize,
+    key_set_not_loaded: usize,
+}
+
+/// Compares the overall decision with the label; returns the exception used, if any.
+fn judge(file: &str, tc_id: u64, label: &str, jws: &str, observed: &Observed, tally: &mut Tally) -> Option<Exception> {
+    let accepted = observed.key_set == Accept && observed.token == Accept;
+    tally.cases += 1;
+    if observed.key_set != Accept {
+        tally.key_set_not_loaded += 1;
+    }
+    let exception = match (label, accepted) {
+        ("valid", true) => {
+            tally.valid_accepted += 1;
+            None
+        }
+        ("invalid", false) => {
+            tally.invalid_rejected += 1;
+            None
+        }
+        ("valid", false) if observed.token == Reject(TokenAlgorithmNotSupported) => {
+            // Never a supported algorithm lost this way: the header names another alg.
+            let alg = header_alg(jws);
+            assert!(
+                !matches!(alg.as_deref(), Some("RS256") | Some("ES256")),
+                "{file} tc {tc_id}: valid {alg:?} case rejected as unsupported"
+            );
+            tally.valid_rejected_unsupported_alg += 1;
+            Some(Exception::UnsupportedAlgorithm)
+        }
+        ("valid", false) if file == "jws" && QUESTION_MARK_LABELLED_VALID.contains(&tc_id) => {
+            tally.label_errors += 1;
+            Some(Exception::LabelError)
+        }
+        _ => panic!(
+            "{file} tc {tc_id}: labelled {label}, but key set {} / token {} (no documented exception)",
+            show(observed.key_set),
+            show(observed.token)
+        ),
+    };
+    exception
+}
+
+#[test]
+fn json_web_signature_vectors() {
+    let doc = read_json("wycheproof/json_web_signature_test.json");
+    assert_eq!(doc["numberOfTests"], 401);
+    let stand_in = stand_in();
+    let mut tally = Tally::default();
+    let mut mismatches = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut outcome_357 = None;
+    let mut same_as_357 = Vec::new();
+
+    for group in doc["testGroups"].as_array().expect("testGroups") {
+        let key_doc = group.get("public").or_else(|| group.get("private")).expect("group has a key");
+        for test in group["tests"].as_array().expect("tests") {
+            let tc_id = test["tcId"].as_u64().expect("tcId");
+            let label = test["result"].as_str().expect("result");
+            let jws = test["jws"].as_str().expect("jws is a string");
+            assert!(seen.insert(tc_id), "duplicate tcId {tc_id}");
+
+            let observed = observe(key_doc, jws, &stand_in);
+            let expected = expected_jws(tc_id);
+            println!(
+                "jws tc {tc_id:>3} {:<22} {label:<7} key set: {:<20} token: {}",
+                group["comment"].as_str().unwrap_or(""),
+                show(observed.key_set),
+                show(observed.token)
+            );
+            if (observed.key_set, observed.token) != (expected.key_set, expected.token) {
+                mismatches.push(format!(
+                    "tc {tc_id}: expected key set {} / token {}, got {} / {}",
+                    show(expected.key_set),
+                    show(expected.token),
+                    show(observed.key_set),
+                    show(observed.token)
+                ));
+                continue;
+            }
+            if tc_id == 357 {
+                outcome_357 = Some(observed.outcome.clone());
+            }
+            if SAME_AS_357.contains(&tc_id) {
+                // Documented label error: a strict verifier treats these exactly like the
+                // valid tc 357 (for jwtguard: HS256 is not supported, so both are refused
+                // for that reason, not for their "padding").
+                tally.label_errors += 1;
+                tally.cases += 1;
+                if observed.key_set != Accept {
+                    tally.key_set_not_loaded += 1;
+                }
+                same_as_357.push((tc_id, observed.outcome.clone()));
+                continue;
+            }
+            judge("jws", tc_id, label, jws, &observed, &mut tally);
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of 401 cases differ from the table:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+
+    let outcome_357 = outcome_357.expect("tc 357 seen");
+    assert_eq!(same_as_357.len(), 2);
+    for (tc_id, outcome) in same_as_357 {
+        assert_eq!(outcome, outcome_357, "tc {tc_id} must get exactly tc 357's outcome");
+    }
+
+    assert_eq!(seen.len(), 401);
+    assert_eq!(seen.iter().copied().collect::<Vec<_>>(), (1..=401).collect::<Vec<_>>());
+    println!("{tally:?}");
+    assert_eq!(tally.cases, 401);
+    // Valid and accepted: 18, 33, 259-263, 345, 349, 378.
+    assert_eq!(tally.valid_accepted, 10);
+    // Valid but for HS256 (8, without 372/373), RS384 (4), RS512 (4), PS256 (6), PS384 (6),
+    // PS512 (4), ES512 (2).
+    assert_eq!(tally.valid_rejected_unsupported_alg, 34);
+    // 367, 370 (same as 357) and 372, 373 ('?' in a segment).
+    assert_eq!(tally.label_errors, 4);
+    assert_eq!(tally.invalid_rejected, 401 - 10 - 34 - 4);
+    // Groups whose key does not load: hs256 (17), rs384..ps512 (4+4+48+5+20), rfc7520 and
+    // rfc7520WithKeyOps non-RS256 (6), encryption keys (4), base64 (21).
+    assert_eq!(tally.key_set_not_loaded, 17 + 81 + 6 + 4 + 21);
+}
+
+/// A JWK with its private members removed.
+fn public_members(jwk: &Value) -> Value {
+    let mut jwk = jwk.clone();
+    let object = jwk.as_object_mut().expect("a JWK is an object");
+    for private in ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] {
+        object.remove(private);
+    }
+    jwk
+}
+
+#[test]
+fn json_web_key_vectors() {
+    let doc = read_json("wycheproof/json_web_key_test.json");
+    assert_eq!(doc["numberOfTests"], 26);
+    let stand_in = stand_in();
+    let mut tally = Tally::default();
+    let mut mismatches = Vec::new();
+    let mut seen = Vec::new();
+
+    for group in doc["testGroups"].as_array().expect("testGroups") {
+        let private = &group["private"];
+        let entries = private["keys"].as_array().expect("private is a JWK set");
+        let reduced = serde_json::json!({ "keys": entries.iter().map(public_members).collect::<Vec<_>>() });
+
+        // Where the group also lists its public set, it is the same as the reduced one.
+        if let Some(public) = group.get("public") {
+            let by_kid = |v: &Value| {
+                let mut keys = v["keys"].as_array().unwrap().clone();
+                keys.sort_by_key(|k| k.to_string());
+                keys
+            };
+            assert_eq!(
+                by_kid(public),
+                by_kid(&reduced),
+                "group {}: public set differs from the private set's public members",
+                group["comment"]
+            );
+        }
+
+        for test in group["tests"].as_array().expect("tests") {
+            let tc_id = test["tcId"].as_u64().expect("tcId");
+            let label = test["result"].as_str().expect("result");
+            let jws = test["jws"].as_str().expect("jws");
+            seen.push(tc_id);
+
+            let observed = observe(&reduced, jws, &stand_in);
+            // A verifier is only ever given public keys: an RSA or EC key carrying private
+            // members is refused (KeyInvalid), so such a set never loads; a set without
+            // any (e.g. tc 1: a public EC key beside an oct key) loads like its public form.
+            let raw = common::key_set(private).err().map(|e| e.reason());
+            let holds_private_asymmetric = entries.iter().any(|k| k["kty"] != "oct" && k.get("d").is_some());
+            if holds_private_asymmetric {
+                assert!(
+                    matches!(raw, Some(KeyInvalid) | Some(KeySetNoUsableKey)),
+                    "jwk tc {tc_id}: a set holding private keys must be refused, got {raw:?}"
+                );
+            } else {
+                let stripped = match observed.key_set {
+                    Accept => None,
+                    Reject(r) => Some(r),
+                };
+                assert_eq!(raw, stripped, "jwk tc {tc_id}");
+            }
+
+            let expected = expected_jwk(tc_id);
+            println!(
+                "jwk tc {tc_id:>3} {:<24} {label:<7} key set: {:<20} token: {}",
+                group["comment"].as_str().unwrap_or(""),
+                show(observed.key_set),
+                show(observed.token)
+            );
+            if (observed.key_set, observed.token) != (expected.key_set, expected.token) {
+                mismatches.push(format!(
+                    "tc {tc_id}: expected key set {} / token {}, got {} / {}",
+                    show(expected.key_set),
+                    show(expected.token),
+                    show(observed.key_set),
+                    show(observed.token)
+                ));
+                continue;
+            }
+            judge("jwk", tc_id, label, jws, &observed, &mut tally);
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of 26 cases differ from the table:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+    assert_eq!(seen, (1..=26).collect::<Vec<_>>());
+    println!("{tally:?}");
+    assert_eq!(tally.cases, 26);
+    assert_eq!(tally.valid_accepted, 1); // tc 5
+    assert_eq!(tally.valid_rejected_unsupported_alg, 4); // tc 2, 13, 14, 15 (HMAC)
+    assert_eq!(tally.invalid_rejected, 26 - 1 - 4);
+    assert_eq!(tally.key_set_not_loaded, 26 - 2); // all but tc 1, 5
+}
+
+#[test]
+fn small_exponent_option_does_not_admit_exponent_one() {
+    // jwk tc 9's key has e = 1; even the permissive option (e >= 3) refuses it, and tc 8's
+    // 1024-bit key stays too small.
+    let doc = read_json("wycheproof/json_web_key_test.json");
+    let options = jwtguard_core::KeyOptions { allow_small_rsa_exponent: true, ..Default::default() };
+    let mut checked = 0;
+    for group in doc["testGroups"].as_array().unwrap() {
+        let tc_id = group["tests"][0]["tcId"].as_u64().unwrap();
+        let expected = match tc_id {
+            8 => KeyTooSmall,
+            9 => KeyExponentInvalid,
+            _ => continue,
+        };
+        let set = serde_json::to_vec(&group["public"]).unwrap();
+        let err = KeySet::from_json_with(&set, &options).expect_err("still refused");
+        assert_eq!(err.reason(), expected, "jwk tc {tc_id}");
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
+}

@@ -18,7 +18,7 @@ const fn first_primes() -> [u32; 126] {
         let mut divisor = 2;
         let mut prime = true;
         while divisor * divisor <= candidate {
-            if candidate % divisor == 0 {
+            if candidate.is_multiple_of(divisor) {
                 prime = false;
                 break;
             }

@@ -44,6 +44,7 @@ pub mod jws;
 mod keyset;
 mod numeric_date;
 mod policy;
+#[cfg(feature = "alloc")]
 mod roca;
 mod rules;
 mod text;

@@ -46,6 +46,11 @@ impl<'a> Claims<'a> {
         }
     }
 
+    /// Claim `name`'s exact JSON text (strings keep their quotes and escapes).
+    pub fn json(&self, name: &str) -> Option<&'a [u8]> {
+        self.object.get_json(name)
+    }
+
     /// The subject (`sub`), when a string.
     pub fn subject(&self) -> Option<Str<'a>> {
         self.string("sub")

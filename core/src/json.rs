@@ -168,6 +168,18 @@ impl<'a> Object<'a> {
         self.members().find_map(|(key, value)| key.eq_str(name).then_some(value))
     }
 
+    /// The exact JSON text of member `name`'s value (a string with its quotes and
+    /// escapes), if present.
+    pub fn get_json(&self, name: &str) -> Option<&'a [u8]> {
+        let mut members = self.members();
+        while let Some((key, _, text)) = members.step_with_text() {
+            if key.eq_str(name) {
+                return Some(text);
+            }
+        }
+        None
+    }
+
     /// Iterates over `(name, value)` pairs in document order.
     pub fn members(&self) -> Members<'a> {
         Members { rest: self.raw.get(1..).unwrap_or(&[]) }
@@ -187,6 +199,11 @@ pub struct Members<'a> {
 
 impl<'a> Members<'a> {
     fn step(&mut self) -> Option<(Str<'a>, Value<'a>)> {
+        self.step_with_text().map(|(name, value, _)| (name, value))
+    }
+
+    /// Like `step`, also returning the value's exact JSON text.
+    fn step_with_text(&mut self) -> Option<(Str<'a>, Value<'a>, &'a [u8])> {
         let mut r = trim_ws(self.rest);
         if let [b',', tail @ ..] = r {
             r = trim_ws(tail);
@@ -199,9 +216,11 @@ impl<'a> Members<'a> {
         let [b':', tail @ ..] = trim_ws(tail.get(n.checked_add(1)?..)?) else {
             return None;
         };
-        let (value, rest) = read_value(trim_ws(tail))?;
+        let value_start = trim_ws(tail);
+        let (value, rest) = read_value(value_start)?;
+        let text = value_start.get(..value_start.len().checked_sub(rest.len())?)?;
         self.rest = rest;
-        Some((name, value))
+        Some((name, value, text))
     }
 }
 

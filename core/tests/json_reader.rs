@@ -1074,3 +1074,18 @@ fn one_megabyte_of_random_input_never_panics() {
     doc.extend(std::iter::repeat_n(b"[1,".as_slice(), 1 << 18).flatten());
     assert_eq!(parse_err(&doc), Some(JsonError::TooDeep));
 }
+
+#[test]
+fn get_json_returns_each_value_exactly_as_written() {
+    let doc = br#"{ "s" : "a\"b\u00e9" , "n":-1.5e3,"t":true,"z":null,"a":[1, "x" ,{}],"o":{"k":[]} }"#;
+    let o = Object::parse(doc).unwrap();
+    assert_eq!(o.get_json("s"), Some(&br#""a\"b\u00e9""#[..]));
+    assert_eq!(o.get_json("n"), Some(&b"-1.5e3"[..]));
+    assert_eq!(o.get_json("t"), Some(&b"true"[..]));
+    assert_eq!(o.get_json("z"), Some(&b"null"[..]));
+    assert_eq!(o.get_json("a"), Some(&br#"[1, "x" ,{}]"#[..]));
+    assert_eq!(o.get_json("o"), Some(&br#"{"k":[]}"#[..]));
+    assert_eq!(o.get_json("missing"), None);
+    let escaped = Object::parse(br#"{"\u0061ud":"x"}"#).unwrap();
+    assert_eq!(escaped.get_json("aud"), Some(&br#""x""#[..]));
+}

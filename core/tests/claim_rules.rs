@@ -1,6 +1,7 @@
 //! Tokens minted by an independent implementation (PyJWT and `cryptography`, see
-//! `fixtures/make_fixtures.py`): every claim rule at its boundaries, and the attack
-//! catalogue. Each case names the exact reason it must produce.
+//! `fixtures/make_fixtures.py`): every claim rule at its boundaries. Each case names
+//! the exact reason it must produce. (The attack catalogue has one test per attack in
+//! `attacks.rs`.)
 
 mod support;
 
@@ -52,10 +53,4 @@ fn run_file(name: &'static str) -> usize {
 fn claim_rules_match_independently_minted_tokens() {
     let ran = run_file("claims.json");
     assert!(ran >= 100, "expected the full rule matrix, ran {ran}");
-}
-
-#[test]
-fn attack_catalogue_is_rejected_precisely() {
-    let ran = run_file("attacks.json");
-    assert!(ran >= 90, "expected the full attack catalogue, ran {ran}");
 }

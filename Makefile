@@ -1,5 +1,5 @@
 # jwtguard: `make demo` runs the demo, `make test` runs every test of the project.
-.PHONY: test demo fixtures
+.PHONY: test demo fixtures fuzz
 
 test:
 	bash scripts/test
@@ -10,3 +10,10 @@ demo:
 # Regenerates core/tests/fixtures with PyJWT and cryptography (independent of jwtguard).
 fixtures:
 	bash scripts/fixtures
+
+# Runs every fuzz target for FUZZ_SECONDS each (nightly Rust and cargo-fuzz; installs
+# cargo-fuzz if missing). Findings stop the run; see fuzz/README.md.
+FUZZ_SECONDS ?= 60
+fuzz:
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+	fuzz/run-campaign.sh $(FUZZ_SECONDS) jws jwks verify claims json structured

@@ -56,6 +56,9 @@ pub use error::{ClaimName, Error, Reason};
 pub use jwk::{Key, KeyKind};
 pub use keyset::{KeyOptions, KeySet, RejectedKey, MAX_KEYS, MAX_REJECTED_KEYS};
 pub use policy::{Match, Policy, PolicyBuilder, RequiredClaim};
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub use token::fuzzing;
 pub use token::{verify, VerifiedToken};
 #[cfg(feature = "alloc")]
 pub use token::{verify_owned, OwnedToken};

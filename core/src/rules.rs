@@ -8,20 +8,20 @@
 use crate::claims::Claims;
 use crate::error::{Error, Reason};
 use crate::json::{Str, Value};
-use crate::jwk::Key;
 use crate::numeric_date::{self, Round};
 use crate::policy::{ClaimRule, Match, Policy};
 
-/// Applies every claim rule of `policy` at time `now` (Unix seconds).
-pub(crate) fn check(claims: &Claims<'_>, key: &Key, policy: &Policy, now: u64) -> Result<(), Error> {
+/// Applies every claim rule of `policy` at time `now` (Unix seconds); `key_issuer` is
+/// the `issuer` member of the key that verified the signature, if it had one.
+pub(crate) fn check(claims: &Claims<'_>, key_issuer: Option<&str>, policy: &Policy, now: u64) -> Result<(), Error> {
     let exp = time_claim(claims, "exp", Round::Down)?;
     let nbf = time_claim(claims, "nbf", Round::Up)?;
     time_claim(claims, "iat", Round::Down)?;
     check_lifetime(exp, nbf, policy, now)?;
     check_audience(claims, policy)?;
     check_issuer(claims, policy)?;
-    if policy.check_key_issuer {
-        check_key_issuer(claims, key)?;
+    if let (true, Some(template)) = (policy.check_key_issuer, key_issuer) {
+        check_key_issuer(claims, template)?;
     }
     for rule in policy.rules() {
         check_required_claim(claims, policy, rule)?;
@@ -104,8 +104,7 @@ fn check_issuer(claims: &Claims<'_>, policy: &Policy) -> Result<(), Error> {
 /// Multi-tenant template in Microsoft Entra key sets.
 const TENANT_TEMPLATE: &str = "{tenantid}";
 
-fn check_key_issuer(claims: &Claims<'_>, key: &Key) -> Result<(), Error> {
-    let Some(template) = key.issuer() else { return Ok(()) };
+fn check_key_issuer(claims: &Claims<'_>, template: &str) -> Result<(), Error> {
     let mismatch = || Error::new(Reason::TokenIssuerNotAllowed, "token issuer is not the signing key's issuer");
     let mut iss_buf = [0u8; crate::jwk::MAX_ISSUER_LEN * 2];
     let iss = claims.issuer().and_then(|s| s.unescape_into(&mut iss_buf)).ok_or_else(mismatch)?;

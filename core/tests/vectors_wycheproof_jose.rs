@@ -274,6 +274,32 @@ fn judge(file: &str, tc_id: u64, label: &str, jws: &str, observed: &Observed, ta
     exception
 }
 
+/// Prints one case's outcome; returns a description when it differs from the table.
+fn compare(
+    file: &str,
+    tc_id: u64,
+    label: &str,
+    group: &Value,
+    observed: &Observed,
+    expected: &Expected,
+) -> Option<String> {
+    println!(
+        "{file} tc {tc_id:>3} {:<24} {label:<7} key set: {:<20} token: {}",
+        group["comment"].as_str().unwrap_or(""),
+        show(observed.key_set),
+        show(observed.token)
+    );
+    ((observed.key_set, observed.token) != (expected.key_set, expected.token)).then(|| {
+        format!(
+            "tc {tc_id}: expected key set {} / token {}, got {} / {}",
+            show(expected.key_set),
+            show(expected.token),
+            show(observed.key_set),
+            show(observed.token)
+        )
+    })
+}
+
 #[test]
 fn json_web_signature_vectors() {
     let doc = read_json("wycheproof/json_web_signature_test.json");
@@ -295,20 +321,8 @@ fn json_web_signature_vectors() {
 
             let observed = observe(key_doc, jws, &stand_in);
             let expected = expected_jws(tc_id);
-            println!(
-                "jws tc {tc_id:>3} {:<22} {label:<7} key set: {:<20} token: {}",
-                group["comment"].as_str().unwrap_or(""),
-                show(observed.key_set),
-                show(observed.token)
-            );
-            if (observed.key_set, observed.token) != (expected.key_set, expected.token) {
-                mismatches.push(format!(
-                    "tc {tc_id}: expected key set {} / token {}, got {} / {}",
-                    show(expected.key_set),
-                    show(expected.token),
-                    show(observed.key_set),
-                    show(observed.token)
-                ));
+            if let Some(mismatch) = compare("jws", tc_id, label, group, &observed, &expected) {
+                mismatches.push(mismatch);
                 continue;
             }
             if tc_id == 357 {
@@ -424,20 +438,8 @@ fn json_web_key_vectors() {
             }
 
             let expected = expected_jwk(tc_id);
-            println!(
-                "jwk tc {tc_id:>3} {:<24} {label:<7} key set: {:<20} token: {}",
-                group["comment"].as_str().unwrap_or(""),
-                show(observed.key_set),
-                show(observed.token)
-            );
-            if (observed.key_set, observed.token) != (expected.key_set, expected.token) {
-                mismatches.push(format!(
-                    "tc {tc_id}: expected key set {} / token {}, got {} / {}",
-                    show(expected.key_set),
-                    show(expected.token),
-                    show(observed.key_set),
-                    show(observed.token)
-                ));
+            if let Some(mismatch) = compare("jwk", tc_id, label, group, &observed, &expected) {
+                mismatches.push(mismatch);
                 continue;
             }
             judge("jwk", tc_id, label, jws, &observed, &mut tally);

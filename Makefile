@@ -1,5 +1,5 @@
 # jwtguard: `make demo` runs the demo, `make test` runs every test of the project.
-.PHONY: test demo fixtures fuzz
+.PHONY: test demo fixtures fuzz install
 
 test:
 	bash scripts/test
@@ -17,3 +17,9 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 	fuzz/run-campaign.sh $(FUZZ_SECONDS) jws jwks verify claims json structured
+
+# Installs the C library: PREFIX/lib/libjwtguard.{a,so}, PREFIX/include/jwtguard.h and
+# PREFIX/lib/pkgconfig/jwtguard{,-static}.pc (see ffi-c/README-section.md).
+PREFIX ?= /usr/local
+install:
+	bash ffi-c/install.sh "$(PREFIX)"

@@ -1,0 +1,198 @@
+//! Key sets: parsed and validated once from a JWK set (or one JWK), then shared.
+
+use core::ffi::c_char;
+use core::ptr;
+use std::sync::Arc;
+
+use jwtguard_core::{Error, KeyOptions, KeySet, Reason, DEFAULT_MAX_KEY_SET_LEN};
+
+use crate::result::{jwtguard_result, Fail};
+use crate::util::{guard, guard_detail, guard_value, handle, input_bytes, Out, OutBuf};
+
+/// A set of validated verification keys (opaque).
+///
+/// Immutable after creation and reference counted: one handle may be used by any
+/// number of threads at once, and `jwtguard_keyset_clone()` / `jwtguard_keyset_free()`
+/// may be called from any thread. To rotate keys, load a new set and swap your pointer;
+/// requests that cloned the old handle keep using it until they free it.
+pub struct jwtguard_keyset {
+    keys: KeySet,
+}
+
+impl jwtguard_keyset {
+    /// The keys.
+    pub(crate) fn keys(&self) -> &KeySet {
+        &self.keys
+    }
+}
+
+// The handle is shared across threads by design.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<jwtguard_keyset>();
+};
+
+/// Loads a JWK set (`{"keys":[...]}`) or a single JWK with the default options (odd RSA
+/// exponents from 65537 only; documents up to 256 KiB).
+///
+/// Keys of a kind jwtguard cannot verify with (other `kty` or curves, `use: enc`, ...)
+/// are skipped; keys of a supported kind that fail validation are skipped and
+/// remembered (see `jwtguard_keyset_rejected()`), so a token naming one gets that key's
+/// precise reason. A set with no usable key, or two usable keys sharing a `kid`, fails.
+///
+/// On success `*out` receives a new handle (free it with `jwtguard_keyset_free()`); on
+/// failure `*out` is set to NULL and the result is a `JWTGUARD_KEY_*` /
+/// `JWTGUARD_KEY_SET_*` reason. Use `jwtguard_keyset_new_with_options()` for a detail
+/// message.
+///
+/// # Safety
+/// `jwks` is NULL (only with `jwks_len` 0) or points to `jwks_len` readable bytes;
+/// `out` is NULL or valid for writing one pointer.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_keyset_new(
+    jwks: *const u8,
+    jwks_len: usize,
+    out: *mut *const jwtguard_keyset,
+) -> jwtguard_result {
+    // SAFETY: the same contract, passed on; no detail buffer.
+    unsafe { jwtguard_keyset_new_with_options(jwks, jwks_len, false, 0, out, ptr::null_mut(), 0) }
+}
+
+/// Like `jwtguard_keyset_new()`, with options and a detail buffer.
+///
+/// - `allow_small_rsa_exponent`: also accept odd RSA public exponents from 3 up
+///   (legal, but a sign of unusual, possibly hand-made keys).
+/// - `max_len`: longest accepted document in bytes; 0 means the default (256 KiB).
+///   A longer document is `JWTGUARD_KEY_SET_TOO_LARGE` before any byte is read.
+/// - `detail` (optional): receives `""` on success, else the precise rule that failed,
+///   e.g. `"KeySetMalformed: invalid JSON syntax"`.
+///
+/// # Safety
+/// As `jwtguard_keyset_new()`; `detail` is NULL or valid for writing `detail_cap` bytes.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_keyset_new_with_options(
+    jwks: *const u8,
+    jwks_len: usize,
+    allow_small_rsa_exponent: bool,
+    max_len: usize,
+    out: *mut *const jwtguard_keyset,
+    detail: *mut c_char,
+    detail_cap: usize,
+) -> jwtguard_result {
+    let body = || {
+        // SAFETY: `out` is NULL or writable (contract above).
+        let out = unsafe { Out::required(out, "out") }?;
+        out.set(ptr::null());
+        let max_len = if max_len == 0 { DEFAULT_MAX_KEY_SET_LEN } else { max_len };
+        if !jwks.is_null() && jwks_len > max_len {
+            // Decided on the length alone: the bytes are never looked at.
+            return Err(Error::new(Reason::KeySetTooLarge, "key set document exceeds the size limit").into());
+        }
+        // SAFETY: `jwks` is NULL or points to `jwks_len` readable bytes (contract).
+        let document = unsafe { input_bytes(jwks, jwks_len, "jwks") }?;
+        let options = KeyOptions { allow_small_rsa_exponent, max_len };
+        let keys = KeySet::from_json_with(document, &options)?;
+        out.set(Arc::into_raw(Arc::new(jwtguard_keyset { keys })));
+        Ok(())
+    };
+    // SAFETY: `detail` is the caller's (contract above).
+    unsafe { guard_detail(detail, detail_cap, body) }
+}
+
+/// Returns another reference to the same key set (the reference count goes up), for
+/// a request or thread that must keep the set alive while the owner may swap it. Free
+/// each reference once with `jwtguard_keyset_free()`. Returns the same pointer, or NULL
+/// when `keys` is NULL.
+///
+/// # Safety
+/// `keys` is NULL or a live key set handle.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_keyset_clone(keys: *const jwtguard_keyset) -> *const jwtguard_keyset {
+    guard_value(ptr::null(), || {
+        if keys.is_null() || !keys.is_aligned() {
+            return ptr::null();
+        }
+        // SAFETY: a live handle was created by `Arc::into_raw` and holds one strong
+        // reference that the caller has not given up, so the count is at least 1.
+        unsafe { Arc::increment_strong_count(keys) };
+        keys
+    })
+}
+
+/// Releases one reference to a key set; the keys are freed with the last reference.
+/// NULL is ignored. The handle must not be used after this call.
+///
+/// # Safety
+/// `keys` is NULL or a live key set handle that the caller owns.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_keyset_free(keys: *const jwtguard_keyset) {
+    guard_value((), || {
+        if keys.is_null() || !keys.is_aligned() {
+            return;
+        }
+        // SAFETY: a live handle was created by `Arc::into_raw` and the caller gives up
+        // the strong reference it owns; it will not use the pointer again.
+        unsafe { Arc::decrement_strong_count(keys) };
+    })
+}
+
+/// Returns the number of usable keys in the set (at least 1 for a loaded set), or 0
+/// when `keys` is NULL.
+///
+/// # Safety
+/// `keys` is NULL or a live key set handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_keyset_len(keys: *const jwtguard_keyset) -> usize {
+    guard_value(0, || {
+        // SAFETY: NULL or a live handle (contract).
+        unsafe { handle(keys, "keys") }.map_or(0, |k| k.keys.len())
+    })
+}
+
+/// Returns the number of keys the document held that could not be used (for logs; see
+/// `jwtguard_keyset_rejected()`), or 0 when `keys` is NULL.
+///
+/// # Safety
+/// `keys` is NULL or a live key set handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_keyset_rejected_len(keys: *const jwtguard_keyset) -> usize {
+    guard_value(0, || {
+        // SAFETY: NULL or a live handle (contract).
+        unsafe { handle(keys, "keys") }.map_or(0, |k| k.keys.rejected().len())
+    })
+}
+
+/// Describes rejected key number `index` (0-based, below
+/// `jwtguard_keyset_rejected_len()`): `*reason` receives why it was rejected (e.g.
+/// `JWTGUARD_KEY_TOO_SMALL`) and `kid` its `kid` under the buffer convention (`""` when
+/// it had no readable one; at most 128 bytes). `*reason` is written whenever `index` is
+/// in range, even if `kid` is too small (it is `JWTGUARD_OK` otherwise). An index out
+/// of range is `JWTGUARD_INVALID_PARAMETER`.
+///
+/// # Safety
+/// `keys` is NULL or a live key set handle; `reason` is NULL or valid for writing one
+/// `jwtguard_result`; `kid`/`kid_cap`/`kid_len` follow the buffer convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_keyset_rejected(
+    keys: *const jwtguard_keyset,
+    index: usize,
+    reason: *mut jwtguard_result,
+    kid: *mut c_char,
+    kid_cap: usize,
+    kid_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for `kid`, `kid_len` and `reason`.
+        let (buf, reason) = unsafe { (OutBuf::new(kid, kid_cap, kid_len)?, Out::required(reason, "reason")?) };
+        reason.set(jwtguard_result::JWTGUARD_OK);
+        // SAFETY: the caller's contract for `keys`.
+        let keys = unsafe { handle(keys, "keys") }?;
+        let rejected = keys.keys.rejected().get(index).ok_or(Fail::arg_invalid("index", "is out of range"))?;
+        reason.set(jwtguard_result::from_reason(rejected.reason()));
+        buf.put(rejected.kid().unwrap_or("").as_bytes())
+    })
+}

@@ -1,0 +1,517 @@
+//! Policies: collected by a builder, validated once by `build`, then shared.
+
+use core::ffi::c_char;
+use core::ptr;
+use std::sync::Arc;
+
+use jwtguard_core::{Algorithm, Match, Policy, RequiredClaim};
+
+use crate::result::{jwtguard_result, Fail};
+use crate::util::{guard, guard_detail, guard_value, handle, handle_mut, input_str, Out};
+
+/// How the values of a required claim must match: `JWTGUARD_MATCH_ALL` or
+/// `JWTGUARD_MATCH_ANY`. Any other value is `JWTGUARD_INVALID_PARAMETER`.
+pub type jwtguard_match = u32;
+
+/// Every listed value must be present in the claim (APIM's default).
+pub const JWTGUARD_MATCH_ALL: jwtguard_match = 0;
+/// At least one listed value must be present in the claim.
+pub const JWTGUARD_MATCH_ANY: jwtguard_match = 1;
+
+/// `jwtguard_policy_builder_set_algorithms()` flag: RS256 (RSASSA-PKCS1-v1_5, SHA-256).
+pub const JWTGUARD_ALG_RS256: u32 = 1;
+/// `jwtguard_policy_builder_set_algorithms()` flag: ES256 (ECDSA P-256, SHA-256).
+pub const JWTGUARD_ALG_ES256: u32 = 2;
+
+/// A borrowed UTF-8 string: `len` bytes at `data`, not necessarily NUL-terminated.
+/// `data` may be NULL when `len` is 0.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct jwtguard_slice {
+    /// The bytes.
+    pub data: *const c_char,
+    /// Their number.
+    pub len: usize,
+}
+
+/// Collects the rules of a policy (opaque). Not synchronized: use it from one thread at
+/// a time. Every setter copies its arguments. A setter that fails (NULL or invalid
+/// argument) also makes every later `jwtguard_policy_builder_build()` fail with the
+/// same code, so an ignored error can never yield a more permissive policy.
+pub struct jwtguard_policy_builder {
+    audiences: Vec<String>,
+    any_audience: bool,
+    issuers: Vec<String>,
+    any_issuer: bool,
+    claims: Vec<ClaimSpec>,
+    clock_skew: Option<u64>,
+    require_expiration_time: Option<bool>,
+    algorithms: Option<Vec<Algorithm>>,
+    max_token_len: Option<usize>,
+    kid_miss_fallback: Option<bool>,
+    check_key_issuer: Option<bool>,
+    /// The first setter failure, reported again by `build`.
+    problem: Option<Fail>,
+}
+
+struct ClaimSpec {
+    name: String,
+    values: Vec<String>,
+    match_: Match,
+    separator: Option<char>,
+}
+
+/// A validated verification policy (opaque).
+///
+/// Immutable after `jwtguard_policy_builder_build()` and reference counted: one handle
+/// may be used by any number of threads at once; clone and free it from any thread.
+pub struct jwtguard_policy {
+    policy: Policy,
+}
+
+impl jwtguard_policy {
+    /// The policy.
+    pub(crate) fn policy(&self) -> &Policy {
+        &self.policy
+    }
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<jwtguard_policy>();
+};
+
+impl jwtguard_policy_builder {
+    /// Remembers the first failure of a setter and passes the outcome on.
+    fn note<T>(&mut self, outcome: Result<T, Fail>) -> Result<T, Fail> {
+        if let (Err(fail), None) = (&outcome, &self.problem) {
+            self.problem = Some(*fail);
+        }
+        outcome
+    }
+
+    fn to_policy(&self) -> Result<Policy, Fail> {
+        if let Some(problem) = self.problem {
+            return Err(problem);
+        }
+        let mut b = Policy::builder().audiences(self.audiences.iter().map(String::as_str));
+        if self.any_audience {
+            b = b.any_audience();
+        }
+        b = b.issuers(self.issuers.iter().map(String::as_str));
+        if self.any_issuer {
+            b = b.any_issuer();
+        }
+        for claim in &self.claims {
+            let values: Vec<&str> = claim.values.iter().map(String::as_str).collect();
+            b = b.require_claim(RequiredClaim {
+                name: &claim.name,
+                values: &values,
+                match_: claim.match_,
+                separator: claim.separator,
+            });
+        }
+        if let Some(seconds) = self.clock_skew {
+            b = b.clock_skew(seconds);
+        }
+        if let Some(required) = self.require_expiration_time {
+            b = b.require_expiration_time(required);
+        }
+        if let Some(algorithms) = &self.algorithms {
+            b = b.algorithms(algorithms);
+        }
+        if let Some(bytes) = self.max_token_len {
+            b = b.max_token_len(bytes);
+        }
+        if let Some(enabled) = self.kid_miss_fallback {
+            b = b.kid_miss_fallback(enabled);
+        }
+        if let Some(enabled) = self.check_key_issuer {
+            b = b.check_key_issuer(enabled);
+        }
+        Ok(b.build()?)
+    }
+}
+
+/// Runs a setter on a builder handle.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle not used by another thread meanwhile.
+unsafe fn with_builder(
+    builder: *mut jwtguard_policy_builder,
+    f: impl FnOnce(&mut jwtguard_policy_builder) -> Result<(), Fail>,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        let outcome = f(b);
+        b.note(outcome)
+    })
+}
+
+/// Starts a policy with the defaults: no audience or issuer yet (one of each, or the
+/// explicit waiver, is required by `jwtguard_policy_builder_build()`), `exp` required,
+/// no clock skew, RS256 and ES256 allowed, 16 KiB maximum token length, no kid-miss
+/// fallback, keys' own `issuer` enforced. Free it with `jwtguard_policy_builder_free()`.
+/// Returns NULL only if an internal error occurred.
+#[no_mangle]
+#[must_use]
+pub extern "C" fn jwtguard_policy_builder_new() -> *mut jwtguard_policy_builder {
+    guard_value(ptr::null_mut(), || {
+        Box::into_raw(Box::new(jwtguard_policy_builder {
+            audiences: Vec::new(),
+            any_audience: false,
+            issuers: Vec::new(),
+            any_issuer: false,
+            claims: Vec::new(),
+            clock_skew: None,
+            require_expiration_time: None,
+            algorithms: None,
+            max_token_len: None,
+            kid_miss_fallback: None,
+            check_key_issuer: None,
+            problem: None,
+        }))
+    })
+}
+
+/// Frees a builder. NULL is ignored. Policies built from it are not affected.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle that is not used again.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_free(builder: *mut jwtguard_policy_builder) {
+    guard_value((), || {
+        if builder.is_null() || !builder.is_aligned() {
+            return;
+        }
+        // SAFETY: a live builder handle was created by `Box::into_raw` in
+        // `jwtguard_policy_builder_new` and the caller gives it up here.
+        drop(unsafe { Box::from_raw(builder) });
+    })
+}
+
+/// Allows tokens whose `aud` (a string, or any element of an array) equals `audience`
+/// exactly (case-sensitive, after JSON unescaping). May be called repeatedly; any listed
+/// audience suffices. Typically the backend application's client id or App ID URI.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle; `audience` is NULL (only with length 0)
+/// or points to `audience_len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_add_audience(
+    builder: *mut jwtguard_policy_builder,
+    audience: *const c_char,
+    audience_len: usize,
+) -> jwtguard_result {
+    let body = |b: &mut jwtguard_policy_builder| {
+        // SAFETY: the caller's contract for `audience`.
+        let audience = unsafe { input_str(audience, audience_len, "audience") }?;
+        b.audiences.push(audience.to_owned());
+        Ok(())
+    };
+    // SAFETY: the caller's contract for `builder` and `audience`.
+    unsafe { with_builder(builder, body) }
+}
+
+/// Waives the audience check. Only for tokens whose audience is checked elsewhere.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_any_audience(
+    builder: *mut jwtguard_policy_builder,
+) -> jwtguard_result {
+    let body = |b: &mut jwtguard_policy_builder| {
+        b.any_audience = true;
+        Ok(())
+    };
+    // SAFETY: the caller's contract for `builder`.
+    unsafe { with_builder(builder, body) }
+}
+
+/// Allows tokens whose `iss` equals `issuer` exactly. May be called repeatedly.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle; `issuer` is NULL (only with length 0) or
+/// points to `issuer_len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_add_issuer(
+    builder: *mut jwtguard_policy_builder,
+    issuer: *const c_char,
+    issuer_len: usize,
+) -> jwtguard_result {
+    let body = |b: &mut jwtguard_policy_builder| {
+        // SAFETY: the caller's contract for `issuer`.
+        let issuer = unsafe { input_str(issuer, issuer_len, "issuer") }?;
+        b.issuers.push(issuer.to_owned());
+        Ok(())
+    };
+    // SAFETY: the caller's contract for `builder` and `issuer`.
+    unsafe { with_builder(builder, body) }
+}
+
+/// Waives the issuer check (a key's own `issuer`, when it has one, still applies).
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_any_issuer(builder: *mut jwtguard_policy_builder) -> jwtguard_result {
+    let body = |b: &mut jwtguard_policy_builder| {
+        b.any_issuer = true;
+        Ok(())
+    };
+    // SAFETY: the caller's contract for `builder`.
+    unsafe { with_builder(builder, body) }
+}
+
+/// Adds a required claim (APIM `<required-claims>`): claim `name` must be present and,
+/// when `n_values` > 0, hold the listed values as `match_mode` says (`JWTGUARD_MATCH_ALL` or
+/// `JWTGUARD_MATCH_ANY`). A string claim is split by `separator` (a Unicode scalar
+/// value such as `' '` for `scp`; 0 keeps it whole), an array is taken element by
+/// element, numbers and booleans compare by their JSON text (`42`, `true`). Rules are
+/// checked in the order they were added.
+///
+/// `values` may be NULL when `n_values` is 0 (presence only). An unknown `match_mode`, a
+/// `separator` that is not a Unicode scalar value, or text that is not UTF-8 is
+/// `JWTGUARD_INVALID_PARAMETER`.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle; `name` is NULL (only with length 0) or
+/// points to `name_len` readable bytes; `values` is NULL (only with `n_values` 0) or
+/// points to `n_values` readable `jwtguard_slice`s, each valid as that type describes.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_add_required_claim(
+    builder: *mut jwtguard_policy_builder,
+    name: *const c_char,
+    name_len: usize,
+    values: *const jwtguard_slice,
+    n_values: usize,
+    match_mode: jwtguard_match,
+    separator: u32,
+) -> jwtguard_result {
+    let body = |b: &mut jwtguard_policy_builder| {
+        // SAFETY: the caller's contract for `name`.
+        let name = unsafe { input_str(name, name_len, "name") }?;
+        let slices: &[jwtguard_slice] = if values.is_null() {
+            if n_values != 0 {
+                return Err(Fail::arg_null("values"));
+            }
+            &[]
+        } else if !values.is_aligned() {
+            return Err(Fail::arg_invalid("values", "is misaligned"));
+        } else if n_values > isize::MAX as usize / core::mem::size_of::<jwtguard_slice>() {
+            return Err(Fail::arg_invalid("n_values", "is too large"));
+        } else {
+            // SAFETY: non-NULL and aligned (checked), the byte size fits in `isize`
+            // (checked), and the caller promised `n_values` readable slices.
+            unsafe { core::slice::from_raw_parts(values, n_values) }
+        };
+        let values = slices
+            .iter()
+            // SAFETY: the caller promised each slice is valid as documented.
+            .map(|s| unsafe { input_str(s.data, s.len, "values[i].data") }.map(str::to_owned))
+            .collect::<Result<Vec<String>, Fail>>()?;
+        let match_ = match match_mode {
+            JWTGUARD_MATCH_ALL => Match::All,
+            JWTGUARD_MATCH_ANY => Match::Any,
+            _ => return Err(Fail::arg_invalid("match_mode", "is not JWTGUARD_MATCH_ALL or JWTGUARD_MATCH_ANY")),
+        };
+        let separator = match separator {
+            0 => None,
+            code => Some(char::from_u32(code).ok_or(Fail::arg_invalid("separator", "is not a Unicode scalar value"))?),
+        };
+        b.claims.push(ClaimSpec { name: name.to_owned(), values, match_, separator });
+        Ok(())
+    };
+    // SAFETY: the caller's contract for every pointer.
+    unsafe { with_builder(builder, body) }
+}
+
+/// Seconds of tolerance for `exp` and `nbf` (default 0).
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_set_clock_skew(
+    builder: *mut jwtguard_policy_builder,
+    seconds: u64,
+) -> jwtguard_result {
+    let body = |b: &mut jwtguard_policy_builder| {
+        b.clock_skew = Some(seconds);
+        Ok(())
+    };
+    // SAFETY: the caller's contract for `builder`.
+    unsafe { with_builder(builder, body) }
+}
+
+/// Whether a token without `exp` is rejected (default true).
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_set_require_expiration_time(
+    builder: *mut jwtguard_policy_builder,
+    required: bool,
+) -> jwtguard_result {
+    let body = |b: &mut jwtguard_policy_builder| {
+        b.require_expiration_time = Some(required);
+        Ok(())
+    };
+    // SAFETY: the caller's contract for `builder`.
+    unsafe { with_builder(builder, body) }
+}
+
+/// The algorithms tokens may use, as a mask of `JWTGUARD_ALG_*` flags (default
+/// `JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256`). Unknown bits are
+/// `JWTGUARD_INVALID_PARAMETER`; an empty mask makes `build` fail (`POLICY_INVALID`).
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_set_algorithms(
+    builder: *mut jwtguard_policy_builder,
+    algorithms: u32,
+) -> jwtguard_result {
+    let body = |b: &mut jwtguard_policy_builder| {
+        if algorithms & !(JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256) != 0 {
+            return Err(Fail::arg_invalid("algorithms", "has bits that are not JWTGUARD_ALG_* flags"));
+        }
+        let mut list = Vec::new();
+        if algorithms & JWTGUARD_ALG_RS256 != 0 {
+            list.push(Algorithm::RS256);
+        }
+        if algorithms & JWTGUARD_ALG_ES256 != 0 {
+            list.push(Algorithm::ES256);
+        }
+        b.algorithms = Some(list);
+        Ok(())
+    };
+    // SAFETY: the caller's contract for `builder`.
+    unsafe { with_builder(builder, body) }
+}
+
+/// Longest accepted token in bytes (default 16384), checked before anything else; 0
+/// makes `build` fail.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_set_max_token_len(
+    builder: *mut jwtguard_policy_builder,
+    max_token_len: usize,
+) -> jwtguard_result {
+    let body = |b: &mut jwtguard_policy_builder| {
+        b.max_token_len = Some(max_token_len);
+        Ok(())
+    };
+    // SAFETY: the caller's contract for `builder`.
+    unsafe { with_builder(builder, body) }
+}
+
+/// When a token's `kid` names no key, try every compatible key instead of failing with
+/// `JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND` (APIM's behaviour for inline issuer keys).
+/// Default false.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_set_kid_miss_fallback(
+    builder: *mut jwtguard_policy_builder,
+    enabled: bool,
+) -> jwtguard_result {
+    let body = |b: &mut jwtguard_policy_builder| {
+        b.kid_miss_fallback = Some(enabled);
+        Ok(())
+    };
+    // SAFETY: the caller's contract for `builder`.
+    unsafe { with_builder(builder, body) }
+}
+
+/// Whether a key's own `issuer` member (Microsoft Entra publishes one, with
+/// `{tenantid}` filled from the token's `tid`) must equal the token's `iss`. Default
+/// true.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_set_check_key_issuer(
+    builder: *mut jwtguard_policy_builder,
+    enabled: bool,
+) -> jwtguard_result {
+    let body = |b: &mut jwtguard_policy_builder| {
+        b.check_key_issuer = Some(enabled);
+        Ok(())
+    };
+    // SAFETY: the caller's contract for `builder`.
+    unsafe { with_builder(builder, body) }
+}
+
+/// Validates the collected rules and returns a policy in `*out` (free it with
+/// `jwtguard_policy_free()`). The builder is not consumed: it can be changed and built
+/// again, and must still be freed.
+///
+/// Fails with `JWTGUARD_POLICY_INVALID` naming the first problem in `detail` (no
+/// audience and no `any_audience`, no issuer and no `any_issuer`, an empty value, no
+/// algorithm, too many entries, ...), or with the code of the first setter that failed
+/// on this builder. On failure `*out` is set to NULL.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle; `out` is NULL or valid for writing one
+/// pointer; `detail` is NULL or valid for writing `detail_cap` bytes.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_policy_builder_build(
+    builder: *const jwtguard_policy_builder,
+    out: *mut *const jwtguard_policy,
+    detail: *mut c_char,
+    detail_cap: usize,
+) -> jwtguard_result {
+    let body = || {
+        // SAFETY: the caller's contract for `out` and `builder`.
+        let (out, builder) = unsafe { (Out::required(out, "out")?, handle(builder, "builder")) };
+        out.set(ptr::null());
+        let policy = builder?.to_policy()?;
+        out.set(Arc::into_raw(Arc::new(jwtguard_policy { policy })));
+        Ok(())
+    };
+    // SAFETY: the caller's contract for `detail`.
+    unsafe { guard_detail(detail, detail_cap, body) }
+}
+
+/// Returns another reference to the same policy (the reference count goes up). Free
+/// each reference once with `jwtguard_policy_free()`. Returns the same pointer, or NULL
+/// when `policy` is NULL.
+///
+/// # Safety
+/// `policy` is NULL or a live policy handle.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_policy_clone(policy: *const jwtguard_policy) -> *const jwtguard_policy {
+    guard_value(ptr::null(), || {
+        if policy.is_null() || !policy.is_aligned() {
+            return ptr::null();
+        }
+        // SAFETY: a live handle was created by `Arc::into_raw` and holds a strong
+        // reference the caller has not given up, so the count is at least 1.
+        unsafe { Arc::increment_strong_count(policy) };
+        policy
+    })
+}
+
+/// Releases one reference to a policy; it is freed with the last reference. NULL is
+/// ignored.
+///
+/// # Safety
+/// `policy` is NULL or a live policy handle that the caller owns and does not use again.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_free(policy: *const jwtguard_policy) {
+    guard_value((), || {
+        if policy.is_null() || !policy.is_aligned() {
+            return;
+        }
+        // SAFETY: a live handle was created by `Arc::into_raw`; the caller gives up the
+        // strong reference it owns.
+        unsafe { Arc::decrement_strong_count(policy) };
+    })
+}

@@ -1,0 +1,377 @@
+//! Verification, and read access to a verified token.
+
+use core::ffi::c_char;
+use core::ptr;
+
+use jwtguard_core::json::Value;
+use jwtguard_core::{verify_owned, Algorithm, Claims, Error, OwnedToken, Reason};
+
+use crate::keyset::jwtguard_keyset;
+use crate::policy::jwtguard_policy;
+use crate::result::{jwtguard_result, Fail};
+use crate::util::{guard, guard_detail, guard_value, handle, input_bytes, input_str, Out, OutBuf};
+
+/// A verified token (opaque): its signature verified and its claims satisfied the
+/// policy.
+///
+/// It owns a copy of the decoded header and payload: it does not borrow the token
+/// bytes, the key set or the policy, which may be freed while it lives. Immutable: the
+/// accessors may be called from several threads at once. Free it with
+/// `jwtguard_token_free()`.
+pub struct jwtguard_token {
+    token: OwnedToken,
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<jwtguard_token>();
+};
+
+const NOT_PRESENT: Fail = Fail::new(jwtguard_result::JWTGUARD_CLAIM_NOT_PRESENT, "the token has no such claim");
+
+/// Verifies a JWT access token (compact JWS, RS256 or ES256): the signature with a key
+/// from `keys`, then every rule of `policy` at time `now` (Unix seconds, from the
+/// caller's clock).
+///
+/// Checks run in a fixed order (size, format, header, algorithm, key, signature,
+/// payload JSON, claim rules), so a forged token always reports the signature or
+/// format, never a claim. On success returns `JWTGUARD_OK` and `*out` receives a new
+/// token handle (free it with `jwtguard_token_free()`); otherwise `*out` is set to NULL
+/// and the result is the reason. `JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND` means the
+/// key set may be stale: refresh it (rate-limited) and retry once.
+///
+/// `token` is the bare token (no `Bearer ` prefix, no whitespace); NULL with
+/// `token_len` 0 is `JWTGUARD_TOKEN_NOT_PRESENT`. A `token_len` over the policy's
+/// maximum is `JWTGUARD_TOKEN_TOO_LARGE` without any byte being read. `detail`
+/// (optional) receives `""` on success, else the precise rule, e.g.
+/// ``"TokenClaimValueNotAllowed: a required claim does not have an allowed value
+/// (claim `scp`)"``.
+///
+/// # Safety
+/// `token` is NULL (only with `token_len` 0) or points to `token_len` readable bytes;
+/// `keys` and `policy` are NULL or live handles; `out` is NULL or valid for writing one
+/// pointer; `detail` is NULL or valid for writing `detail_cap` bytes.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_verify(
+    token: *const u8,
+    token_len: usize,
+    keys: *const jwtguard_keyset,
+    policy: *const jwtguard_policy,
+    now: u64,
+    out: *mut *mut jwtguard_token,
+    detail: *mut c_char,
+    detail_cap: usize,
+) -> jwtguard_result {
+    let body = || {
+        // SAFETY: the caller's contract for `out`.
+        let out = unsafe { Out::required(out, "out") }?;
+        out.set(ptr::null_mut());
+        // SAFETY: the caller's contract for `keys` and `policy`.
+        let (keys, policy) = unsafe { (handle(keys, "keys")?, handle(policy, "policy")?) };
+        if !token.is_null() && token_len > policy.policy().max_token_len() {
+            // Decided on the length alone, as the core does: no byte is read.
+            return Err(Error::new(Reason::TokenTooLarge, "token exceeds the maximum allowed size").into());
+        }
+        // SAFETY: the caller's contract for `token`.
+        let token = unsafe { input_bytes(token, token_len, "token") }?;
+        let verified = verify_owned(token, keys.keys(), policy.policy(), now)?;
+        out.set(Box::into_raw(Box::new(jwtguard_token { token: verified })));
+        Ok(())
+    };
+    // SAFETY: the caller's contract for `detail`.
+    unsafe { guard_detail(detail, detail_cap, body) }
+}
+
+/// Frees a verified token. NULL is ignored.
+///
+/// # Safety
+/// `token` is NULL or a live token handle that is not used again (by any thread).
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_token_free(token: *mut jwtguard_token) {
+    guard_value((), || {
+        if token.is_null() || !token.is_aligned() {
+            return;
+        }
+        // SAFETY: a live token handle was created by `Box::into_raw` in
+        // `jwtguard_verify` and the caller gives it up here.
+        drop(unsafe { Box::from_raw(token) });
+    })
+}
+
+/// Returns the algorithm the signature was verified with: the static string `"RS256"`
+/// or `"ES256"` (never free it); NULL when `token` is NULL.
+///
+/// # Safety
+/// `token` is NULL or a live token handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_token_alg(token: *const jwtguard_token) -> *const c_char {
+    guard_value(ptr::null(), || {
+        // SAFETY: the caller's contract for `token`.
+        match unsafe { handle(token, "token") }.map(|t| t.token.header().alg()) {
+            Ok(Algorithm::RS256) => c"RS256".as_ptr(),
+            Ok(Algorithm::ES256) => c"ES256".as_ptr(),
+            Err(_) => ptr::null(),
+        }
+    })
+}
+
+/// Copies the header's `kid` (unescaped) under the buffer convention;
+/// `JWTGUARD_CLAIM_NOT_PRESENT` when the token has none.
+///
+/// # Safety
+/// `token` is NULL or a live token handle; `buf`/`cap`/`out_len` follow the buffer
+/// convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_token_kid(
+    token: *const jwtguard_token,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for each pointer.
+        let (out, token) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(token, "token")?) };
+        let kid = token.token.header().kid().ok_or(NOT_PRESENT)?;
+        out.put(kid.chars().collect::<String>().as_bytes())
+    })
+}
+
+/// Copies claim `name` as text under the buffer convention: a string unescaped; a
+/// number or boolean as its JSON text (`42`, `1.5`, `true`); an array of those with
+/// its elements joined by `separator` (e.g. `","`, or `" "` for `scp`-style output;
+/// NULL with length 0 joins with nothing). `JWTGUARD_CLAIM_NOT_PRESENT` when absent;
+/// `JWTGUARD_CLAIM_WRONG_TYPE` for an object, `null`, or an array holding one of those
+/// or a nested array (use `jwtguard_token_claim_json()` for those).
+///
+/// # Safety
+/// `token` is NULL or a live token handle; `name` and `separator` are NULL (only with
+/// length 0) or point to that many readable bytes; `buf`/`cap`/`out_len` follow the
+/// buffer convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_token_claim_string(
+    token: *const jwtguard_token,
+    name: *const c_char,
+    name_len: usize,
+    separator: *const c_char,
+    separator_len: usize,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for each pointer.
+        let (out, token, name, separator) = unsafe {
+            (
+                OutBuf::new(buf, cap, out_len)?,
+                handle(token, "token")?,
+                input_str(name, name_len, "name")?,
+                input_str(separator, separator_len, "separator")?,
+            )
+        };
+        let value = token.token.claims().get(name).ok_or(NOT_PRESENT)?;
+        out.put(claim_text(value, separator)?.as_bytes())
+    })
+}
+
+/// Reads claim `name` as an integer into `*out` (0 unless `JWTGUARD_OK`). Only a JSON
+/// integer that fits in `int64_t` is accepted (`1.0`, `1e3`, strings and other types
+/// are `JWTGUARD_CLAIM_WRONG_TYPE`); `JWTGUARD_CLAIM_NOT_PRESENT` when absent.
+///
+/// # Safety
+/// `token` is NULL or a live token handle; `name` is NULL (only with length 0) or
+/// points to `name_len` readable bytes; `out` is NULL or valid for writing one
+/// `int64_t`.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_token_claim_int(
+    token: *const jwtguard_token,
+    name: *const c_char,
+    name_len: usize,
+    out: *mut i64,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for `out`.
+        let out = unsafe { Out::required(out, "out") }?;
+        out.set(0);
+        // SAFETY: the caller's contract for `token` and `name`.
+        let (token, name) = unsafe { (handle(token, "token")?, input_str(name, name_len, "name")?) };
+        let value = token.token.claims().get(name).ok_or(NOT_PRESENT)?;
+        let int = value.as_number().and_then(|n| n.as_i64()).ok_or(Fail::new(
+            jwtguard_result::JWTGUARD_CLAIM_WRONG_TYPE,
+            "the claim is not an integer that fits in int64_t",
+        ))?;
+        out.set(int);
+        Ok(())
+    })
+}
+
+/// Copies the raw JSON text of claim `name` under the buffer convention, exactly as
+/// the token has it (escapes intact): `"a\/b"` with its quotes for a string, `[1,2]`,
+/// `{"a":1}`, `42`, `true`, `null`. `JWTGUARD_CLAIM_NOT_PRESENT` when absent.
+///
+/// # Safety
+/// `token` is NULL or a live token handle; `name` is NULL (only with length 0) or
+/// points to `name_len` readable bytes; `buf`/`cap`/`out_len` follow the buffer
+/// convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_token_claim_json(
+    token: *const jwtguard_token,
+    name: *const c_char,
+    name_len: usize,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for each pointer.
+        let (out, token, name) =
+            unsafe { (OutBuf::new(buf, cap, out_len)?, handle(token, "token")?, input_str(name, name_len, "name")?) };
+        out.put(token.token.claims().json(name).ok_or(NOT_PRESENT)?)
+    })
+}
+
+/// Copies the subject (`sub`, unescaped) under the buffer convention.
+/// `JWTGUARD_CLAIM_NOT_PRESENT` when absent, `JWTGUARD_CLAIM_WRONG_TYPE` when not a
+/// string.
+///
+/// # Safety
+/// `token` is NULL or a live token handle; `buf`/`cap`/`out_len` follow the buffer
+/// convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_token_subject(
+    token: *const jwtguard_token,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    // SAFETY: the caller's contract, passed on.
+    unsafe { string_claim(token, "sub", buf, cap, out_len) }
+}
+
+/// Copies the issuer (`iss`, unescaped) under the buffer convention.
+/// `JWTGUARD_CLAIM_NOT_PRESENT` when absent (possible only under `any_issuer`).
+///
+/// # Safety
+/// `token` is NULL or a live token handle; `buf`/`cap`/`out_len` follow the buffer
+/// convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_token_issuer(
+    token: *const jwtguard_token,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    // SAFETY: the caller's contract, passed on.
+    unsafe { string_claim(token, "iss", buf, cap, out_len) }
+}
+
+/// Copies the audience (`aud`: a string, or an array's elements joined with `","`)
+/// under the buffer convention. `JWTGUARD_CLAIM_NOT_PRESENT` when absent (possible only
+/// under `any_audience`).
+///
+/// # Safety
+/// `token` is NULL or a live token handle; `buf`/`cap`/`out_len` follow the buffer
+/// convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_token_audience(
+    token: *const jwtguard_token,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for each pointer.
+        let (out, token) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(token, "token")?) };
+        let value = token.token.claims().get("aud").ok_or(NOT_PRESENT)?;
+        out.put(claim_text(value, ",")?.as_bytes())
+    })
+}
+
+/// Reads the expiration time (`exp`, Unix seconds, a fraction rounded down) into `*out`
+/// (0 unless `JWTGUARD_OK`). `JWTGUARD_CLAIM_NOT_PRESENT` when the token has no `exp`
+/// (possible only when the policy does not require one).
+///
+/// # Safety
+/// `token` is NULL or a live token handle; `out` is NULL or valid for writing one
+/// `uint64_t`.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_token_expiration(token: *const jwtguard_token, out: *mut u64) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for `out`.
+        let out = unsafe { Out::required(out, "out") }?;
+        out.set(0);
+        // SAFETY: the caller's contract for `token`.
+        let token = unsafe { handle(token, "token") }?;
+        let claims: Claims<'_> = token.token.claims();
+        match claims.expiration() {
+            Some(exp) => {
+                out.set(exp);
+                Ok(())
+            }
+            None if claims.get("exp").is_none() => Err(NOT_PRESENT),
+            None => Err(Fail::new(jwtguard_result::JWTGUARD_CLAIM_WRONG_TYPE, "exp is not a NumericDate")),
+        }
+    })
+}
+
+/// A string claim, unescaped.
+///
+/// # Safety
+/// As the public functions that call it.
+unsafe fn string_claim(
+    token: *const jwtguard_token,
+    name: &str,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for each pointer.
+        let (out, token) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(token, "token")?) };
+        match token.token.claims().get(name).ok_or(NOT_PRESENT)? {
+            Value::String(s) => out.put(s.chars().collect::<String>().as_bytes()),
+            _ => Err(Fail::new(jwtguard_result::JWTGUARD_CLAIM_WRONG_TYPE, "the claim is not a string")),
+        }
+    })
+}
+
+const WRONG_TYPE_TEXT: Fail = Fail::new(
+    jwtguard_result::JWTGUARD_CLAIM_WRONG_TYPE,
+    "the claim is an object or null, or an array holding an object, array or null",
+);
+
+/// A scalar as text: strings unescaped, numbers and booleans as their JSON text.
+fn push_scalar(value: Value<'_>, text: &mut String) -> Result<(), Fail> {
+    match value {
+        Value::String(s) => text.extend(s.chars()),
+        Value::Number(n) => text.push_str(n.text()),
+        Value::Bool(b) => text.push_str(if b { "true" } else { "false" }),
+        Value::Null | Value::Array(_) | Value::Object(_) => return Err(WRONG_TYPE_TEXT),
+    }
+    Ok(())
+}
+
+/// A claim as text: a scalar, or an array of scalars joined by `separator`.
+fn claim_text(value: Value<'_>, separator: &str) -> Result<String, Fail> {
+    let mut text = String::new();
+    match value {
+        Value::Array(array) => {
+            for (i, element) in array.iter().enumerate() {
+                if i > 0 {
+                    text.push_str(separator);
+                }
+                push_scalar(element, &mut text)?;
+            }
+        }
+        scalar => push_scalar(scalar, &mut text)?,
+    }
+    Ok(text)
+}

@@ -1,0 +1,523 @@
+//! Calls every exported function with NULL pointers, zero capacities, huge lengths,
+//! invalid UTF-8, out-of-range values and random bytes, and checks the documented
+//! result codes. Nothing may crash, panic across the boundary (`JWTGUARD_PANIC`) or
+//! read memory it was not given (huge lengths come with small or NULL buffers).
+
+use std::ffi::{c_char, CStr};
+use std::ptr::{self, null, null_mut};
+
+use jwtguard::jwtguard_result::*;
+use jwtguard::*;
+use jwtguard_core::json::{Object, Value};
+
+/// A small deterministic generator for garbage (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn bytes(&mut self, max_len: usize) -> Vec<u8> {
+        (0..self.below(max_len + 1)).map(|_| self.next() as u8).collect()
+    }
+    /// Mostly token-shaped garbage: base64url characters and dots, sometimes anything.
+    fn token_like(&mut self) -> Vec<u8> {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ";
+        let len = self.below(400);
+        (0..len)
+            .map(|_| if self.below(20) == 0 { self.next() as u8 } else { ALPHABET[self.below(ALPHABET.len())] })
+            .collect()
+    }
+}
+
+struct Fixture {
+    jwks: Vec<u8>,
+    token: Vec<u8>,
+}
+
+/// The `main` key set and the `valid_es256_p256` token from the core's claims.json.
+fn fixture() -> Fixture {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/claims.json");
+    let text = std::fs::read(path).expect("core/tests/fixtures/claims.json");
+    let doc = Object::parse(&text).expect("claims.json is JSON");
+    let Some(Value::Object(key_sets)) = doc.get("key_sets") else { panic!("key_sets") };
+    let Some(Value::Object(main)) = key_sets.get("main") else { panic!("key_sets.main") };
+    let Some(Value::Array(cases)) = doc.get("cases") else { panic!("cases") };
+    let case = cases
+        .iter()
+        .filter_map(|c| c.as_object())
+        .find(|c| c.get("name").and_then(|n| n.as_str()).is_some_and(|n| n.eq_str("valid_es256_p256")))
+        .expect("case valid_es256_p256");
+    let token = case.get("token").and_then(|t| t.as_str()).and_then(|t| t.as_plain()).expect("token");
+    Fixture { jwks: main.raw().to_vec(), token: token.as_bytes().to_vec() }
+}
+
+fn keys(f: &Fixture) -> *const jwtguard_keyset {
+    let mut out = null();
+    // SAFETY: a live buffer and a writable out-pointer.
+    assert_eq!(unsafe { jwtguard_keyset_new(f.jwks.as_ptr(), f.jwks.len(), &mut out) }, JWTGUARD_OK);
+    out
+}
+
+fn policy() -> *const jwtguard_policy {
+    let b = jwtguard_policy_builder_new();
+    let mut out = null();
+    // SAFETY: a live builder, static strings, a writable out-pointer.
+    unsafe {
+        assert_eq!(jwtguard_policy_builder_add_audience(b, c"api://jwtguard-test".as_ptr(), 19), JWTGUARD_OK);
+        let iss = "https://issuer.example/tenant/v2.0";
+        assert_eq!(jwtguard_policy_builder_add_issuer(b, iss.as_ptr().cast(), iss.len()), JWTGUARD_OK);
+        assert_eq!(jwtguard_policy_builder_build(b, &mut out, null_mut(), 0), JWTGUARD_OK);
+        jwtguard_policy_builder_free(b);
+    }
+    out
+}
+
+fn verified(f: &Fixture, k: *const jwtguard_keyset, p: *const jwtguard_policy) -> *mut jwtguard_token {
+    let mut out = null_mut();
+    // SAFETY: live handles and buffers.
+    let r = unsafe { jwtguard_verify(f.token.as_ptr(), f.token.len(), k, p, 1_700_000_000, &mut out, null_mut(), 0) };
+    assert_eq!(r, JWTGUARD_OK);
+    out
+}
+
+/// A non-NULL pointer that must never be read (paired with absurd lengths).
+fn dangling() -> *const c_char {
+    ptr::NonNull::<c_char>::dangling().as_ptr()
+}
+
+/// An odd address: misaligned for every type it is used with (all have alignment > 1),
+/// so the library must refuse it without reading through it.
+fn odd_address<T>() -> *mut T {
+    assert!(std::mem::align_of::<T>() > 1);
+    ptr::without_provenance_mut(1)
+}
+
+const HUGE: usize = usize::MAX;
+const OVER_ISIZE: usize = isize::MAX as usize + 1;
+
+#[test]
+fn static_strings() {
+    // SAFETY: the functions return static NUL-terminated strings.
+    unsafe {
+        assert!(!CStr::from_ptr(jwtguard_version()).to_bytes().is_empty());
+        let mut rng = Rng(7);
+        let codes = (0..2100u32).chain((0..1000).map(|_| rng.next() as u32)).chain([u32::MAX]);
+        for code in codes {
+            let name = CStr::from_ptr(jwtguard_result_name(code)).to_str().unwrap();
+            let message = CStr::from_ptr(jwtguard_result_message(code)).to_str().unwrap();
+            let known = jwtguard_result::from_code(code).is_some();
+            assert_eq!(name == "Unknown", !known, "{code}");
+            assert!(!message.is_empty());
+        }
+    }
+}
+
+#[test]
+fn keyset_functions() {
+    let f = fixture();
+    let mut out: *const jwtguard_keyset = ptr::NonNull::dangling().as_ptr();
+    let mut detail = [0 as c_char; 128];
+    // SAFETY: every non-NULL pointer below is valid for what the function does with it;
+    // the dangling pointer comes only with lengths the functions reject unread.
+    unsafe {
+        assert_eq!(jwtguard_keyset_new(null(), 0, null_mut()), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_keyset_new(null(), 5, &mut out), JWTGUARD_NULL_PARAMETER);
+        assert!(out.is_null(), "*out is reset on failure");
+        assert_eq!(jwtguard_keyset_new(null(), HUGE, &mut out), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_keyset_new(null(), 0, &mut out), JWTGUARD_KEY_SET_MALFORMED);
+        assert_eq!(jwtguard_keyset_new(f.jwks.as_ptr(), f.jwks.len(), null_mut()), JWTGUARD_NULL_PARAMETER);
+        // Over the size limit: rejected on the length alone.
+        assert_eq!(jwtguard_keyset_new(dangling().cast(), HUGE, &mut out), JWTGUARD_KEY_SET_TOO_LARGE);
+        let r = jwtguard_keyset_new_with_options(dangling().cast(), HUGE, false, HUGE, &mut out, null_mut(), 0);
+        assert_eq!(r, JWTGUARD_INVALID_PARAMETER, "a length over PTRDIFF_MAX is refused unread");
+        let r = jwtguard_keyset_new_with_options(null(), 1, true, 0, &mut out, detail.as_mut_ptr(), 0);
+        assert_eq!(r, JWTGUARD_NULL_PARAMETER);
+        assert_eq!(detail[0], 0, "detail_cap 0: untouched");
+        let r = jwtguard_keyset_new_with_options(null(), 1, true, 0, &mut out, detail.as_mut_ptr(), 1);
+        assert_eq!(r, JWTGUARD_NULL_PARAMETER);
+        assert_eq!(detail[0], 0);
+        let r = jwtguard_keyset_new_with_options(null(), 1, true, 0, &mut out, null_mut(), 100);
+        assert_eq!(r, JWTGUARD_NULL_PARAMETER, "a NULL detail is fine whatever its cap");
+
+        // Random documents: always a key-set reason, never OK or a panic.
+        let mut rng = Rng(0x5eed);
+        for i in 0..2000 {
+            let mut doc = rng.bytes(300);
+            if i % 3 == 0 {
+                // JSON-ish garbage gets further into the parser.
+                doc = [b"{\"keys\":[{\"kty\":\"".as_slice(), &doc, b"\"}]}"].concat();
+            }
+            let r = jwtguard_keyset_new(doc.as_ptr(), doc.len(), &mut out);
+            assert!((100..200).contains(&(r as u32)), "document {doc:?} gave {r:?}");
+            assert!(out.is_null());
+        }
+        // Mutations of a real document.
+        for _ in 0..300 {
+            let mut doc = f.jwks.clone();
+            let at = rng.below(doc.len());
+            doc[at] = rng.next() as u8;
+            let r = jwtguard_keyset_new(doc.as_ptr(), doc.len(), &mut out);
+            assert!(r == JWTGUARD_OK || (100..200).contains(&(r as u32)), "{r:?}");
+            jwtguard_keyset_free(out);
+        }
+
+        // Handles: NULL and misaligned pointers are refused without being read.
+        let misaligned = odd_address::<jwtguard_keyset>().cast_const();
+        assert!(jwtguard_keyset_clone(null()).is_null());
+        assert!(jwtguard_keyset_clone(misaligned).is_null());
+        jwtguard_keyset_free(null());
+        jwtguard_keyset_free(misaligned);
+        assert_eq!(jwtguard_keyset_len(null()), 0);
+        assert_eq!(jwtguard_keyset_len(misaligned), 0);
+        assert_eq!(jwtguard_keyset_rejected_len(null()), 0);
+        assert_eq!(jwtguard_keyset_rejected_len(misaligned), 0);
+
+        let k = keys(&f);
+        let mut reason = JWTGUARD_PANIC;
+        let mut kid = [0 as c_char; 16];
+        let mut kid_len = 99usize;
+        assert_eq!(
+            jwtguard_keyset_rejected(null(), 0, &mut reason, kid.as_mut_ptr(), 16, null_mut()),
+            JWTGUARD_NULL_PARAMETER
+        );
+        assert_eq!(reason, JWTGUARD_OK, "*reason is reset even when another argument is the problem");
+        for (keys, reason_ptr, kid_ptr, cap, want) in [
+            (null(), &mut reason as *mut _, kid.as_mut_ptr(), kid.len(), JWTGUARD_NULL_PARAMETER),
+            (misaligned, &mut reason as *mut _, kid.as_mut_ptr(), kid.len(), JWTGUARD_INVALID_PARAMETER),
+            (k, null_mut(), kid.as_mut_ptr(), kid.len(), JWTGUARD_NULL_PARAMETER),
+            (k, &mut reason as *mut _, null_mut(), 3, JWTGUARD_NULL_PARAMETER),
+            (k, &mut reason as *mut _, null_mut(), 0, JWTGUARD_INVALID_PARAMETER),
+            (k, &mut reason as *mut _, kid.as_mut_ptr(), kid.len(), JWTGUARD_INVALID_PARAMETER),
+        ] {
+            assert_eq!(jwtguard_keyset_rejected(keys, 0, reason_ptr, kid_ptr, cap, &mut kid_len), want);
+            assert_eq!(kid_len, 0);
+        }
+        assert_eq!(
+            jwtguard_keyset_rejected(k, HUGE, &mut reason, kid.as_mut_ptr(), 16, null_mut()),
+            JWTGUARD_INVALID_PARAMETER
+        );
+        assert_eq!(jwtguard_keyset_len(k), 3);
+        jwtguard_keyset_free(k);
+    }
+}
+
+#[test]
+fn policy_functions() {
+    let mut out: *const jwtguard_policy = null();
+    let mut detail = [0 as c_char; 256];
+    let values = [jwtguard_slice { data: c"a".as_ptr(), len: 1 }];
+    // SAFETY: every non-NULL pointer is valid for its use; dangling pointers come only
+    // with lengths that are refused unread.
+    unsafe {
+        let nb: *mut jwtguard_policy_builder = null_mut();
+        let s = c"x".as_ptr();
+        assert_eq!(jwtguard_policy_builder_add_audience(nb, s, 1), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_policy_builder_any_audience(nb), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_policy_builder_add_issuer(nb, s, 1), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_policy_builder_any_issuer(nb), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_policy_builder_add_required_claim(nb, s, 1, null(), 0, 0, 0), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_policy_builder_set_clock_skew(nb, u64::MAX), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_policy_builder_set_require_expiration_time(nb, true), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_policy_builder_set_algorithms(nb, 3), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_policy_builder_set_max_token_len(nb, 1), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_policy_builder_set_kid_miss_fallback(nb, true), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_policy_builder_set_check_key_issuer(nb, true), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_policy_builder_build(nb, &mut out, null_mut(), 0), JWTGUARD_NULL_PARAMETER);
+        jwtguard_policy_builder_free(nb);
+        jwtguard_policy_builder_free(odd_address::<jwtguard_policy_builder>()); // misaligned: ignored
+        assert!(jwtguard_policy_clone(null()).is_null());
+        jwtguard_policy_free(null());
+
+        // One fresh builder per bad call: each failure must also poison `build`.
+        type Call = Box<dyn Fn(*mut jwtguard_policy_builder) -> jwtguard_result>;
+        let bad: Vec<(Call, jwtguard_result)> = vec![
+            (Box::new(|b| jwtguard_policy_builder_add_audience(b, null(), 1)), JWTGUARD_NULL_PARAMETER),
+            (Box::new(|b| jwtguard_policy_builder_add_audience(b, null(), HUGE)), JWTGUARD_NULL_PARAMETER),
+            (Box::new(|b| jwtguard_policy_builder_add_audience(b, dangling(), OVER_ISIZE)), JWTGUARD_INVALID_PARAMETER),
+            (Box::new(|b| jwtguard_policy_builder_add_issuer(b, c"\xff".as_ptr(), 1)), JWTGUARD_INVALID_PARAMETER),
+            (Box::new(|b| jwtguard_policy_builder_add_issuer(b, dangling(), HUGE)), JWTGUARD_INVALID_PARAMETER),
+            (
+                Box::new(|b| jwtguard_policy_builder_add_required_claim(b, null(), HUGE, null(), 0, 0, 0)),
+                JWTGUARD_NULL_PARAMETER,
+            ),
+            (
+                Box::new(|b| jwtguard_policy_builder_add_required_claim(b, c"scp".as_ptr(), 3, null(), HUGE, 0, 0)),
+                JWTGUARD_NULL_PARAMETER,
+            ),
+            (
+                Box::new(move |b| {
+                    jwtguard_policy_builder_add_required_claim(b, c"scp".as_ptr(), 3, values.as_ptr(), HUGE, 0, 0)
+                }),
+                JWTGUARD_INVALID_PARAMETER,
+            ),
+            (
+                Box::new(|b| {
+                    let v = [jwtguard_slice { data: null(), len: HUGE }];
+                    jwtguard_policy_builder_add_required_claim(b, c"scp".as_ptr(), 3, v.as_ptr(), 1, 0, 0)
+                }),
+                JWTGUARD_NULL_PARAMETER,
+            ),
+            (
+                Box::new(|b| {
+                    let v = [jwtguard_slice { data: dangling(), len: OVER_ISIZE }];
+                    jwtguard_policy_builder_add_required_claim(b, c"scp".as_ptr(), 3, v.as_ptr(), 1, 0, 0)
+                }),
+                JWTGUARD_INVALID_PARAMETER,
+            ),
+            (
+                Box::new(|b| {
+                    let misaligned = odd_address::<jwtguard_slice>().cast_const();
+                    jwtguard_policy_builder_add_required_claim(b, c"scp".as_ptr(), 3, misaligned, 1, 0, 0)
+                }),
+                JWTGUARD_INVALID_PARAMETER,
+            ),
+        ];
+        let bad_match = [2u32, 3, 255, u32::MAX]
+            .map(|m| -> (Call, _) {
+                (
+                    Box::new(move |b| jwtguard_policy_builder_add_required_claim(b, c"r".as_ptr(), 1, null(), 0, m, 0)),
+                    JWTGUARD_INVALID_PARAMETER,
+                )
+            })
+            .into_iter();
+        let bad_separator = [0xD800u32, 0xDBFF, 0xDC00, 0xDFFF, 0x11_0000, u32::MAX]
+            .map(|sep| -> (Call, _) {
+                (
+                    Box::new(move |b| {
+                        jwtguard_policy_builder_add_required_claim(b, c"r".as_ptr(), 1, null(), 0, 0, sep)
+                    }),
+                    JWTGUARD_INVALID_PARAMETER,
+                )
+            })
+            .into_iter();
+        let bad_algorithms = [4u32, 7, 8, 0x8000_0000, u32::MAX]
+            .map(|mask| -> (Call, _) {
+                (Box::new(move |b| jwtguard_policy_builder_set_algorithms(b, mask)), JWTGUARD_INVALID_PARAMETER)
+            })
+            .into_iter();
+        for (call, want) in bad.into_iter().chain(bad_match).chain(bad_separator).chain(bad_algorithms) {
+            let b = jwtguard_policy_builder_new();
+            assert_eq!(jwtguard_policy_builder_any_audience(b), JWTGUARD_OK);
+            assert_eq!(jwtguard_policy_builder_any_issuer(b), JWTGUARD_OK);
+            assert_eq!(call(b), want);
+            out = ptr::NonNull::dangling().as_ptr();
+            assert_eq!(jwtguard_policy_builder_build(b, &mut out, detail.as_mut_ptr(), detail.len()), want);
+            assert!(out.is_null());
+            let text = CStr::from_ptr(detail.as_ptr()).to_str().unwrap();
+            let name = CStr::from_ptr(jwtguard_result_name(want as u32)).to_str().unwrap();
+            assert!(text.starts_with(&format!("{name}: `")), "{text}");
+            jwtguard_policy_builder_free(b);
+        }
+
+        // Valid edge values are accepted.
+        let b = jwtguard_policy_builder_new();
+        for sep in [0u32, 1, b' ' as u32, 0xD7FF, 0xE000, 0x10_FFFF] {
+            assert_eq!(jwtguard_policy_builder_add_required_claim(b, c"r".as_ptr(), 1, null(), 0, 1, sep), JWTGUARD_OK);
+        }
+        for mask in 0..4 {
+            assert_eq!(jwtguard_policy_builder_set_algorithms(b, mask), JWTGUARD_OK);
+        }
+        assert_eq!(jwtguard_policy_builder_set_clock_skew(b, u64::MAX), JWTGUARD_OK);
+        assert_eq!(jwtguard_policy_builder_set_max_token_len(b, HUGE), JWTGUARD_OK);
+        assert_eq!(jwtguard_policy_builder_any_audience(b), JWTGUARD_OK);
+        assert_eq!(jwtguard_policy_builder_any_issuer(b), JWTGUARD_OK);
+        assert_eq!(jwtguard_policy_builder_build(b, &mut out, null_mut(), 0), JWTGUARD_OK);
+        jwtguard_policy_free(out);
+        assert_eq!(jwtguard_policy_builder_build(b, null_mut(), null_mut(), 0), JWTGUARD_NULL_PARAMETER);
+
+        // Random text: UTF-8 is accepted, anything else refused and remembered.
+        let mut rng = Rng(99);
+        for _ in 0..500 {
+            let b = jwtguard_policy_builder_new();
+            let text = rng.bytes(40);
+            let want = if std::str::from_utf8(&text).is_ok() { JWTGUARD_OK } else { JWTGUARD_INVALID_PARAMETER };
+            assert_eq!(jwtguard_policy_builder_add_audience(b, text.as_ptr().cast(), text.len()), want);
+            assert_eq!(jwtguard_policy_builder_add_issuer(b, c"i".as_ptr(), 1), JWTGUARD_OK);
+            let r = jwtguard_policy_builder_build(b, &mut out, null_mut(), 0);
+            match want {
+                JWTGUARD_OK if text.is_empty() => assert_eq!(r, JWTGUARD_POLICY_INVALID),
+                JWTGUARD_OK => assert_eq!(r, JWTGUARD_OK),
+                _ => assert_eq!(r, JWTGUARD_INVALID_PARAMETER),
+            }
+            jwtguard_policy_free(out);
+            jwtguard_policy_builder_free(b);
+        }
+    }
+}
+
+#[test]
+fn verify_and_token_functions() {
+    let f = fixture();
+    let k = keys(&f);
+    let p = policy();
+    let now = 1_700_000_000;
+    let mut out: *mut jwtguard_token = ptr::NonNull::dangling().as_ptr();
+    let mut detail = [0 as c_char; 200];
+    // SAFETY: every non-NULL pointer is valid for its use; dangling pointers come only
+    // with lengths that are refused unread.
+    unsafe {
+        let t = f.token.as_ptr();
+        let n = f.token.len();
+        assert_eq!(jwtguard_verify(null(), 1, k, p, now, &mut out, null_mut(), 0), JWTGUARD_NULL_PARAMETER);
+        assert!(out.is_null());
+        assert_eq!(jwtguard_verify(null(), HUGE, k, p, now, &mut out, null_mut(), 0), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_verify(null(), 0, k, p, now, &mut out, null_mut(), 0), JWTGUARD_TOKEN_NOT_PRESENT);
+        out = ptr::NonNull::dangling().as_ptr();
+        assert_eq!(jwtguard_verify(t, n, null(), p, now, &mut out, null_mut(), 0), JWTGUARD_NULL_PARAMETER);
+        assert!(out.is_null(), "*out is reset even when another argument is the problem");
+        assert_eq!(jwtguard_verify(t, n, k, null(), now, &mut out, null_mut(), 0), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_verify(t, n, k, p, now, null_mut(), null_mut(), 0), JWTGUARD_NULL_PARAMETER);
+        let misaligned_keys = odd_address::<jwtguard_keyset>().cast_const();
+        assert_eq!(jwtguard_verify(t, n, misaligned_keys, p, now, &mut out, null_mut(), 0), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(
+            jwtguard_verify(dangling().cast(), HUGE, k, p, now, &mut out, null_mut(), 0),
+            JWTGUARD_TOKEN_TOO_LARGE
+        );
+        assert_eq!(
+            jwtguard_verify(dangling().cast(), 16 * 1024 + 1, k, p, now, &mut out, null_mut(), 0),
+            JWTGUARD_TOKEN_TOO_LARGE
+        );
+        for now in [0, 1, u64::MAX] {
+            let r = jwtguard_verify(t, n, k, p, now, &mut out, detail.as_mut_ptr(), detail.len());
+            assert!(matches!(r, JWTGUARD_OK | JWTGUARD_TOKEN_EXPIRED | JWTGUARD_TOKEN_NOT_YET_VALID), "{r:?}");
+            jwtguard_token_free(out);
+        }
+
+        // Random tokens and mutations of a valid one: a token reason, never OK or a panic.
+        let mut rng = Rng(0xfeed);
+        for i in 0..3000 {
+            let token = if i % 2 == 0 {
+                rng.token_like()
+            } else {
+                let mut m = f.token.clone();
+                for _ in 0..1 + rng.below(3) {
+                    let at = rng.below(m.len());
+                    m[at] = rng.next() as u8;
+                }
+                m
+            };
+            let cap = rng.below(detail.len());
+            let r = jwtguard_verify(token.as_ptr(), token.len(), k, p, now, &mut out, detail.as_mut_ptr(), cap);
+            if r == JWTGUARD_OK {
+                // A mutation that kept the token valid (e.g. in an unread bit): fine.
+                jwtguard_token_free(out);
+                continue;
+            }
+            assert!((1..100).contains(&(r as u32)), "{token:?} gave {r:?}");
+            assert!(out.is_null());
+            if cap > 0 {
+                let text = CStr::from_ptr(detail.as_ptr()).to_bytes();
+                assert!(text.len() < cap && std::str::from_utf8(text).is_ok());
+            }
+        }
+
+        // Token accessors.
+        let tok = verified(&f, k, p);
+        let misaligned = odd_address::<jwtguard_token>().cast_const();
+        let mut buf = [0 as c_char; 64];
+        let mut len = 99usize;
+        let (b, cap) = (buf.as_mut_ptr(), buf.len());
+        assert!(jwtguard_token_alg(null()).is_null());
+        assert!(jwtguard_token_alg(misaligned).is_null());
+        jwtguard_token_free(null_mut());
+        jwtguard_token_free(misaligned.cast_mut());
+        type Accessor = unsafe extern "C" fn(*const jwtguard_token, *mut c_char, usize, *mut usize) -> jwtguard_result;
+        let accessors: [Accessor; 4] =
+            [jwtguard_token_kid, jwtguard_token_subject, jwtguard_token_issuer, jwtguard_token_audience];
+        for get in accessors {
+            assert_eq!(get(null(), b, cap, &mut len), JWTGUARD_NULL_PARAMETER);
+            assert_eq!(len, 0);
+            assert_eq!(get(misaligned, b, cap, &mut len), JWTGUARD_INVALID_PARAMETER);
+            assert_eq!(get(tok, null_mut(), 1, &mut len), JWTGUARD_NULL_PARAMETER);
+            assert_eq!(get(tok, null_mut(), 0, &mut len), JWTGUARD_BUFFER_TOO_SMALL);
+            assert!(len > 0);
+            assert_eq!(get(tok, null_mut(), 0, null_mut()), JWTGUARD_BUFFER_TOO_SMALL);
+            assert_eq!(get(tok, b, cap, odd_address::<usize>()), JWTGUARD_INVALID_PARAMETER);
+            assert_eq!(get(tok, b, cap, null_mut()), JWTGUARD_OK);
+        }
+        let name = c"sub".as_ptr();
+        let sep = c",".as_ptr();
+        let cs = |tok, name, name_len, sep, sep_len, b, cap, len| {
+            jwtguard_token_claim_string(tok, name, name_len, sep, sep_len, b, cap, len)
+        };
+        assert_eq!(cs(null(), name, 3, sep, 1, b, cap, &mut len), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(cs(tok, null(), 3, sep, 1, b, cap, &mut len), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(cs(tok, null(), HUGE, sep, 1, b, cap, &mut len), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(cs(tok, dangling(), OVER_ISIZE, sep, 1, b, cap, &mut len), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(cs(tok, name, 3, null(), HUGE, b, cap, &mut len), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(cs(tok, name, 3, dangling(), HUGE, b, cap, &mut len), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(cs(tok, name, 3, sep, 1, null_mut(), 7, &mut len), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(cs(tok, name, 3, sep, 1, b, 0, &mut len), JWTGUARD_BUFFER_TOO_SMALL);
+        assert_eq!(len, 6);
+        assert_eq!(cs(tok, name, 3, sep, 1, b, cap, &mut len), JWTGUARD_OK);
+        let mut int = 5i64;
+        assert_eq!(jwtguard_token_claim_int(null(), name, 3, &mut int), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(int, 0, "*out is reset even when another argument is the problem");
+        assert_eq!(jwtguard_token_claim_int(tok, null(), HUGE, &mut int), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_token_claim_int(tok, dangling(), OVER_ISIZE, &mut int), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(jwtguard_token_claim_int(tok, name, 3, null_mut()), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_token_claim_int(tok, name, 3, odd_address::<i64>()), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(jwtguard_token_claim_int(tok, c"iat".as_ptr(), 3, &mut int), JWTGUARD_OK);
+        assert_eq!(int, 1_699_999_940);
+        assert_eq!(jwtguard_token_claim_json(null(), name, 3, b, cap, &mut len), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_token_claim_json(tok, null(), 1, b, cap, &mut len), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(
+            jwtguard_token_claim_json(tok, dangling(), OVER_ISIZE, b, cap, &mut len),
+            JWTGUARD_INVALID_PARAMETER
+        );
+        assert_eq!(jwtguard_token_claim_json(tok, name, 3, null_mut(), 1, &mut len), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_token_claim_json(tok, name, 3, b, 0, &mut len), JWTGUARD_BUFFER_TOO_SMALL);
+        let mut exp = 5u64;
+        assert_eq!(jwtguard_token_expiration(null(), &mut exp), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(exp, 0, "*out is reset even when another argument is the problem");
+        assert_eq!(jwtguard_token_expiration(tok, null_mut()), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_token_expiration(misaligned, &mut exp), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(jwtguard_token_expiration(tok, &mut exp), JWTGUARD_OK);
+        assert_eq!(exp, 1_700_003_600);
+
+        // Random claim names and separators: never a panic.
+        for _ in 0..2000 {
+            let name = rng.bytes(12);
+            let sep = rng.bytes(3);
+            let cap = rng.below(buf.len());
+            let r = cs(tok, name.as_ptr().cast(), name.len(), sep.as_ptr().cast(), sep.len(), b, cap, &mut len);
+            assert!(
+                matches!(
+                    r,
+                    JWTGUARD_OK
+                        | JWTGUARD_BUFFER_TOO_SMALL
+                        | JWTGUARD_CLAIM_NOT_PRESENT
+                        | JWTGUARD_CLAIM_WRONG_TYPE
+                        | JWTGUARD_INVALID_PARAMETER
+                ),
+                "{r:?}"
+            );
+            let r = jwtguard_token_claim_json(tok, name.as_ptr().cast(), name.len(), b, cap, &mut len);
+            assert!(r != JWTGUARD_PANIC && r != JWTGUARD_NULL_PARAMETER);
+            let r = jwtguard_token_claim_int(tok, name.as_ptr().cast(), name.len(), &mut int);
+            assert!(r != JWTGUARD_PANIC && r != JWTGUARD_NULL_PARAMETER);
+        }
+        // Every claim of the token, each way, at every small capacity.
+        for claim in ["iss", "aud", "sub", "iat", "nbf", "exp"] {
+            for cap in 0..48 {
+                let r = cs(tok, claim.as_ptr().cast(), claim.len(), sep, 1, b, cap, &mut len);
+                assert_eq!(r, if cap > len { JWTGUARD_OK } else { JWTGUARD_BUFFER_TOO_SMALL }, "{claim} {cap}");
+                let r = jwtguard_token_claim_json(tok, claim.as_ptr().cast(), claim.len(), b, cap, &mut len);
+                assert_eq!(r, if cap > len { JWTGUARD_OK } else { JWTGUARD_BUFFER_TOO_SMALL }, "{claim} {cap}");
+            }
+        }
+        jwtguard_token_free(tok);
+    }
+    // SAFETY: handles created above, freed once.
+    unsafe {
+        jwtguard_policy_free(p);
+        jwtguard_keyset_free(k);
+    }
+}

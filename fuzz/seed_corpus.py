@@ -51,9 +51,23 @@ def token_parts(token):
     return [p for p in (b64decode(s) for s in parts[:2]) if p] if len(parts) >= 2 else []
 
 
+def ffi_input(flags, name, cap, token, jwks=None):
+    """The ffi target's layout: flags, name_len, cap, match, separator (u32 LE), name,
+    then the token (FIXED_KEYS flag) or jwks NUL token."""
+    header = bytes([flags, len(name), cap, flags % 3]) + ord(" ").to_bytes(4, "little")
+    body = token.encode() if jwks is None else jwks.encode() + b"\0" + token.encode()
+    return header + name.encode() + body
+
+
+FIXED_KEYS = 1 << 6
+
+
 def seed_token(token):
     write("jws", token)
     write("verify", token)
+    digest = hashlib.sha1(token.encode()).digest()
+    for name, cap in (("scp", digest[0]), ("aud", 8), ("sub", 0), ("exp", 255)):
+        write("ffi", ffi_input(FIXED_KEYS | 2 | 4 | 32 | (digest[1] & 0x99), name, cap, token))
     for part in token_parts(token):
         write("json", part)
         write("claims", part)
@@ -69,6 +83,7 @@ def main():
             seed_token(case["token"])
         for key_set in doc["key_sets"].values():
             write("jwks", json.dumps(key_set))
+            write("ffi", ffi_input(0x86, "roles", 16, doc["cases"][0]["token"], json.dumps(key_set)))
             write("json", json.dumps(key_set))
             for key in key_set.get("keys", []):
                 write("jwks", json.dumps(key))

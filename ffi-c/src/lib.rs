@@ -35,6 +35,10 @@ mod token;
 
 mod util;
 
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use keyset::*;
 pub use policy::*;
 pub use result::*;

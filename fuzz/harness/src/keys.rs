@@ -21,6 +21,12 @@ fn fixture_key_set(name: &str) -> serde_json::Value {
     doc["key_sets"][name].clone()
 }
 
+/// The fixture's `main` key set as JSON bytes.
+pub fn fixture_jwks() -> &'static [u8] {
+    static JWKS: OnceLock<Vec<u8>> = OnceLock::new();
+    JWKS.get_or_init(|| fixture_key_set("main").to_string().into_bytes())
+}
+
 /// A fixed P-256 signing key (its scalar is arbitrary but constant).
 pub fn signing_key() -> &'static SigningKey {
     static KEY: OnceLock<SigningKey> = OnceLock::new();

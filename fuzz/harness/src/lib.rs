@@ -99,6 +99,13 @@ pub fn json(data: &[u8]) {
     }
 }
 
+/// `ffi`: the C ABI entry points with arbitrary lengths, bytes and output capacities
+/// (see `jwtguard::fuzzing` in ffi-c for the input layout), against the fixture key set when
+/// the input asks for it.
+pub fn ffi(data: &[u8]) {
+    jwtguard::fuzzing::exercise(data, keys::fixture_jwks(), keys::AUDIENCE, keys::ISSUER, 1_700_000_000);
+}
+
 /// Every reason a token verification may legitimately produce (token reasons, and the
 /// key reasons reported for a `kid` naming a rejected key).
 fn is_token_or_key_reason(reason: Reason) -> bool {

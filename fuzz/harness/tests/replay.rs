@@ -59,3 +59,8 @@ fn structured() {
         }
     });
 }
+
+#[test]
+fn ffi() {
+    replay("ffi", harness::ffi);
+}

@@ -1,0 +1,218 @@
+//! The fuzz body for the C ABI (feature `fuzzing`, used by `fuzz/`): drives every entry
+//! point the way a C caller may — arbitrary bytes and lengths, arbitrary output
+//! capacities, never a NULL or dangling pointer the API does not allow — and asserts the
+//! calling conventions the header promises. It lives here so that `unsafe` stays in
+//! this crate.
+
+use core::ffi::{c_char, CStr};
+
+use crate::*;
+
+/// Input layout: `flags, name_len, cap, match, separator (u32 LE)`, then `name_len`
+/// bytes of claim name, then either the token (flag [`FIXED_KEYS`], keys from
+/// `fixed_jwks`) or `jwks 0x00 token`.
+pub const HEADER_LEN: usize = 8;
+/// Flag: use the caller's fixed key set; the rest of the input is the token.
+pub const FIXED_KEYS: u8 = 1 << 6;
+
+/// Runs `data` through the C ABI; panics (a finding) when a convention is broken.
+pub fn exercise(data: &[u8], fixed_jwks: &[u8], audience: &str, issuer: &str, now: u64) {
+    let Some((header, rest)) = data.split_first_chunk::<HEADER_LEN>() else { return };
+    let [flags, name_len, cap, match_mode, s0, s1, s2, s3] = *header;
+    let separator = u32::from_le_bytes([s0, s1, s2, s3]);
+    let (name, rest) = rest.split_at(usize::from(name_len).min(rest.len()));
+    let (jwks, token) = if flags & FIXED_KEYS != 0 {
+        (fixed_jwks, rest)
+    } else {
+        match rest.iter().position(|&b| b == 0) {
+            Some(at) => (&rest[..at], &rest[at + 1..]),
+            None => (rest, &[][..]),
+        }
+    };
+
+    let mut keys: *const jwtguard_keyset = core::ptr::null();
+    let mut detail = [0 as c_char; 96];
+    // SAFETY: `jwks` is a live slice; `keys` and `detail` are live locals of the sizes given.
+    let code = unsafe {
+        jwtguard_keyset_new_with_options(
+            jwks.as_ptr(),
+            jwks.len(),
+            flags & 1 != 0,
+            0,
+            &mut keys,
+            detail.as_mut_ptr(),
+            detail.len(),
+        )
+    };
+    assert_known(code);
+    assert_detail_terminated(&detail);
+    if code != jwtguard_result::JWTGUARD_OK {
+        assert!(keys.is_null(), "a failed key set load left a handle");
+        return;
+    }
+    // SAFETY: `keys` is a live key set handle from the call above.
+    let rejected = unsafe { jwtguard_keyset_rejected_len(keys) };
+    for index in 0..=rejected {
+        let mut reason = jwtguard_result::JWTGUARD_OK;
+        let mut kid = vec![0 as c_char; usize::from(cap)];
+        let mut len = 0usize;
+        // SAFETY: live handle; `kid` holds `cap` bytes; `reason` and `len` are live locals.
+        let code = unsafe { jwtguard_keyset_rejected(keys, index, &mut reason, kid.as_mut_ptr(), kid.len(), &mut len) };
+        assert_known(code);
+        assert_eq!(index == rejected, code == jwtguard_result::JWTGUARD_INVALID_PARAMETER, "rejected[{index}]");
+    }
+
+    let policy = build_policy(flags, name, match_mode, separator, audience, issuer);
+    if !policy.is_null() {
+        let mut token_handle: *mut jwtguard_token = core::ptr::null_mut();
+        // SAFETY: `token` is a live slice; `keys` and `policy` are live handles; the
+        // out-parameter and the detail buffer are live locals.
+        let code = unsafe {
+            jwtguard_verify(
+                token.as_ptr(),
+                token.len(),
+                keys,
+                policy,
+                now,
+                &mut token_handle,
+                detail.as_mut_ptr(),
+                detail.len(),
+            )
+        };
+        assert_known(code);
+        assert_detail_terminated(&detail);
+        assert_eq!(code == jwtguard_result::JWTGUARD_OK, !token_handle.is_null());
+        if !token_handle.is_null() {
+            read_token(token_handle, name, cap);
+            // SAFETY: the handle came from jwtguard_verify and is freed once.
+            unsafe { jwtguard_token_free(token_handle) };
+        }
+        // SAFETY: the handle came from the builder and is freed once.
+        unsafe { jwtguard_policy_free(policy) };
+    }
+    // SAFETY: a second reference, then both released: the count returns to zero.
+    unsafe {
+        let second = jwtguard_keyset_clone(keys);
+        jwtguard_keyset_free(keys);
+        jwtguard_keyset_free(second);
+    }
+}
+
+fn build_policy(
+    flags: u8,
+    name: &[u8],
+    match_mode: u8,
+    separator: u32,
+    audience: &str,
+    issuer: &str,
+) -> *const jwtguard_policy {
+    let builder = jwtguard_policy_builder_new();
+    assert!(!builder.is_null());
+    let values = [
+        jwtguard_slice { data: c"Files.Read".as_ptr(), len: 10 },
+        jwtguard_slice { data: name.as_ptr().cast(), len: name.len() },
+    ];
+    let mut policy: *const jwtguard_policy = core::ptr::null();
+    // SAFETY: `builder` is live until freed below; every (pointer, length) names a live
+    // slice; `values` holds two entries.
+    unsafe {
+        if flags & 2 != 0 {
+            assert_known(jwtguard_policy_builder_any_audience(builder));
+        } else {
+            assert_known(jwtguard_policy_builder_add_audience(builder, audience.as_ptr().cast(), audience.len()));
+        }
+        if flags & 4 != 0 {
+            assert_known(jwtguard_policy_builder_any_issuer(builder));
+        } else {
+            assert_known(jwtguard_policy_builder_add_issuer(builder, issuer.as_ptr().cast(), issuer.len()));
+        }
+        assert_known(jwtguard_policy_builder_set_kid_miss_fallback(builder, flags & 8 != 0));
+        assert_known(jwtguard_policy_builder_set_check_key_issuer(builder, flags & 16 != 0));
+        assert_known(jwtguard_policy_builder_set_require_expiration_time(builder, flags & 32 != 0));
+        if flags & 128 != 0 {
+            let code = jwtguard_policy_builder_add_required_claim(
+                builder,
+                name.as_ptr().cast(),
+                name.len(),
+                values.as_ptr(),
+                values.len(),
+                u32::from(match_mode % 3),
+                separator,
+            );
+            assert_known(code);
+        }
+        let mut detail = [0 as c_char; 64];
+        let code = jwtguard_policy_builder_build(builder, &mut policy, detail.as_mut_ptr(), detail.len());
+        assert_known(code);
+        assert_detail_terminated(&detail);
+        assert_eq!(code == jwtguard_result::JWTGUARD_OK, !policy.is_null());
+        jwtguard_policy_builder_free(builder);
+    }
+    policy
+}
+
+/// Calls every accessor of a verified token with a `cap`-byte buffer.
+fn read_token(token: *mut jwtguard_token, name: &[u8], cap: u8) {
+    type Text = unsafe extern "C" fn(*const jwtguard_token, *mut c_char, usize, *mut usize) -> jwtguard_result;
+    let texts: [Text; 4] = [jwtguard_token_kid, jwtguard_token_subject, jwtguard_token_issuer, jwtguard_token_audience];
+    for get in texts {
+        // SAFETY: `token` is live; `buf` holds `cap` bytes; `len` is a live local.
+        check_buffer(cap, |buf, len| unsafe { get(token, buf, usize::from(cap), len) });
+    }
+    // SAFETY: as above, with `name` and the separator live slices.
+    check_buffer(cap, |buf, len| unsafe {
+        jwtguard_token_claim_string(
+            token,
+            name.as_ptr().cast(),
+            name.len(),
+            c",".as_ptr(),
+            1,
+            buf,
+            usize::from(cap),
+            len,
+        )
+    });
+    // SAFETY: as above.
+    check_buffer(cap, |buf, len| unsafe {
+        jwtguard_token_claim_json(token, name.as_ptr().cast(), name.len(), buf, usize::from(cap), len)
+    });
+    let (mut int, mut exp) = (0i64, 0u64);
+    // SAFETY: `token` is live; the out-parameters are live locals; alg is a static string.
+    unsafe {
+        assert_known(jwtguard_token_claim_int(token, name.as_ptr().cast(), name.len(), &mut int));
+        assert_known(jwtguard_token_expiration(token, &mut exp));
+        let alg = CStr::from_ptr(jwtguard_token_alg(token));
+        assert!(alg == c"RS256" || alg == c"ES256", "alg {alg:?}");
+    }
+}
+
+/// Runs an accessor with a buffer of `cap` bytes and checks the buffer convention.
+fn check_buffer(cap: u8, call: impl FnOnce(*mut c_char, *mut usize) -> jwtguard_result) {
+    let cap = usize::from(cap);
+    let mut buf = vec![0x55 as c_char; cap + 1]; // one guard byte past `cap`
+    let mut len = usize::MAX;
+    let code = call(if cap == 0 { core::ptr::null_mut() } else { buf.as_mut_ptr() }, &mut len);
+    assert_known(code);
+    assert_eq!(buf[cap], 0x55, "wrote past cap");
+    match code {
+        jwtguard_result::JWTGUARD_OK => {
+            assert!(len < cap, "OK with len {len} >= cap {cap}");
+            assert_eq!(buf[len], 0, "value not NUL-terminated");
+        }
+        jwtguard_result::JWTGUARD_BUFFER_TOO_SMALL => {
+            assert!(len >= cap, "BUFFER_TOO_SMALL with len {len} < cap {cap}");
+            assert!(buf[..cap].iter().all(|&b| b == 0x55), "wrote into a too-small buffer");
+        }
+        _ => {}
+    }
+}
+
+fn assert_known(code: jwtguard_result) {
+    // SAFETY: jwtguard_result_name returns a static NUL-terminated string.
+    let name = unsafe { CStr::from_ptr(jwtguard_result_name(code as u32)) };
+    assert_ne!(name, c"Unknown", "undocumented result code {}", code as u32);
+}
+
+fn assert_detail_terminated(detail: &[c_char]) {
+    assert!(detail.contains(&0), "detail buffer not NUL-terminated");
+}

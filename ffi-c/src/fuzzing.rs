@@ -11,9 +11,9 @@ use crate::*;
 /// Input layout: `flags, name_len, cap, match, separator (u32 LE)`, then `name_len`
 /// bytes of claim name, then either the token (flag [`FIXED_KEYS`], keys from
 /// `fixed_jwks`) or `jwks 0x00 token`.
-pub const HEADER_LEN: usize = 8;
+const HEADER_LEN: usize = 8;
 /// Flag: use the caller's fixed key set; the rest of the input is the token.
-pub const FIXED_KEYS: u8 = 1 << 6;
+const FIXED_KEYS: u8 = 1 << 6;
 
 /// Runs `data` through the C ABI; panics (a finding) when a convention is broken.
 pub fn exercise(data: &[u8], fixed_jwks: &[u8], audience: &str, issuer: &str, now: u64) {

@@ -1,0 +1,104 @@
+"""jwtguard: JWT access-token verification with Azure API Management ``validate-jwt``
+rules, the same decisions as jwtguard's Rust core, C library and nginx module.
+
+Verify with a static key set::
+
+    import jwtguard
+    keys = jwtguard.KeySet.from_jwks(jwks)            # str | bytes | dict
+    policy = jwtguard.Policy(audiences=["api://my-api"], issuers=["https://issuer/v2.0"])
+    claims = jwtguard.verify(token, keys, policy)      # dict, or raises TokenError
+
+Or let a :class:`Validator` fetch and refresh the keys from the OpenID configuration.
+"""
+
+from __future__ import annotations
+
+from ._errors import (
+    APIM_REASONS,
+    REASON_MESSAGES,
+    REASONS,
+    TOKEN_ERRORS,
+    DiscoveryError,
+    JwtGuardError,
+    KeySetError,
+    PolicyError,
+    TokenAlgorithmKeyMismatchError,
+    TokenAlgorithmNotAllowedError,
+    TokenAlgorithmNotSupportedError,
+    TokenAudienceNotAllowedError,
+    TokenClaimMalformedError,
+    TokenClaimNotFoundError,
+    TokenClaimValueNotAllowedError,
+    TokenError,
+    TokenExpirationTimeMissingError,
+    TokenExpiredError,
+    TokenHeaderUnsupportedError,
+    TokenIssuerNotAllowedError,
+    TokenMalformedError,
+    TokenNotPresentError,
+    TokenNotYetValidError,
+    TokenSignatureInvalidError,
+    TokenSignatureKeyNotFoundError,
+    TokenTooLargeError,
+)
+from ._jwtguard import (
+    DEFAULT_MAX_KEY_SET_SIZE,
+    DEFAULT_MAX_TOKEN_SIZE,
+    MAX_KEYS,
+    TENANT_TEMPLATE,
+    KeySet,
+    Policy,
+    RequiredClaim,
+    VerifiedJws,
+    VerifiedToken,
+    __version__,
+    verify,
+    verify_detailed,
+    verify_jws,
+)
+from .discovery import Validator
+from . import entra
+
+__all__ = [
+    "APIM_REASONS",
+    "DEFAULT_MAX_KEY_SET_SIZE",
+    "DEFAULT_MAX_TOKEN_SIZE",
+    "DiscoveryError",
+    "JwtGuardError",
+    "KeySet",
+    "KeySetError",
+    "MAX_KEYS",
+    "Policy",
+    "PolicyError",
+    "REASONS",
+    "REASON_MESSAGES",
+    "RequiredClaim",
+    "TENANT_TEMPLATE",
+    "TOKEN_ERRORS",
+    "TokenAlgorithmKeyMismatchError",
+    "TokenAlgorithmNotAllowedError",
+    "TokenAlgorithmNotSupportedError",
+    "TokenAudienceNotAllowedError",
+    "TokenClaimMalformedError",
+    "TokenClaimNotFoundError",
+    "TokenClaimValueNotAllowedError",
+    "TokenError",
+    "TokenExpirationTimeMissingError",
+    "TokenExpiredError",
+    "TokenHeaderUnsupportedError",
+    "TokenIssuerNotAllowedError",
+    "TokenMalformedError",
+    "TokenNotPresentError",
+    "TokenNotYetValidError",
+    "TokenSignatureInvalidError",
+    "TokenSignatureKeyNotFoundError",
+    "TokenTooLargeError",
+    "Validator",
+    "VerifiedJws",
+    "VerifiedToken",
+    "__version__",
+    "entra",
+    "verify",
+    "verify_detailed",
+    "verify_jws",
+]

@@ -1,0 +1,166 @@
+"""Type stubs for the compiled extension module ``jwtguard._jwtguard`` (re-exported by
+``jwtguard``)."""
+
+from typing import Any, Dict, Iterable, List, Literal, Optional, Sequence, Tuple, Union
+
+__version__: str
+DEFAULT_MAX_TOKEN_SIZE: int
+DEFAULT_MAX_KEY_SET_SIZE: int
+MAX_KEYS: int
+TENANT_TEMPLATE: str
+
+_Token = Union[str, bytes, bytearray]
+_Keys = Union["KeySet", Sequence["KeySet"]]
+_Strings = Union[str, Iterable[str], None]
+
+class KeySet:
+    """Verification keys loaded from a JWK set or a single JWK. Immutable, thread-safe."""
+
+    @staticmethod
+    def from_jwks(
+        jwks: Union[str, bytes, bytearray, Dict[str, Any], List[Any]],
+        *,
+        allow_small_rsa_exponent: bool = False,
+        max_size: int = 262144,
+    ) -> KeySet:
+        """Raises ``KeySetError``."""
+    def __len__(self) -> int: ...
+    @property
+    def kids(self) -> List[Optional[str]]:
+        """The ``kid`` of each usable key, in document order."""
+    @property
+    def keys(self) -> List[Dict[str, Any]]:
+        """One dict per usable key: kid, x5t, alg, issuer, kty, and bits (RSA) or crv (EC)."""
+    @property
+    def rejected(self) -> List[Tuple[Optional[str], str, str]]:
+        """``(kid, reason, detail)`` for each key of the document that cannot be used."""
+
+class RequiredClaim:
+    """A required claim: present, and holding all/any of ``values`` (none: present only)."""
+
+    def __init__(
+        self,
+        name: str,
+        values: _Strings = None,
+        match: Literal["all", "any"] = "all",
+        separator: Optional[str] = None,
+    ) -> None:
+        """Raises ``PolicyError`` for a bad ``match`` or a separator that is not one character."""
+    @property
+    def name(self) -> str: ...
+    @property
+    def values(self) -> Tuple[str, ...]: ...
+    @property
+    def match(self) -> Literal["all", "any"]: ...
+    @property
+    def separator(self) -> Optional[str]: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class Policy:
+    """The rules a token must satisfy, validated by the core when constructed (raises
+    ``PolicyError``). Immutable, thread-safe. A policy without issuers (and without
+    ``any_issuer``) is *incomplete*: usable by a ``Validator``, which adds the discovered
+    issuer; ``verify`` with it raises ``PolicyError``."""
+
+    def __init__(
+        self,
+        audiences: _Strings = None,
+        issuers: _Strings = None,
+        required_claims: Optional[Iterable[RequiredClaim]] = None,
+        clock_skew: Optional[int] = None,
+        require_expiration_time: bool = True,
+        algorithms: _Strings = None,
+        max_token_size: int = 16384,
+        kid_miss_fallback: bool = False,
+        check_key_issuer: bool = True,
+        any_audience: bool = False,
+        any_issuer: bool = False,
+    ) -> None: ...
+    def replace(self, **changes: Any) -> Policy:
+        """A copy with some constructor arguments changed."""
+    def arguments(self) -> Dict[str, Any]:
+        """The constructor arguments."""
+    def check_complete(self) -> None:
+        """Raises the core's ``PolicyError`` when the policy is incomplete."""
+    @property
+    def audiences(self) -> Tuple[str, ...]: ...
+    @property
+    def issuers(self) -> Tuple[str, ...]: ...
+    @property
+    def required_claims(self) -> Tuple[RequiredClaim, ...]: ...
+    @property
+    def clock_skew(self) -> int: ...
+    @property
+    def require_expiration_time(self) -> bool: ...
+    @property
+    def algorithms(self) -> Tuple[str, ...]: ...
+    @property
+    def max_token_size(self) -> int: ...
+    @property
+    def kid_miss_fallback(self) -> bool: ...
+    @property
+    def check_key_issuer(self) -> bool: ...
+    @property
+    def any_audience(self) -> bool: ...
+    @property
+    def any_issuer(self) -> bool: ...
+    @property
+    def is_complete(self) -> bool: ...
+
+class VerifiedJws:
+    """A JWS whose signature verified (``verify_jws``)."""
+
+    @property
+    def header(self) -> Dict[str, Any]: ...
+    @property
+    def payload(self) -> bytes: ...
+    @property
+    def alg(self) -> Literal["RS256", "ES256"]: ...
+    @property
+    def kid(self) -> Optional[str]: ...
+    @property
+    def key_kid(self) -> Optional[str]: ...
+    @property
+    def key_issuer(self) -> Optional[str]: ...
+    @property
+    def key_set_index(self) -> int: ...
+
+class VerifiedToken:
+    """A token whose signature verified and whose claims satisfied the policy."""
+
+    @property
+    def claims(self) -> Dict[str, Any]: ...
+    @property
+    def header(self) -> Dict[str, Any]: ...
+    @property
+    def payload(self) -> bytes: ...
+    @property
+    def alg(self) -> Literal["RS256", "ES256"]: ...
+    @property
+    def kid(self) -> Optional[str]: ...
+    @property
+    def key_kid(self) -> Optional[str]: ...
+    @property
+    def key_issuer(self) -> Optional[str]: ...
+    @property
+    def key_set_index(self) -> int: ...
+
+def verify(token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None) -> Dict[str, Any]:
+    """Verifies ``token`` and returns its claims. Raises ``TokenError`` (a subclass per
+    reason), or ``PolicyError`` for an incomplete policy. Releases the GIL."""
+
+def verify_detailed(
+    token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None
+) -> VerifiedToken: ...
+def verify_jws(
+    token: _Token,
+    keys: _Keys,
+    *,
+    algorithms: _Strings = None,
+    max_token_size: int = 16384,
+    kid_miss_fallback: bool = False,
+) -> VerifiedJws:
+    """The JWS layer alone (no claim rules). Raises ``TokenError``."""
+
+def _reasons() -> List[Tuple[str, int, str, str]]: ...

@@ -1,0 +1,562 @@
+"""``python -m jwtguard``: verify a token, explain a verdict, fetch a JWKS for nginx.
+
+Exit codes: 0 the token is valid (or the file was written); 1 the token was rejected,
+or no keys could be obtained; 2 a usage error (bad arguments, an invalid policy, an
+unreadable file). Rejections print ``Reason: message`` on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime
+import json
+import os
+import re
+import sys
+import tempfile
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from . import __version__
+from ._errors import DiscoveryError, JwtGuardError, KeySetError, PolicyError, TokenError
+from ._jwtguard import KeySet, Policy, RequiredClaim, verify, verify_jws
+from .discovery import discover, fetch_jwks
+
+MAX_SKEW = 2**64 - 1  # the core saturates: this waives both lifetime checks
+_FORMAT = "claims format"
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable input: exit 2."""
+
+
+# --- arguments ----------------------------------------------------------------------------
+
+
+def parse_required_claim(spec: str) -> RequiredClaim:
+    """``NAME``, or ``NAME=V1,V2`` with optional ``:any``/``:all`` and ``:sep=C``
+    (``C`` may be quoted: ``:sep=' '``) suffixes, in either order."""
+    name, has_values, rest = spec.partition("=")
+    if not name:
+        raise UsageError(f"--require-claim {spec!r}: the claim name is missing")
+    match = "all"
+    separator: Optional[str] = None
+    while has_values:
+        m = re.search(r":(any|all)$", rest)
+        if m:
+            match = m.group(1)
+            rest = rest[: m.start()]
+            continue
+        at = rest.rfind(":sep=")
+        if at >= 0 and separator is None:
+            separator = rest[at + 5 :]
+            if len(separator) == 3 and separator[0] == separator[2] and separator[0] in "'\"":
+                separator = separator[1]
+            rest = rest[:at]
+            continue  # a separator of another length is refused by RequiredClaim
+        break
+    values = rest.split(",") if rest else []
+    return RequiredClaim(name, values, match=match, separator=separator)
+
+
+def _add_key_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("keys")
+    g.add_argument(
+        "--openid-config",
+        metavar="URL",
+        action="append",
+        default=[],
+        help="OpenID configuration URL (repeatable): keys from its jwks_uri, and its issuer when no --issuer is given",
+    )
+    g.add_argument("--jwks", metavar="FILE_OR_URL", action="append", default=[], help="a JWKS file or URL (repeatable)")
+    g.add_argument(
+        "--allow-http-loopback",
+        action="store_true",
+        help="allow http:// URLs on loopback hosts (127.0.0.0/8, ::1, localhost)",
+    )
+    g.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per fetch (default 10)")
+
+
+def _add_policy_options(p: argparse.ArgumentParser, audience_required: bool) -> None:
+    g = p.add_argument_group("policy")
+    g.add_argument(
+        "--audience",
+        action="append",
+        default=[],
+        required=audience_required,
+        metavar="A",
+        help="allowed audience (repeatable)",
+    )
+    g.add_argument("--issuer", action="append", default=[], metavar="I", help="allowed issuer (repeatable)")
+    g.add_argument(
+        "--require-claim",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="NAME=V1,V2[:any|:all][:sep=' '] (repeatable); NAME alone: must be present",
+    )
+    g.add_argument("--clock-skew", type=int, default=0, metavar="S", help="seconds of tolerance for exp/nbf")
+    g.add_argument(
+        "--algorithm", action="append", default=[], metavar="ALG", help="allowed algorithm (default RS256 and ES256)"
+    )
+    g.add_argument("--now", type=int, default=None, metavar="UNIX", help="verify as of this time (default: now)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m jwtguard", description="JWT access-token verification with validate-jwt rules."
+    )
+    parser.add_argument("--version", action="version", version=f"jwtguard {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("verify", help="verify a token; print its claims as JSON")
+    _add_key_options(p)
+    _add_policy_options(p, audience_required=True)
+    p.add_argument("token", metavar="TOKEN", help="the token, or - to read it from stdin")
+
+    p = sub.add_parser("explain", help="show a token's header, claims and every rule's verdict")
+    _add_key_options(p)
+    _add_policy_options(p, audience_required=False)
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("token", metavar="TOKEN", help="the token, or - to read it from stdin")
+
+    p = sub.add_parser("fetch-jwks", help="resolve discovery and write the JWKS to a file, atomically")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--openid-config", metavar="URL", help="OpenID configuration URL")
+    src.add_argument("--jwks-uri", metavar="URL", help="JWKS URL (no discovery)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the JWKS")
+    p.add_argument("--allow-http-loopback", action="store_true", help="allow http:// URLs on loopback hosts")
+    p.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per fetch (default 10)")
+    return parser
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+
+def read_token(arg: str) -> str:
+    if arg == "-":
+        return sys.stdin.read().strip()
+    return arg
+
+
+def _fetch_options(args: argparse.Namespace) -> Dict[str, Any]:
+    return {"allow_http_loopback": args.allow_http_loopback, "timeout": args.timeout}
+
+
+def load_keys(args: argparse.Namespace) -> Tuple[List[KeySet], List[str]]:
+    """The key sets of every source, in order, and the discovered issuers. Raises
+    ``DiscoveryError``/``KeySetError`` (exit 1) or ``UsageError`` (exit 2)."""
+    key_sets: List[KeySet] = []
+    issuers: List[str] = []
+    options = _fetch_options(args)
+    for url in args.openid_config:
+        config = discover(url, **options)
+        issuers.append(config.issuer)
+        key_sets.append(fetch_jwks(config.jwks_uri, **options)[1])
+    for source in args.jwks:
+        if re.match(r"^https?://", source, re.IGNORECASE):
+            key_sets.append(fetch_jwks(source, **options)[1])
+            continue
+        try:
+            with open(source, "rb") as f:
+                document = f.read()
+        except OSError as e:
+            raise UsageError(f"cannot read {source}: {e.strerror or e}") from None
+        key_sets.append(KeySet.from_jwks(document))
+    return key_sets, list(dict.fromkeys(issuers))
+
+
+def policy_arguments(args: argparse.Namespace) -> Dict[str, Any]:
+    """Everything of the policy except audiences and issuers."""
+    out: Dict[str, Any] = {
+        "required_claims": [parse_required_claim(s) for s in args.require_claim],
+        "clock_skew": args.clock_skew,
+    }
+    if args.algorithm:
+        out["algorithms"] = args.algorithm
+    return out
+
+
+# --- explain ------------------------------------------------------------------------------
+
+
+def _b64url_json(segment: str) -> Any:
+    raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    return json.loads(raw)
+
+
+def decode_unverified(token: str) -> Tuple[Optional[Any], Optional[Any], List[str]]:
+    """The header and claims as they appear in the token, *not verified*."""
+    problems: List[str] = []
+    parts = token.split(".")
+    header = claims = None
+    if len(parts) != 3:
+        problems.append(f"the token has {len(parts)} segment(s), not 3")
+    if parts:
+        try:
+            header = _b64url_json(parts[0])
+        except (ValueError, UnicodeDecodeError):
+            problems.append("the header does not decode as base64url JSON")
+    if len(parts) > 1:
+        try:
+            claims = _b64url_json(parts[1])
+        except (ValueError, UnicodeDecodeError):
+            problems.append("the payload does not decode as base64url JSON")
+    return header, claims, problems
+
+
+def _when(value: Any, now: int) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return ""
+    try:
+        stamp = datetime.datetime.fromtimestamp(value, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return ""
+    delta = int(value - now)
+    relative = f"in {delta} s" if delta > 0 else f"{-delta} s ago" if delta < 0 else "now"
+    return f"{stamp} ({relative})"
+
+
+class _Rule:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.status = "not evaluated"
+        self.reason: Optional[str] = None
+        self.message: Optional[str] = None
+        self.note = ""
+
+    def passed(self, note: str = "") -> None:
+        self.status, self.note = "pass", note
+
+    def failed(self, error: JwtGuardError, note: str = "") -> None:
+        self.status, self.reason, self.message, self.note = "fail", error.reason, str(error), note
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {
+            "rule": self.name,
+            "status": self.status,
+            "reason": self.reason,
+            "message": self.message,
+            "note": self.note,
+        }
+
+
+def _rule_of(error: TokenError) -> str:
+    """Which rule a core claim error belongs to (for attributing isolated checks)."""
+    if error.reason == "TokenMalformed":  # the payload is not a JSON object
+        return _FORMAT
+    if error.reason == "TokenClaimMalformed":
+        return {"aud": "audience", "iss": "issuer"}.get(error.claim or "", _FORMAT)
+    return {
+        "TokenExpirationTimeMissing": "exp",
+        "TokenExpired": "exp",
+        "TokenNotYetValid": "nbf",
+        "TokenAudienceNotAllowed": "audience",
+        "TokenIssuerNotAllowed": "key issuer" if "signing key" in (error.detail or "") else "issuer",
+        "TokenClaimNotFound": f"claim {error.claim}",
+        "TokenClaimValueNotAllowed": f"claim {error.claim}",
+    }.get(error.reason or "", "?")
+
+
+def explain(
+    token: str,
+    key_sets: Sequence[KeySet],
+    *,
+    audiences: Sequence[str] = (),
+    issuers: Sequence[str] = (),
+    now: Optional[int] = None,
+    key_error: Optional[BaseException] = None,
+    **policy_args: Any,
+) -> Dict[str, Any]:
+    """Every rule's verdict for ``token``, each decided by the core: the JWS layer for
+    the signature; for each claim rule, the core's verification under a policy that
+    waives every other rule (lifetime checks are waived with the core's own saturating
+    time arithmetic: ``now = 0`` and the largest clock skew); and the full verification
+    for the verdict. Claim rules are evaluated only when the signature verifies."""
+    import time as _time
+
+    now = int(_time.time()) if now is None else now
+    header, claims, problems = decode_unverified(token)
+    required: List[RequiredClaim] = list(policy_args.pop("required_claims", ()) or ())
+    skew = int(policy_args.get("clock_skew", 0) or 0)
+    require_exp = policy_args.pop("require_expiration_time", True)
+    check_key_issuer = policy_args.pop("check_key_issuer", True)
+    waived = Policy(
+        any_audience=True,
+        any_issuer=True,
+        check_key_issuer=False,
+        require_expiration_time=False,
+        **policy_args,
+    )
+    lifetime_waived = waived.replace(clock_skew=MAX_SKEW)
+    rules: Dict[str, _Rule] = {}
+
+    def rule(name: str) -> _Rule:
+        return rules.setdefault(name, _Rule(name))
+
+    def run(policy: Policy, at: int) -> Optional[TokenError]:
+        try:
+            verify(token, key_sets, policy, at)
+            return None
+        except TokenError as e:
+            return e
+
+    signature = rule("signature")
+    names = [_FORMAT, "exp", "nbf", "audience", "issuer", "key issuer"] + [f"claim {c.name}" for c in required]
+    verified = None
+    if not key_sets:
+        signature.note = f"no keys: {key_error}" if key_error else "no keys given"
+    else:
+        try:
+            verified = verify_jws(
+                token,
+                key_sets,
+                algorithms=waived.algorithms,
+                max_token_size=waived.max_token_size,
+                kid_miss_fallback=waived.kid_miss_fallback,
+            )
+            kid = f"key {verified.key_kid!r}" if verified.key_kid else "a key without kid"
+            signature.passed(f"{verified.alg} with {kid} (key set {verified.key_set_index + 1} of {len(key_sets)})")
+        except TokenError as e:
+            signature.failed(e)
+        except JwtGuardError as e:  # e.g. a policy problem in the algorithms
+            signature.failed(e)
+
+    if verified is None:
+        for name in names:
+            rule(name).note = "the signature did not verify: claims are untrusted" if key_sets else "no keys"
+    else:
+        # Well-formedness of exp/nbf/iat, then exp, then (if exp passed) nbf: one run.
+        first = run(waived.replace(require_expiration_time=require_exp), now)
+        blocked: Optional[str] = None
+        if first is not None and _rule_of(first) == _FORMAT:
+            rule(_FORMAT).failed(first)
+            blocked = first.reason
+        else:
+            rule(_FORMAT).passed("payload is a JSON object; exp, nbf, iat well-formed")
+            if first is not None and _rule_of(first) == "exp":
+                exp = claims.get("exp") if isinstance(claims, dict) else None
+                rule("exp").failed(first, f"exp {_when(exp, now)}" if exp is not None else "")
+                # nbf alone: now=0 with skew now+skew keeps `nbf > now + skew` exact while
+                # `exp <= 0` can only fail for exp == 0.
+                alone = run(waived.replace(clock_skew=min(now + skew, MAX_SKEW)), 0)
+                if alone is None:
+                    nbf = claims.get("nbf") if isinstance(claims, dict) else None
+                    rule("nbf").passed(f"nbf {_when(nbf, now)}" if nbf is not None else "no nbf")
+                elif _rule_of(alone) == "nbf":
+                    rule("nbf").failed(alone)
+                else:
+                    rule("nbf").note = f"not evaluated ({alone.reason})"
+            else:
+                exp = claims.get("exp") if isinstance(claims, dict) else None
+                rule("exp").passed(f"exp {_when(exp, now)}" if exp is not None else "no exp (not required)")
+                if first is not None and _rule_of(first) == "nbf":
+                    rule("nbf").failed(first)
+                else:
+                    nbf = claims.get("nbf") if isinstance(claims, dict) else None
+                    rule("nbf").passed(f"nbf {_when(nbf, now)}" if nbf is not None else "no nbf")
+
+        def isolated(name: str, policy: Policy, note: str = "") -> None:
+            r = rule(name)
+            if blocked:
+                r.note = f"not evaluated ({blocked})"
+                return
+            outcome = run(policy, 0)
+            if outcome is None:
+                r.passed(note)
+            elif _rule_of(outcome) == name:
+                r.failed(outcome, note)
+            else:
+                r.note = f"not evaluated ({outcome.reason})"
+
+        if audiences:
+            isolated("audience", lifetime_waived.replace(audiences=list(audiences), any_audience=False))
+        else:
+            rule("audience").note = "no audience configured"
+        if issuers:
+            isolated("issuer", lifetime_waived.replace(issuers=list(issuers), any_issuer=False))
+        else:
+            rule("issuer").note = "no issuer configured"
+        if not check_key_issuer:
+            rule("key issuer").note = "check disabled"
+        elif verified.key_issuer is None:
+            rule("key issuer").status = "n/a"
+            rule("key issuer").note = "the signing key has no issuer"
+        else:
+            isolated("key issuer", lifetime_waived.replace(check_key_issuer=True), f"key issuer {verified.key_issuer}")
+        for claim in required:
+            isolated(f"claim {claim.name}", lifetime_waived.replace(required_claims=[claim]))
+
+    # The verdict: the full policy, exactly as `verify` applies it.
+    verdict: Dict[str, Any] = {"valid": False, "reason": None, "message": None}
+    try:
+        full = Policy(
+            audiences=list(audiences),
+            issuers=list(issuers),
+            required_claims=required,
+            require_expiration_time=require_exp,
+            check_key_issuer=check_key_issuer,
+            **policy_args,
+        )
+        if not key_sets:
+            verdict.update(reason=getattr(key_error, "reason", None), message=str(key_error or "no keys given"))
+        else:
+            verify(token, key_sets, full, now)
+            verdict["valid"] = True
+    except JwtGuardError as e:
+        verdict.update(reason=e.reason, message=str(e))
+    return {
+        "header": header,
+        "claims": claims,
+        "decode_problems": problems,
+        "signature_verified": verified is not None,
+        "now": now,
+        "rules": [rules[n].as_dict() for n in ["signature"] + names if n in rules],
+        "verdict": verdict,
+    }
+
+
+def render(report: Dict[str, Any]) -> str:
+    lines: List[str] = []
+    trust = "signature verified" if report["signature_verified"] else "NOT verified"
+    for label, key in (("header", "header"), ("claims", "claims")):
+        lines.append(f"{label} ({trust}):")
+        value = report[key]
+        text = json.dumps(value, indent=2, ensure_ascii=False) if value is not None else "(cannot decode)"
+        lines.extend("  " + line for line in text.splitlines())
+    for problem in report["decode_problems"]:
+        lines.append(f"decoding: {problem}")
+    lines.append(f"now: {report['now']} ({_when(report['now'], report['now']).split(' ')[0]})")
+    lines.append("rules:")
+    width = max(len(r["rule"]) for r in report["rules"])
+    for r in report["rules"]:
+        status = {"pass": "PASS", "fail": "FAIL"}.get(r["status"], "-")
+        detail = "; ".join(part for part in (r["message"], r["note"]) if part)
+        if r["status"] == "n/a":
+            detail = f"n/a: {detail}" if detail else "n/a"
+        lines.append(f"  {status:<4}  {r['rule']:<{width}}  {detail}".rstrip())
+    v = report["verdict"]
+    lines.append("verdict: VALID" if v["valid"] else f"verdict: REJECTED  {v['message']}")
+    return "\n".join(lines)
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+def _format_error(e: JwtGuardError) -> str:
+    text = str(e)
+    if e.reason and text.startswith(e.reason + ":"):
+        return text
+    return f"{e.reason or type(e).__name__}: {text}"
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    token = read_token(args.token)
+    if not args.openid_config and not args.jwks:
+        raise UsageError("give --openid-config URL or --jwks FILE_OR_URL")
+    extra = policy_arguments(args)
+    key_sets, discovered = load_keys(args)
+    issuers = args.issuer or discovered
+    if not issuers:
+        raise UsageError("give --issuer (or --openid-config, whose issuer is then allowed)")
+    policy = Policy(audiences=args.audience, issuers=issuers, **extra)
+    claims = verify(token, key_sets, policy, args.now)
+    print(json.dumps(claims, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    token = read_token(args.token)
+    extra = policy_arguments(args)
+    key_sets: List[KeySet] = []
+    discovered: List[str] = []
+    key_error: Optional[BaseException] = None
+    if args.openid_config or args.jwks:
+        try:
+            key_sets, discovered = load_keys(args)
+        except (DiscoveryError, KeySetError) as e:
+            key_error = e
+    report = explain(
+        token,
+        key_sets,
+        audiences=args.audience,
+        issuers=args.issuer or discovered,
+        now=args.now,
+        key_error=key_error,
+        **extra,
+    )
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else render(report))
+    return 0 if report["verdict"]["valid"] else 1
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Writes ``data`` to ``path`` through a temporary file in the same directory and
+    ``os.replace``: readers (nginx) see the old file or the new one, never a part."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def cmd_fetch_jwks(args: argparse.Namespace) -> int:
+    options = _fetch_options(args)
+    issuer = None
+    if args.openid_config:
+        config = discover(args.openid_config, **options)
+        issuer, url = config.issuer, config.jwks_uri
+    else:
+        url = args.jwks_uri
+    document, keys = fetch_jwks(url, **options)  # written only if it loads
+    try:
+        write_atomically(args.output, document)
+    except OSError as e:
+        raise UsageError(f"cannot write {args.output}: {e.strerror or e}") from None
+    print(f"wrote {len(keys)} usable key(s) {keys.kids} from {url} to {args.output}", file=sys.stderr)
+    if issuer:
+        print(f"issuer: {issuer}", file=sys.stderr)
+    for kid, reason, detail in keys.rejected:
+        print(f"skipped key {kid!r}: {reason}: {detail}", file=sys.stderr)
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = {"verify": cmd_verify, "explain": cmd_explain, "fetch-jwks": cmd_fetch_jwks}[args.command]
+    try:
+        return command(args)
+    except UsageError as e:
+        parser.exit(2, f"{parser.prog} {args.command}: error: {e}\n")
+    except PolicyError as e:
+        parser.exit(2, f"{parser.prog} {args.command}: error: {_format_error(e)}\n")
+    except JwtGuardError as e:
+        print(_format_error(e), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds and installs the Python package into a virtual environment (maturin is fetched
+# from PyPI as the build backend), installs the test-only dependencies (pytest, PyJWT,
+# cryptography) and runs bindings-python/tests. Fails when a test fails or when no test
+# ran (pytest exit 5).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+venv="${JWTGUARD_PYTHON_VENV:-$root/target/python-venv}"
+python="${PYTHON:-python3}"
+
+if [ ! -x "$venv/bin/python" ]; then
+    "$python" -m venv "$venv"
+fi
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+"$venv/bin/python" -m pip install --quiet pytest pyjwt cryptography
+# The package itself, rebuilt from the source tree every run (cargo is incremental).
+"$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$here"
+
+cd "$here"
+"$venv/bin/python" -m pytest -q -p no:cacheprovider tests "$@"

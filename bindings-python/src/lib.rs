@@ -1,0 +1,342 @@
+//! `jwtguard._jwtguard`: the Python extension module over `jwtguard-core`.
+//!
+//! Every decision is the core's: this layer converts arguments, releases the GIL around
+//! the core calls (key preparation and verification), and turns results into Python
+//! objects (claims are parsed by the standard library's `json` from the payload bytes
+//! the core verified) and core errors into the package's exceptions.
+//!
+//! Several key sets may be given (one per OpenID provider): they are tried in order,
+//! and the next one only when a set has no key the token names
+//! (`TokenSignatureKeyNotFound`); any other outcome of a set is final.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use jwtguard_core::jws::{self, JwsRules};
+use jwtguard_core::{AlgorithmSet, Error as CoreError, KeySet, Policy, Reason};
+use pyo3::prelude::*;
+use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyFloat, PyString};
+
+mod errors;
+mod keyset;
+mod policy;
+mod unverified;
+
+use errors::Kind;
+use keyset::{key_sets, PyKeySet};
+use policy::{PyPolicy, PyRequiredClaim};
+
+/// A token argument: `str` or bytes-like, held without copying where possible.
+enum TokenBytes {
+    Str(PyBackedStr),
+    Bytes(PyBackedBytes),
+}
+
+impl TokenBytes {
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            TokenBytes::Str(s) => s.as_bytes(),
+            TokenBytes::Bytes(b) => b,
+        }
+    }
+}
+
+fn token_bytes(token: &Bound<'_, PyAny>) -> PyResult<TokenBytes> {
+    if let Ok(s) = token.cast::<PyString>() {
+        return match s.extract::<PyBackedStr>() {
+            Ok(text) => Ok(TokenBytes::Str(text)),
+            // Lone surrogates: pass the bytes on and let the core reject them.
+            Err(_) => Ok(TokenBytes::Bytes(s.call_method1("encode", ("utf-8", "surrogatepass"))?.extract()?)),
+        };
+    }
+    token.extract::<PyBackedBytes>().map(TokenBytes::Bytes).map_err(|_| {
+        pyo3::exceptions::PyTypeError::new_err(format!("token must be str or bytes, not {}", type_name(token)))
+    })
+}
+
+/// Python's `repr` of a string (for `__repr__`s).
+pub(crate) fn py_repr(py: Python<'_>, s: Option<&str>) -> String {
+    match s {
+        None => "None".to_owned(),
+        Some(s) => PyString::new(py, s).repr().map(|r| r.to_string()).unwrap_or_else(|_| format!("{s:?}")),
+    }
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".to_owned())
+}
+
+/// `now` in Unix seconds: the system clock by default; an int, or a float (floored).
+fn now_arg(now: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
+    let Some(now) = now.filter(|n| !n.is_none()) else {
+        return Ok(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0));
+    };
+    let seconds: i128 = if now.is_instance_of::<PyFloat>() {
+        let f: f64 = now.extract()?;
+        if !f.is_finite() {
+            return Err(pyo3::exceptions::PyValueError::new_err("now must be a finite number of seconds"));
+        }
+        f.floor() as i128
+    } else {
+        now.extract()?
+    };
+    u64::try_from(seconds).map_err(|_| pyo3::exceptions::PyValueError::new_err("now must be between 0 and 2**64-1"))
+}
+
+/// What a successful core verification yields, owned so it outlives the GIL release.
+struct Verified {
+    header: Vec<u8>,
+    payload: Vec<u8>,
+    alg: &'static str,
+    kid: Option<String>,
+    key_kid: Option<String>,
+    key_issuer: Option<String>,
+    key_set_index: usize,
+}
+
+fn owned(header: &jws::Header<'_>, payload: &[u8], key: &jwtguard_core::Key, key_set_index: usize) -> Verified {
+    Verified {
+        header: header.object().raw().to_vec(),
+        payload: payload.to_vec(),
+        alg: header.alg().name(),
+        kid: header.kid().map(|s| s.chars().collect()),
+        key_kid: key.kid().map(str::to_owned),
+        key_issuer: key.issuer().map(str::to_owned),
+        key_set_index,
+    }
+}
+
+/// Runs `attempt` on each set in turn until one gives anything but
+/// `TokenSignatureKeyNotFound`.
+fn each_set<T>(
+    sets: &[Arc<KeySet>],
+    mut attempt: impl FnMut(usize, &KeySet) -> Result<T, CoreError>,
+) -> Result<T, CoreError> {
+    let mut last = CoreError::new(Reason::KeySetNoUsableKey, "no key set was given");
+    for (index, set) in sets.iter().enumerate() {
+        match attempt(index, set) {
+            Err(e) if e.reason() == Reason::TokenSignatureKeyNotFound => last = e,
+            other => return other,
+        }
+    }
+    Err(last)
+}
+
+fn verify_core(token: &[u8], sets: &[Arc<KeySet>], policy: &PyPolicy, now: u64) -> Result<Verified, CoreError> {
+    let core_policy: Arc<Policy> = policy.for_token(token)?;
+    let mut scratch = vec![0u8; jws::scratch_len(token.len().min(core_policy.max_token_len()))];
+    each_set(sets, |index, set| {
+        let token = jwtguard_core::verify(token, set, &core_policy, now, &mut scratch)?;
+        Ok(owned(token.header(), token.payload(), token.key(), index))
+    })
+}
+
+static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+fn json_loads<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    JSON_LOADS.import(py, "json", "loads")?.call1((PyBytes::new(py, bytes),))
+}
+
+fn run_verify(
+    py: Python<'_>,
+    token: &Bound<'_, PyAny>,
+    keys: &Bound<'_, PyAny>,
+    policy: &Bound<'_, PyPolicy>,
+    now: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Verified> {
+    let token = token_bytes(token)?;
+    let sets = key_sets(py, keys)?;
+    let now = now_arg(now)?;
+    let policy = policy.get();
+    py.detach(|| verify_core(token.as_bytes(), &sets, policy, now)).map_err(|e| {
+        let kind = if e.reason() == Reason::PolicyInvalid { Kind::Policy } else { Kind::Token };
+        errors::from_core(py, kind, &e)
+    })
+}
+
+/// Verifies a JWT access token: the signature with a key from `keys` (a `KeySet`, or a
+/// sequence of them tried in turn), then every rule of `policy` at `now` (Unix seconds,
+/// default: the current time). Returns the claims as a dict; raises `TokenError`.
+#[pyfunction]
+#[pyo3(signature = (token, keys, policy, now = None))]
+fn verify<'py>(
+    py: Python<'py>,
+    token: &Bound<'py, PyAny>,
+    keys: &Bound<'py, PyAny>,
+    policy: &Bound<'py, PyPolicy>,
+    now: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let verified = run_verify(py, token, keys, policy, now)?;
+    json_loads(py, &verified.payload)
+}
+
+/// Like `verify`, returning a `VerifiedToken` (header, claims, the key that verified).
+#[pyfunction]
+#[pyo3(signature = (token, keys, policy, now = None))]
+fn verify_detailed(
+    py: Python<'_>,
+    token: &Bound<'_, PyAny>,
+    keys: &Bound<'_, PyAny>,
+    policy: &Bound<'_, PyPolicy>,
+    now: Option<&Bound<'_, PyAny>>,
+) -> PyResult<VerifiedToken> {
+    let verified = run_verify(py, token, keys, policy, now)?;
+    let claims = json_loads(py, &verified.payload)?.unbind();
+    Ok(VerifiedToken { claims, jws: VerifiedJws::new(py, verified)? })
+}
+
+/// The JWS layer alone: format, header, algorithm, key and signature, with no claim
+/// rules (the payload need not be JSON). Raises `TokenError`.
+#[pyfunction]
+#[pyo3(signature = (token, keys, *, algorithms = None, max_token_size = jwtguard_core::DEFAULT_MAX_TOKEN_LEN, kid_miss_fallback = false))]
+fn verify_jws(
+    py: Python<'_>,
+    token: &Bound<'_, PyAny>,
+    keys: &Bound<'_, PyAny>,
+    algorithms: Option<&Bound<'_, PyAny>>,
+    max_token_size: usize,
+    kid_miss_fallback: bool,
+) -> PyResult<VerifiedJws> {
+    let token = token_bytes(token)?;
+    let sets = key_sets(py, keys)?;
+    let rules = JwsRules {
+        algorithms: AlgorithmSet::of(&policy::algorithms(py, algorithms)?),
+        max_token_len: max_token_size,
+        kid_miss_fallback,
+    };
+    let result = py.detach(|| {
+        let token = token.as_bytes();
+        let mut scratch = vec![0u8; jws::scratch_len(token.len().min(max_token_size))];
+        each_set(&sets, |index, set| {
+            let verified = jws::verify(token, set, &rules, &mut scratch)?;
+            Ok(owned(verified.header(), verified.payload(), verified.key(), index))
+        })
+    });
+    match result {
+        Ok(verified) => VerifiedJws::new(py, verified),
+        Err(e) => Err(errors::from_core(py, Kind::Token, &e)),
+    }
+}
+
+/// A JWS whose signature verified.
+#[pyclass(frozen, module = "jwtguard", name = "VerifiedJws")]
+struct VerifiedJws {
+    /// The protected header, as a dict.
+    #[pyo3(get)]
+    header: Py<PyAny>,
+    /// The decoded payload bytes.
+    #[pyo3(get)]
+    payload: Py<PyBytes>,
+    /// The algorithm the signature verified with (`"RS256"` or `"ES256"`).
+    #[pyo3(get)]
+    alg: &'static str,
+    /// The header's `kid`, if any.
+    #[pyo3(get)]
+    kid: Option<String>,
+    /// The `kid` of the key that verified the signature, if it has one.
+    #[pyo3(get)]
+    key_kid: Option<String>,
+    /// The `issuer` member of the key that verified the signature, if it has one.
+    #[pyo3(get)]
+    key_issuer: Option<String>,
+    /// Which key set (when several were given) held that key.
+    #[pyo3(get)]
+    key_set_index: usize,
+}
+
+impl VerifiedJws {
+    fn new(py: Python<'_>, v: Verified) -> PyResult<Self> {
+        Ok(VerifiedJws {
+            header: json_loads(py, &v.header)?.unbind(),
+            payload: PyBytes::new(py, &v.payload).unbind(),
+            alg: v.alg,
+            kid: v.kid,
+            key_kid: v.key_kid,
+            key_issuer: v.key_issuer,
+            key_set_index: v.key_set_index,
+        })
+    }
+}
+
+#[pymethods]
+impl VerifiedJws {
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!("<jwtguard.VerifiedJws alg={} key_kid={}>", self.alg, py_repr(py, self.key_kid.as_deref()))
+    }
+}
+
+/// A token whose signature verified and whose claims satisfied the policy.
+#[pyclass(frozen, module = "jwtguard", name = "VerifiedToken")]
+struct VerifiedToken {
+    claims: Py<PyAny>,
+    jws: VerifiedJws,
+}
+
+#[pymethods]
+impl VerifiedToken {
+    /// The claims, as a dict.
+    #[getter]
+    fn claims(&self, py: Python<'_>) -> Py<PyAny> {
+        self.claims.clone_ref(py)
+    }
+    /// The protected header, as a dict.
+    #[getter]
+    fn header(&self, py: Python<'_>) -> Py<PyAny> {
+        self.jws.header.clone_ref(py)
+    }
+    /// The decoded payload bytes (the claims' JSON text).
+    #[getter]
+    fn payload(&self, py: Python<'_>) -> Py<PyBytes> {
+        self.jws.payload.clone_ref(py)
+    }
+    #[getter]
+    fn alg(&self) -> &'static str {
+        self.jws.alg
+    }
+    #[getter]
+    fn kid(&self) -> Option<String> {
+        self.jws.kid.clone()
+    }
+    #[getter]
+    fn key_kid(&self) -> Option<String> {
+        self.jws.key_kid.clone()
+    }
+    #[getter]
+    fn key_issuer(&self) -> Option<String> {
+        self.jws.key_issuer.clone()
+    }
+    #[getter]
+    fn key_set_index(&self) -> usize {
+        self.jws.key_set_index
+    }
+    fn __repr__(&self, py: Python<'_>) -> String {
+        format!("<jwtguard.VerifiedToken alg={} key_kid={}>", self.jws.alg, py_repr(py, self.jws.key_kid.as_deref()))
+    }
+}
+
+/// Every reason of the core, in code order: `(name, code, apim_name, message)`.
+#[pyfunction]
+fn _reasons() -> Vec<(&'static str, u32, &'static str, &'static str)> {
+    Reason::ALL.iter().map(|r| (r.name(), r.code(), r.apim_name(), r.message())).collect()
+}
+
+#[pymodule]
+fn _jwtguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyKeySet>()?;
+    m.add_class::<PyPolicy>()?;
+    m.add_class::<PyRequiredClaim>()?;
+    m.add_class::<VerifiedToken>()?;
+    m.add_class::<VerifiedJws>()?;
+    m.add_function(wrap_pyfunction!(verify, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_detailed, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_jws, m)?)?;
+    m.add_function(wrap_pyfunction!(_reasons, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("DEFAULT_MAX_TOKEN_SIZE", jwtguard_core::DEFAULT_MAX_TOKEN_LEN)?;
+    m.add("DEFAULT_MAX_KEY_SET_SIZE", jwtguard_core::DEFAULT_MAX_KEY_SET_LEN)?;
+    m.add("MAX_KEYS", jwtguard_core::MAX_KEYS)?;
+    m.add("TENANT_TEMPLATE", policy::TENANT_TEMPLATE)?;
+    Ok(())
+}

@@ -1,11 +1,16 @@
 # jwtguard: `make demo` runs the demo, `make test` runs every test of the project.
-.PHONY: test demo fixtures fuzz install
+.PHONY: test demo fixtures fuzz install nginx
 
 test:
 	bash scripts/test
 
 demo:
 	bash scripts/demo
+
+# Builds the nginx dynamic module for Debian's nginx (installs nginx-core and nginx-dev
+# with apt-get when missing): target/nginx/ngx_http_jwtguard_module.so (nginx/README.md).
+nginx:
+	bash nginx/build.sh
 
 # Regenerates core/tests/fixtures with PyJWT and cryptography (independent of jwtguard).
 fixtures:

@@ -1,0 +1,1499 @@
+/*
+ * ngx_http_jwtguard_module: verifies JWT access tokens (RS256/ES256) in the access
+ * phase with jwtguard, as Azure API Management's validate-jwt policy does.
+ *
+ * Keys come from JWKS files loaded at configuration time and re-read, per worker, when
+ * a file's mtime/size/inode change (checked at most every `check=` seconds), and/or from
+ * a subrequest to a local URI (jwtguard_keys_request), cached per worker for
+ * jwtguard_keys_cache and refreshed early, at most once per 5 minutes, for an unknown
+ * kid. A policy is built once per location that changes one of the policy directives.
+ * Per request: one jwtguard_verify() per key source tried; the verified token is kept
+ * in the request context for the $jwtguard_claim_<name> variables and freed by a
+ * request pool cleanup.
+ *
+ * Workers are single-threaded and share nothing mutable: each worker holds its own
+ * reference to each key set (jwtguard key sets are immutable and reference counted).
+ */
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <jwtguard.h>
+
+
+#define NGX_HTTP_JWTGUARD_MAX_FILE    (1024 * 1024)
+#define NGX_HTTP_JWTGUARD_DETAIL      256
+#define NGX_HTTP_JWTGUARD_MESSAGE                                             \
+    "Unauthorized. Access token is missing or invalid."
+#define NGX_HTTP_JWTGUARD_CLAIM_PREFIX "jwtguard_claim_"
+
+
+typedef struct {
+    ngx_str_t                 path;
+    const jwtguard_keyset    *keys;
+    time_t                    check;        /* seconds between stat() calls */
+    time_t                    checked;      /* last stat() */
+    time_t                    mtime;
+    off_t                     size;
+    ngx_file_uniq_t           uniq;
+} ngx_http_jwtguard_keys_t;
+
+
+/* a subrequest key source: one per URI, per worker (filled lazily by requests) */
+typedef struct {
+    ngx_str_t                 uri;
+    const jwtguard_keyset    *keys;
+    time_t                    expires;      /* cached keys are fresh until then */
+    time_t                    kid_refresh;  /* last refresh for an unknown kid */
+    time_t                    fetching;     /* a fetch started then (0: none) */
+} ngx_http_jwtguard_source_t;
+
+
+typedef struct {
+    ngx_str_t                 name;
+    ngx_array_t               values;       /* ngx_str_t */
+    jwtguard_match            match;
+    uint32_t                  separator;
+} ngx_http_jwtguard_claim_t;
+
+
+typedef struct {
+    ngx_flag_t                enable;
+    ngx_http_complex_value_t *token;
+    ngx_str_t                 scheme;
+    ngx_array_t              *keys;         /* ngx_http_jwtguard_keys_t * */
+    ngx_http_jwtguard_source_t *source;     /* jwtguard_keys_request */
+    time_t                    keys_cache;
+    ngx_array_t              *audiences;    /* ngx_str_t */
+    ngx_array_t              *issuers;      /* ngx_str_t */
+    ngx_array_t              *claims;       /* ngx_http_jwtguard_claim_t */
+    time_t                    clock_skew;
+    ngx_flag_t                require_exp;
+    ngx_uint_t                failed_status;
+    ngx_str_t                 failed_message;
+    ngx_str_t                 realm;
+    const jwtguard_policy    *policy;
+} ngx_http_jwtguard_loc_conf_t;
+
+
+typedef struct {
+    ngx_array_t               files;        /* ngx_http_jwtguard_keys_t *, one per path */
+    ngx_array_t               sources;      /* ngx_http_jwtguard_source_t *, per URI */
+} ngx_http_jwtguard_main_conf_t;
+
+
+typedef struct {
+    jwtguard_token           *token;
+    jwtguard_result           result;
+    ngx_http_request_t       *subrequest;   /* the key fetch in progress */
+    ngx_int_t                 sr_rc;
+    unsigned                  sr_done:1;
+    unsigned                  fetched:1;    /* this request fetched keys already */
+    unsigned                  decided:1;
+} ngx_http_jwtguard_ctx_t;
+
+
+static ngx_int_t ngx_http_jwtguard_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_jwtguard_fetch(ngx_http_request_t *r,
+    ngx_http_jwtguard_loc_conf_t *jlcf, ngx_http_jwtguard_ctx_t *ctx);
+static ngx_int_t ngx_http_jwtguard_fetch_done(ngx_http_request_t *r, void *data,
+    ngx_int_t rc);
+static void ngx_http_jwtguard_fetched(ngx_http_request_t *r,
+    ngx_http_jwtguard_loc_conf_t *jlcf, ngx_http_jwtguard_ctx_t *ctx);
+static ngx_int_t ngx_http_jwtguard_fail(ngx_http_request_t *r,
+    ngx_http_jwtguard_loc_conf_t *jlcf, jwtguard_result result);
+static void ngx_http_jwtguard_refresh(ngx_http_jwtguard_keys_t *k, ngx_log_t *log);
+static ngx_int_t ngx_http_jwtguard_load(ngx_http_jwtguard_keys_t *k,
+    ngx_log_t *log, ngx_str_t *err);
+static void ngx_http_jwtguard_keys_cleanup(void *data);
+static void ngx_http_jwtguard_policy_cleanup(void *data);
+static void ngx_http_jwtguard_token_cleanup(void *data);
+static ngx_int_t ngx_http_jwtguard_error_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_jwtguard_kid_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_jwtguard_claim_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static char *ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_jwtguard_values(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_jwtguard_failed_status(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_int_t ngx_http_jwtguard_add_variables(ngx_conf_t *cf);
+static ngx_int_t ngx_http_jwtguard_init(ngx_conf_t *cf);
+static void *ngx_http_jwtguard_create_main_conf(ngx_conf_t *cf);
+static void *ngx_http_jwtguard_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+
+
+static ngx_command_t  ngx_http_jwtguard_commands[] = {
+
+    { ngx_string("jwtguard"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_jwtguard_loc_conf_t, enable),
+      NULL },
+
+    { ngx_string("jwtguard_token"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_set_complex_value_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_jwtguard_loc_conf_t, token),
+      NULL },
+
+    { ngx_string("jwtguard_require_scheme"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_jwtguard_loc_conf_t, scheme),
+      NULL },
+
+    { ngx_string("jwtguard_keys_file"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_jwtguard_keys_file,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("jwtguard_keys_request"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_jwtguard_keys_request,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("jwtguard_keys_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_jwtguard_loc_conf_t, keys_cache),
+      NULL },
+
+    { ngx_string("jwtguard_audience"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_jwtguard_values,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_jwtguard_loc_conf_t, audiences),
+      NULL },
+
+    { ngx_string("jwtguard_issuer"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_jwtguard_values,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_jwtguard_loc_conf_t, issuers),
+      NULL },
+
+    { ngx_string("jwtguard_require_claim"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_jwtguard_require_claim,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("jwtguard_clock_skew"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_jwtguard_loc_conf_t, clock_skew),
+      NULL },
+
+    { ngx_string("jwtguard_require_expiration_time"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_jwtguard_loc_conf_t, require_exp),
+      NULL },
+
+    { ngx_string("jwtguard_failed_status"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_jwtguard_failed_status,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("jwtguard_failed_message"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_jwtguard_loc_conf_t, failed_message),
+      NULL },
+
+    { ngx_string("jwtguard_realm"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_jwtguard_loc_conf_t, realm),
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_jwtguard_module_ctx = {
+    ngx_http_jwtguard_add_variables,       /* preconfiguration */
+    ngx_http_jwtguard_init,                /* postconfiguration */
+
+    ngx_http_jwtguard_create_main_conf,    /* create main configuration */
+    NULL,                                  /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_jwtguard_create_loc_conf,     /* create location configuration */
+    ngx_http_jwtguard_merge_loc_conf       /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_jwtguard_module = {
+    NGX_MODULE_V1,
+    &ngx_http_jwtguard_module_ctx,         /* module context */
+    ngx_http_jwtguard_commands,            /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    NULL,                                  /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    NULL,                                  /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static ngx_http_variable_t  ngx_http_jwtguard_vars[] = {
+
+    { ngx_string("jwtguard_error"), NULL, ngx_http_jwtguard_error_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("jwtguard_kid"), NULL, ngx_http_jwtguard_kid_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string(NGX_HTTP_JWTGUARD_CLAIM_PREFIX), NULL,
+      ngx_http_jwtguard_claim_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE|NGX_HTTP_VAR_PREFIX, 0 },
+
+      ngx_http_null_variable
+};
+
+
+static ngx_str_t  ngx_http_jwtguard_text_plain = ngx_string("text/plain");
+
+
+/* ---------------------------------------------------------------- request time */
+
+static ngx_int_t
+ngx_http_jwtguard_handler(ngx_http_request_t *r)
+{
+    u_char                        *p, *end;
+    time_t                         now;
+    ngx_str_t                      token;
+    ngx_uint_t                     i;
+    jwtguard_result                rc;
+    jwtguard_token                *verified;
+    ngx_pool_cleanup_t            *cln;
+    ngx_http_jwtguard_ctx_t       *ctx;
+    ngx_http_jwtguard_keys_t     **keys;
+    ngx_http_jwtguard_source_t    *src;
+    ngx_http_jwtguard_loc_conf_t  *jlcf;
+    char                           detail[NGX_HTTP_JWTGUARD_DETAIL];
+
+    jlcf = ngx_http_get_module_loc_conf(r, ngx_http_jwtguard_module);
+
+    if (jlcf->enable != 1 || jlcf->policy == NULL) {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
+
+    if (ctx != NULL && ctx->decided) {
+        /* the access phase runs again, e.g. after an "auth_request" subrequest */
+        return ctx->token ? NGX_DECLINED
+                          : ngx_http_jwtguard_fail(r, jlcf, ctx->result);
+    }
+
+    if (ctx == NULL) {
+        ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_jwtguard_ctx_t));
+        if (ctx == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        cln = ngx_pool_cleanup_add(r->pool, 0);
+        if (cln == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        cln->handler = ngx_http_jwtguard_token_cleanup;
+        cln->data = ctx;
+
+        ngx_http_set_ctx(r, ctx, ngx_http_jwtguard_module);
+    }
+
+    src = jlcf->source;
+
+    if (ctx->subrequest) {
+        if (!ctx->sr_done) {
+            return NGX_AGAIN;
+        }
+
+        ngx_http_jwtguard_fetched(r, jlcf, ctx);
+    }
+
+    /* the token */
+
+    ngx_str_null(&token);
+
+    if (jlcf->token) {
+        if (ngx_http_complex_value(r, jlcf->token, &token) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+    } else if (r->headers_in.authorization) {
+        p = r->headers_in.authorization->value.data;
+        end = p + r->headers_in.authorization->value.len;
+
+        while (p < end && (*p == ' ' || *p == '\t')) {
+            p++;
+        }
+
+        if ((size_t) (end - p) > jlcf->scheme.len
+            && ngx_strncasecmp(p, jlcf->scheme.data, jlcf->scheme.len) == 0
+            && (p[jlcf->scheme.len] == ' ' || p[jlcf->scheme.len] == '\t'))
+        {
+            p += jlcf->scheme.len;
+
+            while (p < end && (*p == ' ' || *p == '\t')) {
+                p++;
+            }
+
+            while (end > p && (end[-1] == ' ' || end[-1] == '\t')) {
+                end--;
+            }
+
+            token.data = p;
+            token.len = end - p;
+        }
+    }
+
+    if (token.len == 0) {
+        ctx->result = JWTGUARD_TOKEN_NOT_PRESENT;
+        ctx->decided = 1;
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "jwtguard: TokenNotPresent: no access token");
+        return ngx_http_jwtguard_fail(r, jlcf, ctx->result);
+    }
+
+    now = ngx_time();
+
+    /* the subrequest key source: fetched when cold or stale; while a fetch is under
+     * way in this worker, other requests use the stale keys */
+
+    if (src && !ctx->fetched && now >= src->expires
+        && (src->keys == NULL || src->fetching == 0 || now - src->fetching > 30))
+    {
+        return ngx_http_jwtguard_fetch(r, jlcf, ctx);
+    }
+
+    /* verify against each key source in turn, moving on only when a set has no key
+     * the token names */
+
+    rc = JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND;
+    verified = NULL;
+    detail[0] = '\0';
+
+    if (jlcf->keys) {
+        keys = jlcf->keys->elts;
+
+        for (i = 0; i < jlcf->keys->nelts; i++) {
+            ngx_http_jwtguard_refresh(keys[i], r->connection->log);
+
+            rc = jwtguard_verify(token.data, token.len, keys[i]->keys, jlcf->policy,
+                                 (uint64_t) now, &verified, detail, sizeof(detail));
+
+            if (rc != JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND) {
+                break;
+            }
+        }
+    }
+
+    if (rc == JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND && src && src->keys) {
+        rc = jwtguard_verify(token.data, token.len, src->keys, jlcf->policy,
+                             (uint64_t) now, &verified, detail, sizeof(detail));
+
+        /* an unknown kid: refresh early, at most once per 5 minutes per worker */
+        if (rc == JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND && !ctx->fetched
+            && now - src->kid_refresh >= 300)
+        {
+            src->kid_refresh = now;
+            return ngx_http_jwtguard_fetch(r, jlcf, ctx);
+        }
+    }
+
+    ctx->decided = 1;
+
+    if (rc != JWTGUARD_OK) {
+        ctx->result = rc;
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "jwtguard: %s", detail[0] ? detail
+                                                : jwtguard_result_name(rc));
+        return ngx_http_jwtguard_fail(r, jlcf, rc);
+    }
+
+    ctx->token = verified;
+    ctx->result = JWTGUARD_OK;
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "jwtguard: token verified (%s)", jwtguard_token_alg(verified));
+
+    return NGX_OK;
+}
+
+
+/* Starts the key subrequest; the access phase resumes when it is done. */
+
+static ngx_int_t
+ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf,
+    ngx_http_jwtguard_ctx_t *ctx)
+{
+    ngx_http_request_t          *sr;
+    ngx_http_post_subrequest_t  *ps;
+
+    ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
+    if (ps == NULL) {
+        return NGX_ERROR;
+    }
+
+    ps->handler = ngx_http_jwtguard_fetch_done;
+    ps->data = ctx;
+
+    if (ngx_http_subrequest(r, &jlcf->source->uri, NULL, &sr, ps,
+                            NGX_HTTP_SUBREQUEST_WAITED
+                            |NGX_HTTP_SUBREQUEST_IN_MEMORY)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    ctx->subrequest = sr;
+    ctx->sr_done = 0;
+    jlcf->source->fetching = ngx_time();
+
+    return NGX_AGAIN;
+}
+
+
+static ngx_int_t
+ngx_http_jwtguard_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
+{
+    ngx_http_jwtguard_ctx_t  *ctx = data;
+
+    ctx->sr_done = 1;
+    ctx->sr_rc = rc;
+
+    return rc;
+}
+
+
+/* Takes the subrequest's answer: a JWKS replaces the cached keys; anything else keeps
+ * them (logged at error) and is retried after a minute (10 s while no keys are known). */
+
+static void
+ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf,
+    ngx_http_jwtguard_ctx_t *ctx)
+{
+    time_t                       now;
+    ngx_buf_t                   *b;
+    jwtguard_result              rc;
+    ngx_http_request_t          *sr;
+    const jwtguard_keyset       *keys;
+    ngx_http_jwtguard_source_t  *src;
+    char                         detail[NGX_HTTP_JWTGUARD_DETAIL];
+
+    sr = ctx->subrequest;
+    src = jlcf->source;
+    now = ngx_time();
+
+    ctx->subrequest = NULL;
+    ctx->fetched = 1;
+    src->fetching = 0;
+
+    b = sr->out ? sr->out->buf : NULL;
+
+    if (sr->headers_out.status != NGX_HTTP_OK || b == NULL || b->last == b->pos) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "jwtguard: keys request \"%V\" failed (status %ui), keeping "
+                      "the current keys", &src->uri, sr->headers_out.status);
+        goto failed;
+    }
+
+    keys = NULL;
+    detail[0] = '\0';
+
+    rc = jwtguard_keyset_new_with_options(b->pos, b->last - b->pos, 0, 0, &keys,
+                                          detail, sizeof(detail));
+    if (rc != JWTGUARD_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "jwtguard: keys request \"%V\" returned no valid key set, "
+                      "keeping the current keys: %s", &src->uri,
+                      detail[0] ? detail : jwtguard_result_name(rc));
+        goto failed;
+    }
+
+    jwtguard_keyset_free(src->keys);
+    src->keys = keys;
+    src->expires = now + jlcf->keys_cache;
+
+    ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                  "jwtguard: keys request \"%V\": %uz keys", &src->uri,
+                  jwtguard_keyset_len(keys));
+    return;
+
+failed:
+
+    src->expires = now + (src->keys ? ngx_min(60, jlcf->keys_cache) : 10);
+}
+
+
+static ngx_int_t
+ngx_http_jwtguard_fail(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf,
+    jwtguard_result result)
+{
+    u_char                    *p;
+    size_t                     len;
+    ngx_int_t                  rc;
+    ngx_str_t                  reason;
+    ngx_table_elt_t           *h;
+    ngx_http_complex_value_t   cv;
+
+    reason.data = (u_char *) jwtguard_result_name(result);
+    reason.len = ngx_strlen(reason.data);
+
+    /* RFC 6750 section 3: Bearer realm="...", error="...", error_description="..." */
+
+    len = sizeof("Bearer") - 1
+          + sizeof(" realm=\"\",") - 1 + jlcf->realm.len
+          + sizeof(" error=\"insufficient_scope\", error_description=\"\"") - 1
+          + reason.len;
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+    ngx_str_set(&h->key, "WWW-Authenticate");
+    h->value.data = p;
+
+    p = ngx_cpymem(p, "Bearer", sizeof("Bearer") - 1);
+
+    if (jlcf->realm.len) {
+        p = ngx_sprintf(p, " realm=\"%V\"", &jlcf->realm);
+    }
+
+    if (result != JWTGUARD_TOKEN_NOT_PRESENT) {
+        /* RFC 6750 section 3.1: a 403 for a missing claim value is a scope problem */
+        p = ngx_sprintf(p, "%s error=\"%s\", error_description=\"%V\"",
+                        jlcf->realm.len ? "," : "",
+                        (jlcf->failed_status == NGX_HTTP_FORBIDDEN
+                         && (result == JWTGUARD_TOKEN_CLAIM_NOT_FOUND
+                             || result == JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED))
+                        ? "insufficient_scope" : "invalid_token",
+                        &reason);
+    }
+
+    h->value.len = p - h->value.data;
+    r->headers_out.www_authenticate = h;
+
+    if (ngx_http_discard_request_body(r) != NGX_OK) {
+        r->keepalive = 0;
+    }
+
+    ngx_memzero(&cv, sizeof(ngx_http_complex_value_t));
+    cv.value = jlcf->failed_message;
+
+    rc = ngx_http_send_response(r, jlcf->failed_status,
+                                &ngx_http_jwtguard_text_plain, &cv);
+
+    ngx_http_finalize_request(r, rc);
+
+    return NGX_DONE;
+}
+
+
+static void
+ngx_http_jwtguard_token_cleanup(void *data)
+{
+    ngx_http_jwtguard_ctx_t  *ctx = data;
+
+    jwtguard_token_free(ctx->token);
+    ctx->token = NULL;
+}
+
+
+/* ---------------------------------------------------------------- key files */
+
+/* Re-reads a key file when it changed; at most one stat() per `check` seconds. A file
+ * that cannot be read or does not load keeps the current keys. */
+
+static void
+ngx_http_jwtguard_refresh(ngx_http_jwtguard_keys_t *k, ngx_log_t *log)
+{
+    ngx_str_t        err;
+    ngx_file_info_t  fi;
+
+    if (ngx_time() - k->checked < k->check) {
+        return;
+    }
+
+    k->checked = ngx_time();
+
+    if (ngx_file_info(k->path.data, &fi) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
+                      "jwtguard: cannot stat keys file \"%V\", keeping the "
+                      "current keys", &k->path);
+        return;
+    }
+
+    if (ngx_file_mtime(&fi) == k->mtime && ngx_file_size(&fi) == k->size
+        && ngx_file_uniq(&fi) == k->uniq)
+    {
+        return;
+    }
+
+    if (ngx_http_jwtguard_load(k, log, &err) != NGX_OK) {
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "jwtguard: keys file \"%V\" not reloaded, keeping the "
+                      "current keys: %V", &k->path, &err);
+
+        /* do not try this version of the file again */
+        k->mtime = ngx_file_mtime(&fi);
+        k->size = ngx_file_size(&fi);
+        k->uniq = ngx_file_uniq(&fi);
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_NOTICE, log, 0,
+                  "jwtguard: keys file \"%V\" reloaded", &k->path);
+}
+
+
+/* Reads and loads the file; on success replaces k->keys (releasing the old set) and
+ * records the file's identity. On failure *err says why (static or log-pool text). */
+
+static ngx_int_t
+ngx_http_jwtguard_load(ngx_http_jwtguard_keys_t *k, ngx_log_t *log, ngx_str_t *err)
+{
+    u_char                  *buf;
+    size_t                   len;
+    ssize_t                  n;
+    ngx_fd_t                 fd;
+    jwtguard_result          rc;
+    ngx_file_info_t          fi;
+    const jwtguard_keyset   *keys;
+    static u_char            detail[NGX_HTTP_JWTGUARD_DETAIL];
+
+    fd = ngx_open_file(k->path.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_str_set(err, "cannot open the file");
+        return NGX_ERROR;
+    }
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_close_file(fd);
+        ngx_str_set(err, "cannot stat the file");
+        return NGX_ERROR;
+    }
+
+    if (ngx_file_size(&fi) > NGX_HTTP_JWTGUARD_MAX_FILE) {
+        ngx_close_file(fd);
+        ngx_str_set(err, "the file is larger than 1 MiB");
+        return NGX_ERROR;
+    }
+
+    len = (size_t) ngx_file_size(&fi);
+
+    buf = ngx_alloc(len + 1, log);
+    if (buf == NULL) {
+        ngx_close_file(fd);
+        ngx_str_set(err, "out of memory");
+        return NGX_ERROR;
+    }
+
+    n = ngx_read_fd(fd, buf, len);
+    ngx_close_file(fd);
+
+    if (n < 0 || (size_t) n != len) {
+        ngx_free(buf);
+        ngx_str_set(err, "cannot read the file");
+        return NGX_ERROR;
+    }
+
+    keys = NULL;
+    detail[0] = '\0';
+
+    rc = jwtguard_keyset_new_with_options(buf, len, 0, 0, &keys, (char *) detail,
+                                          sizeof(detail));
+    ngx_free(buf);
+
+    if (rc != JWTGUARD_OK) {
+        err->data = detail;
+        err->len = ngx_strlen(detail);
+        if (err->len == 0) {
+            err->data = (u_char *) jwtguard_result_name(rc);
+            err->len = ngx_strlen(err->data);
+        }
+        return NGX_ERROR;
+    }
+
+    jwtguard_keyset_free(k->keys);
+    k->keys = keys;
+    k->mtime = ngx_file_mtime(&fi);
+    k->size = ngx_file_size(&fi);
+    k->uniq = ngx_file_uniq(&fi);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_jwtguard_keys_cleanup(void *data)
+{
+    ngx_http_jwtguard_keys_t  *k = data;
+
+    jwtguard_keyset_free(k->keys);
+    k->keys = NULL;
+}
+
+
+/* ---------------------------------------------------------------- variables */
+
+static ngx_int_t
+ngx_http_jwtguard_error_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    const char               *name;
+    ngx_http_jwtguard_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
+
+    if (ctx == NULL || ctx->result == JWTGUARD_OK) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    name = jwtguard_result_name(ctx->result);
+
+    v->data = (u_char *) name;
+    v->len = ngx_strlen(name);
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+/* Copies a value out of the token under the buffer convention of jwtguard.h. */
+
+typedef jwtguard_result (*ngx_http_jwtguard_get_pt)(ngx_http_request_t *r,
+    const jwtguard_token *t, ngx_str_t *name, char *buf, size_t cap, size_t *len);
+
+
+static jwtguard_result
+ngx_http_jwtguard_get_kid(ngx_http_request_t *r, const jwtguard_token *t,
+    ngx_str_t *name, char *buf, size_t cap, size_t *len)
+{
+    return jwtguard_token_kid(t, buf, cap, len);
+}
+
+
+static jwtguard_result
+ngx_http_jwtguard_get_claim(ngx_http_request_t *r, const jwtguard_token *t,
+    ngx_str_t *name, char *buf, size_t cap, size_t *len)
+{
+    return jwtguard_token_claim_string(t, (const char *) name->data, name->len,
+                                       ",", 1, buf, cap, len);
+}
+
+
+static ngx_int_t
+ngx_http_jwtguard_token_value(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+    ngx_http_jwtguard_get_pt get, ngx_str_t *name)
+{
+    u_char                   *p;
+    size_t                    len;
+    jwtguard_result           rc;
+    ngx_http_jwtguard_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
+
+    if (ctx == NULL || ctx->token == NULL) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    len = 0;
+    rc = get(r, ctx->token, name, NULL, 0, &len);
+
+    if (rc != JWTGUARD_BUFFER_TOO_SMALL && rc != JWTGUARD_OK) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, len + 1);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (get(r, ctx->token, name, (char *) p, len + 1, &len) != JWTGUARD_OK) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    v->data = p;
+    v->len = len;
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_jwtguard_kid_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    return ngx_http_jwtguard_token_value(r, v, ngx_http_jwtguard_get_kid, NULL);
+}
+
+
+static ngx_int_t
+ngx_http_jwtguard_claim_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_str_t  *var = (ngx_str_t *) data;
+    ngx_str_t   name;
+
+    name.data = var->data + sizeof(NGX_HTTP_JWTGUARD_CLAIM_PREFIX) - 1;
+    name.len = var->len - (sizeof(NGX_HTTP_JWTGUARD_CLAIM_PREFIX) - 1);
+
+    return ngx_http_jwtguard_token_value(r, v, ngx_http_jwtguard_get_claim, &name);
+}
+
+
+static ngx_int_t
+ngx_http_jwtguard_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_jwtguard_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+/* ---------------------------------------------------------------- configuration */
+
+static char *
+ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_jwtguard_loc_conf_t *jlcf = conf;
+
+    time_t                          check;
+    ngx_str_t                      *value, path, err, s;
+    ngx_uint_t                      i;
+    ngx_pool_cleanup_t             *cln;
+    ngx_http_jwtguard_keys_t       *k, **kp, **files;
+    ngx_http_jwtguard_main_conf_t  *jmcf;
+
+    value = cf->args->elts;
+    check = 5;
+
+    if (cf->args->nelts == 3) {
+        if (ngx_strncmp(value[2].data, "check=", 6) != 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\"", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+
+        s.data = value[2].data + 6;
+        s.len = value[2].len - 6;
+
+        check = ngx_parse_time(&s, 1);
+        if (check == (time_t) NGX_ERROR) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid check interval \"%V\"", &value[2]);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    path = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
+
+    /* one key set per file, shared by the locations that name it */
+
+    k = NULL;
+    files = jmcf->files.elts;
+
+    for (i = 0; i < jmcf->files.nelts; i++) {
+        if (files[i]->path.len == path.len
+            && ngx_strncmp(files[i]->path.data, path.data, path.len) == 0)
+        {
+            k = files[i];
+            if (check < k->check) {
+                k->check = check;
+            }
+            break;
+        }
+    }
+
+    if (k == NULL) {
+        k = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_keys_t));
+        if (k == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        k->path = path;   /* NUL-terminated by ngx_conf_full_name() */
+        k->check = check;
+        k->checked = ngx_time();
+
+        cln = ngx_pool_cleanup_add(cf->pool, 0);
+        if (cln == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        cln->handler = ngx_http_jwtguard_keys_cleanup;
+        cln->data = k;
+
+        if (ngx_http_jwtguard_load(k, cf->log, &err) != NGX_OK) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "jwtguard: invalid keys file \"%V\": %V",
+                               &path, &err);
+            return NGX_CONF_ERROR;
+        }
+
+        kp = ngx_array_push(&jmcf->files);
+        if (kp == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *kp = k;
+    }
+
+    if (jlcf->keys == NGX_CONF_UNSET_PTR) {
+        jlcf->keys = ngx_array_create(cf->pool, 2, sizeof(ngx_http_jwtguard_keys_t *));
+        if (jlcf->keys == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    kp = ngx_array_push(jlcf->keys);
+    if (kp == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *kp = k;
+
+    return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_jwtguard_source_cleanup(void *data)
+{
+    ngx_http_jwtguard_source_t  *src = data;
+
+    jwtguard_keyset_free(src->keys);
+    src->keys = NULL;
+}
+
+
+/* jwtguard_keys_request <uri>: one cache per URI and worker */
+
+static char *
+ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_jwtguard_loc_conf_t *jlcf = conf;
+
+    ngx_str_t                      *value;
+    ngx_uint_t                      i;
+    ngx_pool_cleanup_t             *cln;
+    ngx_http_jwtguard_source_t     *src, **sp;
+    ngx_http_jwtguard_main_conf_t  *jmcf;
+
+    if (jlcf->source != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[1].data[0] != '/') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "jwtguard_keys_request needs a local URI, not \"%V\"",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
+
+    sp = jmcf->sources.elts;
+
+    for (i = 0; i < jmcf->sources.nelts; i++) {
+        if (sp[i]->uri.len == value[1].len
+            && ngx_strncmp(sp[i]->uri.data, value[1].data, value[1].len) == 0)
+        {
+            jlcf->source = sp[i];
+            return NGX_CONF_OK;
+        }
+    }
+
+    src = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_source_t));
+    if (src == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    src->uri = value[1];
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_jwtguard_source_cleanup;
+    cln->data = src;
+
+    sp = ngx_array_push(&jmcf->sources);
+    if (sp == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *sp = src;
+    jlcf->source = src;
+
+    return NGX_CONF_OK;
+}
+
+
+/* jwtguard_audience / jwtguard_issuer: values accumulate over repeated directives */
+
+static char *
+ngx_http_jwtguard_values(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char  *p = conf;
+
+    ngx_str_t     *value, *s;
+    ngx_uint_t     i;
+    ngx_array_t  **a;
+
+    a = (ngx_array_t **) (p + cmd->offset);
+
+    if (*a == NGX_CONF_UNSET_PTR) {
+        *a = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
+        if (*a == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        if (value[i].len == 0) {
+            return "has an empty value";
+        }
+
+        s = ngx_array_push(*a);
+        if (s == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *s = value[i];
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* jwtguard_require_claim <name> [<value>...] [match=any|all] [separator=<c>] */
+
+static char *
+ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_jwtguard_loc_conf_t *jlcf = conf;
+
+    u_char                     *p;
+    ngx_str_t                  *value, *s;
+    ngx_uint_t                  i;
+    ngx_http_jwtguard_claim_t  *claim;
+
+    if (jlcf->claims == NGX_CONF_UNSET_PTR) {
+        jlcf->claims = ngx_array_create(cf->pool, 2,
+                                        sizeof(ngx_http_jwtguard_claim_t));
+        if (jlcf->claims == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    claim = ngx_array_push(jlcf->claims);
+    if (claim == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    claim->name = value[1];
+    claim->match = JWTGUARD_MATCH_ALL;    /* APIM's default */
+    claim->separator = 0;
+
+    if (ngx_array_init(&claim->values, cf->pool, 4, sizeof(ngx_str_t)) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (claim->name.len == 0) {
+        return "has an empty claim name";
+    }
+
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strcmp(value[i].data, "match=any") == 0) {
+            claim->match = JWTGUARD_MATCH_ANY;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "match=all") == 0) {
+            claim->match = JWTGUARD_MATCH_ALL;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "separator=", 10) == 0) {
+            p = value[i].data + 10;
+
+            /* one character: ASCII, or one UTF-8 encoded code point */
+            if (value[i].len == 11 && *p < 0x80) {
+                claim->separator = *p;
+
+            } else {
+                claim->separator = ngx_utf8_decode(&p, value[i].len - 10);
+
+                if (claim->separator > 0x10ffff
+                    || p != value[i].data + value[i].len)
+                {
+                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                       "invalid separator in \"%V\", "
+                                       "one character expected", &value[i]);
+                    return NGX_CONF_ERROR;
+                }
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "match=", 6) == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\", "
+                               "\"match=any\" or \"match=all\" expected",
+                               &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        s = ngx_array_push(&claim->values);
+        if (s == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *s = value[i];
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_jwtguard_failed_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_jwtguard_loc_conf_t *jlcf = conf;
+
+    ngx_str_t  *value;
+
+    if (jlcf->failed_status != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "401") == 0) {
+        jlcf->failed_status = NGX_HTTP_UNAUTHORIZED;
+
+    } else if (ngx_strcmp(value[1].data, "403") == 0) {
+        jlcf->failed_status = NGX_HTTP_FORBIDDEN;
+
+    } else {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid value \"%V\", 401 or 403 expected", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_http_jwtguard_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_jwtguard_main_conf_t  *jmcf;
+
+    jmcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_main_conf_t));
+    if (jmcf == NULL) {
+        return NULL;
+    }
+
+    if (ngx_array_init(&jmcf->files, cf->pool, 4,
+                       sizeof(ngx_http_jwtguard_keys_t *))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    if (ngx_array_init(&jmcf->sources, cf->pool, 2,
+                       sizeof(ngx_http_jwtguard_source_t *))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    return jmcf;
+}
+
+
+static void *
+ngx_http_jwtguard_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_jwtguard_loc_conf_t  *conf;
+
+    conf = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_loc_conf_t));
+    if (conf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     conf->scheme = { 0, NULL };
+     *     conf->failed_message = { 0, NULL };
+     *     conf->realm = { 0, NULL };
+     *     conf->policy = NULL;
+     */
+
+    conf->enable = NGX_CONF_UNSET;
+    conf->token = NGX_CONF_UNSET_PTR;
+    conf->keys = NGX_CONF_UNSET_PTR;
+    conf->source = NGX_CONF_UNSET_PTR;
+    conf->keys_cache = NGX_CONF_UNSET;
+    conf->audiences = NGX_CONF_UNSET_PTR;
+    conf->issuers = NGX_CONF_UNSET_PTR;
+    conf->claims = NGX_CONF_UNSET_PTR;
+    conf->clock_skew = NGX_CONF_UNSET;
+    conf->require_exp = NGX_CONF_UNSET;
+    conf->failed_status = NGX_CONF_UNSET_UINT;
+
+    return conf;
+}
+
+
+static char *
+ngx_http_jwtguard_build_policy(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *conf)
+{
+    ngx_str_t                  *s;
+    ngx_uint_t                  i, j;
+    jwtguard_slice             *slices;
+    jwtguard_result             rc;
+    ngx_pool_cleanup_t         *cln;
+    jwtguard_policy_builder    *b;
+    ngx_http_jwtguard_claim_t  *claim;
+    char                        detail[NGX_HTTP_JWTGUARD_DETAIL];
+
+    b = jwtguard_policy_builder_new();
+    if (b == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->audiences) {
+        s = conf->audiences->elts;
+        for (i = 0; i < conf->audiences->nelts; i++) {
+            (void) jwtguard_policy_builder_add_audience(b, (const char *) s[i].data,
+                                                        s[i].len);
+        }
+    }
+
+    if (conf->issuers) {
+        s = conf->issuers->elts;
+        for (i = 0; i < conf->issuers->nelts; i++) {
+            (void) jwtguard_policy_builder_add_issuer(b, (const char *) s[i].data,
+                                                      s[i].len);
+        }
+    }
+
+    if (conf->claims) {
+        claim = conf->claims->elts;
+
+        for (i = 0; i < conf->claims->nelts; i++) {
+            slices = ngx_palloc(cf->temp_pool, sizeof(jwtguard_slice)
+                                               * (claim[i].values.nelts + 1));
+            if (slices == NULL) {
+                jwtguard_policy_builder_free(b);
+                return NGX_CONF_ERROR;
+            }
+
+            s = claim[i].values.elts;
+            for (j = 0; j < claim[i].values.nelts; j++) {
+                slices[j].data = (const char *) s[j].data;
+                slices[j].len = s[j].len;
+            }
+
+            /* a failed setter also makes build() fail, with its code */
+            (void) jwtguard_policy_builder_add_required_claim(b,
+                       (const char *) claim[i].name.data, claim[i].name.len,
+                       slices, claim[i].values.nelts, claim[i].match,
+                       claim[i].separator);
+        }
+    }
+
+    (void) jwtguard_policy_builder_set_clock_skew(b, (uint64_t) conf->clock_skew);
+    (void) jwtguard_policy_builder_set_require_expiration_time(b,
+                                                   conf->require_exp ? 1 : 0);
+
+    detail[0] = '\0';
+    rc = jwtguard_policy_builder_build(b, &conf->policy, detail, sizeof(detail));
+    jwtguard_policy_builder_free(b);
+
+    if (rc != JWTGUARD_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "jwtguard: invalid policy: %s",
+                           detail[0] ? detail : jwtguard_result_name(rc));
+        return NGX_CONF_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        jwtguard_policy_free(conf->policy);
+        conf->policy = NULL;
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_jwtguard_policy_cleanup;
+    cln->data = (void *) conf->policy;
+
+    return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_jwtguard_policy_cleanup(void *data)
+{
+    jwtguard_policy_free(data);
+}
+
+
+static char *
+ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_jwtguard_loc_conf_t *prev = parent;
+    ngx_http_jwtguard_loc_conf_t *conf = child;
+
+    ngx_uint_t  same;
+
+    /* does this level change anything the policy is built from? */
+    same = conf->audiences == NGX_CONF_UNSET_PTR
+           && conf->issuers == NGX_CONF_UNSET_PTR
+           && conf->claims == NGX_CONF_UNSET_PTR
+           && conf->clock_skew == NGX_CONF_UNSET
+           && conf->require_exp == NGX_CONF_UNSET;
+
+    ngx_conf_merge_value(conf->enable, prev->enable, 0);
+    ngx_conf_merge_ptr_value(conf->token, prev->token, NULL);
+    ngx_conf_merge_str_value(conf->scheme, prev->scheme, "Bearer");
+    ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
+    ngx_conf_merge_ptr_value(conf->source, prev->source, NULL);
+    ngx_conf_merge_sec_value(conf->keys_cache, prev->keys_cache, 3600);
+    ngx_conf_merge_ptr_value(conf->audiences, prev->audiences, NULL);
+    ngx_conf_merge_ptr_value(conf->issuers, prev->issuers, NULL);
+    ngx_conf_merge_ptr_value(conf->claims, prev->claims, NULL);
+    ngx_conf_merge_sec_value(conf->clock_skew, prev->clock_skew, 0);
+    ngx_conf_merge_value(conf->require_exp, prev->require_exp, 1);
+    ngx_conf_merge_uint_value(conf->failed_status, prev->failed_status,
+                              NGX_HTTP_UNAUTHORIZED);
+    ngx_conf_merge_str_value(conf->failed_message, prev->failed_message,
+                             NGX_HTTP_JWTGUARD_MESSAGE);
+    ngx_conf_merge_str_value(conf->realm, prev->realm, "");
+
+    if (conf->scheme.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "jwtguard_require_scheme must not be empty");
+        return NGX_CONF_ERROR;
+    }
+
+    if (same && prev->policy) {
+        conf->policy = prev->policy;   /* owned (and freed) by the parent level */
+        return NGX_CONF_OK;
+    }
+
+    if (conf->enable != 1) {
+        /* built lazily: a nested level that turns jwtguard on builds its own */
+        return NGX_CONF_OK;
+    }
+
+    if ((conf->keys == NULL || conf->keys->nelts == 0) && conf->source == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "jwtguard: \"jwtguard on\" needs \"jwtguard_keys_file\" "
+                           "or \"jwtguard_keys_request\"");
+        return NGX_CONF_ERROR;
+    }
+
+    return ngx_http_jwtguard_build_policy(cf, conf);
+}
+
+
+static ngx_int_t
+ngx_http_jwtguard_init(ngx_conf_t *cf)
+{
+    ngx_http_handler_pt        *h;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_jwtguard_handler;
+
+    return NGX_OK;
+}

@@ -1,0 +1,182 @@
+"""jwtguard_keys_request: keys fetched by a subrequest to an internal location that
+proxies to a real local JWKS server. One worker, so the per-worker cache and the
+once-per-5-minutes unknown-kid refresh are deterministic."""
+
+import http.server
+import json
+import re
+import shutil
+import threading
+import time
+
+import pytest
+
+from harness import Backend, Key, Nginx, free_port, jwks, request
+from test_nginx_module import AUD, ISS, claims
+
+R1, R2, R3, FILE_KEY = Key("r1"), Key("r2"), Key("r3"), Key("file-key")
+
+
+class JwksServer:
+    """Serves `self.body` with `self.status` at /keys and counts the fetches."""
+
+    def __init__(self):
+        outer = self
+        self.body, self.status, self.hits = jwks(R1), 200, 0
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                outer.hits += 1
+                outer.last_headers = dict(self.headers)
+                data = outer.body.encode()
+                self.send_response(outer.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def kr():
+    backend, idp = Backend(), JwksServer()
+    port = free_port()
+    ng = Nginx("", workers=1)
+    keys_file = f"{ng.dir}/file.json"
+    with open(keys_file, "w") as f:
+        f.write(jwks(FILE_KEY))
+    down = free_port()  # nothing listens there: the provider is down
+    ng.write_conf(f"""
+    server {{
+        listen 127.0.0.1:{port};
+        jwtguard_audience {AUD};
+        jwtguard_issuer {ISS};
+        add_header X-Jwtguard-Error $jwtguard_error always;
+        proxy_set_header X-Kid $jwtguard_kid;
+
+        location /long/ {{
+            jwtguard on;
+            jwtguard_keys_request /_jwks;
+            jwtguard_keys_cache 1h;
+            proxy_pass http://127.0.0.1:{backend.port};
+        }}
+        location /short/ {{
+            jwtguard on;
+            jwtguard_keys_request /_jwks_short;
+            jwtguard_keys_cache 1s;
+            proxy_pass http://127.0.0.1:{backend.port};
+        }}
+        location /combined/ {{
+            jwtguard on;
+            jwtguard_keys_file {keys_file};
+            jwtguard_keys_request /_jwks;
+            proxy_pass http://127.0.0.1:{backend.port};
+        }}
+        location /down/ {{
+            jwtguard on;
+            jwtguard_keys_request /_jwks_down;
+            proxy_pass http://127.0.0.1:{backend.port};
+        }}
+
+        location = /_jwks {{
+            internal;
+            proxy_pass_request_headers off;
+            proxy_pass_request_body off;
+            subrequest_output_buffer_size 64k;
+            proxy_pass http://127.0.0.1:{idp.port}/keys;
+        }}
+        location = /_jwks_short {{
+            internal;
+            proxy_pass_request_headers off;
+            proxy_pass_request_body off;
+            subrequest_output_buffer_size 64k;
+            proxy_pass http://127.0.0.1:{idp.port}/keys;
+        }}
+        location = /_jwks_down {{
+            internal;
+            proxy_pass_request_headers off;
+            proxy_connect_timeout 2s;
+            proxy_pass http://127.0.0.1:{down}/keys;
+        }}
+    }}
+""")
+    try:
+        ng.start(port)
+    except Exception:
+        backend.stop()
+        idp.stop()
+        raise
+    try:
+        yield port, ng, idp
+    finally:
+        ng.stop()
+        backend.stop()
+        idp.stop()
+        log = ng.log()
+        shutil.rmtree(ng.dir, ignore_errors=True)
+        assert not re.search(r"\[(alert|emerg|crit)\]|exited on signal", log), log
+
+
+def call(port, path, key):
+    st, h, body = request(port, path, {"Authorization": "Bearer " + key.sign(claims())})
+    return st, h.get("x-jwtguard-error")
+
+
+def test_fetch_cache_and_unknown_kid_refresh(kr):
+    port, ng, idp = kr
+    assert call(port, "/long/", R1) == (200, None)       # cold: fetched
+    assert idp.hits == 1
+    assert "authorization" not in {k.lower() for k in idp.last_headers}
+    assert call(port, "/long/", R1) == (200, None)       # cached
+    assert idp.hits == 1
+    idp.body = jwks(R1, R2)
+    assert call(port, "/long/", R2) == (200, None)       # unknown kid: refreshed once
+    assert idp.hits == 2
+    idp.body = jwks(R3)
+    assert call(port, "/long/", R3) == (401, "TokenSignatureKeyNotFound")   # rate limited
+    assert idp.hits == 2
+    assert call(port, "/long/", R1) == (200, None)       # still the cached set
+
+
+def test_cache_expiry_and_provider_failure(kr):
+    port, ng, idp = kr
+    idp.body, idp.status = jwks(R1), 200
+    assert call(port, "/short/", R1) == (200, None)
+    time.sleep(1.2)
+    idp.body = jwks(R2)
+    assert call(port, "/short/", R2) == (200, None)      # expired: fetched again
+    assert call(port, "/short/", R1)[0] == 401
+    time.sleep(1.2)
+    idp.status, idp.body = 500, "oops"
+    assert call(port, "/short/", R2) == (200, None)      # failure keeps the old keys
+    time.sleep(1.2)
+    idp.status, idp.body = 200, '{"keys": []}'
+    assert call(port, "/short/", R2) == (200, None)      # invalid set keeps them too
+    time.sleep(0.3)
+    log = ng.log()
+    assert re.search(r"\[error\].*keys request \"/_jwks_short\" failed \(status 500\)", log)
+    assert re.search(r"\[error\].*keys request \"/_jwks_short\" returned no valid key set", log)
+
+
+def test_combined_with_file(kr):
+    port, ng, idp = kr
+    idp.status, idp.body = 200, jwks(R1, R2)
+    assert call(port, "/combined/", FILE_KEY) == (200, None)
+    assert call(port, "/combined/", R1) == (200, None)
+
+
+def test_provider_down(kr):
+    port, ng, idp = kr
+    for _ in range(3):
+        assert call(port, "/down/", R1) == (401, "TokenSignatureKeyNotFound")
+    assert re.search(r"\[error\].*keys request \"/_jwks_down\" failed \(status 502\)", ng.log())

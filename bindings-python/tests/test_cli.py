@@ -216,25 +216,17 @@ def _rules(report):
     return {r["rule"]: r for r in report["rules"]}
 
 
+def explain_args(url, *extra):
+    """`explain` against the test provider, for the test audience, at NOW."""
+    return ["explain", "--openid-config", url, "--allow-http-loopback", "--audience", AUDIENCE, "--now", NOW, *extra]
+
+
 def test_explain_shows_every_rule(provider, keys):
     url, _ = provider
     token = good(keys, exp=NOW - 10, aud="api://other", scp="Mail.Read")
-    args = [
-        "explain",
-        "--openid-config",
-        url,
-        "--allow-http-loopback",
-        "--audience",
-        AUDIENCE,
-        "--now",
-        NOW,
-        "--require-claim",
-        "scp=Files.Read:sep=' '",
-        "--require-claim",
-        "roles",
-        "--require-claim",
-        "sub=user-1",
-    ]
+    args = explain_args(
+        url, "--require-claim", "scp=Files.Read:sep=' '", "--require-claim", "roles", "--require-claim", "sub=user-1"
+    )
     r = run(*args, "--json", token)
     assert r.returncode == 1, r.stderr
     report = json.loads(r.stdout)
@@ -265,9 +257,7 @@ def test_explain_shows_every_rule(provider, keys):
 
 def test_explain_a_valid_token(provider, keys):
     url, _ = provider
-    r = run(
-        "explain", "--openid-config", url, "--allow-http-loopback", "--audience", AUDIENCE, "--now", NOW, good(keys)
-    )
+    r = run(*explain_args(url, good(keys)))
     assert r.returncode == 0, r.stderr
     assert "verdict: VALID" in r.stdout and "FAIL" not in r.stdout
 
@@ -276,18 +266,7 @@ def test_explain_a_token_not_yet_valid_and_expired_separately(provider, keys):
     """nbf is judged on its own even when exp fails first."""
     url, _ = provider
     token = good(keys, nbf=NOW + 100, exp=NOW - 100)
-    r = run(
-        "explain",
-        "--openid-config",
-        url,
-        "--allow-http-loopback",
-        "--audience",
-        AUDIENCE,
-        "--now",
-        NOW,
-        "--json",
-        token,
-    )
+    r = run(*explain_args(url, "--json", token))
     rules = _rules(json.loads(r.stdout))
     assert rules["exp"]["reason"] == "TokenExpired" and rules["nbf"]["reason"] == "TokenNotYetValid"
 
@@ -295,18 +274,7 @@ def test_explain_a_token_not_yet_valid_and_expired_separately(provider, keys):
 def test_explain_a_forged_token(provider, keys):
     url, _ = provider
     forged = mint(keys.rsa_b, "k1", claims(iss=ISSUER))
-    r = run(
-        "explain",
-        "--openid-config",
-        url,
-        "--allow-http-loopback",
-        "--audience",
-        AUDIENCE,
-        "--now",
-        NOW,
-        "--json",
-        forged,
-    )
+    r = run(*explain_args(url, "--json", forged))
     report = json.loads(r.stdout)
     assert r.returncode == 1 and report["signature_verified"] is False
     rules = _rules(report)

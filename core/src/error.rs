@@ -154,6 +154,13 @@ impl ClaimName {
 }
 
 impl Error {
+    /// A token longer than the policy's maximum (decided on the length alone). Callers
+    /// that check the length before handing over the bytes (the C ABI) use this too.
+    pub const TOKEN_TOO_LARGE: Error = Error::new(Reason::TokenTooLarge, "token exceeds the maximum allowed size");
+
+    /// A key set document longer than its maximum (decided on the length alone).
+    pub const KEY_SET_TOO_LARGE: Error = Error::new(Reason::KeySetTooLarge, "key set document exceeds the size limit");
+
     /// An error with a static detail.
     pub const fn new(reason: Reason, detail: &'static str) -> Error {
         Error { reason, detail, claim: None }

@@ -131,7 +131,7 @@ pub fn verify<'a>(
         return Err(Error::new(Reason::TokenNotPresent, "the token is empty"));
     }
     if token.len() > rules.max_token_len {
-        return Err(Error::new(Reason::TokenTooLarge, "token exceeds the maximum allowed size"));
+        return Err(Error::TOKEN_TOO_LARGE);
     }
     let segments = split(token)?;
     let mut signature_buf = [0u8; MAX_SIGNATURE_LEN];

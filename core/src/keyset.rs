@@ -93,7 +93,7 @@ impl KeySet {
     /// precise rejection is returned); a set must hold at least one usable key.
     pub fn from_json_with(document: &[u8], options: &KeyOptions) -> Result<KeySet, Error> {
         if document.len() > options.max_len {
-            return Err(Error::new(Reason::KeySetTooLarge, "key set document exceeds the size limit"));
+            return Err(Error::KEY_SET_TOO_LARGE);
         }
         let root = Object::parse(document).map_err(|e| Error::new(Reason::KeySetMalformed, e.describe()))?;
         match (root.get("keys"), root.get("kty")) {

@@ -4,7 +4,7 @@ use core::ffi::c_char;
 use core::ptr;
 use std::sync::Arc;
 
-use jwtguard_core::{Error, KeyOptions, KeySet, Reason, DEFAULT_MAX_KEY_SET_LEN};
+use jwtguard_core::{Error, KeyOptions, KeySet, DEFAULT_MAX_KEY_SET_LEN};
 
 use crate::result::{jwtguard_result, Fail};
 use crate::util::{guard, guard_detail, guard_value, handle, input_bytes, Out, OutBuf};
@@ -88,7 +88,7 @@ pub unsafe extern "C" fn jwtguard_keyset_new_with_options(
         let max_len = if max_len == 0 { DEFAULT_MAX_KEY_SET_LEN } else { max_len };
         if !jwks.is_null() && jwks_len > max_len {
             // Decided on the length alone: the bytes are never looked at.
-            return Err(Error::new(Reason::KeySetTooLarge, "key set document exceeds the size limit").into());
+            return Err(Error::KEY_SET_TOO_LARGE.into());
         }
         // SAFETY: `jwks` is NULL or points to `jwks_len` readable bytes (contract).
         let document = unsafe { input_bytes(jwks, jwks_len, "jwks") }?;

@@ -4,7 +4,7 @@ use core::ffi::c_char;
 use core::ptr;
 
 use jwtguard_core::json::Value;
-use jwtguard_core::{verify_owned, Algorithm, Claims, Error, OwnedToken, Reason};
+use jwtguard_core::{verify_owned, Algorithm, Claims, Error, OwnedToken};
 
 use crate::keyset::jwtguard_keyset;
 use crate::policy::jwtguard_policy;
@@ -71,7 +71,7 @@ pub unsafe extern "C" fn jwtguard_verify(
         let (keys, policy) = unsafe { (handle(keys, "keys")?, handle(policy, "policy")?) };
         if !token.is_null() && token_len > policy.policy().max_token_len() {
             // Decided on the length alone, as the core does: no byte is read.
-            return Err(Error::new(Reason::TokenTooLarge, "token exceeds the maximum allowed size").into());
+            return Err(Error::TOKEN_TOO_LARGE.into());
         }
         // SAFETY: the caller's contract for `token`.
         let token = unsafe { input_bytes(token, token_len, "token") }?;

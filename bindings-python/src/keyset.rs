@@ -53,7 +53,7 @@ impl PyKeySet {
         max_size: usize,
     ) -> PyResult<PyKeySet> {
         let document = document_bytes(py, jwks)?;
-        let options = KeyOptions { allow_small_rsa_exponent, max_len: max_size };
+        let options = KeyOptions { allow_small_rsa_exponent, max_len: max_size, ..KeyOptions::default() };
         // RSA key preparation (and the ROCA check) take real time: release the GIL.
         match py.detach(move || KeySet::from_json_with(&document, &options)) {
             Ok(keys) => Ok(PyKeySet { inner: Arc::new(keys) }),

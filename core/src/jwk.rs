@@ -71,6 +71,12 @@ enum Material {
         bits: usize,
     },
     Ec(p256::ecdsa::VerifyingKey),
+    /// Either key type, prepared by AWS-LC; `kind` says which.
+    #[cfg(feature = "aws-lc")]
+    Native {
+        key: crate::native::NativeKey,
+        kind: KeyKind,
+    },
 }
 
 impl Key {
@@ -101,16 +107,17 @@ impl Key {
             #[cfg(feature = "alloc")]
             Material::Rsa { bits, .. } => KeyKind::Rsa { bits: *bits },
             Material::Ec(_) => KeyKind::EcP256,
+            #[cfg(feature = "aws-lc")]
+            Material::Native { kind, .. } => *kind,
         }
     }
 
     /// True when this key can verify `alg`: its type implements `alg` and its own
     /// `alg` member, when present, names `alg`.
     pub fn supports(&self, alg: Algorithm) -> bool {
-        let type_fits = match (&self.material, alg) {
-            #[cfg(feature = "alloc")]
-            (Material::Rsa { .. }, Algorithm::RS256) => true,
-            (Material::Ec(_), Algorithm::ES256) => true,
+        let type_fits = match (self.kind(), alg) {
+            (KeyKind::Rsa { .. }, Algorithm::RS256) => true,
+            (KeyKind::EcP256, Algorithm::ES256) => true,
             _ => false,
         };
         type_fits && self.alg.is_none_or(|bound| bound == alg)
@@ -128,26 +135,30 @@ impl Key {
     /// [`Key::supports`]; a length or encoding problem is simply "does not verify".
     pub(crate) fn verify_sha256(&self, digest: &[u8; 32], signature: &[u8]) -> bool {
         use p256::ecdsa::signature::hazmat::PrehashVerifier;
+        if signature.len() != self.signature_len() {
+            return false;
+        }
         match &self.material {
             #[cfg(feature = "alloc")]
-            Material::Rsa { key, bits } => {
-                if signature.len() != bits.div_ceil(8) {
-                    return false;
-                }
-                match rsa::pkcs1v15::Signature::try_from(signature) {
-                    Ok(sig) => key.verify_prehash(digest, &sig).is_ok(),
-                    Err(_) => false,
-                }
-            }
-            Material::Ec(key) => {
-                if signature.len() != 64 {
-                    return false;
-                }
-                match p256::ecdsa::Signature::from_slice(signature) {
-                    Ok(sig) => key.verify_prehash(digest, &sig).is_ok(),
-                    Err(_) => false,
-                }
-            }
+            Material::Rsa { key, .. } => match rsa::pkcs1v15::Signature::try_from(signature) {
+                Ok(sig) => key.verify_prehash(digest, &sig).is_ok(),
+                Err(_) => false,
+            },
+            Material::Ec(key) => match p256::ecdsa::Signature::from_slice(signature) {
+                Ok(sig) => key.verify_prehash(digest, &sig).is_ok(),
+                Err(_) => false,
+            },
+            #[cfg(feature = "aws-lc")]
+            Material::Native { key, .. } => key.verify_sha256(digest, signature),
+        }
+    }
+
+    /// The only signature length this key can have produced: the modulus length for
+    /// RSA, 64 bytes (`r || s`) for P-256. Checked before any backend runs.
+    fn signature_len(&self) -> usize {
+        match self.kind() {
+            KeyKind::Rsa { bits } => bits.div_ceil(8),
+            KeyKind::EcP256 => 64,
         }
     }
 }
@@ -196,7 +207,7 @@ pub(crate) fn parse(jwk: Object<'_>, options: &KeyOptions) -> Result<Key, Proble
     let issuer = optional_text(&jwk, "issuer", "issuer is not a string of at most 256 bytes")?;
     let material = match kty {
         Kty::Rsa => rsa_material(&jwk, options),
-        Kty::Ec => ec_material(&jwk),
+        Kty::Ec => ec_material(&jwk, options),
     }?;
     Ok(Key { kid, x5t, alg, issuer, material })
 }
@@ -321,6 +332,12 @@ fn rsa_material(jwk: &Object<'_>, options: &KeyOptions) -> Result<Material, Prob
     if e > MAX_EXPONENT {
         return Err((Reason::KeyExponentInvalid, "RSA exponent is too large"));
     }
+    #[cfg(feature = "aws-lc")]
+    if options.backend == crate::Backend::AwsLc {
+        let key = crate::native::NativeKey::rsa_pkcs1_sha256(n, e_bytes)
+            .ok_or((Reason::KeyInvalid, "RSA public key is not valid"))?;
+        return Ok(Material::Native { key, kind: KeyKind::Rsa { bits } });
+    }
     let precision = (n.len() * 8).div_ceil(64) * 64;
     let n =
         BoxedUint::from_be_slice(n, precision as u32).map_err(|_| (Reason::KeyInvalid, "RSA modulus is not usable"))?;
@@ -334,7 +351,7 @@ fn rsa_material(_jwk: &Object<'_>, _options: &KeyOptions) -> Result<Material, Pr
     Err((Reason::KeyUnsupported, "RSA keys need jwtguard-core's `alloc` feature"))
 }
 
-fn ec_material(jwk: &Object<'_>) -> Result<Material, Problem> {
+fn ec_material(jwk: &Object<'_>, options: &KeyOptions) -> Result<Material, Problem> {
     match jwk.get("crv") {
         Some(Value::String(s)) if s.eq_str("P-256") => {}
         Some(Value::String(_)) => return Err((Reason::KeyUnsupported, "EC curve is not P-256")),
@@ -354,7 +371,16 @@ fn ec_material(jwk: &Object<'_>) -> Result<Material, Problem> {
         }
         point[range].copy_from_slice(coordinate);
     }
-    p256::ecdsa::VerifyingKey::from_sec1_bytes(&point)
-        .map(Material::Ec)
-        .map_err(|_| (Reason::KeyInvalid, "EC point is not on the P-256 curve"))
+    // The point is always validated by `p256`, whichever backend verifies.
+    let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&point)
+        .map_err(|_| (Reason::KeyInvalid, "EC point is not on the P-256 curve"))?;
+    #[cfg(feature = "aws-lc")]
+    if options.backend == crate::Backend::AwsLc {
+        let key = crate::native::NativeKey::ecdsa_p256_sha256(&point)
+            .ok_or((Reason::KeyInvalid, "EC point is not on the P-256 curve"))?;
+        return Ok(Material::Native { key, kind: KeyKind::EcP256 });
+    }
+    #[cfg(not(feature = "aws-lc"))]
+    let _ = options;
+    Ok(Material::Ec(key))
 }

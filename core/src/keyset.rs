@@ -13,6 +13,7 @@
 //! - Fixed capacity, no allocation for the set itself (RSA key material allocates when
 //!   the `alloc` feature is on).
 
+use crate::backend::Backend;
 use crate::error::{Error, Reason};
 use crate::json::{Array, Object, Str, Value};
 use crate::jwk::{self, Key, Problem, MAX_KID_LEN};
@@ -31,11 +32,18 @@ pub struct KeyOptions {
     pub allow_small_rsa_exponent: bool,
     /// Longest accepted document in bytes (default [`crate::DEFAULT_MAX_KEY_SET_LEN`]).
     pub max_len: usize,
+    /// Which implementation verifies signatures (default [`Backend::DEFAULT`]). It
+    /// changes speed, never which keys load or which tokens verify.
+    pub backend: Backend,
 }
 
 impl Default for KeyOptions {
     fn default() -> Self {
-        KeyOptions { allow_small_rsa_exponent: false, max_len: crate::DEFAULT_MAX_KEY_SET_LEN }
+        KeyOptions {
+            allow_small_rsa_exponent: false,
+            max_len: crate::DEFAULT_MAX_KEY_SET_LEN,
+            backend: Backend::DEFAULT,
+        }
     }
 }
 

@@ -36,12 +36,15 @@ extern crate std;
 
 mod alg;
 mod b64;
+mod backend;
 mod claims;
 mod error;
 pub mod json;
 mod jwk;
 pub mod jws;
 mod keyset;
+#[cfg(feature = "aws-lc")]
+mod native;
 mod numeric_date;
 mod policy;
 #[cfg(feature = "alloc")]
@@ -51,6 +54,7 @@ mod text;
 mod token;
 
 pub use alg::{Algorithm, AlgorithmSet};
+pub use backend::Backend;
 pub use claims::Claims;
 pub use error::{ClaimName, Error, Reason};
 pub use jwk::{Key, KeyKind};

@@ -92,7 +92,7 @@ pub unsafe extern "C" fn jwtguard_keyset_new_with_options(
         }
         // SAFETY: `jwks` is NULL or points to `jwks_len` readable bytes (contract).
         let document = unsafe { input_bytes(jwks, jwks_len, "jwks") }?;
-        let options = KeyOptions { allow_small_rsa_exponent, max_len };
+        let options = KeyOptions { allow_small_rsa_exponent, max_len, ..KeyOptions::default() };
         let keys = KeySet::from_json_with(document, &options)?;
         out.set(Arc::into_raw(Arc::new(jwtguard_keyset { keys })));
         Ok(())

@@ -1,0 +1,57 @@
+//! Which cryptographic implementation checks signatures.
+//!
+//! Security contract: the backend changes speed, never decisions. Every key is
+//! validated by jwtguard's own rules (sizes, exponent, ROCA, point on the curve) before
+//! any backend sees it, signatures are length-checked the same way for both, and a
+//! differential test runs every fixture, published vector and fuzz corpus through both
+//! backends and requires the same outcome.
+
+/// A signature-verification implementation, chosen per key set through
+/// [`KeyOptions::backend`](crate::KeyOptions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Backend {
+    /// RustCrypto's `rsa` and `p256`: pure Rust, `no_std`, always available.
+    Portable,
+    /// AWS-LC through `aws-lc-rs`: assembly-optimised RSA and P-256, several times
+    /// faster. Needs the `aws-lc` cargo feature (and so `std`).
+    #[cfg(feature = "aws-lc")]
+    AwsLc,
+}
+
+impl Backend {
+    /// The fastest backend this build has: [`Backend::AwsLc`] with the `aws-lc`
+    /// feature, [`Backend::Portable`] otherwise.
+    pub const DEFAULT: Backend = {
+        #[cfg(feature = "aws-lc")]
+        {
+            Backend::AwsLc
+        }
+        #[cfg(not(feature = "aws-lc"))]
+        {
+            Backend::Portable
+        }
+    };
+
+    /// Every backend compiled into this build, the default last.
+    pub const AVAILABLE: &'static [Backend] = &[
+        Backend::Portable,
+        #[cfg(feature = "aws-lc")]
+        Backend::AwsLc,
+    ];
+
+    /// A stable lower-case name: `"portable"` or `"aws-lc"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Portable => "portable",
+            #[cfg(feature = "aws-lc")]
+            Backend::AwsLc => "aws-lc",
+        }
+    }
+}
+
+impl Default for Backend {
+    fn default() -> Self {
+        Backend::DEFAULT
+    }
+}

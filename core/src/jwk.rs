@@ -115,11 +115,8 @@ impl Key {
     /// True when this key can verify `alg`: its type implements `alg` and its own
     /// `alg` member, when present, names `alg`.
     pub fn supports(&self, alg: Algorithm) -> bool {
-        let type_fits = match (self.kind(), alg) {
-            (KeyKind::Rsa { .. }, Algorithm::RS256) => true,
-            (KeyKind::EcP256, Algorithm::ES256) => true,
-            _ => false,
-        };
+        let type_fits =
+            matches!((self.kind(), alg), (KeyKind::Rsa { .. }, Algorithm::RS256) | (KeyKind::EcP256, Algorithm::ES256));
         type_fits && self.alg.is_none_or(|bound| bound == alg)
     }
 

@@ -37,6 +37,8 @@ extern crate std;
 mod alg;
 mod b64;
 mod backend;
+#[cfg(feature = "std")]
+mod cache;
 mod claims;
 mod error;
 pub mod json;
@@ -55,6 +57,8 @@ mod token;
 
 pub use alg::{Algorithm, AlgorithmSet};
 pub use backend::Backend;
+#[cfg(feature = "std")]
+pub use cache::{TokenCache, DEFAULT_CACHE_CAPACITY, DEFAULT_CACHE_TTL};
 pub use claims::Claims;
 pub use error::{ClaimName, Error, Reason};
 pub use jwk::{Key, KeyKind};

@@ -5,7 +5,9 @@
  * Typical use: load the provider's keys once (jwtguard_keyset_new), build the policy
  * of your API once (jwtguard_policy_builder_*), then for each request call
  * jwtguard_verify with the bearer token and the current time, read what you need from
- * the verified token (jwtguard_token_*) and free it.
+ * the verified token (jwtguard_token_*) and free it. To skip repeated work for tokens
+ * that come back (a client sends the same token until it expires), create a
+ * jwtguard_cache once and call jwtguard_verify_cached instead.
  *
  * CONVENTIONS (they apply to every function below)
  *
@@ -53,8 +55,9 @@
  * your requests clone from; requests holding the old set keep it until they free it.
  * A jwtguard_token owns a copy of the verified header and payload, borrows nothing
  * (the token bytes, key set and policy may be freed while it lives), and is immutable:
- * it may be read from several threads. A jwtguard_policy_builder must be used by one
- * thread at a time.
+ * it may be read from several threads. A jwtguard_cache may be shared by any number of
+ * threads (it locks internally, never during a signature check). A
+ * jwtguard_policy_builder must be used by one thread at a time.
  *
  * Panics. No Rust panic crosses this interface: an internal error returns
  * JWTGUARD_PANIC (NULL or 0 from functions that return a pointer or a size). Memory
@@ -252,6 +255,22 @@ typedef uint32_t jwtguard_result;
 #endif // __cplusplus
 
 /**
+ * A bounded memory of tokens that verified (opaque).
+ *
+ * Contract: a token is served from the cache only if the very same bytes verified
+ * earlier against the **same key set handle and policy handle** (by identity, not
+ * address: loading a new key set, even at the same address, empties the cache on its
+ * next use), and only before the earlier of its `exp` and the moment it was stored
+ * plus the cache's TTL. Failures are never stored: a rejected token is checked in full
+ * every time. At most `capacity` entries, least recently used evicted first.
+ *
+ * Thread-safe: one cache may be shared by several threads (an internal lock is held
+ * only to look up or store, never during the signature check). Free it with
+ * `jwtguard_cache_free()`.
+ */
+typedef struct jwtguard_cache jwtguard_cache;
+
+/**
  * A set of validated verification keys (opaque).
  *
  * Immutable after creation and reference counted: one handle may be used by any
@@ -327,6 +346,13 @@ extern "C" {
  * Returns the library version, e.g. `"0.1.0"` (a static string: never free it).
  */
 const char *jwtguard_version(void);
+
+/**
+ * Returns the name of the signature backend this library was built with: `"aws-lc"`
+ * (AWS-LC, the default build) or `"portable"` (pure Rust). Both give the same verdict
+ * on every input; they differ in speed. A static string: never free it.
+ */
+const char *jwtguard_backend(void);
 
 /**
  * Returns the stable name of a result code, e.g. `"TokenExpired"` (the core's reason
@@ -812,6 +838,71 @@ jwtguard_result jwtguard_token_audience(const struct jwtguard_token *token,
 JWTGUARD_MUST_USE
 jwtguard_result jwtguard_token_expiration(const struct jwtguard_token *token,
                                           uint64_t *out);
+
+/**
+ * Creates a cache of at most `capacity` tokens (0 makes a cache that never stores),
+ * each trusted for at most `ttl_seconds` (0 means the default, 300) and never past
+ * its `exp`. Returns NULL only if a panic was caught. Free it with
+ * `jwtguard_cache_free()`.
+ */
+JWTGUARD_MUST_USE
+struct jwtguard_cache *jwtguard_cache_new(size_t capacity,
+                                          uint64_t ttl_seconds);
+
+/**
+ * Frees a cache and every entry in it. NULL is ignored.
+ *
+ * # Safety
+ * `cache` is NULL or a live cache handle that no thread uses again.
+ */
+void jwtguard_cache_free(struct jwtguard_cache *cache);
+
+/**
+ * Empties the cache (e.g. after an out-of-band revocation). Loading a new key set or
+ * building a new policy needs no call: the cache notices on its next use. NULL is
+ * ignored.
+ *
+ * # Safety
+ * `cache` is NULL or a live cache handle.
+ */
+void jwtguard_cache_clear(const struct jwtguard_cache *cache);
+
+/**
+ * Returns the number of entries held (some may be past their deadline), or 0 when
+ * `cache` is NULL.
+ *
+ * # Safety
+ * `cache` is NULL or a live cache handle.
+ */
+size_t jwtguard_cache_len(const struct jwtguard_cache *cache);
+
+/**
+ * `jwtguard_verify()` with a cache: if these exact token bytes verified before with
+ * the same `keys` and `policy` handles and the entry is still before its deadline at
+ * `now`, the token is returned without checking it again and `*cache_hit` (optional)
+ * is set to true. Otherwise the token is verified in full and, when it verifies,
+ * stored. Results, `*out` and `detail` are as for `jwtguard_verify()`; a NULL
+ * `cache` is `JWTGUARD_NULL_PARAMETER`.
+ *
+ * When `keys` or `policy` is a different handle from the previous call's, the cache
+ * is emptied first: keep one cache per (key set, policy) pair that is in use at the
+ * same time, or the cache keeps emptying.
+ *
+ * # Safety
+ * As `jwtguard_verify()`; `cache` is NULL or a live cache handle; `cache_hit` is NULL
+ * or valid for writing one `bool`.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_verify_cached(const struct jwtguard_cache *cache,
+                                       const uint8_t *token,
+                                       size_t token_len,
+                                       const struct jwtguard_keyset *keys,
+                                       const struct jwtguard_policy *policy,
+                                       uint64_t now,
+                                       struct jwtguard_token **out,
+                                       bool *cache_hit,
+                                       char *detail,
+                                       size_t detail_cap);
 
 #ifdef __cplusplus
 }  // extern "C"

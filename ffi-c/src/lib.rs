@@ -33,12 +33,17 @@ mod policy;
 
 mod token;
 
+mod cache;
+
+mod identity;
+
 mod util;
 
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 
+pub use cache::*;
 pub use keyset::*;
 pub use policy::*;
 pub use result::*;
@@ -53,6 +58,21 @@ const VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_V
 #[no_mangle]
 pub extern "C" fn jwtguard_version() -> *const c_char {
     VERSION.as_ptr()
+}
+
+/// Returns the name of the signature backend this library was built with: `"aws-lc"`
+/// (AWS-LC, the default build) or `"portable"` (pure Rust). Both give the same verdict
+/// on every input; they differ in speed. A static string: never free it.
+#[no_mangle]
+pub extern "C" fn jwtguard_backend() -> *const c_char {
+    let name: &CStr = match jwtguard_core::Backend::DEFAULT {
+        jwtguard_core::Backend::Portable => c"portable",
+        #[cfg(feature = "aws-lc")]
+        jwtguard_core::Backend::AwsLc => c"aws-lc",
+        #[allow(unreachable_patterns)]
+        _ => c"unknown",
+    };
+    name.as_ptr()
 }
 
 #[cfg(test)]

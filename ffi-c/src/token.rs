@@ -2,6 +2,7 @@
 
 use core::ffi::c_char;
 use core::ptr;
+use std::sync::Arc;
 
 use jwtguard_core::json::Value;
 use jwtguard_core::{verify_owned, Algorithm, Claims, Error, OwnedToken};
@@ -19,7 +20,33 @@ use crate::util::{guard, guard_detail, guard_value, handle, input_bytes, input_s
 /// accessors may be called from several threads at once. Free it with
 /// `jwtguard_token_free()`.
 pub struct jwtguard_token {
-    token: OwnedToken,
+    /// Shared with the cache when the token came from `jwtguard_verify_cached()`.
+    token: Arc<OwnedToken>,
+}
+
+impl jwtguard_token {
+    /// A new handle (to free with `jwtguard_token_free()`) for a verified token.
+    pub(crate) fn new_shared(token: Arc<OwnedToken>) -> *mut jwtguard_token {
+        Box::into_raw(Box::new(jwtguard_token { token }))
+    }
+}
+
+/// The token bytes after the length check that needs no read: a `token_len` over the
+/// policy's maximum is `TokenTooLarge` without any byte being looked at.
+///
+/// # Safety
+/// `token` is NULL (only with `token_len` 0) or points to `token_len` readable bytes
+/// that stay valid for `'a`.
+pub(crate) unsafe fn checked_token<'a>(
+    token: *const u8,
+    token_len: usize,
+    policy: &jwtguard_policy,
+) -> Result<&'a [u8], Fail> {
+    if !token.is_null() && token_len > policy.policy().max_token_len() {
+        return Err(Error::TOKEN_TOO_LARGE.into());
+    }
+    // SAFETY: the caller's contract for `token`.
+    unsafe { input_bytes(token, token_len, "token") }
 }
 
 const _: () = {
@@ -69,14 +96,10 @@ pub unsafe extern "C" fn jwtguard_verify(
         out.set(ptr::null_mut());
         // SAFETY: the caller's contract for `keys` and `policy`.
         let (keys, policy) = unsafe { (handle(keys, "keys")?, handle(policy, "policy")?) };
-        if !token.is_null() && token_len > policy.policy().max_token_len() {
-            // Decided on the length alone, as the core does: no byte is read.
-            return Err(Error::TOKEN_TOO_LARGE.into());
-        }
         // SAFETY: the caller's contract for `token`.
-        let token = unsafe { input_bytes(token, token_len, "token") }?;
+        let token = unsafe { checked_token(token, token_len, policy) }?;
         let verified = verify_owned(token, keys.keys(), policy.policy(), now)?;
-        out.set(Box::into_raw(Box::new(jwtguard_token { token: verified })));
+        out.set(jwtguard_token::new_shared(Arc::new(verified)));
         Ok(())
     };
     // SAFETY: the caller's contract for `detail`.

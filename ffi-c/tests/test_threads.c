@@ -3,7 +3,9 @@
  * documents): readers clone the current set under a mutex and free their reference
  * after use; the swapper installs a freshly loaded set and frees its reference to the
  * old one, which lives on until its last reader is done. Readers also read claims from
- * one token handle shared by all threads. Every result is asserted.
+ * one token handle shared by all threads. Odd-numbered readers verify through one
+ * shared jwtguard_cache, which every key-set swap empties: results must not change.
+ * Every result is asserted.
  *
  * Usage: test_threads DIR [ITERATIONS_PER_THREAD] */
 #include <pthread.h>
@@ -36,6 +38,7 @@ static pthread_mutex_t current_lock = PTHREAD_MUTEX_INITIALIZER;
 static const jwtguard_keyset *current; /* guarded by current_lock */
 static const jwtguard_policy *policy;  /* shared, never changes */
 static const jwtguard_token *shared_token;
+static jwtguard_cache *shared_cache;
 static atomic_int readers_done;
 static atomic_ulong verifications, swaps;
 static char *documents[2];
@@ -60,7 +63,11 @@ static void *reader(void *arg) {
         jwtguard_token *token = NULL;
         jwtguard_result r;
         CHECK(keys != NULL);
-        r = jwtguard_verify((const uint8_t *)c->bytes, c->len, keys, policy, NOW, &token, NULL, 0);
+        if (seed % 2 == 1)
+            r = jwtguard_verify_cached(shared_cache, (const uint8_t *)c->bytes, c->len, keys, policy, NOW,
+                                       &token, NULL, NULL, 0);
+        else
+            r = jwtguard_verify((const uint8_t *)c->bytes, c->len, keys, policy, NOW, &token, NULL, 0);
         if (r != c->want)
             tu_fail(__FILE__, __LINE__, "%s: %s, expected %s", c->name, jwtguard_result_name(r),
                     jwtguard_result_name(c->want));
@@ -131,6 +138,8 @@ int main(int argc, char **argv) {
                                  &token, NULL, 0),
                  JWTGUARD_OK);
     shared_token = token;
+    shared_cache = jwtguard_cache_new(4, 0);
+    CHECK(shared_cache != NULL);
 
     CHECK(pthread_create(&swap_thread, NULL, swapper, NULL) == 0);
     for (i = 0; i < READERS; i++)
@@ -144,6 +153,7 @@ int main(int argc, char **argv) {
            atomic_load(&swaps));
 
     jwtguard_token_free(token);
+    jwtguard_cache_free(shared_cache);
     jwtguard_keyset_free(current);
     jwtguard_policy_free(policy);
     for (i = 0; i < N_CASES; i++) free(cases[i].bytes);

@@ -21,7 +21,7 @@ fixtures:
 FUZZ_SECONDS ?= 60
 fuzz:
 	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
-	fuzz/run-campaign.sh $(FUZZ_SECONDS) jws jwks verify claims json structured
+	fuzz/run-campaign.sh $(FUZZ_SECONDS) jws jwks verify claims json structured ffi backends
 
 # Installs the C library: PREFIX/lib/libjwtguard.{a,so}, PREFIX/include/jwtguard.h and
 # PREFIX/lib/pkgconfig/jwtguard{,-static}.pc (see ffi-c/README-section.md).

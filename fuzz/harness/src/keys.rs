@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use jwtguard_core::{KeySet, Match, Policy, RequiredClaim};
+use jwtguard_core::{Backend, KeyOptions, KeySet, Match, Policy, RequiredClaim};
 use p256::ecdsa::SigningKey;
 
 /// The audience the strict policy allows.
@@ -43,14 +43,28 @@ fn fuzz_jwk() -> serde_json::Value {
 
 use base64ct::Encoding as _;
 
-/// The fixture RSA-2048, RSA-4096 and P-256 keys, plus the harness's own P-256 key.
+/// The fixture RSA-2048, RSA-4096 and P-256 keys, plus the harness's own P-256 key, on
+/// the default backend.
 pub fn rs256_and_es256() -> &'static KeySet {
-    static KEYS: OnceLock<KeySet> = OnceLock::new();
-    KEYS.get_or_init(|| {
+    rs256_and_es256_on(Backend::DEFAULT)
+}
+
+/// The [`rs256_and_es256`] key set loaded for `backend` (one of
+/// [`Backend::AVAILABLE`]), once per backend.
+pub fn rs256_and_es256_on(backend: Backend) -> &'static KeySet {
+    static SETS: OnceLock<Vec<(Backend, KeySet)>> = OnceLock::new();
+    let sets = SETS.get_or_init(|| {
         let mut set = fixture_key_set("main");
         set["keys"].as_array_mut().expect("keys").push(fuzz_jwk());
-        KeySet::from_json(set.to_string().as_bytes()).expect("fuzz key set loads")
-    })
+        let document = set.to_string();
+        let load = |backend| {
+            let options = KeyOptions { backend, ..KeyOptions::default() };
+            KeySet::from_json_with(document.as_bytes(), &options).expect("fuzz key set loads")
+        };
+        Backend::AVAILABLE.iter().map(|&backend| (backend, load(backend))).collect()
+    });
+    let found = sets.iter().find(|(b, _)| *b == backend);
+    &found.unwrap_or_else(|| panic!("backend {} is not compiled in", backend.name())).1
 }
 
 /// Only P-256 keys (the fixture's and the harness's): verification allocates nothing.

@@ -3,6 +3,7 @@
 //! here is a finding. `fuzz/fuzz_targets/*.rs` call these under libFuzzer, and
 //! `tests/replay.rs` replays the committed corpora through them on stable Rust.
 
+pub mod backends;
 pub mod json_tree;
 pub mod keys;
 pub mod structured;

@@ -5,6 +5,8 @@
 //! objects (claims are parsed by the standard library's `json` from the payload bytes
 //! the core verified) and core errors into the package's exceptions.
 //!
+//! `TokenCache` (cache.rs) remembers tokens that verified, with the core's `TokenCache`.
+//!
 //! Several key sets may be given (one per OpenID provider): they are tried in order,
 //! and the next one only when a set has no key the token names
 //! (`TokenSignatureKeyNotFound`); any other outcome of a set is final.
@@ -19,6 +21,7 @@ use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyFloat, PyString};
 
+mod cache;
 mod errors;
 mod keyset;
 mod policy;
@@ -86,6 +89,7 @@ fn now_arg(now: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
 }
 
 /// What a successful core verification yields, owned so it outlives the GIL release.
+#[derive(Clone)]
 struct Verified {
     header: Vec<u8>,
     payload: Vec<u8>,
@@ -94,6 +98,8 @@ struct Verified {
     key_kid: Option<String>,
     key_issuer: Option<String>,
     key_set_index: usize,
+    /// The `exp` claim, floored (`None`: absent, or not a claims verification).
+    exp: Option<u64>,
 }
 
 fn owned(header: &jws::Header<'_>, payload: &[u8], key: &jwtguard_core::Key, key_set_index: usize) -> Verified {
@@ -105,6 +111,7 @@ fn owned(header: &jws::Header<'_>, payload: &[u8], key: &jwtguard_core::Key, key
         key_kid: key.kid().map(str::to_owned),
         key_issuer: key.issuer().map(str::to_owned),
         key_set_index,
+        exp: None,
     }
 }
 
@@ -129,7 +136,7 @@ fn verify_core(token: &[u8], sets: &[Arc<KeySet>], policy: &PyPolicy, now: u64) 
     let mut scratch = vec![0u8; jws::scratch_len(token.len().min(core_policy.max_token_len()))];
     each_set(sets, |index, set| {
         let token = jwtguard_core::verify(token, set, &core_policy, now, &mut scratch)?;
-        Ok(owned(token.header(), token.payload(), token.key(), index))
+        Ok(Verified { exp: token.claims().expiration(), ..owned(token.header(), token.payload(), token.key(), index) })
     })
 }
 
@@ -149,8 +156,18 @@ fn run_verify(
     let token = token_bytes(token)?;
     let sets = key_sets(py, keys)?;
     let now = now_arg(now)?;
-    let policy = policy.get();
-    py.detach(|| verify_core(token.as_bytes(), &sets, policy, now)).map_err(|e| {
+    verify_detached(py, token.as_bytes(), &sets, policy.get(), now)
+}
+
+/// `verify_core` with the GIL released; core errors become the package's exceptions.
+fn verify_detached(
+    py: Python<'_>,
+    token: &[u8],
+    sets: &[Arc<KeySet>],
+    policy: &PyPolicy,
+    now: u64,
+) -> PyResult<Verified> {
+    py.detach(|| verify_core(token, sets, policy, now)).map_err(|e| {
         let kind = if e.reason() == Reason::PolicyInvalid { Kind::Policy } else { Kind::Token };
         errors::from_core(py, kind, &e)
     })
@@ -329,6 +346,7 @@ fn _jwtguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyRequiredClaim>()?;
     m.add_class::<VerifiedToken>()?;
     m.add_class::<VerifiedJws>()?;
+    m.add_class::<cache::PyTokenCache>()?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(verify_detailed, m)?)?;
     m.add_function(wrap_pyfunction!(verify_jws, m)?)?;
@@ -338,5 +356,8 @@ fn _jwtguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEFAULT_MAX_KEY_SET_SIZE", jwtguard_core::DEFAULT_MAX_KEY_SET_LEN)?;
     m.add("MAX_KEYS", jwtguard_core::MAX_KEYS)?;
     m.add("TENANT_TEMPLATE", policy::TENANT_TEMPLATE)?;
+    m.add("DEFAULT_CACHE_SIZE", jwtguard_core::DEFAULT_CACHE_CAPACITY)?;
+    m.add("DEFAULT_CACHE_TTL", jwtguard_core::DEFAULT_CACHE_TTL)?;
+    m.add("BACKEND", jwtguard_core::Backend::DEFAULT.name())?;
     Ok(())
 }

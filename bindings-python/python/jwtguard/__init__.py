@@ -8,7 +8,8 @@ Verify with a static key set::
     policy = jwtguard.Policy(audiences=["api://my-api"], issuers=["https://issuer/v2.0"])
     claims = jwtguard.verify(token, keys, policy)      # dict, or raises TokenError
 
-Or let a :class:`Validator` fetch and refresh the keys from the OpenID configuration.
+Or let a :class:`Validator` fetch and refresh the keys from the OpenID configuration
+(it also remembers tokens that verified: see :class:`TokenCache`).
 """
 
 from __future__ import annotations
@@ -41,7 +42,11 @@ from ._errors import (
     TokenSignatureKeyNotFoundError,
     TokenTooLargeError,
 )
+from ._cache import CacheInfo
 from ._jwtguard import (
+    BACKEND,
+    DEFAULT_CACHE_SIZE,
+    DEFAULT_CACHE_TTL,
     DEFAULT_MAX_KEY_SET_SIZE,
     DEFAULT_MAX_TOKEN_SIZE,
     MAX_KEYS,
@@ -49,6 +54,7 @@ from ._jwtguard import (
     KeySet,
     Policy,
     RequiredClaim,
+    TokenCache,
     VerifiedJws,
     VerifiedToken,
     __version__,
@@ -61,6 +67,10 @@ from . import entra
 
 __all__ = [
     "APIM_REASONS",
+    "BACKEND",
+    "CacheInfo",
+    "DEFAULT_CACHE_SIZE",
+    "DEFAULT_CACHE_TTL",
     "DEFAULT_MAX_KEY_SET_SIZE",
     "DEFAULT_MAX_TOKEN_SIZE",
     "DiscoveryError",
@@ -75,6 +85,7 @@ __all__ = [
     "RequiredClaim",
     "TENANT_TEMPLATE",
     "TOKEN_ERRORS",
+    "TokenCache",
     "TokenAlgorithmKeyMismatchError",
     "TokenAlgorithmNotAllowedError",
     "TokenAlgorithmNotSupportedError",

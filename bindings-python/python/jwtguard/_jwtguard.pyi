@@ -3,11 +3,19 @@
 
 from typing import Any, Dict, Iterable, List, Literal, Optional, Sequence, Tuple, Union
 
+from ._cache import CacheInfo
+
 __version__: str
 DEFAULT_MAX_TOKEN_SIZE: int
 DEFAULT_MAX_KEY_SET_SIZE: int
 MAX_KEYS: int
 TENANT_TEMPLATE: str
+#: Default ``maxsize`` of a ``TokenCache`` and ``cache_size`` of a ``Validator``: 1024.
+DEFAULT_CACHE_SIZE: int
+#: Default ``ttl`` of a ``TokenCache`` and ``cache_ttl`` of a ``Validator``: 300 (seconds).
+DEFAULT_CACHE_TTL: int
+#: The signature backend of this build: ``"aws-lc"`` (AWS-LC) or ``"portable"`` (RustCrypto).
+BACKEND: Literal["aws-lc", "portable"]
 
 _Token = Union[str, bytes, bytearray]
 _Keys = Union["KeySet", Sequence["KeySet"]]
@@ -145,6 +153,35 @@ class VerifiedToken:
     def key_issuer(self) -> Optional[str]: ...
     @property
     def key_set_index(self) -> int: ...
+
+class TokenCache:
+    """Remembers tokens that verified, keyed by the whole token (compared byte for byte):
+    at most ``maxsize`` (0 disables it), the least recently used forgotten first; each for
+    at most ``ttl`` seconds (whole seconds, a fraction is dropped) and never at or after
+    its ``exp``, nor for a ``now`` earlier than the one it verified at. Entries are tied to
+    the ``KeySet`` and ``Policy`` objects they verified with: a call with other ones
+    forgets every entry first. Failures are never cached. A hit returns a fresh copy of
+    the claims (new dicts and lists), so callers may mutate what they get. Thread-safe;
+    verification runs with the GIL released and the cache's lock not held. The
+    :class:`~jwtguard.Validator` uses one (``cache_size``, ``cache_ttl``)."""
+
+    def __init__(self, maxsize: int = 1024, ttl: Union[int, float, None] = 300) -> None:
+        """Raises ``ValueError`` for a negative ``maxsize`` or ``ttl``."""
+    def verify(self, token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None) -> Dict[str, Any]:
+        """``jwtguard.verify`` through the cache; a new dict on every call."""
+    def verify_detailed(
+        self, token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None
+    ) -> VerifiedToken:
+        """``jwtguard.verify_detailed`` through the cache; a new object on every call."""
+    def clear(self) -> None:
+        """Forgets every entry (the hit and miss counts are kept)."""
+    def cache_info(self) -> CacheInfo:
+        """``CacheInfo(hits, misses, maxsize, currsize, ttl)``."""
+    def __len__(self) -> int: ...
+    @property
+    def maxsize(self) -> int: ...
+    @property
+    def ttl(self) -> int: ...
 
 def verify(token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None) -> Dict[str, Any]:
     """Verifies ``token`` and returns its claims. Raises ``TokenError`` (a subclass per

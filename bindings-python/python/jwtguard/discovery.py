@@ -28,6 +28,21 @@ Cache rules (per :class:`Validator`):
 - until keys have been fetched successfully once, ``validate`` raises
   :class:`~jwtguard.DiscoveryError`.
 
+Verified-token cache (per :class:`Validator`, the core's ``TokenCache`` through
+:class:`~jwtguard.TokenCache`):
+
+- a token that verified is remembered, keyed by the whole token compared byte for byte,
+  and the same token presented again is answered without the signature check;
+- at most ``cache_size`` tokens (1024), the least recently used forgotten first; each for
+  at most ``cache_ttl`` seconds (300) and never at or after its ``exp``; never for a
+  ``now`` earlier than the one it verified at;
+- forgotten whenever the key sets are replaced (every refresh, rotation or unknown-kid
+  refetch that loads keys) or the effective policy changes (a newly discovered issuer);
+  the policy given to the constructor is immutable;
+- failures are never cached: a token that fails is verified, and fails, every time;
+- a hit returns a fresh copy of the claims, so callers may mutate what they get;
+- ``cache_size=0`` disables it.
+
 Several sources pool their keys: each source (an OpenID configuration URL, a JWKS URL,
 or a static :class:`~jwtguard.KeySet`) keeps its own key set, and the sets are tried in
 turn for each token (the next only when a set holds no key the token names). When the
@@ -53,7 +68,17 @@ from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Se
 
 from . import _jwtguard
 from ._errors import DiscoveryError, KeySetError, PolicyError, TokenSignatureKeyNotFoundError
-from ._jwtguard import KeySet, Policy, VerifiedToken, verify, verify_detailed
+from ._cache import CacheInfo
+from ._jwtguard import (
+    DEFAULT_CACHE_SIZE,
+    DEFAULT_CACHE_TTL,
+    KeySet,
+    Policy,
+    TokenCache,
+    VerifiedToken,
+    verify,
+    verify_detailed,
+)
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -280,6 +305,15 @@ class Validator:
     When ``policy`` lists no issuer (``Policy(audiences=[...])``), the ``issuer`` of
     each OpenID configuration is allowed (Azure API Management's behaviour); with no
     OpenID configuration such a policy is a :class:`PolicyError`.
+
+    Tokens that verified are remembered (see the module documentation): at most
+    ``cache_size`` of them (default 1024, 0 disables the cache), each for at most
+    ``cache_ttl`` seconds (default 300; whole seconds, a fraction is dropped) and never
+    at or after its ``exp``, keyed by the whole token (compared byte for byte), forgotten
+    whenever the key sets or the effective policy change. Failures are not cached. A
+    cached answer is a fresh copy of the claims (new dicts and lists), never an object
+    another caller received. :meth:`cache_info` and :meth:`cache_clear` as with
+    ``functools.lru_cache``.
     """
 
     def __init__(
@@ -298,9 +332,23 @@ class Validator:
         ssl_context: Optional[ssl.SSLContext] = None,
         clock: Callable[[], float] = time.time,
         logger: Optional[logging.Logger] = None,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+        cache_ttl: float = DEFAULT_CACHE_TTL,
     ) -> None:
         if not isinstance(policy, Policy):
             raise TypeError("policy must be a jwtguard.Policy")
+        if isinstance(cache_size, bool) or not isinstance(cache_size, int) or cache_size < 0:
+            raise ValueError(f"cache_size must be a non-negative int, not {cache_size!r}")
+        # Validated (non-negative, a number) and floored by TokenCache.
+        cache = TokenCache(cache_size, cache_ttl)
+        self._cache: Optional[TokenCache] = cache if cache_size > 0 and cache.ttl > 0 else None
+        self._cache_ttl = cache.ttl
+        if self._cache is None:
+            self._verify_claims: Callable[..., Any] = verify
+            self._verify_detailed: Callable[..., Any] = verify_detailed
+        else:
+            self._verify_claims = self._cache.verify
+            self._verify_detailed = self._cache.verify_detailed
         self._policy = policy
         self._allow_http_loopback = bool(allow_http_loopback)
         self._fetch_options: Dict[str, Any] = {
@@ -343,20 +391,20 @@ class Validator:
     def validate(self, token: Token, now: Optional[float] = None) -> Dict[str, Any]:
         """Verifies ``token`` and returns its claims; raises :class:`TokenError`
         (or :class:`DiscoveryError` while no keys are available)."""
-        return self._validate(token, now, verify)
+        return self._validate(token, now, self._verify_claims)
 
     def validate_detailed(self, token: Token, now: Optional[float] = None) -> VerifiedToken:
         """Like :meth:`validate`, returning a :class:`VerifiedToken`."""
-        return self._validate(token, now, verify_detailed)
+        return self._validate(token, now, self._verify_detailed)
 
     async def validate_async(self, token: Token, now: Optional[float] = None) -> Dict[str, Any]:
         """:meth:`validate` for asyncio: fetching runs in a worker thread
         (``asyncio.to_thread``), so the event loop never waits on the network;
         verification runs inline (microseconds, and it releases the GIL)."""
-        return await self._validate_async(token, now, verify)
+        return await self._validate_async(token, now, self._verify_claims)
 
     async def validate_detailed_async(self, token: Token, now: Optional[float] = None) -> VerifiedToken:
-        return await self._validate_async(token, now, verify_detailed)
+        return await self._validate_async(token, now, self._verify_detailed)
 
     def refresh(self) -> bool:
         """Fetches every source now (waiting for a fetch in progress first). Returns
@@ -366,6 +414,19 @@ class Validator:
 
     async def refresh_async(self) -> bool:
         return await asyncio.to_thread(self.refresh)
+
+    def cache_info(self) -> CacheInfo:
+        """``CacheInfo(hits, misses, maxsize, currsize, ttl)`` of the verified-token
+        cache (all zero but ``ttl`` when it is disabled); hits and misses count since
+        the validator was made."""
+        if self._cache is None:
+            return CacheInfo(0, 0, 0, 0, self._cache_ttl)
+        return self._cache.cache_info()
+
+    def cache_clear(self) -> None:
+        """Forgets every remembered token (the counts of :meth:`cache_info` are kept)."""
+        if self._cache is not None:
+            self._cache.clear()
 
     @property
     def policy(self) -> Policy:
@@ -521,7 +582,17 @@ class Validator:
         self._next_refresh = t + (self._retry_interval if errors else self._refresh_interval)
         previous = self._state
         key_sets = tuple(s.keys for s in self._sources if s.keys is not None)
-        self._state = _State(previous.generation + 1, key_sets, self._effective_policy(previous.policy))
+        state = _State(previous.generation + 1, key_sets, self._effective_policy(previous.policy))
+        self._state = state
+        if self._cache is not None and (
+            state.policy is not previous.policy
+            or len(state.key_sets) != len(previous.key_sets)
+            or any(new is not old for new, old in zip(state.key_sets, previous.key_sets))
+        ):
+            # New keys or a new policy: forget every token verified with the old ones.
+            # (The cache also forgets by itself when called with other key sets or
+            # another policy, and never stores a verification that began before this.)
+            self._cache.clear()
         return not errors
 
     def _fetch_source(self, source: _Source, t: float, why: str) -> None:
@@ -552,6 +623,8 @@ class Validator:
         issuers = list(dict.fromkeys(s.issuer for s in self._sources if s.issuer))
         if not issuers:
             return None
+        if previous is not None and previous.issuers == tuple(issuers):
+            return previous  # unchanged: the same object, so cached tokens stay valid
         try:
             return self._policy.replace(issuers=issuers)
         except PolicyError as e:

@@ -7,12 +7,20 @@
  * a subrequest to a local URI (jwtguard_keys_request), cached per worker for
  * jwtguard_keys_cache and refreshed early, at most once per 5 minutes, for an unknown
  * kid. A policy is built once per location that changes one of the policy directives.
- * Per request: one jwtguard_verify() per key source tried; the verified token is kept
- * in the request context for the $jwtguard_claim_<name> variables and freed by a
- * request pool cleanup.
+ * Per request: one jwtguard_verify_cached() (or jwtguard_verify() with the cache off)
+ * per key source tried; the verified token is kept in the request context for the
+ * $jwtguard_claim_<name> variables and freed by a request pool cleanup.
+ *
+ * Verified-token cache: per worker, one jwtguard_cache per key source of each distinct
+ * (key sources, policy, cache settings) combination (a location that inherits all of
+ * them shares its parent's), created on first use and freed with the configuration
+ * pool (at worker exit). Only successes are stored, keyed by the exact token bytes,
+ * until min(exp, stored + jwtguard_cache_ttl); a reloaded key set is a new handle, and
+ * the cache empties itself when called with another handle.
  *
  * Workers are single-threaded and share nothing mutable: each worker holds its own
- * reference to each key set (jwtguard key sets are immutable and reference counted).
+ * reference to each key set (jwtguard key sets are immutable and reference counted)
+ * and its own caches.
  */
 
 #include <ngx_config.h>
@@ -27,6 +35,12 @@
 #define NGX_HTTP_JWTGUARD_MESSAGE                                             \
     "Unauthorized. Access token is missing or invalid."
 #define NGX_HTTP_JWTGUARD_CLAIM_PREFIX "jwtguard_claim_"
+#define NGX_HTTP_JWTGUARD_CACHE_SIZE  1024
+#define NGX_HTTP_JWTGUARD_CACHE_TTL   300
+
+#define NGX_HTTP_JWTGUARD_CACHE_NONE  0       /* $jwtguard_cache_status: empty */
+#define NGX_HTTP_JWTGUARD_CACHE_MISS  1
+#define NGX_HTTP_JWTGUARD_CACHE_HIT   2
 
 
 typedef struct {
@@ -58,6 +72,20 @@ typedef struct {
 } ngx_http_jwtguard_claim_t;
 
 
+/* the verified-token caches of one (key sources, policy, size, ttl) combination: one
+ * jwtguard_cache per key source (a cache empties itself when called with another key
+ * set handle, so sources must not share one), created lazily in each worker */
+typedef struct {
+    ngx_array_t              *keys;         /* identity of the combination */
+    ngx_http_jwtguard_source_t *source;
+    const jwtguard_policy    *policy;
+    size_t                    size;
+    time_t                    ttl;
+    ngx_uint_t                n;            /* key files, then the keys request */
+    jwtguard_cache          **caches;
+} ngx_http_jwtguard_cache_t;
+
+
 typedef struct {
     ngx_flag_t                enable;
     ngx_http_complex_value_t *token;
@@ -73,7 +101,10 @@ typedef struct {
     ngx_uint_t                failed_status;
     ngx_str_t                 failed_message;
     ngx_str_t                 realm;
+    ngx_int_t                 cache_size;   /* entries; 0: no cache */
+    time_t                    cache_ttl;
     const jwtguard_policy    *policy;
+    ngx_http_jwtguard_cache_t *cache;       /* NULL: no cache */
 } ngx_http_jwtguard_loc_conf_t;
 
 
@@ -88,6 +119,7 @@ typedef struct {
     jwtguard_result           result;
     ngx_http_request_t       *subrequest;   /* the key fetch in progress */
     ngx_int_t                 sr_rc;
+    unsigned                  cache_status:2;
     unsigned                  sr_done:1;
     unsigned                  fetched:1;    /* this request fetched keys already */
     unsigned                  decided:1;
@@ -103,12 +135,23 @@ static void ngx_http_jwtguard_fetched(ngx_http_request_t *r,
     ngx_http_jwtguard_loc_conf_t *jlcf, ngx_http_jwtguard_ctx_t *ctx);
 static ngx_int_t ngx_http_jwtguard_fail(ngx_http_request_t *r,
     ngx_http_jwtguard_loc_conf_t *jlcf, jwtguard_result result);
+static jwtguard_result ngx_http_jwtguard_verify(ngx_http_request_t *r,
+    ngx_http_jwtguard_loc_conf_t *jlcf, ngx_http_jwtguard_ctx_t *ctx,
+    ngx_uint_t source, const jwtguard_keyset *keys, ngx_str_t *token, time_t now,
+    jwtguard_token **out, char *detail, size_t detail_cap);
 static void ngx_http_jwtguard_refresh(ngx_http_jwtguard_keys_t *k, ngx_log_t *log);
 static ngx_int_t ngx_http_jwtguard_load(ngx_http_jwtguard_keys_t *k,
     ngx_log_t *log, ngx_str_t *err);
 static void ngx_http_jwtguard_keys_cleanup(void *data);
 static void ngx_http_jwtguard_policy_cleanup(void *data);
 static void ngx_http_jwtguard_token_cleanup(void *data);
+static void ngx_http_jwtguard_cache_cleanup(void *data);
+static ngx_int_t ngx_http_jwtguard_cache_status_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static char *ngx_http_jwtguard_cache_size(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_jwtguard_cache_ttl_check(ngx_conf_t *cf, void *post,
+    void *data);
 static ngx_int_t ngx_http_jwtguard_error_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_jwtguard_kid_variable(ngx_http_request_t *r,
@@ -127,10 +170,15 @@ static char *ngx_http_jwtguard_failed_status(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_int_t ngx_http_jwtguard_add_variables(ngx_conf_t *cf);
 static ngx_int_t ngx_http_jwtguard_init(ngx_conf_t *cf);
+static ngx_int_t ngx_http_jwtguard_init_module(ngx_cycle_t *cycle);
 static void *ngx_http_jwtguard_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_jwtguard_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
+
+
+static ngx_conf_post_t  ngx_http_jwtguard_cache_ttl_post =
+    { ngx_http_jwtguard_cache_ttl_check };
 
 
 static ngx_command_t  ngx_http_jwtguard_commands[] = {
@@ -233,6 +281,20 @@ static ngx_command_t  ngx_http_jwtguard_commands[] = {
       offsetof(ngx_http_jwtguard_loc_conf_t, realm),
       NULL },
 
+    { ngx_string("jwtguard_cache_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_jwtguard_cache_size,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("jwtguard_cache_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_jwtguard_loc_conf_t, cache_ttl),
+      &ngx_http_jwtguard_cache_ttl_post },
+
       ngx_null_command
 };
 
@@ -258,7 +320,7 @@ ngx_module_t  ngx_http_jwtguard_module = {
     ngx_http_jwtguard_commands,            /* module directives */
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
-    NULL,                                  /* init module */
+    ngx_http_jwtguard_init_module,         /* init module */
     NULL,                                  /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
@@ -275,6 +337,9 @@ static ngx_http_variable_t  ngx_http_jwtguard_vars[] = {
 
     { ngx_string("jwtguard_kid"), NULL, ngx_http_jwtguard_kid_variable, 0,
       NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("jwtguard_cache_status"), NULL,
+      ngx_http_jwtguard_cache_status_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string(NGX_HTTP_JWTGUARD_CLAIM_PREFIX), NULL,
       ngx_http_jwtguard_claim_variable, 0,
@@ -414,8 +479,8 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
         for (i = 0; i < jlcf->keys->nelts; i++) {
             ngx_http_jwtguard_refresh(keys[i], r->connection->log);
 
-            rc = jwtguard_verify(token.data, token.len, keys[i]->keys, jlcf->policy,
-                                 (uint64_t) now, &verified, detail, sizeof(detail));
+            rc = ngx_http_jwtguard_verify(r, jlcf, ctx, i, keys[i]->keys, &token,
+                                          now, &verified, detail, sizeof(detail));
 
             if (rc != JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND) {
                 break;
@@ -424,8 +489,10 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
     }
 
     if (rc == JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND && src && src->keys) {
-        rc = jwtguard_verify(token.data, token.len, src->keys, jlcf->policy,
-                             (uint64_t) now, &verified, detail, sizeof(detail));
+        rc = ngx_http_jwtguard_verify(r, jlcf, ctx,
+                                      jlcf->keys ? jlcf->keys->nelts : 0,
+                                      src->keys, &token, now, &verified, detail,
+                                      sizeof(detail));
 
         /* an unknown kid: refresh early, at most once per 5 minutes per worker */
         if (rc == JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND && !ctx->fetched
@@ -449,10 +516,62 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
     ctx->token = verified;
     ctx->result = JWTGUARD_OK;
 
-    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "jwtguard: token verified (%s)", jwtguard_token_alg(verified));
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "jwtguard: token verified (%s)%s", jwtguard_token_alg(verified),
+                   ctx->cache_status == NGX_HTTP_JWTGUARD_CACHE_HIT
+                   ? " from the cache" : "");
 
     return NGX_OK;
+}
+
+
+/* One key source's verification: through the worker's cache of this source when the
+ * location has one (created on first use), else jwtguard_verify(). `source` is the
+ * index of the key file, or the number of key files for the keys request. */
+
+static jwtguard_result
+ngx_http_jwtguard_verify(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf,
+    ngx_http_jwtguard_ctx_t *ctx, ngx_uint_t source, const jwtguard_keyset *keys,
+    ngx_str_t *token, time_t now, jwtguard_token **out, char *detail,
+    size_t detail_cap)
+{
+    bool                        hit;
+    jwtguard_result             rc;
+    jwtguard_cache            **cache;
+    ngx_http_jwtguard_cache_t  *c;
+
+    c = jlcf->cache;
+
+    if (c == NULL || source >= c->n) {
+        return jwtguard_verify(token->data, token->len, keys, jlcf->policy,
+                               (uint64_t) now, out, detail, detail_cap);
+    }
+
+    cache = &c->caches[source];
+
+    if (*cache == NULL) {
+        *cache = jwtguard_cache_new(c->size, (uint64_t) c->ttl);
+
+        if (*cache == NULL) {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "jwtguard: cannot create the token cache");
+            return jwtguard_verify(token->data, token->len, keys, jlcf->policy,
+                                   (uint64_t) now, out, detail, detail_cap);
+        }
+    }
+
+    hit = false;
+
+    /* the cache empties itself when `keys` is another handle than last time, i.e.
+     * after a key file was reloaded or the keys request fetched a new set */
+    rc = jwtguard_verify_cached(*cache, token->data, token->len, keys,
+                                jlcf->policy, (uint64_t) now, out, &hit, detail,
+                                detail_cap);
+
+    ctx->cache_status = hit ? NGX_HTTP_JWTGUARD_CACHE_HIT
+                            : NGX_HTTP_JWTGUARD_CACHE_MISS;
+
+    return rc;
 }
 
 
@@ -800,6 +919,36 @@ ngx_http_jwtguard_error_variable(ngx_http_request_t *r,
 
     v->data = (u_char *) name;
     v->len = ngx_strlen(name);
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_jwtguard_cache_status_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_http_jwtguard_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
+
+    if (ctx == NULL || ctx->cache_status == NGX_HTTP_JWTGUARD_CACHE_NONE) {
+        v->not_found = 1;
+        return NGX_OK;
+    }
+
+    if (ctx->cache_status == NGX_HTTP_JWTGUARD_CACHE_HIT) {
+        v->data = (u_char *) "HIT";
+        v->len = sizeof("HIT") - 1;
+
+    } else {
+        v->data = (u_char *) "MISS";
+        v->len = sizeof("MISS") - 1;
+    }
+
     v->valid = 1;
     v->no_cacheable = 1;
     v->not_found = 0;
@@ -1265,6 +1414,53 @@ ngx_http_jwtguard_failed_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* jwtguard_cache_size <number> | off */
+
+static char *
+ngx_http_jwtguard_cache_size(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_jwtguard_loc_conf_t *jlcf = conf;
+
+    ngx_str_t  *value;
+
+    if (jlcf->cache_size != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        jlcf->cache_size = 0;
+        return NGX_CONF_OK;
+    }
+
+    jlcf->cache_size = ngx_atoi(value[1].data, value[1].len);
+
+    if (jlcf->cache_size == NGX_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid cache size \"%V\", a number of entries "
+                           "or \"off\" expected", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_jwtguard_cache_ttl_check(ngx_conf_t *cf, void *post, void *data)
+{
+    time_t  *ttl = data;
+
+    if (*ttl < 1) {
+        return "must be at least 1s (\"jwtguard_cache_size off\" disables "
+               "the cache)";
+    }
+
+    return NGX_CONF_OK;
+}
+
+
 static void *
 ngx_http_jwtguard_create_main_conf(ngx_conf_t *cf)
 {
@@ -1310,6 +1506,7 @@ ngx_http_jwtguard_create_loc_conf(ngx_conf_t *cf)
      *     conf->failed_message = { 0, NULL };
      *     conf->realm = { 0, NULL };
      *     conf->policy = NULL;
+     *     conf->cache = NULL;
      */
 
     conf->enable = NGX_CONF_UNSET;
@@ -1323,6 +1520,8 @@ ngx_http_jwtguard_create_loc_conf(ngx_conf_t *cf)
     conf->clock_skew = NGX_CONF_UNSET;
     conf->require_exp = NGX_CONF_UNSET;
     conf->failed_status = NGX_CONF_UNSET_UINT;
+    conf->cache_size = NGX_CONF_UNSET;
+    conf->cache_ttl = NGX_CONF_UNSET;
 
     return conf;
 }
@@ -1421,6 +1620,80 @@ ngx_http_jwtguard_policy_cleanup(void *data)
 }
 
 
+/* The level's verified-token caches: the parent's when the level verifies exactly as
+ * the parent does (same key sources, policy and cache settings), else new ones (one
+ * slot per key source, filled in each worker on first use). */
+
+static char *
+ngx_http_jwtguard_merge_cache(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *prev,
+    ngx_http_jwtguard_loc_conf_t *conf)
+{
+    ngx_pool_cleanup_t         *cln;
+    ngx_http_jwtguard_cache_t  *c;
+
+    conf->cache = NULL;
+
+    if (conf->enable != 1 || conf->policy == NULL || conf->cache_size == 0) {
+        return NGX_CONF_OK;
+    }
+
+    c = prev->cache;
+
+    if (c && c->keys == conf->keys && c->source == conf->source
+        && c->policy == conf->policy && c->size == (size_t) conf->cache_size
+        && c->ttl == conf->cache_ttl)
+    {
+        conf->cache = c;
+        return NGX_CONF_OK;
+    }
+
+    c = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_cache_t));
+    if (c == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    c->keys = conf->keys;
+    c->source = conf->source;
+    c->policy = conf->policy;
+    c->size = (size_t) conf->cache_size;
+    c->ttl = conf->cache_ttl;
+    c->n = (conf->keys ? conf->keys->nelts : 0) + (conf->source ? 1 : 0);
+
+    c->caches = ngx_pcalloc(cf->pool, c->n * sizeof(jwtguard_cache *));
+    if (c->caches == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    /* runs in each worker when it exits (its copy of the pool is destroyed) and in
+     * the master, where the slots are always empty */
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_jwtguard_cache_cleanup;
+    cln->data = c;
+
+    conf->cache = c;
+
+    return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_jwtguard_cache_cleanup(void *data)
+{
+    ngx_http_jwtguard_cache_t  *c = data;
+
+    ngx_uint_t  i;
+
+    for (i = 0; i < c->n; i++) {
+        jwtguard_cache_free(c->caches[i]);
+        c->caches[i] = NULL;
+    }
+}
+
+
 static char *
 ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 {
@@ -1452,6 +1725,10 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_str_value(conf->failed_message, prev->failed_message,
                              NGX_HTTP_JWTGUARD_MESSAGE);
     ngx_conf_merge_str_value(conf->realm, prev->realm, "");
+    ngx_conf_merge_value(conf->cache_size, prev->cache_size,
+                         NGX_HTTP_JWTGUARD_CACHE_SIZE);
+    ngx_conf_merge_sec_value(conf->cache_ttl, prev->cache_ttl,
+                             NGX_HTTP_JWTGUARD_CACHE_TTL);
 
     if (conf->scheme.len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -1461,7 +1738,7 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (same && prev->policy) {
         conf->policy = prev->policy;   /* owned (and freed) by the parent level */
-        return NGX_CONF_OK;
+        return ngx_http_jwtguard_merge_cache(cf, prev, conf);
     }
 
     if (conf->enable != 1) {
@@ -1476,7 +1753,11 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
-    return ngx_http_jwtguard_build_policy(cf, conf);
+    if (ngx_http_jwtguard_build_policy(cf, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    return ngx_http_jwtguard_merge_cache(cf, prev, conf);
 }
 
 
@@ -1494,6 +1775,19 @@ ngx_http_jwtguard_init(ngx_conf_t *cf)
     }
 
     *h = ngx_http_jwtguard_handler;
+
+    return NGX_OK;
+}
+
+
+/* names the library's version and signature backend in the error log, at start and
+ * at each reload */
+
+static ngx_int_t
+ngx_http_jwtguard_init_module(ngx_cycle_t *cycle)
+{
+    ngx_log_error(NGX_LOG_NOTICE, cycle->log, 0, "jwtguard %s (%s signatures)",
+                  jwtguard_version(), jwtguard_backend());
 
     return NGX_OK;
 }

@@ -62,6 +62,7 @@ def kr():
         jwtguard_audience {AUD};
         jwtguard_issuer {ISS};
         add_header X-Jwtguard-Error $jwtguard_error always;
+        add_header X-Jwtguard-Cache $jwtguard_cache_status always;
         proxy_set_header X-Kid $jwtguard_kid;
 
         location /long/ {{
@@ -148,14 +149,22 @@ def test_fetch_cache_and_unknown_kid_refresh(kr):
     assert call(port, "/long/", R1) == (200, None)       # still the cached set
 
 
+def call_token(port, path, token):
+    st, h, body = request(port, path, {"Authorization": "Bearer " + token})
+    return st, h.get("x-jwtguard-error"), h.get("x-jwtguard-cache")
+
+
 def test_cache_expiry_and_provider_failure(kr):
     port, ng, idp = kr
     idp.body, idp.status = jwks(R1), 200
-    assert call(port, "/short/", R1) == (200, None)
+    t1 = R1.sign(claims(jti="short-r1"))
+    assert call_token(port, "/short/", t1) == (200, None, "MISS")
+    assert call_token(port, "/short/", t1) == (200, None, "HIT")   # verified-token cache
     time.sleep(1.2)
     idp.body = jwks(R2)
     assert call(port, "/short/", R2) == (200, None)      # expired: fetched again
-    assert call(port, "/short/", R1)[0] == 401
+    # the fetched set is a new key set: the token cache was emptied, R1 is gone
+    assert call_token(port, "/short/", t1) == (401, "TokenSignatureKeyNotFound", "MISS")
     time.sleep(1.2)
     idp.status, idp.body = 500, "oops"
     assert call(port, "/short/", R2) == (200, None)      # failure keeps the old keys

@@ -1,5 +1,5 @@
 # jwtguard: `make demo` runs the demo, `make test` runs every test of the project.
-.PHONY: test demo fixtures fuzz install nginx
+.PHONY: test demo fixtures fuzz install nginx bench
 
 test:
 	bash scripts/test
@@ -22,6 +22,13 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 	fuzz/run-campaign.sh $(FUZZ_SECONDS) jws jwks verify claims json structured ffi backends
+
+# Benchmarks against the peers (Rust/criterion, Python, nginx with wrk); results and
+# how to read them in benches/RESULTS.md. Run on a quiet machine.
+bench:
+	bash benches/rust/run.sh
+	bash benches/python/run.sh
+	bash benches/nginx/run.sh
 
 # Installs the C library: PREFIX/lib/libjwtguard.{a,so}, PREFIX/include/jwtguard.h and
 # PREFIX/lib/pkgconfig/jwtguard{,-static}.pc (see ffi-c/README-section.md).

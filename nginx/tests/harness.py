@@ -7,6 +7,7 @@ import http.client
 import http.server
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -230,3 +231,14 @@ http {{
                 self.proc.wait()
         if self.proc and self.proc.stderr:
             self.proc.stderr.close()
+
+
+def stop_and_check(ng, *servers):
+    """Stops nginx and the helper servers, removes nginx's directory, and fails when
+    nginx logged an alert, emerg or crit line or a worker exited on a signal."""
+    ng.stop()
+    for server in servers:
+        server.stop()
+    log = ng.log()
+    shutil.rmtree(ng.dir, ignore_errors=True)
+    assert not re.search(r"\[(alert|emerg|crit)\]|exited on signal", log), log

@@ -7,13 +7,11 @@ import collections
 import http.client
 import itertools
 import os
-import re
-import shutil
 import time
 
 import pytest
 
-from harness import Backend, Key, Nginx, free_port, jwks, write_atomic
+from harness import Backend, Key, Nginx, free_port, jwks, stop_and_check, write_atomic
 from test_nginx_module import AUD, ISS, STRANGER, claims, _conf_error
 
 KEY_A = Key("cache-a")
@@ -73,11 +71,7 @@ def cache_env():
     try:
         yield e
     finally:
-        ng.stop()
-        backend.stop()
-        log = ng.log()
-        shutil.rmtree(ng.dir, ignore_errors=True)
-        assert not re.search(r"\[(alert|emerg|crit)\]|exited on signal", log), log
+        stop_and_check(ng, backend)
 
 
 class Client:

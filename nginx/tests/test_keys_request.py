@@ -3,15 +3,13 @@ proxies to a real local JWKS server. One worker, so the per-worker cache and the
 once-per-5-minutes unknown-kid refresh are deterministic."""
 
 import http.server
-import json
 import re
-import shutil
 import threading
 import time
 
 import pytest
 
-from harness import Backend, Key, Nginx, free_port, jwks, request
+from harness import Backend, Key, Nginx, free_port, jwks, request, stop_and_check
 from test_nginx_module import AUD, ISS, claims
 
 R1, R2, R3, FILE_KEY = Key("r1"), Key("r2"), Key("r3"), Key("file-key")
@@ -120,12 +118,7 @@ def kr():
     try:
         yield port, ng, idp
     finally:
-        ng.stop()
-        backend.stop()
-        idp.stop()
-        log = ng.log()
-        shutil.rmtree(ng.dir, ignore_errors=True)
-        assert not re.search(r"\[(alert|emerg|crit)\]|exited on signal", log), log
+        stop_and_check(ng, backend, idp)
 
 
 def call(port, path, key):

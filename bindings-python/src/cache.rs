@@ -274,7 +274,9 @@ impl PyTokenCache {
         now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<VerifiedToken> {
         let (claims, verified) = self.run(py, token, keys, policy, now, true)?;
-        let verified = verified.expect("run returns what verified when detailed");
+        let verified = verified.ok_or_else(|| {
+            pyo3::exceptions::PyRuntimeError::new_err("internal error: no verified token for verify_detailed")
+        })?;
         Ok(VerifiedToken { claims: claims.unbind(), jws: VerifiedJws::new(py, verified)? })
     }
 

@@ -27,8 +27,8 @@ pub const DEFAULT_CACHE_TTL: u64 = 300;
 const NONE: usize = usize::MAX;
 
 struct Slot<V> {
-    token: Arc<[u8]>,
-    /// `None` once the slot is free, so a removed value is dropped at once.
+    /// Both `None` once the slot is free, so a removed entry is dropped at once.
+    token: Option<Arc<[u8]>>,
     value: Option<V>,
     deadline: u64,
     newer: usize,
@@ -126,7 +126,7 @@ impl<V> TokenCache<V> {
             self.remove(self.oldest);
         }
         let token: Arc<[u8]> = Arc::from(token);
-        let slot = Slot { token: token.clone(), value: Some(value), deadline, newer: NONE, older: NONE };
+        let slot = Slot { token: Some(token.clone()), value: Some(value), deadline, newer: NONE, older: NONE };
         let at = match self.free.pop() {
             Some(at) => {
                 self.slots[at] = slot;
@@ -146,9 +146,10 @@ impl<V> TokenCache<V> {
             return;
         }
         self.unlink(at);
-        let token = core::mem::replace(&mut self.slots[at].token, Arc::from(&[][..]));
+        if let Some(token) = self.slots[at].token.take() {
+            self.index.remove(&token[..]);
+        }
         self.slots[at].value = None;
-        self.index.remove(&token[..]);
         self.free.push(at);
     }
 

@@ -11,7 +11,7 @@ use crate::keyset::jwtguard_keyset;
 use crate::policy::jwtguard_policy;
 use crate::result::jwtguard_result;
 use crate::token::jwtguard_token;
-use crate::util::{guard_detail, guard_value, handle, Out};
+use crate::util::{free_boxed, guard_detail, guard_value, handle, Out};
 
 /// A bounded memory of tokens that verified (opaque).
 ///
@@ -73,14 +73,8 @@ pub extern "C" fn jwtguard_cache_new(capacity: usize, ttl_seconds: u64) -> *mut 
 /// `cache` is NULL or a live cache handle that no thread uses again.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_cache_free(cache: *mut jwtguard_cache) {
-    guard_value((), || {
-        if cache.is_null() || !cache.is_aligned() {
-            return;
-        }
-        // SAFETY: a live cache handle was created by `Box::into_raw` in
-        // `jwtguard_cache_new` and the caller gives it up here.
-        drop(unsafe { Box::from_raw(cache) });
-    })
+    // SAFETY: the caller's contract above, which is `free_boxed`'s.
+    unsafe { free_boxed(cache) }
 }
 
 /// Empties the cache (e.g. after an out-of-band revocation). Loading a new key set or

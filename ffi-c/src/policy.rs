@@ -7,7 +7,7 @@ use std::sync::Arc;
 use jwtguard_core::{Algorithm, Match, Policy, RequiredClaim};
 
 use crate::result::{jwtguard_result, Fail};
-use crate::util::{guard, guard_detail, guard_value, handle, handle_mut, input_str, Out};
+use crate::util::{free_boxed, guard, guard_detail, guard_value, handle, handle_mut, input_str, Out};
 
 /// How the values of a required claim must match: `JWTGUARD_MATCH_ALL` or
 /// `JWTGUARD_MATCH_ANY`. Any other value is `JWTGUARD_INVALID_PARAMETER`.
@@ -188,14 +188,8 @@ pub extern "C" fn jwtguard_policy_builder_new() -> *mut jwtguard_policy_builder 
 /// `builder` is NULL or a live builder handle that is not used again.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_policy_builder_free(builder: *mut jwtguard_policy_builder) {
-    guard_value((), || {
-        if builder.is_null() || !builder.is_aligned() {
-            return;
-        }
-        // SAFETY: a live builder handle was created by `Box::into_raw` in
-        // `jwtguard_policy_builder_new` and the caller gives it up here.
-        drop(unsafe { Box::from_raw(builder) });
-    })
+    // SAFETY: the caller's contract above, which is `free_boxed`'s.
+    unsafe { free_boxed(builder) }
 }
 
 /// Allows tokens whose `aud` (a string, or any element of an array) equals `audience`

@@ -10,7 +10,7 @@ use jwtguard_core::{verify_owned, Algorithm, Claims, Error, OwnedToken};
 use crate::keyset::jwtguard_keyset;
 use crate::policy::jwtguard_policy;
 use crate::result::{jwtguard_result, Fail};
-use crate::util::{guard, guard_detail, guard_value, handle, input_bytes, input_str, Out, OutBuf};
+use crate::util::{free_boxed, guard, guard_detail, guard_value, handle, input_bytes, input_str, Out, OutBuf};
 
 /// A verified token (opaque): its signature verified and its claims satisfied the
 /// policy.
@@ -112,14 +112,8 @@ pub unsafe extern "C" fn jwtguard_verify(
 /// `token` is NULL or a live token handle that is not used again (by any thread).
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_token_free(token: *mut jwtguard_token) {
-    guard_value((), || {
-        if token.is_null() || !token.is_aligned() {
-            return;
-        }
-        // SAFETY: a live token handle was created by `Box::into_raw` in
-        // `jwtguard_verify` and the caller gives it up here.
-        drop(unsafe { Box::from_raw(token) });
-    })
+    // SAFETY: the caller's contract above, which is `free_boxed`'s.
+    unsafe { free_boxed(token) }
 }
 
 /// Returns the algorithm the signature was verified with: the static string `"RS256"`

@@ -129,6 +129,23 @@ pub(crate) unsafe fn input_str<'a>(ptr: *const c_char, len: usize, arg: &'static
     core::str::from_utf8(bytes).map_err(|_| Fail::arg_invalid(arg, "is not valid UTF-8"))
 }
 
+/// Frees a boxed handle (a token, a cache, a policy builder) that the caller gives up.
+/// NULL and misaligned pointers are ignored, as every `*_free` function documents.
+///
+/// # Safety
+/// `ptr` is NULL, misaligned, or was returned by `Box::into_raw` for a `T` in this
+/// library, is not yet freed and is not used again by any thread.
+pub(crate) unsafe fn free_boxed<T>(ptr: *mut T) {
+    guard_value((), || {
+        if ptr.is_null() || !ptr.is_aligned() {
+            return;
+        }
+        // SAFETY: non-NULL and aligned (checked); the caller's contract says it came
+        // from `Box::into_raw` and is given up here.
+        drop(unsafe { Box::from_raw(ptr) });
+    })
+}
+
 /// Borrows the object behind a handle.
 ///
 /// # Safety

@@ -7,21 +7,38 @@
 
 use base64ct::{Base64Unpadded, Base64UrlUnpadded, Encoding};
 
-/// Marks a byte outside the base64url alphabet (its top bits are set, which no 6-bit
-/// value has).
-const NOT_BASE64: u8 = 0xff;
+/// The base64url alphabet, in value order.
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// The 6-bit value of each base64url character, [`NOT_BASE64`] for every other byte.
-const BASE64URL: [u8; 256] = {
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/// Set in a table entry for a byte outside the alphabet: bit 63, above the 48 bits
+/// that eight characters fill.
+const NOT_BASE64: u64 = 1 << 63;
+
+/// For each byte, its 6-bit value shifted to where the character at `position` (0-7)
+/// of a group of eight puts it in the group's 48 bits; [`NOT_BASE64`] for a byte
+/// outside the alphabet. Eight lookups OR-ed together give a group's bits, and one
+/// test of the accumulated OR finds any stray character. Positions 4-7 are also the
+/// layout of a group of four in the low 24 bits.
+const fn shifted_table(position: u32) -> [u64; 256] {
     let mut table = [NOT_BASE64; 256];
     let mut i = 0;
     while i < 64 {
-        table[alphabet[i] as usize] = i as u8;
+        table[ALPHABET[i] as usize] = (i as u64) << (42 - 6 * position);
         i += 1;
     }
     table
-};
+}
+
+const POSITION: [[u64; 256]; 8] = [
+    shifted_table(0),
+    shifted_table(1),
+    shifted_table(2),
+    shifted_table(3),
+    shifted_table(4),
+    shifted_table(5),
+    shifted_table(6),
+    shifted_table(7),
+];
 
 /// The most bytes that `encoded_len` base64 characters can decode to.
 pub(crate) const fn max_decoded_len(encoded_len: usize) -> usize {
@@ -32,33 +49,47 @@ pub(crate) const fn max_decoded_len(encoded_len: usize) -> usize {
 /// canonical trailing bits (one token has exactly one encoding).
 pub(crate) fn decode_segment<'o>(segment: &[u8], out: &'o mut [u8]) -> Option<&'o [u8]> {
     let out = out.get_mut(..max_decoded_len(segment.len()))?;
-    let quads = segment.chunks_exact(4);
-    let tail = quads.remainder();
-    let (whole, rest) = out.split_at_mut(segment.len() / 4 * 3);
-    for (quad, triple) in quads.zip(whole.chunks_exact_mut(3)) {
-        let [a, b, c, d] = [quad[0], quad[1], quad[2], quad[3]].map(|ch| BASE64URL[usize::from(ch)]);
-        if (a | b | c | d) & 0xc0 != 0 {
-            return None;
-        }
-        let bits = u32::from(a) << 18 | u32::from(b) << 12 | u32::from(c) << 6 | u32::from(d);
-        triple.copy_from_slice(&bits.to_be_bytes()[1..]);
+    let octets = segment.chunks_exact(8);
+    let rest = octets.remainder();
+    let (whole, out_rest) = out.split_at_mut(segment.len() / 8 * 6);
+    let mut stray = 0u64;
+    for (octet, six) in octets.zip(whole.chunks_exact_mut(6)) {
+        let Ok(&[c0, c1, c2, c3, c4, c5, c6, c7]) = <&[u8; 8]>::try_from(octet) else { return None };
+        let [t0, t1, t2, t3, t4, t5, t6, t7] = &POSITION;
+        let bits = t0[usize::from(c0)]
+            | t1[usize::from(c1)]
+            | t2[usize::from(c2)]
+            | t3[usize::from(c3)]
+            | t4[usize::from(c4)]
+            | t5[usize::from(c5)]
+            | t6[usize::from(c6)]
+            | t7[usize::from(c7)];
+        stray |= bits;
+        six.copy_from_slice(bits.to_be_bytes().get(2..)?);
     }
-    let values = tail.iter().map(|&ch| BASE64URL[usize::from(ch)]);
-    let mut bits = 0u32;
-    for value in values {
-        if value & 0xc0 != 0 {
-            return None;
-        }
-        bits = bits << 6 | u32::from(value);
+    // At most seven characters are left: maybe one group of four, then 0-3.
+    let (quad, tail) = rest.split_at(rest.len() / 4 * 4);
+    let (quad_out, tail_out) = out_rest.split_at_mut(quad.len() / 4 * 3);
+    let group = |chars: &[u8]| chars.iter().zip(&POSITION[4..]).fold(0u64, |bits, (&ch, t)| bits | t[usize::from(ch)]);
+    if let [x, y, z] = quad_out {
+        let bits = group(quad);
+        stray |= bits;
+        [_, _, _, _, _, *x, *y, *z] = bits.to_be_bytes();
     }
-    match (tail.len(), rest) {
+    let bits = group(tail);
+    if (stray | bits) & NOT_BASE64 != 0 {
+        return None;
+    }
+    let [.., x, y, z] = bits.to_be_bytes();
+    match (tail.len(), tail_out) {
         (0, []) => {}
-        // Two characters carry one byte; the last 4 bits must be zero (canonical).
-        (2, [byte]) if bits & 0x0f == 0 => *byte = (bits >> 4) as u8,
-        // Three characters carry two bytes; the last 2 bits must be zero.
-        (3, [first, second]) if bits & 0x03 == 0 => {
-            *first = (bits >> 10) as u8;
-            *second = (bits >> 2) as u8;
+        // Two characters carry one byte; the other 4 bits they hold must be zero
+        // (canonical).
+        (2, [byte]) if y & 0xf0 == 0 => *byte = x,
+        // Three characters carry two bytes; the other 2 bits must be zero.
+        (3, [first, second]) if z & 0xc0 == 0 => {
+            *first = x;
+            *second = y;
         }
         _ => return None,
     }

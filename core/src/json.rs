@@ -130,13 +130,31 @@ impl<'a> Object<'a> {
     /// all-whitespace document is [`JsonError::Syntax`], and so is a document longer
     /// than `u32::MAX` bytes.
     pub fn parse(doc: &'a [u8]) -> Result<Object<'a>, JsonError> {
+        Object::parse_inner(doc, None)
+    }
+
+    /// [`Object::parse`], calling `visit` with each top-level member as soon as its
+    /// value has been validated, in document order: the caller reads the members it
+    /// needs during validation instead of scanning the document again. When this
+    /// returns an error, whatever `visit` saw must be discarded (the rest of the
+    /// document, perhaps a duplicate of a name already seen, did not validate).
+    pub(crate) fn parse_visiting(doc: &'a [u8], visit: Visitor<'_, 'a>) -> Result<Object<'a>, JsonError> {
+        Object::parse_inner(doc, Some(visit))
+    }
+
+    fn parse_inner(doc: &'a [u8], visit: Option<Visitor<'_, 'a>>) -> Result<Object<'a>, JsonError> {
         if u32::try_from(doc.len()).is_err() {
             return Err(JsonError::Syntax);
         }
         let mut p = Parser { doc, pos: 0 };
         p.skip_ws();
         let start = p.pos;
-        let is_object = p.value(1)?;
+        let is_object = if p.peek() == Some(b'{') {
+            p.object(1, visit)?;
+            true
+        } else {
+            p.value(1)?
+        };
         let end = p.pos;
         if !is_object {
             return Err(JsonError::NotAnObject);
@@ -294,7 +312,24 @@ impl<'a> Str<'a> {
         Chars { rest: self.raw }
     }
     /// True when the unescaped string equals `s` exactly (no allocation).
+    #[inline]
     pub fn eq_str(&self, s: &str) -> bool {
+        // Unescaping only ever shortens a string (`\n` is two bytes for one, `\u00e9`
+        // six for two), and at most six escaped bytes stand for one byte of text. So a
+        // raw text shorter than `s` never matches, one of the same length matches only
+        // when it has no escape and equal bytes, and a longer one only through escapes.
+        match self.raw.len().cmp(&s.len()) {
+            core::cmp::Ordering::Less => false,
+            core::cmp::Ordering::Equal => self.raw == s.as_bytes() && !self.raw.contains(&b'\\'),
+            core::cmp::Ordering::Greater => {
+                self.raw.len() <= s.len().saturating_mul(6) && self.raw.contains(&b'\\') && self.eq_str_escaped(s)
+            }
+        }
+    }
+
+    /// [`Str::eq_str`] by unescaping.
+    #[inline(never)]
+    fn eq_str_escaped(&self, s: &str) -> bool {
         let mut rem = s.as_bytes();
         let mut utf8 = [0u8; 4];
         for seg in self.segments() {
@@ -465,7 +500,7 @@ struct Parser<'a> {
     pos: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     #[inline]
     fn peek(&self) -> Option<u8> {
         self.doc.get(self.pos).copied()
@@ -492,7 +527,7 @@ impl Parser<'_> {
                 if depth > MAX_DEPTH {
                     return Err(JsonError::TooDeep);
                 }
-                self.object(depth)?;
+                self.object(depth, None)?;
                 Ok(true)
             }
             Some(b'[') => {
@@ -515,8 +550,9 @@ impl Parser<'_> {
     }
 
     /// `pos` is at `{`. Never inlined, so only object frames carry the name table.
+    /// `visit`, when given, receives each member once its value is validated.
     #[inline(never)]
-    fn object(&mut self, depth: usize) -> Result<(), JsonError> {
+    fn object(&mut self, depth: usize, mut visit: Option<Visitor<'_, 'a>>) -> Result<(), JsonError> {
         self.bump();
         self.skip_ws();
         if self.peek() == Some(b'}') {
@@ -553,7 +589,11 @@ impl Parser<'_> {
             }
             self.bump();
             self.skip_ws();
+            let value_start = self.pos;
             self.value(depth.saturating_add(1))?;
+            if let (Some(visit), Some(text)) = (visit.as_mut(), self.doc.get(value_start..self.pos)) {
+                visit(Str { raw: name }, ValueText { text });
+            }
             self.skip_ws();
             match self.peek() {
                 Some(b',') => {
@@ -621,7 +661,22 @@ impl Parser<'_> {
         let mut i = start;
         let mut high = 0u8;
         let mut hash = FNV_OFFSET;
+        let mut high_words = 0u64;
         loop {
+            if !HASH {
+                // Eight plain bytes at a time (no quote, backslash or control byte).
+                while let Some(word) = doc.get(i..i.saturating_add(8)).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+                    let word = u64::from_le_bytes(word);
+                    high_words |= word;
+                    let special = special_bytes(word);
+                    if special != 0 {
+                        // The lowest flagged byte is exactly the first special one.
+                        i = i.saturating_add(special.trailing_zeros() as usize / 8);
+                        break;
+                    }
+                    i = i.saturating_add(8);
+                }
+            }
             let Some(&b) = doc.get(i) else {
                 return Err(JsonError::Syntax);
             };
@@ -648,7 +703,7 @@ impl Parser<'_> {
                 }
             }
         }
-        if high >= 0x80 {
+        if high >= 0x80 || high_words & 0x8080_8080_8080_8080 != 0 {
             let contents = doc.get(start..i).ok_or(JsonError::Syntax)?;
             core::str::from_utf8(contents).map_err(|_| JsonError::Encoding)?;
         }
@@ -709,6 +764,24 @@ impl Parser<'_> {
         self.pos = i;
         Ok(false)
     }
+}
+
+/// Flags the bytes of `word` (little-endian) that end a plain run inside a string: a
+/// quote, a backslash or a control byte (below 0x20); bytes from 0x80 up are not
+/// special here (UTF-8 is checked separately). The classic "has a zero byte" test
+/// (`(x - 0x01..) & !x & 0x80..`) applied to `word ^ '"'`, `word ^ '\\'` and, with
+/// 0x20 in place of 0x01, to `word`. Zero exactly when no byte is special; otherwise
+/// the lowest set bit is the top bit of the first special byte (a borrow can flag a
+/// byte falsely only above a truly special one).
+#[inline]
+fn special_bytes(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let quote = has_zero(word ^ (ONES * u64::from(b'"')));
+    let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    quote | backslash | control
 }
 
 /// Decodes the escape after a backslash (`s` starts just past the `\`). Returns the
@@ -841,6 +914,36 @@ fn read_value(s: &[u8]) -> Option<(Value<'_>, &[u8])> {
     }
 }
 
+/// What [`Object::parse_visiting`] calls with each top-level member.
+pub(crate) type Visitor<'v, 'a> = &'v mut dyn FnMut(Str<'a>, ValueText<'a>);
+
+/// The exact text of a member's value that validation just accepted, read into a
+/// [`Value`] only when the visitor wants it.
+#[derive(Clone, Copy)]
+pub(crate) struct ValueText<'a> {
+    text: &'a [u8],
+}
+
+impl<'a> ValueText<'a> {
+    /// The value (`None` only for text that never went through validation).
+    pub(crate) fn value(self) -> Option<Value<'a>> {
+        validated_value(self.text)
+    }
+}
+
+/// The value whose complete, validated text is `text` (no surrounding whitespace).
+fn validated_value(text: &[u8]) -> Option<Value<'_>> {
+    Some(match *text.first()? {
+        b'"' => Value::String(Str { raw: text.get(1..text.len().checked_sub(1)?)? }),
+        b'{' => Value::Object(Object { raw: text }),
+        b'[' => Value::Array(Array { raw: text }),
+        b't' => Value::Bool(true),
+        b'f' => Value::Bool(false),
+        b'n' => Value::Null,
+        _ => Value::Number(Number { text: core::str::from_utf8(text).ok()? }),
+    })
+}
+
 /// Width of the UTF-8 sequence led by `b` (0 if `b` cannot lead one).
 #[inline]
 fn utf8_width(b: u8) -> usize {
@@ -953,6 +1056,60 @@ mod tests {
         for (x, y) in [(&a, &a), (&a, &ea), (&ea, &a), (&eb, &b)] {
             let doc = format!("{{\"{x}\":1,\"{y}\":2}}");
             assert_eq!(Object::parse(doc.as_bytes()).err(), Some(JsonError::DuplicateMember));
+        }
+    }
+
+    /// The word-at-a-time scan flags exactly the strings' special bytes, and its lowest
+    /// flag is the first one, whatever the other bytes are.
+    #[test]
+    fn special_byte_scan_matches_a_bytewise_scan() {
+        let is_special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+        let first_special = |word: u64| {
+            let special = special_bytes(word);
+            (special != 0).then(|| special.trailing_zeros() as usize / 8)
+        };
+        let reference = |bytes: [u8; 8]| bytes.iter().position(|&b| is_special(b));
+        // Every byte value at every position, among plain and among special neighbours.
+        for fill in [b'a', 0xff, 0x80, b' ', 0x00, b'"'] {
+            for position in 0..8 {
+                for value in 0..=255u8 {
+                    let mut bytes = [fill; 8];
+                    bytes[position] = value;
+                    assert_eq!(first_special(u64::from_le_bytes(bytes)), reference(bytes), "{bytes:?}");
+                }
+            }
+        }
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            assert_eq!(first_special(x), reference(x.to_le_bytes()), "{:?}", x.to_le_bytes());
+        }
+    }
+
+    /// `eq_str`'s length shortcuts agree with comparing unescaped text.
+    #[test]
+    fn string_equality_shortcuts_agree_with_unescaping() {
+        let cases: [(&[u8], &str, bool); 12] = [
+            (b"aud", "aud", true),
+            (b"aud", "aue", false),
+            (b"au", "aud", false),
+            (b"\\n", "\\n", false),
+            (b"\\n", "\n", true),
+            (b"\\u0061", "a", true),
+            (b"\\u0061\\u0061", "a", false),
+            (b"\\ud83d\\ude00", "\u{1F600}", true),
+            (b"\\u00e9", "\u{e9}", true),
+            (b"a\\/b", "a/b", true),
+            (b"abcd", "abc", false),
+            (b"", "", true),
+        ];
+        let mut buf = [0u8; 16];
+        for (raw, text, expected) in cases {
+            let s = Str { raw };
+            assert_eq!(s.eq_str(text), expected, "{raw:?} vs {text:?}");
+            assert_eq!(s.unescape_into(&mut buf) == Some(text), expected, "{raw:?} unescaped");
         }
     }
 

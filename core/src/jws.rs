@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use crate::alg::{Algorithm, AlgorithmSet};
 use crate::b64;
 use crate::error::{Error, Reason};
-use crate::json::{Object, Str, Value};
+use crate::json::{Object, Str, Value, ValueText};
 use crate::jwk::Key;
 use crate::keyset::{KeySet, Lookup};
 
@@ -179,10 +179,12 @@ fn split(token: &[u8]) -> Result<Segments<'_>, Error> {
     if token.first() == Some(&b'{') {
         return Err(malformed("JWS JSON serialization is not supported; use the compact form"));
     }
-    let mut dots = token.iter().enumerate().filter(|(_, &b)| b == b'.').map(|(i, _)| i);
-    let (first, second) = match (dots.next(), dots.next(), dots.count()) {
-        (Some(a), Some(b), 0) => (a, b),
-        (Some(_), Some(_), 2) => {
+    let dot_after = |start: usize| token.get(start..).and_then(find_dot).map(|i| i + start);
+    let first = dot_after(0);
+    let second = first.and_then(|a| dot_after(a + 1));
+    let (first, second) = match (first, second, second.and_then(|b| dot_after(b + 1))) {
+        (Some(a), Some(b), None) => (a, b),
+        (Some(_), Some(_), Some(_)) if token.iter().filter(|&&b| b == b'.').count() == 4 => {
             return Err(malformed("token has five segments: encrypted tokens (JWE) are not supported"))
         }
         _ => return Err(malformed("token does not have exactly three segments")),
@@ -200,6 +202,24 @@ fn split(token: &[u8]) -> Result<Segments<'_>, Error> {
         return Err(malformed("token signature segment is empty"));
     }
     Ok(segments)
+}
+
+/// The index of the first `.` in `bytes`, eight bytes at a time (a token is mostly
+/// long base64 runs).
+fn find_dot(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let words = bytes.chunks_exact(8);
+    let tail_start = bytes.len() - words.remainder().len();
+    for (n, word) in words.enumerate() {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(word).ok()?) ^ (ONES * u64::from(b'.'));
+        if word.wrapping_sub(ONES) & !word & HIGHS != 0 {
+            // A zero byte is in this word; its exact place is found bytewise.
+            let at = n * 8;
+            return bytes.get(at..at + 8)?.iter().position(|&b| b == b'.').map(|i| at + i);
+        }
+    }
+    bytes.get(tail_start..)?.iter().position(|&b| b == b'.').map(|i| tail_start + i)
 }
 
 struct Decoded<'s, 'g> {
@@ -259,34 +279,58 @@ impl<'a> Header<'a> {
 }
 
 fn read_header(bytes: &[u8]) -> Result<Header<'_>, Error> {
-    let object = Object::parse(bytes).map_err(|e| malformed(header_json_detail(e)))?;
-    let mut alg = None;
-    let (mut kid, mut x5t, mut typ, mut cty) = (None, None, None, None);
-    for (name, value) in object.members() {
-        if let Some((_, detail)) = REFUSED_HEADER_MEMBERS.iter().find(|(refused, _)| name.eq_str(refused)) {
-            return Err(Error::new(Reason::TokenHeaderUnsupported, detail));
+    let mut fields = HeaderFields::default();
+    let mut first_problem = None;
+    let object = Object::parse_visiting(bytes, &mut |name, value| {
+        if first_problem.is_none() {
+            first_problem = fields.record(name, value).err();
         }
-        let slot = if name.eq_str("alg") {
-            &mut alg
-        } else if name.eq_str("kid") {
-            &mut kid
-        } else if name.eq_str("x5t") {
-            &mut x5t
-        } else if name.eq_str("typ") {
-            &mut typ
-        } else if name.eq_str("cty") {
-            &mut cty
-        } else {
-            continue;
-        };
-        match value {
-            Value::String(s) => *slot = Some(s),
-            _ => return Err(malformed("a token header parameter that must be a string is not")),
-        }
+    })
+    .map_err(|e| malformed(header_json_detail(e)))?;
+    if let Some(problem) = first_problem {
+        return Err(problem);
     }
+    let HeaderFields { alg, kid, x5t, typ, cty } = fields;
     let alg = alg.ok_or(malformed("token header has no alg"))?;
     let alg = Algorithm::ALL.into_iter().find(|a| alg.eq_str(a.name())).ok_or_else(|| unsupported_alg(alg))?;
     Ok(Header { alg, kid, x5t, typ, cty, object })
+}
+
+/// The header parameters jwtguard reads, gathered while the header is validated.
+#[derive(Default)]
+struct HeaderFields<'a> {
+    alg: Option<Str<'a>>,
+    kid: Option<Str<'a>>,
+    x5t: Option<Str<'a>>,
+    typ: Option<Str<'a>>,
+    cty: Option<Str<'a>>,
+}
+
+impl<'a> HeaderFields<'a> {
+    /// Takes one header member: refuses the refused ones, keeps the string parameters
+    /// jwtguard reads, ignores the rest.
+    fn record(&mut self, name: Str<'a>, text: ValueText<'a>) -> Result<(), Error> {
+        if let Some((_, detail)) = REFUSED_HEADER_MEMBERS.iter().find(|(refused, _)| name.eq_str(refused)) {
+            return Err(Error::new(Reason::TokenHeaderUnsupported, detail));
+        }
+        let slot = [
+            ("alg", &mut self.alg),
+            ("kid", &mut self.kid),
+            ("x5t", &mut self.x5t),
+            ("typ", &mut self.typ),
+            ("cty", &mut self.cty),
+        ]
+        .into_iter()
+        .find_map(|(parameter, slot)| name.eq_str(parameter).then_some(slot));
+        let Some(slot) = slot else { return Ok(()) };
+        match text.value() {
+            Some(Value::String(s)) => {
+                *slot = Some(s);
+                Ok(())
+            }
+            _ => Err(malformed("a token header parameter that must be a string is not")),
+        }
+    }
 }
 
 fn header_json_detail(e: crate::json::JsonError) -> &'static str {
@@ -351,4 +395,48 @@ fn try_every_key<'k>(keys: &'k KeySet, alg: Algorithm, digest: &[u8; 32], signat
     candidates
         .find(|key| key.verify_sha256(digest, signature))
         .ok_or(Error::new(Reason::TokenSignatureInvalid, "token signature is invalid"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The word-at-a-time dot search finds the first dot wherever it is, or none.
+    #[test]
+    fn dots_are_found_at_every_offset() {
+        for len in 0..40 {
+            let mut bytes = [b'A'; 40];
+            assert_eq!(find_dot(&bytes[..len]), None);
+            for first in 0..len {
+                bytes[first] = b'.';
+                assert_eq!(find_dot(&bytes[..len]), Some(first), "len {len}, dot at {first}");
+                for later in first + 1..len {
+                    bytes[later] = b'.';
+                    assert_eq!(find_dot(&bytes[..len]), Some(first));
+                    bytes[later] = 0xae; // '.' | 0x80: never mistaken for a dot
+                    assert_eq!(find_dot(&bytes[..len]), Some(first));
+                    bytes[later] = b'A';
+                }
+                bytes[first] = 0xae;
+                assert_eq!(find_dot(&bytes[..len]), None);
+                bytes[first] = b'A';
+            }
+        }
+    }
+
+    /// Segment counts, including the five-segment JWE form, are reported as before.
+    #[test]
+    fn segments_are_split_on_exactly_two_dots() {
+        let detail = |token: &[u8]| split(token).err().map(|e| e.detail());
+        assert!(split(b"a.b.c").is_ok());
+        assert_eq!(
+            split(b"a.b.c").ok().map(|s| (s.header, s.payload, s.signature)),
+            Some((&b"a"[..], &b"b"[..], &b"c"[..]))
+        );
+        assert_eq!(detail(b"a.b.c.d.e"), Some("token has five segments: encrypted tokens (JWE) are not supported"));
+        assert_eq!(detail(b"...."), detail(b"a.b.c.d.e"));
+        for bad in [&b"abc"[..], b"a.b", b"a.b.c.d", b"a.b.c.d.e.f", b"...", b"......"] {
+            assert_eq!(detail(bad), Some("token does not have exactly three segments"), "{bad:?}");
+        }
+    }
 }

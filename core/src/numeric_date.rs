@@ -27,30 +27,27 @@ pub(crate) fn read(value: Value<'_>, round: Round) -> Option<u64> {
 }
 
 fn parse(text: &str, round: Round) -> Option<u64> {
-    let (int_part, frac_part) = match text.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (text, None),
-    };
-    if int_part.is_empty() || int_part.len() > 16 || !int_part.bytes().all(|b| b.is_ascii_digit()) {
-        return None; // sign, exponent, or too many digits
+    let bytes = text.as_bytes();
+    let int_len = bytes.iter().position(|&b| !b.is_ascii_digit()).unwrap_or(bytes.len());
+    if int_len == 0 || int_len > 16 {
+        return None; // a sign, or too many digits
     }
-    let mut value: u64 = 0;
-    for b in int_part.bytes() {
-        value = value.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-    }
+    let (int_part, rest) = bytes.split_at(int_len);
+    let value = int_part.iter().fold(0u64, |value, &b| value * 10 + u64::from(b - b'0'));
     if value > MAX_NUMERIC_DATE {
         return None;
     }
-    if let Some(frac) = frac_part {
-        if frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
+    match rest {
+        [] => Some(value),
+        [b'.', frac @ ..] if !frac.is_empty() && frac.iter().all(u8::is_ascii_digit) => {
+            let has_fraction = frac.iter().any(|&b| b != b'0');
+            match round {
+                Round::Up if has_fraction => value.checked_add(1),
+                _ => Some(value),
+            }
         }
-        let has_fraction = frac.bytes().any(|b| b != b'0');
-        if has_fraction && matches!(round, Round::Up) {
-            value = value.checked_add(1)?;
-        }
+        _ => None, // an exponent, or anything else
     }
-    Some(value)
 }
 
 #[cfg(test)]

@@ -57,9 +57,9 @@ pub(crate) struct ClaimRule {
 }
 
 #[cfg(feature = "alloc")]
-type TextStore = alloc::vec::Vec<u8>;
+type TextStore = alloc::string::String;
 #[cfg(not(feature = "alloc"))]
-type TextStore = heapless::Vec<u8, MAX_POLICY_TEXT>;
+type TextStore = heapless::String<MAX_POLICY_TEXT>;
 
 /// A validated, immutable verification policy. Cheap to share between threads.
 #[derive(Clone, Debug)]
@@ -109,7 +109,7 @@ impl Policy {
     }
 
     fn text(&self, range: &Range<u32>) -> &str {
-        self.text.get(range.start as usize..range.end as usize).and_then(|b| core::str::from_utf8(b).ok()).unwrap_or("")
+        self.text.get(range.start as usize..range.end as usize).unwrap_or("")
     }
 
     /// Allowed audiences; empty when [`Policy::any_audience`].
@@ -210,9 +210,9 @@ impl PolicyBuilder {
         let start = self.policy.text.len();
         let end = start.checked_add(s.len()).filter(|&e| e <= u32::MAX as usize)?;
         #[cfg(feature = "alloc")]
-        self.policy.text.extend_from_slice(s.as_bytes());
+        self.policy.text.push_str(s);
         #[cfg(not(feature = "alloc"))]
-        self.policy.text.extend_from_slice(s.as_bytes()).ok()?;
+        self.policy.text.push_str(s).ok()?;
         Some(start as u32..end as u32)
     }
 

@@ -4,33 +4,104 @@
 //! `exp`, expiry, not-before, audience, issuer, the signing key's own issuer, then the
 //! required claims in policy order. Comparisons are exact and case-sensitive, after
 //! JSON unescaping. Time arithmetic saturates: no `now` or skew overflows.
+//!
+//! The payload's members are read once, while the payload is validated
+//! ([`read_claims`]): each top-level member name is compared with the registered names
+//! and the policy's required claim names. Validation rejects duplicate names, so each
+//! name has at most one value.
 
 use crate::claims::Claims;
 use crate::error::{Error, Reason};
-use crate::json::{Str, Value};
+use crate::json::{JsonError, Object, Str, Value, ValueText};
 use crate::numeric_date::{self, Round};
-use crate::policy::{ClaimRule, Match, Policy};
+use crate::policy::{ClaimRule, Match, Policy, MAX_REQUIRED_CLAIMS};
 
-/// Applies every claim rule of `policy` at time `now` (Unix seconds); `key_issuer` is
-/// the `issuer` member of the key that verified the signature, if it had one.
-pub(crate) fn check(claims: &Claims<'_>, key_issuer: Option<&str>, policy: &Policy, now: u64) -> Result<(), Error> {
-    let exp = time_claim(claims, "exp", Round::Down)?;
-    let nbf = time_claim(claims, "nbf", Round::Up)?;
-    time_claim(claims, "iat", Round::Down)?;
-    check_lifetime(exp, nbf, policy, now)?;
-    check_audience(claims, policy)?;
-    check_issuer(claims, policy)?;
-    if let (true, Some(template)) = (policy.check_key_issuer, key_issuer) {
-        check_key_issuer(claims, template)?;
+/// Validates `payload` as the claims object and picks out, in the same pass, the values
+/// the rules of `policy` read.
+pub(crate) fn read_claims<'a>(payload: &'a [u8], policy: &Policy) -> Result<(Claims<'a>, Found<'a>), JsonError> {
+    let mut rule_names = [""; MAX_REQUIRED_CLAIMS];
+    for (name, rule) in rule_names.iter_mut().zip(policy.rules()) {
+        *name = policy.rule_name(rule);
     }
-    for rule in policy.rules() {
-        check_required_claim(claims, policy, rule)?;
+    let rule_names = rule_names.get(..policy.rules().len()).unwrap_or(&[]);
+    let mut found = Found::default();
+    let object = Object::parse_visiting(payload, &mut |name, value| found.record(rule_names, name, value))?;
+    Ok((Claims::new(object), found))
+}
+
+/// Applies every claim rule of `policy` at time `now` (Unix seconds) to the claims
+/// [`read_claims`] found; `key_issuer` is the `issuer` member of the key that verified
+/// the signature, if it had one.
+pub(crate) fn check(found: &Found<'_>, key_issuer: Option<&str>, policy: &Policy, now: u64) -> Result<(), Error> {
+    let exp = time_claim(found.exp, "exp", Round::Down)?;
+    let nbf = time_claim(found.nbf, "nbf", Round::Up)?;
+    time_claim(found.iat, "iat", Round::Down)?;
+    check_lifetime(exp, nbf, policy, now)?;
+    check_audience(found.aud, policy)?;
+    check_issuer(found.iss, policy)?;
+    if let (true, Some(template)) = (policy.check_key_issuer, key_issuer) {
+        check_key_issuer(found.iss, found.tid, template)?;
+    }
+    for (rule, value) in policy.rules().iter().zip(found.required) {
+        check_required_claim(value, policy, rule)?;
     }
     Ok(())
 }
 
-fn time_claim(claims: &Claims<'_>, name: &'static str, round: Round) -> Result<Option<u64>, Error> {
-    match claims.get(name) {
+/// The values of the claims the rules read, by name.
+#[derive(Default)]
+pub(crate) struct Found<'a> {
+    exp: Option<Value<'a>>,
+    nbf: Option<Value<'a>>,
+    iat: Option<Value<'a>>,
+    aud: Option<Value<'a>>,
+    iss: Option<Value<'a>>,
+    tid: Option<Value<'a>>,
+    /// The value of each of the policy's required claims, in policy order.
+    required: [Option<Value<'a>>; MAX_REQUIRED_CLAIMS],
+}
+
+impl<'a> Found<'a> {
+    /// Keeps the value if a rule reads the claim `name` (`rule_names`: the policy's
+    /// required claim names, in policy order).
+    fn record(&mut self, rule_names: &[&str], name: Str<'a>, text: ValueText<'a>) {
+        let registered = match name.raw() {
+            b"exp" => Some(&mut self.exp),
+            b"nbf" => Some(&mut self.nbf),
+            b"iat" => Some(&mut self.iat),
+            b"aud" => Some(&mut self.aud),
+            b"iss" => Some(&mut self.iss),
+            b"tid" => Some(&mut self.tid),
+            // A three-letter name with an escape is 8 to 18 bytes (`\u0065xp`).
+            raw if (8..=18).contains(&raw.len()) && raw.contains(&b'\\') => self.registered_escaped(name),
+            _ => None,
+        };
+        if let Some(slot) = registered {
+            *slot = text.value();
+        }
+        for (rule_name, slot) in rule_names.iter().zip(self.required.iter_mut()) {
+            if name.eq_str(rule_name) {
+                *slot = text.value();
+            }
+        }
+    }
+
+    /// The slot for a registered name written with escapes (`"\u0065xp"`).
+    fn registered_escaped(&mut self, name: Str<'_>) -> Option<&mut Option<Value<'a>>> {
+        let slots = [
+            ("exp", &mut self.exp),
+            ("nbf", &mut self.nbf),
+            ("iat", &mut self.iat),
+            ("aud", &mut self.aud),
+            ("iss", &mut self.iss),
+            ("tid", &mut self.tid),
+        ];
+        slots.into_iter().find(|(registered, _)| name.eq_str(registered)).map(|(_, slot)| slot)
+    }
+}
+
+fn time_claim(value: Option<Value<'_>>, name: &'static str, round: Round) -> Result<Option<u64>, Error> {
+    match value {
         None => Ok(None),
         Some(value) => match numeric_date::read(value, round) {
             Some(t) => Ok(Some(t)),
@@ -62,11 +133,11 @@ fn check_lifetime(exp: Option<u64>, nbf: Option<u64>, policy: &Policy, now: u64)
     }
 }
 
-fn check_audience(claims: &Claims<'_>, policy: &Policy) -> Result<(), Error> {
+fn check_audience(aud: Option<Value<'_>>, policy: &Policy) -> Result<(), Error> {
     let malformed =
         || Error::with_claim(Reason::TokenClaimMalformed, "aud is not a string or an array of strings", "aud");
     let allowed = |s: &Str<'_>| policy.audiences().any(|a| s.eq_str(a));
-    let found = match claims.get("aud") {
+    let found = match aud {
         None => false,
         Some(Value::String(s)) => allowed(&s),
         Some(Value::Array(items)) => {
@@ -88,8 +159,8 @@ fn check_audience(claims: &Claims<'_>, policy: &Policy) -> Result<(), Error> {
     }
 }
 
-fn check_issuer(claims: &Claims<'_>, policy: &Policy) -> Result<(), Error> {
-    let found = match claims.get("iss") {
+fn check_issuer(iss: Option<Value<'_>>, policy: &Policy) -> Result<(), Error> {
+    let found = match iss {
         None => false,
         Some(Value::String(s)) => policy.issuers().any(|i| s.eq_str(i)),
         Some(_) => return Err(Error::with_claim(Reason::TokenClaimMalformed, "iss is not a string", "iss")),
@@ -104,13 +175,13 @@ fn check_issuer(claims: &Claims<'_>, policy: &Policy) -> Result<(), Error> {
 /// Multi-tenant template in Microsoft Entra key sets.
 const TENANT_TEMPLATE: &str = "{tenantid}";
 
-fn check_key_issuer(claims: &Claims<'_>, template: &str) -> Result<(), Error> {
+fn check_key_issuer(iss: Option<Value<'_>>, tid: Option<Value<'_>>, template: &str) -> Result<(), Error> {
     let mismatch = || Error::new(Reason::TokenIssuerNotAllowed, "token issuer is not the signing key's issuer");
     let mut iss_buf = [0u8; crate::jwk::MAX_ISSUER_LEN * 2];
-    let iss = claims.issuer().and_then(|s| s.unescape_into(&mut iss_buf)).ok_or_else(mismatch)?;
+    let iss = iss.and_then(|v| v.as_str()).and_then(|s| s.unescape_into(&mut iss_buf)).ok_or_else(mismatch)?;
     let mut tid_buf = [0u8; 128];
     let tid = if template.contains(TENANT_TEMPLATE) {
-        claims.string("tid").and_then(|s| s.unescape_into(&mut tid_buf)).ok_or_else(mismatch)?
+        tid.and_then(|v| v.as_str()).and_then(|s| s.unescape_into(&mut tid_buf)).ok_or_else(mismatch)?
     } else {
         ""
     };
@@ -136,9 +207,9 @@ fn matches_template(iss: &str, template: &str, tid: &str) -> bool {
     rest.is_empty()
 }
 
-fn check_required_claim(claims: &Claims<'_>, policy: &Policy, rule: &ClaimRule) -> Result<(), Error> {
+fn check_required_claim(value: Option<Value<'_>>, policy: &Policy, rule: &ClaimRule) -> Result<(), Error> {
     let name = policy.rule_name(rule);
-    let Some(value) = claims.get(name) else {
+    let Some(value) = value else {
         return Err(Error::with_claim(Reason::TokenClaimNotFound, "a required claim is missing", name));
     };
     let wanted = policy.claim_values(rule);
@@ -189,6 +260,13 @@ fn scalar_is(value: Value<'_>, wanted: &str) -> bool {
 /// True when one `separator`-delimited part of `s` (after unescaping) equals `wanted`.
 fn split_contains(s: Str<'_>, separator: char, wanted: &str) -> bool {
     let wanted = wanted.as_bytes();
+    // Without escapes and with an ASCII separator, the parts are byte runs: an ASCII
+    // byte never occurs inside a multi-byte UTF-8 sequence.
+    if let (Ok(sep), false) = (u8::try_from(separator), s.raw().contains(&b'\\')) {
+        if sep.is_ascii() {
+            return s.raw().split(|&b| b == sep).any(|part| part == wanted);
+        }
+    }
     let mut pos = 0usize; // bytes of `wanted` matched so far in this part
     let mut matching = true;
     let mut utf8 = [0u8; 4];
@@ -214,7 +292,62 @@ fn split_contains(s: Str<'_>, separator: char, wanted: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
+
     use super::*;
+    use crate::policy::RequiredClaim;
+
+    fn outcome(payload: &str, policy: &Policy) -> Result<(), Reason> {
+        let (_, found) = read_claims(payload.as_bytes(), policy).map_err(|_| Reason::TokenMalformed)?;
+        check(&found, None, policy, 1_000).map_err(|e| e.reason())
+    }
+
+    /// Names are matched after unescaping whether they are registered claims or the
+    /// policy's required claims, and a plain name never matches an escaped policy text.
+    #[test]
+    fn claims_are_found_by_unescaped_name_in_one_pass() {
+        let policy = Policy::builder()
+            .audience("api")
+            .issuer("https://issuer/")
+            .require_claim(RequiredClaim { name: "scp", values: &["read"], match_: Match::Any, separator: Some(' ') })
+            .require_claim(RequiredClaim { name: "roles", values: &["admin"], match_: Match::All, separator: None })
+            .build()
+            .expect("policy");
+        let plain = r#"{"aud":"api","iss":"https://issuer/","exp":2000,"scp":"write read","roles":["admin"]}"#;
+        assert_eq!(outcome(plain, &policy), Ok(()));
+        let escaped = r#"{"aud":"api","iss":"https:\/\/issuer\/","exp":2000,"scp":"write read","roles":["admin"]}"#;
+        assert_eq!(outcome(escaped, &policy), Ok(()));
+        let expired = r#"{"aud":"api","iss":"https://issuer/","exp":999,"scp":"read","roles":["admin"]}"#;
+        assert_eq!(outcome(expired, &policy), Err(Reason::TokenExpired));
+        let no_scope = r#"{"aud":"api","iss":"https://issuer/","exp":2000,"scpx":"read","roles":["admin"]}"#;
+        assert_eq!(outcome(no_scope, &policy), Err(Reason::TokenClaimNotFound));
+        let wrong_scope = r#"{"aud":"api","iss":"https://issuer/","exp":2000,"scp":"read2 x","roles":["admin"]}"#;
+        assert_eq!(outcome(wrong_scope, &policy), Err(Reason::TokenClaimValueNotAllowed));
+        let malformed_exp = r#"{"aud":"api","iss":"https://issuer/","exp":"2000","scp":"read","roles":["admin"]}"#;
+        assert_eq!(outcome(malformed_exp, &policy), Err(Reason::TokenClaimMalformed));
+    }
+
+    /// A separator split over an escaped string gives the same parts as over the plain one.
+    #[test]
+    fn separated_values_match_with_and_without_escapes() {
+        let cases =
+            [("a b c", "b", true), ("a b c", "a b", false), ("ab", "a", false), ("", "a", false), (" a ", "a", true)];
+        for (claim, wanted, expected) in cases {
+            for text in [doc_with(claim, false), doc_with(claim, true)] {
+                let doc = crate::json::Object::parse(text.as_bytes()).expect("valid");
+                let Some(Value::String(s)) = doc.get("v") else { panic!("string") };
+                assert_eq!(split_contains(s, ' ', wanted), expected, "{claim:?} / {wanted:?}");
+            }
+        }
+    }
+
+    /// `{"v":"<value>"}`, every character of `value` written as a `\uXXXX` escape when
+    /// `escape`.
+    fn doc_with(value: &str, escape: bool) -> std::string::String {
+        let body: std::string::String =
+            if escape { value.chars().map(|c| std::format!("\\u{:04x}", c as u32)).collect() } else { value.into() };
+        std::format!("{{\"v\":\"{body}\"}}")
+    }
 
     #[test]
     fn tenant_template_is_filled_exactly() {

@@ -2,7 +2,7 @@
 
 use crate::claims::Claims;
 use crate::error::{Error, Reason};
-use crate::json::{JsonError, Object};
+use crate::json::JsonError;
 use crate::jws::{self, Header, VerifiedJws};
 use crate::keyset::KeySet;
 use crate::policy::Policy;
@@ -51,8 +51,8 @@ pub fn verify<'a>(
     scratch: &'a mut [u8],
 ) -> Result<VerifiedToken<'a>, Error> {
     let jws = jws::verify(token, keys, policy.jws_rules(), scratch)?;
-    let claims = Claims::new(Object::parse(jws.payload()).map_err(payload_error)?);
-    rules::check(&claims, jws.key().issuer(), policy, now)?;
+    let (claims, found) = rules::read_claims(jws.payload(), policy).map_err(payload_error)?;
+    rules::check(&found, jws.key().issuer(), policy, now)?;
     Ok(VerifiedToken { jws, claims })
 }
 
@@ -70,6 +70,7 @@ fn payload_error(e: JsonError) -> Error {
 #[cfg(feature = "alloc")]
 mod owned {
     use super::*;
+    use crate::json::Object;
     use alloc::vec;
     use alloc::vec::Vec;
 
@@ -122,8 +123,8 @@ pub mod fuzzing {
     /// Parses `payload` and applies `policy`'s claim rules at `now`, as if a key without
     /// an `issuer` member had verified it.
     pub fn check_claims(payload: &[u8], policy: &Policy, now: u64) -> Result<(), Error> {
-        let claims = Claims::new(Object::parse(payload).map_err(payload_error)?);
-        rules::check(&claims, None, policy, now)
+        let (_, found) = rules::read_claims(payload, policy).map_err(payload_error)?;
+        rules::check(&found, None, policy, now)
     }
 
     /// Everything [`verify`](super::verify) does except hashing and the signature:

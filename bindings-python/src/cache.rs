@@ -34,7 +34,7 @@ use pyo3::types::{PyDict, PyFloat, PyList};
 
 use crate::keyset::key_sets;
 use crate::policy::PyPolicy;
-use crate::{json_loads, now_arg, token_bytes, verify_detached, Verified, VerifiedJws, VerifiedToken};
+use crate::{json_objects, now_arg, token_bytes, verify_detached, Verified, VerifiedJws, VerifiedToken};
 
 /// One token that verified.
 struct Entry {
@@ -208,7 +208,7 @@ impl PyTokenCache {
         // Not cached: verify with the GIL released and the lock not held. A failure
         // propagates from here and is never stored.
         let verified = verify_detached(py, bytes, &sets, policy.get(), now)?;
-        let claims = json_loads(py, &verified.payload)?;
+        let claims = json_objects::to_dict(py, &verified.payload)?;
         if self.maxsize == 0 || self.ttl == 0 {
             return Ok((claims, detailed.then_some(verified)));
         }

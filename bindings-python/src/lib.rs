@@ -2,8 +2,9 @@
 //!
 //! Every decision is the core's: this layer converts arguments, releases the GIL around
 //! the core calls (key preparation and verification), and turns results into Python
-//! objects (claims are parsed by the standard library's `json` from the payload bytes
-//! the core verified) and core errors into the package's exceptions.
+//! objects (claims and header are built from the JSON the core validated, as
+//! `json.loads` would give them: json_objects.rs) and core errors into the package's
+//! exceptions.
 //!
 //! `TokenCache` (cache.rs) remembers tokens that verified, with the core's `TokenCache`.
 //!
@@ -18,11 +19,11 @@ use jwtguard_core::jws::{self, JwsRules};
 use jwtguard_core::{AlgorithmSet, Error as CoreError, KeySet, Policy, Reason};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyFloat, PyString};
 
 mod cache;
 mod errors;
+mod json_objects;
 mod keyset;
 mod policy;
 mod unverified;
@@ -140,12 +141,6 @@ fn verify_core(token: &[u8], sets: &[Arc<KeySet>], policy: &PyPolicy, now: u64) 
     })
 }
 
-static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
-fn json_loads<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyAny>> {
-    JSON_LOADS.import(py, "json", "loads")?.call1((PyBytes::new(py, bytes),))
-}
-
 fn run_verify(
     py: Python<'_>,
     token: &Bound<'_, PyAny>,
@@ -186,7 +181,7 @@ fn verify<'py>(
     now: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let verified = run_verify(py, token, keys, policy, now)?;
-    json_loads(py, &verified.payload)
+    json_objects::to_dict(py, &verified.payload)
 }
 
 /// Like `verify`, returning a `VerifiedToken` (header, claims, the key that verified).
@@ -200,7 +195,7 @@ fn verify_detailed(
     now: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<VerifiedToken> {
     let verified = run_verify(py, token, keys, policy, now)?;
-    let claims = json_loads(py, &verified.payload)?.unbind();
+    let claims = json_objects::to_dict(py, &verified.payload)?.unbind();
     Ok(VerifiedToken { claims, jws: VerifiedJws::new(py, verified)? })
 }
 
@@ -266,7 +261,7 @@ struct VerifiedJws {
 impl VerifiedJws {
     fn new(py: Python<'_>, v: Verified) -> PyResult<Self> {
         Ok(VerifiedJws {
-            header: json_loads(py, &v.header)?.unbind(),
+            header: json_objects::to_dict(py, &v.header)?.unbind(),
             payload: PyBytes::new(py, &v.payload).unbind(),
             alg: v.alg,
             kid: v.kid,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import jwtguard
-from conftest import AUDIENCE, ISSUER, NOW, claims, jwks, mint, public_jwk
+from conftest import AUDIENCE, ISSUER, NOW, claims, jwks, mint, mint_raw, public_jwk
 
 
 @pytest.fixture(scope="module")
@@ -203,3 +203,29 @@ def test_stub_names_match_the_extension():
     for name in public:
         assert f"{name}" in stub, name
     assert sys.version_info >= (3, 9)
+
+
+def test_claims_are_what_json_loads_gives(setup, keys):
+    """The claims dict (built in Rust from the validated JSON) equals json.loads of the
+    payload text for escapes, surrogate pairs, huge and negative integers, floats,
+    exponents, nesting and every JSON type."""
+    base = f'"aud":"{AUDIENCE}","iss":"{ISSUER}","exp":{NOW + 3600}'
+    payloads = [
+        r'"s":"plain","e":"tab\tquote\"slash\/back\\nl\nu\u00e9\u20ac","pair":"\ud83d\ude00","raw":"é😀"',
+        r'"\u0061lias":"escaped name","empty":"","zero":0,"neg":-17,"negzero":-0',
+        '"big":123456789012345678901234567890,"nbig":-98765432109876543210,"i64max":9223372036854775807',
+        '"f":1.5,"g":-0.0,"h":1e3,"i":2.5E-3,"j":1e999,"k":-1e999,"l":0.1',
+        '"t":true,"fa":false,"n":null,"arr":[1,"two",[3,[4]],{"five":5}],"obj":{"a":{"b":{"c":[]}}},"eo":{}',
+    ]
+    for extra in payloads:
+        text = "{" + base + "," + extra + "}"
+        token = mint_raw(keys.rsa, {"alg": "RS256", "kid": "rsa"}, text.encode())
+        got = jwtguard.verify(token, setup["keys"], setup["policy"], now=NOW)
+        want = json.loads(text)
+        assert got == want, extra
+        assert list(got) == list(want)  # member order kept
+        for name, value in want.items():
+            assert type(got[name]) is type(value), name
+        detailed = jwtguard.verify_detailed(token, setup["keys"], setup["policy"], now=NOW)
+        assert detailed.claims == want
+        assert detailed.header == {"alg": "RS256", "kid": "rsa"}

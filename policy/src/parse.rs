@@ -1,0 +1,1061 @@
+//! The translation: find the validation policy, read it element by element, build.
+//!
+//! Security contract: every attribute and child element of the validation policy is
+//! either mapped, recorded as a note, or refused; there is no path that skips one
+//! silently. Values are checked for policy expressions after named values are filled
+//! in, so an expression hidden in a named value is refused too.
+
+use std::collections::HashSet;
+
+use jwtguard_core::{Match, Policy, RequiredClaim, MAX_KEYS};
+use roxmltree::{Document, Node, NodeType, ParsingOptions};
+
+use crate::entra::{self, EntraCloud, EntraSettings};
+use crate::error::{Error, ErrorKind, Location};
+use crate::keys::{self, InlineKey, InlineKeyKind, RenderedKey};
+use crate::{
+    expr, is_header_name, ApimPolicy, DerivedIssuer, ExtraRule, Note, ParseOptions, PolicyKind, TokenSource,
+    DEFAULT_FAILED_VALIDATION_HTTPCODE, MAX_CLOCK_SKEW,
+};
+
+type Result<T> = core::result::Result<T, Error>;
+
+const VALIDATE_JWT: &str = "validate-jwt";
+const VALIDATE_AAD: &str = "validate-azure-ad-token";
+
+/// Most XML nodes a document may hold (elements, text, comments, attributes count
+/// separately in roxmltree); bounds memory beyond the byte limit.
+const MAX_NODES: u32 = 100_000;
+
+/// Most notes kept; one more says that the rest were omitted.
+const MAX_NOTES: usize = 64;
+
+/// Longest excerpt of a value quoted in an error.
+const MAX_QUOTE: usize = 160;
+
+pub(crate) fn too_large(len: usize, max: usize) -> Error {
+    Error::new(ErrorKind::InputTooLarge, Location::document(), format!("{len} bytes; the limit is {max} bytes"))
+}
+
+pub(crate) fn parse(xml: &str, opts: &ParseOptions) -> Result<ApimPolicy> {
+    if xml.len() > opts.max_len {
+        return Err(too_large(xml.len(), opts.max_len));
+    }
+    let xml = xml.strip_prefix('\u{feff}').unwrap_or(xml);
+    let parsing = ParsingOptions { allow_dtd: false, nodes_limit: MAX_NODES, entity_resolver: None };
+    let doc = Document::parse_with_options(xml, parsing).map_err(|e| {
+        let pos = e.pos();
+        let location = Location { line: pos.row, column: pos.col, ..Location::document() };
+        Error::new(ErrorKind::XmlMalformed, location, e.to_string())
+    })?;
+    let mut ctx = Ctx { opts, doc: &doc, notes: Vec::new() };
+    let node = ctx.find_validation_policy()?;
+    if node.tag_name().name() == VALIDATE_JWT {
+        ctx.validate_jwt(node)
+    } else {
+        ctx.validate_azure_ad_token(node)
+    }
+}
+
+fn quote(value: &str) -> String {
+    let mut end = value.len().min(MAX_QUOTE);
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    if end < value.len() {
+        format!("`{}…`", &value[..end])
+    } else {
+        format!("`{value}`")
+    }
+}
+
+fn is_plain_element(node: &Node<'_, '_>, name: &str) -> bool {
+    node.is_element() && node.tag_name().namespace().is_none() && node.tag_name().name() == name
+}
+
+/// Appends `value` unless `list` already holds it (linear time overall).
+fn push_unique(list: &mut Vec<String>, seen: &mut HashSet<String>, value: String) {
+    if seen.insert(value.clone()) {
+        list.push(value);
+    }
+}
+
+fn xml_trim(s: &str) -> &str {
+    s.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+}
+
+/// A parsed `<claim>`.
+struct ClaimSpec {
+    name: String,
+    values: Vec<String>,
+    match_: Match,
+    separator: Option<char>,
+}
+
+/// What both validation policies share once read.
+struct Common {
+    audiences: Vec<String>,
+    claims: Vec<ClaimSpec>,
+}
+
+struct Ctx<'a, 'input> {
+    opts: &'a ParseOptions,
+    doc: &'a Document<'input>,
+    notes: Vec<Note>,
+}
+
+impl<'a, 'input> Ctx<'a, 'input> {
+    // ---- locations, notes -------------------------------------------------------------
+
+    fn loc(&self, node: Node<'a, 'input>, attribute: Option<&str>) -> Location {
+        let mut names: Vec<String> = Vec::new();
+        for n in node.ancestors().filter(|n| n.is_element()) {
+            let name = n.tag_name().name();
+            let same = |s: &Node<'_, '_>| s.is_element() && s.tag_name() == n.tag_name();
+            let siblings = n.parent().map_or(1, |p| p.children().filter(same).count());
+            if siblings > 1 {
+                let index = n.prev_siblings().filter(same).count();
+                names.push(format!("{name}[{index}]"));
+            } else {
+                names.push(name.to_string());
+            }
+        }
+        names.reverse();
+        let mut offset = node.range().start;
+        if let Some(a) = attribute.and_then(|name| node.attributes().find(|a| a.name() == name)) {
+            offset = a.range().start;
+        }
+        let pos = self.doc.text_pos_at(offset);
+        Location {
+            path: names.join("/"),
+            element: node.tag_name().name().to_string(),
+            attribute: attribute.map(str::to_string),
+            line: pos.row,
+            column: pos.col,
+        }
+    }
+
+    fn err(
+        &self,
+        kind: ErrorKind,
+        node: Node<'a, 'input>,
+        attribute: Option<&str>,
+        detail: impl Into<String>,
+    ) -> Error {
+        Error::new(kind, self.loc(node, attribute), detail)
+    }
+
+    fn note(&mut self, node: Node<'a, 'input>, attribute: Option<&str>, message: impl Into<String>) {
+        // Bounded: a document with thousands of ignorable nodes must not cost quadratic time.
+        if self.notes.len() > MAX_NOTES {
+            return;
+        }
+        let (location, message) = if self.notes.len() == MAX_NOTES {
+            (Location::document(), "further notes omitted".to_string())
+        } else {
+            (self.loc(node, attribute), message.into())
+        };
+        self.notes.push(Note { location, message });
+    }
+
+    // ---- the document -----------------------------------------------------------------
+
+    fn find_validation_policy(&mut self) -> Result<Node<'a, 'input>> {
+        let root = self.doc.root_element();
+        let mut found =
+            self.doc.descendants().filter(|n| is_plain_element(n, VALIDATE_JWT) || is_plain_element(n, VALIDATE_AAD));
+        let Some(node) = found.next() else {
+            return Err(self.err(
+                ErrorKind::NoValidationPolicy,
+                root,
+                None,
+                "expected a <validate-jwt> or <validate-azure-ad-token> element",
+            ));
+        };
+        if let Some(second) = found.next() {
+            return Err(self.err(
+                ErrorKind::MultipleValidationPolicies,
+                second,
+                None,
+                "translate each validation policy separately: one jwtguard policy holds one rule set",
+            ));
+        }
+        if node == root {
+            return Ok(node);
+        }
+        let root_name = if root.tag_name().namespace().is_none() { root.tag_name().name() } else { "" };
+        let parent = node.parent().filter(|p| p.is_element());
+        let placed = match root_name {
+            "policies" => parent.is_some_and(|p| is_plain_element(&p, "inbound") && p.parent() == Some(root)),
+            "fragment" => parent == Some(root),
+            _ => {
+                return Err(self.err(
+                    ErrorKind::UnknownElement,
+                    root,
+                    None,
+                    "the document root must be <policies>, <fragment>, <validate-jwt> or <validate-azure-ad-token>",
+                ))
+            }
+        };
+        if !placed {
+            let section = node.ancestors().find(|a| {
+                ["outbound", "backend", "on-error"].iter().any(|s| is_plain_element(a, s)) && a.parent() == Some(root)
+            });
+            let detail = match (section, parent) {
+                (Some(s), _) => {
+                    format!("{} is only allowed in <inbound>, not in <{}>", node.tag_name().name(), s.tag_name().name())
+                }
+                (None, Some(p)) if p == root => format!("{} must be inside <inbound>", node.tag_name().name()),
+                (None, Some(p)) => format!(
+                    "inside <{}>: a conditional or nested validation policy cannot be translated",
+                    p.tag_name().name()
+                ),
+                (None, None) => "not inside <inbound>".to_string(),
+            };
+            return Err(self.err(ErrorKind::MisplacedValidationPolicy, node, None, detail));
+        }
+        // Record what else is in the document: it is not part of the translation.
+        if let Some(container) = parent {
+            for sibling in container.children().filter(|c| c.is_element() && *c != node) {
+                let message = if is_plain_element(&sibling, "base") {
+                    "<base /> brings in the policies of the enclosing scope; they are not part of this translation"
+                        .to_string()
+                } else {
+                    format!("<{}> is not translated (only the validation policy is)", sibling.tag_name().name())
+                };
+                self.note(sibling, None, message);
+            }
+        }
+        if root_name == "policies" {
+            for section in root.children().filter(|c| c.is_element() && parent != Some(*c)) {
+                if section.children().any(|c| c.is_element() && !is_plain_element(&c, "base")) {
+                    let message = format!("the policies in <{}> are not translated", section.tag_name().name());
+                    self.note(section, None, message);
+                }
+            }
+        }
+        Ok(node)
+    }
+
+    // ---- generic readers --------------------------------------------------------------
+
+    /// Refuses (or notes) attributes outside `allowed`.
+    fn check_attrs(&mut self, node: Node<'a, 'input>, allowed: &[&str]) -> Result<()> {
+        for a in node.attributes() {
+            if a.namespace().is_none() && allowed.contains(&a.name()) {
+                continue;
+            }
+            let name = a.name().to_string();
+            let detail = format!("<{}> has no attribute `{}` this crate knows", node.tag_name().name(), name);
+            if self.opts.allow_unknown {
+                self.note(node, Some(&name), format!("{detail}; ignored (allow_unknown)"));
+            } else {
+                return Err(self.err(ErrorKind::UnknownAttribute, node, Some(&name), detail));
+            }
+        }
+        Ok(())
+    }
+
+    /// The child elements named in `allowed`; other elements are refused (or noted and
+    /// skipped); non-whitespace text is refused.
+    fn elements(&mut self, node: Node<'a, 'input>, allowed: &[&str]) -> Result<Vec<Node<'a, 'input>>> {
+        let mut out = Vec::new();
+        for child in node.children() {
+            match child.node_type() {
+                NodeType::Element => {
+                    if child.tag_name().namespace().is_none() && allowed.contains(&child.tag_name().name()) {
+                        out.push(child);
+                        continue;
+                    }
+                    let detail =
+                        format!("<{}> is not a known child of <{}>", child.tag_name().name(), node.tag_name().name());
+                    if self.opts.allow_unknown {
+                        self.note(child, None, format!("{detail}; ignored (allow_unknown)"));
+                    } else {
+                        return Err(self.err(ErrorKind::UnknownElement, child, None, detail));
+                    }
+                }
+                NodeType::Text if !xml_trim(child.text().unwrap_or("")).is_empty() => {
+                    let detail = format!("<{}> holds text; only child elements are expected", node.tag_name().name());
+                    return Err(self.err(ErrorKind::UnexpectedText, node, None, detail));
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// At most one element named `name` among `children`.
+    fn once(&self, children: &[Node<'a, 'input>], name: &str) -> Result<Option<Node<'a, 'input>>> {
+        let mut it = children.iter().filter(|c| c.tag_name().name() == name);
+        let first = it.next().copied();
+        if let Some(second) = it.next() {
+            return Err(self.err(ErrorKind::DuplicateElement, *second, None, format!("<{name}> may appear only once")));
+        }
+        Ok(first)
+    }
+
+    /// Fills in `{{name}}` references from the options.
+    fn named_values(&self, raw: &str, node: Node<'a, 'input>, attribute: Option<&str>) -> Result<String> {
+        let mut out = String::with_capacity(raw.len());
+        let mut rest = raw;
+        while let Some(start) = rest.find("{{") {
+            let after = &rest[start + 2..];
+            let Some(end) = after.find("}}") else { break };
+            let name = &after[..end];
+            let value = self.opts.named_values.get(name).ok_or_else(|| {
+                let detail =
+                    format!("named value {} is referenced; supply it in ParseOptions::named_values", quote(name));
+                self.err(ErrorKind::UnresolvedNamedValue, node, attribute, detail)
+            })?;
+            out.push_str(&rest[..start]);
+            out.push_str(value);
+            rest = &after[end + 2..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    /// Refuses a value that contains a policy expression. `sensitive` values (key
+    /// material) are not quoted.
+    fn no_expression(
+        &self,
+        value: &str,
+        node: Node<'a, 'input>,
+        attribute: Option<&str>,
+        sensitive: bool,
+    ) -> Result<()> {
+        if value.contains("@(") || value.contains("@{") {
+            let what = match attribute {
+                Some(a) => format!("attribute `{a}`"),
+                None => format!("<{}>", node.tag_name().name()),
+            };
+            let shown = if sensitive { String::new() } else { format!(" {}", quote(value)) };
+            let detail = format!(
+                "{what} holds a policy expression{shown}: jwtguard evaluates no expressions; write the value it stands for"
+            );
+            return Err(self.err(ErrorKind::PolicyExpression, node, attribute, detail));
+        }
+        Ok(())
+    }
+
+    /// An attribute's value: named values filled in, expressions refused.
+    fn attr(&self, node: Node<'a, 'input>, name: &str, sensitive: bool) -> Result<Option<String>> {
+        let Some(raw) = node.attribute(name) else { return Ok(None) };
+        let value = self.named_values(raw, node, Some(name))?;
+        self.no_expression(&value, node, Some(name), sensitive)?;
+        Ok(Some(value))
+    }
+
+    /// An attribute that must not be empty (after trimming).
+    fn nonempty_attr(&self, node: Node<'a, 'input>, name: &str) -> Result<Option<String>> {
+        match self.attr(node, name, false)? {
+            Some(v) if xml_trim(&v).is_empty() => {
+                Err(self.err(ErrorKind::InvalidValue, node, Some(name), format!("`{name}` is empty")))
+            }
+            Some(v) => Ok(Some(xml_trim(&v).to_string())),
+            None => Ok(None),
+        }
+    }
+
+    /// An element's text (trimmed of XML whitespace); child elements are refused.
+    fn text(&mut self, node: Node<'a, 'input>, sensitive: bool) -> Result<String> {
+        for child in node.children().filter(|c| c.is_element()) {
+            let detail = format!("<{}> holds only text, not <{}>", node.tag_name().name(), child.tag_name().name());
+            if self.opts.allow_unknown {
+                self.note(child, None, format!("{detail}; ignored (allow_unknown)"));
+            } else {
+                return Err(self.err(ErrorKind::UnknownElement, child, None, detail));
+            }
+        }
+        let raw: String = node.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
+        let value = self.named_values(&raw, node, None)?;
+        self.no_expression(&value, node, None, sensitive)?;
+        Ok(xml_trim(&value).to_string())
+    }
+
+    /// A leaf element whose text must not be empty, and that has no attributes.
+    fn value_element(&mut self, node: Node<'a, 'input>) -> Result<String> {
+        self.check_attrs(node, &[])?;
+        let value = self.text(node, false)?;
+        if value.is_empty() {
+            let detail = format!("<{}> is empty", node.tag_name().name());
+            return Err(self.err(ErrorKind::InvalidValue, node, None, detail));
+        }
+        Ok(value)
+    }
+
+    fn boolean(&self, node: Node<'a, 'input>, name: &str) -> Result<Option<bool>> {
+        let Some(v) = self.attr(node, name, false)? else { return Ok(None) };
+        match xml_trim(&v).to_ascii_lowercase().as_str() {
+            "true" => Ok(Some(true)),
+            "false" => Ok(Some(false)),
+            _ => Err(self.err(
+                ErrorKind::InvalidBoolean,
+                node,
+                Some(name),
+                format!("`{name}` is {}; expected true or false", quote(&v)),
+            )),
+        }
+    }
+
+    /// A plain decimal number in `min..=max`.
+    fn number(&self, node: Node<'a, 'input>, name: &str, min: u64, max: u64) -> Result<Option<u64>> {
+        let Some(v) = self.attr(node, name, false)? else { return Ok(None) };
+        let t = xml_trim(&v);
+        let parsed = if !t.is_empty() && t.len() <= 20 && t.bytes().all(|b| b.is_ascii_digit()) {
+            t.parse::<u64>().ok()
+        } else {
+            None
+        };
+        match parsed {
+            Some(n) if (min..=max).contains(&n) => Ok(Some(n)),
+            _ => Err(self.err(
+                ErrorKind::InvalidNumber,
+                node,
+                Some(name),
+                format!("`{name}` is {}; expected a whole number from {min} to {max}", quote(&v)),
+            )),
+        }
+    }
+
+    // ---- shared parts of both policies ------------------------------------------------
+
+    fn httpcode(&self, node: Node<'a, 'input>) -> Result<u16> {
+        let code = self.number(node, "failed-validation-httpcode", 100, 599)?;
+        Ok(code.map_or(DEFAULT_FAILED_VALIDATION_HTTPCODE, |c| c as u16))
+    }
+
+    /// `header-name` / `query-parameter-name` / `token-value`: at most one.
+    fn token_source(&mut self, node: Node<'a, 'input>, default_note: bool) -> Result<TokenSource> {
+        let mut chosen: Option<(&'static str, TokenSource)> = None;
+        for name in ["header-name", "query-parameter-name", "token-value"] {
+            let Some(raw) = node.attribute(name) else { continue };
+            if let Some((first, _)) = &chosen {
+                let detail = format!("`{first}` and `{name}` both name where the token is; keep one");
+                return Err(self.err(ErrorKind::ConflictingAttributes, node, Some(name), detail));
+            }
+            let source = match name {
+                "header-name" => {
+                    let value = self.nonempty_attr(node, name)?.unwrap_or_default();
+                    if !is_header_name(&value) {
+                        let detail = format!("{} is not an HTTP header name", quote(&value));
+                        return Err(self.err(ErrorKind::InvalidValue, node, Some(name), detail));
+                    }
+                    TokenSource::Header { name: value }
+                }
+                "query-parameter-name" => {
+                    TokenSource::Query { name: self.nonempty_attr(node, name)?.unwrap_or_default() }
+                }
+                _ => {
+                    let value = self.named_values(raw, node, Some(name))?;
+                    expr::token_source(&value).ok_or_else(|| {
+                        let detail = format!(
+                            "{} is not supported: use header-name or query-parameter-name, or one of the exactly \
+                             mapped forms (see the README)",
+                            quote(&value)
+                        );
+                        self.err(ErrorKind::UnsupportedTokenValue, node, Some(name), detail)
+                    })?
+                }
+            };
+            chosen = Some((name, source));
+        }
+        Ok(match chosen {
+            Some((_, source)) => source,
+            None => {
+                if default_note {
+                    self.note(
+                        node,
+                        None,
+                        "none of header-name, query-parameter-name, token-value is set (APIM requires one); \
+                         the token is read from the Authorization header",
+                    );
+                }
+                TokenSource::Header { name: "Authorization".to_string() }
+            }
+        })
+    }
+
+    fn ignored_output_variable(&mut self, node: Node<'a, 'input>) -> Result<()> {
+        const NAME: &str = "output-token-variable-name";
+        if self.attr(node, NAME, false)?.is_some() {
+            self.note(
+                node,
+                Some(NAME),
+                "accepted and ignored: jwtguard has no policy variables; the binding exposes the verified claims",
+            );
+        }
+        Ok(())
+    }
+
+    fn audiences(&mut self, node: Node<'a, 'input>, out: &mut Vec<String>) -> Result<()> {
+        self.check_attrs(node, &[])?;
+        let mut seen: HashSet<String> = out.iter().cloned().collect();
+        for a in self.elements(node, &["audience"])? {
+            let value = self.value_element(a)?;
+            push_unique(out, &mut seen, value);
+        }
+        Ok(())
+    }
+
+    fn application_ids(&mut self, node: Node<'a, 'input>) -> Result<Vec<String>> {
+        self.check_attrs(node, &[])?;
+        let (mut out, mut seen) = (Vec::new(), HashSet::new());
+        for a in self.elements(node, &["application-id"])? {
+            let value = self.value_element(a)?;
+            push_unique(&mut out, &mut seen, value);
+        }
+        Ok(out)
+    }
+
+    fn required_claims(&mut self, node: Node<'a, 'input>) -> Result<Vec<ClaimSpec>> {
+        self.check_attrs(node, &[])?;
+        let mut out = Vec::new();
+        for claim in self.elements(node, &["claim"])? {
+            self.check_attrs(claim, &["name", "match", "separator"])?;
+            let Some(name) = self.nonempty_attr(claim, "name")? else {
+                return Err(self.err(ErrorKind::MissingAttribute, claim, None, "<claim> needs a `name`"));
+            };
+            let match_ = match self.attr(claim, "match", false)? {
+                None => Match::All,
+                Some(m) if xml_trim(&m).eq_ignore_ascii_case("all") => Match::All,
+                Some(m) if xml_trim(&m).eq_ignore_ascii_case("any") => Match::Any,
+                Some(m) => {
+                    let detail = format!("`match` is {}; expected all or any", quote(&m));
+                    return Err(self.err(ErrorKind::InvalidValue, claim, Some("match"), detail));
+                }
+            };
+            let separator = match self.attr(claim, "separator", false)? {
+                None => None,
+                Some(s) => {
+                    let mut chars = s.chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(c), None) => Some(c),
+                        _ => {
+                            let detail = format!(
+                                "`separator` is {}; jwtguard-core splits a claim by exactly one character",
+                                quote(&s)
+                            );
+                            return Err(self.err(ErrorKind::InvalidValue, claim, Some("separator"), detail));
+                        }
+                    }
+                }
+            };
+            let mut values = Vec::new();
+            for v in self.elements(claim, &["value"])? {
+                values.push(self.value_element(v)?);
+            }
+            out.push(ClaimSpec { name, values, match_, separator });
+        }
+        Ok(out)
+    }
+
+    fn refuse_decryption_keys(&self, node: Node<'a, 'input>) -> Error {
+        self.err(
+            ErrorKind::EncryptedTokensUnsupported,
+            node,
+            None,
+            "encrypted tokens (JWE) are not supported yet; remove <decryption-keys> only if the issuer sends signed, \
+             unencrypted tokens",
+        )
+    }
+
+    /// `<issuer-signing-keys>`.
+    fn signing_keys(&mut self, node: Node<'a, 'input>) -> Result<(Vec<InlineKey>, Vec<RenderedKey>)> {
+        self.check_attrs(node, &[])?;
+        let mut listed = Vec::new();
+        let mut rendered = Vec::new();
+        let mut kids = HashSet::new();
+        for key in self.elements(node, &["key"])? {
+            if listed.len() == MAX_KEYS {
+                let detail = format!("more than {MAX_KEYS} keys; a jwtguard key set holds at most {MAX_KEYS}");
+                return Err(self.err(ErrorKind::TooManyKeys, node, None, detail));
+            }
+            self.check_attrs(key, &["id", "certificate-id", "n", "e"])?;
+            if key.attribute("certificate-id").is_some() {
+                return Err(self.err(
+                    ErrorKind::CertificateKeyUnsupported,
+                    key,
+                    Some("certificate-id"),
+                    "certificates uploaded to API Management are not available to jwtguard; supply the certificate's \
+                     public key another way: as <key n=\"...\" e=\"...\"/> or as a JWK in the key set",
+                ));
+            }
+            let kid = self.nonempty_attr(key, "id")?;
+            if let Some(k) = &kid {
+                if !kids.insert(k.clone()) {
+                    let detail = format!("another <key> already has id {}", quote(k));
+                    return Err(self.err(ErrorKind::DuplicateKeyId, key, Some("id"), detail));
+                }
+            }
+            let n = self.attr(key, "n", true)?;
+            let e = self.attr(key, "e", true)?;
+            let text = self.text(key, true)?;
+            let (kind, bits, kty, members) = match (n, e) {
+                (Some(n), Some(e)) => {
+                    if !text.is_empty() {
+                        return Err(self.err(
+                            ErrorKind::InvalidKey,
+                            key,
+                            None,
+                            "a <key> has both n/e and text; give an RSA key as n and e, or a symmetric key as text",
+                        ));
+                    }
+                    let n = self.rsa_member(key, "n", &n)?;
+                    let e = self.rsa_member(key, "e", &e)?;
+                    let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
+                    let members = vec![("n", keys::encode_base64url(&n)), ("e", keys::encode_base64url(&e))];
+                    (InlineKeyKind::Rsa, bits, "RSA", members)
+                }
+                (Some(_), None) | (None, Some(_)) => {
+                    let missing = if key.attribute("n").is_some() { "e" } else { "n" };
+                    return Err(self.err(
+                        ErrorKind::InvalidKey,
+                        key,
+                        None,
+                        format!("an RSA <key> needs both n and e; `{missing}` is missing"),
+                    ));
+                }
+                (None, None) => {
+                    let secret = keys::decode_base64(&text).filter(|s| !s.is_empty()).ok_or_else(|| {
+                        self.err(
+                            ErrorKind::InvalidKey,
+                            key,
+                            None,
+                            "a symmetric <key> must be non-empty base64 text (its content is not shown)",
+                        )
+                    })?;
+                    let bits = secret.len() * 8;
+                    (InlineKeyKind::Symmetric, bits, "oct", vec![("k", keys::encode_base64url(&secret))])
+                }
+            };
+            if kind == InlineKeyKind::Symmetric {
+                let mut message = String::from(
+                    "symmetric key rendered as an `oct` JWK; jwtguard-core does not verify HMAC (HS256/384/512) yet \
+                     and skips it when loading the key set",
+                );
+                if bits < 256 {
+                    message.push_str(&format!("; it is {bits} bits, shorter than HS256's 256"));
+                }
+                self.note(key, None, message);
+            }
+            listed.push(InlineKey { kid: kid.clone(), kind, bits });
+            rendered.push(RenderedKey { kid, members, kty });
+        }
+        Ok((listed, rendered))
+    }
+
+    /// An RSA `n` or `e`: base64(url), minimal big-endian bytes. Never quoted.
+    fn rsa_member(&self, key: Node<'a, 'input>, name: &str, value: &str) -> Result<Vec<u8>> {
+        let bytes = keys::decode_base64(xml_trim(value)).unwrap_or_default();
+        let first = bytes.iter().position(|&b| b != 0);
+        match first {
+            Some(i) => Ok(bytes[i..].to_vec()),
+            None => Err(self.err(
+                ErrorKind::InvalidKey,
+                key,
+                Some(name),
+                format!("`{name}` must be a non-zero base64url number (its content is not shown)"),
+            )),
+        }
+    }
+
+    fn require_audiences(&mut self, node: Node<'a, 'input>, common: &Common, what: &str) -> Result<bool> {
+        if !common.audiences.is_empty() {
+            return Ok(false);
+        }
+        if self.opts.allow_any_audience {
+            self.note(node, None, "no audience configured: the audience check is waived (allow_any_audience)");
+            return Ok(true);
+        }
+        Err(self.err(
+            ErrorKind::MissingAudience,
+            node,
+            None,
+            format!("{what}; jwtguard requires one (or ParseOptions::allow_any_audience to waive the check)"),
+        ))
+    }
+
+    fn build(
+        &self,
+        node: Node<'a, 'input>,
+        common: &Common,
+        issuers: &[String],
+        any_audience: bool,
+        any_issuer: bool,
+        settings: (u64, bool, bool),
+    ) -> Result<Policy> {
+        let (skew, require_exp, fallback) = settings;
+        let mut b = Policy::builder()
+            .audiences(common.audiences.iter().map(String::as_str))
+            .issuers(issuers.iter().map(String::as_str))
+            .clock_skew(skew)
+            .require_expiration_time(require_exp)
+            .kid_miss_fallback(fallback);
+        if any_audience {
+            b = b.any_audience();
+        }
+        if any_issuer {
+            b = b.any_issuer();
+        }
+        for claim in &common.claims {
+            let values: Vec<&str> = claim.values.iter().map(String::as_str).collect();
+            b = b.require_claim(RequiredClaim {
+                name: &claim.name,
+                values: &values,
+                match_: claim.match_,
+                separator: claim.separator,
+            });
+        }
+        b.build().map_err(|e| self.err(ErrorKind::CorePolicyRejected, node, None, e.detail()))
+    }
+
+    // ---- <validate-jwt> -----------------------------------------------------------------
+
+    fn validate_jwt(mut self, node: Node<'a, 'input>) -> Result<ApimPolicy> {
+        self.check_attrs(
+            node,
+            &[
+                "header-name",
+                "query-parameter-name",
+                "token-value",
+                "failed-validation-httpcode",
+                "failed-validation-error-message",
+                "require-expiration-time",
+                "require-scheme",
+                "require-signed-tokens",
+                "clock-skew",
+                "output-token-variable-name",
+            ],
+        )?;
+        if self.boolean(node, "require-signed-tokens")? == Some(false) {
+            return Err(self.err(
+                ErrorKind::UnsignedTokensRefused,
+                node,
+                Some("require-signed-tokens"),
+                "jwtguard never accepts unsigned tokens; remove require-signed-tokens=\"false\"",
+            ));
+        }
+        let token_source = self.token_source(node, true)?;
+        let httpcode = self.httpcode(node)?;
+        let message = self.attr(node, "failed-validation-error-message", false)?;
+        let require_exp = self.boolean(node, "require-expiration-time")?.unwrap_or(true);
+        let skew = self.number(node, "clock-skew", 0, MAX_CLOCK_SKEW)?.unwrap_or(0);
+        let mut require_scheme = self.nonempty_attr(node, "require-scheme")?;
+        if let Some(scheme) = &require_scheme {
+            if !is_header_name(scheme) {
+                let detail = format!("{} is not an authentication scheme name", quote(scheme));
+                return Err(self.err(ErrorKind::InvalidValue, node, Some("require-scheme"), detail));
+            }
+            let authorization =
+                matches!(&token_source, TokenSource::Header { name } if name.eq_ignore_ascii_case("authorization"));
+            if !authorization {
+                self.note(
+                    node,
+                    Some("require-scheme"),
+                    "ignored: APIM checks the scheme only when the token comes from the Authorization header",
+                );
+                require_scheme = None;
+            }
+        }
+        self.ignored_output_variable(node)?;
+
+        let children = self.elements(
+            node,
+            &["openid-config", "issuer-signing-keys", "decryption-keys", "audiences", "issuers", "required-claims"],
+        )?;
+        if let Some(d) = self.once(&children, "decryption-keys")? {
+            return Err(self.refuse_decryption_keys(d));
+        }
+        let (mut urls, mut seen_urls) = (Vec::new(), HashSet::new());
+        let mut derived: Vec<(Node<'a, 'input>, String, core::result::Result<String, &'static str>)> = Vec::new();
+        for oc in children.iter().copied().filter(|c| c.tag_name().name() == "openid-config") {
+            self.check_attrs(oc, &["url", "validate-connectivity"])?;
+            self.elements(oc, &[])?;
+            let Some(url) = self.nonempty_attr(oc, "url")? else {
+                return Err(self.err(ErrorKind::MissingAttribute, oc, Some("url"), "<openid-config> needs a `url`"));
+            };
+            if entra::split_https(&url).is_none() {
+                let detail = format!("{} is not an https URL; keys must come over https", quote(&url));
+                return Err(self.err(ErrorKind::InvalidValue, oc, Some("url"), detail));
+            }
+            if self.boolean(oc, "validate-connectivity")?.is_some() {
+                self.note(oc, Some("validate-connectivity"), "accepted and ignored: it only affects APIM's editor");
+            }
+            derived.push((oc, url.clone(), entra::issuer_from_discovery_url(&url)));
+            push_unique(&mut urls, &mut seen_urls, url);
+        }
+        let (inline_keys, rendered) = match self.once(&children, "issuer-signing-keys")? {
+            Some(k) => self.signing_keys(k)?,
+            None => (Vec::new(), Vec::new()),
+        };
+        if urls.is_empty() && inline_keys.is_empty() {
+            return Err(self.err(
+                ErrorKind::MissingKeySource,
+                node,
+                None,
+                "neither <openid-config> nor <issuer-signing-keys> with a <key>: no key could verify a signature",
+            ));
+        }
+        let mut common = Common { audiences: Vec::new(), claims: Vec::new() };
+        if let Some(a) = self.once(&children, "audiences")? {
+            self.audiences(a, &mut common.audiences)?;
+        }
+        let (mut issuers, mut seen_issuers) = (Vec::new(), HashSet::new());
+        if let Some(i) = self.once(&children, "issuers")? {
+            self.check_attrs(i, &[])?;
+            for issuer in self.elements(i, &["issuer"])? {
+                let value = self.value_element(issuer)?;
+                push_unique(&mut issuers, &mut seen_issuers, value);
+            }
+        }
+        if let Some(c) = self.once(&children, "required-claims")? {
+            common.claims = self.required_claims(c)?;
+        }
+
+        // Issuers: the listed ones plus those the discovery documents announce.
+        let listed = !issuers.is_empty();
+        let mut derived_issuers = Vec::new();
+        for (oc, url, result) in derived {
+            match result {
+                Ok(issuer) => {
+                    if !seen_issuers.contains(&issuer) {
+                        self.note(
+                            oc,
+                            Some("url"),
+                            format!(
+                                "issuer {} derived from the discovery URL (APIM reads it from the document); \
+                                 check it against the fetched document's `issuer`",
+                                quote(&issuer)
+                            ),
+                        );
+                        push_unique(&mut issuers, &mut seen_issuers, issuer.clone());
+                        derived_issuers.push(DerivedIssuer { issuer, discovery_url: url });
+                    }
+                }
+                Err(why) if listed => self.note(
+                    oc,
+                    Some("url"),
+                    format!(
+                        "the issuer of this discovery document does not follow from its URL ({why}); only the \
+                         listed <issuers> are accepted"
+                    ),
+                ),
+                Err(why) if !self.opts.allow_any_issuer => {
+                    return Err(self.err(
+                        ErrorKind::MissingIssuer,
+                        oc,
+                        Some("url"),
+                        format!("no <issuers> are listed and the document's issuer does not follow from its URL ({why}); list the issuer in <issuers>"),
+                    ))
+                }
+                Err(_) => {}
+            }
+        }
+        let mut any_issuer = false;
+        if issuers.is_empty() {
+            if !self.opts.allow_any_issuer {
+                return Err(self.err(
+                    ErrorKind::MissingIssuer,
+                    node,
+                    None,
+                    "no <issuers> and no <openid-config>: jwtguard requires an issuer (or \
+                     ParseOptions::allow_any_issuer to waive the check)",
+                ));
+            }
+            self.note(node, None, "no issuer configured: the issuer check is waived (allow_any_issuer)");
+            any_issuer = true;
+        }
+        let any_audience = self.require_audiences(node, &common, "no <audiences> are listed")?;
+        let fallback = !inline_keys.is_empty();
+        let policy = self.build(node, &common, &issuers, any_audience, any_issuer, (skew, require_exp, fallback))?;
+        let inline_jwks = (!rendered.is_empty()).then(|| keys::render_jwks(&rendered));
+        Ok(ApimPolicy {
+            kind: PolicyKind::ValidateJwt,
+            policy,
+            token_source,
+            require_scheme,
+            failed_validation_httpcode: httpcode,
+            failed_validation_error_message: message,
+            openid_config_urls: urls,
+            derived_issuers,
+            inline_keys,
+            inline_jwks,
+            entra: None,
+            extra_rules: Vec::new(),
+            notes: self.notes,
+        })
+    }
+
+    // ---- <validate-azure-ad-token> ------------------------------------------------------
+
+    fn validate_azure_ad_token(mut self, node: Node<'a, 'input>) -> Result<ApimPolicy> {
+        self.check_attrs(
+            node,
+            &[
+                "tenant-id",
+                "header-name",
+                "query-parameter-name",
+                "token-value",
+                "authentication-endpoint",
+                "failed-validation-httpcode",
+                "failed-validation-error-message",
+                "output-token-variable-name",
+            ],
+        )?;
+        let Some(tenant_raw) = self.nonempty_attr(node, "tenant-id")? else {
+            return Err(self.err(ErrorKind::MissingAttribute, node, Some("tenant-id"), "`tenant-id` is required"));
+        };
+        let endpoint = match self.nonempty_attr(node, "authentication-endpoint")? {
+            None => None,
+            Some(v) => Some(self.authentication_endpoint(node, &v)?),
+        };
+        let (tenant, tenant_cloud) = self.tenant(node, &tenant_raw)?;
+        let (cloud, login_host) = match (endpoint, tenant_cloud) {
+            (Some((c1, _)), Some((c2, _))) if c1 != c2 => {
+                return Err(self.err(
+                    ErrorKind::ConflictingAttributes,
+                    node,
+                    Some("authentication-endpoint"),
+                    "`authentication-endpoint` and the URL in `tenant-id` name different clouds",
+                ))
+            }
+            (Some(e), _) => e,
+            (None, Some(t)) => t,
+            (None, None) => (EntraCloud::Global, EntraCloud::Global.login_host().to_string()),
+        };
+        let token_source = self.token_source(node, false)?;
+        let httpcode = self.httpcode(node)?;
+        let message = self.attr(node, "failed-validation-error-message", false)?;
+        self.ignored_output_variable(node)?;
+
+        let children = self.elements(
+            node,
+            &["client-application-ids", "backend-application-ids", "audiences", "required-claims", "decryption-keys"],
+        )?;
+        if let Some(d) = self.once(&children, "decryption-keys")? {
+            return Err(self.refuse_decryption_keys(d));
+        }
+        let Some(clients_node) = self.once(&children, "client-application-ids")? else {
+            return Err(self.err(
+                ErrorKind::MissingElement,
+                node,
+                None,
+                "<client-application-ids> is required (APIM checks the calling client against it)",
+            ));
+        };
+        let clients = self.application_ids(clients_node)?;
+        if clients.is_empty() {
+            return Err(self.err(
+                ErrorKind::MissingElement,
+                clients_node,
+                None,
+                "<client-application-ids> needs at least one <application-id>",
+            ));
+        }
+        let mut common = Common { audiences: Vec::new(), claims: Vec::new() };
+        if let Some(b) = self.once(&children, "backend-application-ids")? {
+            common.audiences = self.application_ids(b)?;
+        }
+        if let Some(a) = self.once(&children, "audiences")? {
+            self.audiences(a, &mut common.audiences)?;
+        }
+        if let Some(c) = self.once(&children, "required-claims")? {
+            common.claims = self.required_claims(c)?;
+        }
+        let any_audience =
+            self.require_audiences(node, &common, "no <backend-application-ids> and no <audiences> are listed")?;
+        let issuers = vec![cloud.v1_issuer(&tenant), cloud.v2_issuer(&tenant)];
+        let policy = self.build(node, &common, &issuers, any_audience, false, (0, true, false))?;
+        let discovery = format!("https://{login_host}/{tenant}/v2.0/.well-known/openid-configuration");
+        Ok(ApimPolicy {
+            kind: PolicyKind::ValidateAzureAdToken,
+            policy,
+            token_source,
+            require_scheme: None,
+            failed_validation_httpcode: httpcode,
+            failed_validation_error_message: message,
+            openid_config_urls: vec![discovery],
+            derived_issuers: Vec::new(),
+            inline_keys: Vec::new(),
+            inline_jwks: None,
+            entra: Some(EntraSettings { tenant, cloud, login_host }),
+            extra_rules: vec![ExtraRule::ClientApplication { allowed: clients }],
+            notes: self.notes,
+        })
+    }
+
+    /// `authentication-endpoint`: `https://{known login host}` (a trailing slash is fine).
+    fn authentication_endpoint(&self, node: Node<'a, 'input>, value: &str) -> Result<(EntraCloud, String)> {
+        let parsed = entra::split_https(value)
+            .filter(|(_, path)| path.is_empty())
+            .and_then(|(host, _)| EntraCloud::from_login_host(host).map(|c| (c, host.to_ascii_lowercase())));
+        parsed.ok_or_else(|| {
+            self.err(
+                ErrorKind::InvalidValue,
+                node,
+                Some("authentication-endpoint"),
+                format!(
+                    "{} is not a Microsoft Entra authentication endpoint (https://login.microsoftonline.com, \
+                     https://login.microsoftonline.us, https://login.partner.microsoftonline.cn)",
+                    quote(value)
+                ),
+            )
+        })
+    }
+
+    /// `tenant-id`: a GUID, or `https://{login host}/{GUID}`. The cloud when the URL names one.
+    fn tenant(&mut self, node: Node<'a, 'input>, value: &str) -> Result<(String, Option<(EntraCloud, String)>)> {
+        const ATTR: Option<&str> = Some("tenant-id");
+        let (tenant, cloud) = match entra::split_https(value) {
+            Some((host, path)) => {
+                let path = path.trim_end_matches('/');
+                match EntraCloud::from_login_host(host) {
+                    Some(c) if !path.is_empty() && !path.contains('/') => {
+                        (path.to_string(), Some((c, host.to_ascii_lowercase())))
+                    }
+                    _ if path.is_empty() => (host.to_string(), None),
+                    _ => {
+                        let detail = format!(
+                            "{} is not a tenant id, a domain or https://{{login host}}/{{tenant}}",
+                            quote(value)
+                        );
+                        return Err(self.err(ErrorKind::InvalidValue, node, ATTR, detail));
+                    }
+                }
+            }
+            None => (value.to_string(), None),
+        };
+        if entra::is_multi_tenant(&tenant) {
+            return Err(self.err(
+                ErrorKind::UnsupportedTenant,
+                node,
+                ATTR,
+                format!(
+                    "{} accepts tokens of many tenants, each with its own issuer; jwtguard-core's policy lists fixed \
+                     issuers (an issuer template with the token's `tid` is not expressible yet); use validate-jwt \
+                     with the allowed tenants' issuers",
+                    quote(&tenant)
+                ),
+            ));
+        }
+        if !entra::is_guid(&tenant) {
+            return Err(self.err(
+                ErrorKind::UnsupportedTenant,
+                node,
+                ATTR,
+                format!(
+                    "{} is not a directory (tenant) ID: tokens carry the tenant GUID in `iss`, which cannot be \
+                     derived from a domain name; write the tenant's GUID",
+                    quote(&tenant)
+                ),
+            ));
+        }
+        let lower = tenant.to_ascii_lowercase();
+        if lower != tenant {
+            self.note(node, ATTR, "tenant GUID lowercased, as Entra writes it in issuers");
+        }
+        Ok((lower, cloud))
+    }
+}

@@ -1,0 +1,440 @@
+//! Real APIM policies, translated: each asserts the exact core policy and settings.
+
+mod support;
+
+use jwtguard_core::{verify_owned, KeySet, Match, Reason};
+use jwtguard_policy::{
+    ApimPolicy, EntraCloud, ExtraRule, InlineKeyKind, ParseOptions, PolicyKind, TokenSource,
+    APIM_DEFAULT_TOKEN_MISSING_MESSAGE,
+};
+use support::{rsa_e, rsa_n, translate, BACKEND_APP, CLIENT_APP, TENANT};
+
+type Claim = (String, Vec<String>, Match, Option<char>);
+
+fn claims(p: &ApimPolicy) -> Vec<Claim> {
+    p.policy()
+        .required_claims()
+        .map(|(name, values, m, sep)| (name.to_string(), values.iter().map(str::to_string).collect(), m, sep))
+        .collect()
+}
+
+fn claim(name: &str, values: &[&str], m: Match, sep: Option<char>) -> Claim {
+    (name.to_string(), values.iter().map(|v| v.to_string()).collect(), m, sep)
+}
+
+fn audiences(p: &ApimPolicy) -> Vec<&str> {
+    p.policy().audiences().collect()
+}
+
+fn issuers(p: &ApimPolicy) -> Vec<&str> {
+    p.policy().issuers().collect()
+}
+
+fn note_texts(p: &ApimPolicy) -> Vec<String> {
+    p.notes().iter().map(|n| n.to_string()).collect()
+}
+
+/// The China-cloud policy from the article, in a whole policy document.
+#[test]
+fn china_cloud_validate_jwt_in_a_policy_document() {
+    let xml = format!(
+        r#"<policies>
+    <inbound>
+        <base />
+        <validate-jwt header-name="Authorization" failed-validation-httpcode="401" failed-validation-error-message="Unauthorized. Access token is missing or invalid.">
+            <openid-config url="https://login.partner.microsoftonline.cn/{TENANT}/v2.0/.well-known/openid-configuration" />
+            <audiences>
+                <audience>{BACKEND_APP}</audience>
+            </audiences>
+            <required-claims>
+                <claim name="scp" match="any" separator=" ">
+                    <value>Files.Read</value>
+                    <value>Files.ReadWrite</value>
+                </claim>
+            </required-claims>
+        </validate-jwt>
+        <set-header name="X-User" exists-action="override">
+            <value>@(context.User.Id)</value>
+        </set-header>
+    </inbound>
+    <backend>
+        <base />
+    </backend>
+    <outbound>
+        <base />
+    </outbound>
+    <on-error>
+        <base />
+    </on-error>
+</policies>"#
+    );
+    let p = translate(&xml);
+    assert_eq!(p.kind(), PolicyKind::ValidateJwt);
+    assert_eq!(audiences(&p), [BACKEND_APP]);
+    let v2 = format!("https://login.partner.microsoftonline.cn/{TENANT}/v2.0");
+    assert_eq!(issuers(&p), [v2.as_str()]);
+    assert_eq!(claims(&p), [claim("scp", &["Files.Read", "Files.ReadWrite"], Match::Any, Some(' '))]);
+    assert_eq!(p.policy().clock_skew(), 0);
+    assert!(p.policy().require_expiration_time());
+    assert!(!p.policy().jws_rules().kid_miss_fallback);
+    assert_eq!(p.token_source(), &TokenSource::Header { name: "Authorization".into() });
+    assert_eq!(p.require_scheme(), None);
+    assert_eq!(p.failed_validation_httpcode(), 401);
+    assert_eq!(p.failed_validation_error_message(), Some("Unauthorized. Access token is missing or invalid."));
+    let url = format!("https://login.partner.microsoftonline.cn/{TENANT}/v2.0/.well-known/openid-configuration");
+    assert_eq!(p.openid_config_urls(), std::slice::from_ref(&url));
+    assert_eq!(p.derived_issuers().len(), 1);
+    assert_eq!(p.derived_issuers()[0].issuer(), v2);
+    assert_eq!(p.derived_issuers()[0].discovery_url(), url);
+    assert!(p.inline_keys().is_empty());
+    assert_eq!(p.inline_jwks(), None);
+    assert_eq!(p.entra(), None);
+    assert!(p.extra_rules().is_empty());
+
+    let notes = note_texts(&p);
+    assert_eq!(notes.len(), 3, "{notes:#?}");
+    assert!(notes[0].starts_with("<policies/inbound/base> (line 3, column 9): <base /> brings in"), "{notes:#?}");
+    assert!(
+        notes[1].starts_with("<policies/inbound/set-header> (line 16, column 9): <set-header> is not translated"),
+        "{notes:#?}"
+    );
+    assert!(
+        notes[2].starts_with("<policies/inbound/validate-jwt/openid-config> @url (line 5, column 28): issuer"),
+        "{notes:#?}"
+    );
+}
+
+/// Entra ID with v1 and v2 issuers listed, both audience forms, roles and tid.
+#[test]
+fn entra_multi_issuer() {
+    let xml = format!(
+        r#"<validate-jwt header-name="Authorization" require-scheme="Bearer" clock-skew="300" output-token-variable-name="jwt">
+    <openid-config url="https://login.microsoftonline.com/{TENANT}/v2.0/.well-known/openid-configuration" />
+    <audiences>
+        <audience>api://{BACKEND_APP}</audience>
+        <audience>{BACKEND_APP}</audience>
+    </audiences>
+    <issuers>
+        <issuer>https://sts.windows.net/{TENANT}/</issuer>
+        <issuer>https://login.microsoftonline.com/{TENANT}/v2.0</issuer>
+    </issuers>
+    <required-claims>
+        <claim name="roles" match="all">
+            <value>Orders.Read</value>
+            <value>Orders.Write</value>
+        </claim>
+        <claim name="tid">
+            <value>{TENANT}</value>
+        </claim>
+    </required-claims>
+</validate-jwt>"#
+    );
+    let p = translate(&xml);
+    let api = format!("api://{BACKEND_APP}");
+    assert_eq!(audiences(&p), [api.as_str(), BACKEND_APP]);
+    let v1 = format!("https://sts.windows.net/{TENANT}/");
+    let v2 = format!("https://login.microsoftonline.com/{TENANT}/v2.0");
+    assert_eq!(issuers(&p), [v1.as_str(), v2.as_str()]);
+    assert!(p.derived_issuers().is_empty(), "the discovery issuer is already listed");
+    assert_eq!(
+        claims(&p),
+        [claim("roles", &["Orders.Read", "Orders.Write"], Match::All, None), claim("tid", &[TENANT], Match::All, None)]
+    );
+    assert_eq!(p.policy().clock_skew(), 300);
+    assert_eq!(p.require_scheme(), Some("Bearer"));
+    assert_eq!(p.failed_validation_httpcode(), 401);
+    assert_eq!(p.failed_validation_error_message(), None);
+    assert_eq!(APIM_DEFAULT_TOKEN_MISSING_MESSAGE, "JWT not present.");
+    let notes = note_texts(&p);
+    assert_eq!(notes.len(), 1, "{notes:#?}");
+    assert!(
+        notes[0].starts_with("<validate-jwt> @output-token-variable-name (line 1, column 84): accepted and ignored"),
+        "{notes:#?}"
+    );
+}
+
+/// Auth0: discovery on the tenant domain, an API identifier audience, permissions (all).
+#[test]
+fn auth0_permissions() {
+    let xml = r#"<validate-jwt header-name="Authorization" failed-validation-httpcode="403" require-expiration-time="true">
+    <openid-config url="https://dev-k3x9q2.us.auth0.com/.well-known/openid-configuration" />
+    <audiences>
+        <audience>https://orders.example.com/api</audience>
+    </audiences>
+    <required-claims>
+        <claim name="permissions" match="all">
+            <value>read:orders</value>
+            <value>write:orders</value>
+        </claim>
+    </required-claims>
+</validate-jwt>"#;
+    let p = translate(xml);
+    assert_eq!(audiences(&p), ["https://orders.example.com/api"]);
+    assert_eq!(issuers(&p), ["https://dev-k3x9q2.us.auth0.com/"]);
+    assert_eq!(p.derived_issuers()[0].issuer(), "https://dev-k3x9q2.us.auth0.com/");
+    assert_eq!(claims(&p), [claim("permissions", &["read:orders", "write:orders"], Match::All, None)]);
+    assert_eq!(p.failed_validation_httpcode(), 403);
+    assert!(p.policy().require_expiration_time());
+    assert_eq!(p.openid_config_urls(), ["https://dev-k3x9q2.us.auth0.com/.well-known/openid-configuration"]);
+}
+
+const SECRET_B64: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="; // 32 bytes
+
+fn inline_key_policy() -> String {
+    format!(
+        r#"<validate-jwt query-parameter-name="access_token" require-expiration-time="false" clock-skew="30">
+    <issuer-signing-keys>
+        <key id="rsa-2026" n="{}" e="{}" />
+        <key id="hmac-1">{SECRET_B64}</key>
+    </issuer-signing-keys>
+    <audiences>
+        <audience>orders-api</audience>
+    </audiences>
+    <issuers>
+        <issuer>https://issuer.example.com/</issuer>
+    </issuers>
+</validate-jwt>"#,
+        rsa_n(),
+        rsa_e()
+    )
+}
+
+/// Inline RSA n/e and a symmetric key become one JWK set the core can load.
+#[test]
+fn inline_keys_become_a_jwk_set() {
+    let p = translate(&inline_key_policy());
+    assert_eq!(audiences(&p), ["orders-api"]);
+    assert_eq!(issuers(&p), ["https://issuer.example.com/"]);
+    assert!(!p.policy().require_expiration_time());
+    assert_eq!(p.policy().clock_skew(), 30);
+    assert!(p.policy().jws_rules().kid_miss_fallback, "APIM tries every inline key");
+    assert_eq!(p.token_source(), &TokenSource::Query { name: "access_token".into() });
+    assert!(p.openid_config_urls().is_empty());
+
+    let keys = p.inline_keys();
+    assert_eq!(keys.len(), 2);
+    assert_eq!((keys[0].kid(), keys[0].kind(), keys[0].bits()), (Some("rsa-2026"), InlineKeyKind::Rsa, 2048));
+    assert_eq!((keys[1].kid(), keys[1].kind(), keys[1].bits()), (Some("hmac-1"), InlineKeyKind::Symmetric, 256));
+
+    let jwks = p.inline_jwks().expect("a key set");
+    let expected = format!(
+        r#"{{"keys":[{{"kty":"RSA","use":"sig","kid":"rsa-2026","n":"{}","e":"AQAB"}},{{"kty":"oct","use":"sig","kid":"hmac-1","k":"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY"}}]}}"#,
+        rsa_n()
+    );
+    assert_eq!(jwks, expected);
+
+    // The core loads it: the RSA key is there (the oct key is skipped until HMAC lands).
+    let set = KeySet::from_json(jwks.as_bytes()).expect("the inline key set loads");
+    assert!(set.get("rsa-2026").is_some());
+
+    // Debug never shows the key set (it holds the symmetric secret).
+    let debug = format!("{p:?}");
+    assert!(!debug.contains("MDEyMzQ1"), "{debug}");
+    assert!(debug.contains("<redacted>"));
+    assert!(note_texts(&p).iter().any(|n| n.contains("does not verify HMAC")));
+}
+
+/// An RSA-only inline set loads with exactly that key.
+#[test]
+fn inline_rsa_key_loads_in_the_core() {
+    let xml = format!(
+        r#"<validate-jwt header-name="Authorization">
+    <issuer-signing-keys><key id="only" n="{}" e="{}"/></issuer-signing-keys>
+    <audiences><audience>a</audience></audiences>
+    <issuers><issuer>https://issuer.example.com/</issuer></issuers>
+</validate-jwt>"#,
+        rsa_n(),
+        rsa_e()
+    );
+    let p = translate(&xml);
+    let set = KeySet::from_json(p.inline_jwks().expect("keys").as_bytes()).expect("loads");
+    assert_eq!(set.len(), 1);
+    assert!(set.get("only").is_some());
+}
+
+fn azure_ad_policy() -> String {
+    format!(
+        r#"<policies>
+    <inbound>
+        <validate-azure-ad-token tenant-id="{TENANT}" authentication-endpoint="https://login.partner.microsoftonline.cn" failed-validation-httpcode="401" failed-validation-error-message="Unauthorized. Access token is missing or invalid.">
+            <client-application-ids>
+                <application-id>{CLIENT_APP}</application-id>
+            </client-application-ids>
+            <backend-application-ids>
+                <application-id>{BACKEND_APP}</application-id>
+            </backend-application-ids>
+            <audiences>
+                <audience>api://{BACKEND_APP}</audience>
+            </audiences>
+            <required-claims>
+                <claim name="scp" match="any" separator=" ">
+                    <value>Orders.Read</value>
+                </claim>
+            </required-claims>
+        </validate-azure-ad-token>
+    </inbound>
+</policies>"#
+    )
+}
+
+/// validate-azure-ad-token in the China cloud: issuers, audiences, discovery, client ids.
+#[test]
+fn validate_azure_ad_token_china() {
+    let p = translate(&azure_ad_policy());
+    assert_eq!(p.kind(), PolicyKind::ValidateAzureAdToken);
+    let api = format!("api://{BACKEND_APP}");
+    assert_eq!(audiences(&p), [BACKEND_APP, api.as_str()]);
+    let v1 = format!("https://sts.chinacloudapi.cn/{TENANT}/");
+    let v2 = format!("https://login.partner.microsoftonline.cn/{TENANT}/v2.0");
+    assert_eq!(issuers(&p), [v1.as_str(), v2.as_str()]);
+    assert_eq!(claims(&p), [claim("scp", &["Orders.Read"], Match::Any, Some(' '))]);
+    assert_eq!(
+        p.openid_config_urls(),
+        [format!("https://login.partner.microsoftonline.cn/{TENANT}/v2.0/.well-known/openid-configuration")]
+    );
+    let entra = p.entra().expect("entra settings");
+    assert_eq!((entra.tenant(), entra.cloud()), (TENANT, EntraCloud::China));
+    assert_eq!(entra.login_host(), "login.partner.microsoftonline.cn");
+    assert_eq!(p.extra_rules(), [ExtraRule::ClientApplication { allowed: vec![CLIENT_APP.to_string()] }]);
+    assert_eq!(p.token_source(), &TokenSource::Header { name: "Authorization".into() });
+    assert_eq!(p.failed_validation_httpcode(), 401);
+    assert_eq!(p.failed_validation_error_message(), Some("Unauthorized. Access token is missing or invalid."));
+    assert_eq!(p.policy().clock_skew(), 0);
+    assert!(p.policy().require_expiration_time());
+    assert!(p.notes().is_empty(), "{:#?}", p.notes());
+}
+
+/// The global and US Government clouds, and the tenant given as an authority URL.
+#[test]
+fn validate_azure_ad_token_other_clouds() {
+    let global = translate(&format!(
+        r#"<validate-azure-ad-token tenant-id="{TENANT}"><client-application-ids><application-id>{CLIENT_APP}</application-id></client-application-ids><backend-application-ids><application-id>{BACKEND_APP}</application-id></backend-application-ids></validate-azure-ad-token>"#
+    ));
+    let (v1, v2) =
+        (format!("https://sts.windows.net/{TENANT}/"), format!("https://login.microsoftonline.com/{TENANT}/v2.0"));
+    assert_eq!(issuers(&global), [v1.as_str(), v2.as_str()]);
+    assert_eq!(global.entra().map(|e| e.cloud()), Some(EntraCloud::Global));
+
+    let gov = translate(&format!(
+        r#"<validate-azure-ad-token tenant-id="https://login.microsoftonline.us/{}/"><client-application-ids><application-id>{CLIENT_APP}</application-id></client-application-ids><audiences><audience>{BACKEND_APP}</audience></audiences></validate-azure-ad-token>"#,
+        TENANT.to_uppercase()
+    ));
+    let v2 = format!("https://login.microsoftonline.us/{TENANT}/v2.0");
+    assert_eq!(issuers(&gov), [v1.as_str(), v2.as_str()]);
+    assert_eq!(gov.entra().map(|e| e.cloud()), Some(EntraCloud::UsGovernment));
+    assert_eq!(
+        gov.openid_config_urls(),
+        [format!("https://login.microsoftonline.us/{TENANT}/v2.0/.well-known/openid-configuration")]
+    );
+    assert!(note_texts(&gov).iter().any(|n| n.contains("lowercased")));
+}
+
+/// The client-application rule, applied to tokens the core really verified.
+#[test]
+fn client_application_rule_on_verified_tokens() {
+    let p = translate(&azure_ad_policy());
+    let keys = KeySet::from_json(support::es256_jwks().as_bytes()).expect("keys");
+    let v2 = format!("https://login.partner.microsoftonline.cn/{TENANT}/v2.0");
+    let v1 = format!("https://sts.chinacloudapi.cn/{TENANT}/");
+    let now = 1_800_000_000u64;
+    let token = |iss: &str, client: &str| {
+        support::es256_token(&format!(
+            r#"{{"iss":"{iss}","aud":"{BACKEND_APP}","exp":{},"scp":"Orders.Read Orders.Write",{client}}}"#,
+            now + 600
+        ))
+    };
+    let check = |t: String| {
+        let verified = verify_owned(t.as_bytes(), &keys, p.policy(), now).expect("the core verifies");
+        p.check_extra_rules(&verified.claims())
+    };
+    assert_eq!(check(token(&v2, &format!(r#""azp":"{CLIENT_APP}""#))), Ok(()));
+    assert_eq!(check(token(&v1, &format!(r#""appid":"{CLIENT_APP}""#))), Ok(()));
+    let other = "00000000-0000-0000-0000-000000000001";
+    assert_eq!(check(token(&v2, &format!(r#""azp":"{other}""#))), Err(Reason::TokenClaimValueNotAllowed));
+    // azp wins over appid when both are present.
+    assert_eq!(
+        check(token(&v2, &format!(r#""azp":"{other}","appid":"{CLIENT_APP}""#))),
+        Err(Reason::TokenClaimValueNotAllowed)
+    );
+    assert_eq!(check(token(&v2, r#""oid":"x""#)), Err(Reason::TokenClaimNotFound));
+    assert_eq!(check(token(&v2, r#""azp":7"#)), Err(Reason::TokenClaimNotFound));
+}
+
+/// The exactly-mapped token-value forms.
+#[test]
+fn token_value_forms() {
+    let with = |tv: &str| {
+        translate(&format!(
+            r#"<validate-jwt token-value="{tv}"><openid-config url="https://idp.example/.well-known/openid-configuration"/><audiences><audience>a</audience></audiences></validate-jwt>"#
+        ))
+        .token_source()
+        .clone()
+    };
+    assert_eq!(
+        with(
+            r#"@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;,&quot;&quot;).Split(' ').Last())"#
+        ),
+        TokenSource::HeaderLastWord { name: "Authorization".into() }
+    );
+    assert_eq!(
+        with(r#"@(context.Request.Headers.GetValueOrDefault(&quot;X-Api-Token&quot;, &quot;&quot;))"#),
+        TokenSource::Header { name: "X-Api-Token".into() }
+    );
+    assert_eq!(
+        with(
+            r#"@(context.Request.Headers.GetValueOrDefault(&quot;Cookie&quot;,&quot;&quot;).Split(';').Select(c =&gt; c.Trim()).FirstOrDefault(c =&gt; c.StartsWith(&quot;access_token=&quot;))?.Substring(13))"#
+        ),
+        TokenSource::Cookie { name: "access_token".into() }
+    );
+    assert_eq!(
+        with(r#"@(context.Request.Url.Query.GetValueOrDefault(&quot;jwt&quot;))"#),
+        TokenSource::Query { name: "jwt".into() }
+    );
+}
+
+/// Named values are filled in from the options; a policy fragment is accepted as a root.
+#[test]
+fn named_values_and_fragments() {
+    let xml = r#"<fragment>
+    <validate-azure-ad-token tenant-id="{{aad-tenant-id}}">
+        <client-application-ids><application-id>{{aad-client-application-id}}</application-id></client-application-ids>
+        <backend-application-ids><application-id>{{backend-id}}</application-id></backend-application-ids>
+    </validate-azure-ad-token>
+</fragment>"#;
+    let mut options = ParseOptions::default();
+    options.named_values.insert("aad-tenant-id".into(), TENANT.into());
+    options.named_values.insert("aad-client-application-id".into(), CLIENT_APP.into());
+    options.named_values.insert("backend-id".into(), BACKEND_APP.into());
+    let p = ApimPolicy::from_xml_with(xml, &options).expect("translates");
+    assert_eq!(audiences(&p), [BACKEND_APP]);
+    assert_eq!(p.entra().map(|e| e.tenant()), Some(TENANT));
+    assert_eq!(p.extra_rules(), [ExtraRule::ClientApplication { allowed: vec![CLIENT_APP.to_string()] }]);
+}
+
+/// require-scheme is dropped (with a note) when APIM ignores it; waivers are explicit.
+#[test]
+fn ignored_scheme_and_explicit_waivers() {
+    let xml = r#"<validate-jwt header-name="X-Token" require-scheme="Bearer">
+    <issuer-signing-keys><key>MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=</key></issuer-signing-keys>
+</validate-jwt>"#;
+    let options = ParseOptions { allow_any_audience: true, allow_any_issuer: true, ..ParseOptions::default() };
+    let p = ApimPolicy::from_xml_with(xml, &options).expect("translates");
+    assert_eq!(p.require_scheme(), None);
+    assert!(p.policy().any_audience() && p.policy().any_issuer());
+    let notes = note_texts(&p);
+    assert!(notes.iter().any(|n| n.contains("@require-scheme") && n.contains("ignored")), "{notes:#?}");
+    assert!(notes.iter().any(|n| n.contains("allow_any_audience")), "{notes:#?}");
+    assert!(notes.iter().any(|n| n.contains("allow_any_issuer")), "{notes:#?}");
+    assert!(notes.iter().all(|n| !n.contains("MDEyMzQ1")), "{notes:#?}");
+}
+
+/// Bytes input: a UTF-8 BOM is fine.
+#[test]
+fn bytes_with_bom() {
+    let xml = format!(
+        "\u{feff}<validate-jwt header-name=\"Authorization\"><openid-config url=\"https://login.microsoftonline.com/{TENANT}/.well-known/openid-configuration\"/><audiences><audience>a</audience></audiences></validate-jwt>"
+    );
+    let p = ApimPolicy::from_bytes_with(xml.as_bytes(), &ParseOptions::default()).expect("translates");
+    let v1 = format!("https://sts.windows.net/{TENANT}/");
+    assert_eq!(issuers(&p), [v1.as_str()]);
+}

@@ -42,8 +42,8 @@ pub(crate) fn check(found: &Found<'_>, key_issuer: Option<&str>, policy: &Policy
     if let (true, Some(template)) = (policy.check_key_issuer, key_issuer) {
         check_key_issuer(found.iss, found.tid, template)?;
     }
-    for (rule, value) in policy.rules().iter().zip(found.required) {
-        check_required_claim(value, policy, rule)?;
+    for (rule, value) in policy.rules().iter().zip(&found.required) {
+        check_required_claim(*value, policy, rule)?;
     }
     Ok(())
 }

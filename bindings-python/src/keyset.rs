@@ -90,6 +90,20 @@ impl PyKeySet {
                     d.set_item("kty", "EC")?;
                     d.set_item("crv", "P-256")?;
                 }
+                KeyKind::EcP384 => {
+                    d.set_item("kty", "EC")?;
+                    d.set_item("crv", "P-384")?;
+                }
+                KeyKind::Ed25519 => {
+                    d.set_item("kty", "OKP")?;
+                    d.set_item("crv", "Ed25519")?;
+                }
+                KeyKind::Oct { bytes } => {
+                    // Never loaded by this package (no symmetric opt-in), listed for
+                    // completeness; the secret itself is never exposed.
+                    d.set_item("kty", "oct")?;
+                    d.set_item("bytes", bytes)?;
+                }
             }
             list.append(d)?;
         }

@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use jwtguard_core::{Algorithm, Error as CoreError, Match, Policy, Reason, RequiredClaim};
+use jwtguard_core::{Algorithm, AlgorithmSet, Error as CoreError, Match, Policy, Reason, RequiredClaim};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
@@ -207,21 +207,25 @@ pub struct PyPolicy {
     has_templates: bool,
 }
 
-/// Algorithm names -> algorithms; an unknown name is a `PolicyError`.
+/// Algorithm names -> algorithms; an unknown name is a `PolicyError`, and so are HS256,
+/// HS384 and HS512: this package never loads symmetric (oct) keys, so an HMAC algorithm
+/// in a policy could never verify anything.
 pub fn algorithms(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Algorithm>> {
     let Some(value) = value.filter(|v| !v.is_none()) else {
-        return Ok(Algorithm::ALL.to_vec());
+        return Ok(AlgorithmSet::DEFAULT.iter().collect());
     };
     let mut out = Vec::new();
     for name in strings(Some(value), "algorithms")? {
         match Algorithm::from_name(&name) {
-            Some(a) => out.push(a),
-            None => {
+            Some(a) if !a.is_symmetric() => out.push(a),
+            _ => {
                 return Err(errors::binding(
                     py,
                     Kind::Policy,
                     Reason::PolicyInvalid,
-                    &format!("algorithm {name:?} is not supported (RS256 and ES256 are)"),
+                    &format!(
+                        "algorithm {name:?} is not supported (RS256/384/512, PS256/384/512, ES256, ES384 and EdDSA are)"
+                    ),
                 ))
             }
         }

@@ -10,17 +10,98 @@ pub enum Algorithm {
     RS256,
     /// ECDSA on P-256 with SHA-256 (RFC 7518 §3.4), 64-byte `r || s` signatures.
     ES256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384 (RFC 7518 §3.3).
+    RS384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512 (RFC 7518 §3.3).
+    RS512,
+    /// RSASSA-PSS with SHA-256, MGF1 with SHA-256, 32-byte salt (RFC 7518 §3.5).
+    PS256,
+    /// RSASSA-PSS with SHA-384, MGF1 with SHA-384, 48-byte salt (RFC 7518 §3.5).
+    PS384,
+    /// RSASSA-PSS with SHA-512, MGF1 with SHA-512, 64-byte salt (RFC 7518 §3.5).
+    PS512,
+    /// ECDSA on P-384 with SHA-384 (RFC 7518 §3.4), 96-byte `r || s` signatures.
+    ES384,
+    /// EdDSA with Ed25519 (RFC 8037 §3.1), `kty: "OKP"`, `crv: "Ed25519"` keys.
+    EdDSA,
+    /// HMAC with SHA-256 (RFC 7518 §3.2): symmetric `oct` keys of at least 32 bytes,
+    /// only when the key set was loaded with
+    /// [`KeyOptions::allow_symmetric`](crate::KeyOptions) and the policy allows it.
+    HS256,
+    /// HMAC with SHA-384: `oct` keys of at least 48 bytes (see [`Algorithm::HS256`]).
+    HS384,
+    /// HMAC with SHA-512: `oct` keys of at least 64 bytes (see [`Algorithm::HS256`]).
+    HS512,
+}
+
+/// The hash an algorithm signs with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Hash {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl Hash {
+    /// Output length in bytes.
+    pub(crate) const fn len(self) -> usize {
+        match self {
+            Hash::Sha256 => 32,
+            Hash::Sha384 => 48,
+            Hash::Sha512 => 64,
+        }
+    }
+}
+
+/// The family of an algorithm: which key type verifies it, and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Family {
+    /// RSASSA-PKCS1-v1_5.
+    RsaPkcs1,
+    /// RSASSA-PSS, salt length = hash length.
+    RsaPss,
+    /// ECDSA on P-256.
+    EcP256,
+    /// ECDSA on P-384.
+    EcP384,
+    /// Ed25519.
+    Ed25519,
+    /// HMAC.
+    Hmac,
 }
 
 impl Algorithm {
     /// Every implemented algorithm.
-    pub const ALL: [Algorithm; 2] = [Algorithm::RS256, Algorithm::ES256];
+    pub const ALL: [Algorithm; 12] = [
+        Algorithm::RS256,
+        Algorithm::ES256,
+        Algorithm::RS384,
+        Algorithm::RS512,
+        Algorithm::PS256,
+        Algorithm::PS384,
+        Algorithm::PS512,
+        Algorithm::ES384,
+        Algorithm::EdDSA,
+        Algorithm::HS256,
+        Algorithm::HS384,
+        Algorithm::HS512,
+    ];
 
     /// The JOSE name, e.g. `"RS256"`.
     pub const fn name(self) -> &'static str {
         match self {
             Algorithm::RS256 => "RS256",
             Algorithm::ES256 => "ES256",
+            Algorithm::RS384 => "RS384",
+            Algorithm::RS512 => "RS512",
+            Algorithm::PS256 => "PS256",
+            Algorithm::PS384 => "PS384",
+            Algorithm::PS512 => "PS512",
+            Algorithm::ES384 => "ES384",
+            Algorithm::EdDSA => "EdDSA",
+            Algorithm::HS256 => "HS256",
+            Algorithm::HS384 => "HS384",
+            Algorithm::HS512 => "HS512",
         }
     }
 
@@ -29,10 +110,47 @@ impl Algorithm {
         Algorithm::ALL.into_iter().find(|a| a.name() == name)
     }
 
-    const fn bit(self) -> u8 {
+    /// True for the HMAC algorithms (HS256, HS384, HS512), which need a shared secret.
+    pub const fn is_symmetric(self) -> bool {
+        matches!(self.family(), Family::Hmac)
+    }
+
+    pub(crate) const fn family(self) -> Family {
         match self {
-            Algorithm::RS256 => 1,
-            Algorithm::ES256 => 2,
+            Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 => Family::RsaPkcs1,
+            Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => Family::RsaPss,
+            Algorithm::ES256 => Family::EcP256,
+            Algorithm::ES384 => Family::EcP384,
+            Algorithm::EdDSA => Family::Ed25519,
+            Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => Family::Hmac,
+        }
+    }
+
+    /// The hash the algorithm uses; Ed25519 hashes internally (SHA-512) and is
+    /// reported as SHA-512.
+    pub(crate) const fn hash(self) -> Hash {
+        match self {
+            Algorithm::RS256 | Algorithm::PS256 | Algorithm::ES256 | Algorithm::HS256 => Hash::Sha256,
+            Algorithm::RS384 | Algorithm::PS384 | Algorithm::ES384 | Algorithm::HS384 => Hash::Sha384,
+            Algorithm::RS512 | Algorithm::PS512 | Algorithm::HS512 | Algorithm::EdDSA => Hash::Sha512,
+        }
+    }
+
+    const fn bit(self) -> u16 {
+        // RS256 and ES256 keep the bits they always had.
+        match self {
+            Algorithm::RS256 => 1 << 0,
+            Algorithm::ES256 => 1 << 1,
+            Algorithm::RS384 => 1 << 2,
+            Algorithm::RS512 => 1 << 3,
+            Algorithm::PS256 => 1 << 4,
+            Algorithm::PS384 => 1 << 5,
+            Algorithm::PS512 => 1 << 6,
+            Algorithm::ES384 => 1 << 7,
+            Algorithm::EdDSA => 1 << 8,
+            Algorithm::HS256 => 1 << 9,
+            Algorithm::HS384 => 1 << 10,
+            Algorithm::HS512 => 1 << 11,
         }
     }
 }
@@ -45,13 +163,27 @@ impl core::fmt::Display for Algorithm {
 
 /// A set of [`Algorithm`]s, e.g. the ones a policy allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct AlgorithmSet(u8);
+pub struct AlgorithmSet(u16);
 
 impl AlgorithmSet {
     /// No algorithm.
     pub const EMPTY: AlgorithmSet = AlgorithmSet(0);
-    /// RS256 and ES256 (the default policy).
-    pub const DEFAULT: AlgorithmSet = AlgorithmSet(3);
+    /// RS256 and ES256 (the default policy): what OpenID providers sign access tokens
+    /// with (Entra ID signs RS256 only). Every other algorithm is opt-in through
+    /// [`PolicyBuilder::algorithms`](crate::PolicyBuilder::algorithms).
+    pub const DEFAULT: AlgorithmSet = AlgorithmSet::EMPTY.with(Algorithm::RS256).with(Algorithm::ES256);
+    /// Every asymmetric algorithm (RS*, PS*, ES256, ES384, EdDSA); no HMAC.
+    pub const ASYMMETRIC: AlgorithmSet = AlgorithmSet::DEFAULT
+        .with(Algorithm::RS384)
+        .with(Algorithm::RS512)
+        .with(Algorithm::PS256)
+        .with(Algorithm::PS384)
+        .with(Algorithm::PS512)
+        .with(Algorithm::ES384)
+        .with(Algorithm::EdDSA);
+    /// HS256, HS384 and HS512.
+    pub const SYMMETRIC: AlgorithmSet =
+        AlgorithmSet::EMPTY.with(Algorithm::HS256).with(Algorithm::HS384).with(Algorithm::HS512);
 
     /// The set holding exactly `algs`.
     pub fn of(algs: &[Algorithm]) -> AlgorithmSet {
@@ -61,6 +193,11 @@ impl AlgorithmSet {
     /// This set plus `alg`.
     pub const fn with(self, alg: Algorithm) -> AlgorithmSet {
         AlgorithmSet(self.0 | alg.bit())
+    }
+
+    /// This set and `other` together.
+    pub const fn union(self, other: AlgorithmSet) -> AlgorithmSet {
+        AlgorithmSet(self.0 | other.0)
     }
 
     /// True when `alg` is in the set.

@@ -100,12 +100,15 @@ reasons! {
     KeySetDuplicateKid = 103 => "JwtInvalid", "key set contains two keys with the same kid";
     /// A key member is missing, of the wrong type, or not valid base64.
     KeyMalformed = 104 => "JwtInvalid", "a key is malformed";
-    /// A key's type, curve, `use`, `key_ops` or `alg` makes it unusable for verification.
+    /// A key's type, curve, `use`, `key_ops` or `alg` makes it unusable for verification
+    /// (also: a symmetric `oct` key without `KeyOptions::allow_symmetric`, or beside
+    /// asymmetric keys).
     KeyUnsupported = 105 => "JwtInvalid", "a key is not usable for signature verification";
-    /// An RSA modulus shorter than 2048 bits.
-    KeyTooSmall = 106 => "JwtInvalid", "an RSA key is shorter than 2048 bits";
-    /// An RSA modulus longer than the supported maximum.
-    KeyTooLarge = 107 => "JwtInvalid", "an RSA key is longer than the supported maximum";
+    /// An RSA modulus shorter than 2048 bits, or an HMAC key shorter than its hash
+    /// output (RFC 7518 §3.2: 32, 48, 64 bytes).
+    KeyTooSmall = 106 => "JwtInvalid", "a key is shorter than the minimum (RSA 2048 bits, HMAC the hash length)";
+    /// An RSA modulus longer than 8192 bits, or an HMAC key longer than 256 bytes.
+    KeyTooLarge = 107 => "JwtInvalid", "a key is longer than the supported maximum";
     /// An RSA public exponent that is even, 1, too small or too large.
     KeyExponentInvalid = 108 => "JwtInvalid", "an RSA public exponent is not acceptable";
     /// Key material that is not a valid public key (EC point not on the curve, ...).

@@ -6,16 +6,26 @@
 //!   `rsa` crate's default maximum), odd; public exponent odd, at least 65537 (or 3 when
 //!   [`KeyOptions::allow_small_rsa_exponent`](crate::KeyOptions) is set), at most
 //!   2^33 - 1 (the `rsa` crate's limit).
-//! - EC: curve P-256 only, `x` and `y` exactly 32 bytes each, the point on the curve.
+//! - EC: curve P-256 (`x`, `y` exactly 32 bytes) or P-384 (exactly 48 bytes), the point
+//!   on the curve.
+//! - OKP: curve Ed25519 only, `x` exactly 32 bytes, a canonical encoding of a point on
+//!   the curve that is not of small order.
+//! - oct (HMAC secrets): refused unless the caller set
+//!   [`KeyOptions::allow_symmetric`](crate::KeyOptions); `k` of at least 32 bytes (the
+//!   shortest HMAC key RFC 7518 §3.2 allows, for HS256) and at most [`MAX_OCT_BYTES`];
+//!   an oct key only ever verifies HS256/384/512 whose hash output is no longer than
+//!   the key, and no other key type ever verifies an HS* token.
 //! - `use` absent or `"sig"`; `key_ops` absent or containing `"verify"`; `alg` absent or
-//!   the one algorithm the key type implements here (a key bound to any other
-//!   algorithm is unusable, never re-purposed).
-//! - A JWK holding private key material (`d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`, `k`)
-//!   is refused: a verifier must only ever be given public keys.
+//!   one of the algorithms the key type (and curve) implements here: RSA keys RS256,
+//!   RS384, RS512, PS256, PS384, PS512; P-256 ES256; P-384 ES384; Ed25519 EdDSA; oct
+//!   HS256, HS384, HS512 (a key bound to any other algorithm is unusable, never
+//!   re-purposed). A bound key verifies its algorithm only.
+//! - An RSA, EC or OKP JWK holding private key material (`d`, `p`, `q`, `dp`, `dq`,
+//!   `qi`, `oth`, `k`) is refused: a verifier must only ever be given public keys.
 //! - RSA moduli from the flawed Infineon generator (ROCA) are refused.
 //! - `x5c` is ignored: nothing is ever read from it.
 
-use crate::alg::Algorithm;
+use crate::alg::{Algorithm, Family, Hash};
 use crate::b64;
 use crate::error::Reason;
 use crate::json::{Object, Str, Value};
@@ -38,6 +48,8 @@ pub const MAX_ISSUER_LEN: usize = 256;
 const MIN_STRONG_EXPONENT: u64 = 65_537;
 #[cfg(feature = "alloc")]
 const MAX_EXPONENT: u64 = (1 << 33) - 1;
+/// Longest HMAC secret (`k` of an oct key) accepted, in bytes.
+pub const MAX_OCT_BYTES: usize = 256;
 /// Longest base64 text of a key member we decode (an 8192-bit modulus is 1366 chars).
 const MAX_MEMBER_TEXT: usize = 1400;
 
@@ -51,6 +63,15 @@ pub enum KeyKind {
     },
     /// An ECDSA key on P-256.
     EcP256,
+    /// An ECDSA key on P-384.
+    EcP384,
+    /// An Ed25519 key (`kty: "OKP"`).
+    Ed25519,
+    /// An HMAC secret (`kty: "oct"`) of this many bytes.
+    Oct {
+        /// Secret length in bytes.
+        bytes: usize,
+    },
 }
 
 /// A validated public key, ready to verify signatures.
@@ -66,12 +87,17 @@ pub struct Key {
 #[derive(Clone, Debug)]
 enum Material {
     #[cfg(feature = "alloc")]
+    /// The RS256 verifier (its DigestInfo prefix computed once: RS256 is the hot path);
+    /// the other RSA algorithms use the public key inside it.
     Rsa {
         key: rsa::pkcs1v15::VerifyingKey<sha2::Sha256>,
         bits: usize,
     },
     Ec(p256::ecdsa::VerifyingKey),
-    /// Either key type, prepared by AWS-LC; `kind` says which.
+    EcP384(p384::ecdsa::VerifyingKey),
+    Ed25519(ed25519_dalek::VerifyingKey),
+    Oct(Secret),
+    /// Any key type, prepared by AWS-LC; `kind` says which.
     #[cfg(feature = "aws-lc")]
     Native {
         key: crate::native::NativeKey,
@@ -107,16 +133,25 @@ impl Key {
             #[cfg(feature = "alloc")]
             Material::Rsa { bits, .. } => KeyKind::Rsa { bits: *bits },
             Material::Ec(_) => KeyKind::EcP256,
+            Material::EcP384(_) => KeyKind::EcP384,
+            Material::Ed25519(_) => KeyKind::Ed25519,
+            Material::Oct(secret) => KeyKind::Oct { bytes: secret.bytes().len() },
             #[cfg(feature = "aws-lc")]
             Material::Native { kind, .. } => *kind,
         }
     }
 
-    /// True when this key can verify `alg`: its type implements `alg` and its own
-    /// `alg` member, when present, names `alg`.
+    /// True when this key can verify `alg`: its type implements `alg` (an oct key
+    /// only HMACs whose hash output is no longer than the key) and its own `alg`
+    /// member, when present, names `alg`.
     pub fn supports(&self, alg: Algorithm) -> bool {
-        let type_fits =
-            matches!((self.kind(), alg), (KeyKind::Rsa { .. }, Algorithm::RS256) | (KeyKind::EcP256, Algorithm::ES256));
+        let type_fits = match (self.kind(), alg.family()) {
+            (KeyKind::Rsa { .. }, Family::RsaPkcs1 | Family::RsaPss) => true,
+            (KeyKind::EcP256, Family::EcP256) | (KeyKind::EcP384, Family::EcP384) => true,
+            (KeyKind::Ed25519, Family::Ed25519) => true,
+            (KeyKind::Oct { bytes }, Family::Hmac) => bytes >= alg.hash().len(),
+            _ => false,
+        };
         type_fits && self.alg.is_none_or(|bound| bound == alg)
     }
 
@@ -124,38 +159,163 @@ impl Key {
     /// callers that sign something other than a JWS. False when the key does not
     /// support `alg` or the signature does not verify; no detail is given.
     pub fn verify_message(&self, alg: Algorithm, message: &[u8], signature: &[u8]) -> bool {
-        use sha2::Digest;
-        self.supports(alg) && self.verify_sha256(&sha2::Sha256::digest(message).into(), signature)
+        self.supports(alg) && self.verify_signed(alg, &Signed::new(alg, message), signature)
     }
 
-    /// Verifies `signature` over a SHA-256 digest with this key. The caller has checked
-    /// [`Key::supports`]; a length or encoding problem is simply "does not verify".
-    pub(crate) fn verify_sha256(&self, digest: &[u8; 32], signature: &[u8]) -> bool {
+    /// Verifies `signature` over `signed` (prepared for `alg`) with this key. The
+    /// caller has checked [`Key::supports`]; a length or encoding problem is simply
+    /// "does not verify".
+    pub(crate) fn verify_signed(&self, alg: Algorithm, signed: &Signed<'_>, signature: &[u8]) -> bool {
         use p256::ecdsa::signature::hazmat::PrehashVerifier;
-        if signature.len() != self.signature_len() {
+        if signature.len() != self.signature_len(alg) {
+            return false;
+        }
+        if alg == Algorithm::EdDSA && !ed25519_r_is_acceptable(signature) {
             return false;
         }
         match &self.material {
             #[cfg(feature = "alloc")]
-            Material::Rsa { key, .. } => match rsa::pkcs1v15::Signature::try_from(signature) {
-                Ok(sig) => key.verify_prehash(digest, &sig).is_ok(),
-                Err(_) => false,
-            },
+            Material::Rsa { key: rs256, .. } => {
+                let digest = signed.digest();
+                let key: &rsa::PublicKey = rs256.as_ref();
+                let verified = match alg {
+                    Algorithm::RS256 => {
+                        return match rsa::pkcs1v15::Signature::try_from(signature) {
+                            Ok(sig) => rs256.verify_prehash(digest, &sig).is_ok(),
+                            Err(_) => false,
+                        }
+                    }
+                    Algorithm::RS384 => key.pkcs1v15_verify_prehash::<sha2::Sha384>(digest, signature),
+                    Algorithm::RS512 => key.pkcs1v15_verify_prehash::<sha2::Sha512>(digest, signature),
+                    // RFC 7518 §3.5: MGF1 with the same hash, salt as long as the hash.
+                    Algorithm::PS256 => key.pss_verify_prehash::<sha2::Sha256>(digest, signature),
+                    Algorithm::PS384 => key.pss_verify_prehash::<sha2::Sha384>(digest, signature),
+                    Algorithm::PS512 => key.pss_verify_prehash::<sha2::Sha512>(digest, signature),
+                    _ => return false,
+                };
+                verified.is_ok()
+            }
             Material::Ec(key) => match p256::ecdsa::Signature::from_slice(signature) {
-                Ok(sig) => key.verify_prehash(digest, &sig).is_ok(),
+                Ok(sig) => alg == Algorithm::ES256 && key.verify_prehash(signed.digest(), &sig).is_ok(),
                 Err(_) => false,
             },
+            Material::EcP384(key) => match p384::ecdsa::Signature::from_slice(signature) {
+                Ok(sig) => alg == Algorithm::ES384 && key.verify_prehash(signed.digest(), &sig).is_ok(),
+                Err(_) => false,
+            },
+            Material::Ed25519(key) => match <&[u8; 64]>::try_from(signature) {
+                // Strict: rejects non-canonical s, small-order R and A (RFC 8032 §5.1.7
+                // plus the checks that make the decision the same everywhere).
+                Ok(bytes) => {
+                    alg == Algorithm::EdDSA
+                        && key.verify_strict(signed.message(), &ed25519_dalek::Signature::from_bytes(bytes)).is_ok()
+                }
+                Err(_) => false,
+            },
+            Material::Oct(secret) => secret.verify(alg, signed.message(), signature),
             #[cfg(feature = "aws-lc")]
-            Material::Native { key, .. } => key.verify_sha256(digest, signature),
+            Material::Native { key, .. } => key.verify(alg, signed, signature),
         }
     }
 
-    /// The only signature length this key can have produced: the modulus length for
-    /// RSA, 64 bytes (`r || s`) for P-256. Checked before any backend runs.
-    fn signature_len(&self) -> usize {
+    /// The only signature length this key can have produced with `alg`: the modulus
+    /// length for RSA, 64 bytes (`r || s`) for P-256, 96 for P-384, 64 for Ed25519,
+    /// the hash output for HMAC (no truncated tags). Checked before any backend runs.
+    fn signature_len(&self, alg: Algorithm) -> usize {
         match self.kind() {
             KeyKind::Rsa { bits } => bits.div_ceil(8),
-            KeyKind::EcP256 => 64,
+            KeyKind::EcP256 | KeyKind::Ed25519 => 64,
+            KeyKind::EcP384 => 96,
+            KeyKind::Oct { .. } => alg.hash().len(),
+        }
+    }
+}
+
+/// The strict Ed25519 rule on `R` (the first 32 signature bytes), checked here for both
+/// backends: `R` must be a curve point not of small order. `ed25519-dalek`'s
+/// `verify_strict` requires it; AWS-LC does not, so without this check a signer could
+/// make a signature with `R` = identity that one backend accepts and the other refuses.
+fn ed25519_r_is_acceptable(signature: &[u8]) -> bool {
+    let Some(r) = signature.first_chunk::<32>() else {
+        return false;
+    };
+    // A point decoder that also says whether the point has small order.
+    ed25519_dalek::VerifyingKey::from_bytes(r).is_ok_and(|point| !point.is_weak())
+}
+
+/// A message prepared for one algorithm: the bytes, and their digest when the
+/// algorithm signs a digest (RS*, PS*, ES*). Computed once per token, before key
+/// selection, so trying several keys hashes once.
+pub(crate) struct Signed<'m> {
+    message: &'m [u8],
+    digest: [u8; 64],
+    digest_len: usize,
+}
+
+impl<'m> Signed<'m> {
+    pub(crate) fn new(alg: Algorithm, message: &'m [u8]) -> Signed<'m> {
+        use sha2::Digest;
+        let mut digest = [0u8; 64];
+        let digest_len = match alg.family() {
+            // These use the message itself (Ed25519 hashes internally, HMAC keys it).
+            Family::Ed25519 | Family::Hmac => 0,
+            _ => {
+                let hash = alg.hash();
+                match hash {
+                    Hash::Sha256 => digest[..32].copy_from_slice(&sha2::Sha256::digest(message)),
+                    Hash::Sha384 => digest[..48].copy_from_slice(&sha2::Sha384::digest(message)),
+                    Hash::Sha512 => digest.copy_from_slice(&sha2::Sha512::digest(message)),
+                }
+                hash.len()
+            }
+        };
+        Signed { message, digest, digest_len }
+    }
+
+    /// The signed bytes.
+    pub(crate) fn message(&self) -> &'m [u8] {
+        self.message
+    }
+
+    /// Their digest under the algorithm's hash (empty for EdDSA and HMAC).
+    pub(crate) fn digest(&self) -> &[u8] {
+        &self.digest[..self.digest_len]
+    }
+}
+
+/// An HMAC secret. Its `Debug` form never shows the bytes.
+#[derive(Clone)]
+pub(crate) struct Secret(heapless::Vec<u8, MAX_OCT_BYTES>);
+
+impl core::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Secret({} bytes, redacted)", self.0.len())
+    }
+}
+
+impl Secret {
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Portable HMAC check; the tag comparison is constant-time (`hmac`'s
+    /// `verify_slice`, built on `subtle`).
+    fn verify(&self, alg: Algorithm, message: &[u8], tag: &[u8]) -> bool {
+        use hmac::{KeyInit, Mac};
+        fn check<M: Mac + KeyInit>(key: &[u8], message: &[u8], tag: &[u8]) -> bool {
+            match <M as KeyInit>::new_from_slice(key) {
+                Ok(mut mac) => {
+                    mac.update(message);
+                    mac.verify_slice(tag).is_ok()
+                }
+                Err(_) => false,
+            }
+        }
+        match alg {
+            Algorithm::HS256 => check::<hmac::Hmac<sha2::Sha256>>(&self.0, message, tag),
+            Algorithm::HS384 => check::<hmac::Hmac<sha2::Sha384>>(&self.0, message, tag),
+            Algorithm::HS512 => check::<hmac::Hmac<sha2::Sha512>>(&self.0, message, tag),
+            _ => false,
         }
     }
 }
@@ -166,7 +326,13 @@ const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
 enum Kty {
     Rsa,
     Ec,
+    Okp,
+    Oct,
 }
+
+/// Why an oct key is refused without [`KeyOptions::allow_symmetric`](crate::KeyOptions).
+pub(crate) const SYMMETRIC_REFUSED: &str =
+    "oct (HMAC secret) key: symmetric keys are refused unless KeyOptions::allow_symmetric is set";
 
 /// Why one JWK was not turned into a [`Key`]: the reason and the rule it failed.
 pub(crate) type Problem = (Reason, &'static str);
@@ -191,11 +357,18 @@ pub(crate) fn parse(jwk: Object<'_>, options: &KeyOptions) -> Result<Key, Proble
     let kty = match jwk.get("kty") {
         Some(Value::String(s)) if s.eq_str("RSA") => Kty::Rsa,
         Some(Value::String(s)) if s.eq_str("EC") => Kty::Ec,
-        Some(Value::String(_)) => return Err((Reason::KeyUnsupported, "kty is neither RSA nor EC")),
+        Some(Value::String(s)) if s.eq_str("OKP") => Kty::Okp,
+        Some(Value::String(s)) if s.eq_str("oct") => Kty::Oct,
+        Some(Value::String(_)) => return Err((Reason::KeyUnsupported, "kty is not RSA, EC, OKP or oct")),
         Some(_) => return Err((Reason::KeyMalformed, "kty is not a string")),
         None => return Err((Reason::KeyMalformed, "kty is missing")),
     };
-    if PRIVATE_MEMBERS.iter().any(|m| jwk.get(m).is_some()) {
+    if matches!(kty, Kty::Oct) && !options.allow_symmetric {
+        return Err((Reason::KeyUnsupported, SYMMETRIC_REFUSED));
+    }
+    // An oct key's `k` is the shared secret itself; every other key must be public.
+    let private = |m: &&str| jwk.get(m).is_some() && !(matches!(kty, Kty::Oct) && *m == "k");
+    if PRIVATE_MEMBERS.iter().any(private) {
         return Err((Reason::KeyInvalid, "key holds private key material; configure only the public key"));
     }
     check_use(&jwk)?;
@@ -204,7 +377,9 @@ pub(crate) fn parse(jwk: Object<'_>, options: &KeyOptions) -> Result<Key, Proble
     let issuer = optional_text(&jwk, "issuer", "issuer is not a string of at most 256 bytes")?;
     let material = match kty {
         Kty::Rsa => rsa_material(&jwk, options),
-        Kty::Ec => ec_material(&jwk, options),
+        Kty::Ec => ec_material(&jwk, alg, options),
+        Kty::Okp => okp_material(&jwk, options),
+        Kty::Oct => oct_material(&jwk, alg, options),
     }?;
     Ok(Key { kid, x5t, alg, issuer, material })
 }
@@ -242,14 +417,18 @@ fn check_alg(jwk: &Object<'_>, kty: &Kty) -> Result<Option<Algorithm>, Problem> 
         Some(Value::String(s)) => s,
         Some(_) => return Err((Reason::KeyMalformed, "alg is not a string")),
     };
-    let fits = match kty {
-        Kty::Rsa => Algorithm::RS256,
-        Kty::Ec => Algorithm::ES256,
+    let fits = |a: &Algorithm| match kty {
+        Kty::Rsa => matches!(a.family(), Family::RsaPkcs1 | Family::RsaPss),
+        // The curve is checked against the algorithm with the key material.
+        Kty::Ec => matches!(a.family(), Family::EcP256 | Family::EcP384),
+        Kty::Okp => a.family() == Family::Ed25519,
+        Kty::Oct => a.family() == Family::Hmac,
     };
-    if alg.eq_str(fits.name()) {
-        Ok(Some(fits))
-    } else {
-        Err((Reason::KeyUnsupported, "key is bound to an algorithm jwtguard does not verify with this key type"))
+    match Algorithm::ALL.into_iter().filter(fits).find(|a| alg.eq_str(a.name())) {
+        Some(a) => Ok(Some(a)),
+        None => {
+            Err((Reason::KeyUnsupported, "key is bound to an algorithm jwtguard does not verify with this key type"))
+        }
     }
 }
 
@@ -331,8 +510,8 @@ fn rsa_material(jwk: &Object<'_>, options: &KeyOptions) -> Result<Material, Prob
     }
     #[cfg(feature = "aws-lc")]
     if options.backend == crate::Backend::AwsLc {
-        let key = crate::native::NativeKey::rsa_pkcs1_sha256(n, e_bytes)
-            .ok_or((Reason::KeyInvalid, "RSA public key is not valid"))?;
+        let key =
+            crate::native::NativeKey::rsa(n, e_bytes).ok_or((Reason::KeyInvalid, "RSA public key is not valid"))?;
         return Ok(Material::Native { key, kind: KeyKind::Rsa { bits } });
     }
     let precision = (n.len() * 8).div_ceil(64) * 64;
@@ -348,36 +527,131 @@ fn rsa_material(_jwk: &Object<'_>, _options: &KeyOptions) -> Result<Material, Pr
     Err((Reason::KeyUnsupported, "RSA keys need jwtguard-core's `alloc` feature"))
 }
 
-fn ec_material(jwk: &Object<'_>, options: &KeyOptions) -> Result<Material, Problem> {
+/// The EC curves implemented, with their coordinate length and algorithm.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Curve {
+    P256,
+    P384,
+}
+
+fn ec_material(jwk: &Object<'_>, alg: Option<Algorithm>, options: &KeyOptions) -> Result<Material, Problem> {
+    let curve = match jwk.get("crv") {
+        Some(Value::String(s)) if s.eq_str("P-256") => Curve::P256,
+        Some(Value::String(s)) if s.eq_str("P-384") => Curve::P384,
+        Some(Value::String(_)) => return Err((Reason::KeyUnsupported, "EC curve is neither P-256 nor P-384")),
+        Some(_) => return Err((Reason::KeyMalformed, "crv is not a string")),
+        None => return Err((Reason::KeyMalformed, "crv is missing")),
+    };
+    let (curve_alg, size) = match curve {
+        Curve::P256 => (Algorithm::ES256, 32),
+        Curve::P384 => (Algorithm::ES384, 48),
+    };
+    if alg.is_some_and(|bound| bound != curve_alg) {
+        return Err((Reason::KeyUnsupported, "EC key is bound to the algorithm of another curve"));
+    }
+    // SEC1 uncompressed: 0x04 || x || y.
+    let mut point = [0u8; 97];
+    point[0] = 0x04;
+    for (name, at) in [("x", 1), ("y", 1 + size)] {
+        let mut buf = [0u8; 64];
+        let coordinate = member_bytes(jwk, name, &mut buf).map_err(|p| match p.0 {
+            Reason::KeyTooLarge => (Reason::KeyInvalid, "EC coordinate is not exactly the curve's size"),
+            _ => p,
+        })?;
+        if coordinate.len() != size {
+            return Err((Reason::KeyInvalid, "EC coordinate is not exactly the curve's size"));
+        }
+        point[at..at + size].copy_from_slice(coordinate);
+    }
+    let point = &point[..1 + 2 * size];
+    #[cfg(not(feature = "aws-lc"))]
+    let _ = options;
+    // The point is always validated by RustCrypto, whichever backend verifies.
+    match curve {
+        Curve::P256 => {
+            let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                .map_err(|_| (Reason::KeyInvalid, "EC point is not on the P-256 curve"))?;
+            #[cfg(feature = "aws-lc")]
+            if options.backend == crate::Backend::AwsLc {
+                let key = <&[u8; 65]>::try_from(point)
+                    .ok()
+                    .and_then(crate::native::NativeKey::ecdsa_p256)
+                    .ok_or((Reason::KeyInvalid, "EC point is not on the P-256 curve"))?;
+                return Ok(Material::Native { key, kind: KeyKind::EcP256 });
+            }
+            Ok(Material::Ec(key))
+        }
+        Curve::P384 => {
+            let key = p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                .map_err(|_| (Reason::KeyInvalid, "EC point is not on the P-384 curve"))?;
+            #[cfg(feature = "aws-lc")]
+            if options.backend == crate::Backend::AwsLc {
+                let key = <&[u8; 97]>::try_from(point)
+                    .ok()
+                    .and_then(crate::native::NativeKey::ecdsa_p384)
+                    .ok_or((Reason::KeyInvalid, "EC point is not on the P-384 curve"))?;
+                return Ok(Material::Native { key, kind: KeyKind::EcP384 });
+            }
+            Ok(Material::EcP384(key))
+        }
+    }
+}
+
+fn okp_material(jwk: &Object<'_>, options: &KeyOptions) -> Result<Material, Problem> {
     match jwk.get("crv") {
-        Some(Value::String(s)) if s.eq_str("P-256") => {}
-        Some(Value::String(_)) => return Err((Reason::KeyUnsupported, "EC curve is not P-256")),
+        Some(Value::String(s)) if s.eq_str("Ed25519") => {}
+        Some(Value::String(_)) => return Err((Reason::KeyUnsupported, "OKP curve is not Ed25519")),
         Some(_) => return Err((Reason::KeyMalformed, "crv is not a string")),
         None => return Err((Reason::KeyMalformed, "crv is missing")),
     }
-    let mut point = [0u8; 65];
-    point[0] = 0x04; // SEC1 uncompressed
-    for (name, range) in [("x", 1..33), ("y", 33..65)] {
-        let mut buf = [0u8; 48];
-        let coordinate = member_bytes(jwk, name, &mut buf).map_err(|p| match p.0 {
-            Reason::KeyTooLarge => (Reason::KeyInvalid, "EC coordinate is not exactly 32 bytes"),
-            _ => p,
-        })?;
-        if coordinate.len() != 32 {
-            return Err((Reason::KeyInvalid, "EC coordinate is not exactly 32 bytes"));
-        }
-        point[range].copy_from_slice(coordinate);
+    let mut buf = [0u8; 48];
+    let x = member_bytes(jwk, "x", &mut buf).map_err(|p| match p.0 {
+        Reason::KeyTooLarge => (Reason::KeyInvalid, "Ed25519 public key is not exactly 32 bytes"),
+        _ => p,
+    })?;
+    let x: &[u8; 32] = x.try_into().map_err(|_| (Reason::KeyInvalid, "Ed25519 public key is not exactly 32 bytes"))?;
+    // Validated by ed25519-dalek whichever backend verifies: on the curve, canonical
+    // (re-encoding gives the same bytes), not of small order.
+    let key = ed25519_dalek::VerifyingKey::from_bytes(x)
+        .map_err(|_| (Reason::KeyInvalid, "Ed25519 public key is not a point on the curve"))?;
+    if key.to_edwards().compress().as_bytes() != x {
+        return Err((Reason::KeyInvalid, "Ed25519 public key is not canonically encoded"));
     }
-    // The point is always validated by `p256`, whichever backend verifies.
-    let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&point)
-        .map_err(|_| (Reason::KeyInvalid, "EC point is not on the P-256 curve"))?;
+    if key.is_weak() {
+        return Err((Reason::KeyInvalid, "Ed25519 public key has small order"));
+    }
     #[cfg(feature = "aws-lc")]
     if options.backend == crate::Backend::AwsLc {
-        let key = crate::native::NativeKey::ecdsa_p256_sha256(&point)
-            .ok_or((Reason::KeyInvalid, "EC point is not on the P-256 curve"))?;
-        return Ok(Material::Native { key, kind: KeyKind::EcP256 });
+        let key = crate::native::NativeKey::ed25519(x)
+            .ok_or((Reason::KeyInvalid, "Ed25519 public key is not a point on the curve"))?;
+        return Ok(Material::Native { key, kind: KeyKind::Ed25519 });
     }
     #[cfg(not(feature = "aws-lc"))]
     let _ = options;
-    Ok(Material::Ec(key))
+    Ok(Material::Ed25519(key))
+}
+
+fn oct_material(jwk: &Object<'_>, alg: Option<Algorithm>, options: &KeyOptions) -> Result<Material, Problem> {
+    let mut buf = [0u8; MAX_OCT_BYTES + 8];
+    let k = member_bytes(jwk, "k", &mut buf).map_err(|p| match p.0 {
+        Reason::KeyTooLarge => (Reason::KeyTooLarge, "HMAC key is longer than 256 bytes"),
+        _ => p,
+    })?;
+    // RFC 7518 §3.2: a key at least as long as the hash output; the shortest hash is
+    // SHA-256, and a key bound to HS384/HS512 must reach that hash's length.
+    let minimum = alg.map_or(Hash::Sha256.len(), |a| a.hash().len());
+    if k.len() < minimum {
+        return Err((Reason::KeyTooSmall, "HMAC key is shorter than its hash output (RFC 7518 §3.2)"));
+    }
+    let secret = heapless::Vec::from_slice(k)
+        .map(Secret)
+        .map_err(|_| (Reason::KeyTooLarge, "HMAC key is longer than 256 bytes"))?;
+    let kind = KeyKind::Oct { bytes: k.len() };
+    #[cfg(feature = "aws-lc")]
+    if options.backend == crate::Backend::AwsLc {
+        return Ok(Material::Native { key: crate::native::NativeKey::Hmac(std::boxed::Box::new(secret)), kind });
+    }
+    #[cfg(not(feature = "aws-lc"))]
+    let _ = (options, kind);
+    Ok(Material::Oct(secret))
 }

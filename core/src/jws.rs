@@ -13,17 +13,20 @@
 //!    `enc`, `jwk`, `jku` and `x5u` are refused; `x5c` is never used;
 //! 4. `alg` must name an implemented algorithm (`none` never is) that the rules allow;
 //! 5. `kid` (or, without `kid`, `x5t`) must name exactly one key, which must support
-//!    `alg`; without either, every key supporting `alg` is tried;
-//! 6. the signature must verify: ES256 exactly 64 bytes `r || s` with `0 < r, s < n`
-//!    (high-S accepted, as RFC 7515 A.3 requires), RS256 exactly the modulus length.
-
-use sha2::{Digest, Sha256};
+//!    `alg` (its type, and its own `alg` member when it has one: an RSA key never
+//!    verifies HS*, an oct key never RS*/PS*/ES*/EdDSA); without either, every key
+//!    supporting `alg` is tried;
+//! 6. the signature must verify with the algorithm's own hash (the signing input is
+//!    hashed once, after step 4): ES256/ES384 exactly 64/96 bytes `r || s` with
+//!    `0 < r, s < n` (high-S accepted, as RFC 7515 A.3 requires), RS*/PS* exactly the
+//!    modulus length (PS*: MGF1 with the same hash, salt as long as the hash), EdDSA
+//!    64 bytes checked strictly, HS* a full-length tag compared in constant time.
 
 use crate::alg::{Algorithm, AlgorithmSet};
 use crate::b64;
 use crate::error::{Error, Reason};
 use crate::json::{Object, Str, Value, ValueText};
-use crate::jwk::Key;
+use crate::jwk::{Key, Signed};
 use crate::keyset::{KeySet, Lookup};
 
 /// Largest signature accepted, in bytes (an 8192-bit RSA signature).
@@ -129,8 +132,8 @@ pub fn verify<'a>(
 ) -> Result<VerifiedJws<'a>, Error> {
     let mut signature_buf = [0u8; MAX_SIGNATURE_LEN];
     let (segments, decoded, header) = parse(token, rules, scratch, &mut signature_buf)?;
-    let digest: [u8; 32] = Sha256::digest(segments.signing_input).into();
-    let key = select_and_verify(keys, rules, &header, &digest, decoded.signature)?;
+    let signed = Signed::new(header.alg, segments.signing_input);
+    let key = select_and_verify(keys, rules, &header, &signed, decoded.signature)?;
     Ok(VerifiedJws { header, payload: decoded.payload, key })
 }
 
@@ -353,7 +356,10 @@ fn unsupported_alg(alg: Str<'_>) -> Error {
     if is_none {
         Error::new(Reason::TokenAlgorithmNotSupported, "unsecured tokens (alg none) are never accepted")
     } else {
-        Error::new(Reason::TokenAlgorithmNotSupported, "token algorithm is not supported (RS256 and ES256 are)")
+        Error::new(
+            Reason::TokenAlgorithmNotSupported,
+            "token algorithm is not supported (RS256/384/512, PS256/384/512, ES256, ES384, EdDSA, HS256/384/512 are)",
+        )
     }
 }
 
@@ -361,7 +367,7 @@ fn select_and_verify<'k>(
     keys: &'k KeySet,
     rules: &JwsRules,
     header: &Header<'_>,
-    digest: &[u8; 32],
+    signed: &Signed<'_>,
     signature: &[u8],
 ) -> Result<&'k Key, Error> {
     let named = match (header.kid, header.x5t) {
@@ -377,7 +383,7 @@ fn select_and_verify<'k>(
                     "the key named by the token does not support its alg",
                 ));
             }
-            if key.verify_sha256(digest, signature) {
+            if key.verify_signed(header.alg, signed, signature) {
                 Ok(key)
             } else {
                 Err(Error::new(Reason::TokenSignatureInvalid, "token signature is invalid"))
@@ -387,17 +393,22 @@ fn select_and_verify<'k>(
         Some(Lookup::Missing) if !rules.kid_miss_fallback => {
             Err(Error::new(Reason::TokenSignatureKeyNotFound, "no key in the key set matches the token's kid or x5t"))
         }
-        Some(Lookup::Missing) | None => try_every_key(keys, header.alg, digest, signature),
+        Some(Lookup::Missing) | None => try_every_key(keys, header.alg, signed, signature),
     }
 }
 
-fn try_every_key<'k>(keys: &'k KeySet, alg: Algorithm, digest: &[u8; 32], signature: &[u8]) -> Result<&'k Key, Error> {
+fn try_every_key<'k>(
+    keys: &'k KeySet,
+    alg: Algorithm,
+    signed: &Signed<'_>,
+    signature: &[u8],
+) -> Result<&'k Key, Error> {
     let mut candidates = keys.keys().iter().filter(|k| k.supports(alg)).peekable();
     if candidates.peek().is_none() {
         return Err(Error::new(Reason::TokenSignatureKeyNotFound, "no key in the key set supports the token's alg"));
     }
     candidates
-        .find(|key| key.verify_sha256(digest, signature))
+        .find(|key| key.verify_signed(alg, signed, signature))
         .ok_or(Error::new(Reason::TokenSignatureInvalid, "token signature is invalid"))
 }
 

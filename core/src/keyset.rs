@@ -4,12 +4,16 @@
 //! - The document is size-checked ([`KeyOptions::max_len`]) and parsed strictly before
 //!   any key is examined; at most [`MAX_KEYS`] entries are examined.
 //! - Keys of a type or use jwtguard cannot verify with (other `kty`, other curves,
-//!   `use: enc`, keys bound to other algorithms) are skipped, not fatal: providers
+//!   `use: enc`, keys bound to other algorithms, and symmetric `oct` keys unless
+//!   [`KeyOptions::allow_symmetric`] is set) are skipped, not fatal: providers
 //!   publish such keys beside their signing keys. Keys of a supported type that fail
 //!   validation (too short, bad exponent, point off the curve, bad base64) are skipped
 //!   too, and remembered: a token naming such a key gets that key's precise reason.
-//! - A set with no usable key is an error, as are two usable keys sharing a `kid`
-//!   (a lookup must name exactly one key).
+//! - A set with no usable key is an error, as are two usable keys sharing a `kid`, or
+//!   a usable key sharing its `kid` with a broken one (a lookup must name exactly one
+//!   key).
+//! - Symmetric (oct) keys only load in a set of their own: beside asymmetric keys they
+//!   are skipped as `KeyUnsupported`.
 //! - Fixed capacity, no allocation for the set itself (RSA key material allocates when
 //!   the `alloc` feature is on).
 
@@ -35,6 +39,12 @@ pub struct KeyOptions {
     /// Which implementation verifies signatures (default [`Backend::DEFAULT`]). It
     /// changes speed, never which keys load or which tokens verify.
     pub backend: Backend,
+    /// Accept symmetric `kty: "oct"` keys (HMAC secrets for HS256/384/512). Off by
+    /// default: a JWK set from an identity provider never holds secrets, and an oct key
+    /// slipped into one must not become a way to forge tokens. Without it an oct key is
+    /// rejected as `KeyUnsupported`. With it, the policy must still allow HS* (the
+    /// default policy does not), and an oct key never verifies any other algorithm.
+    pub allow_symmetric: bool,
 }
 
 impl Default for KeyOptions {
@@ -43,6 +53,7 @@ impl Default for KeyOptions {
             allow_small_rsa_exponent: false,
             max_len: crate::DEFAULT_MAX_KEY_SET_LEN,
             backend: Backend::DEFAULT,
+            allow_symmetric: false,
         }
     }
 }
@@ -136,16 +147,54 @@ impl KeySet {
                 Err(problem) => set.remember(jwk::kid_of(&object), problem),
             }
         }
+        set.keep_symmetric_keys_apart();
         if set.keys.is_empty() {
             // Report a broken key of a supported type precisely; unsupported kinds
             // (other kty, curves, uses) just mean there is nothing to verify with.
             let broken = set.rejected.iter().find(|r| r.reason != Reason::KeyUnsupported);
+            let symmetric_refused = set.rejected.iter().any(|r| r.detail == jwk::SYMMETRIC_REFUSED);
             return Err(match broken {
                 Some(r) => r.error(),
+                None if symmetric_refused => Error::new(
+                    Reason::KeySetNoUsableKey,
+                    "key set contains no usable signing key (its oct keys need KeyOptions::allow_symmetric)",
+                ),
                 None => Error::new(Reason::KeySetNoUsableKey, "key set contains no usable signing key"),
             });
         }
+        // A kid must name one key: a broken key of a supported type sharing it with a
+        // usable key makes the lookup ambiguous (unusable kinds, e.g. `use: enc`, never
+        // compete and may share it).
+        let ambiguous = set
+            .rejected
+            .iter()
+            .filter(|r| r.reason != Reason::KeyUnsupported)
+            .any(|r| r.kid().is_some_and(|kid| set.keys.iter().any(|k| k.kid() == Some(kid))));
+        if ambiguous {
+            return Err(Error::new(Reason::KeySetDuplicateKid, "a usable key and a broken key share one kid"));
+        }
         Ok(set)
+    }
+
+    /// Symmetric keys live in a key set of their own: in a set that also holds
+    /// asymmetric keys the oct keys are skipped and remembered, so no HS* token can be
+    /// checked against a set an identity provider published (Wycheproof's "mixed
+    /// symmetry key set").
+    fn keep_symmetric_keys_apart(&mut self) {
+        let is_oct = |k: &Key| matches!(k.kind(), crate::KeyKind::Oct { .. });
+        if !(self.keys.iter().any(is_oct) && self.keys.iter().any(|k| !is_oct(k))) {
+            return;
+        }
+        for key in self.keys.iter().filter(|k| is_oct(k)) {
+            // Capacity equals MAX_KEYS, which bounds the entries examined, so this fits.
+            let _ = self.rejected.push(RejectedKey {
+                kid: key.kid.clone(),
+                reason: Reason::KeyUnsupported,
+                detail:
+                    "oct key in a key set that also holds asymmetric keys: load symmetric keys as a set of their own",
+            });
+        }
+        self.keys.retain(|k| !is_oct(k));
     }
 
     fn add(&mut self, key: Key) -> Result<(), Error> {

@@ -1,8 +1,11 @@
 //! # jwtguard-core
 //!
-//! Verifies compact JWS/JWT access tokens (RS256, ES256) against caller-supplied JWKs
-//! and applies Azure API Management `validate-jwt` claim rules. `no_std`, no I/O, no
-//! clock: the caller passes the key material and `now` (Unix seconds).
+//! Verifies compact JWS/JWT access tokens (RS256, RS384, RS512, PS256, PS384, PS512,
+//! ES256, ES384, EdDSA with Ed25519, and — with symmetric keys explicitly allowed —
+//! HS256, HS384, HS512) against caller-supplied JWKs and applies Azure API Management
+//! `validate-jwt` claim rules. The default policy allows RS256 and ES256; the others
+//! are opt-in. `no_std`, no I/O, no clock: the caller passes the key material and `now`
+//! (Unix seconds).
 //!
 //! ```no_run
 //! use jwtguard_core::{KeySet, Policy, verify_owned};
@@ -19,7 +22,9 @@
 //! ```
 //!
 //! Security contract, in short:
-//! - the algorithm comes from the key and the policy, never from the token alone;
+//! - the algorithm comes from the key and the policy, never from the token alone: a key
+//!   verifies only the algorithms of its type (and of its own `alg` member), an RSA or
+//!   EC key never an HMAC, and symmetric keys load only when the caller opts in;
 //! - every input is size-bounded before work starts, JSON is parsed strictly
 //!   (duplicates rejected after unescaping, depth bounded), and no input panics;
 //! - checks run in a fixed order (format, key, signature, claims), so a forged token

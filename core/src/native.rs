@@ -1,34 +1,114 @@
-//! Prepared public keys on AWS-LC (the `aws-lc` feature).
+//! Prepared keys on AWS-LC (the `aws-lc` feature).
 //!
 //! Security contract: only keys that already passed jwtguard's own validation in
-//! [`crate::jwk`] reach this module; AWS-LC parses them once into a prepared key and a
+//! [`crate::jwk`] reach this module; AWS-LC parses them once into prepared keys and a
 //! refusal by AWS-LC is one more reason to reject the key, never to accept it. A
-//! verification failure carries no detail.
+//! verification failure carries no detail. The caller has checked the signature
+//! length and that the key supports the algorithm.
 
-use aws_lc_rs::digest::{Digest, SHA256};
-use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents};
+use std::boxed::Box;
 
-/// A public key parsed by AWS-LC, ready to verify SHA-256 signatures.
+use aws_lc_rs::digest::{self, Digest};
+use aws_lc_rs::hmac;
+use aws_lc_rs::signature::{self, ParsedPublicKey, RsaParameters, RsaPublicKeyComponents};
+
+use crate::alg::{Algorithm, Hash};
+use crate::jwk::{Secret, Signed};
+
+/// A key prepared by AWS-LC. AWS-LC binds a parsed key to one algorithm, so an RSA key
+/// is parsed once per RSA algorithm it may verify.
 #[derive(Clone, Debug)]
-pub(crate) struct NativeKey(ParsedPublicKey);
+pub(crate) enum NativeKey {
+    /// RS256, RS384, RS512, then PS256, PS384, PS512.
+    Rsa(Box<[ParsedPublicKey; 6]>),
+    /// ECDSA, P-256/SHA-256 or P-384/SHA-384 (fixed-width `r || s`).
+    Ecdsa(ParsedPublicKey),
+    /// Ed25519.
+    Ed25519(ParsedPublicKey),
+    /// An HMAC secret (keyed per verification: one secret may serve several hashes).
+    Hmac(Box<Secret>),
+}
+
+const RSA_ALGORITHMS: [&RsaParameters; 6] = [
+    &signature::RSA_PKCS1_2048_8192_SHA256,
+    &signature::RSA_PKCS1_2048_8192_SHA384,
+    &signature::RSA_PKCS1_2048_8192_SHA512,
+    &signature::RSA_PSS_2048_8192_SHA256,
+    &signature::RSA_PSS_2048_8192_SHA384,
+    &signature::RSA_PSS_2048_8192_SHA512,
+];
+
+fn rsa_index(alg: Algorithm) -> Option<usize> {
+    Some(match alg {
+        Algorithm::RS256 => 0,
+        Algorithm::RS384 => 1,
+        Algorithm::RS512 => 2,
+        Algorithm::PS256 => 3,
+        Algorithm::PS384 => 4,
+        Algorithm::PS512 => 5,
+        _ => return None,
+    })
+}
+
+fn digest_algorithm(hash: Hash) -> &'static digest::Algorithm {
+    match hash {
+        Hash::Sha256 => &digest::SHA256,
+        Hash::Sha384 => &digest::SHA384,
+        Hash::Sha512 => &digest::SHA512,
+    }
+}
+
+fn hmac_algorithm(hash: Hash) -> hmac::Algorithm {
+    match hash {
+        Hash::Sha256 => hmac::HMAC_SHA256,
+        Hash::Sha384 => hmac::HMAC_SHA384,
+        Hash::Sha512 => hmac::HMAC_SHA512,
+    }
+}
 
 impl NativeKey {
-    /// An RSASSA-PKCS1-v1_5 / SHA-256 key from its big-endian modulus and exponent.
-    pub(crate) fn rsa_pkcs1_sha256(n: &[u8], e: &[u8]) -> Option<NativeKey> {
-        RsaPublicKeyComponents { n, e }.to_parsed_public_key(&signature::RSA_PKCS1_2048_8192_SHA256).ok().map(NativeKey)
+    /// An RSA key (every RS* and PS* algorithm) from its big-endian modulus and exponent.
+    pub(crate) fn rsa(n: &[u8], e: &[u8]) -> Option<NativeKey> {
+        let components = RsaPublicKeyComponents { n, e };
+        let mut parsed = RSA_ALGORITHMS.iter().map(|alg| components.to_parsed_public_key(alg).ok());
+        let keys = [(); 6].map(|()| parsed.next().flatten());
+        let [Some(a), Some(b), Some(c), Some(d), Some(e), Some(f)] = keys else {
+            return None;
+        };
+        Some(NativeKey::Rsa(Box::new([a, b, c, d, e, f])))
     }
 
-    /// An ECDSA P-256 / SHA-256 key (JWS fixed-width `r || s` signatures) from an
-    /// uncompressed SEC1 point.
-    pub(crate) fn ecdsa_p256_sha256(point: &[u8; 65]) -> Option<NativeKey> {
-        ParsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point).ok().map(NativeKey)
+    /// An ECDSA P-256 / SHA-256 key from an uncompressed SEC1 point.
+    pub(crate) fn ecdsa_p256(point: &[u8; 65]) -> Option<NativeKey> {
+        ParsedPublicKey::new(&signature::ECDSA_P256_SHA256_FIXED, point).ok().map(NativeKey::Ecdsa)
     }
 
-    /// True when `signature` is valid over the SHA-256 `digest`.
-    pub(crate) fn verify_sha256(&self, digest: &[u8; 32], signature: &[u8]) -> bool {
-        match Digest::import_less_safe(digest, &SHA256) {
-            Ok(digest) => self.0.verify_digest_sig(&digest, signature).is_ok(),
-            Err(_) => false,
+    /// An ECDSA P-384 / SHA-384 key from an uncompressed SEC1 point.
+    pub(crate) fn ecdsa_p384(point: &[u8; 97]) -> Option<NativeKey> {
+        ParsedPublicKey::new(&signature::ECDSA_P384_SHA384_FIXED, point).ok().map(NativeKey::Ecdsa)
+    }
+
+    /// An Ed25519 key from its 32-byte encoding.
+    pub(crate) fn ed25519(x: &[u8; 32]) -> Option<NativeKey> {
+        ParsedPublicKey::new(&signature::ED25519, x).ok().map(NativeKey::Ed25519)
+    }
+
+    /// True when `signature` is valid for `signed` under `alg`.
+    pub(crate) fn verify(&self, alg: Algorithm, signed: &Signed<'_>, signature: &[u8]) -> bool {
+        let with_digest =
+            |key: &ParsedPublicKey| match Digest::import_less_safe(signed.digest(), digest_algorithm(alg.hash())) {
+                Ok(digest) => key.verify_digest_sig(&digest, signature).is_ok(),
+                Err(_) => false,
+            };
+        match (self, alg) {
+            (NativeKey::Rsa(keys), _) => rsa_index(alg).is_some_and(|i| with_digest(&keys[i])),
+            (NativeKey::Ecdsa(key), Algorithm::ES256 | Algorithm::ES384) => with_digest(key),
+            (NativeKey::Ed25519(key), Algorithm::EdDSA) => key.verify_sig(signed.message(), signature).is_ok(),
+            (NativeKey::Hmac(secret), Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) => {
+                let key = hmac::Key::new(hmac_algorithm(alg.hash()), secret.bytes());
+                hmac::verify(&key, signed.message(), signature).is_ok()
+            }
+            _ => false,
         }
     }
 }

@@ -86,3 +86,22 @@ fn the_default_backend_allocates_nothing_on_the_rust_heap_for_es256() {
     assert!(result, "the ES256 fixture must verify with the {} backend", Backend::DEFAULT.name());
     assert_eq!(count, 0);
 }
+
+#[test]
+fn es384_eddsa_and_hmac_verifications_allocate_nothing() {
+    let file = FixtureFile::load("algorithms.json");
+    let mut scratch = [0u8; DEFAULT_MAX_TOKEN_LEN];
+    let mut checked = 0;
+    for name in ["es384_valid", "eddsa_valid", "hs256_valid", "hs384_valid", "hs512_valid", "eddsa_without_kid_valid"] {
+        let case = file.case(name);
+        let options = KeyOptions { backend: Backend::Portable, ..case.key_options };
+        let keys = KeySet::from_json_with(&case.jwks, &options).expect("fixture key set");
+        let policy = case.policy();
+        let (count, result) =
+            count_allocations(|| verify(case.token.as_bytes(), &keys, &policy, case.now, &mut scratch).is_ok());
+        assert!(result, "{name} must verify");
+        assert_eq!(count, 0, "{name} must not touch the heap");
+        checked += 1;
+    }
+    assert_eq!(checked, 6);
+}

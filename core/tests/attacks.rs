@@ -11,7 +11,7 @@ use support::fixtures::FixtureFile;
 fn attack(name: &str) {
     let file = FixtureFile::load("attacks.json");
     let case = file.case(name);
-    let loaded = case.keys();
+    let loaded = case.keys(); // with the case's key options (e.g. the symmetric opt-in)
     if let Some(expected) = case.expect_key_set {
         let got = loaded.as_ref().map_or_else(|e| e.reason().name(), |_| "loaded");
         assert_eq!(got, expected, "{}: {}", name, case.description);
@@ -53,8 +53,12 @@ attacks! {
     alg_None_mixed_case,
     alg_none_empty_signature,
     hs256_with_rsa_public_key_pem_as_secret,
+    hs256_with_rsa_public_key_pem_hs256_allowed,
+    hs256_with_rsa_public_key_pem_no_kid_hs256_allowed,
     alg_ps256,
     alg_rs512,
+    ps256_token_naming_rs256_bound_key,
+    alg_es512,
     alg_rs256_lowercase,
     es256_header_naming_rsa_key,
     rs256_header_naming_ec_key,
@@ -93,7 +97,15 @@ attacks! {
     duplicate_kid_set,
     empty_key_set,
     oct_only_set,
-    p384_only_set,
+    p521_only_set,
+    oct_key_without_symmetric_opt_in,
+    oct_key_in_mixed_set,
+    hs256_oct_key_valid,
+    hs256_not_allowed_by_policy,
+    hs512_with_32_byte_key,
+    rs256_token_naming_oct_key,
+    short_hmac_key_set,
+    short_hmac_key_for_its_alg_set,
     header_duplicate_alg,
     header_escaped_duplicate_alg,
     payload_duplicate_aud,

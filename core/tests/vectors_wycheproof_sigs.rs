@@ -1,6 +1,10 @@
 //! Wycheproof signature vectors through jwtguard's signature layer:
 //! `ecdsa_secp256r1_sha256_p1363` (ES256's raw `r || s` form) and
-//! `rsa_signature_{2048,3072,4096}_sha256` (RSASSA-PKCS1-v1_5, i.e. RS256).
+//! `rsa_signature_{2048,3072,4096}_sha256` (RSASSA-PKCS1-v1_5, i.e. RS256); and for
+//! the other algorithms (`new_algorithm_sets`): RSA PKCS#1 SHA-384/512 (RS384, RS512),
+//! RSA-PSS SHA-256/384/512 with MGF1 of the same hash and salt = hash length (PS*),
+//! plus two PSS parameter sets JOSE does not allow, ECDSA P-384 P1363 (ES384),
+//! Ed25519 (EdDSA) and HMAC-SHA-256/384/512 (HS*), each with exact counts.
 //!
 //! Wycheproof signs arbitrary `msg` bytes while `jws::verify` only ever verifies
 //! `BASE64URL(header) '.' BASE64URL(payload)`, so these go through
@@ -222,4 +226,107 @@ fn rsa_4096_sha256() {
         invalid: 250,
         small_exponent_groups: 0,
     });
+}
+
+/// What one new-algorithm set gave.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct NewTally {
+    tests: usize,
+    valid_verified: usize,
+    invalid_refused: usize,
+    /// Labelled valid or acceptable, refused by one of jwtguard's rules (an HMAC key
+    /// shorter than the hash, a truncated tag, a PSS salt RFC 7518 does not allow, an
+    /// acceptable-only encoding).
+    refused_by_rule: usize,
+    keys_refused: usize,
+    /// In a set of PSS parameters JOSE does not use: labelled invalid for that set's
+    /// salt length, but a correct signature under RFC 7518's (salt = hash length).
+    verified_under_jose_parameters: usize,
+}
+
+/// Runs one set; any valid case verified that a rule should refuse, or any invalid case
+/// verified, fails the test. Returns the counts, asserted exactly below.
+fn run_new_set(set: &support::wycheproof_sigs::SigSet) -> NewTally {
+    use support::wycheproof_sigs::{permissive_options, Label};
+    let mut tally = NewTally::default();
+    let mut failures = Vec::new();
+    for group in &set.groups {
+        let keys = KeySet::from_json_with(group.jwk.as_bytes(), &permissive_options());
+        let key = match &keys {
+            Ok(keys) => Some(&keys.keys()[0]),
+            Err(e) => {
+                // Only an HMAC key too short for every hash may be refused.
+                assert_eq!(e.reason(), Reason::KeyTooSmall, "{} key {}: {e}", set.name, group.jwk);
+                tally.keys_refused += 1;
+                None
+            }
+        };
+        for (tc_id, msg, sig, label) in &group.cases {
+            tally.tests += 1;
+            let got = key.is_some_and(|k| k.verify_message(set.alg, msg, sig));
+            // No key ever verifies under an algorithm of another family.
+            for other in Algorithm::ALL.into_iter().filter(|a| a.is_symmetric() != set.alg.is_symmetric()) {
+                assert!(!key.is_some_and(|k| k.verify_message(other, msg, sig)), "{} tc {tc_id} as {other}", set.name);
+            }
+            match (label, got) {
+                (Label::Valid, true) if !set.refused_by_rule => tally.valid_verified += 1,
+                (Label::Invalid, false) => tally.invalid_refused += 1,
+                (Label::Valid | Label::Acceptable, false) => tally.refused_by_rule += 1,
+                (Label::Invalid, true) if set.refused_by_rule => tally.verified_under_jose_parameters += 1,
+                _ => failures.push(format!("{} tc {tc_id}: {label:?}, verified {got}", set.name)),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    println!("{}: {tally:?}", set.name);
+    tally
+}
+
+#[test]
+fn new_algorithm_sets() {
+    // [tests, valid verified, invalid refused, valid/acceptable refused by a rule, keys
+    // refused, verified under JOSE's PSS parameters]. RSA PKCS#1: the one acceptable
+    // "missing NULL" case is refused (see rsa_set). HMAC: 36 valid cases per set carry a
+    // truncated tag, and keys shorter than the hash (6 for SHA-256/384) never load; JOSE
+    // needs the full tag and a key at least as long as the hash. PSS with salt 0 or
+    // SHA-512 with a 32-byte salt: every valid case refused (RFC 7518 §3.5: salt =
+    // hash length); one "invalid" case of the salt-0 set is a correct 32-byte-salt
+    // signature, so PS256 rightly verifies it.
+    let expected: &[(&str, [usize; 6])] = &[
+        ("Rsa2048Sha384", [258, 7, 250, 1, 0, 0]),
+        ("Rsa3072Sha384", [259, 7, 251, 1, 0, 0]),
+        ("Rsa4096Sha384", [259, 7, 251, 1, 0, 0]),
+        ("Rsa2048Sha512", [259, 8, 250, 1, 0, 0]),
+        ("Rsa3072Sha512", [260, 8, 251, 1, 0, 0]),
+        ("Rsa4096Sha512", [259, 7, 251, 1, 0, 0]),
+        ("RsaPss2048Sha256Mgf1SaltLen32", [108, 63, 45, 0, 0, 0]),
+        ("RsaPss3072Sha256Mgf1SaltLen32", [108, 63, 45, 0, 0, 0]),
+        ("RsaPss4096Sha256Mgf1SaltLen32", [108, 63, 45, 0, 0, 0]),
+        ("RsaPss2048Sha384Mgf1SaltLen48", [141, 95, 46, 0, 0, 0]),
+        ("RsaPss4096Sha384Mgf1SaltLen48", [141, 95, 46, 0, 0, 0]),
+        ("RsaPss4096Sha512Mgf1SaltLen64", [179, 132, 47, 0, 0, 0]),
+        ("RsaPss2048Sha256Mgf1SaltLen0", [103, 0, 41, 61, 0, 1]),
+        ("RsaPss4096Sha512Mgf1SaltLen32", [177, 0, 45, 132, 0, 0]),
+        ("EcdsaSecp384r1Sha384P1363", [280, 193, 87, 0, 0, 0]),
+        ("Ed25519", [151, 88, 63, 0, 0, 0]),
+        ("HmacSha256", [174, 30, 108, 36, 6, 0]),
+        ("HmacSha384", [174, 30, 108, 36, 6, 0]),
+        ("HmacSha512", [174, 30, 108, 36, 0, 0]),
+    ];
+    let mut seen = Vec::new();
+    for set in support::wycheproof_sigs::new_algorithm_sets() {
+        let t = run_new_set(&set);
+        seen.push((
+            set.name.clone(),
+            [
+                t.tests,
+                t.valid_verified,
+                t.invalid_refused,
+                t.refused_by_rule,
+                t.keys_refused,
+                t.verified_under_jose_parameters,
+            ],
+        ));
+    }
+    assert_eq!(seen.iter().map(|(n, c)| (n.as_str(), *c)).collect::<Vec<_>>(), expected);
 }

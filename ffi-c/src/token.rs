@@ -29,6 +29,11 @@ impl jwtguard_token {
     pub(crate) fn new_shared(token: Arc<OwnedToken>) -> *mut jwtguard_token {
         Box::into_raw(Box::new(jwtguard_token { token }))
     }
+
+    /// The verified claims.
+    pub(crate) fn claims(&self) -> Claims<'_> {
+        self.token.claims()
+    }
 }
 
 /// The token bytes after the length check that needs no read: a `token_len` over the
@@ -128,6 +133,16 @@ pub unsafe extern "C" fn jwtguard_token_alg(token: *const jwtguard_token) -> *co
         match unsafe { handle(token, "token") }.map(|t| t.token.header().alg()) {
             Ok(Algorithm::RS256) => c"RS256".as_ptr(),
             Ok(Algorithm::ES256) => c"ES256".as_ptr(),
+            Ok(Algorithm::RS384) => c"RS384".as_ptr(),
+            Ok(Algorithm::RS512) => c"RS512".as_ptr(),
+            Ok(Algorithm::PS256) => c"PS256".as_ptr(),
+            Ok(Algorithm::PS384) => c"PS384".as_ptr(),
+            Ok(Algorithm::PS512) => c"PS512".as_ptr(),
+            Ok(Algorithm::ES384) => c"ES384".as_ptr(),
+            Ok(Algorithm::EdDSA) => c"EdDSA".as_ptr(),
+            Ok(Algorithm::HS256) => c"HS256".as_ptr(),
+            Ok(Algorithm::HS384) => c"HS384".as_ptr(),
+            Ok(Algorithm::HS512) => c"HS512".as_ptr(),
             Err(_) => ptr::null(),
         }
     })

@@ -266,7 +266,7 @@ FAILURES = {
     "tampered": ("TokenSignatureInvalid", lambda: bearer(_tamper(good()))),
     "key not found": ("TokenSignatureKeyNotFound", lambda: bearer(good(KEY_X))),
     "alg none": ("TokenAlgorithmNotSupported", lambda: bearer(unsigned(claims()))),
-    "alg HS256": ("TokenAlgorithmNotSupported", lambda: bearer(_hs256())),
+    "alg HS256": ("TokenAlgorithmNotAllowed", lambda: bearer(_hs256())),
     "exp malformed": ("TokenClaimMalformed", lambda: bearer(good(exp="tomorrow"))),
     "no exp": ("TokenExpirationTimeMissing", lambda: bearer(good(exp=None))),
     "embedded jwk": ("TokenHeaderUnsupported",

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use jwtguard_core::{Algorithm, KeySet, Match, Policy, RequiredClaim};
+use jwtguard_core::{Algorithm, KeyOptions, KeySet, Match, Policy, RequiredClaim};
 use serde_json::Value;
 
 /// One fixture file: key sets, the default policy, and cases.
@@ -26,6 +26,8 @@ pub struct Case<'f> {
     pub expect: Option<&'f str>,
     /// A reason name the key set itself must fail to load with.
     pub expect_key_set: Option<&'f str>,
+    /// How the key set is loaded (`key_options` in the case; default options without).
+    pub key_options: KeyOptions,
 }
 
 impl FixtureFile {
@@ -58,13 +60,29 @@ impl FixtureFile {
             policy,
             expect: c.get("expect").and_then(Value::as_str),
             expect_key_set: c.get("expect_key_set").and_then(Value::as_str),
+            key_options: key_options(c.get("key_options")),
         }
     }
 }
 
+/// A case's `key_options` (only `allow_symmetric` is used by the fixtures).
+fn key_options(spec: Option<&Value>) -> KeyOptions {
+    let mut options = KeyOptions::default();
+    if let Some(spec) = spec {
+        let spec = spec.as_object().expect("key_options is an object");
+        for (name, value) in spec {
+            match name.as_str() {
+                "allow_symmetric" => options.allow_symmetric = value.as_bool().expect("allow_symmetric is a bool"),
+                other => panic!("unknown key option {other:?}"),
+            }
+        }
+    }
+    options
+}
+
 impl Case<'_> {
     pub fn keys(&self) -> Result<KeySet, jwtguard_core::Error> {
-        KeySet::from_json(&self.jwks)
+        KeySet::from_json_with(&self.jwks, &self.key_options)
     }
 
     pub fn policy(&self) -> Policy {

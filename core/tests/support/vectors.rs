@@ -101,12 +101,17 @@ pub fn key_set(value: &serde_json::Value) -> Result<KeySet, Error> {
     KeySet::from_json(&serde_json::to_vec(value).expect("serializable"))
 }
 
-/// A JWK with its private members removed (RFC 7518 §6.2.2, §6.3.2, §6.4).
+/// A JWK as a verifier is given it: an RSA, EC or OKP key without its private members
+/// (RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2); an oct key keeps `k`, the shared secret
+/// that verifies an HMAC (RFC 7518 §6.4).
 pub fn public_members(jwk: &serde_json::Value) -> serde_json::Value {
     let mut jwk = jwk.clone();
+    let symmetric = jwk["kty"] == "oct";
     let object = jwk.as_object_mut().expect("a JWK is an object");
     for private in ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] {
-        object.remove(private);
+        if !(symmetric && private == "k") {
+            object.remove(private);
+        }
     }
     jwk
 }

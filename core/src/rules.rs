@@ -19,9 +19,9 @@ use crate::policy::{ClaimRule, Match, Policy, MAX_REQUIRED_CLAIMS};
 /// Validates `payload` as the claims object and picks out, in the same pass, the values
 /// the rules of `policy` read.
 pub(crate) fn read_claims<'a>(payload: &'a [u8], policy: &Policy) -> Result<(Claims<'a>, Found<'a>), JsonError> {
-    let mut rule_names = [""; MAX_REQUIRED_CLAIMS];
-    for (name, rule) in rule_names.iter_mut().zip(policy.rules()) {
-        *name = policy.rule_name(rule);
+    let mut rule_names = [("", None); MAX_REQUIRED_CLAIMS];
+    for (names, rule) in rule_names.iter_mut().zip(policy.rules()) {
+        *names = (policy.rule_name(rule), policy.rule_fallback(rule));
     }
     let rule_names = rule_names.get(..policy.rules().len()).unwrap_or(&[]);
     let mut found = Found::default();
@@ -42,8 +42,8 @@ pub(crate) fn check(found: &Found<'_>, key_issuer: Option<&str>, policy: &Policy
     if let (true, Some(template)) = (policy.check_key_issuer, key_issuer) {
         check_key_issuer(found.iss, found.tid, template)?;
     }
-    for (rule, value) in policy.rules().iter().zip(&found.required) {
-        check_required_claim(*value, policy, rule)?;
+    for ((rule, value), fallback) in policy.rules().iter().zip(&found.required).zip(&found.fallbacks) {
+        check_required_claim(value.or(*fallback), policy, rule)?;
     }
     Ok(())
 }
@@ -59,12 +59,14 @@ pub(crate) struct Found<'a> {
     tid: Option<Value<'a>>,
     /// The value of each of the policy's required claims, in policy order.
     required: [Option<Value<'a>>; MAX_REQUIRED_CLAIMS],
+    /// The value of each required claim's fallback claim, if the rule has one.
+    fallbacks: [Option<Value<'a>>; MAX_REQUIRED_CLAIMS],
 }
 
 impl<'a> Found<'a> {
     /// Keeps the value if a rule reads the claim `name` (`rule_names`: the policy's
-    /// required claim names, in policy order).
-    fn record(&mut self, rule_names: &[&str], name: Str<'a>, text: ValueText<'a>) {
+    /// required claim names and their fallbacks, in policy order).
+    fn record(&mut self, rule_names: &[(&str, Option<&str>)], name: Str<'a>, text: ValueText<'a>) {
         let registered = match name.raw() {
             b"exp" => Some(&mut self.exp),
             b"nbf" => Some(&mut self.nbf),
@@ -79,9 +81,12 @@ impl<'a> Found<'a> {
         if let Some(slot) = registered {
             *slot = text.value();
         }
-        for (rule_name, slot) in rule_names.iter().zip(self.required.iter_mut()) {
+        let slots = self.required.iter_mut().zip(self.fallbacks.iter_mut());
+        for ((rule_name, fallback), (slot, fallback_slot)) in rule_names.iter().zip(slots) {
             if name.eq_str(rule_name) {
                 *slot = text.value();
+            } else if fallback.is_some_and(|f| name.eq_str(f)) {
+                *fallback_slot = text.value();
             }
         }
     }
@@ -325,6 +330,43 @@ mod tests {
         assert_eq!(outcome(wrong_scope, &policy), Err(Reason::TokenClaimValueNotAllowed));
         let malformed_exp = r#"{"aud":"api","iss":"https://issuer/","exp":"2000","scp":"read","roles":["admin"]}"#;
         assert_eq!(outcome(malformed_exp, &policy), Err(Reason::TokenClaimMalformed));
+    }
+
+    /// A rule with a fallback reads the fallback claim only when the token lacks the
+    /// first one (APIM's client application check: azp, or appid in v1.0 tokens).
+    #[test]
+    fn fallback_claim_is_read_only_when_the_claim_is_absent() {
+        let claim = RequiredClaim { name: "azp", values: &["client-1"], match_: Match::Any, separator: None };
+        let policy = Policy::builder()
+            .audience("api")
+            .issuer("https://issuer/")
+            .require_claim_or(claim, "appid")
+            .build()
+            .expect("policy");
+        assert_eq!(policy.required_claim_fallbacks().collect::<std::vec::Vec<_>>(), [Some("appid")]);
+        let with = |members: &str| std::format!(r#"{{"aud":"api","iss":"https://issuer/","exp":2000{members}}}"#);
+        assert_eq!(outcome(&with(r#","azp":"client-1""#), &policy), Ok(()));
+        assert_eq!(outcome(&with(r#","appid":"client-1""#), &policy), Ok(()));
+        assert_eq!(outcome(&with(r#","\u0061ppid":"client-1""#), &policy), Ok(()));
+        assert_eq!(
+            outcome(&with(r#","appid":"client-1","azp":"client-2""#), &policy),
+            Err(Reason::TokenClaimValueNotAllowed)
+        );
+        assert_eq!(
+            outcome(&with(r#","azp":"client-2","appid":"client-1""#), &policy),
+            Err(Reason::TokenClaimValueNotAllowed)
+        );
+        assert_eq!(
+            outcome(&with(r#","azp":null,"appid":"client-1""#), &policy),
+            Err(Reason::TokenClaimValueNotAllowed)
+        );
+        assert_eq!(outcome(&with(r#","appid":"client-2""#), &policy), Err(Reason::TokenClaimValueNotAllowed));
+        assert_eq!(outcome(&with(""), &policy), Err(Reason::TokenClaimNotFound));
+        // Without a fallback, appid is never read.
+        let strict =
+            Policy::builder().audience("api").issuer("https://issuer/").require_claim(claim).build().expect("policy");
+        assert_eq!(strict.required_claim_fallbacks().collect::<std::vec::Vec<_>>(), [None]);
+        assert_eq!(outcome(&with(r#","appid":"client-1""#), &strict), Err(Reason::TokenClaimNotFound));
     }
 
     /// A separator split over an escaped string gives the same parts as over the plain one.

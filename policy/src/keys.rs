@@ -10,7 +10,8 @@ pub enum InlineKeyKind {
     /// `<key n="..." e="..."/>`: an RSA public key, rendered as `"kty":"RSA"`.
     Rsa,
     /// `<key>base64</key>`: a symmetric (HMAC) secret, rendered as `"kty":"oct"`.
-    /// jwtguard-core does not verify HMAC signatures yet; it skips such keys when loading.
+    /// jwtguard-core verifies HS256/384/512 with it only when the key set is loaded with
+    /// `KeyOptions::allow_symmetric`.
     Symmetric,
 }
 

@@ -27,8 +27,8 @@
 //! - nothing is weakened: unsigned tokens, uploaded certificates, encrypted tokens and
 //!   tenants without a fixed issuer are refused; a missing audience or issuer is an
 //!   error unless explicitly waived in [`ParseOptions`];
-//! - rules the core cannot enforce are not dropped either: they are returned as
-//!   [`ExtraRule`]s, which the caller must apply ([`ApimPolicy::check_extra_rules`]);
+//! - every rule is in the core policy ([`ApimPolicy::policy`]): `<client-application-ids>`
+//!   too, as a required `azp` claim read from `appid` in tokens without `azp`;
 //! - errors are one [`ErrorKind`] plus a [`Location`] and never contain key material.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -36,8 +36,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use jwtguard_core::json::Str;
-use jwtguard_core::{Claims, Policy, Reason};
+use jwtguard_core::Policy;
 
 mod entra;
 mod error;
@@ -141,43 +140,6 @@ pub enum TokenSource {
     },
 }
 
-/// A rule of the APIM policy that jwtguard-core's [`Policy`] cannot express.
-///
-/// Security contract: these rules are part of the policy. A verifier that uses
-/// [`ApimPolicy::policy`] alone accepts tokens APIM would refuse; after the core
-/// verified a token, call [`ApimPolicy::check_extra_rules`] (or apply each rule
-/// yourself) and reject the request when it fails.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ExtraRule {
-    /// `<client-application-ids>` of `<validate-azure-ad-token>`: the calling client
-    /// must be one of `allowed`. The client is the `azp` claim (v2.0 tokens) when the
-    /// token has one, otherwise `appid` (v1.0 tokens). The core's required claims cannot
-    /// say "this claim, or when absent that one, in this list".
-    ClientApplication {
-        /// Allowed client application ids, in policy order.
-        allowed: Vec<String>,
-    },
-}
-
-impl ExtraRule {
-    /// Checks the rule against a verified token's claims: `TokenClaimNotFound` when the
-    /// claim is missing or not a string, `TokenClaimValueNotAllowed` when its value is not
-    /// allowed (exact, case-sensitive comparison after JSON unescaping, as the core does).
-    pub fn check(&self, claims: &Claims<'_>) -> Result<(), Reason> {
-        match self {
-            ExtraRule::ClientApplication { allowed } => {
-                let name = if claims.get("azp").is_some() { "azp" } else { "appid" };
-                let value: Str<'_> = claims.string(name).ok_or(Reason::TokenClaimNotFound)?;
-                if allowed.iter().any(|a| value.eq_str(a)) {
-                    Ok(())
-                } else {
-                    Err(Reason::TokenClaimValueNotAllowed)
-                }
-            }
-        }
-    }
-}
-
 /// An issuer that was not listed in `<issuers>` but follows from an `<openid-config>` URL.
 ///
 /// Security contract: APIM takes this issuer from the discovery document; this crate
@@ -228,9 +190,9 @@ impl fmt::Display for Note {
 
 /// A translated APIM validation policy: the core policy plus the binding's settings.
 ///
-/// Security contract: [`ApimPolicy::policy`] holds every audience, issuer, claim and
-/// lifetime rule that jwtguard-core can enforce; [`ApimPolicy::extra_rules`] holds the
-/// rest and must be applied too. Keys come from [`ApimPolicy::openid_config_urls`] (to
+/// Security contract: [`ApimPolicy::policy`] holds every audience, issuer, claim,
+/// client application and lifetime rule of the APIM policy, so a token the core
+/// verifies with it passes every rule the policy states. Keys come from [`ApimPolicy::openid_config_urls`] (to
 /// be fetched by the caller) and/or [`ApimPolicy::inline_jwks`]. `Debug` never prints
 /// the inline key set (it may hold symmetric secrets).
 #[derive(Clone)]
@@ -246,7 +208,6 @@ pub struct ApimPolicy {
     pub(crate) inline_keys: Vec<InlineKey>,
     pub(crate) inline_jwks: Option<String>,
     pub(crate) entra: Option<EntraSettings>,
-    pub(crate) extra_rules: Vec<ExtraRule>,
     pub(crate) notes: Vec<Note>,
 }
 
@@ -328,8 +289,9 @@ impl ApimPolicy {
     /// The inline keys as a JWK set document (`{"keys":[...]}`), for
     /// [`jwtguard_core::KeySet::from_json`]; `None` without inline keys. RSA keys are
     /// `"kty":"RSA"`; symmetric keys are `"kty":"oct"` with the secret in `k`, which
-    /// jwtguard-core skips until it implements HMAC (a set of only symmetric keys then
-    /// fails to load with `KeySetNoUsableKey`). Inline keys set the core's
+    /// jwtguard-core loads only with `KeyOptions::allow_symmetric` and never in a set
+    /// that also holds asymmetric keys (there they are skipped: a binding that needs
+    /// both loads the [`ApimPolicy::inline_keys`] as two sets). Inline keys set the core's
     /// `kid_miss_fallback` (APIM tries each inline key). With `<openid-config>` as well,
     /// put these keys and the fetched ones into one set. Treat the text as a secret when
     /// [`InlineKeyKind::Symmetric`] keys are present.
@@ -340,16 +302,6 @@ impl ApimPolicy {
     /// The Entra settings of a `validate-azure-ad-token` policy.
     pub fn entra(&self) -> Option<&EntraSettings> {
         self.entra.as_ref()
-    }
-
-    /// Rules the core policy cannot express; they must be applied after verification.
-    pub fn extra_rules(&self) -> &[ExtraRule] {
-        &self.extra_rules
-    }
-
-    /// Applies every [`ExtraRule`] to a token the core verified with [`ApimPolicy::policy`].
-    pub fn check_extra_rules(&self, claims: &Claims<'_>) -> Result<(), Reason> {
-        self.extra_rules.iter().try_for_each(|rule| rule.check(claims))
     }
 
     /// Settings accepted without effect, defaults applied, and what was not translated.
@@ -372,7 +324,6 @@ impl fmt::Debug for ApimPolicy {
             .field("inline_keys", &self.inline_keys)
             .field("inline_jwks", &self.inline_jwks.as_ref().map(|_| "<redacted>"))
             .field("entra", &self.entra)
-            .field("extra_rules", &self.extra_rules)
             .field("notes", &self.notes)
             .finish()
     }

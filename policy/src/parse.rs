@@ -7,14 +7,14 @@
 
 use std::collections::HashSet;
 
-use jwtguard_core::{Match, Policy, RequiredClaim, MAX_KEYS};
+use jwtguard_core::{Algorithm, Match, Policy, RequiredClaim, MAX_KEYS};
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
 
 use crate::entra::{self, EntraCloud, EntraSettings};
 use crate::error::{Error, ErrorKind, Location};
 use crate::keys::{self, InlineKey, InlineKeyKind, RenderedKey};
 use crate::{
-    expr, is_header_name, ApimPolicy, DerivedIssuer, ExtraRule, Note, ParseOptions, PolicyKind, TokenSource,
+    expr, is_header_name, ApimPolicy, DerivedIssuer, Note, ParseOptions, PolicyKind, TokenSource,
     DEFAULT_FAILED_VALIDATION_HTTPCODE, MAX_CLOCK_SKEW,
 };
 
@@ -26,6 +26,13 @@ const VALIDATE_AAD: &str = "validate-azure-ad-token";
 /// Most XML nodes a document may hold (elements, text, comments, attributes count
 /// separately in roxmltree); bounds memory beyond the byte limit.
 const MAX_NODES: u32 = 100_000;
+
+/// The asymmetric algorithms API Management's validation policies accept; a translated
+/// policy allows exactly these (and HS256/384/512 when it has inline symmetric keys).
+const APIM_ASYMMETRIC: [Algorithm; 4] = [Algorithm::RS256, Algorithm::RS512, Algorithm::PS256, Algorithm::ES256];
+
+/// The HMAC algorithms, allowed only with inline symmetric keys.
+const APIM_SYMMETRIC: [Algorithm; 3] = [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512];
 
 /// Most notes kept; one more says that the rest were omitted.
 const MAX_NOTES: usize = 64;
@@ -96,6 +103,20 @@ struct ClaimSpec {
 struct Common {
     audiences: Vec<String>,
     claims: Vec<ClaimSpec>,
+}
+
+/// What a validation policy adds to its [`Common`] part when its core policy is built.
+struct BuildRules<'r> {
+    issuers: &'r [String],
+    any_audience: bool,
+    any_issuer: bool,
+    /// `clock-skew`, seconds.
+    skew: u64,
+    /// `require-expiration-time`.
+    require_exp: bool,
+    inline_keys: &'r [InlineKey],
+    /// `<client-application-ids>`: `azp` (or `appid`) must be one of these.
+    client_applications: &'r [String],
 }
 
 struct Ctx<'a, 'input> {
@@ -316,10 +337,13 @@ impl<'a, 'input> Ctx<'a, 'input> {
         Ok(out)
     }
 
-    /// Refuses a value that contains a policy expression. `sensitive` values (key
-    /// material) are not quoted.
+    /// Refuses a value that contains a policy expression, once named values are filled
+    /// in. The detail quotes the text as written (`raw`, with its `{{name}}`
+    /// references), never a named value's value; `sensitive` values (key material) are
+    /// not quoted at all.
     fn no_expression(
         &self,
+        raw: &str,
         value: &str,
         node: Node<'a, 'input>,
         attribute: Option<&str>,
@@ -330,7 +354,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
                 Some(a) => format!("attribute `{a}`"),
                 None => format!("<{}>", node.tag_name().name()),
             };
-            let shown = if sensitive { String::new() } else { format!(" {}", quote(value)) };
+            let shown = if sensitive { String::new() } else { format!(" {}", quote(raw)) };
             let detail = format!(
                 "{what} holds a policy expression{shown}: jwtguard evaluates no expressions; write the value it stands for"
             );
@@ -343,7 +367,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
     fn attr(&self, node: Node<'a, 'input>, name: &str, sensitive: bool) -> Result<Option<String>> {
         let Some(raw) = node.attribute(name) else { return Ok(None) };
         let value = self.named_values(raw, node, Some(name))?;
-        self.no_expression(&value, node, Some(name), sensitive)?;
+        self.no_expression(raw, &value, node, Some(name), sensitive)?;
         Ok(Some(value))
     }
 
@@ -370,7 +394,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
         }
         let raw: String = node.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
         let value = self.named_values(&raw, node, None)?;
-        self.no_expression(&value, node, None, sensitive)?;
+        self.no_expression(&raw, &value, node, None, sensitive)?;
         Ok(xml_trim(&value).to_string())
     }
 
@@ -453,7 +477,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
                         let detail = format!(
                             "{} is not supported: use header-name or query-parameter-name, or one of the exactly \
                              mapped forms (see the README)",
-                            quote(&value)
+                            quote(raw)
                         );
                         self.err(ErrorKind::UnsupportedTokenValue, node, Some(name), detail)
                     })?
@@ -632,8 +656,8 @@ impl<'a, 'input> Ctx<'a, 'input> {
             };
             if kind == InlineKeyKind::Symmetric {
                 let mut message = String::from(
-                    "symmetric key rendered as an `oct` JWK; jwtguard-core does not verify HMAC (HS256/384/512) yet \
-                     and skips it when loading the key set",
+                    "symmetric key rendered as an `oct` JWK for HS256/384/512; load the inline key set with \
+                     KeyOptions::allow_symmetric (jwtguard skips oct keys otherwise)",
                 );
                 if bits < 256 {
                     message.push_str(&format!("; it is {bits} bits, shorter than HS256's 256"));
@@ -677,22 +701,21 @@ impl<'a, 'input> Ctx<'a, 'input> {
         ))
     }
 
-    fn build(
-        &self,
-        node: Node<'a, 'input>,
-        common: &Common,
-        issuers: &[String],
-        any_audience: bool,
-        any_issuer: bool,
-        settings: (u64, bool, bool),
-    ) -> Result<Policy> {
-        let (skew, require_exp, fallback) = settings;
+    fn build(&self, node: Node<'a, 'input>, common: &Common, rules: BuildRules<'_>) -> Result<Policy> {
+        let BuildRules { issuers, any_audience, any_issuer, skew, require_exp, inline_keys, client_applications } =
+            rules;
+        let mut algorithms = APIM_ASYMMETRIC.to_vec();
+        if inline_keys.iter().any(|k| k.kind() == InlineKeyKind::Symmetric) {
+            algorithms.extend(APIM_SYMMETRIC);
+        }
         let mut b = Policy::builder()
             .audiences(common.audiences.iter().map(String::as_str))
             .issuers(issuers.iter().map(String::as_str))
             .clock_skew(skew)
             .require_expiration_time(require_exp)
-            .kid_miss_fallback(fallback);
+            .algorithms(&algorithms)
+            // APIM tries every inline key when the token's kid names none.
+            .kid_miss_fallback(!inline_keys.is_empty());
         if any_audience {
             b = b.any_audience();
         }
@@ -707,6 +730,13 @@ impl<'a, 'input> Ctx<'a, 'input> {
                 match_: claim.match_,
                 separator: claim.separator,
             });
+        }
+        if !client_applications.is_empty() {
+            // <client-application-ids>: the calling client is azp in v2.0 tokens, appid
+            // in v1.0 tokens (which have no azp).
+            let values: Vec<&str> = client_applications.iter().map(String::as_str).collect();
+            let claim = RequiredClaim { name: "azp", values: &values, match_: Match::Any, separator: None };
+            b = b.require_claim_or(claim, "appid");
         }
         b.build().map_err(|e| self.err(ErrorKind::CorePolicyRejected, node, None, e.detail()))
     }
@@ -868,8 +898,16 @@ impl<'a, 'input> Ctx<'a, 'input> {
             any_issuer = true;
         }
         let any_audience = self.require_audiences(node, &common, "no <audiences> are listed")?;
-        let fallback = !inline_keys.is_empty();
-        let policy = self.build(node, &common, &issuers, any_audience, any_issuer, (skew, require_exp, fallback))?;
+        let rules = BuildRules {
+            issuers: &issuers,
+            any_audience,
+            any_issuer,
+            skew,
+            require_exp,
+            inline_keys: &inline_keys,
+            client_applications: &[],
+        };
+        let policy = self.build(node, &common, rules)?;
         let inline_jwks = (!rendered.is_empty()).then(|| keys::render_jwks(&rendered));
         Ok(ApimPolicy {
             kind: PolicyKind::ValidateJwt,
@@ -883,7 +921,6 @@ impl<'a, 'input> Ctx<'a, 'input> {
             inline_keys,
             inline_jwks,
             entra: None,
-            extra_rules: Vec::new(),
             notes: self.notes,
         })
     }
@@ -967,7 +1004,16 @@ impl<'a, 'input> Ctx<'a, 'input> {
         let any_audience =
             self.require_audiences(node, &common, "no <backend-application-ids> and no <audiences> are listed")?;
         let issuers = vec![cloud.v1_issuer(&tenant), cloud.v2_issuer(&tenant)];
-        let policy = self.build(node, &common, &issuers, any_audience, false, (0, true, false))?;
+        let rules = BuildRules {
+            issuers: &issuers,
+            any_audience,
+            any_issuer: false,
+            skew: 0,
+            require_exp: true,
+            inline_keys: &[],
+            client_applications: &clients,
+        };
+        let policy = self.build(node, &common, rules)?;
         let discovery = format!("https://{login_host}/{tenant}/v2.0/.well-known/openid-configuration");
         Ok(ApimPolicy {
             kind: PolicyKind::ValidateAzureAdToken,
@@ -981,7 +1027,6 @@ impl<'a, 'input> Ctx<'a, 'input> {
             inline_keys: Vec::new(),
             inline_jwks: None,
             entra: Some(EntraSettings { tenant, cloud, login_host }),
-            extra_rules: vec![ExtraRule::ClientApplication { allowed: clients }],
             notes: self.notes,
         })
     }

@@ -77,6 +77,9 @@ fn expression_hidden_in_a_named_value() {
     let xml = format!("<validate-jwt>{OIDC}<audiences><audience>{{{{aud}}}}</audience></audiences></validate-jwt>");
     let e = refuse_with(&xml, &options);
     assert_refusal(&e, ErrorKind::PolicyExpression, "audience", None);
+    // The detail quotes the text as written, never the named value's value.
+    assert!(e.detail().contains("{{aud}}"), "{e}");
+    assert!(!e.to_string().contains("OriginalUrl"), "{e}");
 }
 
 #[test]

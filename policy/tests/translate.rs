@@ -2,10 +2,9 @@
 
 mod support;
 
-use jwtguard_core::{verify_owned, KeySet, Match, Reason};
+use jwtguard_core::{verify_owned, Algorithm, AlgorithmSet, KeySet, Match, Reason};
 use jwtguard_policy::{
-    ApimPolicy, EntraCloud, ExtraRule, InlineKeyKind, ParseOptions, PolicyKind, TokenSource,
-    APIM_DEFAULT_TOKEN_MISSING_MESSAGE,
+    ApimPolicy, EntraCloud, InlineKeyKind, ParseOptions, PolicyKind, TokenSource, APIM_DEFAULT_TOKEN_MISSING_MESSAGE,
 };
 use support::{rsa_e, rsa_n, translate, BACKEND_APP, CLIENT_APP, TENANT};
 
@@ -28,6 +27,20 @@ fn audiences(p: &ApimPolicy) -> Vec<&str> {
 
 fn issuers(p: &ApimPolicy) -> Vec<&str> {
     p.policy().issuers().collect()
+}
+
+/// The `azp` rule of `<client-application-ids>`: each allowed id with the rule's
+/// fallback claim.
+fn client_applications(p: &ApimPolicy) -> Vec<(String, Option<&str>)> {
+    let policy = p.policy();
+    policy
+        .required_claims()
+        .zip(policy.required_claim_fallbacks())
+        .filter(|((name, ..), _)| *name == "azp")
+        .flat_map(|((_, values, ..), fallback)| {
+            values.iter().map(move |v| (v.to_string(), fallback)).collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 fn note_texts(p: &ApimPolicy) -> Vec<String> {
@@ -89,7 +102,6 @@ fn china_cloud_validate_jwt_in_a_policy_document() {
     assert!(p.inline_keys().is_empty());
     assert_eq!(p.inline_jwks(), None);
     assert_eq!(p.entra(), None);
-    assert!(p.extra_rules().is_empty());
 
     let notes = note_texts(&p);
     assert_eq!(notes.len(), 3, "{notes:#?}");
@@ -102,6 +114,9 @@ fn china_cloud_validate_jwt_in_a_policy_document() {
         notes[2].starts_with("<policies/inbound/validate-jwt/openid-config> @url (line 5, column 28): issuer"),
         "{notes:#?}"
     );
+    // APIM's asymmetric algorithms, no HMAC without inline symmetric keys.
+    let apim = [Algorithm::RS256, Algorithm::RS512, Algorithm::PS256, Algorithm::ES256];
+    assert_eq!(p.policy().algorithms(), AlgorithmSet::of(&apim));
 }
 
 /// Entra ID with v1 and v2 issuers listed, both audience forms, roles and tid.
@@ -223,15 +238,21 @@ fn inline_keys_become_a_jwk_set() {
     );
     assert_eq!(jwks, expected);
 
-    // The core loads it: the RSA key is there (the oct key is skipped until HMAC lands).
+    // The core loads it: the RSA key is there (the oct key, in a set with an RSA key,
+    // is skipped).
     let set = KeySet::from_json(jwks.as_bytes()).expect("the inline key set loads");
     assert!(set.get("rsa-2026").is_some());
+    assert!(set.get("hmac-1").is_none());
+
+    // APIM's algorithms, with the HMACs because the policy has a symmetric key.
+    use Algorithm::*;
+    assert_eq!(p.policy().algorithms(), AlgorithmSet::of(&[RS256, RS512, PS256, ES256, HS256, HS384, HS512]));
 
     // Debug never shows the key set (it holds the symmetric secret).
     let debug = format!("{p:?}");
     assert!(!debug.contains("MDEyMzQ1"), "{debug}");
     assert!(debug.contains("<redacted>"));
-    assert!(note_texts(&p).iter().any(|n| n.contains("does not verify HMAC")));
+    assert!(note_texts(&p).iter().any(|n| n.contains("KeyOptions::allow_symmetric")));
 }
 
 /// An RSA-only inline set loads with exactly that key.
@@ -287,7 +308,10 @@ fn validate_azure_ad_token_china() {
     let v1 = format!("https://sts.chinacloudapi.cn/{TENANT}/");
     let v2 = format!("https://login.partner.microsoftonline.cn/{TENANT}/v2.0");
     assert_eq!(issuers(&p), [v1.as_str(), v2.as_str()]);
-    assert_eq!(claims(&p), [claim("scp", &["Orders.Read"], Match::Any, Some(' '))]);
+    assert_eq!(
+        claims(&p),
+        [claim("scp", &["Orders.Read"], Match::Any, Some(' ')), claim("azp", &[CLIENT_APP], Match::Any, None)]
+    );
     assert_eq!(
         p.openid_config_urls(),
         [format!("https://login.partner.microsoftonline.cn/{TENANT}/v2.0/.well-known/openid-configuration")]
@@ -295,7 +319,7 @@ fn validate_azure_ad_token_china() {
     let entra = p.entra().expect("entra settings");
     assert_eq!((entra.tenant(), entra.cloud()), (TENANT, EntraCloud::China));
     assert_eq!(entra.login_host(), "login.partner.microsoftonline.cn");
-    assert_eq!(p.extra_rules(), [ExtraRule::ClientApplication { allowed: vec![CLIENT_APP.to_string()] }]);
+    assert_eq!(client_applications(&p), [(CLIENT_APP.to_string(), Some("appid"))]);
     assert_eq!(p.token_source(), &TokenSource::Header { name: "Authorization".into() });
     assert_eq!(p.failed_validation_httpcode(), 401);
     assert_eq!(p.failed_validation_error_message(), Some("Unauthorized. Access token is missing or invalid."));
@@ -343,10 +367,7 @@ fn client_application_rule_on_verified_tokens() {
             now + 600
         ))
     };
-    let check = |t: String| {
-        let verified = verify_owned(t.as_bytes(), &keys, p.policy(), now).expect("the core verifies");
-        p.check_extra_rules(&verified.claims())
-    };
+    let check = |t: String| verify_owned(t.as_bytes(), &keys, p.policy(), now).map(|_| ()).map_err(|e| e.reason());
     assert_eq!(check(token(&v2, &format!(r#""azp":"{CLIENT_APP}""#))), Ok(()));
     assert_eq!(check(token(&v1, &format!(r#""appid":"{CLIENT_APP}""#))), Ok(()));
     let other = "00000000-0000-0000-0000-000000000001";
@@ -357,7 +378,7 @@ fn client_application_rule_on_verified_tokens() {
         Err(Reason::TokenClaimValueNotAllowed)
     );
     assert_eq!(check(token(&v2, r#""oid":"x""#)), Err(Reason::TokenClaimNotFound));
-    assert_eq!(check(token(&v2, r#""azp":7"#)), Err(Reason::TokenClaimNotFound));
+    assert_eq!(check(token(&v2, r#""azp":7"#)), Err(Reason::TokenClaimValueNotAllowed));
 }
 
 /// The exactly-mapped token-value forms.
@@ -408,7 +429,7 @@ fn named_values_and_fragments() {
     let p = ApimPolicy::from_xml_with(xml, &options).expect("translates");
     assert_eq!(audiences(&p), [BACKEND_APP]);
     assert_eq!(p.entra().map(|e| e.tenant()), Some(TENANT));
-    assert_eq!(p.extra_rules(), [ExtraRule::ClientApplication { allowed: vec![CLIENT_APP.to_string()] }]);
+    assert_eq!(client_applications(&p), [(CLIENT_APP.to_string(), Some("appid"))]);
 }
 
 /// require-scheme is dropped (with a note) when APIM ignores it; waivers are explicit.

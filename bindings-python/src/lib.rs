@@ -21,6 +21,7 @@ use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::types::{PyBytes, PyFloat, PyString};
 
+mod apim;
 mod cache;
 mod errors;
 mod json_objects;
@@ -346,6 +347,7 @@ fn _jwtguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verify_detailed, m)?)?;
     m.add_function(wrap_pyfunction!(verify_jws, m)?)?;
     m.add_function(wrap_pyfunction!(_reasons, m)?)?;
+    m.add_function(wrap_pyfunction!(apim::_translate_apim_policy, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("DEFAULT_MAX_TOKEN_SIZE", jwtguard_core::DEFAULT_MAX_TOKEN_LEN)?;
     m.add("DEFAULT_MAX_KEY_SET_SIZE", jwtguard_core::DEFAULT_MAX_KEY_SET_LEN)?;

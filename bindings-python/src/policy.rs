@@ -29,6 +29,8 @@ pub struct ClaimSpec {
     /// `Match::Any` when true (the core's `Match` is not `Hash`).
     any: bool,
     separator: Option<char>,
+    /// The claim read instead when the token has no `name` claim.
+    fallback: Option<String>,
 }
 
 impl ClaimSpec {
@@ -78,13 +80,14 @@ pub fn strings(value: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Vec<Str
 #[pymethods]
 impl PyRequiredClaim {
     #[new]
-    #[pyo3(signature = (name, values = None, r#match = "all", separator = None))]
+    #[pyo3(signature = (name, values = None, r#match = "all", separator = None, fallback = None))]
     fn new(
         py: Python<'_>,
         name: &str,
         values: Option<&Bound<'_, PyAny>>,
         r#match: &str,
         separator: Option<&str>,
+        fallback: Option<&str>,
     ) -> PyResult<Self> {
         let any = match r#match {
             "all" => false,
@@ -116,7 +119,8 @@ impl PyRequiredClaim {
             }
         };
         let values = strings(values, "values")?;
-        Ok(PyRequiredClaim { spec: ClaimSpec { name: name.to_owned(), values, any, separator } })
+        let fallback = fallback.map(str::to_owned);
+        Ok(PyRequiredClaim { spec: ClaimSpec { name: name.to_owned(), values, any, separator, fallback } })
     }
 
     #[getter]
@@ -139,11 +143,22 @@ impl PyRequiredClaim {
         self.spec.separator.map(String::from)
     }
 
+    /// The claim read instead when the token has no claim `name` (e.g. `appid` for
+    /// `azp`), or `None`.
+    #[getter]
+    fn fallback(&self) -> Option<&str> {
+        self.spec.fallback.as_deref()
+    }
+
     fn __repr__(&self, py: Python<'_>) -> String {
         let values: Vec<String> = self.spec.values.iter().map(|v| crate::py_repr(py, Some(v))).collect();
         let separator = self.spec.separator.map(String::from);
+        let fallback = match &self.spec.fallback {
+            Some(f) => format!(", fallback={}", crate::py_repr(py, Some(f))),
+            None => String::new(),
+        };
         format!(
-            "RequiredClaim({}, [{}], match={}, separator={})",
+            "RequiredClaim({}, [{}], match={}, separator={}{fallback})",
             crate::py_repr(py, Some(&self.spec.name)),
             values.join(", "),
             crate::py_repr(py, Some(match_name(self.spec.match_()))),
@@ -181,12 +196,16 @@ impl Spec {
         }
         for claim in &self.required {
             let values: Vec<&str> = claim.values.iter().map(String::as_str).collect();
-            b = b.require_claim(RequiredClaim {
+            let rule = RequiredClaim {
                 name: &claim.name,
                 values: &values,
                 match_: claim.match_(),
                 separator: claim.separator,
-            });
+            };
+            b = match &claim.fallback {
+                Some(fallback) => b.require_claim_or(rule, fallback),
+                None => b.require_claim(rule),
+            };
         }
         b.clock_skew(self.clock_skew)
             .require_expiration_time(self.require_expiration_time)

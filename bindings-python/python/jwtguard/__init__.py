@@ -9,7 +9,8 @@ Verify with a static key set::
     claims = jwtguard.verify(token, keys, policy)      # dict, or raises TokenError
 
 Or let a :class:`Validator` fetch and refresh the keys from the OpenID configuration
-(it also remembers tokens that verified: see :class:`TokenCache`).
+(it also remembers tokens that verified: see :class:`TokenCache`), or enforce an Azure
+API Management policy as it is: ``Validator.from_apim_policy(xml)`` (:class:`ApimPolicy`).
 """
 
 from __future__ import annotations
@@ -63,10 +64,12 @@ from ._jwtguard import (
     verify_jws,
 )
 from .discovery import Validator
+from .apim import ApimPolicy, TokenSource
 from . import entra
 
 __all__ = [
     "APIM_REASONS",
+    "ApimPolicy",
     "BACKEND",
     "CacheInfo",
     "DEFAULT_CACHE_SIZE",
@@ -101,6 +104,7 @@ __all__ = [
     "TokenMalformedError",
     "TokenNotPresentError",
     "TokenNotYetValidError",
+    "TokenSource",
     "TokenSignatureInvalidError",
     "TokenSignatureKeyNotFoundError",
     "TokenTooLargeError",

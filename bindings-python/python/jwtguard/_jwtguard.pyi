@@ -52,8 +52,11 @@ class RequiredClaim:
         values: _Strings = None,
         match: Literal["all", "any"] = "all",
         separator: Optional[str] = None,
+        fallback: Optional[str] = None,
     ) -> None:
-        """Raises ``PolicyError`` for a bad ``match`` or a separator that is not one character."""
+        """Raises ``PolicyError`` for a bad ``match`` or a separator that is not one character.
+        ``fallback``: the claim read instead when the token has no claim ``name`` (never
+        when it has a malformed one), e.g. ``appid`` for ``azp``."""
     @property
     def name(self) -> str: ...
     @property
@@ -62,6 +65,8 @@ class RequiredClaim:
     def match(self) -> Literal["all", "any"]: ...
     @property
     def separator(self) -> Optional[str]: ...
+    @property
+    def fallback(self) -> Optional[str]: ...
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -201,3 +206,12 @@ def verify_jws(
     """The JWS layer alone (no claim rules). Raises ``TokenError``."""
 
 def _reasons() -> List[Tuple[str, int, str, str]]: ...
+
+def _translate_apim_policy(
+    xml: str,
+    named_values: Optional[Dict[str, str]] = None,
+    allow_unknown: bool = False,
+    allow_any_audience: bool = False,
+    allow_any_issuer: bool = False,
+) -> Dict[str, Any]:
+    """The translation behind ``ApimPolicy.from_xml`` (plain data); raises ``PolicyError``."""

@@ -64,7 +64,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+
+if TYPE_CHECKING:
+    from .apim import ApimPolicy
 
 from . import _jwtguard
 from ._errors import DiscoveryError, KeySetError, PolicyError, TokenSignatureKeyNotFoundError
@@ -385,6 +388,31 @@ class Validator:
         self._last_kid_refetch: Optional[float] = None
         self._last_error: Optional[BaseException] = None
         self._state = _State(0, tuple(s.keys for s in sources if s.keys is not None), self._effective_policy(None))
+
+    @classmethod
+    def from_apim_policy(
+        cls,
+        policy: Union[str, "ApimPolicy"],
+        *,
+        openid_config: Union[None, str, Sequence[str]] = None,
+        keys: Union[None, KeySet, Sequence[KeySet]] = None,
+        **options: Any,
+    ) -> "Validator":
+        """A :class:`Validator` that enforces an Azure API Management validation policy:
+        ``policy`` is the ``<validate-jwt>`` / ``<validate-azure-ad-token>`` XML text (or
+        whole ``<policies>`` document), or an :class:`~jwtguard.ApimPolicy`. Keys come
+        from the policy's ``<openid-config>`` URLs (``openid_config`` given here replaces
+        them, e.g. with a mirror) and its inline ``<issuer-signing-keys>`` (``keys``
+        adds key sets). Other ``options`` are the constructor's (``cache_size``,
+        ``refresh_interval``, ...). The policy's HTTP settings (token source, failure
+        status and message) are on the :class:`~jwtguard.ApimPolicy` for the web layer.
+        Raises :class:`PolicyError` for a policy jwtguard would not enforce exactly."""
+        from .apim import ApimPolicy
+
+        apim = policy if isinstance(policy, ApimPolicy) else ApimPolicy.from_xml(policy)
+        urls = list(apim.openid_config_urls) if openid_config is None else _urls(openid_config, "openid_config")
+        static = ([apim.inline_keys] if apim.inline_keys is not None else []) + _key_sets(keys)
+        return cls(urls or None, keys=static or None, policy=apim.policy, **options)
 
     # --- public API -------------------------------------------------------------------
 

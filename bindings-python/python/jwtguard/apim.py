@@ -1,0 +1,125 @@
+"""Azure API Management policies as jwtguard configuration: :class:`ApimPolicy`.
+
+Teams leaving API Management (or running the same API inside and outside Azure) have
+their rules written as a ``<validate-jwt>`` or ``<validate-azure-ad-token>`` policy.
+:meth:`ApimPolicy.from_xml` reads one, alone or inside a whole ``<policies>`` document,
+with the same translation as the C library and the nginx module (``jwtguard-policy``)::
+
+    apim = jwtguard.ApimPolicy.from_xml(open("files-api.xml").read())
+    validator = jwtguard.Validator.from_apim_policy(apim)
+    claims = validator.validate(token)
+
+Security contract:
+
+- nothing is silently dropped or weakened: unsigned tokens, ``certificate-id`` keys,
+  decryption keys, policy expressions other than the few ``token-value`` forms that
+  map exactly, unknown attributes and elements are refused with a :class:`PolicyError`
+  naming the element, the attribute and the line;
+- every translated rule is in :attr:`ApimPolicy.policy` (``<client-application-ids>``
+  too, as a required ``azp`` claim read from ``appid`` in v1.0 tokens), so verifying
+  with it enforces the whole policy;
+- inline symmetric keys are refused here: this package never loads HMAC secrets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, NamedTuple, Optional, Tuple
+
+from ._errors import PolicyError
+from ._jwtguard import KeySet, Policy, RequiredClaim, _translate_apim_policy
+
+
+class TokenSource(NamedTuple):
+    """Where the policy takes the token from: ``kind`` is ``"header"`` (for
+    ``Authorization``: ``scheme token``, the scheme checked against
+    :attr:`ApimPolicy.require_scheme`, default ``Bearer``), ``"header_last_word"``
+    (what follows the last space of the header), ``"query"`` or ``"cookie"``; ``name``
+    is the header, parameter or cookie name. There is no fallback to another place."""
+
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ApimPolicy:
+    """A translated API Management validation policy: the :class:`Policy` and the
+    settings that belong to the HTTP layer. Build it with :meth:`from_xml`."""
+
+    #: ``"validate-jwt"`` or ``"validate-azure-ad-token"``.
+    kind: str
+    #: Every audience, issuer, claim, client application and lifetime rule.
+    policy: Policy
+    #: The ``<openid-config>`` URLs (for ``validate-azure-ad-token``: the tenant's).
+    openid_config_urls: Tuple[str, ...]
+    #: ``(issuer, discovery URL)`` for each issuer derived from a discovery URL
+    #: because the policy lists no ``<issuers>``; worth comparing with the document.
+    derived_issuers: Tuple[Tuple[str, str], ...]
+    #: The ``<issuer-signing-keys>`` as a key set, or ``None``.
+    inline_keys: Optional[KeySet]
+    token_source: TokenSource
+    #: ``require-scheme`` (``None``: not set).
+    require_scheme: Optional[str]
+    #: ``failed-validation-httpcode`` (default 401).
+    failed_validation_httpcode: int
+    #: ``failed-validation-error-message`` (``None``: APIM's text per failure).
+    failed_validation_error_message: Optional[str]
+    #: Settings accepted without effect, and other things worth knowing.
+    notes: Tuple[str, ...]
+
+    @classmethod
+    def from_xml(
+        cls,
+        xml: str,
+        *,
+        named_values: Optional[Mapping[str, str]] = None,
+        allow_unknown: bool = False,
+        allow_any_audience: bool = False,
+        allow_any_issuer: bool = False,
+    ) -> "ApimPolicy":
+        """Translates ``xml`` (at most 1 MiB). ``named_values`` fills in APIM's
+        ``{{name}}`` references (a reference without a value is refused; values are
+        never shown in errors). ``allow_unknown`` turns unknown attributes and elements
+        into notes; ``allow_any_audience`` / ``allow_any_issuer`` waive a missing
+        audience or issuer explicitly. Raises :class:`PolicyError`."""
+        if not isinstance(xml, str):
+            raise TypeError("xml must be a str")
+        data = _translate_apim_policy(
+            xml,
+            dict(named_values) if named_values is not None else None,
+            bool(allow_unknown),
+            bool(allow_any_audience),
+            bool(allow_any_issuer),
+        )
+        if data["inline_symmetric_keys"]:
+            raise PolicyError(
+                "PolicyInvalid: the policy has symmetric <issuer-signing-keys>; this package "
+                "never loads HMAC secrets (use the C library or nginx, or an asymmetric key)"
+            )
+        policy = Policy(
+            audiences=data["audiences"],
+            issuers=data["issuers"],
+            required_claims=[
+                RequiredClaim(name, values, match=match, separator=separator, fallback=fallback)
+                for name, values, match, separator, fallback in data["required_claims"]
+            ],
+            clock_skew=data["clock_skew"],
+            require_expiration_time=data["require_expiration_time"],
+            algorithms=data["algorithms"],
+            kid_miss_fallback=data["kid_miss_fallback"],
+            any_audience=data["any_audience"],
+            any_issuer=data["any_issuer"],
+        )
+        jwks = data["inline_jwks"]
+        return cls(
+            kind=data["kind"],
+            policy=policy,
+            openid_config_urls=tuple(data["openid_config_urls"]),
+            derived_issuers=tuple(tuple(d) for d in data["derived_issuers"]),
+            inline_keys=KeySet.from_jwks(jwks) if jwks is not None else None,
+            token_source=TokenSource(*data["token_source"]),
+            require_scheme=data["require_scheme"],
+            failed_validation_httpcode=data["failed_validation_httpcode"],
+            failed_validation_error_message=data["failed_validation_error_message"],
+            notes=tuple(data["notes"]),
+        )

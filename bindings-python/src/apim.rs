@@ -1,0 +1,95 @@
+//! `jwtguard._translate_apim_policy`: an Azure API Management `<validate-jwt>` or
+//! `<validate-azure-ad-token>` policy, translated by `jwtguard-policy`, as plain Python
+//! data for `jwtguard.ApimPolicy` (apim.py builds the `Policy` and key set from it).
+//!
+//! Every decision is `jwtguard-policy`'s: this layer only converts. A refusal is a
+//! `PolicyError` (`PolicyInvalid`) whose message is the refusal's kind, location and
+//! detail (never key material, never a named value's value).
+
+use std::collections::BTreeMap;
+
+use jwtguard_core::Reason;
+use jwtguard_policy::{ApimPolicy, InlineKeyKind, ParseOptions, PolicyKind, TokenSource};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+
+use crate::errors::{self, Kind};
+
+/// Translates `xml`; see `jwtguard.ApimPolicy.from_xml` for the arguments.
+#[pyfunction]
+#[pyo3(signature = (xml, named_values = None, allow_unknown = false, allow_any_audience = false, allow_any_issuer = false))]
+pub fn _translate_apim_policy<'py>(
+    py: Python<'py>,
+    xml: &str,
+    named_values: Option<BTreeMap<String, String>>,
+    allow_unknown: bool,
+    allow_any_audience: bool,
+    allow_any_issuer: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let options = ParseOptions {
+        named_values: named_values.unwrap_or_default(),
+        allow_unknown,
+        allow_any_audience,
+        allow_any_issuer,
+        ..ParseOptions::default()
+    };
+    let apim = ApimPolicy::from_xml_with(xml, &options)
+        .map_err(|e| errors::binding(py, Kind::Policy, Reason::PolicyInvalid, &e.to_string()))?;
+    to_dict(py, &apim)
+}
+
+fn to_dict<'py>(py: Python<'py>, apim: &ApimPolicy) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    let policy = apim.policy();
+    let kind = match apim.kind() {
+        PolicyKind::ValidateJwt => "validate-jwt",
+        PolicyKind::ValidateAzureAdToken => "validate-azure-ad-token",
+    };
+    d.set_item("kind", kind)?;
+    d.set_item("audiences", policy.audiences().collect::<Vec<_>>())?;
+    d.set_item("issuers", policy.issuers().collect::<Vec<_>>())?;
+    d.set_item("any_audience", policy.any_audience())?;
+    d.set_item("any_issuer", policy.any_issuer())?;
+    let claims = PyList::empty(py);
+    for ((name, values, match_, separator), fallback) in policy.required_claims().zip(policy.required_claim_fallbacks())
+    {
+        let match_ = match match_ {
+            jwtguard_core::Match::All => "all",
+            jwtguard_core::Match::Any => "any",
+        };
+        let values: Vec<&str> = values.iter().collect();
+        let separator = separator.map(String::from);
+        claims.append(PyTuple::new(
+            py,
+            [
+                name.into_pyobject(py)?.into_any(),
+                values.into_pyobject(py)?.into_any(),
+                match_.into_pyobject(py)?.into_any(),
+                separator.into_pyobject(py)?.into_any(),
+                fallback.into_pyobject(py)?.into_any(),
+            ],
+        )?)?;
+    }
+    d.set_item("required_claims", claims)?;
+    d.set_item("clock_skew", policy.clock_skew())?;
+    d.set_item("require_expiration_time", policy.require_expiration_time())?;
+    d.set_item("algorithms", policy.algorithms().iter().map(|a| a.name()).collect::<Vec<_>>())?;
+    d.set_item("kid_miss_fallback", policy.jws_rules().kid_miss_fallback)?;
+    d.set_item("openid_config_urls", apim.openid_config_urls())?;
+    let derived: Vec<(&str, &str)> = apim.derived_issuers().iter().map(|i| (i.issuer(), i.discovery_url())).collect();
+    d.set_item("derived_issuers", derived)?;
+    d.set_item("inline_jwks", apim.inline_jwks())?;
+    d.set_item("inline_symmetric_keys", apim.inline_keys().iter().any(|k| k.kind() == InlineKeyKind::Symmetric))?;
+    let (source, name) = match apim.token_source() {
+        TokenSource::Header { name } => ("header", name),
+        TokenSource::HeaderLastWord { name } => ("header_last_word", name),
+        TokenSource::Query { name } => ("query", name),
+        TokenSource::Cookie { name } => ("cookie", name),
+    };
+    d.set_item("token_source", (source, name))?;
+    d.set_item("require_scheme", apim.require_scheme())?;
+    d.set_item("failed_validation_httpcode", apim.failed_validation_httpcode())?;
+    d.set_item("failed_validation_error_message", apim.failed_validation_error_message())?;
+    d.set_item("notes", apim.notes().iter().map(|n| n.to_string()).collect::<Vec<_>>())?;
+    Ok(d)
+}

@@ -44,16 +44,23 @@ fn document_bytes(py: Python<'_>, jwks: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> 
 #[pymethods]
 impl PyKeySet {
     /// Loads and validates every key of a JWK set or a single JWK.
+    ///
+    /// `allow_symmetric` loads `kty: "oct"` keys (HMAC secrets, for HS256/384/512): an
+    /// explicit opt-in, for a key set of the caller's own secrets only, never for an
+    /// identity provider's JWK set. Such keys are never loaded alongside asymmetric
+    /// keys (there they are skipped), and a policy must allow HS* as well.
     #[staticmethod]
-    #[pyo3(signature = (jwks, *, allow_small_rsa_exponent = false, max_size = jwtguard_core::DEFAULT_MAX_KEY_SET_LEN))]
+    #[pyo3(signature = (jwks, *, allow_small_rsa_exponent = false, allow_symmetric = false, max_size = jwtguard_core::DEFAULT_MAX_KEY_SET_LEN))]
     fn from_jwks(
         py: Python<'_>,
         jwks: &Bound<'_, PyAny>,
         allow_small_rsa_exponent: bool,
+        allow_symmetric: bool,
         max_size: usize,
     ) -> PyResult<PyKeySet> {
         let document = document_bytes(py, jwks)?;
-        let options = KeyOptions { allow_small_rsa_exponent, max_len: max_size, ..KeyOptions::default() };
+        let options =
+            KeyOptions { allow_small_rsa_exponent, allow_symmetric, max_len: max_size, ..KeyOptions::default() };
         // RSA key preparation (and the ROCA check) take real time: release the GIL.
         match py.detach(move || KeySet::from_json_with(&document, &options)) {
             Ok(keys) => Ok(PyKeySet { inner: Arc::new(keys) }),
@@ -99,8 +106,7 @@ impl PyKeySet {
                     d.set_item("crv", "Ed25519")?;
                 }
                 KeyKind::Oct { bytes } => {
-                    // Never loaded by this package (no symmetric opt-in), listed for
-                    // completeness; the secret itself is never exposed.
+                    // Loaded only with allow_symmetric; the secret itself is never exposed.
                     d.set_item("kty", "oct")?;
                     d.set_item("bytes", bytes)?;
                 }

@@ -226,9 +226,8 @@ pub struct PyPolicy {
     has_templates: bool,
 }
 
-/// Algorithm names -> algorithms; an unknown name is a `PolicyError`, and so are HS256,
-/// HS384 and HS512: this package never loads symmetric (oct) keys, so an HMAC algorithm
-/// in a policy could never verify anything.
+/// Algorithm names -> algorithms; an unknown name is a `PolicyError`. HS256/384/512
+/// verify only with keys loaded with `KeySet.from_jwks(..., allow_symmetric=True)`.
 pub fn algorithms(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Algorithm>> {
     let Some(value) = value.filter(|v| !v.is_none()) else {
         return Ok(AlgorithmSet::DEFAULT.iter().collect());
@@ -236,14 +235,15 @@ pub fn algorithms(py: Python<'_>, value: Option<&Bound<'_, PyAny>>) -> PyResult<
     let mut out = Vec::new();
     for name in strings(Some(value), "algorithms")? {
         match Algorithm::from_name(&name) {
-            Some(a) if !a.is_symmetric() => out.push(a),
-            _ => {
+            Some(a) => out.push(a),
+            None => {
                 return Err(errors::binding(
                     py,
                     Kind::Policy,
                     Reason::PolicyInvalid,
                     &format!(
-                        "algorithm {name:?} is not supported (RS256/384/512, PS256/384/512, ES256, ES384 and EdDSA are)"
+                        "algorithm {name:?} is not supported (RS256/384/512, PS256/384/512, ES256, ES384, EdDSA and \
+                         HS256/384/512 are)"
                     ),
                 ))
             }

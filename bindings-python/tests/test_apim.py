@@ -4,6 +4,9 @@ discovery from a real local HTTP server."""
 
 from __future__ import annotations
 
+import base64
+
+import jwt  # PyJWT
 import pytest
 
 import jwtguard
@@ -60,7 +63,7 @@ def test_the_china_cloud_policy_translates_exactly():
     assert apim.require_scheme is None
     assert apim.failed_validation_httpcode == 401
     assert apim.failed_validation_error_message == "Unauthorized. Access token is missing or invalid."
-    assert apim.inline_keys is None
+    assert apim.inline_keys == ()
     assert any("<base />" in note for note in apim.notes)
     policy = apim.policy
     assert policy.audiences == (BACKEND,)
@@ -136,7 +139,7 @@ def test_inline_keys_need_no_discovery(keys):
     apim = jwtguard.ApimPolicy.from_xml(inline_policy(key["n"], key["e"]))
     assert apim.openid_config_urls == ()
     assert apim.token_source == jwtguard.TokenSource("query", "access_token")
-    assert apim.inline_keys is not None and len(apim.inline_keys) == 1
+    assert len(apim.inline_keys) == 1 and len(apim.inline_keys[0]) == 1
     assert apim.policy.kid_miss_fallback  # APIM tries every inline key
     validator = jwtguard.Validator.from_apim_policy(apim)
     claims = {"aud": "orders-api", "iss": "https://issuer.example.com/", "exp": NOW + 60}
@@ -173,13 +176,31 @@ def test_refusals_name_what_is_refused(xml, named):
     assert "c2VjcmV0" not in str(info.value)  # key material is never echoed
 
 
-def test_symmetric_inline_keys_are_refused_in_python():
-    xml = """<validate-jwt><issuer-signing-keys><key>MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=</key></issuer-signing-keys>
+@pytest.mark.filterwarnings("ignore:The HMAC key is")  # the short-for-HS512 token is on purpose
+def test_symmetric_inline_keys_verify_hmac_tokens():
+    secret = b"0123456789abcdef0123456789abcdef"
+    xml = f"""<validate-jwt><issuer-signing-keys><key id="hmac-1">{base64.b64encode(secret).decode()}</key></issuer-signing-keys>
       <audiences><audience>a</audience></audiences><issuers><issuer>https://i/</issuer></issuers></validate-jwt>"""
-    with pytest.raises(jwtguard.PolicyError) as info:
-        jwtguard.ApimPolicy.from_xml(xml)
-    assert "HMAC" in str(info.value)
-    assert "MDEyMzQ1" not in str(info.value)
+    apim = jwtguard.ApimPolicy.from_xml(xml)
+    assert len(apim.inline_keys) == 1 and apim.inline_keys[0].keys[0]["kty"] == "oct"
+    assert {"HS256", "HS384", "HS512"} <= set(apim.policy.algorithms)
+    assert "MDEyMzQ1" not in repr(apim) and secret.decode() not in repr(apim)
+    validator = jwtguard.Validator.from_apim_policy(apim)
+    claims = {"aud": "a", "iss": "https://i/", "exp": NOW + 60}
+    assert validator.validate(jwt.encode(claims, secret, algorithm="HS256"), now=NOW)["aud"] == "a"
+    with pytest.raises(jwtguard.TokenSignatureInvalidError):
+        validator.validate(jwt.encode(claims, b"another secret of 32 bytes ....!", algorithm="HS256"), now=NOW)
+    # A 32-byte secret is too short for HS512 (RFC 7518 3.2).
+    with pytest.raises(jwtguard.TokenAlgorithmKeyMismatchError):
+        validator.validate(jwt.encode(claims, secret, algorithm="HS512", headers={"kid": "hmac-1"}), now=NOW)
+
+
+def test_symmetric_keys_need_the_opt_in():
+    document = {"keys": [{"kty": "oct", "kid": "h", "k": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY"}]}
+    with pytest.raises(jwtguard.KeySetError) as info:
+        jwtguard.KeySet.from_jwks(document)
+    assert info.value.reason == "KeySetNoUsableKey"
+    assert len(jwtguard.KeySet.from_jwks(document, allow_symmetric=True)) == 1
 
 
 def test_named_values_are_filled_and_never_shown():

@@ -149,7 +149,7 @@ def test_invalid_policy_is_a_usage_error(provider, keys):
         "--audience",
         AUDIENCE,
         "--algorithm",
-        "HS256",
+        "ES512",
         good(keys),
     )
     assert r.returncode == 2 and "PolicyInvalid" in r.stderr

@@ -11,20 +11,17 @@ import pytest
 import jwtguard
 from conftest import fixture_cases, policy_from_spec
 
-# Cases that load their key set with `key_options` (the symmetric-key opt-in) or whose
-# policy allows an HMAC algorithm are run by the core's own tests only: this package
-# offers neither (it never loads oct keys, so its policies refuse HS256/384/512).
+# Every case, with the key options it names (`allow_symmetric` for the HMAC cases).
 CASES = [
     (name, doc, case)
-    for name in ("claims.json", "attacks.json")
+    for name in ("claims.json", "attacks.json", "algorithms.json")
     for doc, case in fixture_cases(name)
-    if "key_options" not in case and not any(a.startswith("HS") for a in case["policy"]["algorithms"])
 ]
 
 
 def outcome(doc, case) -> str:
     try:
-        keys = jwtguard.KeySet.from_jwks(doc["key_sets"][case["key_set"]])
+        keys = jwtguard.KeySet.from_jwks(doc["key_sets"][case["key_set"]], **case.get("key_options", {}))
     except jwtguard.KeySetError as e:
         return f"key set: {e.reason}"
     try:
@@ -45,7 +42,8 @@ def test_fixture_case(name, doc, case):
 
 def test_every_fixture_case_ran():
     assert len([c for n, _, c in CASES if n == "claims.json"]) == len(json.load(open(_path("claims.json")))["cases"])
-    assert len(CASES) > 150
+    assert len([c for n, _, c in CASES if n == "algorithms.json"]) == 60
+    assert len(CASES) > 250
 
 
 def _path(name):

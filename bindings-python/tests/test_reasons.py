@@ -171,8 +171,6 @@ POLICY_CASES = {
     "empty issuer": dict(audiences=[AUDIENCE], issuers=[""]),
     "no algorithm": dict(audiences=[AUDIENCE], issuers=[ISSUER], algorithms=[]),
     "unknown algorithm": dict(audiences=[AUDIENCE], issuers=[ISSUER], algorithms=["ES512"]),
-    # No symmetric keys in this package, so no HMAC algorithm in its policies.
-    "symmetric algorithm": dict(audiences=[AUDIENCE], issuers=[ISSUER], algorithms=["HS256"]),
     "zero size": dict(audiences=[AUDIENCE], issuers=[ISSUER], max_token_size=0),
     "33 audiences": dict(audiences=[f"a{i}" for i in range(33)], issuers=[ISSUER]),
     "negative skew": dict(audiences=[AUDIENCE], issuers=[ISSUER], clock_skew=-1),

@@ -29,9 +29,12 @@ class KeySet:
         jwks: Union[str, bytes, bytearray, Dict[str, Any], List[Any]],
         *,
         allow_small_rsa_exponent: bool = False,
+        allow_symmetric: bool = False,
         max_size: int = 262144,
     ) -> KeySet:
-        """Raises ``KeySetError``."""
+        """Raises ``KeySetError``. ``allow_symmetric`` loads ``oct`` keys (HMAC secrets
+        for HS256/384/512): only for a set of your own secrets, never a provider's JWKS;
+        never together with asymmetric keys (those oct keys are skipped)."""
     def __len__(self) -> int: ...
     @property
     def kids(self) -> List[Optional[str]]:

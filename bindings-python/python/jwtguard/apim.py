@@ -18,15 +18,17 @@ Security contract:
 - every translated rule is in :attr:`ApimPolicy.policy` (``<client-application-ids>``
   too, as a required ``azp`` claim read from ``appid`` in v1.0 tokens), so verifying
   with it enforces the whole policy;
-- inline symmetric keys are refused here: this package never loads HMAC secrets.
+- inline symmetric keys (HMAC secrets) are loaded as a key set of their own, with the
+  symmetric opt-in, and the policy then allows HS256/384/512 as APIM does; they never
+  share a set with asymmetric keys.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Mapping, NamedTuple, Optional, Tuple
+from typing import List, Mapping, NamedTuple, Optional, Tuple
 
-from ._errors import PolicyError
 from ._jwtguard import KeySet, Policy, RequiredClaim, _translate_apim_policy
 
 
@@ -55,8 +57,9 @@ class ApimPolicy:
     #: ``(issuer, discovery URL)`` for each issuer derived from a discovery URL
     #: because the policy lists no ``<issuers>``; worth comparing with the document.
     derived_issuers: Tuple[Tuple[str, str], ...]
-    #: The ``<issuer-signing-keys>`` as a key set, or ``None``.
-    inline_keys: Optional[KeySet]
+    #: The ``<issuer-signing-keys>``: one key set for the RSA keys and one for the
+    #: symmetric keys (loaded with ``allow_symmetric``), each only when present.
+    inline_keys: Tuple[KeySet, ...]
     token_source: TokenSource
     #: ``require-scheme`` (``None``: not set).
     require_scheme: Optional[str]
@@ -91,11 +94,6 @@ class ApimPolicy:
             bool(allow_any_audience),
             bool(allow_any_issuer),
         )
-        if data["inline_symmetric_keys"]:
-            raise PolicyError(
-                "PolicyInvalid: the policy has symmetric <issuer-signing-keys>; this package "
-                "never loads HMAC secrets (use the C library or nginx, or an asymmetric key)"
-            )
         policy = Policy(
             audiences=data["audiences"],
             issuers=data["issuers"],
@@ -110,16 +108,29 @@ class ApimPolicy:
             any_audience=data["any_audience"],
             any_issuer=data["any_issuer"],
         )
-        jwks = data["inline_jwks"]
         return cls(
             kind=data["kind"],
             policy=policy,
             openid_config_urls=tuple(data["openid_config_urls"]),
             derived_issuers=tuple(tuple(d) for d in data["derived_issuers"]),
-            inline_keys=KeySet.from_jwks(jwks) if jwks is not None else None,
+            inline_keys=_inline_key_sets(data["inline_jwks"]),
             token_source=TokenSource(*data["token_source"]),
             require_scheme=data["require_scheme"],
             failed_validation_httpcode=data["failed_validation_httpcode"],
             failed_validation_error_message=data["failed_validation_error_message"],
             notes=tuple(data["notes"]),
         )
+
+
+def _inline_key_sets(jwks: Optional[str]) -> Tuple[KeySet, ...]:
+    """The inline JWK set as key sets: RSA keys, then symmetric keys (with the opt-in),
+    each only when the policy has some. A key that does not load fails the policy."""
+    if jwks is None:
+        return ()
+    keys = json.loads(jwks)["keys"]
+    sets: List[KeySet] = []
+    for symmetric in (False, True):
+        part = [k for k in keys if (k["kty"] == "oct") == symmetric]
+        if part:
+            sets.append(KeySet.from_jwks({"keys": part}, allow_symmetric=symmetric))
+    return tuple(sets)

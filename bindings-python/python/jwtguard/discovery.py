@@ -411,7 +411,7 @@ class Validator:
 
         apim = policy if isinstance(policy, ApimPolicy) else ApimPolicy.from_xml(policy)
         urls = list(apim.openid_config_urls) if openid_config is None else _urls(openid_config, "openid_config")
-        static = ([apim.inline_keys] if apim.inline_keys is not None else []) + _key_sets(keys)
+        static = list(apim.inline_keys) + _key_sets(keys)
         return cls(urls or None, keys=static or None, policy=apim.policy, **options)
 
     # --- public API -------------------------------------------------------------------

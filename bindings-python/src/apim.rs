@@ -78,8 +78,8 @@ fn to_dict<'py>(py: Python<'py>, apim: &ApimPolicy) -> PyResult<Bound<'py, PyDic
     d.set_item("openid_config_urls", apim.openid_config_urls())?;
     let derived: Vec<(&str, &str)> = apim.derived_issuers().iter().map(|i| (i.issuer(), i.discovery_url())).collect();
     d.set_item("derived_issuers", derived)?;
-    d.set_item("inline_jwks", apim.inline_jwks())?;
-    d.set_item("inline_symmetric_keys", apim.inline_keys().iter().any(|k| k.kind() == InlineKeyKind::Symmetric))?;
+    d.set_item("inline_jwks_rsa", apim.inline_jwks_of(InlineKeyKind::Rsa))?;
+    d.set_item("inline_jwks_symmetric", apim.inline_jwks_of(InlineKeyKind::Symmetric))?;
     let (source, name) = match apim.token_source() {
         TokenSource::Header { name } => ("header", name),
         TokenSource::HeaderLastWord { name } => ("header_last_word", name),

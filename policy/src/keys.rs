@@ -121,7 +121,7 @@ pub(crate) struct RenderedKey {
 }
 
 /// Renders `{"keys":[...]}` with one JWK per key, in policy order.
-pub(crate) fn render_jwks(keys: &[RenderedKey]) -> String {
+pub(crate) fn render_jwks(keys: &[&RenderedKey]) -> String {
     let mut out = String::from("{\"keys\":[");
     for (i, key) in keys.iter().enumerate() {
         if i > 0 {

@@ -207,6 +207,8 @@ pub struct ApimPolicy {
     pub(crate) derived_issuers: Vec<DerivedIssuer>,
     pub(crate) inline_keys: Vec<InlineKey>,
     pub(crate) inline_jwks: Option<String>,
+    pub(crate) inline_jwks_rsa: Option<String>,
+    pub(crate) inline_jwks_symmetric: Option<String>,
     pub(crate) entra: Option<EntraSettings>,
     pub(crate) notes: Vec<Note>,
 }
@@ -299,6 +301,18 @@ impl ApimPolicy {
         self.inline_jwks.as_deref()
     }
 
+    /// The inline keys of one kind as a JWK set document: the RSA keys, for a key set
+    /// of their own (or merged with fetched keys), or the symmetric keys, for a key set
+    /// loaded with `KeyOptions::allow_symmetric` and never merged with anything. `None`
+    /// when the policy has no inline key of that kind. The symmetric document is a
+    /// secret.
+    pub fn inline_jwks_of(&self, kind: InlineKeyKind) -> Option<&str> {
+        match kind {
+            InlineKeyKind::Rsa => self.inline_jwks_rsa.as_deref(),
+            InlineKeyKind::Symmetric => self.inline_jwks_symmetric.as_deref(),
+        }
+    }
+
     /// The Entra settings of a `validate-azure-ad-token` policy.
     pub fn entra(&self) -> Option<&EntraSettings> {
         self.entra.as_ref()
@@ -323,6 +337,8 @@ impl fmt::Debug for ApimPolicy {
             .field("derived_issuers", &self.derived_issuers)
             .field("inline_keys", &self.inline_keys)
             .field("inline_jwks", &self.inline_jwks.as_ref().map(|_| "<redacted>"))
+            .field("inline_jwks_rsa", &self.inline_jwks_rsa.as_ref().map(|_| "<redacted>"))
+            .field("inline_jwks_symmetric", &self.inline_jwks_symmetric.as_ref().map(|_| "<redacted>"))
             .field("entra", &self.entra)
             .field("notes", &self.notes)
             .finish()

@@ -908,7 +908,13 @@ impl<'a, 'input> Ctx<'a, 'input> {
             client_applications: &[],
         };
         let policy = self.build(node, &common, rules)?;
-        let inline_jwks = (!rendered.is_empty()).then(|| keys::render_jwks(&rendered));
+        let render = |keep: &dyn Fn(&RenderedKey) -> bool| {
+            let chosen: Vec<&RenderedKey> = rendered.iter().filter(|k| keep(k)).collect();
+            (!chosen.is_empty()).then(|| keys::render_jwks(&chosen))
+        };
+        let inline_jwks = render(&|_| true);
+        let inline_jwks_rsa = render(&|k| k.kty != "oct");
+        let inline_jwks_symmetric = render(&|k| k.kty == "oct");
         Ok(ApimPolicy {
             kind: PolicyKind::ValidateJwt,
             policy,
@@ -920,6 +926,8 @@ impl<'a, 'input> Ctx<'a, 'input> {
             derived_issuers,
             inline_keys,
             inline_jwks,
+            inline_jwks_rsa,
+            inline_jwks_symmetric,
             entra: None,
             notes: self.notes,
         })
@@ -1026,6 +1034,8 @@ impl<'a, 'input> Ctx<'a, 'input> {
             derived_issuers: Vec::new(),
             inline_keys: Vec::new(),
             inline_jwks: None,
+            inline_jwks_rsa: None,
+            inline_jwks_symmetric: None,
             entra: Some(EntraSettings { tenant, cloud, login_host }),
             notes: self.notes,
         })

@@ -2,7 +2,7 @@
 
 mod support;
 
-use jwtguard_core::{verify_owned, Algorithm, AlgorithmSet, KeySet, Match, Reason};
+use jwtguard_core::{verify_owned, Algorithm, AlgorithmSet, KeyOptions, KeySet, Match, Reason};
 use jwtguard_policy::{
     ApimPolicy, EntraCloud, InlineKeyKind, ParseOptions, PolicyKind, TokenSource, APIM_DEFAULT_TOKEN_MISSING_MESSAGE,
 };
@@ -243,6 +243,21 @@ fn inline_keys_become_a_jwk_set() {
     let set = KeySet::from_json(jwks.as_bytes()).expect("the inline key set loads");
     assert!(set.get("rsa-2026").is_some());
     assert!(set.get("hmac-1").is_none());
+
+    // Each kind on its own, for a key set of its own.
+    let rsa_only = p.inline_jwks_of(InlineKeyKind::Rsa).expect("RSA keys");
+    assert_eq!(
+        rsa_only,
+        format!(r#"{{"keys":[{{"kty":"RSA","use":"sig","kid":"rsa-2026","n":"{}","e":"AQAB"}}]}}"#, rsa_n())
+    );
+    let secrets = p.inline_jwks_of(InlineKeyKind::Symmetric).expect("symmetric keys");
+    assert_eq!(
+        secrets,
+        r#"{"keys":[{"kty":"oct","use":"sig","kid":"hmac-1","k":"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY"}]}"#
+    );
+    let options = KeyOptions { allow_symmetric: true, ..KeyOptions::default() };
+    assert!(KeySet::from_json_with(secrets.as_bytes(), &options).expect("HMAC set").get("hmac-1").is_some());
+    assert!(KeySet::from_json(rsa_only.as_bytes()).expect("RSA set").get("rsa-2026").is_some());
 
     // APIM's algorithms, with the HMACs because the policy has a symmetric key.
     use Algorithm::*;

@@ -25,7 +25,6 @@ Security contract:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import List, Mapping, NamedTuple, Optional, Tuple
 
@@ -113,7 +112,7 @@ class ApimPolicy:
             policy=policy,
             openid_config_urls=tuple(data["openid_config_urls"]),
             derived_issuers=tuple(tuple(d) for d in data["derived_issuers"]),
-            inline_keys=_inline_key_sets(data["inline_jwks"]),
+            inline_keys=_inline_key_sets(data["inline_jwks_rsa"], data["inline_jwks_symmetric"]),
             token_source=TokenSource(*data["token_source"]),
             require_scheme=data["require_scheme"],
             failed_validation_httpcode=data["failed_validation_httpcode"],
@@ -122,15 +121,12 @@ class ApimPolicy:
         )
 
 
-def _inline_key_sets(jwks: Optional[str]) -> Tuple[KeySet, ...]:
-    """The inline JWK set as key sets: RSA keys, then symmetric keys (with the opt-in),
-    each only when the policy has some. A key that does not load fails the policy."""
-    if jwks is None:
-        return ()
-    keys = json.loads(jwks)["keys"]
+def _inline_key_sets(rsa: Optional[str], symmetric: Optional[str]) -> Tuple[KeySet, ...]:
+    """The inline keys as key sets: the RSA keys, then the symmetric keys (with the
+    opt-in), each only when the policy has some. A key that does not load fails."""
     sets: List[KeySet] = []
-    for symmetric in (False, True):
-        part = [k for k in keys if (k["kty"] == "oct") == symmetric]
-        if part:
-            sets.append(KeySet.from_jwks({"keys": part}, allow_symmetric=symmetric))
+    if rsa is not None:
+        sets.append(KeySet.from_jwks(rsa))
+    if symmetric is not None:
+        sets.append(KeySet.from_jwks(symmetric, allow_symmetric=True))
     return tuple(sets)

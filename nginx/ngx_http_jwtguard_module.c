@@ -1,6 +1,9 @@
 /*
- * ngx_http_jwtguard_module: verifies JWT access tokens (RS256/ES256) in the access
- * phase with jwtguard, as Azure API Management's validate-jwt policy does.
+ * ngx_http_jwtguard_module: verifies JWT access tokens (RS256 and ES256 by default;
+ * jwtguard_algorithms allows RS384/512, PS256/384/512, ES384, EdDSA) in the access
+ * phase with jwtguard, as Azure API Management's validate-jwt policy does. HMAC
+ * (HS256/384/512) is verified only with the inline symmetric keys of a
+ * jwtguard_apim_policy document, never with key files or jwtguard_keys_request.
  *
  * Keys come from JWKS files loaded at configuration time and re-read, per worker, when
  * a file's mtime/size/inode change (checked at most every `check=` seconds), and/or from
@@ -51,7 +54,27 @@ typedef struct {
     time_t                    mtime;
     off_t                     size;
     ngx_file_uniq_t           uniq;
+    unsigned                  fixed:1;      /* a policy's inline keys: never re-read */
 } ngx_http_jwtguard_keys_t;
+
+
+/* jwtguard_apim_policy <file>: one per file, shared by the levels that name it */
+typedef struct {
+    ngx_str_t                 path;
+    jwtguard_apim_policy     *apim;
+    const jwtguard_policy    *policy;       /* its core policy (one reference) */
+    jwtguard_token_source     source;
+    ngx_str_t                 source_name;
+    ngx_str_t                 scheme;       /* require-scheme; empty: not set */
+    ngx_uint_t                status;
+    ngx_str_t                 message;
+    ngx_str_t                 inline_error; /* why the inline keys did not load */
+    ngx_array_t              *inline_keys;  /* ngx_http_jwtguard_keys_t *: the RSA keys,
+                                               then the symmetric keys (a set of their
+                                               own), each when present; or NULL */
+    unsigned                  authorization:1; /* the token is in Authorization */
+    unsigned                  message_set:1;
+} ngx_http_jwtguard_apim_t;
 
 
 /* a subrequest key source: one per URI, per worker (filled lazily by requests) */
@@ -98,6 +121,7 @@ typedef struct {
     ngx_array_t              *claims;       /* ngx_http_jwtguard_claim_t */
     time_t                    clock_skew;
     ngx_flag_t                require_exp;
+    ngx_uint_t                algorithms;   /* JWTGUARD_ALG_* mask */
     ngx_uint_t                failed_status;
     ngx_str_t                 failed_message;
     ngx_str_t                 realm;
@@ -105,12 +129,16 @@ typedef struct {
     time_t                    cache_ttl;
     const jwtguard_policy    *policy;
     ngx_http_jwtguard_cache_t *cache;       /* NULL: no cache */
+    ngx_http_jwtguard_apim_t *apim;         /* jwtguard_apim_policy */
+    const char               *directive;    /* a policy directive set here or above */
+    ngx_flag_t                merged;
 } ngx_http_jwtguard_loc_conf_t;
 
 
 typedef struct {
     ngx_array_t               files;        /* ngx_http_jwtguard_keys_t *, one per path */
     ngx_array_t               sources;      /* ngx_http_jwtguard_source_t *, per URI */
+    ngx_array_t               policies;     /* ngx_http_jwtguard_apim_t *, per file */
 } ngx_http_jwtguard_main_conf_t;
 
 
@@ -162,11 +190,19 @@ static char *ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_int_t ngx_http_jwtguard_apim_token(ngx_http_request_t *r,
+    ngx_http_jwtguard_apim_t *a, ngx_str_t *token);
+static ngx_table_elt_t *ngx_http_jwtguard_header(ngx_http_request_t *r,
+    ngx_str_t *name, ngx_list_part_t **part, ngx_uint_t *i);
 static char *ngx_http_jwtguard_values(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_jwtguard_failed_status(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_jwtguard_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_int_t ngx_http_jwtguard_add_variables(ngx_conf_t *cf);
 static ngx_int_t ngx_http_jwtguard_init(ngx_conf_t *cf);
@@ -218,6 +254,13 @@ static ngx_command_t  ngx_http_jwtguard_commands[] = {
       0,
       NULL },
 
+    { ngx_string("jwtguard_apim_policy"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_jwtguard_apim_policy,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("jwtguard_keys_cache"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_sec_slot,
@@ -258,6 +301,13 @@ static ngx_command_t  ngx_http_jwtguard_commands[] = {
       ngx_conf_set_flag_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_jwtguard_loc_conf_t, require_exp),
+      NULL },
+
+    { ngx_string("jwtguard_algorithms"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_jwtguard_algorithms,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
       NULL },
 
     { ngx_string("jwtguard_failed_status"),
@@ -420,6 +470,11 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
+    } else if (jlcf->apim && !jlcf->apim->authorization) {
+        if (ngx_http_jwtguard_apim_token(r, jlcf->apim, &token) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
     } else if (r->headers_in.authorization) {
         p = r->headers_in.authorization->value.data;
         end = p + r->headers_in.authorization->value.len;
@@ -502,6 +557,10 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
             return ngx_http_jwtguard_fetch(r, jlcf, ctx);
         }
     }
+
+    /* the core policy of a jwtguard_apim_policy holds all of the APIM policy's token
+     * rules, <client-application-ids> included: a cache hit was checked by it before
+     * it was stored */
 
     ctx->decided = 1;
 
@@ -745,6 +804,26 @@ ngx_http_jwtguard_fail(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf
     ngx_memzero(&cv, sizeof(ngx_http_complex_value_t));
     cv.value = jlcf->failed_message;
 
+    if (jlcf->apim && !jlcf->apim->message_set) {
+        /* no failed-validation-error-message: a text per failure, as APIM does */
+        if (result == JWTGUARD_TOKEN_NOT_PRESENT) {
+            ngx_str_set(&cv.value, "JWT not present.");
+
+        } else {
+            len = sizeof("JWT validation failed: .") - 1
+                  + ngx_strlen(jwtguard_result_message(result));
+            p = ngx_pnalloc(r->pool, len);
+            if (p == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            cv.value.data = p;
+            cv.value.len = ngx_sprintf(p, "JWT validation failed: %s.",
+                                       jwtguard_result_message(result))
+                           - p;
+        }
+    }
+
     rc = ngx_http_send_response(r, jlcf->failed_status,
                                 &ngx_http_jwtguard_text_plain, &cv);
 
@@ -764,6 +843,180 @@ ngx_http_jwtguard_token_cleanup(void *data)
 }
 
 
+/* The token from an APIM policy's token source other than the Authorization header
+ * (that one goes through the scheme check): empty when absent. Never falls back to
+ * another place. */
+
+static ngx_int_t
+ngx_http_jwtguard_apim_token(ngx_http_request_t *r, ngx_http_jwtguard_apim_t *a,
+    ngx_str_t *token)
+{
+    u_char           *p, *end, *item, *last;
+    ngx_str_t         cookie;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    ngx_str_null(token);
+
+    switch (a->source) {
+
+    case JWTGUARD_TOKEN_SOURCE_HEADER:
+        /* the whole value of the first such header, without surrounding spaces */
+        part = NULL;
+        h = ngx_http_jwtguard_header(r, &a->source_name, &part, &i);
+        if (h == NULL) {
+            return NGX_OK;
+        }
+
+        p = h->value.data;
+        end = p + h->value.len;
+
+        while (p < end && (*p == ' ' || *p == '\t')) {
+            p++;
+        }
+
+        while (end > p && (end[-1] == ' ' || end[-1] == '\t')) {
+            end--;
+        }
+
+        token->data = p;
+        token->len = end - p;
+        return NGX_OK;
+
+    case JWTGUARD_TOKEN_SOURCE_HEADER_LAST_WORD:
+        /* .Split(' ').Last(): what follows the last space */
+        part = NULL;
+        h = ngx_http_jwtguard_header(r, &a->source_name, &part, &i);
+        if (h == NULL) {
+            return NGX_OK;
+        }
+
+        end = h->value.data + h->value.len;
+
+        for (p = end; p > h->value.data && p[-1] != ' '; p--) {
+            /* void */
+        }
+
+        token->data = p;
+        token->len = end - p;
+        return NGX_OK;
+
+    case JWTGUARD_TOKEN_SOURCE_QUERY:
+        /* the first "name=value" of the query string, name compared exactly */
+        p = r->args.data;
+        end = p + r->args.len;
+
+        while (p < end) {
+            item = p;
+            last = ngx_strlchr(p, end, '&');
+            if (last == NULL) {
+                last = end;
+            }
+
+            p = last + 1;
+
+            if ((size_t) (last - item) > a->source_name.len
+                && item[a->source_name.len] == '='
+                && ngx_strncmp(item, a->source_name.data, a->source_name.len) == 0)
+            {
+                token->data = item + a->source_name.len + 1;
+                token->len = last - token->data;
+                return NGX_OK;
+            }
+        }
+
+        return NGX_OK;
+
+    case JWTGUARD_TOKEN_SOURCE_COOKIE:
+        /* the first trimmed ";"-separated item of the Cookie headers that starts
+         * with "name=", name compared exactly */
+        ngx_str_set(&cookie, "Cookie");
+        part = NULL;
+
+        for (h = ngx_http_jwtguard_header(r, &cookie, &part, &i);
+             h;
+             i++, h = ngx_http_jwtguard_header(r, &cookie, &part, &i))
+        {
+            p = h->value.data;
+            end = p + h->value.len;
+
+            while (p < end) {
+                last = ngx_strlchr(p, end, ';');
+                if (last == NULL) {
+                    last = end;
+                }
+
+                item = p;
+                p = last + 1;
+
+                while (item < last && (*item == ' ' || *item == '\t')) {
+                    item++;
+                }
+
+                while (last > item && (last[-1] == ' ' || last[-1] == '\t')) {
+                    last--;
+                }
+
+                if ((size_t) (last - item) > a->source_name.len
+                    && item[a->source_name.len] == '='
+                    && ngx_strncmp(item, a->source_name.data, a->source_name.len)
+                       == 0)
+                {
+                    token->data = item + a->source_name.len + 1;
+                    token->len = last - token->data;
+                    return NGX_OK;
+                }
+            }
+        }
+
+        return NGX_OK;
+    }
+
+    return NGX_ERROR;
+}
+
+
+/* The next request header named `name` (case-insensitively), from list part *part
+ * (NULL: the first) at index *i; NULL when there is none. */
+
+static ngx_table_elt_t *
+ngx_http_jwtguard_header(ngx_http_request_t *r, ngx_str_t *name,
+    ngx_list_part_t **part, ngx_uint_t *i)
+{
+    ngx_table_elt_t  *h;
+
+    if (*part == NULL) {
+        *part = &r->headers_in.headers.part;
+        *i = 0;
+    }
+
+    for ( ;; (*i)++) {
+        if (*i >= (*part)->nelts) {
+            if ((*part)->next == NULL) {
+                return NULL;
+            }
+
+            *part = (*part)->next;
+            *i = 0;
+
+            if ((*part)->nelts == 0) {
+                continue;
+            }
+        }
+
+        h = (*part)->elts;
+        h = &h[*i];
+
+        if (h->key.len == name->len
+            && ngx_strncasecmp(h->key.data, name->data, name->len) == 0)
+        {
+            return h;
+        }
+    }
+}
+
+
 /* ---------------------------------------------------------------- key files */
 
 /* Re-reads a key file when it changed; at most one stat() per `check` seconds. A file
@@ -775,7 +1028,7 @@ ngx_http_jwtguard_refresh(ngx_http_jwtguard_keys_t *k, ngx_log_t *log)
     ngx_str_t        err;
     ngx_file_info_t  fi;
 
-    if (ngx_time() - k->checked < k->check) {
+    if (k->fixed || ngx_time() - k->checked < k->check) {
         return;
     }
 
@@ -1252,6 +1505,417 @@ ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+static void
+ngx_http_jwtguard_apim_cleanup(void *data)
+{
+    ngx_http_jwtguard_apim_t  *a = data;
+
+    jwtguard_policy_free(a->policy);
+    jwtguard_apim_policy_free(a->apim);
+    a->policy = NULL;
+    a->apim = NULL;
+}
+
+
+/* Copies a value under the buffer convention of jwtguard.h into the configuration
+ * pool (NUL-terminated). */
+
+typedef jwtguard_result (*ngx_http_jwtguard_apim_get_pt)(
+    const jwtguard_apim_policy *apim, ngx_uint_t index, char *buf, size_t cap,
+    size_t *len);
+
+
+static jwtguard_result
+ngx_http_jwtguard_apim_url(const jwtguard_apim_policy *apim, ngx_uint_t index,
+    char *buf, size_t cap, size_t *len)
+{
+    return jwtguard_apim_policy_openid_config_url(apim, index, buf, cap, len);
+}
+
+
+static jwtguard_result
+ngx_http_jwtguard_apim_note(const jwtguard_apim_policy *apim, ngx_uint_t index,
+    char *buf, size_t cap, size_t *len)
+{
+    return jwtguard_apim_policy_note(apim, index, buf, cap, len);
+}
+
+
+static jwtguard_result
+ngx_http_jwtguard_apim_scheme(const jwtguard_apim_policy *apim, ngx_uint_t index,
+    char *buf, size_t cap, size_t *len)
+{
+    return jwtguard_apim_policy_require_scheme(apim, buf, cap, len);
+}
+
+
+/* `index` is JWTGUARD_APIM_KEYS_ASYMMETRIC or JWTGUARD_APIM_KEYS_SYMMETRIC */
+
+static jwtguard_result
+ngx_http_jwtguard_apim_jwks(const jwtguard_apim_policy *apim, ngx_uint_t index,
+    char *buf, size_t cap, size_t *len)
+{
+    return jwtguard_apim_policy_inline_jwks(apim, (uint32_t) index, buf, cap, len);
+}
+
+
+static ngx_int_t
+ngx_http_jwtguard_apim_get(ngx_conf_t *cf, const jwtguard_apim_policy *apim,
+    ngx_http_jwtguard_apim_get_pt get, ngx_uint_t index, ngx_str_t *out)
+{
+    size_t  len;
+
+    len = 0;
+
+    if (get(apim, index, NULL, 0, &len) != JWTGUARD_BUFFER_TOO_SMALL) {
+        return NGX_ERROR;
+    }
+
+    out->data = ngx_pnalloc(cf->pool, len + 1);
+    if (out->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (get(apim, index, (char *) out->data, len + 1, &len) != JWTGUARD_OK) {
+        return NGX_ERROR;
+    }
+
+    out->len = len;
+
+    return NGX_OK;
+}
+
+
+/* Reads a whole file (at most 1 MiB) into memory from ngx_alloc(). */
+
+static u_char *
+ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log, size_t *len,
+    ngx_str_t *err)
+{
+    u_char           *buf;
+    ssize_t           n;
+    ngx_fd_t          fd;
+    ngx_file_info_t   fi;
+
+    fd = ngx_open_file(path->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_str_set(err, "cannot open the file");
+        return NULL;
+    }
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_close_file(fd);
+        ngx_str_set(err, "cannot stat the file");
+        return NULL;
+    }
+
+    if (ngx_file_size(&fi) > NGX_HTTP_JWTGUARD_MAX_FILE) {
+        ngx_close_file(fd);
+        ngx_str_set(err, "the file is larger than 1 MiB");
+        return NULL;
+    }
+
+    *len = (size_t) ngx_file_size(&fi);
+
+    buf = ngx_alloc(*len + 1, log);
+    if (buf == NULL) {
+        ngx_close_file(fd);
+        ngx_str_set(err, "out of memory");
+        return NULL;
+    }
+
+    n = ngx_read_fd(fd, buf, *len);
+    ngx_close_file(fd);
+
+    if (n < 0 || (size_t) n != *len) {
+        ngx_free(buf);
+        ngx_str_set(err, "cannot read the file");
+        return NULL;
+    }
+
+    return buf;
+}
+
+
+/* jwtguard_apim_policy <file>: an Azure API Management <validate-jwt> or
+ * <validate-azure-ad-token> policy, translated once per file. Its discovery URLs and
+ * notes are logged at notice level; its inline keys, if any, are loaded as a key set
+ * for the levels without a keys directive. */
+
+static char *
+ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_jwtguard_loc_conf_t *jlcf = conf;
+
+    bool                             is_set;
+    u_char                          *buf;
+    size_t                           len;
+    ngx_str_t                       *value, path, err, s;
+    ngx_uint_t                       i, n, kind;
+    jwtguard_result                  rc;
+    ngx_pool_cleanup_t              *cln;
+    const jwtguard_keyset           *keys;
+    ngx_http_jwtguard_apim_t        *a, **ap;
+    ngx_http_jwtguard_keys_t        *k, **kp;
+    ngx_http_jwtguard_main_conf_t   *jmcf;
+    char                             detail[1024];
+
+    static const ngx_uint_t  kinds[] = {
+        JWTGUARD_APIM_KEYS_ASYMMETRIC, JWTGUARD_APIM_KEYS_SYMMETRIC
+    };
+
+    if (jlcf->apim != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    path = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
+
+    ap = jmcf->policies.elts;
+
+    for (i = 0; i < jmcf->policies.nelts; i++) {
+        if (ap[i]->path.len == path.len
+            && ngx_strncmp(ap[i]->path.data, path.data, path.len) == 0)
+        {
+            jlcf->apim = ap[i];
+            return NGX_CONF_OK;
+        }
+    }
+
+    a = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_apim_t));
+    if (a == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    a->path = path;
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_jwtguard_apim_cleanup;
+    cln->data = a;
+
+    buf = ngx_http_jwtguard_read_file(&path, cf->log, &len, &err);
+    if (buf == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "jwtguard: cannot read APIM policy \"%V\": %V",
+                           &path, &err);
+        return NGX_CONF_ERROR;
+    }
+
+    detail[0] = '\0';
+    rc = jwtguard_apim_policy_from_xml(buf, len, &a->apim, detail, sizeof(detail));
+    ngx_free(buf);
+
+    if (rc != JWTGUARD_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "jwtguard: APIM policy \"%V\" refused: %s", &path,
+                           detail[0] ? detail : jwtguard_result_name(rc));
+        return NGX_CONF_ERROR;
+    }
+
+    a->policy = jwtguard_apim_policy_policy(a->apim);
+    if (a->policy == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    /* the token source */
+
+    len = 0;
+    if (jwtguard_apim_policy_token_source(a->apim, &a->source, NULL, 0, &len)
+        != JWTGUARD_BUFFER_TOO_SMALL)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    a->source_name.data = ngx_pnalloc(cf->pool, len + 1);
+    if (a->source_name.data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (jwtguard_apim_policy_token_source(a->apim, &a->source,
+                                          (char *) a->source_name.data, len + 1,
+                                          &a->source_name.len)
+        != JWTGUARD_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    a->authorization = a->source == JWTGUARD_TOKEN_SOURCE_HEADER
+                       && a->source_name.len == sizeof("Authorization") - 1
+                       && ngx_strncasecmp(a->source_name.data,
+                                          (u_char *) "Authorization",
+                                          sizeof("Authorization") - 1) == 0;
+
+    if (ngx_http_jwtguard_apim_get(cf, a->apim, ngx_http_jwtguard_apim_scheme, 0,
+                                   &a->scheme)
+        != NGX_OK)
+    {
+        ngx_str_null(&a->scheme);   /* "" is "not set": nothing to store */
+    }
+
+    /* the answer to a rejection */
+
+    a->status = jwtguard_apim_policy_failed_status(a->apim);
+
+    if (a->status < 400 || a->status > 599) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "jwtguard: APIM policy \"%V\": failed-validation-httpcode "
+                           "%ui is not supported here, 400 to 599 expected",
+                           &path, a->status);
+        return NGX_CONF_ERROR;
+    }
+
+    len = 0;
+    is_set = false;
+    rc = jwtguard_apim_policy_failed_message(a->apim, &is_set, NULL, 0, &len);
+    a->message_set = is_set;
+
+    if (is_set && rc == JWTGUARD_BUFFER_TOO_SMALL) {
+        a->message.data = ngx_pnalloc(cf->pool, len + 1);
+        if (a->message.data == NULL
+            || jwtguard_apim_policy_failed_message(a->apim, &is_set,
+                                                   (char *) a->message.data,
+                                                   len + 1, &a->message.len)
+               != JWTGUARD_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    /* what the operator must know: where the keys are published, and the notes */
+
+    n = jwtguard_apim_policy_openid_config_count(a->apim);
+
+    for (i = 0; i < n; i++) {
+        if (ngx_http_jwtguard_apim_get(cf, a->apim, ngx_http_jwtguard_apim_url, i, &s)
+            != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
+                           "jwtguard: APIM policy \"%V\": signing keys are "
+                           "published through \"%V\"; fetch its jwks_uri into a "
+                           "jwtguard_keys_file (python -m jwtguard fetch-jwks "
+                           "--openid-config ...) or proxy it for "
+                           "jwtguard_keys_request", &path, &s);
+    }
+
+    n = jwtguard_apim_policy_note_count(a->apim);
+
+    for (i = 0; i < n; i++) {
+        if (ngx_http_jwtguard_apim_get(cf, a->apim, ngx_http_jwtguard_apim_note, i, &s)
+            != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
+                           "jwtguard: APIM policy \"%V\": note: %V", &path, &s);
+    }
+
+    /* inline keys: the RSA keys, and the symmetric keys as a set of their own (the
+     * only key sets this module loads with symmetric keys allowed), never re-read,
+     * for the levels without keys */
+
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        kind = kinds[i];
+
+        if (ngx_http_jwtguard_apim_get(cf, a->apim, ngx_http_jwtguard_apim_jwks, kind,
+                                       &s)
+            != NGX_OK
+            || s.len == 0)
+        {
+            continue;
+        }
+
+        keys = NULL;
+        detail[0] = '\0';
+        rc = jwtguard_keyset_new_with_options(s.data, s.len,
+                 kind == JWTGUARD_APIM_KEYS_SYMMETRIC
+                 ? JWTGUARD_KEYSET_ALLOW_SYMMETRIC : 0,
+                 0, &keys, detail, sizeof(detail));
+
+        /* the symmetric document holds secrets */
+        ngx_explicit_memzero(s.data, s.len);
+
+        if (rc != JWTGUARD_OK) {
+            err.data = (u_char *) (detail[0] ? detail : jwtguard_result_name(rc));
+            err.len = ngx_strlen(err.data);
+            a->inline_error.data = ngx_pstrdup(cf->pool, &err);
+            a->inline_error.len = err.len;
+            if (a->inline_error.data == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            /* all inline keys or none */
+            a->inline_keys = NULL;
+            break;
+        }
+
+        k = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_keys_t));
+        if (k == NULL) {
+            jwtguard_keyset_free(keys);
+            return NGX_CONF_ERROR;
+        }
+
+        k->path = path;
+        k->keys = keys;
+        k->fixed = 1;
+
+        cln = ngx_pool_cleanup_add(cf->pool, 0);
+        if (cln == NULL) {
+            jwtguard_keyset_free(keys);
+            return NGX_CONF_ERROR;
+        }
+
+        cln->handler = ngx_http_jwtguard_keys_cleanup;
+        cln->data = k;
+
+        if (a->inline_keys == NULL) {
+            a->inline_keys = ngx_array_create(cf->pool, 2,
+                                              sizeof(ngx_http_jwtguard_keys_t *));
+            if (a->inline_keys == NULL) {
+                return NGX_CONF_ERROR;
+            }
+        }
+
+        kp = ngx_array_push(a->inline_keys);
+        if (kp == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *kp = k;
+
+        ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
+                           "jwtguard: APIM policy \"%V\": %uz inline %s keys, used "
+                           "where no jwtguard_keys_file or jwtguard_keys_request "
+                           "is set", &path, jwtguard_keyset_len(keys),
+                           kind == JWTGUARD_APIM_KEYS_SYMMETRIC
+                           ? "symmetric (HMAC)" : "RSA");
+    }
+
+    ap = ngx_array_push(&jmcf->policies);
+    if (ap == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *ap = a;
+    jlcf->apim = a;
+
+    return NGX_CONF_OK;
+}
+
+
 /* jwtguard_audience / jwtguard_issuer: values accumulate over repeated directives */
 
 static char *
@@ -1414,6 +2078,84 @@ ngx_http_jwtguard_failed_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* jwtguard_algorithms <name>...: what key files and jwtguard_keys_request tokens may
+ * be signed with. HMAC is refused here: it needs a shared secret, and these sources
+ * hold public keys (only jwtguard_apim_policy's inline symmetric keys load as such). */
+
+static char *
+ngx_http_jwtguard_algorithms(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_jwtguard_loc_conf_t *jlcf = conf;
+
+    ngx_str_t   *value;
+    ngx_uint_t   i, j, mask;
+
+    static const struct {
+        ngx_str_t   name;
+        ngx_uint_t  flag;
+    } algorithms[] = {
+        { ngx_string("RS256"), JWTGUARD_ALG_RS256 },
+        { ngx_string("RS384"), JWTGUARD_ALG_RS384 },
+        { ngx_string("RS512"), JWTGUARD_ALG_RS512 },
+        { ngx_string("PS256"), JWTGUARD_ALG_PS256 },
+        { ngx_string("PS384"), JWTGUARD_ALG_PS384 },
+        { ngx_string("PS512"), JWTGUARD_ALG_PS512 },
+        { ngx_string("ES256"), JWTGUARD_ALG_ES256 },
+        { ngx_string("ES384"), JWTGUARD_ALG_ES384 },
+        { ngx_string("EdDSA"), JWTGUARD_ALG_EDDSA },
+    };
+
+    if (jlcf->algorithms != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    mask = 0;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (value[i].len == 5
+            && (ngx_strcmp(value[i].data, "HS256") == 0
+                || ngx_strcmp(value[i].data, "HS384") == 0
+                || ngx_strcmp(value[i].data, "HS512") == 0))
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "jwtguard_algorithms: \"%V\" is not supported here: "
+                               "HMAC needs a shared secret, and key files and "
+                               "jwtguard_keys_request hold public keys only (HS256, "
+                               "HS384 and HS512 are verified only with the inline "
+                               "symmetric keys of a jwtguard_apim_policy)",
+                               &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        for (j = 0; j < sizeof(algorithms) / sizeof(algorithms[0]); j++) {
+            if (value[i].len == algorithms[j].name.len
+                && ngx_strncmp(value[i].data, algorithms[j].name.data,
+                               value[i].len) == 0)
+            {
+                break;
+            }
+        }
+
+        if (j == sizeof(algorithms) / sizeof(algorithms[0])) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "jwtguard_algorithms: unknown algorithm \"%V\" "
+                               "(names are case-sensitive: RS256, RS384, RS512, "
+                               "PS256, PS384, PS512, ES256, ES384, EdDSA)",
+                               &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        mask |= algorithms[j].flag;
+    }
+
+    jlcf->algorithms = mask;
+
+    return NGX_CONF_OK;
+}
+
+
 /* jwtguard_cache_size <number> | off */
 
 static char *
@@ -1485,6 +2227,13 @@ ngx_http_jwtguard_create_main_conf(ngx_conf_t *cf)
         return NULL;
     }
 
+    if (ngx_array_init(&jmcf->policies, cf->pool, 2,
+                       sizeof(ngx_http_jwtguard_apim_t *))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
     return jmcf;
 }
 
@@ -1507,6 +2256,8 @@ ngx_http_jwtguard_create_loc_conf(ngx_conf_t *cf)
      *     conf->realm = { 0, NULL };
      *     conf->policy = NULL;
      *     conf->cache = NULL;
+     *     conf->directive = NULL;
+     *     conf->merged = 0;
      */
 
     conf->enable = NGX_CONF_UNSET;
@@ -1519,9 +2270,11 @@ ngx_http_jwtguard_create_loc_conf(ngx_conf_t *cf)
     conf->claims = NGX_CONF_UNSET_PTR;
     conf->clock_skew = NGX_CONF_UNSET;
     conf->require_exp = NGX_CONF_UNSET;
+    conf->algorithms = NGX_CONF_UNSET_UINT;
     conf->failed_status = NGX_CONF_UNSET_UINT;
     conf->cache_size = NGX_CONF_UNSET;
     conf->cache_ttl = NGX_CONF_UNSET;
+    conf->apim = NGX_CONF_UNSET_PTR;
 
     return conf;
 }
@@ -1588,6 +2341,7 @@ ngx_http_jwtguard_build_policy(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *con
     (void) jwtguard_policy_builder_set_clock_skew(b, (uint64_t) conf->clock_skew);
     (void) jwtguard_policy_builder_set_require_expiration_time(b,
                                                    conf->require_exp ? 1 : 0);
+    (void) jwtguard_policy_builder_set_algorithms(b, (uint32_t) conf->algorithms);
 
     detail[0] = '\0';
     rc = jwtguard_policy_builder_build(b, &conf->policy, detail, sizeof(detail));
@@ -1694,20 +2448,146 @@ ngx_http_jwtguard_cache_cleanup(void *data)
 }
 
 
+/* The first directive set at this level that jwtguard_apim_policy replaces. */
+
+static const char *
+ngx_http_jwtguard_replaced_directive(ngx_http_jwtguard_loc_conf_t *conf)
+{
+    if (conf->audiences != NGX_CONF_UNSET_PTR) {
+        return "jwtguard_audience";
+    }
+
+    if (conf->issuers != NGX_CONF_UNSET_PTR) {
+        return "jwtguard_issuer";
+    }
+
+    if (conf->claims != NGX_CONF_UNSET_PTR) {
+        return "jwtguard_require_claim";
+    }
+
+    if (conf->clock_skew != NGX_CONF_UNSET) {
+        return "jwtguard_clock_skew";
+    }
+
+    if (conf->require_exp != NGX_CONF_UNSET) {
+        return "jwtguard_require_expiration_time";
+    }
+
+    if (conf->algorithms != NGX_CONF_UNSET_UINT) {
+        return "jwtguard_algorithms";
+    }
+
+    if (conf->token != NGX_CONF_UNSET_PTR) {
+        return "jwtguard_token";
+    }
+
+    if (conf->scheme.data != NULL) {
+        return "jwtguard_require_scheme";
+    }
+
+    if (conf->failed_status != NGX_CONF_UNSET_UINT) {
+        return "jwtguard_failed_status";
+    }
+
+    if (conf->failed_message.data != NULL) {
+        return "jwtguard_failed_message";
+    }
+
+    return NULL;
+}
+
+
+/* A level under jwtguard_apim_policy: the policy's core policy, token source, scheme,
+ * failure status and message; its inline keys where no keys directive applies. */
+
+static char *
+ngx_http_jwtguard_merge_apim(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *prev,
+    ngx_http_jwtguard_loc_conf_t *conf)
+{
+    ngx_http_jwtguard_apim_t  *a = conf->apim;
+
+    if (conf->directive) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "jwtguard: \"jwtguard_apim_policy %V\" conflicts with "
+                           "\"%s\" (set at this or an outer level): the APIM policy "
+                           "sets the audiences, issuers, required claims, clock skew, "
+                           "exp rule, algorithms, token source, scheme, failure status "
+                           "and message; remove \"%s\"",
+                           &a->path, conf->directive, conf->directive);
+        return NGX_CONF_ERROR;
+    }
+
+    conf->policy = a->policy;             /* owned (and freed) by the policy entry */
+    conf->failed_status = a->status;
+
+    if (a->message_set) {
+        conf->failed_message = a->message;
+    }
+
+    if (a->scheme.len) {
+        conf->scheme = a->scheme;
+    }
+
+    if ((conf->keys == NULL || conf->keys->nelts == 0) && conf->source == NULL) {
+        conf->keys = a->inline_keys;
+    }
+
+    if (conf->enable != 1) {
+        return NGX_CONF_OK;
+    }
+
+    if ((conf->keys == NULL || conf->keys->nelts == 0) && conf->source == NULL) {
+        if (a->inline_error.len) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "jwtguard: the inline keys of APIM policy \"%V\" do "
+                               "not load (%V); set \"jwtguard_keys_file\" or "
+                               "\"jwtguard_keys_request\"",
+                               &a->path, &a->inline_error);
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "jwtguard: \"jwtguard on\" with APIM policy \"%V\" "
+                               "needs \"jwtguard_keys_file\" or "
+                               "\"jwtguard_keys_request\" (the policy has no "
+                               "inline keys: fetch the keys of its <openid-config>)",
+                               &a->path);
+        }
+
+        return NGX_CONF_ERROR;
+    }
+
+    return ngx_http_jwtguard_merge_cache(cf, prev, conf);
+}
+
+
 static char *
 ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 {
     ngx_http_jwtguard_loc_conf_t *prev = parent;
     ngx_http_jwtguard_loc_conf_t *conf = child;
 
-    ngx_uint_t  same;
+    ngx_uint_t   same;
+    const char  *directive;
 
     /* does this level change anything the policy is built from? */
     same = conf->audiences == NGX_CONF_UNSET_PTR
            && conf->issuers == NGX_CONF_UNSET_PTR
            && conf->claims == NGX_CONF_UNSET_PTR
            && conf->clock_skew == NGX_CONF_UNSET
-           && conf->require_exp == NGX_CONF_UNSET;
+           && conf->require_exp == NGX_CONF_UNSET
+           && conf->algorithms == NGX_CONF_UNSET_UINT
+           && conf->apim == NGX_CONF_UNSET_PTR;
+
+    /* a directive that jwtguard_apim_policy replaces, set here or at an outer level
+     * (the outermost level is never merged itself: read its own settings) */
+    directive = ngx_http_jwtguard_replaced_directive(conf);
+    if (directive == NULL) {
+        directive = prev->merged ? prev->directive
+                                 : ngx_http_jwtguard_replaced_directive(prev);
+    }
+
+    conf->directive = directive;
+    conf->merged = 1;
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_ptr_value(conf->token, prev->token, NULL);
@@ -1720,6 +2600,8 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_ptr_value(conf->claims, prev->claims, NULL);
     ngx_conf_merge_sec_value(conf->clock_skew, prev->clock_skew, 0);
     ngx_conf_merge_value(conf->require_exp, prev->require_exp, 1);
+    ngx_conf_merge_uint_value(conf->algorithms, prev->algorithms,
+                              JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256);
     ngx_conf_merge_uint_value(conf->failed_status, prev->failed_status,
                               NGX_HTTP_UNAUTHORIZED);
     ngx_conf_merge_str_value(conf->failed_message, prev->failed_message,
@@ -1729,11 +2611,16 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                          NGX_HTTP_JWTGUARD_CACHE_SIZE);
     ngx_conf_merge_sec_value(conf->cache_ttl, prev->cache_ttl,
                              NGX_HTTP_JWTGUARD_CACHE_TTL);
+    ngx_conf_merge_ptr_value(conf->apim, prev->apim, NULL);
 
     if (conf->scheme.len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "jwtguard_require_scheme must not be empty");
         return NGX_CONF_ERROR;
+    }
+
+    if (conf->apim) {
+        return ngx_http_jwtguard_merge_apim(cf, prev, conf);
     }
 
     if (same && prev->policy) {

@@ -70,7 +70,7 @@ int main(int argc, char **argv) {
         token_len--; /* a token file often ends with a newline; the token does not */
 
     /* Once, and again whenever the provider's JWKS changes: parse and validate the keys. */
-    r = jwtguard_keyset_new_with_options((const uint8_t *)jwks, jwks_len, false, 0, &keys,
+    r = jwtguard_keyset_new_with_options((const uint8_t *)jwks, jwks_len, 0, 0, &keys,
                                          detail, sizeof detail);
     if (r != JWTGUARD_OK) {
         fprintf(stderr, "key set rejected: %s\n", detail);

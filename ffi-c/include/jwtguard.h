@@ -1,6 +1,8 @@
 /*
- * jwtguard.h: the C interface of jwtguard, a JWT access-token verifier (compact JWS,
- * RS256 and ES256) with Azure API Management validate-jwt claim rules.
+ * jwtguard.h: the C interface of jwtguard, a JWT access-token verifier (compact JWS:
+ * RS256 and ES256 by default; RS384/512, PS256/384/512, ES384, EdDSA and, with
+ * symmetric keys, HS256/384/512 when the policy allows them) with Azure API Management
+ * validate-jwt claim rules.
  *
  * Typical use: load the provider's keys once (jwtguard_keyset_new), build the policy
  * of your API once (jwtguard_policy_builder_*), then for each request call
@@ -81,14 +83,136 @@
 #endif
 
 /**
- * `jwtguard_policy_builder_set_algorithms()` flag: RS256 (RSASSA-PKCS1-v1_5, SHA-256).
+ * `jwtguard_keyset_new_with_options()` flag: also accept odd RSA public exponents from
+ * 3 up (legal, but a sign of unusual, possibly hand-made keys).
  */
-#define JWTGUARD_ALG_RS256 1
+#define JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT 1
+
+/**
+ * `jwtguard_keyset_new_with_options()` flag: load symmetric `"kty":"oct"` keys (HMAC
+ * secrets for HS256/384/512; at least 32, 48 or 64 bytes).
+ *
+ * Security contract: an HMAC key is a shared secret — whoever holds it can mint
+ * tokens this set accepts. Set this flag only for a document of secrets you control
+ * (e.g. the inline symmetric keys of an APIM policy, from
+ * `jwtguard_apim_policy_inline_jwks()` with `JWTGUARD_APIM_KEYS_SYMMETRIC`), never for
+ * an identity provider's published JWK set: a provider never publishes secrets, and an
+ * `oct` key slipped into its document must not become a way to forge tokens. Without
+ * the flag an `oct` key is skipped as `JWTGUARD_KEY_UNSUPPORTED` (a set of only `oct`
+ * keys is `JWTGUARD_KEY_SET_NO_USABLE_KEY`). With it, symmetric keys still load only in
+ * a set of their own (in a set that also holds asymmetric keys they are skipped as
+ * `JWTGUARD_KEY_UNSUPPORTED`), verify only HS* tokens, and only under a policy that
+ * allows `JWTGUARD_ALG_HS*` (the default policy does not).
+ */
+#define JWTGUARD_KEYSET_ALLOW_SYMMETRIC 2
+
+/**
+ * `jwtguard_policy_builder_set_algorithms()` flag: RS256 (RSASSA-PKCS1-v1_5, SHA-256).
+ * The `JWTGUARD_ALG_*` bits are stable: each keeps its value, new algorithms get new bits.
+ */
+#define JWTGUARD_ALG_RS256 (1 << 0)
 
 /**
  * `jwtguard_policy_builder_set_algorithms()` flag: ES256 (ECDSA P-256, SHA-256).
  */
-#define JWTGUARD_ALG_ES256 2
+#define JWTGUARD_ALG_ES256 (1 << 1)
+
+/**
+ * `jwtguard_policy_builder_set_algorithms()` flag: RS384 (RSASSA-PKCS1-v1_5, SHA-384).
+ */
+#define JWTGUARD_ALG_RS384 (1 << 2)
+
+/**
+ * `jwtguard_policy_builder_set_algorithms()` flag: RS512 (RSASSA-PKCS1-v1_5, SHA-512).
+ */
+#define JWTGUARD_ALG_RS512 (1 << 3)
+
+/**
+ * `jwtguard_policy_builder_set_algorithms()` flag: PS256 (RSASSA-PSS, SHA-256, MGF1
+ * SHA-256, 32-byte salt).
+ */
+#define JWTGUARD_ALG_PS256 (1 << 4)
+
+/**
+ * `jwtguard_policy_builder_set_algorithms()` flag: PS384 (RSASSA-PSS, SHA-384, MGF1
+ * SHA-384, 48-byte salt).
+ */
+#define JWTGUARD_ALG_PS384 (1 << 5)
+
+/**
+ * `jwtguard_policy_builder_set_algorithms()` flag: PS512 (RSASSA-PSS, SHA-512, MGF1
+ * SHA-512, 64-byte salt).
+ */
+#define JWTGUARD_ALG_PS512 (1 << 6)
+
+/**
+ * `jwtguard_policy_builder_set_algorithms()` flag: ES384 (ECDSA P-384, SHA-384).
+ */
+#define JWTGUARD_ALG_ES384 (1 << 7)
+
+/**
+ * `jwtguard_policy_builder_set_algorithms()` flag: EdDSA with Ed25519 (`kty` `OKP`).
+ */
+#define JWTGUARD_ALG_EDDSA (1 << 8)
+
+/**
+ * `jwtguard_policy_builder_set_algorithms()` flag: HS256 (HMAC SHA-256). Verifies only
+ * with symmetric keys, which load only with `JWTGUARD_KEYSET_ALLOW_SYMMETRIC`.
+ */
+#define JWTGUARD_ALG_HS256 (1 << 9)
+
+/**
+ * `jwtguard_policy_builder_set_algorithms()` flag: HS384 (HMAC SHA-384); see
+ * `JWTGUARD_ALG_HS256`.
+ */
+#define JWTGUARD_ALG_HS384 (1 << 10)
+
+/**
+ * `jwtguard_policy_builder_set_algorithms()` flag: HS512 (HMAC SHA-512); see
+ * `JWTGUARD_ALG_HS256`.
+ */
+#define JWTGUARD_ALG_HS512 (1 << 11)
+
+/**
+ * `jwtguard_apim_policy_from_xml_with_options()` flag: turn unknown attributes and
+ * elements into notes instead of refusing the document.
+ */
+#define JWTGUARD_APIM_ALLOW_UNKNOWN 1
+
+/**
+ * `jwtguard_apim_policy_from_xml_with_options()` flag: a policy that names no audience
+ * waives the audience check (APIM's behaviour) instead of being refused.
+ */
+#define JWTGUARD_APIM_ALLOW_ANY_AUDIENCE 2
+
+/**
+ * `jwtguard_apim_policy_from_xml_with_options()` flag: a policy with no issuer listed
+ * or derivable waives the issuer check instead of being refused.
+ */
+#define JWTGUARD_APIM_ALLOW_ANY_ISSUER 4
+
+/**
+ * `jwtguard_apim_policy_kind()`: the document held a `<validate-jwt>` policy.
+ */
+#define JWTGUARD_APIM_VALIDATE_JWT 1
+
+/**
+ * `jwtguard_apim_policy_kind()`: the document held a `<validate-azure-ad-token>` policy.
+ */
+#define JWTGUARD_APIM_VALIDATE_AZURE_AD_TOKEN 2
+
+/**
+ * `jwtguard_apim_policy_inline_jwks()`: the inline RSA keys (`<key n="..." e="..."/>`),
+ * for `jwtguard_keyset_new()`.
+ */
+#define JWTGUARD_APIM_KEYS_ASYMMETRIC 1
+
+/**
+ * `jwtguard_apim_policy_inline_jwks()`: the inline symmetric keys (`<key>base64</key>`,
+ * HMAC secrets), for `jwtguard_keyset_new_with_options()` with
+ * `JWTGUARD_KEYSET_ALLOW_SYMMETRIC`.
+ */
+#define JWTGUARD_APIM_KEYS_SYMMETRIC 2
 
 /**
  * What a jwtguard function returns: `JWTGUARD_OK` (0) or why it failed.
@@ -255,6 +379,23 @@ typedef uint32_t jwtguard_result;
 #endif // __cplusplus
 
 /**
+ * A translated APIM validation policy (opaque): the core policy plus the settings of
+ * the HTTP binding.
+ *
+ * Immutable after creation: the accessors may be called from several threads at once.
+ * Free it with `jwtguard_apim_policy_free()`; policies returned by
+ * `jwtguard_apim_policy_policy()` are separate references and outlive it.
+ *
+ * Security contract: the core policy (`jwtguard_apim_policy_policy()`) holds every
+ * rule of the document that decides whether a token is accepted, the client
+ * application check of `<client-application-ids>` included, so `jwtguard_verify()` and
+ * `jwtguard_verify_cached()` with it apply the whole policy. The other accessors are
+ * the binding's settings: where to read the token, how to answer a rejection, where
+ * the keys are.
+ */
+typedef struct jwtguard_apim_policy jwtguard_apim_policy;
+
+/**
  * A bounded memory of tokens that verified (opaque).
  *
  * Contract: a token is served from the cache only if the very same bytes verified
@@ -329,6 +470,13 @@ typedef struct jwtguard_slice {
 typedef uint32_t jwtguard_match;
 
 /**
+ * Where an APIM policy reads the token from (`jwtguard_apim_policy_token_source()`):
+ * one of the `JWTGUARD_TOKEN_SOURCE_*` values. A binding must not fall back to another
+ * place when the token is absent there (that is `JWTGUARD_TOKEN_NOT_PRESENT`).
+ */
+typedef uint32_t jwtguard_token_source;
+
+/**
  * Every listed value must be present in the claim (APIM's default).
  */
 #define JWTGUARD_MATCH_ALL 0
@@ -337,6 +485,31 @@ typedef uint32_t jwtguard_match;
  * At least one listed value must be present in the claim.
  */
 #define JWTGUARD_MATCH_ANY 1
+
+/**
+ * The value of the named header. For the `Authorization` header (compare names
+ * case-insensitively) the value is `scheme token`: check the scheme when
+ * `jwtguard_apim_policy_require_scheme()` names one, and remove it. For any other
+ * header the whole value is the token.
+ */
+#define JWTGUARD_TOKEN_SOURCE_HEADER 1
+
+/**
+ * What follows the last space of the named header's value (the whole value when it has
+ * no space): APIM's `token-value="@(context.Request.Headers.GetValueOrDefault("Authorization","").Split(' ').Last())"`.
+ */
+#define JWTGUARD_TOKEN_SOURCE_HEADER_LAST_WORD 2
+
+/**
+ * The named query parameter (case-sensitive name).
+ */
+#define JWTGUARD_TOKEN_SOURCE_QUERY 3
+
+/**
+ * The named cookie: the first `;`-separated, trimmed item of the `Cookie` header that
+ * starts with `name=`, without that prefix (case-sensitive name).
+ */
+#define JWTGUARD_TOKEN_SOURCE_COOKIE 4
 
 #ifdef __cplusplus
 extern "C" {
@@ -374,7 +547,7 @@ const char *jwtguard_result_message(uint32_t result);
 
 /**
  * Loads a JWK set (`{"keys":[...]}`) or a single JWK with the default options (odd RSA
- * exponents from 65537 only; documents up to 256 KiB).
+ * exponents from 65537 only, no symmetric keys; documents up to 256 KiB).
  *
  * Keys of a kind jwtguard cannot verify with (other `kty` or curves, `use: enc`, ...)
  * are skipped; keys of a supported kind that fail validation are skipped and
@@ -398,8 +571,9 @@ jwtguard_result jwtguard_keyset_new(const uint8_t *jwks,
 /**
  * Like `jwtguard_keyset_new()`, with options and a detail buffer.
  *
- * - `allow_small_rsa_exponent`: also accept odd RSA public exponents from 3 up
- *   (legal, but a sign of unusual, possibly hand-made keys).
+ * - `flags`: 0 or a mask of `JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT` and
+ *   `JWTGUARD_KEYSET_ALLOW_SYMMETRIC` (read its security contract). Unknown bits are
+ *   `JWTGUARD_INVALID_PARAMETER`.
  * - `max_len`: longest accepted document in bytes; 0 means the default (256 KiB).
  *   A longer document is `JWTGUARD_KEY_SET_TOO_LARGE` before any byte is read.
  * - `detail` (optional): receives `""` on success, else the precise rule that failed,
@@ -411,7 +585,7 @@ jwtguard_result jwtguard_keyset_new(const uint8_t *jwks,
 JWTGUARD_MUST_USE
 jwtguard_result jwtguard_keyset_new_with_options(const uint8_t *jwks,
                                                  size_t jwks_len,
-                                                 bool allow_small_rsa_exponent,
+                                                 uint32_t flags,
                                                  size_t max_len,
                                                  const struct jwtguard_keyset **out,
                                                  char *detail,
@@ -579,8 +753,11 @@ jwtguard_result jwtguard_policy_builder_set_require_expiration_time(struct jwtgu
 
 /**
  * The algorithms tokens may use, as a mask of `JWTGUARD_ALG_*` flags (default
- * `JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256`). Unknown bits are
- * `JWTGUARD_INVALID_PARAMETER`; an empty mask makes `build` fail (`POLICY_INVALID`).
+ * `JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256`). A token's `alg` only selects among the
+ * allowed algorithms that its key supports. Allow only what the issuer signs with; the
+ * HMAC flags (`JWTGUARD_ALG_HS*`) only for a key set of shared secrets loaded with
+ * `JWTGUARD_KEYSET_ALLOW_SYMMETRIC`. Unknown bits are `JWTGUARD_INVALID_PARAMETER`; an
+ * empty mask makes `build` fail (`POLICY_INVALID`).
  *
  * # Safety
  * `builder` is NULL or a live builder handle.
@@ -661,7 +838,8 @@ const struct jwtguard_policy *jwtguard_policy_clone(const struct jwtguard_policy
 void jwtguard_policy_free(const struct jwtguard_policy *policy);
 
 /**
- * Verifies a JWT access token (compact JWS, RS256 or ES256): the signature with a key
+ * Verifies a JWT access token (compact JWS; the algorithms `policy` allows, RS256 and
+ * ES256 by default, see `jwtguard_policy_builder_set_algorithms()`): the signature with a key
  * from `keys`, then every rule of `policy` at time `now` (Unix seconds, from the
  * caller's clock).
  *
@@ -703,8 +881,9 @@ jwtguard_result jwtguard_verify(const uint8_t *token,
 void jwtguard_token_free(struct jwtguard_token *token);
 
 /**
- * Returns the algorithm the signature was verified with: the static string `"RS256"`
- * or `"ES256"` (never free it); NULL when `token` is NULL.
+ * Returns the algorithm the signature was verified with, as its JOSE name: a static
+ * string such as `"RS256"`, `"PS256"` or `"EdDSA"` (never free it); NULL when `token`
+ * is NULL.
  *
  * # Safety
  * `token` is NULL or a live token handle.
@@ -903,6 +1082,269 @@ jwtguard_result jwtguard_verify_cached(const struct jwtguard_cache *cache,
                                        bool *cache_hit,
                                        char *detail,
                                        size_t detail_cap);
+
+/**
+ * Translates an APIM policy document with the strict defaults: unknown attributes and
+ * elements are refused, an audience and an issuer are required, no named values.
+ * Same as `jwtguard_apim_policy_from_xml_with_options()` with flags 0 and no named
+ * values; see there.
+ *
+ * # Safety
+ * `xml` is NULL (only with `xml_len` 0) or points to `xml_len` readable bytes; `out`
+ * is NULL or valid for writing one pointer; `detail` is NULL or valid for writing
+ * `detail_cap` bytes.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_apim_policy_from_xml(const uint8_t *xml,
+                                              size_t xml_len,
+                                              struct jwtguard_apim_policy **out,
+                                              char *detail,
+                                              size_t detail_cap);
+
+/**
+ * Translates an APIM policy document (UTF-8, a byte-order mark allowed; at most 1 MiB):
+ * a `<validate-jwt>` or `<validate-azure-ad-token>` element alone, in a `<fragment>`, or
+ * inside a whole `<policies><inbound>...</inbound></policies>` document.
+ *
+ * - `flags`: 0 or a mask of `JWTGUARD_APIM_ALLOW_UNKNOWN`,
+ *   `JWTGUARD_APIM_ALLOW_ANY_AUDIENCE`, `JWTGUARD_APIM_ALLOW_ANY_ISSUER`; each relaxes
+ *   one rule and leaves a note. Unknown bits are `JWTGUARD_INVALID_PARAMETER`.
+ * - `named_value_names` / `named_value_values`: `n_named_values` pairs filling the
+ *   document's `{{name}}` references (a reference without a value is refused). Values
+ *   are never echoed in `detail`. Both may be NULL when `n_named_values` is 0.
+ *
+ * On success `*out` receives a new handle (free it with `jwtguard_apim_policy_free()`).
+ * A document that cannot be translated exactly is `JWTGUARD_POLICY_INVALID`, `*out` is
+ * set to NULL and `detail` names the refusal and where it is, e.g.
+ * `"PolicyInvalid: UnsignedTokensRefused at <validate-jwt> @require-signed-tokens
+ * (line 1, column 1): ..."`: `require-signed-tokens="false"`, `<decryption-keys>`,
+ * `certificate-id` keys, policy expressions other than the mapped `token-value` forms,
+ * unknown attributes or elements, a missing audience, issuer or key source, ... The
+ * text never contains key material or named values' values. A document longer than
+ * 1 MiB is refused before any byte is read.
+ *
+ * # Safety
+ * `xml` is NULL (only with `xml_len` 0) or points to `xml_len` readable bytes;
+ * `named_value_names` and `named_value_values` are NULL (only with `n_named_values` 0)
+ * or point to `n_named_values` readable `jwtguard_slice`s each, valid as that type
+ * describes; `out` is NULL or valid for writing one pointer; `detail` is NULL or valid
+ * for writing `detail_cap` bytes.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_apim_policy_from_xml_with_options(const uint8_t *xml,
+                                                           size_t xml_len,
+                                                           uint32_t flags,
+                                                           const struct jwtguard_slice *named_value_names,
+                                                           const struct jwtguard_slice *named_value_values,
+                                                           size_t n_named_values,
+                                                           struct jwtguard_apim_policy **out,
+                                                           char *detail,
+                                                           size_t detail_cap);
+
+/**
+ * Frees an APIM policy. NULL is ignored. References returned by
+ * `jwtguard_apim_policy_policy()` are not affected.
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle that is not used again (by any thread).
+ */
+void jwtguard_apim_policy_free(struct jwtguard_apim_policy *apim);
+
+/**
+ * Returns which policy the document held: `JWTGUARD_APIM_VALIDATE_JWT` or
+ * `JWTGUARD_APIM_VALIDATE_AZURE_AD_TOKEN`; 0 when `apim` is NULL.
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle.
+ */
+uint32_t jwtguard_apim_policy_kind(const struct jwtguard_apim_policy *apim);
+
+/**
+ * Returns a new reference to the core policy the document translates to, for
+ * `jwtguard_verify()`, `jwtguard_verify_cached()` and the cache functions: audiences,
+ * issuers, required claims, the client application check of `validate-azure-ad-token`
+ * (`<client-application-ids>`: the `azp` claim, or `appid` when the token has no
+ * `azp`, must be listed; else `JWTGUARD_TOKEN_CLAIM_NOT_FOUND` or
+ * `JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED`), clock skew, the `exp` rule, the
+ * algorithms API Management accepts (RS256, RS512, PS256, ES256; HS256, HS384 and
+ * HS512 too when the document has inline symmetric keys) and the kid-miss fallback
+ * for inline keys. It is the whole token check: a cache hit was checked by it before
+ * it was stored. Release it with `jwtguard_policy_free()`; it stays valid after
+ * `jwtguard_apim_policy_free()`. Every call returns the same policy (same identity, so
+ * caches keep their entries). Returns NULL when `apim` is NULL.
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle.
+ */
+JWTGUARD_MUST_USE
+const struct jwtguard_policy *jwtguard_apim_policy_policy(const struct jwtguard_apim_policy *apim);
+
+/**
+ * Where the token is read from: `*kind` receives a `JWTGUARD_TOKEN_SOURCE_*` value
+ * (0 unless `JWTGUARD_OK`) and `name`, under the buffer convention, the header, query
+ * parameter or cookie name. `*kind` is written even when `name` is too small.
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle; `kind` is NULL or valid for writing one
+ * `jwtguard_token_source`; `name`/`name_cap`/`name_len` follow the buffer convention.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_apim_policy_token_source(const struct jwtguard_apim_policy *apim,
+                                                  jwtguard_token_source *kind,
+                                                  char *name,
+                                                  size_t name_cap,
+                                                  size_t *name_len);
+
+/**
+ * Copies `require-scheme` (e.g. `"Bearer"`; compare case-insensitively with the
+ * `Authorization` header's scheme) under the buffer convention; `""` (length 0) when the
+ * policy sets none, or sets one APIM ignores (a token source other than the
+ * `Authorization` header: a note says so).
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the buffer
+ * convention.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_apim_policy_require_scheme(const struct jwtguard_apim_policy *apim,
+                                                    char *buf,
+                                                    size_t cap,
+                                                    size_t *out_len);
+
+/**
+ * Returns `failed-validation-httpcode`, the HTTP status of a rejection (100 to 599;
+ * 401 when the policy does not set it); 0 when `apim` is NULL.
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle.
+ */
+uint16_t jwtguard_apim_policy_failed_status(const struct jwtguard_apim_policy *apim);
+
+/**
+ * Copies `failed-validation-error-message`, the body of a rejection, under the buffer
+ * convention. `*is_set` receives false when the policy sets none: APIM then answers
+ * with a default text that depends on the failure (`"JWT not present."` when no token
+ * was presented); the value is then `""`. An explicitly empty message is `*is_set`
+ * true with `""`.
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle; `is_set` is NULL or valid for writing
+ * one `bool`; `buf`/`cap`/`out_len` follow the buffer convention.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_apim_policy_failed_message(const struct jwtguard_apim_policy *apim,
+                                                    bool *is_set,
+                                                    char *buf,
+                                                    size_t cap,
+                                                    size_t *out_len);
+
+/**
+ * Returns the number of OpenID Connect discovery documents (`<openid-config url>`; for
+ * `validate-azure-ad-token`, the tenant's v2.0 document) whose `jwks_uri` keys the
+ * caller must fetch and load; 0 when `apim` is NULL or the policy has only inline keys.
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle.
+ */
+size_t jwtguard_apim_policy_openid_config_count(const struct jwtguard_apim_policy *apim);
+
+/**
+ * Copies discovery URL number `index` (0-based, in policy order, always `https`) under
+ * the buffer convention. An index out of range is `JWTGUARD_INVALID_PARAMETER`.
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the buffer
+ * convention.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_apim_policy_openid_config_url(const struct jwtguard_apim_policy *apim,
+                                                       size_t index,
+                                                       char *buf,
+                                                       size_t cap,
+                                                       size_t *out_len);
+
+/**
+ * Returns the number of issuers in the core policy that were not listed in `<issuers>`
+ * but derived from a discovery URL (APIM reads them from the fetched document); 0 when
+ * `apim` is NULL. A caller that fetches the discovery documents should check that each
+ * document's `issuer` equals the derived one, and refuse the configuration otherwise.
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle.
+ */
+size_t jwtguard_apim_policy_derived_issuer_count(const struct jwtguard_apim_policy *apim);
+
+/**
+ * Copies derived issuer number `index` (0-based) under the buffer convention: the
+ * issuer when `url` is false, the discovery URL it follows from when `url` is true. An
+ * index out of range is `JWTGUARD_INVALID_PARAMETER`.
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the buffer
+ * convention.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_apim_policy_derived_issuer(const struct jwtguard_apim_policy *apim,
+                                                    size_t index,
+                                                    bool url,
+                                                    char *buf,
+                                                    size_t cap,
+                                                    size_t *out_len);
+
+/**
+ * Copies the inline `<issuer-signing-keys>` of one kind as a JWK set document
+ * (`{"keys":[...]}`) under the buffer convention; `""` (length 0) when the policy has
+ * no inline key of that kind. `kind` is `JWTGUARD_APIM_KEYS_ASYMMETRIC` or
+ * `JWTGUARD_APIM_KEYS_SYMMETRIC`; any other value is `JWTGUARD_INVALID_PARAMETER`.
+ *
+ * - Asymmetric: the RSA keys (`"kty":"RSA"`), ready for `jwtguard_keyset_new()`. With
+ *   discovery URLs as well, put these keys and the fetched ones into one set.
+ * - Symmetric: the HMAC secrets (`"kty":"oct"`), to load as a set of their own with
+ *   `JWTGUARD_KEYSET_ALLOW_SYMMETRIC` (a set that also holds asymmetric keys skips
+ *   them), never merged with fetched keys. The core policy allows HS256/384/512 only
+ *   when the document has such keys. Treat this text as a secret: it is the only output
+ *   that holds key material (wipe it once the set is loaded).
+ *
+ * A policy with both kinds needs both sets; a token is checked against the set of its
+ * `alg`'s kind (a `kid` naming a key of the other set is not found in this one).
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the buffer
+ * convention.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_apim_policy_inline_jwks(const struct jwtguard_apim_policy *apim,
+                                                 uint32_t kind,
+                                                 char *buf,
+                                                 size_t cap,
+                                                 size_t *out_len);
+
+/**
+ * Returns the number of notes: settings accepted without effect, defaults applied,
+ * issuers derived from discovery URLs, policies beside the validation policy that were
+ * not translated. 0 when `apim` is NULL.
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle.
+ */
+size_t jwtguard_apim_policy_note_count(const struct jwtguard_apim_policy *apim);
+
+/**
+ * Copies note number `index` (0-based) as one line, `"<location>: <message>"` (e.g.
+ * `"<validate-jwt> @output-token-variable-name (line 1, column 1): accepted, ..."`),
+ * under the buffer convention. Safe to log. An index out of range is
+ * `JWTGUARD_INVALID_PARAMETER`.
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the buffer
+ * convention.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_apim_policy_note(const struct jwtguard_apim_policy *apim,
+                                          size_t index,
+                                          char *buf,
+                                          size_t cap,
+                                          size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

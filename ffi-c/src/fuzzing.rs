@@ -37,7 +37,7 @@ pub fn exercise(data: &[u8], fixed_jwks: &[u8], audience: &str, issuer: &str, no
         jwtguard_keyset_new_with_options(
             jwks.as_ptr(),
             jwks.len(),
-            flags & 1 != 0,
+            if flags & 1 != 0 { JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT | JWTGUARD_KEYSET_ALLOW_SYMMETRIC } else { 0 },
             0,
             &mut keys,
             detail.as_mut_ptr(),
@@ -129,6 +129,10 @@ fn build_policy(
         assert_known(jwtguard_policy_builder_set_kid_miss_fallback(builder, flags & 8 != 0));
         assert_known(jwtguard_policy_builder_set_check_key_issuer(builder, flags & 16 != 0));
         assert_known(jwtguard_policy_builder_set_require_expiration_time(builder, flags & 32 != 0));
+        if flags & 1 != 0 {
+            // Every algorithm, HMAC included (the key set then allows symmetric keys).
+            assert_known(jwtguard_policy_builder_set_algorithms(builder, (1 << 12) - 1));
+        }
         if flags & 128 != 0 {
             let code = jwtguard_policy_builder_add_required_claim(
                 builder,

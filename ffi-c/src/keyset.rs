@@ -39,8 +39,27 @@ const _: () = {
     assert_send_sync::<jwtguard_keyset>();
 };
 
+/// `jwtguard_keyset_new_with_options()` flag: also accept odd RSA public exponents from
+/// 3 up (legal, but a sign of unusual, possibly hand-made keys).
+pub const JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT: u32 = 1;
+/// `jwtguard_keyset_new_with_options()` flag: load symmetric `"kty":"oct"` keys (HMAC
+/// secrets for HS256/384/512; at least 32, 48 or 64 bytes).
+///
+/// Security contract: an HMAC key is a shared secret — whoever holds it can mint
+/// tokens this set accepts. Set this flag only for a document of secrets you control
+/// (e.g. the inline symmetric keys of an APIM policy, from
+/// `jwtguard_apim_policy_inline_jwks()` with `JWTGUARD_APIM_KEYS_SYMMETRIC`), never for
+/// an identity provider's published JWK set: a provider never publishes secrets, and an
+/// `oct` key slipped into its document must not become a way to forge tokens. Without
+/// the flag an `oct` key is skipped as `JWTGUARD_KEY_UNSUPPORTED` (a set of only `oct`
+/// keys is `JWTGUARD_KEY_SET_NO_USABLE_KEY`). With it, symmetric keys still load only in
+/// a set of their own (in a set that also holds asymmetric keys they are skipped as
+/// `JWTGUARD_KEY_UNSUPPORTED`), verify only HS* tokens, and only under a policy that
+/// allows `JWTGUARD_ALG_HS*` (the default policy does not).
+pub const JWTGUARD_KEYSET_ALLOW_SYMMETRIC: u32 = 2;
+
 /// Loads a JWK set (`{"keys":[...]}`) or a single JWK with the default options (odd RSA
-/// exponents from 65537 only; documents up to 256 KiB).
+/// exponents from 65537 only, no symmetric keys; documents up to 256 KiB).
 ///
 /// Keys of a kind jwtguard cannot verify with (other `kty` or curves, `use: enc`, ...)
 /// are skipped; keys of a supported kind that fail validation are skipped and
@@ -63,13 +82,14 @@ pub unsafe extern "C" fn jwtguard_keyset_new(
     out: *mut *const jwtguard_keyset,
 ) -> jwtguard_result {
     // SAFETY: the same contract, passed on; no detail buffer.
-    unsafe { jwtguard_keyset_new_with_options(jwks, jwks_len, false, 0, out, ptr::null_mut(), 0) }
+    unsafe { jwtguard_keyset_new_with_options(jwks, jwks_len, 0, 0, out, ptr::null_mut(), 0) }
 }
 
 /// Like `jwtguard_keyset_new()`, with options and a detail buffer.
 ///
-/// - `allow_small_rsa_exponent`: also accept odd RSA public exponents from 3 up
-///   (legal, but a sign of unusual, possibly hand-made keys).
+/// - `flags`: 0 or a mask of `JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT` and
+///   `JWTGUARD_KEYSET_ALLOW_SYMMETRIC` (read its security contract). Unknown bits are
+///   `JWTGUARD_INVALID_PARAMETER`.
 /// - `max_len`: longest accepted document in bytes; 0 means the default (256 KiB).
 ///   A longer document is `JWTGUARD_KEY_SET_TOO_LARGE` before any byte is read.
 /// - `detail` (optional): receives `""` on success, else the precise rule that failed,
@@ -82,7 +102,7 @@ pub unsafe extern "C" fn jwtguard_keyset_new(
 pub unsafe extern "C" fn jwtguard_keyset_new_with_options(
     jwks: *const u8,
     jwks_len: usize,
-    allow_small_rsa_exponent: bool,
+    flags: u32,
     max_len: usize,
     out: *mut *const jwtguard_keyset,
     detail: *mut c_char,
@@ -92,6 +112,9 @@ pub unsafe extern "C" fn jwtguard_keyset_new_with_options(
         // SAFETY: `out` is NULL or writable (contract above).
         let out = unsafe { Out::required(out, "out") }?;
         out.set(ptr::null());
+        if flags & !(JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT | JWTGUARD_KEYSET_ALLOW_SYMMETRIC) != 0 {
+            return Err(Fail::arg_invalid("flags", "has bits that are not JWTGUARD_KEYSET_* flags"));
+        }
         let max_len = if max_len == 0 { DEFAULT_MAX_KEY_SET_LEN } else { max_len };
         if !jwks.is_null() && jwks_len > max_len {
             // Decided on the length alone: the bytes are never looked at.
@@ -99,7 +122,12 @@ pub unsafe extern "C" fn jwtguard_keyset_new_with_options(
         }
         // SAFETY: `jwks` is NULL or points to `jwks_len` readable bytes (contract).
         let document = unsafe { input_bytes(jwks, jwks_len, "jwks") }?;
-        let options = KeyOptions { allow_small_rsa_exponent, max_len, ..KeyOptions::default() };
+        let options = KeyOptions {
+            allow_small_rsa_exponent: flags & JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT != 0,
+            allow_symmetric: flags & JWTGUARD_KEYSET_ALLOW_SYMMETRIC != 0,
+            max_len,
+            ..KeyOptions::default()
+        };
         let keys = KeySet::from_json_with(document, &options)?;
         out.set(Arc::into_raw(Arc::new(jwtguard_keyset { keys, identity: crate::identity::fresh() })));
         Ok(())

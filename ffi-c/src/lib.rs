@@ -35,6 +35,8 @@ mod token;
 
 mod cache;
 
+mod apim;
+
 mod identity;
 
 mod util;
@@ -43,6 +45,7 @@ mod util;
 #[doc(hidden)]
 pub mod fuzzing;
 
+pub use apim::*;
 pub use cache::*;
 pub use keyset::*;
 pub use policy::*;

@@ -19,9 +19,52 @@ pub const JWTGUARD_MATCH_ALL: jwtguard_match = 0;
 pub const JWTGUARD_MATCH_ANY: jwtguard_match = 1;
 
 /// `jwtguard_policy_builder_set_algorithms()` flag: RS256 (RSASSA-PKCS1-v1_5, SHA-256).
-pub const JWTGUARD_ALG_RS256: u32 = 1;
+/// The `JWTGUARD_ALG_*` bits are stable: each keeps its value, new algorithms get new bits.
+pub const JWTGUARD_ALG_RS256: u32 = 1 << 0;
 /// `jwtguard_policy_builder_set_algorithms()` flag: ES256 (ECDSA P-256, SHA-256).
-pub const JWTGUARD_ALG_ES256: u32 = 2;
+pub const JWTGUARD_ALG_ES256: u32 = 1 << 1;
+/// `jwtguard_policy_builder_set_algorithms()` flag: RS384 (RSASSA-PKCS1-v1_5, SHA-384).
+pub const JWTGUARD_ALG_RS384: u32 = 1 << 2;
+/// `jwtguard_policy_builder_set_algorithms()` flag: RS512 (RSASSA-PKCS1-v1_5, SHA-512).
+pub const JWTGUARD_ALG_RS512: u32 = 1 << 3;
+/// `jwtguard_policy_builder_set_algorithms()` flag: PS256 (RSASSA-PSS, SHA-256, MGF1
+/// SHA-256, 32-byte salt).
+pub const JWTGUARD_ALG_PS256: u32 = 1 << 4;
+/// `jwtguard_policy_builder_set_algorithms()` flag: PS384 (RSASSA-PSS, SHA-384, MGF1
+/// SHA-384, 48-byte salt).
+pub const JWTGUARD_ALG_PS384: u32 = 1 << 5;
+/// `jwtguard_policy_builder_set_algorithms()` flag: PS512 (RSASSA-PSS, SHA-512, MGF1
+/// SHA-512, 64-byte salt).
+pub const JWTGUARD_ALG_PS512: u32 = 1 << 6;
+/// `jwtguard_policy_builder_set_algorithms()` flag: ES384 (ECDSA P-384, SHA-384).
+pub const JWTGUARD_ALG_ES384: u32 = 1 << 7;
+/// `jwtguard_policy_builder_set_algorithms()` flag: EdDSA with Ed25519 (`kty` `OKP`).
+pub const JWTGUARD_ALG_EDDSA: u32 = 1 << 8;
+/// `jwtguard_policy_builder_set_algorithms()` flag: HS256 (HMAC SHA-256). Verifies only
+/// with symmetric keys, which load only with `JWTGUARD_KEYSET_ALLOW_SYMMETRIC`.
+pub const JWTGUARD_ALG_HS256: u32 = 1 << 9;
+/// `jwtguard_policy_builder_set_algorithms()` flag: HS384 (HMAC SHA-384); see
+/// `JWTGUARD_ALG_HS256`.
+pub const JWTGUARD_ALG_HS384: u32 = 1 << 10;
+/// `jwtguard_policy_builder_set_algorithms()` flag: HS512 (HMAC SHA-512); see
+/// `JWTGUARD_ALG_HS256`.
+pub const JWTGUARD_ALG_HS512: u32 = 1 << 11;
+
+/// Each `JWTGUARD_ALG_*` flag with its algorithm, in bit order.
+const ALGORITHM_FLAGS: [(u32, Algorithm); 12] = [
+    (JWTGUARD_ALG_RS256, Algorithm::RS256),
+    (JWTGUARD_ALG_ES256, Algorithm::ES256),
+    (JWTGUARD_ALG_RS384, Algorithm::RS384),
+    (JWTGUARD_ALG_RS512, Algorithm::RS512),
+    (JWTGUARD_ALG_PS256, Algorithm::PS256),
+    (JWTGUARD_ALG_PS384, Algorithm::PS384),
+    (JWTGUARD_ALG_PS512, Algorithm::PS512),
+    (JWTGUARD_ALG_ES384, Algorithm::ES384),
+    (JWTGUARD_ALG_EDDSA, Algorithm::EdDSA),
+    (JWTGUARD_ALG_HS256, Algorithm::HS256),
+    (JWTGUARD_ALG_HS384, Algorithm::HS384),
+    (JWTGUARD_ALG_HS512, Algorithm::HS512),
+];
 
 /// A borrowed UTF-8 string: `len` bytes at `data`, not necessarily NUL-terminated.
 /// `data` may be NULL when `len` is 0.
@@ -80,6 +123,11 @@ impl jwtguard_policy {
     /// The policy.
     pub(crate) fn policy(&self) -> &Policy {
         &self.policy
+    }
+
+    /// A handle for a policy built elsewhere in this crate (an APIM policy document).
+    pub(crate) fn from_core(policy: Policy) -> jwtguard_policy {
+        jwtguard_policy { policy, identity: crate::identity::fresh() }
     }
 }
 
@@ -364,8 +412,11 @@ pub unsafe extern "C" fn jwtguard_policy_builder_set_require_expiration_time(
 }
 
 /// The algorithms tokens may use, as a mask of `JWTGUARD_ALG_*` flags (default
-/// `JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256`). Unknown bits are
-/// `JWTGUARD_INVALID_PARAMETER`; an empty mask makes `build` fail (`POLICY_INVALID`).
+/// `JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256`). A token's `alg` only selects among the
+/// allowed algorithms that its key supports. Allow only what the issuer signs with; the
+/// HMAC flags (`JWTGUARD_ALG_HS*`) only for a key set of shared secrets loaded with
+/// `JWTGUARD_KEYSET_ALLOW_SYMMETRIC`. Unknown bits are `JWTGUARD_INVALID_PARAMETER`; an
+/// empty mask makes `build` fail (`POLICY_INVALID`).
 ///
 /// # Safety
 /// `builder` is NULL or a live builder handle.
@@ -375,16 +426,11 @@ pub unsafe extern "C" fn jwtguard_policy_builder_set_algorithms(
     algorithms: u32,
 ) -> jwtguard_result {
     let body = |b: &mut jwtguard_policy_builder| {
-        if algorithms & !(JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256) != 0 {
+        let known = ALGORITHM_FLAGS.iter().fold(0, |mask, (flag, _)| mask | flag);
+        if algorithms & !known != 0 {
             return Err(Fail::arg_invalid("algorithms", "has bits that are not JWTGUARD_ALG_* flags"));
         }
-        let mut list = Vec::new();
-        if algorithms & JWTGUARD_ALG_RS256 != 0 {
-            list.push(Algorithm::RS256);
-        }
-        if algorithms & JWTGUARD_ALG_ES256 != 0 {
-            list.push(Algorithm::ES256);
-        }
+        let list = ALGORITHM_FLAGS.iter().filter(|(flag, _)| algorithms & flag != 0).map(|(_, alg)| *alg).collect();
         b.algorithms = Some(list);
         Ok(())
     };
@@ -515,4 +561,19 @@ pub unsafe extern "C" fn jwtguard_policy_free(policy: *const jwtguard_policy) {
         // strong reference it owns.
         unsafe { Arc::decrement_strong_count(policy) };
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ALGORITHM_FLAGS;
+    use jwtguard_core::Algorithm;
+
+    #[test]
+    fn every_algorithm_has_one_distinct_flag_in_bit_order() {
+        assert_eq!(ALGORITHM_FLAGS.len(), Algorithm::ALL.len());
+        for (i, ((flag, alg), core)) in ALGORITHM_FLAGS.iter().zip(Algorithm::ALL).enumerate() {
+            assert_eq!(*flag, 1 << i, "{alg}");
+            assert_eq!(*alg, core, "the flags follow Algorithm::ALL");
+        }
+    }
 }

@@ -29,11 +29,6 @@ impl jwtguard_token {
     pub(crate) fn new_shared(token: Arc<OwnedToken>) -> *mut jwtguard_token {
         Box::into_raw(Box::new(jwtguard_token { token }))
     }
-
-    /// The verified claims.
-    pub(crate) fn claims(&self) -> Claims<'_> {
-        self.token.claims()
-    }
 }
 
 /// The token bytes after the length check that needs no read: a `token_len` over the
@@ -61,7 +56,8 @@ const _: () = {
 
 const NOT_PRESENT: Fail = Fail::new(jwtguard_result::JWTGUARD_CLAIM_NOT_PRESENT, "the token has no such claim");
 
-/// Verifies a JWT access token (compact JWS, RS256 or ES256): the signature with a key
+/// Verifies a JWT access token (compact JWS; the algorithms `policy` allows, RS256 and
+/// ES256 by default, see `jwtguard_policy_builder_set_algorithms()`): the signature with a key
 /// from `keys`, then every rule of `policy` at time `now` (Unix seconds, from the
 /// caller's clock).
 ///
@@ -121,8 +117,9 @@ pub unsafe extern "C" fn jwtguard_token_free(token: *mut jwtguard_token) {
     unsafe { free_boxed(token) }
 }
 
-/// Returns the algorithm the signature was verified with: the static string `"RS256"`
-/// or `"ES256"` (never free it); NULL when `token` is NULL.
+/// Returns the algorithm the signature was verified with, as its JOSE name: a static
+/// string such as `"RS256"`, `"PS256"` or `"EdDSA"` (never free it); NULL when `token`
+/// is NULL.
 ///
 /// # Safety
 /// `token` is NULL or a live token handle.

@@ -3,26 +3,29 @@
 
 Usage: extract_fixtures.py FIXTURES_DIR OUT_DIR
 
-Reads FIXTURES_DIR/claims.json and FIXTURES_DIR/attacks.json (tokens minted by PyJWT,
-see core/tests/fixtures/README.md) and writes, under OUT_DIR:
+Reads FIXTURES_DIR/claims.json, attacks.json and algorithms.json (tokens minted by
+PyJWT, see core/tests/fixtures/README.md) and writes, under OUT_DIR:
 
   jwks/<file>.<key set>.json    every key set, as JSON bytes
   tokens/<file>.<case>.txt      every case's token, exact bytes, no newline
   single_jwk_ec.json            one JWK (not a set): the P-256 key of claims.json "main"
   single_jwk_rsa.json           one JWK: the RSA 2048 key of claims.json "main"
   main_reversed.json            claims.json "main" with its keys in reverse order
+  jwks/apim.entra.json          the key set of fixtures/apim.json (next to this script:
+  tokens/apim.<name>.txt        Entra-shaped tokens for test_apim.c, see make_apim_fixtures.py)
   cases.txt                     every case with its full policy, one field per line:
 
     case <file>.<name>
     jwks <path relative to OUT_DIR>
     token <path relative to OUT_DIR>
     now <unix seconds>
+    key_flags <mask: JWTGUARD_KEYSET_* flags, 2 = allow symmetric keys>
     expect <Reason name | valid>          or: expect_key_set <Reason name>
     audience <text>                        (repeated) or: any_audience
     issuer <text>                          (repeated) or: any_issuer
     clock_skew <seconds>
     require_expiration_time <0|1>
-    algorithms <mask: 1 = RS256, 2 = ES256>
+    algorithms <mask of JWTGUARD_ALG_* bits: 1 = RS256, 2 = ES256, 4 = RS384, ...>
     kid_miss_fallback <0|1>
     check_key_issuer <0|1>
     claim <name> <all|any> <separator code point, 0 = none> <n> <value>...  (repeated)
@@ -31,10 +34,8 @@ see core/tests/fixtures/README.md) and writes, under OUT_DIR:
   Text fields are written as "x" followed by the UTF-8 bytes in hex ("x" alone is the
   empty string), so the C side needs no JSON or escaping.
 
-Cases the C API cannot express are left out (and counted): a case that loads its key
-set with `key_options` (the C API has no symmetric-key opt-in), or whose policy names
-an algorithm other than RS256/ES256 (the only JWTGUARD_ALG_* flags). The core's own
-tests run those.
+Every case is expressible in C: a key option or an algorithm without a JWTGUARD_*
+flag here is an error, so a new one cannot be skipped silently.
 
 Only the Python standard library is used.
 """
@@ -43,7 +44,15 @@ import json
 import os
 import sys
 
-ALGORITHM_BITS = {"RS256": 1, "ES256": 2}
+# The JWTGUARD_ALG_* bits of jwtguard.h.
+ALGORITHM_BITS = {
+    name: 1 << bit
+    for bit, name in enumerate(
+        ["RS256", "ES256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES384", "EdDSA", "HS256", "HS384", "HS512"]
+    )
+}
+# The JWTGUARD_KEYSET_* flags of jwtguard.h, by jwtguard_core::KeyOptions field.
+KEY_OPTION_FLAGS = {"allow_small_rsa_exponent": 1, "allow_symmetric": 2}
 
 
 def hx(text):
@@ -70,6 +79,8 @@ def policy_lines(policy):
     lines.append("require_expiration_time %d" % int(policy["require_expiration_time"]))
     mask = 0
     for alg in policy["algorithms"]:
+        if alg not in ALGORITHM_BITS:
+            raise SystemExit("algorithm %r has no JWTGUARD_ALG_* flag" % alg)
         mask |= ALGORITHM_BITS[alg]
     lines.append("algorithms %d" % mask)
     lines.append("kid_miss_fallback %d" % int(policy["kid_miss_fallback"]))
@@ -89,6 +100,16 @@ def policy_lines(policy):
     return lines
 
 
+def key_flags(options):
+    mask = 0
+    for name, value in (options or {}).items():
+        if name not in KEY_OPTION_FLAGS:
+            raise SystemExit("key option %r has no JWTGUARD_KEYSET_* flag" % name)
+        if value:
+            mask |= KEY_OPTION_FLAGS[name]
+    return mask
+
+
 def main():
     if len(sys.argv) != 3:
         raise SystemExit(__doc__)
@@ -96,8 +117,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     records = []
     count = 0
-    skipped = 0
-    for stem in ("claims", "attacks"):
+    for stem in ("claims", "attacks", "algorithms"):
         with open(os.path.join(fixtures, stem + ".json"), encoding="utf-8") as f:
             doc = json.load(f)
         for name, jwks in doc["key_sets"].items():
@@ -105,9 +125,6 @@ def main():
         for case in doc["cases"]:
             policy = dict(doc["default_policy"])
             policy.update(case.get("policy") or {})
-            if "key_options" in case or not set(policy["algorithms"]) <= set(ALGORITHM_BITS):
-                skipped += 1
-                continue
             token_rel = "tokens/%s.%s.txt" % (stem, case["name"])
             write(os.path.join(out, token_rel), case["token"].encode("utf-8"))
             lines = [
@@ -115,6 +132,7 @@ def main():
                 "jwks jwks/%s.%s.json" % (stem, case["key_set"]),
                 "token " + token_rel,
                 "now %d" % case.get("now", doc["now"]),
+                "key_flags %d" % key_flags(case.get("key_options")),
             ]
             if "expect_key_set" in case:
                 lines.append("expect_key_set " + case["expect_key_set"])
@@ -130,8 +148,14 @@ def main():
             write(os.path.join(out, "single_jwk_ec.json"), json.dumps(by_kid["ec-p256"]).encode())
             write(os.path.join(out, "single_jwk_rsa.json"), json.dumps(by_kid["rsa-2048"]).encode())
             write(os.path.join(out, "main_reversed.json"), json.dumps({"keys": list(reversed(keys))}).encode())
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "apim.json"), encoding="utf-8") as f:
+        apim = json.load(f)
+    for name, jwks in apim["key_sets"].items():
+        write(os.path.join(out, "jwks", "apim.%s.json" % name), json.dumps(jwks).encode())
+    for name, token in apim["tokens"].items():
+        write(os.path.join(out, "tokens", "apim.%s.txt" % name), token.encode("utf-8"))
     write(os.path.join(out, "cases.txt"), ("\n".join(records) + "\n").encode())
-    print("extract_fixtures: %d cases written to %s (%d not expressible in C)" % (count, out, skipped))
+    print("extract_fixtures: %d cases written to %s" % (count, out))
 
 
 if __name__ == "__main__":

@@ -135,16 +135,46 @@ fn keyset_functions() {
         assert_eq!(jwtguard_keyset_new(f.jwks.as_ptr(), f.jwks.len(), null_mut()), JWTGUARD_NULL_PARAMETER);
         // Over the size limit: rejected on the length alone.
         assert_eq!(jwtguard_keyset_new(dangling().cast(), HUGE, &mut out), JWTGUARD_KEY_SET_TOO_LARGE);
-        let r = jwtguard_keyset_new_with_options(dangling().cast(), HUGE, false, HUGE, &mut out, null_mut(), 0);
+        let r = jwtguard_keyset_new_with_options(dangling().cast(), HUGE, 0, HUGE, &mut out, null_mut(), 0);
         assert_eq!(r, JWTGUARD_INVALID_PARAMETER, "a length over PTRDIFF_MAX is refused unread");
-        let r = jwtguard_keyset_new_with_options(null(), 1, true, 0, &mut out, detail.as_mut_ptr(), 0);
+        let r = jwtguard_keyset_new_with_options(
+            null(),
+            1,
+            JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT,
+            0,
+            &mut out,
+            detail.as_mut_ptr(),
+            0,
+        );
         assert_eq!(r, JWTGUARD_NULL_PARAMETER);
         assert_eq!(detail[0], 0, "detail_cap 0: untouched");
-        let r = jwtguard_keyset_new_with_options(null(), 1, true, 0, &mut out, detail.as_mut_ptr(), 1);
+        let r = jwtguard_keyset_new_with_options(
+            null(),
+            1,
+            JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT,
+            0,
+            &mut out,
+            detail.as_mut_ptr(),
+            1,
+        );
         assert_eq!(r, JWTGUARD_NULL_PARAMETER);
         assert_eq!(detail[0], 0);
-        let r = jwtguard_keyset_new_with_options(null(), 1, true, 0, &mut out, null_mut(), 100);
+        let r = jwtguard_keyset_new_with_options(
+            null(),
+            1,
+            JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT,
+            0,
+            &mut out,
+            null_mut(),
+            100,
+        );
         assert_eq!(r, JWTGUARD_NULL_PARAMETER, "a NULL detail is fine whatever its cap");
+        for flags in [4u32, 7, 0x8000_0000, u32::MAX] {
+            out = ptr::NonNull::dangling().as_ptr();
+            let r = jwtguard_keyset_new_with_options(f.jwks.as_ptr(), f.jwks.len(), flags, 0, &mut out, null_mut(), 0);
+            assert_eq!(r, JWTGUARD_INVALID_PARAMETER, "unknown key set flags {flags:#x}");
+            assert!(out.is_null());
+        }
 
         // Random documents: always a key-set reason, never OK or a panic.
         let mut rng = Rng(0x5eed);
@@ -297,7 +327,7 @@ fn policy_functions() {
                 )
             })
             .into_iter();
-        let bad_algorithms = [4u32, 7, 8, 0x8000_0000, u32::MAX]
+        let bad_algorithms = [1u32 << 12, 0x1fff, 0x8000_0000, u32::MAX]
             .map(|mask| -> (Call, _) {
                 (Box::new(move |b| jwtguard_policy_builder_set_algorithms(b, mask)), JWTGUARD_INVALID_PARAMETER)
             })
@@ -321,7 +351,7 @@ fn policy_functions() {
         for sep in [0u32, 1, b' ' as u32, 0xD7FF, 0xE000, 0x10_FFFF] {
             assert_eq!(jwtguard_policy_builder_add_required_claim(b, c"r".as_ptr(), 1, null(), 0, 1, sep), JWTGUARD_OK);
         }
-        for mask in 0..4 {
+        for mask in (0..4).chain([JWTGUARD_ALG_EDDSA, JWTGUARD_ALG_HS512, 0xfff]) {
             assert_eq!(jwtguard_policy_builder_set_algorithms(b, mask), JWTGUARD_OK);
         }
         assert_eq!(jwtguard_policy_builder_set_clock_skew(b, u64::MAX), JWTGUARD_OK);

@@ -1,8 +1,10 @@
 /* Exercises every function of jwtguard.h with valid and invalid input: key sets
  * (JWKS, single JWK, bad sets, options, rejected keys, clone/free), the policy builder
  * (every setter, every error, builder poisoning), verify (each failure family, NULLs,
- * lengths, detail truncation), and every token accessor (types, absent claims, buffer
- * too small then retry). Fixtures come from extract_fixtures.py.
+ * lengths, detail truncation), every JWTGUARD_ALG_* flag (each algorithm verifies only
+ * when allowed), symmetric keys (only with JWTGUARD_KEYSET_ALLOW_SYMMETRIC and an HS*
+ * policy), and every token accessor (types, absent claims, buffer too small then
+ * retry). Fixtures come from extract_fixtures.py.
  *
  * Usage: test_api DIR */
 #include "testutil.h"
@@ -189,43 +191,44 @@ static void test_keysets(void) {
     CHECK(keys == NULL);
 
     /* Options and detail. */
-    CHECK_RESULT(jwtguard_keyset_new_with_options((const uint8_t *)main_jwks, len, false, 100, &keys,
+    CHECK_RESULT(jwtguard_keyset_new_with_options((const uint8_t *)main_jwks, len, 0, 100, &keys,
                                                   detail, sizeof detail),
                  JWTGUARD_KEY_SET_TOO_LARGE);
     CHECK_STR(detail, "KeySetTooLarge: key set document exceeds the size limit");
     /* A length over the limit is rejected without reading a byte (valgrind checks). */
-    CHECK_RESULT(jwtguard_keyset_new_with_options((const uint8_t *)"{}", (size_t)1 << 40, false, 0,
+    CHECK_RESULT(jwtguard_keyset_new_with_options((const uint8_t *)"{}", (size_t)1 << 40, 0, 0,
                                                   &keys, detail, sizeof detail),
                  JWTGUARD_KEY_SET_TOO_LARGE);
-    CHECK_RESULT(jwtguard_keyset_new_with_options((const uint8_t *)"{]", 2, false, 0, &keys, detail,
+    CHECK_RESULT(jwtguard_keyset_new_with_options((const uint8_t *)"{]", 2, 0, 0, &keys, detail,
                                                   sizeof detail),
                  JWTGUARD_KEY_SET_MALFORMED);
     CHECK_PREFIX(detail, "KeySetMalformed: ");
-    CHECK_RESULT(jwtguard_keyset_new_with_options(NULL, 1, false, 0, &keys, detail, sizeof detail),
+    CHECK_RESULT(jwtguard_keyset_new_with_options(NULL, 1, 0, 0, &keys, detail, sizeof detail),
                  JWTGUARD_NULL_PARAMETER);
     CHECK_STR(detail, "NullParameter: `jwks` is NULL");
-    CHECK_RESULT(jwtguard_keyset_new_with_options(NULL, 0, false, 0, NULL, detail, sizeof detail),
+    CHECK_RESULT(jwtguard_keyset_new_with_options(NULL, 0, 0, 0, NULL, detail, sizeof detail),
                  JWTGUARD_NULL_PARAMETER);
     CHECK_STR(detail, "NullParameter: `out` is NULL");
     /* Truncated detail: cap 5 -> 4 bytes and a NUL; cap 0 -> untouched. */
     memset(detail, 'Z', sizeof detail);
-    CHECK_RESULT(jwtguard_keyset_new_with_options((const uint8_t *)"{]", 2, false, 0, &keys, detail, 5),
+    CHECK_RESULT(jwtguard_keyset_new_with_options((const uint8_t *)"{]", 2, 0, 0, &keys, detail, 5),
                  JWTGUARD_KEY_SET_MALFORMED);
     CHECK_STR(detail, "KeyS");
     CHECK(detail[5] == 'Z');
     memset(detail, 'Z', sizeof detail);
-    CHECK_RESULT(jwtguard_keyset_new_with_options((const uint8_t *)"{]", 2, false, 0, &keys, detail, 0),
+    CHECK_RESULT(jwtguard_keyset_new_with_options((const uint8_t *)"{]", 2, 0, 0, &keys, detail, 0),
                  JWTGUARD_KEY_SET_MALFORMED);
     CHECK(detail[0] == 'Z');
     free(main_jwks);
 
     /* allow_small_rsa_exponent admits e = 3. */
     main_jwks = tu_read("jwks/attacks.exponent_3.json", &len);
-    CHECK_RESULT(jwtguard_keyset_new_with_options((const uint8_t *)main_jwks, len, false, 0, &keys,
+    CHECK_RESULT(jwtguard_keyset_new_with_options((const uint8_t *)main_jwks, len, 0, 0, &keys,
                                                   detail, sizeof detail),
                  JWTGUARD_KEY_EXPONENT_INVALID);
     CHECK_PREFIX(detail, "KeyExponentInvalid: ");
-    CHECK_RESULT(jwtguard_keyset_new_with_options((const uint8_t *)main_jwks, len, true, 0, &keys,
+    CHECK_RESULT(jwtguard_keyset_new_with_options((const uint8_t *)main_jwks, len,
+                                                  JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT, 0, &keys,
                                                   detail, sizeof detail),
                  JWTGUARD_OK);
     CHECK_STR(detail, "");
@@ -342,7 +345,7 @@ static void test_policy_builder(void) {
     jwtguard_policy_free(NULL);
 
     /* Invalid arguments are refused, and poison the builder (fail closed). */
-    CHECK_RESULT(jwtguard_policy_builder_set_algorithms(b, 4), JWTGUARD_INVALID_PARAMETER);
+    CHECK_RESULT(jwtguard_policy_builder_set_algorithms(b, 1u << 12), JWTGUARD_INVALID_PARAMETER);
     CHECK_RESULT(jwtguard_policy_builder_build(b, &policy, detail, sizeof detail), JWTGUARD_INVALID_PARAMETER);
     CHECK(policy == NULL);
     CHECK_STR(detail, "InvalidParameter: `algorithms` has bits that are not JWTGUARD_ALG_* flags");
@@ -1003,6 +1006,201 @@ static void test_cache(void) {
     jwtguard_policy_free(policy);
 }
 
+/* Loads fixture key set `rel` with `flags`; returns the result, *out the handle. */
+static jwtguard_result load_keys_with(const char *rel, uint32_t flags, const jwtguard_keyset **out,
+                                      char *detail, size_t cap) {
+    size_t len = 0;
+    char *jwks = tu_read(rel, &len);
+    jwtguard_result r =
+        jwtguard_keyset_new_with_options((const uint8_t *)jwks, len, flags, 0, out, detail, cap);
+    free(jwks);
+    return r;
+}
+
+/* The fixtures' default policy with algorithm mask `algorithms`. */
+static const jwtguard_policy *policy_with_algorithms(uint32_t algorithms) {
+    jwtguard_policy_builder *b = jwtguard_policy_builder_new();
+    const jwtguard_policy *policy = NULL;
+    CHECK_RESULT(jwtguard_policy_builder_add_audience(b, AUD, strlen(AUD)), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_policy_builder_add_issuer(b, ISS, strlen(ISS)), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_policy_builder_set_algorithms(b, algorithms), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_policy_builder_build(b, &policy, NULL, 0), JWTGUARD_OK);
+    jwtguard_policy_builder_free(b);
+    return policy;
+}
+
+#define ALL_ALGORITHMS                                                                        \
+    (JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256 | JWTGUARD_ALG_RS384 | JWTGUARD_ALG_RS512 |      \
+     JWTGUARD_ALG_PS256 | JWTGUARD_ALG_PS384 | JWTGUARD_ALG_PS512 | JWTGUARD_ALG_ES384 |      \
+     JWTGUARD_ALG_EDDSA | JWTGUARD_ALG_HS256 | JWTGUARD_ALG_HS384 | JWTGUARD_ALG_HS512)
+
+/* Each asymmetric algorithm's PyJWT token (algorithms.json) verifies when its flag is
+ * set, and is TokenAlgorithmNotAllowed under the default policy and under every other
+ * flag together. */
+static void test_algorithms(void) {
+    static const struct {
+        const char *name;
+        uint32_t flag;
+        const char *alg;
+    } algs[] = {
+        {"rs384", JWTGUARD_ALG_RS384, "RS384"}, {"rs512", JWTGUARD_ALG_RS512, "RS512"},
+        {"ps256", JWTGUARD_ALG_PS256, "PS256"}, {"ps384", JWTGUARD_ALG_PS384, "PS384"},
+        {"ps512", JWTGUARD_ALG_PS512, "PS512"}, {"es384", JWTGUARD_ALG_ES384, "ES384"},
+        {"eddsa", JWTGUARD_ALG_EDDSA, "EdDSA"},
+    };
+    const jwtguard_keyset *keys = NULL;
+    const jwtguard_policy *by_default = make_policy(NULL);
+    char detail[256], name[64];
+    size_t i;
+    uint32_t seen = JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256;
+
+    /* the flags are distinct bits, all twelve known */
+    CHECK(ALL_ALGORITHMS == 0xfffu);
+    CHECK_RESULT(load_keys_with("jwks/algorithms.asymmetric.json", 0, &keys, detail, sizeof detail),
+                 JWTGUARD_OK);
+    for (i = 0; i < sizeof algs / sizeof algs[0]; i++) {
+        const jwtguard_policy *only = policy_with_algorithms(algs[i].flag);
+        const jwtguard_policy *others = policy_with_algorithms(ALL_ALGORITHMS & ~algs[i].flag);
+        jwtguard_token *token = SENTINEL;
+        CHECK((seen & algs[i].flag) == 0);
+        seen |= algs[i].flag;
+        snprintf(name, sizeof name, "%s_valid", algs[i].name);
+        CHECK_RESULT(verify_case("algorithms", name, keys, only, &token, detail, sizeof detail),
+                     JWTGUARD_OK);
+        CHECK(token != NULL);
+        CHECK_STR(jwtguard_token_alg(token), algs[i].alg);
+        jwtguard_token_free(token);
+        token = SENTINEL;
+        CHECK_RESULT(verify_case("algorithms", name, keys, by_default, &token, detail, sizeof detail),
+                     JWTGUARD_TOKEN_ALGORITHM_NOT_ALLOWED);
+        CHECK(token == NULL);
+        CHECK_RESULT(verify_case("algorithms", name, keys, others, &token, NULL, 0),
+                     JWTGUARD_TOKEN_ALGORITHM_NOT_ALLOWED);
+        /* signed by the other key of the same kind, naming this one */
+        snprintf(name, sizeof name, "%s_wrong_key", algs[i].name);
+        CHECK_RESULT(verify_case("algorithms", name, keys, only, &token, NULL, 0),
+                     JWTGUARD_TOKEN_SIGNATURE_INVALID);
+        jwtguard_policy_free(only);
+        jwtguard_policy_free(others);
+    }
+    /* the attacks' RS512 and PS256 tokens by the main RSA key: refused by default, and
+     * still refused when allowed, because that key's JWK binds it to "alg": "RS256" */
+    jwtguard_keyset_free(keys);
+    keys = load_keys(MAIN_JWKS);
+    {
+        const jwtguard_policy *rsa = policy_with_algorithms(JWTGUARD_ALG_RS512 | JWTGUARD_ALG_PS256);
+        jwtguard_token *token = SENTINEL;
+        CHECK_RESULT(verify_case("attacks", "alg_rs512", keys, by_default, &token, NULL, 0),
+                     JWTGUARD_TOKEN_ALGORITHM_NOT_ALLOWED);
+        CHECK(token == NULL);
+        CHECK_RESULT(verify_case("attacks", "alg_rs512", keys, rsa, &token, NULL, 0),
+                     JWTGUARD_TOKEN_ALGORITHM_KEY_MISMATCH);
+        CHECK_RESULT(verify_case("attacks", "alg_ps256", keys, by_default, &token, NULL, 0),
+                     JWTGUARD_TOKEN_ALGORITHM_NOT_ALLOWED);
+        CHECK_RESULT(verify_case("attacks", "alg_ps256", keys, rsa, &token, NULL, 0),
+                     JWTGUARD_TOKEN_ALGORITHM_KEY_MISMATCH);
+        jwtguard_policy_free(rsa);
+    }
+    /* unknown bits poison the builder */
+    {
+        jwtguard_policy_builder *b = jwtguard_policy_builder_new();
+        const jwtguard_policy *policy = SENTINEL;
+        CHECK_RESULT(jwtguard_policy_builder_set_algorithms(b, ALL_ALGORITHMS + 1),
+                     JWTGUARD_INVALID_PARAMETER);
+        CHECK_RESULT(jwtguard_policy_builder_any_audience(b), JWTGUARD_OK);
+        CHECK_RESULT(jwtguard_policy_builder_any_issuer(b), JWTGUARD_OK);
+        CHECK_RESULT(jwtguard_policy_builder_build(b, &policy, detail, sizeof detail),
+                     JWTGUARD_INVALID_PARAMETER);
+        CHECK(policy == NULL);
+        CHECK_PREFIX(detail, "InvalidParameter: `algorithms`");
+        jwtguard_policy_builder_free(b);
+    }
+    jwtguard_keyset_free(keys);
+    jwtguard_policy_free(by_default);
+}
+
+/* HMAC: symmetric keys load only with JWTGUARD_KEYSET_ALLOW_SYMMETRIC, in a set of their
+ * own, and verify HS* tokens only under a policy that allows them. */
+static void test_symmetric_keys(void) {
+    const jwtguard_keyset *keys = SENTINEL;
+    const jwtguard_policy *hs256 = policy_with_algorithms(JWTGUARD_ALG_HS256);
+    const jwtguard_policy *hs_and_rs = policy_with_algorithms(JWTGUARD_ALG_HS256 | JWTGUARD_ALG_RS256);
+    const jwtguard_policy *by_default = make_policy(NULL);
+    jwtguard_token *token = NULL;
+    jwtguard_result reason = JWTGUARD_OK;
+    char detail[256], kid[64];
+
+    /* without the flag: a set of only oct keys has no usable key */
+    CHECK_RESULT(load_keys_with("jwks/algorithms.symmetric.json", 0, &keys, detail, sizeof detail),
+                 JWTGUARD_KEY_SET_NO_USABLE_KEY);
+    CHECK(keys == NULL);
+    CHECK_PREFIX(detail, "KeySetNoUsableKey: ");
+    CHECK_RESULT(load_keys_with("jwks/attacks.oct.json", 0, &keys, NULL, 0),
+                 JWTGUARD_KEY_SET_NO_USABLE_KEY);
+
+    /* without the flag, beside an RSA key: the oct key is KeyUnsupported, and so is a
+     * valid HS256 token naming it, even under an HS256 policy */
+    CHECK_RESULT(load_keys_with("jwks/attacks.with_oct.json", 0, &keys, NULL, 0), JWTGUARD_OK);
+    CHECK(jwtguard_keyset_rejected_len(keys) == 1);
+    CHECK_RESULT(jwtguard_keyset_rejected(keys, 0, &reason, kid, sizeof kid, NULL), JWTGUARD_OK);
+    CHECK(reason == JWTGUARD_KEY_UNSUPPORTED);
+    CHECK_RESULT(verify_case("attacks", "oct_key_without_symmetric_opt_in", keys, hs_and_rs, &token,
+                             NULL, 0),
+                 JWTGUARD_KEY_UNSUPPORTED);
+    jwtguard_keyset_free(keys);
+    /* with the flag, still beside an RSA key: skipped, KeyUnsupported */
+    CHECK_RESULT(load_keys_with("jwks/attacks.with_oct.json", JWTGUARD_KEYSET_ALLOW_SYMMETRIC, &keys,
+                                NULL, 0),
+                 JWTGUARD_OK);
+    CHECK_RESULT(verify_case("attacks", "oct_key_in_mixed_set", keys, hs_and_rs, &token, NULL, 0),
+                 JWTGUARD_KEY_UNSUPPORTED);
+    jwtguard_keyset_free(keys);
+
+    /* with the flag, a set of its own: HS256 verifies only when the policy allows it */
+    CHECK_RESULT(load_keys_with("jwks/attacks.oct.json", JWTGUARD_KEYSET_ALLOW_SYMMETRIC, &keys,
+                                detail, sizeof detail),
+                 JWTGUARD_OK);
+    CHECK_STR(detail, "");
+    CHECK_RESULT(verify_case("attacks", "hs256_oct_key_valid", keys, hs256, &token, detail,
+                             sizeof detail),
+                 JWTGUARD_OK);
+    CHECK_STR(jwtguard_token_alg(token), "HS256");
+    jwtguard_token_free(token);
+    token = NULL;
+    CHECK_RESULT(verify_case("attacks", "hs256_oct_key_valid", keys, by_default, &token, NULL, 0),
+                 JWTGUARD_TOKEN_ALGORITHM_NOT_ALLOWED);
+    /* an RS256 token naming the oct key: the key does not do RS256 */
+    CHECK_RESULT(verify_case("attacks", "rs256_token_naming_oct_key", keys, hs_and_rs, &token, NULL, 0),
+                 JWTGUARD_TOKEN_ALGORITHM_KEY_MISMATCH);
+    jwtguard_keyset_free(keys);
+
+    /* HS256 signed with another secret, naming the key: SignatureInvalid */
+    CHECK_RESULT(load_keys_with("jwks/algorithms.symmetric.json", JWTGUARD_KEYSET_ALLOW_SYMMETRIC,
+                                &keys, NULL, 0),
+                 JWTGUARD_OK);
+    CHECK_RESULT(verify_case("algorithms", "hs256_valid", keys, hs256, &token, NULL, 0), JWTGUARD_OK);
+    jwtguard_token_free(token);
+    token = NULL;
+    CHECK_RESULT(verify_case("algorithms", "hs256_wrong_key", keys, hs256, &token, NULL, 0),
+                 JWTGUARD_TOKEN_SIGNATURE_INVALID);
+    jwtguard_keyset_free(keys);
+
+    /* a secret shorter than its algorithm's hash is refused */
+    CHECK_RESULT(load_keys_with("jwks/attacks.short_oct.json", JWTGUARD_KEYSET_ALLOW_SYMMETRIC, &keys,
+                                NULL, 0),
+                 JWTGUARD_KEY_TOO_SMALL);
+
+    /* unknown flag bits */
+    keys = SENTINEL;
+    CHECK_RESULT(load_keys_with(MAIN_JWKS, 4, &keys, detail, sizeof detail), JWTGUARD_INVALID_PARAMETER);
+    CHECK(keys == NULL);
+    CHECK_PREFIX(detail, "InvalidParameter: `flags`");
+
+    jwtguard_policy_free(hs256);
+    jwtguard_policy_free(hs_and_rs);
+    jwtguard_policy_free(by_default);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
@@ -1013,6 +1211,8 @@ int main(int argc, char **argv) {
     test_keysets();
     test_policy_builder();
     test_verify();
+    test_algorithms();
+    test_symmetric_keys();
     test_token_accessors();
     test_cache();
     return tu_summary("test_api");

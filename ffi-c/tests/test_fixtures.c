@@ -1,5 +1,7 @@
-/* Runs every case of the core's token fixtures (claims.json, attacks.json: tokens
- * minted by PyJWT) through the C ABI: the key set through jwtguard_keyset_new_with_options,
+/* Runs every case of the core's token fixtures (claims.json, attacks.json,
+ * algorithms.json: tokens minted by PyJWT, every algorithm the core implements) through
+ * the C ABI: the key set through jwtguard_keyset_new_with_options (with the case's
+ * JWTGUARD_KEYSET_* flags),
  * the case's policy through the builder, the token through jwtguard_verify, and checks
  * the result name against the case's expectation and the detail's shape.
  *
@@ -14,6 +16,7 @@ struct fixture_case {
     char token[512];
     char expect[128];
     int expect_key_set;
+    uint32_t key_flags;
     uint64_t now;
     jwtguard_policy_builder *builder;
 };
@@ -79,8 +82,8 @@ static void run_case(struct fixture_case *c) {
     const jwtguard_policy *policy = NULL;
     jwtguard_token *token = NULL;
     const char *want = strcmp(c->expect, "valid") == 0 ? "Ok" : c->expect;
-    jwtguard_result r = jwtguard_keyset_new_with_options((const uint8_t *)jwks, jwks_len, false, 0,
-                                                         &keys, detail, sizeof detail);
+    jwtguard_result r = jwtguard_keyset_new_with_options((const uint8_t *)jwks, jwks_len, c->key_flags,
+                                                         0, &keys, detail, sizeof detail);
     free(jwks);
     snprintf(prefix, sizeof prefix, "%s: ", want);
     if (c->expect_key_set) {
@@ -154,6 +157,8 @@ int main(int argc, char **argv) {
             copy_field(c.jwks, sizeof c.jwks, f[1]);
         } else if (strcmp(f[0], "token") == 0 && n == 2) {
             copy_field(c.token, sizeof c.token, f[1]);
+        } else if (strcmp(f[0], "key_flags") == 0 && n == 2) {
+            c.key_flags = (uint32_t)strtoul(f[1], NULL, 10);
         } else if (strcmp(f[0], "now") == 0 && n == 2) {
             c.now = strtoull(f[1], NULL, 10);
         } else if ((strcmp(f[0], "expect") == 0 || strcmp(f[0], "expect_key_set") == 0) &&
@@ -200,6 +205,6 @@ int main(int argc, char **argv) {
     jwtguard_policy_builder_free(c.builder);
     free(text);
     printf("test_fixtures: %lu fixture cases run\n", (unsigned long)cases);
-    CHECK(cases >= 200);
+    CHECK(cases >= 260);
     return tu_summary("test_fixtures");
 }

@@ -1,0 +1,592 @@
+//! Azure API Management policy documents (`<validate-jwt>`, `<validate-azure-ad-token>`)
+//! read by `jwtguard-policy`: the core policy they translate to, plus the settings that
+//! belong to the HTTP binding (token source, scheme, failure status and message, key
+//! sources).
+
+use core::ffi::c_char;
+use core::ptr;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use ::jwtguard_policy::{ApimPolicy, InlineKeyKind, ParseOptions, PolicyKind, TokenSource, DEFAULT_MAX_POLICY_LEN};
+
+use crate::policy::{jwtguard_policy, jwtguard_slice};
+use crate::result::{jwtguard_result, Fail};
+use crate::util::{free_boxed, guard, guard_value, handle, input_bytes, input_str, write_detail, Out, OutBuf};
+
+/// `jwtguard_apim_policy_from_xml_with_options()` flag: turn unknown attributes and
+/// elements into notes instead of refusing the document.
+pub const JWTGUARD_APIM_ALLOW_UNKNOWN: u32 = 1;
+/// `jwtguard_apim_policy_from_xml_with_options()` flag: a policy that names no audience
+/// waives the audience check (APIM's behaviour) instead of being refused.
+pub const JWTGUARD_APIM_ALLOW_ANY_AUDIENCE: u32 = 2;
+/// `jwtguard_apim_policy_from_xml_with_options()` flag: a policy with no issuer listed
+/// or derivable waives the issuer check instead of being refused.
+pub const JWTGUARD_APIM_ALLOW_ANY_ISSUER: u32 = 4;
+
+/// `jwtguard_apim_policy_kind()`: the document held a `<validate-jwt>` policy.
+pub const JWTGUARD_APIM_VALIDATE_JWT: u32 = 1;
+/// `jwtguard_apim_policy_kind()`: the document held a `<validate-azure-ad-token>` policy.
+pub const JWTGUARD_APIM_VALIDATE_AZURE_AD_TOKEN: u32 = 2;
+
+/// Where an APIM policy reads the token from (`jwtguard_apim_policy_token_source()`):
+/// one of the `JWTGUARD_TOKEN_SOURCE_*` values. A binding must not fall back to another
+/// place when the token is absent there (that is `JWTGUARD_TOKEN_NOT_PRESENT`).
+pub type jwtguard_token_source = u32;
+
+/// The value of the named header. For the `Authorization` header (compare names
+/// case-insensitively) the value is `scheme token`: check the scheme when
+/// `jwtguard_apim_policy_require_scheme()` names one, and remove it. For any other
+/// header the whole value is the token.
+pub const JWTGUARD_TOKEN_SOURCE_HEADER: jwtguard_token_source = 1;
+/// What follows the last space of the named header's value (the whole value when it has
+/// no space): APIM's `token-value="@(context.Request.Headers.GetValueOrDefault("Authorization","").Split(' ').Last())"`.
+pub const JWTGUARD_TOKEN_SOURCE_HEADER_LAST_WORD: jwtguard_token_source = 2;
+/// The named query parameter (case-sensitive name).
+pub const JWTGUARD_TOKEN_SOURCE_QUERY: jwtguard_token_source = 3;
+/// The named cookie: the first `;`-separated, trimmed item of the `Cookie` header that
+/// starts with `name=`, without that prefix (case-sensitive name).
+pub const JWTGUARD_TOKEN_SOURCE_COOKIE: jwtguard_token_source = 4;
+
+/// A translated APIM validation policy (opaque): the core policy plus the settings of
+/// the HTTP binding.
+///
+/// Immutable after creation: the accessors may be called from several threads at once.
+/// Free it with `jwtguard_apim_policy_free()`; policies returned by
+/// `jwtguard_apim_policy_policy()` are separate references and outlive it.
+///
+/// Security contract: the core policy (`jwtguard_apim_policy_policy()`) holds every
+/// rule of the document that decides whether a token is accepted, the client
+/// application check of `<client-application-ids>` included, so `jwtguard_verify()` and
+/// `jwtguard_verify_cached()` with it apply the whole policy. The other accessors are
+/// the binding's settings: where to read the token, how to answer a rejection, where
+/// the keys are.
+pub struct jwtguard_apim_policy {
+    apim: ApimPolicy,
+    policy: Arc<jwtguard_policy>,
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<jwtguard_apim_policy>();
+};
+
+/// Why a document was not turned into a handle: a calling-convention failure, or the
+/// document itself (`JWTGUARD_POLICY_INVALID` with the policy crate's text).
+enum Refusal {
+    Fail(Fail),
+    Document(String),
+}
+
+impl From<Fail> for Refusal {
+    fn from(fail: Fail) -> Refusal {
+        Refusal::Fail(fail)
+    }
+}
+
+/// Like `util::guard_detail`, for failures whose text is built at run time.
+///
+/// # Safety
+/// `detail` is NULL or valid for writes of `detail_cap` bytes.
+unsafe fn guard_refusal(
+    detail: *mut c_char,
+    detail_cap: usize,
+    f: impl FnOnce() -> Result<(), Refusal>,
+) -> jwtguard_result {
+    let code = guard_value(None, || {
+        let (code, text) = match f() {
+            Ok(()) => (jwtguard_result::JWTGUARD_OK, String::new()),
+            Err(Refusal::Fail(fail)) => (fail.code, fail.to_string()),
+            Err(Refusal::Document(text)) => (jwtguard_result::JWTGUARD_POLICY_INVALID, text),
+        };
+        // SAFETY: the caller's contract for `detail`, passed on.
+        unsafe { write_detail(detail, detail_cap, &text) };
+        Some(code)
+    });
+    code.unwrap_or_else(|| {
+        // SAFETY: the caller's contract for `detail`, passed on.
+        unsafe { write_detail(detail, detail_cap, "Panic: internal error (a panic was caught)") };
+        jwtguard_result::JWTGUARD_PANIC
+    })
+}
+
+/// Reads an array of `n` slices; NULL only with `n` 0.
+///
+/// # Safety
+/// `slices` is NULL or points to `n` readable `jwtguard_slice`s that stay valid for `'a`.
+unsafe fn slice_array<'a>(
+    slices: *const jwtguard_slice,
+    n: usize,
+    arg: &'static str,
+) -> Result<&'a [jwtguard_slice], Fail> {
+    if slices.is_null() {
+        return if n == 0 { Ok(&[]) } else { Err(Fail::arg_null(arg)) };
+    }
+    if !slices.is_aligned() {
+        return Err(Fail::arg_invalid(arg, "is misaligned"));
+    }
+    if n > isize::MAX as usize / core::mem::size_of::<jwtguard_slice>() {
+        return Err(Fail::arg_invalid("n_named_values", "is too large"));
+    }
+    // SAFETY: non-NULL and aligned (checked), the byte size fits in `isize` (checked),
+    // and the caller promised `n` readable slices living for `'a`.
+    Ok(unsafe { core::slice::from_raw_parts(slices, n) })
+}
+
+/// Replaces every named value's value in `text` by its `{{name}}` reference, longest
+/// first: jwtguard-policy may quote a substituted value (e.g. one that holds an
+/// expression), and values are secrets the detail buffer must never show.
+fn redact(mut text: String, named_values: &BTreeMap<String, String>) -> String {
+    let mut values: Vec<(&String, &String)> = named_values.iter().filter(|(_, v)| !v.is_empty()).collect();
+    values.sort_by_key(|(_, v)| core::cmp::Reverse(v.len()));
+    for (name, value) in values {
+        if text.contains(value.as_str()) {
+            text = text.replace(value.as_str(), &format!("{{{{{name}}}}}"));
+        }
+    }
+    text
+}
+
+/// Translates an APIM policy document with the strict defaults: unknown attributes and
+/// elements are refused, an audience and an issuer are required, no named values.
+/// Same as `jwtguard_apim_policy_from_xml_with_options()` with flags 0 and no named
+/// values; see there.
+///
+/// # Safety
+/// `xml` is NULL (only with `xml_len` 0) or points to `xml_len` readable bytes; `out`
+/// is NULL or valid for writing one pointer; `detail` is NULL or valid for writing
+/// `detail_cap` bytes.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_apim_policy_from_xml(
+    xml: *const u8,
+    xml_len: usize,
+    out: *mut *mut jwtguard_apim_policy,
+    detail: *mut c_char,
+    detail_cap: usize,
+) -> jwtguard_result {
+    // SAFETY: the same contract, passed on; no named values.
+    unsafe {
+        jwtguard_apim_policy_from_xml_with_options(
+            xml,
+            xml_len,
+            0,
+            ptr::null(),
+            ptr::null(),
+            0,
+            out,
+            detail,
+            detail_cap,
+        )
+    }
+}
+
+/// Translates an APIM policy document (UTF-8, a byte-order mark allowed; at most 1 MiB):
+/// a `<validate-jwt>` or `<validate-azure-ad-token>` element alone, in a `<fragment>`, or
+/// inside a whole `<policies><inbound>...</inbound></policies>` document.
+///
+/// - `flags`: 0 or a mask of `JWTGUARD_APIM_ALLOW_UNKNOWN`,
+///   `JWTGUARD_APIM_ALLOW_ANY_AUDIENCE`, `JWTGUARD_APIM_ALLOW_ANY_ISSUER`; each relaxes
+///   one rule and leaves a note. Unknown bits are `JWTGUARD_INVALID_PARAMETER`.
+/// - `named_value_names` / `named_value_values`: `n_named_values` pairs filling the
+///   document's `{{name}}` references (a reference without a value is refused). Values
+///   are never echoed in `detail`. Both may be NULL when `n_named_values` is 0.
+///
+/// On success `*out` receives a new handle (free it with `jwtguard_apim_policy_free()`).
+/// A document that cannot be translated exactly is `JWTGUARD_POLICY_INVALID`, `*out` is
+/// set to NULL and `detail` names the refusal and where it is, e.g.
+/// `"PolicyInvalid: UnsignedTokensRefused at <validate-jwt> @require-signed-tokens
+/// (line 1, column 1): ..."`: `require-signed-tokens="false"`, `<decryption-keys>`,
+/// `certificate-id` keys, policy expressions other than the mapped `token-value` forms,
+/// unknown attributes or elements, a missing audience, issuer or key source, ... The
+/// text never contains key material or named values' values. A document longer than
+/// 1 MiB is refused before any byte is read.
+///
+/// # Safety
+/// `xml` is NULL (only with `xml_len` 0) or points to `xml_len` readable bytes;
+/// `named_value_names` and `named_value_values` are NULL (only with `n_named_values` 0)
+/// or point to `n_named_values` readable `jwtguard_slice`s each, valid as that type
+/// describes; `out` is NULL or valid for writing one pointer; `detail` is NULL or valid
+/// for writing `detail_cap` bytes.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_apim_policy_from_xml_with_options(
+    xml: *const u8,
+    xml_len: usize,
+    flags: u32,
+    named_value_names: *const jwtguard_slice,
+    named_value_values: *const jwtguard_slice,
+    n_named_values: usize,
+    out: *mut *mut jwtguard_apim_policy,
+    detail: *mut c_char,
+    detail_cap: usize,
+) -> jwtguard_result {
+    let body = || {
+        // SAFETY: the caller's contract for `out`.
+        let out = unsafe { Out::required(out, "out") }?;
+        out.set(ptr::null_mut());
+        let known = JWTGUARD_APIM_ALLOW_UNKNOWN | JWTGUARD_APIM_ALLOW_ANY_AUDIENCE | JWTGUARD_APIM_ALLOW_ANY_ISSUER;
+        if flags & !known != 0 {
+            return Err(Fail::arg_invalid("flags", "has bits that are not JWTGUARD_APIM_* flags").into());
+        }
+        // SAFETY: the caller's contract for both arrays.
+        let (names, values) = unsafe {
+            (
+                slice_array(named_value_names, n_named_values, "named_value_names")?,
+                slice_array(named_value_values, n_named_values, "named_value_values")?,
+            )
+        };
+        let mut named_values = BTreeMap::new();
+        for (name, value) in names.iter().zip(values) {
+            // SAFETY: the caller promised each slice is valid as documented.
+            let (name, value) = unsafe {
+                (
+                    input_str(name.data, name.len, "named_value_names[i]")?,
+                    input_str(value.data, value.len, "named_value_values[i]")?,
+                )
+            };
+            named_values.insert(name.to_owned(), value.to_owned());
+        }
+        if !xml.is_null() && xml_len > DEFAULT_MAX_POLICY_LEN {
+            // Decided on the length alone: the bytes are never looked at.
+            return Err(Refusal::Document(format!(
+                "PolicyInvalid: InputTooLarge at the document: the policy document is {xml_len} bytes, over the limit of {DEFAULT_MAX_POLICY_LEN}"
+            )));
+        }
+        // SAFETY: the caller's contract for `xml`.
+        let document = unsafe { input_bytes(xml, xml_len, "xml") }?;
+        let options = ParseOptions {
+            named_values,
+            allow_unknown: flags & JWTGUARD_APIM_ALLOW_UNKNOWN != 0,
+            allow_any_audience: flags & JWTGUARD_APIM_ALLOW_ANY_AUDIENCE != 0,
+            allow_any_issuer: flags & JWTGUARD_APIM_ALLOW_ANY_ISSUER != 0,
+            ..ParseOptions::default()
+        };
+        let apim = ApimPolicy::from_bytes_with(document, &options)
+            .map_err(|e| Refusal::Document(redact(format!("PolicyInvalid: {e}"), &options.named_values)))?;
+        let policy = Arc::new(jwtguard_policy::from_core(apim.policy().clone()));
+        out.set(Box::into_raw(Box::new(jwtguard_apim_policy { apim, policy })));
+        Ok(())
+    };
+    // SAFETY: the caller's contract for `detail`.
+    unsafe { guard_refusal(detail, detail_cap, body) }
+}
+
+/// Frees an APIM policy. NULL is ignored. References returned by
+/// `jwtguard_apim_policy_policy()` are not affected.
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle that is not used again (by any thread).
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_apim_policy_free(apim: *mut jwtguard_apim_policy) {
+    // SAFETY: the caller's contract above, which is `free_boxed`'s.
+    unsafe { free_boxed(apim) }
+}
+
+/// Returns which policy the document held: `JWTGUARD_APIM_VALIDATE_JWT` or
+/// `JWTGUARD_APIM_VALIDATE_AZURE_AD_TOKEN`; 0 when `apim` is NULL.
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_apim_policy_kind(apim: *const jwtguard_apim_policy) -> u32 {
+    guard_value(0, || {
+        // SAFETY: the caller's contract for `apim`.
+        unsafe { handle(apim, "apim") }.map_or(0, |a| match a.apim.kind() {
+            PolicyKind::ValidateJwt => JWTGUARD_APIM_VALIDATE_JWT,
+            PolicyKind::ValidateAzureAdToken => JWTGUARD_APIM_VALIDATE_AZURE_AD_TOKEN,
+        })
+    })
+}
+
+/// Returns a new reference to the core policy the document translates to, for
+/// `jwtguard_verify()`, `jwtguard_verify_cached()` and the cache functions: audiences,
+/// issuers, required claims, the client application check of `validate-azure-ad-token`
+/// (`<client-application-ids>`: the `azp` claim, or `appid` when the token has no
+/// `azp`, must be listed; else `JWTGUARD_TOKEN_CLAIM_NOT_FOUND` or
+/// `JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED`), clock skew, the `exp` rule, the
+/// algorithms API Management accepts (RS256, RS512, PS256, ES256; HS256, HS384 and
+/// HS512 too when the document has inline symmetric keys) and the kid-miss fallback
+/// for inline keys. It is the whole token check: a cache hit was checked by it before
+/// it was stored. Release it with `jwtguard_policy_free()`; it stays valid after
+/// `jwtguard_apim_policy_free()`. Every call returns the same policy (same identity, so
+/// caches keep their entries). Returns NULL when `apim` is NULL.
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_apim_policy_policy(apim: *const jwtguard_apim_policy) -> *const jwtguard_policy {
+    guard_value(ptr::null(), || {
+        // SAFETY: the caller's contract for `apim`.
+        unsafe { handle(apim, "apim") }.map_or(ptr::null(), |a| Arc::into_raw(Arc::clone(&a.policy)))
+    })
+}
+
+/// Where the token is read from: `*kind` receives a `JWTGUARD_TOKEN_SOURCE_*` value
+/// (0 unless `JWTGUARD_OK`) and `name`, under the buffer convention, the header, query
+/// parameter or cookie name. `*kind` is written even when `name` is too small.
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle; `kind` is NULL or valid for writing one
+/// `jwtguard_token_source`; `name`/`name_cap`/`name_len` follow the buffer convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_apim_policy_token_source(
+    apim: *const jwtguard_apim_policy,
+    kind: *mut jwtguard_token_source,
+    name: *mut c_char,
+    name_cap: usize,
+    name_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for `kind`, `name` and `name_len`.
+        let (kind, buf) = unsafe { (Out::required(kind, "kind")?, OutBuf::new(name, name_cap, name_len)?) };
+        kind.set(0);
+        // SAFETY: the caller's contract for `apim`.
+        let apim = unsafe { handle(apim, "apim") }?;
+        let (code, name) = match apim.apim.token_source() {
+            TokenSource::Header { name } => (JWTGUARD_TOKEN_SOURCE_HEADER, name),
+            TokenSource::HeaderLastWord { name } => (JWTGUARD_TOKEN_SOURCE_HEADER_LAST_WORD, name),
+            TokenSource::Query { name } => (JWTGUARD_TOKEN_SOURCE_QUERY, name),
+            TokenSource::Cookie { name } => (JWTGUARD_TOKEN_SOURCE_COOKIE, name),
+        };
+        kind.set(code);
+        buf.put(name.as_bytes())
+    })
+}
+
+/// Copies `require-scheme` (e.g. `"Bearer"`; compare case-insensitively with the
+/// `Authorization` header's scheme) under the buffer convention; `""` (length 0) when the
+/// policy sets none, or sets one APIM ignores (a token source other than the
+/// `Authorization` header: a note says so).
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the buffer
+/// convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_apim_policy_require_scheme(
+    apim: *const jwtguard_apim_policy,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for each pointer.
+        let (out, apim) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(apim, "apim")?) };
+        out.put(apim.apim.require_scheme().unwrap_or("").as_bytes())
+    })
+}
+
+/// Returns `failed-validation-httpcode`, the HTTP status of a rejection (100 to 599;
+/// 401 when the policy does not set it); 0 when `apim` is NULL.
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_apim_policy_failed_status(apim: *const jwtguard_apim_policy) -> u16 {
+    guard_value(0, || {
+        // SAFETY: the caller's contract for `apim`.
+        unsafe { handle(apim, "apim") }.map_or(0, |a| a.apim.failed_validation_httpcode())
+    })
+}
+
+/// Copies `failed-validation-error-message`, the body of a rejection, under the buffer
+/// convention. `*is_set` receives false when the policy sets none: APIM then answers
+/// with a default text that depends on the failure (`"JWT not present."` when no token
+/// was presented); the value is then `""`. An explicitly empty message is `*is_set`
+/// true with `""`.
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle; `is_set` is NULL or valid for writing
+/// one `bool`; `buf`/`cap`/`out_len` follow the buffer convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_apim_policy_failed_message(
+    apim: *const jwtguard_apim_policy,
+    is_set: *mut bool,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for `is_set`, `buf` and `out_len`.
+        let (is_set, out) = unsafe { (Out::required(is_set, "is_set")?, OutBuf::new(buf, cap, out_len)?) };
+        is_set.set(false);
+        // SAFETY: the caller's contract for `apim`.
+        let apim = unsafe { handle(apim, "apim") }?;
+        let message = apim.apim.failed_validation_error_message();
+        is_set.set(message.is_some());
+        out.put(message.unwrap_or("").as_bytes())
+    })
+}
+
+/// Returns the number of OpenID Connect discovery documents (`<openid-config url>`; for
+/// `validate-azure-ad-token`, the tenant's v2.0 document) whose `jwks_uri` keys the
+/// caller must fetch and load; 0 when `apim` is NULL or the policy has only inline keys.
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_apim_policy_openid_config_count(apim: *const jwtguard_apim_policy) -> usize {
+    guard_value(0, || {
+        // SAFETY: the caller's contract for `apim`.
+        unsafe { handle(apim, "apim") }.map_or(0, |a| a.apim.openid_config_urls().len())
+    })
+}
+
+/// Copies discovery URL number `index` (0-based, in policy order, always `https`) under
+/// the buffer convention. An index out of range is `JWTGUARD_INVALID_PARAMETER`.
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the buffer
+/// convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_apim_policy_openid_config_url(
+    apim: *const jwtguard_apim_policy,
+    index: usize,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for each pointer.
+        let (out, apim) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(apim, "apim")?) };
+        let url = apim.apim.openid_config_urls().get(index).ok_or(Fail::arg_invalid("index", "is out of range"))?;
+        out.put(url.as_bytes())
+    })
+}
+
+/// Returns the number of issuers in the core policy that were not listed in `<issuers>`
+/// but derived from a discovery URL (APIM reads them from the fetched document); 0 when
+/// `apim` is NULL. A caller that fetches the discovery documents should check that each
+/// document's `issuer` equals the derived one, and refuse the configuration otherwise.
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_apim_policy_derived_issuer_count(apim: *const jwtguard_apim_policy) -> usize {
+    guard_value(0, || {
+        // SAFETY: the caller's contract for `apim`.
+        unsafe { handle(apim, "apim") }.map_or(0, |a| a.apim.derived_issuers().len())
+    })
+}
+
+/// Copies derived issuer number `index` (0-based) under the buffer convention: the
+/// issuer when `url` is false, the discovery URL it follows from when `url` is true. An
+/// index out of range is `JWTGUARD_INVALID_PARAMETER`.
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the buffer
+/// convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_apim_policy_derived_issuer(
+    apim: *const jwtguard_apim_policy,
+    index: usize,
+    url: bool,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for each pointer.
+        let (out, apim) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(apim, "apim")?) };
+        let derived = apim.apim.derived_issuers().get(index).ok_or(Fail::arg_invalid("index", "is out of range"))?;
+        out.put(if url { derived.discovery_url() } else { derived.issuer() }.as_bytes())
+    })
+}
+
+/// `jwtguard_apim_policy_inline_jwks()`: the inline RSA keys (`<key n="..." e="..."/>`),
+/// for `jwtguard_keyset_new()`.
+pub const JWTGUARD_APIM_KEYS_ASYMMETRIC: u32 = 1;
+/// `jwtguard_apim_policy_inline_jwks()`: the inline symmetric keys (`<key>base64</key>`,
+/// HMAC secrets), for `jwtguard_keyset_new_with_options()` with
+/// `JWTGUARD_KEYSET_ALLOW_SYMMETRIC`.
+pub const JWTGUARD_APIM_KEYS_SYMMETRIC: u32 = 2;
+
+/// Copies the inline `<issuer-signing-keys>` of one kind as a JWK set document
+/// (`{"keys":[...]}`) under the buffer convention; `""` (length 0) when the policy has
+/// no inline key of that kind. `kind` is `JWTGUARD_APIM_KEYS_ASYMMETRIC` or
+/// `JWTGUARD_APIM_KEYS_SYMMETRIC`; any other value is `JWTGUARD_INVALID_PARAMETER`.
+///
+/// - Asymmetric: the RSA keys (`"kty":"RSA"`), ready for `jwtguard_keyset_new()`. With
+///   discovery URLs as well, put these keys and the fetched ones into one set.
+/// - Symmetric: the HMAC secrets (`"kty":"oct"`), to load as a set of their own with
+///   `JWTGUARD_KEYSET_ALLOW_SYMMETRIC` (a set that also holds asymmetric keys skips
+///   them), never merged with fetched keys. The core policy allows HS256/384/512 only
+///   when the document has such keys. Treat this text as a secret: it is the only output
+///   that holds key material (wipe it once the set is loaded).
+///
+/// A policy with both kinds needs both sets; a token is checked against the set of its
+/// `alg`'s kind (a `kid` naming a key of the other set is not found in this one).
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the buffer
+/// convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_apim_policy_inline_jwks(
+    apim: *const jwtguard_apim_policy,
+    kind: u32,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for each pointer.
+        let (out, apim) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(apim, "apim")?) };
+        let kind = match kind {
+            JWTGUARD_APIM_KEYS_ASYMMETRIC => InlineKeyKind::Rsa,
+            JWTGUARD_APIM_KEYS_SYMMETRIC => InlineKeyKind::Symmetric,
+            _ => {
+                return Err(Fail::arg_invalid(
+                    "kind",
+                    "is not JWTGUARD_APIM_KEYS_ASYMMETRIC or JWTGUARD_APIM_KEYS_SYMMETRIC",
+                ))
+            }
+        };
+        out.put(apim.apim.inline_jwks_of(kind).unwrap_or("").as_bytes())
+    })
+}
+
+/// Returns the number of notes: settings accepted without effect, defaults applied,
+/// issuers derived from discovery URLs, policies beside the validation policy that were
+/// not translated. 0 when `apim` is NULL.
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_apim_policy_note_count(apim: *const jwtguard_apim_policy) -> usize {
+    guard_value(0, || {
+        // SAFETY: the caller's contract for `apim`.
+        unsafe { handle(apim, "apim") }.map_or(0, |a| a.apim.notes().len())
+    })
+}
+
+/// Copies note number `index` (0-based) as one line, `"<location>: <message>"` (e.g.
+/// `"<validate-jwt> @output-token-variable-name (line 1, column 1): accepted, ..."`),
+/// under the buffer convention. Safe to log. An index out of range is
+/// `JWTGUARD_INVALID_PARAMETER`.
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the buffer
+/// convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_apim_policy_note(
+    apim: *const jwtguard_apim_policy,
+    index: usize,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for each pointer.
+        let (out, apim) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(apim, "apim")?) };
+        let note = apim.apim.notes().get(index).ok_or(Fail::arg_invalid("index", "is out of range"))?;
+        out.put(note.to_string().as_bytes())
+    })
+}

@@ -1,0 +1,272 @@
+//! The APIM policy functions with what C cannot pass safely from a test program:
+//! misaligned handles, dangling pointers with absurd lengths, lengths over
+//! `PTRDIFF_MAX`, invalid UTF-8 named values, and many random documents. Nothing may
+//! crash, panic across the boundary (`JWTGUARD_PANIC`) or read memory it was not given.
+
+use std::ffi::{c_char, CStr};
+use std::ptr::{self, null_mut};
+
+use jwtguard::jwtguard_result::*;
+use jwtguard::*;
+
+const POLICY: &str = r#"<validate-jwt header-name="Authorization">
+  <openid-config url="https://login.partner.microsoftonline.cn/6b1e1a38-0d3a-4e5f-9a4b-3c2d1e0f9a8b/v2.0/.well-known/openid-configuration" />
+  <audiences><audience>8f5a6c1e-4b2d-4e3f-a1b2-c3d4e5f6a7b8</audience></audiences>
+</validate-jwt>"#;
+
+fn load(xml: &str) -> *mut jwtguard_apim_policy {
+    let mut out = null_mut();
+    // SAFETY: a live buffer and a writable out-pointer.
+    let r = unsafe { jwtguard_apim_policy_from_xml(xml.as_ptr(), xml.len(), &mut out, null_mut(), 0) };
+    assert_eq!(r, JWTGUARD_OK);
+    out
+}
+
+/// An odd address: misaligned for the handle types (alignment > 1).
+fn odd_address<T>() -> *mut T {
+    assert!(std::mem::align_of::<T>() > 1);
+    ptr::without_provenance_mut(1)
+}
+
+fn dangling() -> *const u8 {
+    ptr::NonNull::<u8>::dangling().as_ptr()
+}
+
+#[test]
+fn misaligned_handles_are_refused_unread() {
+    let bad: *mut jwtguard_apim_policy = odd_address();
+    let mut buf = [0 as c_char; 64];
+    let mut len = 0usize;
+    let mut kind: jwtguard_token_source = 9;
+    let mut is_set = true;
+    // SAFETY: every pointer the functions may write through is live; the misaligned
+    // handle is only checked, never dereferenced.
+    unsafe {
+        assert_eq!(jwtguard_apim_policy_kind(bad), 0);
+        assert!(jwtguard_apim_policy_policy(bad).is_null());
+        assert_eq!(jwtguard_apim_policy_failed_status(bad), 0);
+        assert_eq!(jwtguard_apim_policy_openid_config_count(bad), 0);
+        assert_eq!(jwtguard_apim_policy_note_count(bad), 0);
+        assert_eq!(jwtguard_apim_policy_derived_issuer_count(bad), 0);
+        assert_eq!(
+            jwtguard_apim_policy_derived_issuer(bad, 0, true, buf.as_mut_ptr(), buf.len(), &mut len),
+            JWTGUARD_INVALID_PARAMETER
+        );
+        let r = jwtguard_apim_policy_token_source(bad, &mut kind, buf.as_mut_ptr(), buf.len(), &mut len);
+        assert_eq!(r, JWTGUARD_INVALID_PARAMETER);
+        assert_eq!((kind, len), (0, 0));
+        let r = jwtguard_apim_policy_failed_message(bad, &mut is_set, buf.as_mut_ptr(), buf.len(), &mut len);
+        assert_eq!(r, JWTGUARD_INVALID_PARAMETER);
+        assert!(!is_set);
+        assert_eq!(
+            jwtguard_apim_policy_require_scheme(bad, buf.as_mut_ptr(), buf.len(), &mut len),
+            JWTGUARD_INVALID_PARAMETER
+        );
+        assert_eq!(
+            jwtguard_apim_policy_inline_jwks(bad, JWTGUARD_APIM_KEYS_ASYMMETRIC, buf.as_mut_ptr(), buf.len(), &mut len),
+            JWTGUARD_INVALID_PARAMETER
+        );
+        assert_eq!(
+            jwtguard_apim_policy_note(bad, 0, buf.as_mut_ptr(), buf.len(), &mut len),
+            JWTGUARD_INVALID_PARAMETER
+        );
+        assert_eq!(
+            jwtguard_apim_policy_openid_config_url(bad, 0, buf.as_mut_ptr(), buf.len(), &mut len),
+            JWTGUARD_INVALID_PARAMETER
+        );
+        jwtguard_apim_policy_free(bad); // ignored
+                                        // misaligned out-parameters
+        let r = jwtguard_apim_policy_from_xml(POLICY.as_ptr(), POLICY.len(), odd_address(), null_mut(), 0);
+        assert_eq!(r, JWTGUARD_INVALID_PARAMETER);
+        let good = load(POLICY);
+        let r = jwtguard_apim_policy_token_source(good, odd_address(), buf.as_mut_ptr(), buf.len(), &mut len);
+        assert_eq!(r, JWTGUARD_INVALID_PARAMETER);
+        for kind in [0, 3, u32::MAX] {
+            let r = jwtguard_apim_policy_inline_jwks(good, kind, buf.as_mut_ptr(), buf.len(), &mut len);
+            assert_eq!(r, JWTGUARD_INVALID_PARAMETER, "kind {kind}");
+        }
+        jwtguard_apim_policy_free(good);
+    }
+}
+
+#[test]
+fn absurd_lengths_are_refused_unread() {
+    let mut out = ptr::NonNull::dangling().as_ptr();
+    let mut detail = [0 as c_char; 256];
+    // SAFETY: the dangling pointer comes only with lengths the functions reject unread.
+    unsafe {
+        let r = jwtguard_apim_policy_from_xml(dangling(), usize::MAX, &mut out, detail.as_mut_ptr(), detail.len());
+        assert_eq!(r, JWTGUARD_POLICY_INVALID);
+        assert!(out.is_null());
+        let text = CStr::from_ptr(detail.as_ptr()).to_str().unwrap();
+        assert!(text.starts_with("PolicyInvalid: InputTooLarge at the document: "), "{text}");
+        let r = jwtguard_apim_policy_from_xml(dangling(), 1024 * 1024 + 1, &mut out, null_mut(), 0);
+        assert_eq!(r, JWTGUARD_POLICY_INVALID);
+        let names = [jwtguard_slice { data: dangling().cast(), len: usize::MAX }];
+        let values = [jwtguard_slice { data: c"v".as_ptr(), len: 1 }];
+        let r = jwtguard_apim_policy_from_xml_with_options(
+            POLICY.as_ptr(),
+            POLICY.len(),
+            0,
+            names.as_ptr(),
+            values.as_ptr(),
+            1,
+            &mut out,
+            null_mut(),
+            0,
+        );
+        assert_eq!(r, JWTGUARD_INVALID_PARAMETER, "a name over PTRDIFF_MAX is refused unread");
+        let r = jwtguard_apim_policy_from_xml_with_options(
+            POLICY.as_ptr(),
+            POLICY.len(),
+            0,
+            ptr::NonNull::dangling().as_ptr(),
+            ptr::NonNull::dangling().as_ptr(),
+            usize::MAX,
+            &mut out,
+            null_mut(),
+            0,
+        );
+        assert_eq!(r, JWTGUARD_INVALID_PARAMETER, "an array over PTRDIFF_MAX is refused unread");
+    }
+}
+
+#[test]
+fn named_values_are_never_echoed() {
+    let xml = POLICY.replace("8f5a6c1e-4b2d-4e3f-a1b2-c3d4e5f6a7b8", "{{aud}}");
+    let secret = "@(context.Variables[\"very-secret-value\"])";
+    let names = [jwtguard_slice { data: c"aud".as_ptr(), len: 3 }];
+    let values = [jwtguard_slice { data: secret.as_ptr().cast(), len: secret.len() }];
+    let mut out = null_mut();
+    let mut detail = [0 as c_char; 512];
+    // SAFETY: live buffers and arrays of one valid slice each.
+    let r = unsafe {
+        jwtguard_apim_policy_from_xml_with_options(
+            xml.as_ptr(),
+            xml.len(),
+            0,
+            names.as_ptr(),
+            values.as_ptr(),
+            1,
+            &mut out,
+            detail.as_mut_ptr(),
+            detail.len(),
+        )
+    };
+    assert_eq!(r, JWTGUARD_POLICY_INVALID);
+    // SAFETY: NUL-terminated by the call.
+    let text = unsafe { CStr::from_ptr(detail.as_ptr()) }.to_str().unwrap();
+    assert!(text.starts_with("PolicyInvalid: PolicyExpression at "), "{text}");
+    assert!(!text.contains("very-secret-value"), "{text}");
+}
+
+#[test]
+fn random_documents_never_panic() {
+    let mut state = 0x1234_5678_9abc_def0u64;
+    let mut next = move || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    const PIECES: &[&str] = &[
+        "<validate-jwt",
+        "<validate-azure-ad-token",
+        " header-name=\"Authorization\"",
+        " tenant-id=\"x\"",
+        ">",
+        "/>",
+        "</validate-jwt>",
+        "<audiences>",
+        "<audience>a</audience>",
+        "</audiences>",
+        "<openid-config url=\"https://a/b\" />",
+        "<issuer-signing-keys><key id=\"k\" n=\"AQAB\" e=\"AQAB\"/></issuer-signing-keys>",
+        "@(x)",
+        "{{n}}",
+        "&amp;",
+        "&#0;",
+        "<!DOCTYPE a>",
+        "<policies><inbound>",
+        "</inbound></policies>",
+        "\u{feff}",
+        "\"",
+        "=",
+        " clock-skew=\"5\"",
+        "<required-claims><claim name=\"scp\"><value>v</value></claim></required-claims>",
+    ];
+    for _ in 0..3000 {
+        let mut doc = String::new();
+        for _ in 0..(next() % 12) {
+            doc.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+        }
+        let mut out = null_mut();
+        let mut detail = [0 as c_char; 128];
+        // SAFETY: live buffers.
+        let r = unsafe {
+            jwtguard_apim_policy_from_xml(doc.as_ptr(), doc.len(), &mut out, detail.as_mut_ptr(), detail.len())
+        };
+        assert!(r == JWTGUARD_OK || r == JWTGUARD_POLICY_INVALID, "{r:?} for {doc:?}");
+        assert_eq!(r == JWTGUARD_OK, !out.is_null());
+        // SAFETY: NULL or a live handle, freed once.
+        unsafe { jwtguard_apim_policy_free(out) };
+    }
+}
+
+/// The key material of `policy/tests/data/rsa2048-public.txt`: (n, e).
+fn rsa_public() -> (String, String) {
+    let text = include_str!("../../policy/tests/data/rsa2048-public.txt");
+    let field = |name: &str| {
+        text.lines().find_map(|l| l.strip_prefix(name)).expect("rsa2048-public.txt has n= and e=").to_owned()
+    };
+    (field("n="), field("e="))
+}
+
+/// Copies inline JWK set `kind` of `apim`.
+fn inline_jwks(apim: *const jwtguard_apim_policy, kind: u32) -> String {
+    let mut len = 0usize;
+    let mut buf = vec![0 as c_char; 8192];
+    // SAFETY: a live handle and a live buffer of `buf.len()` bytes.
+    let r = unsafe { jwtguard_apim_policy_inline_jwks(apim, kind, buf.as_mut_ptr(), buf.len(), &mut len) };
+    assert_eq!(r, JWTGUARD_OK);
+    // SAFETY: NUL-terminated by the call.
+    unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn inline_keys_split_by_kind_whatever_their_ids() {
+    let (n, e) = rsa_public();
+    // ids that look like JSON: quotes, braces, a fake oct key and a backslash
+    let hostile = r#"a"},{"kty":"oct","k":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},{"x":"\"#;
+    let attr = hostile.replace('&', "&amp;").replace('"', "&quot;");
+    let xml = format!(
+        r#"<validate-jwt header-name="Authorization"><issuer-signing-keys>
+  <key id="{attr}" n="{n}" e="{e}" />
+  <key id="s}}{{1">c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA==</key>
+  <key id="rsa-2" n="{n}" e="{e}" />
+</issuer-signing-keys><audiences><audience>a</audience></audiences><issuers><issuer>i</issuer></issuers></validate-jwt>"#
+    );
+    let apim = load(&xml);
+    let rsa = inline_jwks(apim, JWTGUARD_APIM_KEYS_ASYMMETRIC);
+    let oct = inline_jwks(apim, JWTGUARD_APIM_KEYS_SYMMETRIC);
+    // the fake oct key stays inside the (escaped) kid of the first RSA key
+    assert!(rsa.starts_with(r#"{"keys":[{"kty":"RSA""#) && !rsa.contains(r#"{"kty":"oct""#), "{rsa}");
+    assert_eq!(rsa.matches(r#"{"kty":"RSA""#).count(), 2, "{rsa}");
+    assert_eq!(oct.matches(r#"{"kty":"#).count(), 1, "{oct}");
+    assert!(oct.starts_with(r#"{"keys":[{"kty":"oct""#) && !oct.contains("RSA"), "{oct}");
+    for (doc, flags, want) in [(&rsa, 0, 2), (&oct, JWTGUARD_KEYSET_ALLOW_SYMMETRIC, 1)] {
+        let mut keys = ptr::null();
+        // SAFETY: a live buffer and a writable out-pointer.
+        let r =
+            unsafe { jwtguard_keyset_new_with_options(doc.as_ptr(), doc.len(), flags, 0, &mut keys, null_mut(), 0) };
+        assert_eq!(r, JWTGUARD_OK, "{doc}");
+        // SAFETY: a live handle, released once.
+        unsafe {
+            assert_eq!(jwtguard_keyset_len(keys), want, "{doc}");
+            assert_eq!(jwtguard_keyset_rejected_len(keys), 0, "{doc}");
+            jwtguard_keyset_free(keys);
+        }
+    }
+    // SAFETY: a live handle, freed once.
+    unsafe { jwtguard_apim_policy_free(apim) };
+}

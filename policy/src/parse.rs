@@ -806,10 +806,14 @@ impl<'a, 'input> Ctx<'a, 'input> {
             let Some(url) = self.nonempty_attr(oc, "url")? else {
                 return Err(self.err(ErrorKind::MissingAttribute, oc, Some("url"), "<openid-config> needs a `url`"));
             };
-            if entra::split_https(&url).is_none() {
+            let Some((host, path)) = entra::split_https(&url) else {
                 let detail = format!("{} is not an https URL; keys must come over https", quote(&url));
                 return Err(self.err(ErrorKind::InvalidValue, oc, Some("url"), detail));
-            }
+            };
+            // The scheme and host are case-insensitive: written canonically, so the URL
+            // and the issuer derived from it compare as every client writes them.
+            let url = format!("https://{}/{path}", host.to_ascii_lowercase());
+            let url = if path.is_empty() { url.trim_end_matches('/').to_string() } else { url };
             if self.boolean(oc, "validate-connectivity")?.is_some() {
                 self.note(oc, Some("validate-connectivity"), "accepted and ignored: it only affects APIM's editor");
             }

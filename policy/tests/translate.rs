@@ -474,3 +474,16 @@ fn bytes_with_bom() {
     let v1 = format!("https://sts.windows.net/{TENANT}/");
     assert_eq!(issuers(&p), [v1.as_str()]);
 }
+
+/// Scheme and host are case-insensitive: a discovery URL is kept in canonical form, and
+/// so is the issuer derived from it (found by fuzzing: `httpS://` was kept as written).
+#[test]
+fn discovery_urls_are_canonical() {
+    let p = translate(&format!(
+        r#"<validate-jwt><openid-config url="HTTPS://Login.Partner.MicrosoftOnline.cn/{TENANT}/v2.0/.well-known/openid-configuration" /><audiences><audience>a</audience></audiences></validate-jwt>"#
+    ));
+    let url = format!("https://login.partner.microsoftonline.cn/{TENANT}/v2.0/.well-known/openid-configuration");
+    assert_eq!(p.openid_config_urls(), [url.clone()]);
+    assert_eq!(issuers(&p), [format!("https://login.partner.microsoftonline.cn/{TENANT}/v2.0")]);
+    assert_eq!(p.derived_issuers()[0].discovery_url(), url);
+}

@@ -134,6 +134,42 @@ def test_validate_azure_ad_token_checks_the_client_application(server, keys):
         assert info.value.reason == reason
 
 
+AUTH0_DOMAIN = "https://example-tenant.eu.auth0.com/"
+AUTH0_API = "https://orders.example.com/api"
+AUTH0_POLICY = f"""<validate-jwt header-name="Authorization" failed-validation-httpcode="401">
+  <openid-config url="{AUTH0_DOMAIN}.well-known/openid-configuration" />
+  <audiences><audience>{AUTH0_API}</audience></audiences>
+  <issuers><issuer>{AUTH0_DOMAIN}</issuer></issuers>
+  <required-claims>
+    <claim name="permissions" match="all"><value>read:orders</value><value>write:orders</value></claim>
+  </required-claims>
+</validate-jwt>"""
+
+
+def test_auth0_style_policy_end_to_end(server, keys):
+    url = server.openid("/auth0", AUTH0_DOMAIN, jwks(public_jwk(keys.rsa, "auth0-key")))
+    validator = jwtguard.Validator.from_apim_policy(AUTH0_POLICY, openid_config=url, allow_http_loopback=True)
+
+    def token(**over):
+        payload = {"aud": [AUTH0_API, f"{AUTH0_DOMAIN}userinfo"], "iss": AUTH0_DOMAIN, "sub": "auth0|1",
+                   "iat": NOW - 10, "exp": NOW + 600, "permissions": ["read:orders", "write:orders", "x"]}
+        payload.update(over)
+        return mint(keys.rsa, "auth0-key", {k: v for k, v in payload.items() if v is not None})
+
+    assert validator.validate(token(), now=NOW)["sub"] == "auth0|1"
+    assert validator.validate(token(aud=AUTH0_API), now=NOW)["sub"] == "auth0|1"
+    outcomes = {
+        "TokenClaimValueNotAllowed": token(permissions=["read:orders"]),
+        "TokenClaimNotFound": token(permissions=None),
+        "TokenIssuerNotAllowed": token(iss=AUTH0_DOMAIN.rstrip("/")),
+        "TokenAudienceNotAllowed": token(aud=f"{AUTH0_DOMAIN}userinfo"),
+    }
+    for reason, t in outcomes.items():
+        with pytest.raises(jwtguard.TokenError) as info:
+            validator.validate(t, now=NOW)
+        assert info.value.reason == reason
+
+
 def test_inline_keys_need_no_discovery(keys):
     key = public_jwk(keys.rsa, "inline-rsa")
     apim = jwtguard.ApimPolicy.from_xml(inline_policy(key["n"], key["e"]))

@@ -75,6 +75,20 @@ HEADER = f"""<validate-jwt header-name="X-Token" failed-validation-error-message
 </validate-jwt>
 """
 
+# Auth0-style: a custom domain's discovery, its issuer (with the trailing slash), an API
+# identifier as audience, and permissions that must all be present.
+AUTH0_DOMAIN = "https://example-tenant.eu.auth0.com/"
+AUTH0_API = "https://orders.example.com/api"
+AUTH0 = f"""<validate-jwt header-name="Authorization" failed-validation-httpcode="401" failed-validation-error-message="{MESSAGE}">
+  <openid-config url="{AUTH0_DOMAIN}.well-known/openid-configuration" />
+  <audiences><audience>{AUTH0_API}</audience></audiences>
+  <issuers><issuer>{AUTH0_DOMAIN}</issuer></issuers>
+  <required-claims>
+    <claim name="permissions" match="all"><value>read:orders</value><value>write:orders</value></claim>
+  </required-claims>
+</validate-jwt>
+"""
+
 
 def inline_policy():
     return f"""<validate-jwt header-name="Authorization" failed-validation-error-message="{MESSAGE}">
@@ -135,6 +149,7 @@ def http_conf(backend_port, port, inline_port, d):
         location /header/ {{ jwtguard_apim_policy {d}/header.xml; proxy_pass http://backend; }}
         location /last-word/ {{ jwtguard_apim_policy {d}/last-word.xml; proxy_pass http://backend; }}
         location /azure/ {{ jwtguard_apim_policy {d}/azure.xml; proxy_pass http://backend; }}
+        location /auth0/ {{ jwtguard_apim_policy {d}/auth0.xml; proxy_pass http://backend; }}
         location /open/ {{ jwtguard off; proxy_pass http://backend; }}
     }}
     server {{
@@ -156,7 +171,8 @@ def env():
     d = ng.dir
     write_atomic(os.path.join(d, "keys.json"), jwks(KEY_A))
     for name, text in (("china", CHINA), ("forbidden", FORBIDDEN), ("query", QUERY), ("cookie", COOKIE),
-                       ("header", HEADER), ("last-word", LAST_WORD), ("inline", inline_policy()), ("azure", AZURE)):
+                       ("header", HEADER), ("last-word", LAST_WORD), ("inline", inline_policy()), ("azure", AZURE),
+                       ("auth0", AUTH0)):
         write_atomic(os.path.join(d, name + ".xml"), text)
     ng.write_conf(http_conf(backend.port, port, inline_port, d))
     try:
@@ -226,6 +242,23 @@ def test_discovery_url_logged_at_notice(env):
 
 
 # ---------------------------------------------------------------- other policies
+
+def test_auth0_style_policy(env):
+    def auth0(**over):
+        base = dict(aud=[AUTH0_API, f"{AUTH0_DOMAIN}userinfo"], iss=AUTH0_DOMAIN, tid=None, scp=None, azp=None,
+                    permissions=["read:orders", "write:orders", "read:invoices"])
+        base.update(over)
+        return KEY_A.sign(claims(**base))
+
+    accepted(env, "/auth0/", bearer(auth0()))
+    accepted(env, "/auth0/", bearer(auth0(aud=AUTH0_API)))
+    rejected(env, "/auth0/", bearer(auth0(permissions=["read:orders"])), reason="TokenClaimValueNotAllowed")
+    rejected(env, "/auth0/", bearer(auth0(permissions=None)), reason="TokenClaimNotFound")
+    rejected(env, "/auth0/", bearer(auth0(iss=AUTH0_DOMAIN.rstrip("/"))), reason="TokenIssuerNotAllowed")
+    rejected(env, "/auth0/", bearer(auth0(aud=f"{AUTH0_DOMAIN}userinfo")), reason="TokenAudienceNotAllowed")
+    # the Entra tokens of the server's default policy are not Auth0 tokens
+    rejected(env, "/auth0/", bearer(good()), reason="TokenAudienceNotAllowed")
+
 
 def test_403_policy_with_default_texts(env):
     accepted(env, "/forbidden/", bearer(good()))

@@ -12,8 +12,11 @@ for target in "$@"; do
     corpus="fuzz/corpus/$target"
     # `backends` compares the two signature backends on tokens: it grows the verify corpus.
     [ "$target" = backends ] && corpus=fuzz/corpus/verify
+    # `apim_policy` reads policy XML: its own dictionary.
+    dict=fuzz/dict/jwt.dict
+    [ "$target" = apim_policy ] && dict=fuzz/dict/apim.dict
     cargo +nightly fuzz run -O "$target" "$corpus" -- \
-        -dict=fuzz/dict/jwt.dict -max_total_time="$seconds" -max_len=17000 \
+        -dict="$dict" -max_total_time="$seconds" -max_len=17000 \
         -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 >"fuzz/logs/$target.log" 2>&1 || {
         echo "$target: finding (see fuzz/logs/$target.log and fuzz/artifacts/$target)"
         exit 1

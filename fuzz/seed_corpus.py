@@ -28,6 +28,56 @@ RFC7515_TOKENS = [
 ]
 
 
+TENANT = "6b1e1a38-0d3a-4e5f-9a4b-3c2d1e0f9a8b"
+APP = "8f5a6c1e-4b2d-4e3f-a1b2-c3d4e5f6a7b8"
+OIDC = f'<openid-config url="https://login.partner.microsoftonline.cn/{TENANT}/v2.0/.well-known/openid-configuration" />'
+AUD = f"<audiences><audience>{APP}</audience></audiences>"
+TOKEN_VALUES = [
+    "@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;,&quot;&quot;).Split(' ').Last())",
+    "@(context.Request.Headers.GetValueOrDefault(&quot;X-Api-Token&quot;, &quot;&quot;))",
+    "@(context.Request.Url.Query.GetValueOrDefault(&quot;jwt&quot;))",
+    "@(context.Request.Headers.GetValueOrDefault(&quot;Cookie&quot;,&quot;&quot;).Split(';').Select(c =&gt; c.Trim())"
+    ".FirstOrDefault(c =&gt; c.StartsWith(&quot;access_token=&quot;))?.Substring(13))",
+]
+
+
+def apim_policies(rsa_n):
+    """API Management validation policies: each element, attribute and refusal once."""
+    claims = (
+        '<required-claims><claim name="scp" match="any" separator=" "><value>Files.Read</value></claim>'
+        '<claim name="roles" match="all"><value>Admin</value><value>Reader</value></claim></required-claims>'
+    )
+    yield (
+        '<validate-jwt header-name="Authorization" failed-validation-httpcode="401" '
+        'failed-validation-error-message="Unauthorized. Access token is missing or invalid." '
+        f'require-scheme="Bearer" clock-skew="60" require-expiration-time="true">{OIDC}{AUD}{claims}</validate-jwt>'
+    )
+    yield f"<policies><inbound><base /><set-header name='x' exists-action='delete' /><validate-jwt>{OIDC}{AUD}</validate-jwt></inbound><backend><base /></backend></policies>"
+    yield f"<fragment><validate-jwt query-parameter-name='access_token'>{OIDC}{AUD}<issuers><issuer>https://i/</issuer></issuers></validate-jwt></fragment>"
+    yield (
+        f'<validate-jwt><issuer-signing-keys><key id="rsa" n="{rsa_n}" e="AQAB" />'
+        '<key id="hmac">MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=</key></issuer-signing-keys>'
+        f"{AUD}<issuers><issuer>https://issuer.example.com/</issuer></issuers></validate-jwt>"
+    )
+    for tv in TOKEN_VALUES:
+        yield f'<validate-jwt token-value="{tv}">{OIDC}{AUD}</validate-jwt>'
+    yield (
+        f'<validate-azure-ad-token tenant-id="{TENANT}" authentication-endpoint="https://login.partner.microsoftonline.cn" '
+        'header-name="Authorization" failed-validation-httpcode="403" failed-validation-error-message="denied">'
+        "<client-application-ids><application-id>0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f</application-id></client-application-ids>"
+        f"<backend-application-ids><application-id>{APP}</application-id></backend-application-ids>"
+        f"<audiences><audience>api://{APP}</audience></audiences>{claims}</validate-azure-ad-token>"
+    )
+    yield f'<validate-jwt output-token-variable-name="jwt">{OIDC}<audiences><audience>{{{{name}}}}</audience></audiences></validate-jwt>'
+    # Refusals.
+    yield f'<validate-jwt require-signed-tokens="false">{OIDC}{AUD}</validate-jwt>'
+    yield f"<validate-jwt>{OIDC}{AUD}<decryption-keys><key>c2VjcmV0</key></decryption-keys></validate-jwt>"
+    yield f'<validate-jwt>{AUD}<issuer-signing-keys><key certificate-id="cert" /></issuer-signing-keys></validate-jwt>'
+    yield f'<validate-jwt header-name="@(context.Variables[&quot;h&quot;])">{OIDC}{AUD}</validate-jwt>'
+    yield f'<validate-jwt><openid-config url="http://idp.example/.well-known/openid-configuration" />{AUD}</validate-jwt>'
+    yield '<!DOCTYPE x [<!ENTITY a "b">]><validate-jwt />'
+
+
 def write(target, data):
     if isinstance(data, str):
         data = data.encode()
@@ -108,6 +158,10 @@ def main():
             for test in group["tests"]:
                 if isinstance(test.get("jws"), str):
                     seed_token(test["jws"])
+    with open(os.path.join(ROOT, "policy", "tests", "data", "rsa2048-public.txt")) as f:
+        rsa_n = next(line[2:].strip() for line in f if line.startswith("n="))
+    for xml in apim_policies(rsa_n):
+        write("apim_policy", xml)
     # structured: arbitrary bytes; a few fixed patterns give the fuzzer a start.
     for i in range(16):
         write("structured", hashlib.sha256(b"jwtguard structured seed %d" % i).digest() * (1 + i % 4))

@@ -3,11 +3,13 @@
 //! here is a finding. `fuzz/fuzz_targets/*.rs` call these under libFuzzer, and
 //! `tests/replay.rs` replays the committed corpora through them on stable Rust.
 
+pub mod apim;
 pub mod backends;
 pub mod json_tree;
 pub mod keys;
 pub mod structured;
 
+pub use apim::apim_policy;
 pub use structured::{structured, StructuredToken};
 
 use jwtguard_core::json::{JsonError, Object};

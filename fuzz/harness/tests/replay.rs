@@ -53,6 +53,11 @@ fn json() {
     replay("json", harness::json);
 }
 
+#[test]
+fn apim_policy() {
+    replay("apim_policy", harness::apim_policy);
+}
+
 /// A `structured` corpus file as the fuzzer reads it, when it decodes.
 fn structured_input(data: &[u8]) -> Option<harness::StructuredToken> {
     harness::StructuredToken::arbitrary_take_rest(Unstructured::new(data)).ok()

@@ -483,7 +483,7 @@ fn discovery_urls_are_canonical() {
         r#"<validate-jwt><openid-config url="HTTPS://Login.Partner.MicrosoftOnline.cn/{TENANT}/v2.0/.well-known/openid-configuration" /><audiences><audience>a</audience></audiences></validate-jwt>"#
     ));
     let url = format!("https://login.partner.microsoftonline.cn/{TENANT}/v2.0/.well-known/openid-configuration");
-    assert_eq!(p.openid_config_urls(), [url.clone()]);
+    assert_eq!(p.openid_config_urls(), std::slice::from_ref(&url));
     assert_eq!(issuers(&p), [format!("https://login.partner.microsoftonline.cn/{TENANT}/v2.0")]);
     assert_eq!(p.derived_issuers()[0].discovery_url(), url);
 }

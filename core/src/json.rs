@@ -21,11 +21,15 @@
 //! - Each object frame keeps, on the stack, one `(u32 start, u32 hash)` pair per member
 //!   name seen so far: `[(u32, u32); MAX_MEMBERS]`, 1 KiB. Only object frames carry it
 //!   (`object` is never inlined into `value`), so the worst case is 16 nested objects,
-//!   about 16 KiB plus small frames. `hash` is FNV-1a over the *unescaped* UTF-8 name,
-//!   computed while the name is validated. A new name is compared with the earlier ones
-//!   of the same object: hashes first (≤ 127 integer compares), and only on equal hashes
-//!   a full comparison — raw bytes when neither name has a backslash, else the unescaped
-//!   `char` streams. That work is bounded by the member cap.
+//!   about 16 KiB plus small frames. `hash` is taken over the *unescaped* UTF-8 name
+//!   (`name_hash`) once the name is validated. A 64-bit filter of the object's hashes
+//!   lets most names skip the comparisons; otherwise a new name is compared with the
+//!   earlier ones of the same object: hashes first (≤ 127 integer compares), and only on
+//!   equal hashes a full comparison — raw bytes when neither name has a backslash, else
+//!   the unescaped `char` streams. That work is bounded by the member cap.
+//! - Readers that want a few members during validation ([`Object::parse_visiting`]) get
+//!   each name with its hash and compare it with hashes computed once
+//!   (`KnownName`), so a member nobody wants costs a few integer compares.
 //! - UTF-8 is checked with `core::str::from_utf8` on a string's contents, only when the
 //!   string has a byte ≥ 0x80; bytes ≥ 0x80 outside strings are syntax errors.
 //! - Accessors (`get`, `members`, `iter`, `chars`, ...) re-scan the validated bytes
@@ -36,6 +40,9 @@
 //!   bytes are rejected as [`JsonError::Syntax`].
 
 use core::iter::FusedIterator;
+
+mod name_hash;
+pub(crate) use name_hash::{KnownName, Name};
 
 /// Deepest allowed nesting of arrays and objects (the top-level object is depth 1).
 pub const MAX_DEPTH: usize = 16;
@@ -487,14 +494,8 @@ impl<'a> Value<'a> {
 // ---------------------------------------------------------------------------------
 // Validation.
 
-const FNV_OFFSET: u32 = 0x811c_9dc5;
-const FNV_PRIME: u32 = 0x0100_0193;
-
-#[inline]
-fn fnv(hash: u32, byte: u8) -> u32 {
-    (hash ^ u32::from(byte)).wrapping_mul(FNV_PRIME)
-}
-
+/// The validating pass. `pos` never passes `doc.len()` (at most `isize::MAX`): it moves
+/// only past bytes that were just read, so the plain additions to it cannot overflow.
 struct Parser<'a> {
     doc: &'a [u8],
     pos: usize,
@@ -506,9 +507,10 @@ impl<'a> Parser<'a> {
         self.doc.get(self.pos).copied()
     }
 
+    /// Steps past the byte `peek` just returned (so `pos` stays within the document).
     #[inline]
     fn bump(&mut self) {
-        self.pos = self.pos.saturating_add(1);
+        self.pos += 1;
     }
 
     #[inline]
@@ -538,7 +540,7 @@ impl<'a> Parser<'a> {
                 Ok(false)
             }
             Some(b'"') => {
-                self.string::<false>()?;
+                self.string()?;
                 Ok(false)
             }
             Some(b't') => self.literal(b"true"),
@@ -559,9 +561,12 @@ impl<'a> Parser<'a> {
             self.bump();
             return Ok(());
         }
-        // (offset of the name's first content byte, FNV-1a of the unescaped name).
+        // (offset of the name's first content byte, hash of the unescaped name), and
+        // a 64-bit filter of the hashes seen: most names find their bit clear and skip
+        // the comparisons.
         let mut names = [(0u32, 0u32); MAX_MEMBERS];
         let mut count = 0usize;
+        let mut seen = 0u64;
         loop {
             if self.peek() != Some(b'"') {
                 return Err(JsonError::Syntax);
@@ -569,15 +574,18 @@ impl<'a> Parser<'a> {
             if count >= MAX_MEMBERS {
                 return Err(JsonError::TooManyMembers);
             }
-            let start = self.pos.saturating_add(1);
-            let hash = self.string::<true>()?;
-            let name = self.doc.get(start..self.pos.saturating_sub(1)).ok_or(JsonError::Syntax)?;
-            for &(other_start, other_hash) in names.iter().take(count) {
-                if other_hash == hash && self.same_name(other_start, name) {
-                    return Err(JsonError::DuplicateMember);
+            let start = u32::try_from(self.pos + 1).map_err(|_| JsonError::Syntax)?;
+            let name = self.name()?;
+            let hash = name.hash();
+            let bit = 1u64 << (hash % 64);
+            if seen & bit != 0 {
+                for &(other_start, other_hash) in names.get(..count).unwrap_or(&[]) {
+                    if other_hash == hash && self.same_name(other_start, name.text().raw()) {
+                        return Err(JsonError::DuplicateMember);
+                    }
                 }
             }
-            let start = u32::try_from(start).map_err(|_| JsonError::Syntax)?;
+            seen |= bit;
             if let Some(slot) = names.get_mut(count) {
                 *slot = (start, hash);
             }
@@ -592,7 +600,7 @@ impl<'a> Parser<'a> {
             let value_start = self.pos;
             self.value(depth.saturating_add(1))?;
             if let (Some(visit), Some(text)) = (visit.as_mut(), self.doc.get(value_start..self.pos)) {
-                visit(Str { raw: name }, ValueText { text });
+                visit(name, ValueText { text });
             }
             self.skip_ws();
             match self.peek() {
@@ -652,63 +660,72 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `pos` is at the opening quote; leaves `pos` just past the closing quote. With
-    /// `HASH`, returns FNV-1a of the unescaped UTF-8 text (without it, the hash is not
-    /// computed and the return value is meaningless).
-    fn string<const HASH: bool>(&mut self) -> Result<u32, JsonError> {
+    /// `pos` is at the opening quote; leaves `pos` just past the closing quote and
+    /// returns whether the contents hold an escape. Inlined into its two callers
+    /// (names and values): most strings are short, so the call would cost more than
+    /// the scan.
+    #[inline(always)]
+    fn string(&mut self) -> Result<bool, JsonError> {
         let doc = self.doc;
-        let start = self.pos.saturating_add(1);
+        let start = self.pos + 1;
         let mut i = start;
-        let mut high = 0u8;
-        let mut hash = FNV_OFFSET;
-        let mut high_words = 0u64;
+        let mut high = 0u64;
+        let mut escaped = false;
         loop {
-            if !HASH {
-                // Eight plain bytes at a time (no quote, backslash or control byte).
-                while let Some(word) = doc.get(i..i.saturating_add(8)).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
-                    let word = u64::from_le_bytes(word);
-                    high_words |= word;
-                    let special = special_bytes(word);
-                    if special != 0 {
-                        // The lowest flagged byte is exactly the first special one.
-                        i = i.saturating_add(special.trailing_zeros() as usize / 8);
-                        break;
-                    }
-                    i = i.saturating_add(8);
+            // Plain bytes (no quote, backslash or control byte), eight at a time; the
+            // last few bytes of the document go one at a time below. `plain` counts
+            // bytes within `rest`, so it never passes the document's end.
+            let rest = doc.get(i..).unwrap_or(&[]);
+            let mut plain = 0usize;
+            for word in rest.chunks_exact(8) {
+                let Ok(word) = <[u8; 8]>::try_from(word).map(u64::from_le_bytes) else { break };
+                high |= word;
+                let special = special_bytes(word);
+                if special != 0 {
+                    // The lowest flagged byte is exactly the first special one.
+                    plain += special.trailing_zeros() as usize / 8;
+                    break;
                 }
+                plain += 8;
             }
+            i += plain;
             let Some(&b) = doc.get(i) else {
                 return Err(JsonError::Syntax);
             };
             match b {
                 b'"' => break,
                 b'\\' => {
-                    let after = doc.get(i.saturating_add(1)..).unwrap_or(&[]);
-                    let (c, used) = unescape_one(after)?;
-                    if HASH {
-                        let mut utf8 = [0u8; 4];
-                        for &x in c.encode_utf8(&mut utf8).as_bytes() {
-                            hash = fnv(hash, x);
-                        }
-                    }
-                    i = i.saturating_add(1).saturating_add(used);
+                    let after = doc.get(i + 1..).unwrap_or(&[]);
+                    let (_, used) = unescape_one(after)?;
+                    escaped = true;
+                    i += 1 + used;
                 }
                 0..=0x1f => return Err(JsonError::Syntax),
                 _ => {
-                    high |= b;
-                    if HASH {
-                        hash = fnv(hash, b);
-                    }
-                    i = i.saturating_add(1);
+                    high |= u64::from(b);
+                    i += 1;
                 }
             }
         }
-        if high >= 0x80 || high_words & 0x8080_8080_8080_8080 != 0 {
-            let contents = doc.get(start..i).ok_or(JsonError::Syntax)?;
-            core::str::from_utf8(contents).map_err(|_| JsonError::Encoding)?;
+        // Words may reach past the closing quote: a high bit there only costs an exact
+        // check of the contents, which is what decides.
+        if high & 0x8080_8080_8080_8080 != 0 {
+            check_utf8(doc.get(start..i))?;
         }
-        self.pos = i.saturating_add(1);
-        Ok(hash)
+        self.pos = i + 1;
+        Ok(escaped)
+    }
+
+    /// `pos` is at a member name's opening quote: validates it like any string and
+    /// returns it with the hash of its unescaped text.
+    fn name(&mut self) -> Result<Name<'a>, JsonError> {
+        let start = self.pos + 1;
+        let escaped = self.string()?;
+        let end = self.pos - 1;
+        let raw = self.doc.get(start..end).ok_or(JsonError::Syntax)?;
+        let text = Str { raw };
+        let hash = if escaped { name_hash::of_escaped(text) } else { name_hash::of_text_in(self.doc, start, end) };
+        Ok(Name::new(text, hash))
     }
 
     fn literal(&mut self, lit: &[u8]) -> Result<bool, JsonError> {
@@ -766,22 +783,31 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// The UTF-8 check of a string's contents, kept out of line (few strings need it).
+#[inline(never)]
+fn check_utf8(contents: Option<&[u8]>) -> Result<(), JsonError> {
+    let contents = contents.ok_or(JsonError::Syntax)?;
+    core::str::from_utf8(contents).map(|_| ()).map_err(|_| JsonError::Encoding)
+}
+
 /// Flags the bytes of `word` (little-endian) that end a plain run inside a string: a
 /// quote, a backslash or a control byte (below 0x20); bytes from 0x80 up are not
-/// special here (UTF-8 is checked separately). The classic "has a zero byte" test
-/// (`(x - 0x01..) & !x & 0x80..`) applied to `word ^ '"'`, `word ^ '\\'` and, with
-/// 0x20 in place of 0x01, to `word`. Zero exactly when no byte is special; otherwise
-/// the lowest set bit is the top bit of the first special byte (a borrow can flag a
-/// byte falsely only above a truly special one).
+/// special here (UTF-8 is checked separately). Built on the classic "has a byte below
+/// n" test, `(x - n·0x01..) & !x & 0x80..` (exact for n ≤ 0x80, bytes from 0x80 up never
+/// flagged): xor-ing each byte with 0x02 maps the quote (0x22) to 0x20 and the control
+/// bytes onto themselves, so one test below 0x21 finds both; a second finds the
+/// backslash as a zero byte of `word ^ '\\'`. Zero exactly when no byte is special;
+/// otherwise the lowest set bit is the top bit of the first special byte (a borrow can
+/// flag a byte falsely only above a truly special one).
 #[inline]
 fn special_bytes(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    let quote = has_zero(word ^ (ONES * u64::from(b'"')));
-    let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
-    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    quote | backslash | control
+    let quote_or_control = word ^ (ONES * 0x02);
+    let quote_or_control = quote_or_control.wrapping_sub(ONES * 0x21) & !quote_or_control;
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    let backslash = backslash.wrapping_sub(ONES) & !backslash;
+    (quote_or_control | backslash) & HIGHS
 }
 
 /// Decodes the escape after a backslash (`s` starts just past the `\`). Returns the
@@ -915,7 +941,7 @@ fn read_value(s: &[u8]) -> Option<(Value<'_>, &[u8])> {
 }
 
 /// What [`Object::parse_visiting`] calls with each top-level member.
-pub(crate) type Visitor<'v, 'a> = &'v mut dyn FnMut(Str<'a>, ValueText<'a>);
+pub(crate) type Visitor<'v, 'a> = &'v mut dyn FnMut(Name<'a>, ValueText<'a>);
 
 /// The exact text of a member's value that validation just accepted, read into a
 /// [`Value`] only when the visitor wants it.
@@ -1007,7 +1033,7 @@ mod tests {
 
     fn name_hash(quoted: &[u8]) -> u32 {
         let mut p = Parser { doc: quoted, pos: 0 };
-        let h = p.string::<true>().expect("valid string");
+        let h = p.name().expect("valid string").hash();
         assert_eq!(p.pos, quoted.len());
         h
     }
@@ -1026,7 +1052,7 @@ mod tests {
         assert_ne!(name_hash(br#""""#), name_hash(br#""\u0000""#));
     }
 
-    /// Two distinct names with the same FNV-1a hash, found by brute force.
+    /// Two distinct names with the same hash, found by brute force.
     fn colliding_names() -> (String, String) {
         let mut seen: HashMap<u32, String> = HashMap::new();
         for i in 0u32.. {

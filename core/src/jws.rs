@@ -25,7 +25,7 @@
 use crate::alg::{Algorithm, AlgorithmSet};
 use crate::b64;
 use crate::error::{Error, Reason};
-use crate::json::{Object, Str, Value, ValueText};
+use crate::json::{KnownName, Name, Object, Str, Value, ValueText};
 use crate::jwk::{Key, Signed};
 use crate::keyset::{KeySet, Lookup};
 
@@ -151,8 +151,7 @@ fn parse<'t, 's, 'g>(
     if token.len() > rules.max_token_len {
         return Err(Error::TOKEN_TOO_LARGE);
     }
-    let segments = split(token)?;
-    let decoded = decode(&segments, scratch, signature_buf)?;
+    let (segments, decoded) = split_and_decode(token, scratch, signature_buf)?;
     let header = read_header(decoded.header)?;
     if !rules.algorithms.contains(header.alg) {
         return Err(Error::new(Reason::TokenAlgorithmNotAllowed, "token algorithm is not allowed by the policy"));
@@ -178,26 +177,26 @@ fn malformed(detail: &'static str) -> Error {
     Error::new(Reason::TokenMalformed, detail)
 }
 
+/// Splits the token at its first and its last dot. The payload, most of a token, is
+/// not searched for dots here: base64url has none, so a payload with a dot fails to
+/// decode, and every error of [`split_and_decode`] is then reported as the wrong
+/// number of segments that it really is (as a full search would have found first).
 fn split(token: &[u8]) -> Result<Segments<'_>, Error> {
     if token.first() == Some(&b'{') {
         return Err(malformed("JWS JSON serialization is not supported; use the compact form"));
     }
-    let dot_after = |start: usize| token.get(start..).and_then(find_dot).map(|i| i + start);
-    let first = dot_after(0);
-    let second = first.and_then(|a| dot_after(a + 1));
-    let (first, second) = match (first, second, second.and_then(|b| dot_after(b + 1))) {
-        (Some(a), Some(b), None) => (a, b),
-        (Some(_), Some(_), Some(_)) if token.iter().filter(|&&b| b == b'.').count() == 4 => {
-            return Err(malformed("token has five segments: encrypted tokens (JWE) are not supported"))
-        }
-        _ => return Err(malformed("token does not have exactly three segments")),
+    let (Some(first), Some(last)) = (find_dot(token), rfind_dot(token)) else {
+        return Err(segment_count_error(token));
     };
     let segments = Segments {
-        header: &token[..first],
-        payload: &token[first + 1..second],
-        signature: &token[second + 1..],
-        signing_input: &token[..second],
+        header: token.get(..first).unwrap_or(&[]),
+        payload: token.get(first + 1..last).unwrap_or(&[]),
+        signature: token.get(last + 1..).unwrap_or(&[]),
+        signing_input: token.get(..last).unwrap_or(&[]),
     };
+    if first == last {
+        return Err(segment_count_error(token));
+    }
     if segments.header.is_empty() {
         return Err(malformed("token header segment is empty"));
     }
@@ -207,15 +206,46 @@ fn split(token: &[u8]) -> Result<Segments<'_>, Error> {
     Ok(segments)
 }
 
+/// The error for a token that does not have exactly three segments.
+fn segment_count_error(token: &[u8]) -> Error {
+    if token.iter().filter(|&&b| b == b'.').count() == 4 {
+        malformed("token has five segments: encrypted tokens (JWE) are not supported")
+    } else {
+        malformed("token does not have exactly three segments")
+    }
+}
+
+/// [`split`], then [`decode`]; any error while a dot hides in the payload is the
+/// segment-count error.
+fn split_and_decode<'t, 's, 'g>(
+    token: &'t [u8],
+    scratch: &'s mut [u8],
+    signature_buf: &'g mut [u8; MAX_SIGNATURE_LEN],
+) -> Result<(Segments<'t>, Decoded<'s, 'g>), Error> {
+    let split_at_ends = split(token).and_then(|segments| Ok((decode(&segments, scratch, signature_buf)?, segments)));
+    match split_at_ends {
+        Ok((decoded, segments)) => Ok((segments, decoded)),
+        Err(e) => match token.first() {
+            // The JSON serialization is refused before the segments are counted.
+            Some(b'{') => Err(e),
+            _ if token.iter().filter(|&&b| b == b'.').count() != 2 => Err(segment_count_error(token)),
+            _ => Err(e),
+        },
+    }
+}
+
+/// Whether one of the eight bytes of `word` is a dot.
+#[inline]
+fn has_dot(word: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let word = <[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes) ^ (ONES * u64::from(b'.'));
+    word.wrapping_sub(ONES) & !word & HIGHS != 0
+}
+
 /// The index of the first `.` in `bytes`, sixteen bytes at a time (a token is mostly
 /// long base64 runs).
 fn find_dot(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has_dot = |word: &[u8]| {
-        let word = <[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes) ^ (ONES * u64::from(b'.'));
-        word.wrapping_sub(ONES) & !word & HIGHS != 0
-    };
     let pairs = bytes.chunks_exact(16);
     let tail_start = bytes.len() - pairs.remainder().len();
     for (n, pair) in pairs.enumerate() {
@@ -227,6 +257,20 @@ fn find_dot(bytes: &[u8]) -> Option<usize> {
         }
     }
     bytes.get(tail_start..)?.iter().position(|&b| b == b'.').map(|i| tail_start + i)
+}
+
+/// The index of the last `.` in `bytes`, sixteen bytes at a time from the end.
+fn rfind_dot(bytes: &[u8]) -> Option<usize> {
+    let pairs = bytes.rchunks_exact(16);
+    let head_len = pairs.remainder().len();
+    for (n, pair) in pairs.enumerate() {
+        let (low, high) = pair.split_at(8);
+        if has_dot(low) | has_dot(high) {
+            let at = bytes.len() - (n + 1) * 16;
+            return bytes.get(at..at + 16)?.iter().rposition(|&b| b == b'.').map(|i| at + i);
+        }
+    }
+    bytes.get(..head_len)?.iter().rposition(|&b| b == b'.')
 }
 
 struct Decoded<'s, 'g> {
@@ -262,15 +306,22 @@ fn decode<'s, 'g>(
 }
 
 /// Header members refused outright, with the reason given to the caller.
-const REFUSED_HEADER_MEMBERS: [(&str, &str); 7] = [
-    ("crit", "token header has crit: no critical extension is supported"),
-    ("b64", "token header has b64: unencoded payloads are not supported"),
-    ("zip", "token header has zip: compressed payloads are not supported"),
-    ("enc", "token header has enc: encrypted tokens (JWE) are not supported"),
-    ("jwk", "token header embeds a jwk: keys are never taken from the token"),
-    ("jku", "token header has jku: keys are never fetched from a token-supplied URL"),
-    ("x5u", "token header has x5u: keys are never fetched from a token-supplied URL"),
+const REFUSED_HEADER_MEMBERS: [(KnownName<'static>, &str); 7] = [
+    (KnownName::new("crit"), "token header has crit: no critical extension is supported"),
+    (KnownName::new("b64"), "token header has b64: unencoded payloads are not supported"),
+    (KnownName::new("zip"), "token header has zip: compressed payloads are not supported"),
+    (KnownName::new("enc"), "token header has enc: encrypted tokens (JWE) are not supported"),
+    (KnownName::new("jwk"), "token header embeds a jwk: keys are never taken from the token"),
+    (KnownName::new("jku"), "token header has jku: keys are never fetched from a token-supplied URL"),
+    (KnownName::new("x5u"), "token header has x5u: keys are never fetched from a token-supplied URL"),
 ];
+
+/// The header parameters jwtguard reads.
+const ALG: KnownName<'static> = KnownName::new("alg");
+const KID: KnownName<'static> = KnownName::new("kid");
+const X5T: KnownName<'static> = KnownName::new("x5t");
+const TYP: KnownName<'static> = KnownName::new("typ");
+const CTY: KnownName<'static> = KnownName::new("cty");
 
 impl<'a> Header<'a> {
     /// Rebuilds the view of a header that [`verify`] already accepted.
@@ -316,19 +367,19 @@ struct HeaderFields<'a> {
 impl<'a> HeaderFields<'a> {
     /// Takes one header member: refuses the refused ones, keeps the string parameters
     /// jwtguard reads, ignores the rest.
-    fn record(&mut self, name: Str<'a>, text: ValueText<'a>) -> Result<(), Error> {
-        if let Some((_, detail)) = REFUSED_HEADER_MEMBERS.iter().find(|(refused, _)| name.eq_str(refused)) {
+    fn record(&mut self, name: Name<'a>, text: ValueText<'a>) -> Result<(), Error> {
+        if let Some((_, detail)) = REFUSED_HEADER_MEMBERS.iter().find(|(refused, _)| name.is(refused)) {
             return Err(Error::new(Reason::TokenHeaderUnsupported, detail));
         }
         let slot = [
-            ("alg", &mut self.alg),
-            ("kid", &mut self.kid),
-            ("x5t", &mut self.x5t),
-            ("typ", &mut self.typ),
-            ("cty", &mut self.cty),
+            (&ALG, &mut self.alg),
+            (&KID, &mut self.kid),
+            (&X5T, &mut self.x5t),
+            (&TYP, &mut self.typ),
+            (&CTY, &mut self.cty),
         ]
         .into_iter()
-        .find_map(|(parameter, slot)| name.eq_str(parameter).then_some(slot));
+        .find_map(|(parameter, slot)| name.is(parameter).then_some(slot));
         let Some(slot) = slot else { return Ok(()) };
         match text.value() {
             Some(Value::String(s)) => {
@@ -416,42 +467,74 @@ fn try_every_key<'k>(
 mod tests {
     use super::*;
 
-    /// The word-at-a-time dot search finds the first dot wherever it is, or none.
+    /// The word-at-a-time dot searches find the first and the last dot wherever they
+    /// are, or none.
     #[test]
     fn dots_are_found_at_every_offset() {
         for len in 0..40 {
             let mut bytes = [b'A'; 40];
             assert_eq!(find_dot(&bytes[..len]), None);
+            assert_eq!(rfind_dot(&bytes[..len]), None);
             for first in 0..len {
                 bytes[first] = b'.';
                 assert_eq!(find_dot(&bytes[..len]), Some(first), "len {len}, dot at {first}");
+                assert_eq!(rfind_dot(&bytes[..len]), Some(first), "len {len}, dot at {first}");
                 for later in first + 1..len {
                     bytes[later] = b'.';
                     assert_eq!(find_dot(&bytes[..len]), Some(first));
+                    assert_eq!(rfind_dot(&bytes[..len]), Some(later));
                     bytes[later] = 0xae; // '.' | 0x80: never mistaken for a dot
                     assert_eq!(find_dot(&bytes[..len]), Some(first));
+                    assert_eq!(rfind_dot(&bytes[..len]), Some(first));
                     bytes[later] = b'A';
                 }
                 bytes[first] = 0xae;
                 assert_eq!(find_dot(&bytes[..len]), None);
+                assert_eq!(rfind_dot(&bytes[..len]), None);
                 bytes[first] = b'A';
             }
         }
     }
 
-    /// Segment counts, including the five-segment JWE form, are reported as before.
+    /// Segment counts, including the five-segment JWE form, are reported as a full
+    /// count of the dots would, whatever else is wrong with the segments, and before
+    /// any other format error.
     #[test]
     fn segments_are_split_on_exactly_two_dots() {
-        let detail = |token: &[u8]| split(token).err().map(|e| e.detail());
-        assert!(split(b"a.b.c").is_ok());
-        assert_eq!(
-            split(b"a.b.c").ok().map(|s| (s.header, s.payload, s.signature)),
-            Some((&b"a"[..], &b"b"[..], &b"c"[..]))
-        );
-        assert_eq!(detail(b"a.b.c.d.e"), Some("token has five segments: encrypted tokens (JWE) are not supported"));
-        assert_eq!(detail(b"...."), detail(b"a.b.c.d.e"));
-        for bad in [&b"abc"[..], b"a.b", b"a.b.c.d", b"a.b.c.d.e.f", b"...", b"......"] {
-            assert_eq!(detail(bad), Some("token does not have exactly three segments"), "{bad:?}");
+        let detail = |token: &[u8]| {
+            let mut scratch = [0u8; 64];
+            let mut signature = [0u8; MAX_SIGNATURE_LEN];
+            split_and_decode(token, &mut scratch, &mut signature).err().map(|e| e.detail())
+        };
+        let mut scratch = [0u8; 64];
+        let mut signature = [0u8; MAX_SIGNATURE_LEN];
+        let (segments, decoded) = split_and_decode(b"YQ.Yg.Yw", &mut scratch, &mut signature).expect("three segments");
+        assert_eq!((segments.header, segments.payload, segments.signature), (&b"YQ"[..], &b"Yg"[..], &b"Yw"[..]));
+        assert_eq!((decoded.header, decoded.payload, decoded.signature), (&b"a"[..], &b"b"[..], &b"c"[..]));
+        let jwe = Some("token has five segments: encrypted tokens (JWE) are not supported");
+        let not_three = Some("token does not have exactly three segments");
+        assert_eq!(detail(b"a.b.c.d.e"), jwe);
+        assert_eq!(detail(b"...."), jwe);
+        assert_eq!(detail(b"YQ.Yg.Yg.Yg.Yw"), jwe);
+        for bad in [
+            &b"abc"[..],
+            b"a.b",
+            b"a.b.c.d",
+            b"a.b.c.d.e.f",
+            b"...",
+            b"......",
+            b".Yg.Yg.Yw",
+            b"YQ.Yg.Yg.",
+            b"YQ.Y.g.Yw",
+        ] {
+            assert_eq!(detail(bad), not_three, "{bad:?}");
         }
+        // With exactly two dots, the other errors are reported.
+        assert_eq!(detail(b".Yg.Yw"), Some("token header segment is empty"));
+        assert_eq!(detail(b"YQ.Yg."), Some("token signature segment is empty"));
+        assert_eq!(detail(b"YQ.Y.Yw"), Some("token payload is not strict base64url"));
+        assert_eq!(detail(b"YQ.Y*.Yw"), Some("token payload is not strict base64url"));
+        assert_eq!(detail(b"{\"a\":1}.Yg.Yw"), Some("JWS JSON serialization is not supported; use the compact form"));
+        assert_eq!(detail(b"{.a.b.c"), Some("JWS JSON serialization is not supported; use the compact form"));
     }
 }

@@ -12,16 +12,16 @@
 
 use crate::claims::Claims;
 use crate::error::{Error, Reason};
-use crate::json::{JsonError, Object, Str, Value, ValueText};
+use crate::json::{JsonError, KnownName, Name, Object, Str, Value, ValueText};
 use crate::numeric_date::{self, Round};
 use crate::policy::{ClaimRule, Match, Policy, MAX_REQUIRED_CLAIMS};
 
 /// Validates `payload` as the claims object and picks out, in the same pass, the values
 /// the rules of `policy` read.
 pub(crate) fn read_claims<'a>(payload: &'a [u8], policy: &Policy) -> Result<(Claims<'a>, Found<'a>), JsonError> {
-    let mut rule_names = [("", None); MAX_REQUIRED_CLAIMS];
+    let mut rule_names = [(KnownName::new(""), None); MAX_REQUIRED_CLAIMS];
     for (names, rule) in rule_names.iter_mut().zip(policy.rules()) {
-        *names = (policy.rule_name(rule), policy.rule_fallback(rule));
+        *names = (KnownName::new(policy.rule_name(rule)), policy.rule_fallback(rule).map(KnownName::new));
     }
     let rule_names = rule_names.get(..policy.rules().len()).unwrap_or(&[]);
     let mut found = Found::default();
@@ -65,45 +65,38 @@ pub(crate) struct Found<'a> {
 
 impl<'a> Found<'a> {
     /// Keeps the value if a rule reads the claim `name` (`rule_names`: the policy's
-    /// required claim names and their fallbacks, in policy order).
-    fn record(&mut self, rule_names: &[(&str, Option<&str>)], name: Str<'a>, text: ValueText<'a>) {
-        let registered = match name.raw() {
-            b"exp" => Some(&mut self.exp),
-            b"nbf" => Some(&mut self.nbf),
-            b"iat" => Some(&mut self.iat),
-            b"aud" => Some(&mut self.aud),
-            b"iss" => Some(&mut self.iss),
-            b"tid" => Some(&mut self.tid),
-            // A three-letter name with an escape is 8 to 18 bytes (`\u0065xp`).
-            raw if (8..=18).contains(&raw.len()) && raw.contains(&b'\\') => self.registered_escaped(name),
-            _ => None,
-        };
-        if let Some(slot) = registered {
+    /// required claim names and their fallbacks, in policy order). Names are compared
+    /// after unescaping, so `"\u0065xp"` is `exp`.
+    fn record(&mut self, rule_names: &[(KnownName<'_>, Option<KnownName<'_>>)], name: Name<'a>, text: ValueText<'a>) {
+        let registered = [
+            (&EXP, &mut self.exp),
+            (&NBF, &mut self.nbf),
+            (&IAT, &mut self.iat),
+            (&AUD, &mut self.aud),
+            (&ISS, &mut self.iss),
+            (&TID, &mut self.tid),
+        ];
+        if let Some((_, slot)) = registered.into_iter().find(|(known, _)| name.is(known)) {
             *slot = text.value();
         }
         let slots = self.required.iter_mut().zip(self.fallbacks.iter_mut());
         for ((rule_name, fallback), (slot, fallback_slot)) in rule_names.iter().zip(slots) {
-            if name.eq_str(rule_name) {
+            if name.is(rule_name) {
                 *slot = text.value();
-            } else if fallback.is_some_and(|f| name.eq_str(f)) {
+            } else if fallback.as_ref().is_some_and(|f| name.is(f)) {
                 *fallback_slot = text.value();
             }
         }
     }
-
-    /// The slot for a registered name written with escapes (`"\u0065xp"`).
-    fn registered_escaped(&mut self, name: Str<'_>) -> Option<&mut Option<Value<'a>>> {
-        let slots = [
-            ("exp", &mut self.exp),
-            ("nbf", &mut self.nbf),
-            ("iat", &mut self.iat),
-            ("aud", &mut self.aud),
-            ("iss", &mut self.iss),
-            ("tid", &mut self.tid),
-        ];
-        slots.into_iter().find(|(registered, _)| name.eq_str(registered)).map(|(_, slot)| slot)
-    }
 }
+
+/// The registered claims the rules read.
+const EXP: KnownName<'static> = KnownName::new("exp");
+const NBF: KnownName<'static> = KnownName::new("nbf");
+const IAT: KnownName<'static> = KnownName::new("iat");
+const AUD: KnownName<'static> = KnownName::new("aud");
+const ISS: KnownName<'static> = KnownName::new("iss");
+const TID: KnownName<'static> = KnownName::new("tid");
 
 fn time_claim(value: Option<Value<'_>>, name: &'static str, round: Round) -> Result<Option<u64>, Error> {
     match value {

@@ -188,15 +188,15 @@ fn split(token: &[u8]) -> Result<Segments<'_>, Error> {
     let (Some(first), Some(last)) = (find_dot(token), rfind_dot(token)) else {
         return Err(segment_count_error(token));
     };
+    if first == last {
+        return Err(segment_count_error(token));
+    }
     let segments = Segments {
         header: token.get(..first).unwrap_or(&[]),
         payload: token.get(first + 1..last).unwrap_or(&[]),
         signature: token.get(last + 1..).unwrap_or(&[]),
         signing_input: token.get(..last).unwrap_or(&[]),
     };
-    if first == last {
-        return Err(segment_count_error(token));
-    }
     if segments.header.is_empty() {
         return Err(malformed("token header segment is empty"));
     }

@@ -11,6 +11,7 @@ use core::ops::Range;
 
 use crate::alg::{Algorithm, AlgorithmSet};
 use crate::error::{Error, Reason};
+use crate::json::KnownName;
 use crate::jws::JwsRules;
 
 /// Most audiences a policy may list.
@@ -53,6 +54,8 @@ pub(crate) struct ClaimRule {
     pub(crate) name: Range<u32>,
     /// The claim read instead when the token has no `name` claim.
     pub(crate) fallback: Option<Range<u32>>,
+    /// `name` and `fallback` hashed once, as the JSON reader hashes member names.
+    known_hashes: (u32, Option<u32>),
     pub(crate) values: Range<u16>,
     pub(crate) match_: Match,
     pub(crate) separator: Option<char>,
@@ -155,6 +158,15 @@ impl Policy {
 
     pub(crate) fn rule_fallback(&self, rule: &ClaimRule) -> Option<&str> {
         rule.fallback.as_ref().map(|range| self.text(range))
+    }
+
+    /// The rule's claim name and fallback as the JSON reader's [`KnownName`]s, with the
+    /// hashes computed when the policy was built.
+    pub(crate) fn rule_known_names(&self, rule: &ClaimRule) -> (KnownName<'_>, Option<KnownName<'_>>) {
+        let (name_hash, fallback_hash) = rule.known_hashes;
+        let name = KnownName::prehashed(self.rule_name(rule), name_hash);
+        let fallback = self.rule_fallback(rule).zip(fallback_hash).map(|(text, hash)| KnownName::prehashed(text, hash));
+        (name, fallback)
     }
 
     pub(crate) fn claim_values<'p>(&'p self, rule: &ClaimRule) -> ClaimValues<'p> {
@@ -290,6 +302,7 @@ impl PolicyBuilder {
     }
 
     fn add_rule(mut self, claim: RequiredClaim<'_>, fallback: Option<&str>) -> Self {
+        let fallback_name = fallback;
         if claim.name.is_empty() || fallback.is_some_and(str::is_empty) {
             self.note("a required claim has an empty name");
         }
@@ -317,7 +330,8 @@ impl PolicyBuilder {
             }
         }
         let values = first as u16..self.policy.values.len() as u16;
-        let rule = ClaimRule { name, fallback, values, match_: claim.match_, separator: claim.separator };
+        let known_hashes = (KnownName::new(claim.name).hash(), fallback_name.map(|f| KnownName::new(f).hash()));
+        let rule = ClaimRule { name, fallback, known_hashes, values, match_: claim.match_, separator: claim.separator };
         if self.policy.rules.push(rule).is_err() {
             self.note("too many required claims");
         }

@@ -21,7 +21,7 @@ use crate::policy::{ClaimRule, Match, Policy, MAX_REQUIRED_CLAIMS};
 pub(crate) fn read_claims<'a>(payload: &'a [u8], policy: &Policy) -> Result<(Claims<'a>, Found<'a>), JsonError> {
     let mut rule_names = [(KnownName::new(""), None); MAX_REQUIRED_CLAIMS];
     for (names, rule) in rule_names.iter_mut().zip(policy.rules()) {
-        *names = (KnownName::new(policy.rule_name(rule)), policy.rule_fallback(rule).map(KnownName::new));
+        *names = policy.rule_known_names(rule);
     }
     let rule_names = rule_names.get(..policy.rules().len()).unwrap_or(&[]);
     let mut found = Found::default();

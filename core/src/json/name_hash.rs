@@ -141,6 +141,18 @@ impl<'n> KnownName<'n> {
     pub(crate) const fn new(text: &'n str) -> KnownName<'n> {
         KnownName { text, hash: of_text(text.as_bytes()) }
     }
+
+    /// The name `text` with `hash`, which must be `KnownName::new(text).hash()`
+    /// computed earlier (a wrong hash only makes the name never match).
+    pub(crate) fn prehashed(text: &'n str, hash: u32) -> KnownName<'n> {
+        debug_assert_eq!(hash, of_text(text.as_bytes()));
+        KnownName { text, hash }
+    }
+
+    /// The hash of the name, for [`KnownName::prehashed`].
+    pub(crate) const fn hash(&self) -> u32 {
+        self.hash
+    }
 }
 
 /// A member name met during validation, with its hash.

@@ -218,6 +218,7 @@ fn verify_jws(
         algorithms: AlgorithmSet::of(&policy::algorithms(py, algorithms)?),
         max_token_len: max_token_size,
         kid_miss_fallback,
+        require_kid: false,
     };
     let result = py.detach(|| {
         let token = token.as_bytes();

@@ -4,8 +4,11 @@
 //! - An entry is found only by the **whole token, compared byte for byte** (the hash
 //!   map's key is the token itself; the hash only picks a bucket, SipHash with a
 //!   per-process random key, so crafted collisions cannot slow lookups down).
-//! - An entry is never returned at or after its deadline: the earlier of the token's
-//!   `exp` (without clock skew) and the time it was stored plus the cache's TTL.
+//! - An entry is returned only for a `now` in `[stored, deadline)`: never at or after
+//!   its deadline (the earlier of the token's `exp`, without clock skew, and the time it
+//!   was stored plus the cache's TTL), and never before the time it was stored: after
+//!   the clock steps back, a token that was valid then may not be valid yet (`nbf`),
+//!   so it is verified again in full.
 //! - Only successes are stored; a failed verification never enters the cache.
 //! - Bounded: at most `capacity` entries of at most `max_token_len` bytes each; the
 //!   least recently used entry is evicted first. Capacity 0 disables the cache.
@@ -30,6 +33,7 @@ struct Slot<V> {
     /// Both `None` once the slot is free, so a removed entry is dropped at once.
     token: Option<Arc<[u8]>>,
     value: Option<V>,
+    stored: u64,
     deadline: u64,
     newer: usize,
     older: usize,
@@ -96,12 +100,12 @@ impl<V> TokenCache<V> {
         self.oldest = NONE;
     }
 
-    /// The value stored for exactly these token bytes, if stored and still before its
-    /// deadline at `now`; an entry found past its deadline is dropped. A hit makes the
-    /// entry the most recently used.
+    /// The value stored for exactly these token bytes, if stored and `now` lies between
+    /// the time it was stored and its deadline; an entry found outside that window is
+    /// dropped. A hit makes the entry the most recently used.
     pub fn get(&mut self, token: &[u8], now: u64) -> Option<&V> {
         let at = *self.index.get(token)?;
-        if now >= self.slots[at].deadline {
+        if now >= self.slots[at].deadline || now < self.slots[at].stored {
             self.remove(at);
             return None;
         }
@@ -126,7 +130,8 @@ impl<V> TokenCache<V> {
             self.remove(self.oldest);
         }
         let token: Arc<[u8]> = Arc::from(token);
-        let slot = Slot { token: Some(token.clone()), value: Some(value), deadline, newer: NONE, older: NONE };
+        let slot =
+            Slot { token: Some(token.clone()), value: Some(value), stored: now, deadline, newer: NONE, older: NONE };
         let at = match self.free.pop() {
             Some(at) => {
                 self.slots[at] = slot;

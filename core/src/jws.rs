@@ -14,8 +14,13 @@
 //! 4. `alg` must name an implemented algorithm (`none` never is) that the rules allow;
 //! 5. `kid` (or, without `kid`, `x5t`) must name exactly one key, which must support
 //!    `alg` (its type, and its own `alg` member when it has one: an RSA key never
-//!    verifies HS*, an oct key never RS*/PS*/ES*/EdDSA); without either, every key
-//!    supporting `alg` is tried;
+//!    verifies HS*, an oct key never RS*/PS*/ES*/EdDSA). Several key sets are searched
+//!    in order, as one: a `kid` resolves to the first set holding a usable key with it.
+//!    Without `kid` and `x5t` (or after a miss, with [`JwsRules::kid_miss_fallback`]),
+//!    at most [`MAX_KEY_TRIALS`] keys supporting `alg` are tried, keys without a `kid`
+//!    of their own first, then in set order: a forged token costs a bounded number of
+//!    signature checks however many keys there are. [`JwsRules::require_kid`] refuses
+//!    a token without `kid` or `x5t` when more than one key could verify it;
 //! 6. the signature must verify with the algorithm's own hash (the signing input is
 //!    hashed once, after step 4): ES256/ES384 exactly 64/96 bytes `r || s` with
 //!    `0 < r, s < n` (high-S accepted, as RFC 7515 A.3 requires), RS*/PS* exactly the
@@ -32,6 +37,15 @@ use crate::keyset::{KeySet, Lookup};
 /// Largest signature accepted, in bytes (an 8192-bit RSA signature).
 pub const MAX_SIGNATURE_LEN: usize = crate::jwk::MAX_RSA_BITS / 8;
 
+/// Most keys tried for a token that names no key (no `kid` and no `x5t`), or whose
+/// `kid` names none when [`JwsRules::kid_miss_fallback`] is on.
+pub const MAX_KEY_TRIALS: usize = 4;
+
+/// The error for a `kid` or `x5t` that names no key in any set: the one outcome after
+/// which fetching the key sets again can help.
+pub const KID_NOT_FOUND: Error =
+    Error::new(Reason::TokenSignatureKeyNotFound, "no key in the key set matches the token's kid or x5t");
+
 /// JWS-level rules (a [`crate::Policy`] carries one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct JwsRules {
@@ -39,8 +53,11 @@ pub struct JwsRules {
     pub algorithms: AlgorithmSet,
     /// Longest accepted token in bytes, checked before anything else.
     pub max_token_len: usize,
-    /// Try every compatible key when a `kid` names none (APIM's inline-key behaviour).
+    /// Try compatible keys (at most [`MAX_KEY_TRIALS`]) when a `kid` names none (APIM's
+    /// inline-key behaviour).
     pub kid_miss_fallback: bool,
+    /// Refuse a token without `kid` or `x5t` when more than one key could verify it.
+    pub require_kid: bool,
 }
 
 impl Default for JwsRules {
@@ -49,6 +66,7 @@ impl Default for JwsRules {
             algorithms: AlgorithmSet::DEFAULT,
             max_token_len: crate::DEFAULT_MAX_TOKEN_LEN,
             kid_miss_fallback: false,
+            require_kid: false,
         }
     }
 }
@@ -130,11 +148,22 @@ pub fn verify<'a>(
     rules: &JwsRules,
     scratch: &'a mut [u8],
 ) -> Result<VerifiedJws<'a>, Error> {
+    verify_in(token, &[keys], rules, scratch).map(|(jws, _)| jws)
+}
+
+/// [`verify`] against several key sets searched as one (see the module contract,
+/// step 5); also returns the index in `sets` of the set whose key verified.
+pub fn verify_in<'a>(
+    token: &[u8],
+    sets: &[&'a KeySet],
+    rules: &JwsRules,
+    scratch: &'a mut [u8],
+) -> Result<(VerifiedJws<'a>, usize), Error> {
     let mut signature_buf = [0u8; MAX_SIGNATURE_LEN];
     let (segments, decoded, header) = parse(token, rules, scratch, &mut signature_buf)?;
     let signed = Signed::new(header.alg, segments.signing_input);
-    let key = select_and_verify(keys, rules, &header, &signed, decoded.signature)?;
-    Ok(VerifiedJws { header, payload: decoded.payload, key })
+    let (key, set) = select_and_verify(sets, rules, &header, &signed, decoded.signature)?;
+    Ok((VerifiedJws { header, payload: decoded.payload, key }, set))
 }
 
 /// Everything [`verify`] does before hashing and the signature: size, segments,
@@ -414,20 +443,48 @@ fn unsupported_alg(alg: Str<'_>) -> Error {
     }
 }
 
+/// A key found in one of several sets, with the set's index.
+type Found<'k> = (&'k Key, usize);
+
+/// Resolves a token's `kid` across `sets`: the first usable key carrying it; else the
+/// first key rejected at load time that carried it; else missing.
+fn lookup_kid<'k>(sets: &[&'k KeySet], kid: Str<'_>) -> Lookup<'k, Found<'k>> {
+    let mut rejected = None;
+    for (i, set) in sets.iter().enumerate() {
+        match set.lookup_kid(kid) {
+            Lookup::Found(key) => return Lookup::Found((key, i)),
+            Lookup::Rejected(r) if rejected.is_none() => rejected = Some(r),
+            _ => {}
+        }
+    }
+    rejected.map_or(Lookup::Missing, Lookup::Rejected)
+}
+
+/// Resolves a token's `x5t`: exactly one usable key across `sets` must carry it.
+fn lookup_x5t<'k>(sets: &[&'k KeySet], x5t: Str<'_>) -> Lookup<'k, Found<'k>> {
+    let mut matching = sets.iter().enumerate().flat_map(|(i, set)| {
+        set.keys().iter().filter(move |k| k.x5t().is_some_and(|t| x5t.eq_str(t))).map(move |k| (k, i))
+    });
+    match (matching.next(), matching.next()) {
+        (Some(found), None) => Lookup::Found(found),
+        _ => Lookup::Missing,
+    }
+}
+
 fn select_and_verify<'k>(
-    keys: &'k KeySet,
+    sets: &[&'k KeySet],
     rules: &JwsRules,
     header: &Header<'_>,
     signed: &Signed<'_>,
     signature: &[u8],
-) -> Result<&'k Key, Error> {
+) -> Result<Found<'k>, Error> {
     let named = match (header.kid, header.x5t) {
-        (Some(kid), _) => Some(keys.lookup_kid(kid)),
-        (None, Some(x5t)) => Some(keys.lookup_x5t(x5t)),
+        (Some(kid), _) => Some(lookup_kid(sets, kid)),
+        (None, Some(x5t)) => Some(lookup_x5t(sets, x5t)),
         (None, None) => None,
     };
     match named {
-        Some(Lookup::Found(key)) => {
+        Some(Lookup::Found((key, set))) => {
             if !key.supports(header.alg) {
                 return Err(Error::new(
                     Reason::TokenAlgorithmKeyMismatch,
@@ -435,32 +492,61 @@ fn select_and_verify<'k>(
                 ));
             }
             if key.verify_signed(header.alg, signed, signature) {
-                Ok(key)
+                Ok((key, set))
             } else {
                 Err(Error::new(Reason::TokenSignatureInvalid, "token signature is invalid"))
             }
         }
         Some(Lookup::Rejected(rejected)) => Err(rejected.error()),
-        Some(Lookup::Missing) if !rules.kid_miss_fallback => {
-            Err(Error::new(Reason::TokenSignatureKeyNotFound, "no key in the key set matches the token's kid or x5t"))
+        Some(Lookup::Missing) if !rules.kid_miss_fallback => Err(KID_NOT_FOUND),
+        Some(Lookup::Missing) => try_candidates(sets, header.alg, signed, signature),
+        None => {
+            if rules.require_kid && candidates(sets, header.alg).nth(1).is_some() {
+                return Err(Error::new(
+                    Reason::TokenSignatureKeyNotFound,
+                    "the token names no key (no kid or x5t) and several keys could verify it: the policy requires a kid",
+                ));
+            }
+            try_candidates(sets, header.alg, signed, signature)
         }
-        Some(Lookup::Missing) | None => try_every_key(keys, header.alg, signed, signature),
     }
 }
 
-fn try_every_key<'k>(
-    keys: &'k KeySet,
+/// The keys of `sets` that support `alg`: first those without a `kid` (a key with a
+/// `kid` is normally named by its tokens), then the others, each in set order.
+fn candidates<'s, 'k>(sets: &'s [&'k KeySet], alg: Algorithm) -> impl Iterator<Item = Found<'k>> + 's {
+    let all = move |without_kid: bool| {
+        sets.iter().enumerate().flat_map(move |(i, set)| {
+            set.keys().iter().filter(move |k| k.supports(alg) && k.kid().is_none() == without_kid).map(move |k| (k, i))
+        })
+    };
+    all(true).chain(all(false))
+}
+
+/// Tries at most [`MAX_KEY_TRIALS`] of the [`candidates`].
+fn try_candidates<'k>(
+    sets: &[&'k KeySet],
     alg: Algorithm,
     signed: &Signed<'_>,
     signature: &[u8],
-) -> Result<&'k Key, Error> {
-    let mut candidates = keys.keys().iter().filter(|k| k.supports(alg)).peekable();
-    if candidates.peek().is_none() {
+) -> Result<Found<'k>, Error> {
+    let mut tried = 0;
+    for (key, set) in candidates(sets, alg) {
+        if tried == MAX_KEY_TRIALS {
+            return Err(Error::new(
+                Reason::TokenSignatureInvalid,
+                "token signature is invalid for the 4 keys tried; more keys support its alg: give the token a kid",
+            ));
+        }
+        if key.verify_signed(alg, signed, signature) {
+            return Ok((key, set));
+        }
+        tried += 1;
+    }
+    if tried == 0 {
         return Err(Error::new(Reason::TokenSignatureKeyNotFound, "no key in the key set supports the token's alg"));
     }
-    candidates
-        .find(|key| key.verify_signed(alg, signed, signature))
-        .ok_or(Error::new(Reason::TokenSignatureInvalid, "token signature is invalid"))
+    Err(Error::new(Reason::TokenSignatureInvalid, "token signature is invalid"))
 }
 
 #[cfg(test)]

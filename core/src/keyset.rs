@@ -93,9 +93,9 @@ pub struct KeySet {
 }
 
 /// How a token's key identifier resolved against the set.
-pub(crate) enum Lookup<'k> {
+pub(crate) enum Lookup<'k, F = &'k Key> {
     /// Exactly this key is named.
-    Found(&'k Key),
+    Found(F),
     /// The identifier names a key the set rejected at load time.
     Rejected(&'k RejectedKey),
     /// Nothing in the set carries the identifier.
@@ -244,15 +244,6 @@ impl KeySet {
         match self.rejected.iter().find(|r| r.kid().is_some_and(|id| kid.eq_str(id))) {
             Some(r) => Lookup::Rejected(r),
             None => Lookup::Missing,
-        }
-    }
-
-    /// Resolves a token's `x5t`: exactly one usable key must carry it.
-    pub(crate) fn lookup_x5t(&self, x5t: Str<'_>) -> Lookup<'_> {
-        let mut matching = self.keys.iter().filter(|k| k.x5t().is_some_and(|t| x5t.eq_str(t)));
-        match (matching.next(), matching.next()) {
-            (Some(key), None) => Lookup::Found(key),
-            _ => Lookup::Missing,
         }
     }
 }

@@ -46,9 +46,13 @@ mod backend;
 mod cache;
 mod claims;
 mod error;
+#[cfg(feature = "alloc")]
+pub mod export;
 pub mod json;
 mod jwk;
 pub mod jws;
+#[cfg(feature = "alloc")]
+pub mod key_source;
 mod keyset;
 #[cfg(feature = "aws-lc")]
 mod native;
@@ -59,6 +63,8 @@ mod roca;
 mod rules;
 mod text;
 mod token;
+#[cfg(feature = "std")]
+mod verifier;
 
 pub use alg::{Algorithm, AlgorithmSet};
 pub use backend::Backend;
@@ -72,9 +78,11 @@ pub use policy::{Match, Policy, PolicyBuilder, RequiredClaim};
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub use token::fuzzing;
-pub use token::{verify, VerifiedToken};
+pub use token::{verify, VerifiedToken, MAX_KEY_SETS};
 #[cfg(feature = "alloc")]
 pub use token::{verify_owned, OwnedToken};
+#[cfg(feature = "std")]
+pub use verifier::{Fetch, Trust, Verdict, Verified, Verifier, VerifierBuilder};
 
 /// Default upper bound on a token's length in bytes, checked before any other work.
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 16 * 1024;

@@ -128,7 +128,7 @@ impl Policy {
     }
 
     /// Allowed issuers; empty when [`Policy::any_issuer`].
-    pub fn issuers(&self) -> impl Iterator<Item = &str> + '_ {
+    pub fn issuers(&self) -> impl Iterator<Item = &str> + Clone + '_ {
         self.issuers.iter().map(|r| self.text(r))
     }
 
@@ -265,6 +265,12 @@ impl PolicyBuilder {
     }
 
     /// Allows tokens whose `iss` equals `issuer` exactly. May be called repeatedly.
+    ///
+    /// An issuer holding `{tenantid}` (Microsoft Entra multi-tenant applications, e.g.
+    /// `https://login.microsoftonline.com/{tenantid}/v2.0`) matches a token whose `iss`
+    /// equals it with `{tenantid}` replaced by the token's own `tid` (a non-empty
+    /// string without `/`): any tenant's tokens pass that rule, so restrict tenants
+    /// with a required `tid` claim where that matters.
     pub fn issuer(mut self, issuer: &str) -> Self {
         if issuer.is_empty() {
             self.note("an issuer is empty");
@@ -367,6 +373,14 @@ impl PolicyBuilder {
     /// Off by default.
     pub fn kid_miss_fallback(mut self, enabled: bool) -> Self {
         self.policy.jws.kid_miss_fallback = enabled;
+        self
+    }
+
+    /// Refuse a token that names no key (no `kid`, no `x5t`) when more than one key
+    /// could verify it (default false: such a token is tried against at most
+    /// [`crate::jws::MAX_KEY_TRIALS`] keys).
+    pub fn require_kid(mut self, required: bool) -> Self {
+        self.policy.jws.require_kid = required;
         self
     }
 

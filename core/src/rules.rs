@@ -31,16 +31,33 @@ pub(crate) fn read_claims<'a>(payload: &'a [u8], policy: &Policy) -> Result<(Cla
 
 /// Applies every claim rule of `policy` at time `now` (Unix seconds) to the claims
 /// [`read_claims`] found; `key_issuer` is the `issuer` member of the key that verified
-/// the signature, if it had one.
-pub(crate) fn check(found: &Found<'_>, key_issuer: Option<&str>, policy: &Policy, now: u64) -> Result<(), Error> {
+/// the signature, if it had one; `source_issuers`, when given, are the only issuers
+/// the key's source may sign for (each may hold `{tenantid}`).
+pub(crate) fn check<S: AsRef<str>>(
+    found: &Found<'_>,
+    key_issuer: Option<&str>,
+    source_issuers: Option<&[S]>,
+    policy: &Policy,
+    now: u64,
+) -> Result<(), Error> {
     let exp = time_claim(found.exp, "exp", Round::Down)?;
     let nbf = time_claim(found.nbf, "nbf", Round::Up)?;
     time_claim(found.iat, "iat", Round::Down)?;
     check_lifetime(exp, nbf, policy, now)?;
     check_audience(found.aud, policy)?;
-    check_issuer(found.iss, policy)?;
+    check_issuer(found, policy)?;
     if let (true, Some(template)) = (policy.check_key_issuer, key_issuer) {
-        check_key_issuer(found.iss, found.tid, template)?;
+        if !issuer_in(found, core::iter::once(template)) {
+            return Err(Error::new(Reason::TokenIssuerNotAllowed, "token issuer is not the signing key's issuer"));
+        }
+    }
+    if let Some(issuers) = source_issuers {
+        if !issuer_in(found, issuers.iter().map(AsRef::as_ref)) {
+            return Err(Error::new(
+                Reason::TokenIssuerNotAllowed,
+                "token issuer is not one the key's provider may sign for (keys of one provider never verify another's tokens)",
+            ));
+        }
     }
     for ((rule, value), fallback) in policy.rules().iter().zip(&found.required).zip(&found.fallbacks) {
         check_required_claim(value.or(*fallback), policy, rule)?;
@@ -157,37 +174,44 @@ fn check_audience(aud: Option<Value<'_>>, policy: &Policy) -> Result<(), Error> 
     }
 }
 
-fn check_issuer(iss: Option<Value<'_>>, policy: &Policy) -> Result<(), Error> {
-    let found = match iss {
-        None => false,
-        Some(Value::String(s)) => policy.issuers().any(|i| s.eq_str(i)),
-        Some(_) => return Err(Error::with_claim(Reason::TokenClaimMalformed, "iss is not a string", "iss")),
-    };
-    if found || policy.any_issuer() {
+fn check_issuer(found: &Found<'_>, policy: &Policy) -> Result<(), Error> {
+    if found.iss.is_some_and(|v| v.as_str().is_none()) {
+        return Err(Error::with_claim(Reason::TokenClaimMalformed, "iss is not a string", "iss"));
+    }
+    if policy.any_issuer() || issuer_in(found, policy.issuers()) {
         Ok(())
     } else {
         Err(Error::new(Reason::TokenIssuerNotAllowed, "token issuer is not allowed by the policy"))
     }
 }
 
-/// Multi-tenant template in Microsoft Entra key sets.
-const TENANT_TEMPLATE: &str = "{tenantid}";
+/// Multi-tenant template in issuers (Microsoft Entra key sets and policies).
+pub(crate) const TENANT_TEMPLATE: &str = "{tenantid}";
 
-fn check_key_issuer(iss: Option<Value<'_>>, tid: Option<Value<'_>>, template: &str) -> Result<(), Error> {
-    let mismatch = || Error::new(Reason::TokenIssuerNotAllowed, "token issuer is not the signing key's issuer");
-    let mut iss_buf = [0u8; crate::jwk::MAX_ISSUER_LEN * 2];
-    let iss = iss.and_then(|v| v.as_str()).and_then(|s| s.unescape_into(&mut iss_buf)).ok_or_else(mismatch)?;
-    let mut tid_buf = [0u8; 128];
-    let tid = if template.contains(TENANT_TEMPLATE) {
-        tid.and_then(|v| v.as_str()).and_then(|s| s.unescape_into(&mut tid_buf)).ok_or_else(mismatch)?
-    } else {
-        ""
-    };
-    if matches_template(iss, template, tid) {
-        Ok(())
-    } else {
-        Err(mismatch())
+/// True when the token's `iss` is a string equal to one of `issuers`, where each
+/// `{tenantid}` in an issuer is filled with the token's `tid` (a non-empty string
+/// without `/`; a token without one matches no template).
+fn issuer_in<'i>(found: &Found<'_>, issuers: impl Iterator<Item = &'i str> + Clone) -> bool {
+    let Some(iss) = found.iss.and_then(|v| v.as_str()) else { return false };
+    let mut templated = false;
+    for issuer in issuers.clone() {
+        if issuer.contains(TENANT_TEMPLATE) {
+            templated = true;
+        } else if iss.eq_str(issuer) {
+            return true;
+        }
     }
+    if !templated {
+        return false;
+    }
+    let mut iss_buf = [0u8; crate::jwk::MAX_ISSUER_LEN * 2];
+    let mut tid_buf = [0u8; 128];
+    let tid = found.tid.and_then(|v| v.as_str()).and_then(|s| s.unescape_into(&mut tid_buf));
+    let (Some(iss), Some(tid)) = (iss.unescape_into(&mut iss_buf), tid) else { return false };
+    if tid.is_empty() || tid.contains('/') {
+        return false;
+    }
+    issuers.filter(|i| i.contains(TENANT_TEMPLATE)).any(|template| matches_template(iss, template, tid))
 }
 
 /// True when `iss` equals `template` with every `{tenantid}` replaced by `tid`.
@@ -297,7 +321,7 @@ mod tests {
 
     fn outcome(payload: &str, policy: &Policy) -> Result<(), Reason> {
         let (_, found) = read_claims(payload.as_bytes(), policy).map_err(|_| Reason::TokenMalformed)?;
-        check(&found, None, policy, 1_000).map_err(|e| e.reason())
+        check::<&str>(&found, None, None, policy, 1_000).map_err(|e| e.reason())
     }
 
     /// Names are matched after unescaping whether they are registered claims or the

@@ -50,11 +50,32 @@ pub fn verify<'a>(
     now: u64,
     scratch: &'a mut [u8],
 ) -> Result<VerifiedToken<'a>, Error> {
-    let jws = jws::verify(token, keys, policy.jws_rules(), scratch)?;
-    let (claims, found) = rules::read_claims(jws.payload(), policy).map_err(payload_error)?;
-    rules::check(&found, jws.key().issuer(), policy, now)?;
-    Ok(VerifiedToken { jws, claims })
+    verify_in::<&str>(token, &[(keys, None)], policy, now, scratch).map(|(token, _)| token)
 }
+
+/// [`verify`] against several key sets searched as one, each with the issuers its keys
+/// may sign for (`None`: any issuer the policy allows). Returns the verified token and
+/// the index of the set whose key verified it.
+pub(crate) fn verify_in<'a, S: AsRef<str>>(
+    token: &[u8],
+    sets: &[(&'a KeySet, Option<&[S]>)],
+    policy: &Policy,
+    now: u64,
+    scratch: &'a mut [u8],
+) -> Result<(VerifiedToken<'a>, usize), Error> {
+    let mut keys: heapless::Vec<&'a KeySet, MAX_KEY_SETS> = heapless::Vec::new();
+    for (set, _) in sets {
+        keys.push(set).map_err(|_| Error::new(Reason::PolicyInvalid, "more key sources than a verifier may hold"))?;
+    }
+    let (jws, index) = jws::verify_in(token, &keys, policy.jws_rules(), scratch)?;
+    let (claims, found) = rules::read_claims(jws.payload(), policy).map_err(payload_error)?;
+    let source_issuers = sets.get(index).and_then(|(_, issuers)| *issuers);
+    rules::check(&found, jws.key().issuer(), source_issuers, policy, now)?;
+    Ok((VerifiedToken { jws, claims }, index))
+}
+
+/// Most key sets one verification searches (a verifier's sources).
+pub const MAX_KEY_SETS: usize = 16;
 
 fn payload_error(e: JsonError) -> Error {
     let detail = match e {
@@ -98,15 +119,22 @@ mod owned {
         }
     }
 
+    impl OwnedToken {
+        /// An owned copy of a verified token's header and payload.
+        pub fn from_verified(verified: &VerifiedToken<'_>) -> OwnedToken {
+            let header = verified.header().object().raw();
+            let mut bytes = Vec::with_capacity(header.len() + verified.payload().len());
+            bytes.extend_from_slice(header);
+            bytes.extend_from_slice(verified.payload());
+            OwnedToken { bytes, header_len: header.len(), alg: verified.header().alg() }
+        }
+    }
+
     /// Like [`verify`], allocating the scratch space and returning an owned token.
     pub fn verify_owned(token: &[u8], keys: &KeySet, policy: &Policy, now: u64) -> Result<OwnedToken, Error> {
         let mut scratch = vec![0u8; jws::scratch_len(token.len().min(policy.max_token_len()))];
         let verified = verify(token, keys, policy, now, &mut scratch)?;
-        let header = verified.header().object().raw();
-        let mut bytes = Vec::with_capacity(header.len() + verified.payload().len());
-        bytes.extend_from_slice(header);
-        bytes.extend_from_slice(verified.payload());
-        Ok(OwnedToken { bytes, header_len: header.len(), alg: verified.header().alg() })
+        Ok(OwnedToken::from_verified(&verified))
     }
 }
 
@@ -124,7 +152,7 @@ pub mod fuzzing {
     /// an `issuer` member had verified it.
     pub fn check_claims(payload: &[u8], policy: &Policy, now: u64) -> Result<(), Error> {
         let (_, found) = rules::read_claims(payload, policy).map_err(payload_error)?;
-        rules::check(&found, None, policy, now)
+        rules::check::<&str>(&found, None, None, policy, now)
     }
 
     /// Everything [`verify`](super::verify) does except hashing and the signature:

@@ -24,6 +24,17 @@ fn an_entry_is_never_returned_at_or_after_exp() {
     assert!(cache.is_empty(), "an expired entry is dropped when found");
 }
 
+/// After the clock steps back, an entry is not served at a `now` before the one it was
+/// verified at: the token may not be valid yet then (`nbf`), so it is verified again.
+#[test]
+fn an_entry_is_never_returned_before_it_was_stored() {
+    let mut cache = TokenCache::new(8, 300);
+    cache.insert(b"t", 1, NOW, Some(NOW + 3600));
+    assert_eq!(cache.get(b"t", NOW), Some(&1));
+    assert_eq!(cache.get(b"t", NOW - 1), None);
+    assert!(cache.is_empty(), "an entry found before its time is dropped");
+}
+
 #[test]
 fn an_entry_is_never_returned_after_the_ttl() {
     let mut cache = TokenCache::new(8, 60);

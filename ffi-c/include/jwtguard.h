@@ -174,6 +174,11 @@
 #define JWTGUARD_ALG_HS512 (1 << 11)
 
 /**
+ * `flags` bit: allow `http://` source URLs to `localhost`, `127.x.x.x` or `[::1]`.
+ */
+#define JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK (1 << 16)
+
+/**
  * `jwtguard_apim_policy_from_xml_with_options()` flag: turn unknown attributes and
  * elements into notes instead of refusing the document.
  */
@@ -369,12 +374,48 @@ enum jwtguard_result
      * An internal error (a Rust panic) was caught at the C boundary; outputs are unset.
      */
     JWTGUARD_PANIC = 1005,
+    /**
+     * The claim (or `kid`) is not exported as text: it holds a control character (CR,
+     * LF, NUL, ...), or a joined array would be ambiguous (an element holds the
+     * separator). Such a value must never reach an HTTP header or a log line; its raw
+     * JSON text is still available from `jwtguard_token_claim_json()`.
+     */
+    JWTGUARD_CLAIM_UNSAFE = 1006,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
 typedef enum jwtguard_result jwtguard_result;
 #else
 typedef uint32_t jwtguard_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which document a fetch is for.
+ */
+enum jwtguard_fetch_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * No fetch (the value written when none is claimed).
+     */
+    JWTGUARD_FETCH_NONE = 0,
+    /**
+     * An OpenID Connect configuration document.
+     */
+    JWTGUARD_FETCH_OPENID_CONFIGURATION = 1,
+    /**
+     * A JWK set.
+     */
+    JWTGUARD_FETCH_JWKS = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum jwtguard_fetch_kind jwtguard_fetch_kind;
+#else
+typedef uint32_t jwtguard_fetch_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -447,6 +488,37 @@ typedef struct jwtguard_policy_builder jwtguard_policy_builder;
  * `jwtguard_token_free()`.
  */
 typedef struct jwtguard_token jwtguard_token;
+
+/**
+ * Verifies tokens against ordered key sources under one policy, with an optional
+ * verified-token cache (opaque; thread-safe: any number of threads may call any
+ * `jwtguard_verifier_*` function on one handle at once).
+ *
+ * Security contract (decided by the core, the same in every jwtguard layer):
+ * - key selection searches every source in order: a `kid` names the first usable key
+ *   carrying it; a token naming no key is tried against at most 4 keys;
+ * - a source's keys verify only tokens of the issuers the source is bound to (its
+ *   own list, the discovered issuer of an OpenID source, or, when added without
+ *   issuers, any issuer the policy allows): with several providers, give each
+ *   source its issuers, so one provider's keys never verify another's tokens;
+ * - the cache answers only for the exact token bytes, from the time the token
+ *   verified to the earlier of its `exp` and that time plus the TTL (a clock stepped
+ *   back is a miss), and empties itself when any source's keys change.
+ *
+ * Fetching: the library never does I/O. Ask `jwtguard_verifier_start_fetch()` what
+ * to fetch (a cold source, an hourly refresh, a retry after a failure, an unknown
+ * `kid`: one fetch at a time per source), GET the URL, and answer with
+ * `jwtguard_verifier_offer()` (the body of a 200 response) or
+ * `jwtguard_verifier_fetch_failed()` (anything else, including an aborted request).
+ */
+typedef struct jwtguard_verifier jwtguard_verifier;
+
+/**
+ * Collects the sources and settings of a verifier (opaque; one thread at a time).
+ * `jwtguard_verifier_builder_build()` consumes it; free it with
+ * `jwtguard_verifier_builder_free()` only if it is never built.
+ */
+typedef struct jwtguard_verifier_builder jwtguard_verifier_builder;
 
 /**
  * A borrowed UTF-8 string: `len` bytes at `data`, not necessarily NUL-terminated.
@@ -1082,6 +1154,262 @@ jwtguard_result jwtguard_verify_cached(const struct jwtguard_cache *cache,
                                        bool *cache_hit,
                                        char *detail,
                                        size_t detail_cap);
+
+/**
+ * Starts a verifier for `policy` (the policy is shared, not copied: the handle may be
+ * freed afterwards). Returns NULL when `policy` is NULL or a panic was caught.
+ *
+ * # Safety
+ * `policy` is NULL or a live policy handle.
+ */
+JWTGUARD_MUST_USE
+struct jwtguard_verifier_builder *jwtguard_verifier_builder_new(const struct jwtguard_policy *policy);
+
+/**
+ * Frees a builder that was not built. NULL is ignored.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder handle that is not used again.
+ */
+void jwtguard_verifier_builder_free(struct jwtguard_verifier_builder *builder);
+
+/**
+ * Adds a key set given by the caller (replace it later with
+ * `jwtguard_verifier_set_keys()`, e.g. when a key file changed). `issuers` (array of
+ * `n_issuers` NUL-terminated strings, each may hold `{tenantid}`) binds its keys to
+ * those issuers; `n_issuers` 0 lets them sign for any issuer the policy allows.
+ * `*source_index` (optional) receives the source's index. A problem with the
+ * arguments is reported by `jwtguard_verifier_builder_build()`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder handle used by no other thread; `keys` is NULL
+ * or a live key set handle; `issuers` is NULL (only with `n_issuers` 0) or points to
+ * `n_issuers` NUL-terminated strings; `source_index` is NULL or writable.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_verifier_builder_add_keys(struct jwtguard_verifier_builder *builder,
+                                                   const struct jwtguard_keyset *keys,
+                                                   const char *const *issuers,
+                                                   size_t n_issuers,
+                                                   size_t *source_index);
+
+/**
+ * Adds keys fetched from a JWK set URL (`https`; plain `http` only to a loopback
+ * host, with `JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK` in `flags`). `flags` also takes the
+ * `JWTGUARD_KEYSET_*` flags for loading the fetched sets. Issuers as for
+ * `jwtguard_verifier_builder_add_keys()`.
+ *
+ * # Safety
+ * As `jwtguard_verifier_builder_add_keys()`; `url` points to `url_len` readable bytes.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_verifier_builder_add_jwks_url(struct jwtguard_verifier_builder *builder,
+                                                       const char *url,
+                                                       size_t url_len,
+                                                       const char *const *issuers,
+                                                       size_t n_issuers,
+                                                       uint32_t flags,
+                                                       size_t *source_index);
+
+/**
+ * Adds keys found through an OpenID Connect configuration document (its `jwks_uri`
+ * is fetched next). With `n_issuers` 0 the keys sign only for the document's own
+ * `issuer`; with issuers, only for those. Flags as for
+ * `jwtguard_verifier_builder_add_jwks_url()`.
+ *
+ * # Safety
+ * As `jwtguard_verifier_builder_add_jwks_url()`.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_verifier_builder_add_openid_config(struct jwtguard_verifier_builder *builder,
+                                                            const char *url,
+                                                            size_t url_len,
+                                                            const char *const *issuers,
+                                                            size_t n_issuers,
+                                                            uint32_t flags,
+                                                            size_t *source_index);
+
+/**
+ * Remembers up to `capacity` verified tokens (0: no cache), each for at most
+ * `ttl_seconds` (0: the default, `jwtguard_default_cache_ttl()`) and never past its
+ * `exp`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder handle used by no other thread.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_verifier_builder_set_cache(struct jwtguard_verifier_builder *builder,
+                                                    size_t capacity,
+                                                    uint64_t ttl_seconds);
+
+/**
+ * Builds the verifier and frees the builder (also on failure). On success `*out`
+ * receives the handle (free it with `jwtguard_verifier_free()`); otherwise `*out` is
+ * NULL and the result (with `detail`) names the problem, e.g. a source bound to no
+ * issuer, a URL that is not https, no source at all.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder handle not used again; `out` is NULL or
+ * writable; `detail` is NULL or valid for writing `detail_cap` bytes.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_verifier_builder_build(struct jwtguard_verifier_builder *builder,
+                                                struct jwtguard_verifier **out,
+                                                char *detail,
+                                                size_t detail_cap);
+
+/**
+ * Frees a verifier. NULL is ignored. Tokens it returned stay valid.
+ *
+ * # Safety
+ * `verifier` is NULL or a live verifier handle that no thread uses again.
+ */
+void jwtguard_verifier_free(struct jwtguard_verifier *verifier);
+
+/**
+ * Verifies a token at `now` (Unix seconds): from the cache when it verified before,
+ * else in full (see `jwtguard_verify()` for the order of the checks and `detail`).
+ * `*cache_hit` (optional) tells which. `JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND` for an
+ * unknown `kid` also makes fetching sources want a refetch (at most once per 5
+ * minutes): call `jwtguard_verifier_start_fetch()`, and after the fetch verify again.
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle; `token` is NULL (only with `token_len` 0) or
+ * points to `token_len` readable bytes; `out` is NULL or writable; `cache_hit` is
+ * NULL or writable; `detail` is NULL or valid for writing `detail_cap` bytes.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_verifier_verify(const struct jwtguard_verifier *verifier,
+                                         const uint8_t *token,
+                                         size_t token_len,
+                                         uint64_t now,
+                                         struct jwtguard_token **out,
+                                         bool *cache_hit,
+                                         char *detail,
+                                         size_t detail_cap);
+
+/**
+ * True when a source wants a fetch at `now` (none is under way for it). False for a
+ * NULL handle.
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle.
+ */
+bool jwtguard_verifier_wants_fetch(const struct jwtguard_verifier *verifier,
+                                   uint64_t now);
+
+/**
+ * Claims the next due fetch. Returns true with `*source`, `*kind` and the URL (under
+ * the buffer convention, NUL-terminated) when one was claimed: the caller must then
+ * answer it with `jwtguard_verifier_offer()` or `jwtguard_verifier_fetch_failed()`.
+ * Returns false when none is due, and also when `url_cap` is too small (nothing is
+ * claimed then; `*url_len` holds the length needed, at most 2048). URLs are checked
+ * by the core: `https` (or loopback `http` when allowed), no spaces or control
+ * characters.
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle; `source`, `kind` and `url_len` are NULL or
+ * writable; `url` is NULL or valid for writing `url_cap` bytes.
+ */
+JWTGUARD_MUST_USE
+bool jwtguard_verifier_start_fetch(const struct jwtguard_verifier *verifier,
+                                   uint64_t now,
+                                   size_t *source,
+                                   jwtguard_fetch_kind *kind,
+                                   char *url,
+                                   size_t url_cap,
+                                   size_t *url_len);
+
+/**
+ * Answers `source`'s claimed fetch with the body of a successful (200) response. A
+ * document that does not load (not a key set, no usable key, no `issuer` or an
+ * unacceptable `jwks_uri` in a configuration) is an error (`detail` says which) and
+ * counts as a failed fetch: the source keeps its last good keys and retries later.
+ * `*key_count` (optional) receives the number of usable keys taken (0 for a
+ * configuration document).
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle; `body` is NULL (only with `body_len` 0) or
+ * points to `body_len` readable bytes; `key_count` is NULL or writable; `detail` is
+ * NULL or valid for writing `detail_cap` bytes.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_verifier_offer(const struct jwtguard_verifier *verifier,
+                                        size_t source,
+                                        const uint8_t *body,
+                                        size_t body_len,
+                                        uint64_t now,
+                                        size_t *key_count,
+                                        char *detail,
+                                        size_t detail_cap);
+
+/**
+ * `source`'s claimed fetch failed (an error status, a connection failure, an aborted
+ * or truncated response): the source keeps its keys and retries after a back-off
+ * (10 s, doubling, at most 300 s). NULL and unknown sources are ignored.
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle.
+ */
+void jwtguard_verifier_fetch_failed(const struct jwtguard_verifier *verifier,
+                                    size_t source,
+                                    uint64_t now);
+
+/**
+ * Replaces the keys of a source added with `jwtguard_verifier_builder_add_keys()`
+ * (e.g. a key file that changed); the cache empties itself. The key set is shared,
+ * not copied. `JWTGUARD_POLICY_INVALID` for a fetching source or an unknown index.
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle; `keys` is NULL or a live key set handle.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_verifier_set_keys(const struct jwtguard_verifier *verifier,
+                                           size_t source,
+                                           const struct jwtguard_keyset *keys);
+
+/**
+ * The earliest time (Unix seconds) a source may want a fetch, for timers:
+ * `UINT64_MAX` when no source fetches (or `verifier` is NULL).
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle.
+ */
+uint64_t jwtguard_verifier_next_fetch_at(const struct jwtguard_verifier *verifier);
+
+/**
+ * Number of usable keys `source` holds now (0 before its first fetch, for an unknown
+ * index, or a NULL handle).
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle.
+ */
+size_t jwtguard_verifier_source_key_count(const struct jwtguard_verifier *verifier,
+                                          size_t source);
+
+/**
+ * Entries in the verifier's cache (0 without one, or for NULL).
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle.
+ */
+size_t jwtguard_verifier_cache_len(const struct jwtguard_verifier *verifier);
+
+/**
+ * The default failure text of an API gateway answering 401, as Azure API Management
+ * words it: `"Unauthorized. Access token is missing or invalid."` (static; never free).
+ */
+const char *jwtguard_default_failed_message(void);
+
+/**
+ * The default number of entries of a verified-token cache (1024).
+ */
+size_t jwtguard_default_cache_size(void);
+
+/**
+ * The default time, in seconds, a cached token is trusted without re-verification (300).
+ */
+uint64_t jwtguard_default_cache_ttl(void);
 
 /**
  * Translates an APIM policy document with the strict defaults: unknown attributes and

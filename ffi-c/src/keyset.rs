@@ -112,9 +112,7 @@ pub unsafe extern "C" fn jwtguard_keyset_new_with_options(
         // SAFETY: `out` is NULL or writable (contract above).
         let out = unsafe { Out::required(out, "out") }?;
         out.set(ptr::null());
-        if flags & !(JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT | JWTGUARD_KEYSET_ALLOW_SYMMETRIC) != 0 {
-            return Err(Fail::arg_invalid("flags", "has bits that are not JWTGUARD_KEYSET_* flags"));
-        }
+        let options = key_options(flags)?;
         let max_len = if max_len == 0 { DEFAULT_MAX_KEY_SET_LEN } else { max_len };
         if !jwks.is_null() && jwks_len > max_len {
             // Decided on the length alone: the bytes are never looked at.
@@ -122,13 +120,7 @@ pub unsafe extern "C" fn jwtguard_keyset_new_with_options(
         }
         // SAFETY: `jwks` is NULL or points to `jwks_len` readable bytes (contract).
         let document = unsafe { input_bytes(jwks, jwks_len, "jwks") }?;
-        let options = KeyOptions {
-            allow_small_rsa_exponent: flags & JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT != 0,
-            allow_symmetric: flags & JWTGUARD_KEYSET_ALLOW_SYMMETRIC != 0,
-            max_len,
-            ..KeyOptions::default()
-        };
-        let keys = KeySet::from_json_with(document, &options)?;
+        let keys = KeySet::from_json_with(document, &KeyOptions { max_len, ..options })?;
         out.set(Arc::into_raw(Arc::new(jwtguard_keyset { keys, identity: crate::identity::fresh() })));
         Ok(())
     };
@@ -229,5 +221,17 @@ pub unsafe extern "C" fn jwtguard_keyset_rejected(
         let rejected = keys.keys.rejected().get(index).ok_or(Fail::arg_invalid("index", "is out of range"))?;
         reason.set(jwtguard_result::from_reason(rejected.reason()));
         buf.put(rejected.kid().unwrap_or("").as_bytes())
+    })
+}
+
+/// The key options `flags` (`JWTGUARD_KEYSET_*`) ask for, with the default size limit.
+pub(crate) fn key_options(flags: u32) -> Result<KeyOptions, Fail> {
+    if flags & !(JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT | JWTGUARD_KEYSET_ALLOW_SYMMETRIC) != 0 {
+        return Err(Fail::arg_invalid("flags", "has bits that are not JWTGUARD_KEYSET_* flags"));
+    }
+    Ok(KeyOptions {
+        allow_small_rsa_exponent: flags & JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT != 0,
+        allow_symmetric: flags & JWTGUARD_KEYSET_ALLOW_SYMMETRIC != 0,
+        ..KeyOptions::default()
     })
 }

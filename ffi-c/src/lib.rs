@@ -35,6 +35,8 @@ mod token;
 
 mod cache;
 
+mod verifier;
+
 mod apim;
 
 mod identity;
@@ -51,6 +53,7 @@ pub use keyset::*;
 pub use policy::*;
 pub use result::*;
 pub use token::*;
+pub use verifier::*;
 
 const VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
     Ok(version) => version,

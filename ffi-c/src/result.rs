@@ -87,6 +87,11 @@ pub enum jwtguard_result {
     JWTGUARD_CLAIM_WRONG_TYPE = 1004,
     /// An internal error (a Rust panic) was caught at the C boundary; outputs are unset.
     JWTGUARD_PANIC = 1005,
+    /// The claim (or `kid`) is not exported as text: it holds a control character (CR,
+    /// LF, NUL, ...), or a joined array would be ambiguous (an element holds the
+    /// separator). Such a value must never reach an HTTP header or a log line; its raw
+    /// JSON text is still available from `jwtguard_token_claim_json()`.
+    JWTGUARD_CLAIM_UNSAFE = 1006,
 }
 
 use jwtguard_result::*;
@@ -129,6 +134,7 @@ impl jwtguard_result {
         JWTGUARD_CLAIM_NOT_PRESENT,
         JWTGUARD_CLAIM_WRONG_TYPE,
         JWTGUARD_PANIC,
+        JWTGUARD_CLAIM_UNSAFE,
     ];
 
     /// The numeric code.
@@ -214,6 +220,7 @@ impl jwtguard_result {
             JWTGUARD_CLAIM_NOT_PRESENT => c"ClaimNotPresent",
             JWTGUARD_CLAIM_WRONG_TYPE => c"ClaimWrongType",
             JWTGUARD_PANIC => c"Panic",
+            JWTGUARD_CLAIM_UNSAFE => c"ClaimUnsafe",
         }
     }
 
@@ -255,6 +262,7 @@ impl jwtguard_result {
             JWTGUARD_CLAIM_NOT_PRESENT => c"the token has no such claim",
             JWTGUARD_CLAIM_WRONG_TYPE => c"the claim's JSON type cannot be returned this way",
             JWTGUARD_PANIC => c"internal error: a panic was caught at the C boundary",
+            JWTGUARD_CLAIM_UNSAFE => c"the claim holds a control character, or its joined array would be ambiguous",
         }
     }
 }

@@ -4,8 +4,9 @@ use core::ffi::c_char;
 use core::ptr;
 use std::sync::Arc;
 
+use jwtguard_core::export::{self, ExportError};
 use jwtguard_core::json::Value;
-use jwtguard_core::{verify_owned, Algorithm, Claims, Error, OwnedToken};
+use jwtguard_core::{verify_owned, Algorithm, Claims, Error, OwnedToken, Policy, Verified};
 
 use crate::keyset::jwtguard_keyset;
 use crate::policy::jwtguard_policy;
@@ -20,14 +21,31 @@ use crate::util::{free_boxed, guard, guard_detail, guard_value, handle, input_by
 /// accessors may be called from several threads at once. Free it with
 /// `jwtguard_token_free()`.
 pub struct jwtguard_token {
-    /// Shared with the cache when the token came from `jwtguard_verify_cached()`.
-    token: Arc<OwnedToken>,
+    /// Shared with a cache when the token came from one.
+    held: Held,
+}
+
+enum Held {
+    Owned(Arc<OwnedToken>),
+    Verified(Arc<Verified>),
 }
 
 impl jwtguard_token {
     /// A new handle (to free with `jwtguard_token_free()`) for a verified token.
     pub(crate) fn new_shared(token: Arc<OwnedToken>) -> *mut jwtguard_token {
-        Box::into_raw(Box::new(jwtguard_token { token }))
+        Box::into_raw(Box::new(jwtguard_token { held: Held::Owned(token) }))
+    }
+
+    /// A new handle for a token from a verifier.
+    pub(crate) fn from_verified(token: Arc<Verified>) -> *mut jwtguard_token {
+        Box::into_raw(Box::new(jwtguard_token { held: Held::Verified(token) }))
+    }
+
+    fn token(&self) -> &OwnedToken {
+        match &self.held {
+            Held::Owned(token) => token,
+            Held::Verified(verified) => verified.token(),
+        }
     }
 }
 
@@ -42,7 +60,16 @@ pub(crate) unsafe fn checked_token<'a>(
     token_len: usize,
     policy: &jwtguard_policy,
 ) -> Result<&'a [u8], Fail> {
-    if !token.is_null() && token_len > policy.policy().max_token_len() {
+    // SAFETY: the caller's contract, passed on.
+    unsafe { checked_len(token, token_len, policy.policy()) }
+}
+
+/// [`checked_token`] for a core policy.
+///
+/// # Safety
+/// As [`checked_token`].
+pub(crate) unsafe fn checked_len<'a>(token: *const u8, token_len: usize, policy: &Policy) -> Result<&'a [u8], Fail> {
+    if !token.is_null() && token_len > policy.max_token_len() {
         return Err(Error::TOKEN_TOO_LARGE.into());
     }
     // SAFETY: the caller's contract for `token`.
@@ -127,7 +154,7 @@ pub unsafe extern "C" fn jwtguard_token_free(token: *mut jwtguard_token) {
 pub unsafe extern "C" fn jwtguard_token_alg(token: *const jwtguard_token) -> *const c_char {
     guard_value(ptr::null(), || {
         // SAFETY: the caller's contract for `token`.
-        match unsafe { handle(token, "token") }.map(|t| t.token.header().alg()) {
+        match unsafe { handle(token, "token") }.map(|t| t.token().header().alg()) {
             Ok(Algorithm::RS256) => c"RS256".as_ptr(),
             Ok(Algorithm::ES256) => c"ES256".as_ptr(),
             Ok(Algorithm::RS384) => c"RS384".as_ptr(),
@@ -162,8 +189,8 @@ pub unsafe extern "C" fn jwtguard_token_kid(
     guard(|| {
         // SAFETY: the caller's contract for each pointer.
         let (out, token) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(token, "token")?) };
-        let kid = token.token.header().kid().ok_or(NOT_PRESENT)?;
-        out.put(kid.chars().collect::<String>().as_bytes())
+        let kid = token.token().header().kid().ok_or(NOT_PRESENT)?;
+        out.put(export::string(kid).map_err(export_fail)?.as_bytes())
     })
 }
 
@@ -200,7 +227,7 @@ pub unsafe extern "C" fn jwtguard_token_claim_string(
                 input_str(separator, separator_len, "separator")?,
             )
         };
-        let value = token.token.claims().get(name).ok_or(NOT_PRESENT)?;
+        let value = token.token().claims().get(name).ok_or(NOT_PRESENT)?;
         out.put(claim_text(value, separator)?.as_bytes())
     })
 }
@@ -227,7 +254,7 @@ pub unsafe extern "C" fn jwtguard_token_claim_int(
         out.set(0);
         // SAFETY: the caller's contract for `token` and `name`.
         let (token, name) = unsafe { (handle(token, "token")?, input_str(name, name_len, "name")?) };
-        let value = token.token.claims().get(name).ok_or(NOT_PRESENT)?;
+        let value = token.token().claims().get(name).ok_or(NOT_PRESENT)?;
         let int = value.as_number().and_then(|n| n.as_i64()).ok_or(Fail::new(
             jwtguard_result::JWTGUARD_CLAIM_WRONG_TYPE,
             "the claim is not an integer that fits in int64_t",
@@ -259,7 +286,7 @@ pub unsafe extern "C" fn jwtguard_token_claim_json(
         // SAFETY: the caller's contract for each pointer.
         let (out, token, name) =
             unsafe { (OutBuf::new(buf, cap, out_len)?, handle(token, "token")?, input_str(name, name_len, "name")?) };
-        out.put(token.token.claims().json(name).ok_or(NOT_PRESENT)?)
+        out.put(token.token().claims().json(name).ok_or(NOT_PRESENT)?)
     })
 }
 
@@ -318,7 +345,7 @@ pub unsafe extern "C" fn jwtguard_token_audience(
     guard(|| {
         // SAFETY: the caller's contract for each pointer.
         let (out, token) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(token, "token")?) };
-        let value = token.token.claims().get("aud").ok_or(NOT_PRESENT)?;
+        let value = token.token().claims().get("aud").ok_or(NOT_PRESENT)?;
         out.put(claim_text(value, ",")?.as_bytes())
     })
 }
@@ -339,7 +366,7 @@ pub unsafe extern "C" fn jwtguard_token_expiration(token: *const jwtguard_token,
         out.set(0);
         // SAFETY: the caller's contract for `token`.
         let token = unsafe { handle(token, "token") }?;
-        let claims: Claims<'_> = token.token.claims();
+        let claims: Claims<'_> = token.token().claims();
         match claims.expiration() {
             Some(exp) => {
                 out.set(exp);
@@ -365,42 +392,23 @@ unsafe fn string_claim(
     guard(|| {
         // SAFETY: the caller's contract for each pointer.
         let (out, token) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(token, "token")?) };
-        match token.token.claims().get(name).ok_or(NOT_PRESENT)? {
-            Value::String(s) => out.put(s.chars().collect::<String>().as_bytes()),
+        match token.token().claims().get(name).ok_or(NOT_PRESENT)? {
+            Value::String(s) => out.put(export::string(s).map_err(export_fail)?.as_bytes()),
             _ => Err(Fail::new(jwtguard_result::JWTGUARD_CLAIM_WRONG_TYPE, "the claim is not a string")),
         }
     })
 }
 
-const WRONG_TYPE_TEXT: Fail = Fail::new(
-    jwtguard_result::JWTGUARD_CLAIM_WRONG_TYPE,
-    "the claim is an object or null, or an array holding an object, array or null",
-);
-
-/// A scalar as text: strings unescaped, numbers and booleans as their JSON text.
-fn push_scalar(value: Value<'_>, text: &mut String) -> Result<(), Fail> {
-    match value {
-        Value::String(s) => text.extend(s.chars()),
-        Value::Number(n) => text.push_str(n.text()),
-        Value::Bool(b) => text.push_str(if b { "true" } else { "false" }),
-        Value::Null | Value::Array(_) | Value::Object(_) => return Err(WRONG_TYPE_TEXT),
-    }
-    Ok(())
+/// A refusal of the core's export rule as a result code.
+fn export_fail(e: ExportError) -> Fail {
+    let code = match e {
+        ExportError::WrongType => jwtguard_result::JWTGUARD_CLAIM_WRONG_TYPE,
+        ExportError::Unsafe(_) => jwtguard_result::JWTGUARD_CLAIM_UNSAFE,
+    };
+    Fail::new(code, e.describe())
 }
 
-/// A claim as text: a scalar, or an array of scalars joined by `separator`.
+/// A claim as text under the core's export rule.
 fn claim_text(value: Value<'_>, separator: &str) -> Result<String, Fail> {
-    let mut text = String::new();
-    match value {
-        Value::Array(array) => {
-            for (i, element) in array.iter().enumerate() {
-                if i > 0 {
-                    text.push_str(separator);
-                }
-                push_scalar(element, &mut text)?;
-            }
-        }
-        scalar => push_scalar(scalar, &mut text)?,
-    }
-    Ok(text)
+    export::claim_text(value, separator).map_err(export_fail)
 }

@@ -52,7 +52,11 @@ fn header_is_current() {
 fn header_declares_every_result_code() {
     let header = std::fs::read_to_string(header_path()).expect("include/jwtguard.h exists");
     let mut declared = Vec::new();
-    for line in header.lines() {
+    let enum_body = header
+        .lines()
+        .skip_while(|line| !line.contains("enum jwtguard_result"))
+        .take_while(|line| !line.starts_with('}'));
+    for line in enum_body {
         let line = line.trim().trim_end_matches(',');
         let Some((name, value)) = line.split_once(" = ") else { continue };
         if !name.starts_with("JWTGUARD_") {

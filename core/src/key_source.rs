@@ -1,0 +1,380 @@
+//! A key source without I/O: when to fetch a provider's keys, and what to make of what
+//! was fetched (the `alloc` feature).
+//!
+//! The caller does the HTTP; the source decides everything else, so every binding
+//! fetches on the same schedule (as rustls leaves the socket to its caller and keeps
+//! the protocol):
+//! - [`KeySource::wants_fetch`] says whether a fetch is due; [`KeySource::start_fetch`]
+//!   claims it and names the document to GET. Only one fetch is under way at a time
+//!   (single flight): a cold start starts exactly one fetch, however many requests
+//!   arrive meanwhile. Every claimed fetch must be answered with
+//!   [`KeySource::offer`] (the body of a successful response) or
+//!   [`KeySource::fetch_failed`] (anything else); one not answered within
+//!   [`Refresh::fetch_timeout`] counts as failed.
+//! - An OpenID source fetches the configuration document first, takes its `issuer`
+//!   and `jwks_uri`, then fetches the keys from `jwks_uri`; each refresh starts again
+//!   from the configuration.
+//! - After keys load, the next fetch is due [`Refresh::interval`] later (hourly, as
+//!   Azure API Management refreshes). A token naming an unknown `kid`
+//!   ([`KeySource::key_not_found`]) makes a fetch due at once, at most once per
+//!   [`Refresh::kid_miss_interval`] (5 minutes).
+//! - A failure (no answer, an error status, a document that is not a valid key set
+//!   or configuration) keeps the last good keys and is retried after
+//!   [`Refresh::retry_min`] seconds, doubling per consecutive failure up to
+//!   [`Refresh::retry_max`].
+//! - URLs are `https` (plain `http` only to a loopback host, and only when
+//!   [`SourceOptions::allow_http_loopback`] is set), at most [`MAX_URL_LEN`] bytes,
+//!   without spaces or control characters; a discovered `jwks_uri` is held to the
+//!   same rule.
+//!
+//! Time is the caller's `now`, in Unix seconds; a clock that steps back never stops
+//! fetches for longer than the step.
+
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
+
+use crate::error::{Error, Reason};
+use crate::json::{Object, Value};
+use crate::keyset::{KeyOptions, KeySet};
+
+/// Longest URL a source accepts, configured or discovered.
+pub const MAX_URL_LEN: usize = 2048;
+
+/// When a source fetches, in seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Refresh {
+    /// From a successful fetch to the next one (default 3600).
+    pub interval: u64,
+    /// Least time between two fetches caused by unknown `kid`s (default 300).
+    pub kid_miss_interval: u64,
+    /// Wait after the first failed fetch; doubled per further failure (default 10).
+    pub retry_min: u64,
+    /// Longest wait after failed fetches (default 300).
+    pub retry_max: u64,
+    /// A claimed fetch not answered within this time counts as failed (default 30).
+    pub fetch_timeout: u64,
+}
+
+impl Refresh {
+    /// The defaults documented on each field.
+    pub const DEFAULT: Refresh =
+        Refresh { interval: 3600, kid_miss_interval: 300, retry_min: 10, retry_max: 300, fetch_timeout: 30 };
+}
+
+impl Default for Refresh {
+    fn default() -> Self {
+        Refresh::DEFAULT
+    }
+}
+
+/// How a fetched source loads and refreshes its keys.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SourceOptions {
+    /// How the fetched key sets are loaded.
+    pub keys: KeyOptions,
+    /// When to fetch.
+    pub refresh: Refresh,
+    /// Allow `http://` URLs whose host is `localhost`, `127.x.x.x` or `[::1]` (tests,
+    /// a provider on the same machine). Off by default.
+    pub allow_http_loopback: bool,
+}
+
+/// Which document a fetch is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FetchWhat {
+    /// An OpenID Connect discovery document (`/.well-known/openid-configuration`).
+    OpenIdConfiguration,
+    /// A JWK set.
+    Jwks,
+}
+
+/// What an accepted document changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Offered {
+    /// A configuration document: its issuer and key set URL; the keys are fetched next.
+    Configuration {
+        /// The document's `issuer`.
+        issuer: String,
+        /// The document's `jwks_uri`.
+        jwks_uri: String,
+    },
+    /// A key set, now in use.
+    Keys {
+        /// Usable keys in it.
+        count: usize,
+    },
+}
+
+/// One provider's keys and their fetch schedule (see the module contract).
+#[derive(Clone, Debug)]
+pub struct KeySource {
+    /// The configuration document's URL (OpenID sources only).
+    config_url: Option<String>,
+    /// The key set's URL: configured, or discovered; `None` for fixed keys.
+    jwks_uri: Option<String>,
+    /// The issuer the configuration document named.
+    issuer: Option<String>,
+    keys: Option<Arc<KeySet>>,
+    options: SourceOptions,
+    fetches: bool,
+    /// The next fetch is the configuration document.
+    needs_configuration: bool,
+    /// When the next scheduled fetch is due.
+    due: u64,
+    in_flight: Option<(FetchWhat, u64)>,
+    failures: u32,
+    last_kid_miss: Option<u64>,
+    kid_miss_pending: bool,
+    generation: u64,
+}
+
+impl KeySource {
+    /// Keys given by the caller, never fetched ([`KeySource::set_keys`] replaces them).
+    pub fn fixed(keys: KeySet) -> KeySource {
+        KeySource {
+            fetches: false,
+            keys: Some(Arc::new(keys)),
+            generation: 1,
+            ..KeySource::empty(None, None, SourceOptions::default())
+        }
+    }
+
+    /// Keys fetched from a JWK set URL.
+    pub fn jwks(url: &str, options: SourceOptions) -> Result<KeySource, Error> {
+        check_url(url, options.allow_http_loopback).map_err(|detail| Error::new(Reason::PolicyInvalid, detail))?;
+        Ok(KeySource::empty(None, Some(url.to_string()), options))
+    }
+
+    /// Keys found through an OpenID Connect configuration document's URL.
+    pub fn openid(url: &str, options: SourceOptions) -> Result<KeySource, Error> {
+        check_url(url, options.allow_http_loopback).map_err(|detail| Error::new(Reason::PolicyInvalid, detail))?;
+        Ok(KeySource { needs_configuration: true, ..KeySource::empty(Some(url.to_string()), None, options) })
+    }
+
+    fn empty(config_url: Option<String>, jwks_uri: Option<String>, options: SourceOptions) -> KeySource {
+        KeySource {
+            config_url,
+            jwks_uri,
+            issuer: None,
+            keys: None,
+            options,
+            fetches: true,
+            needs_configuration: false,
+            due: 0,
+            in_flight: None,
+            failures: 0,
+            last_kid_miss: None,
+            kid_miss_pending: false,
+            generation: 0,
+        }
+    }
+
+    /// The keys in use, if any loaded yet.
+    pub fn keys(&self) -> Option<&Arc<KeySet>> {
+        self.keys.as_ref()
+    }
+
+    /// Counts key changes: 0 before any keys, one more for each set taken.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The issuer of the last configuration document taken (OpenID sources).
+    pub fn issuer(&self) -> Option<&str> {
+        self.issuer.as_deref()
+    }
+
+    /// The key set URL: configured, or the last one discovered.
+    pub fn jwks_uri(&self) -> Option<&str> {
+        self.jwks_uri.as_deref()
+    }
+
+    /// The configuration document's URL (OpenID sources).
+    pub fn configuration_url(&self) -> Option<&str> {
+        self.config_url.as_deref()
+    }
+
+    /// True for sources that fetch (not [`KeySource::fixed`]).
+    pub fn fetches(&self) -> bool {
+        self.fetches
+    }
+
+    /// Consecutive failed fetches (0 after a success).
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// Replaces the keys of a fixed source (e.g. a key file that changed).
+    pub fn set_keys(&mut self, keys: KeySet) {
+        self.keys = Some(Arc::new(keys));
+        self.generation += 1;
+    }
+
+    fn in_flight_at(&self, now: u64) -> bool {
+        self.in_flight.is_some_and(|(_, started)| now >= started && now - started < self.options.refresh.fetch_timeout)
+    }
+
+    /// Whether a fetch is due at `now` and none is under way.
+    pub fn wants_fetch(&self, now: u64) -> bool {
+        self.fetches && !self.in_flight_at(now) && (now >= self.due || self.kid_miss_pending)
+    }
+
+    /// The earliest time a fetch may be due (`None` for fixed sources); `now` or
+    /// earlier when one is due already.
+    pub fn next_fetch_at(&self) -> Option<u64> {
+        if !self.fetches {
+            return None;
+        }
+        match self.in_flight {
+            Some((_, started)) => Some(started.saturating_add(self.options.refresh.fetch_timeout)),
+            None if self.kid_miss_pending => Some(0),
+            None => Some(self.due),
+        }
+    }
+
+    /// Claims the due fetch: which document, and its URL. `None` when no fetch is due
+    /// or one is under way. The caller must answer with [`KeySource::offer`] or
+    /// [`KeySource::fetch_failed`].
+    pub fn start_fetch(&mut self, now: u64) -> Option<(FetchWhat, &str)> {
+        if self.in_flight.is_some() && !self.in_flight_at(now) {
+            self.fetch_failed(now); // not answered in time
+        }
+        if !self.wants_fetch(now) {
+            return None;
+        }
+        let what = self.next_document();
+        self.in_flight = Some((what, now));
+        self.kid_miss_pending = false;
+        let url = match what {
+            FetchWhat::OpenIdConfiguration => self.config_url.as_deref(),
+            FetchWhat::Jwks => self.jwks_uri.as_deref(),
+        };
+        url.map(|url| (what, url))
+    }
+
+    fn next_document(&self) -> FetchWhat {
+        if self.config_url.is_some() && (self.needs_configuration || self.jwks_uri.is_none()) {
+            FetchWhat::OpenIdConfiguration
+        } else {
+            FetchWhat::Jwks
+        }
+    }
+
+    /// Takes the body of a successful response to the claimed fetch (or, with none
+    /// claimed, to the document due next). A document that does not load counts as a
+    /// failed fetch: the last good keys stay.
+    pub fn offer(&mut self, body: &[u8], now: u64) -> Result<Offered, Error> {
+        let what = self.in_flight.take().map_or_else(|| self.next_document(), |(what, _)| what);
+        let taken = match what {
+            FetchWhat::OpenIdConfiguration => self.take_configuration(body),
+            FetchWhat::Jwks => self.take_keys(body, now),
+        };
+        if taken.is_err() {
+            self.fetch_failed(now);
+        }
+        taken
+    }
+
+    fn take_configuration(&mut self, body: &[u8]) -> Result<Offered, Error> {
+        let malformed = |detail| Error::new(Reason::KeySetMalformed, detail);
+        if body.len() > self.options.keys.max_len {
+            return Err(Error::new(Reason::KeySetTooLarge, "the OpenID configuration document is too large"));
+        }
+        let document = Object::parse(body).map_err(|_| malformed("the OpenID configuration is not a JSON object"))?;
+        let text = |name| match document.get(name) {
+            Some(Value::String(s)) => crate::export::string(s).ok(),
+            _ => None,
+        };
+        let issuer = text("issuer")
+            .filter(|i| !i.is_empty())
+            .ok_or(malformed("the OpenID configuration has no issuer string"))?;
+        let jwks_uri = text("jwks_uri").ok_or(malformed("the OpenID configuration has no jwks_uri string"))?;
+        check_url(&jwks_uri, self.options.allow_http_loopback).map_err(malformed)?;
+        self.issuer = Some(issuer.clone());
+        self.jwks_uri = Some(jwks_uri.clone());
+        self.needs_configuration = false;
+        Ok(Offered::Configuration { issuer, jwks_uri })
+    }
+
+    fn take_keys(&mut self, body: &[u8], now: u64) -> Result<Offered, Error> {
+        let keys = KeySet::from_json_with(body, &self.options.keys)?;
+        let count = keys.len();
+        self.keys = Some(Arc::new(keys));
+        self.generation += 1;
+        self.failures = 0;
+        self.due = now.saturating_add(self.options.refresh.interval);
+        self.needs_configuration = self.config_url.is_some();
+        Ok(Offered::Keys { count })
+    }
+
+    /// The claimed fetch failed: keep the keys, retry after the back-off.
+    pub fn fetch_failed(&mut self, now: u64) {
+        self.in_flight = None;
+        self.failures = self.failures.saturating_add(1);
+        let refresh = self.options.refresh;
+        let doublings = self.failures.saturating_sub(1).min(32);
+        let wait = refresh.retry_min.saturating_mul(1u64 << doublings).min(refresh.retry_max);
+        self.due = now.saturating_add(wait);
+    }
+
+    /// A token named a `kid` no key has: fetch at once, unless a fetch for that reason
+    /// started less than [`Refresh::kid_miss_interval`] ago. Returns whether a fetch
+    /// is now due for it.
+    pub fn key_not_found(&mut self, now: u64) -> bool {
+        if !self.fetches || self.keys.is_none() {
+            return false; // a cold source fetches anyway
+        }
+        let recent = self.last_kid_miss.is_some_and(|t| now >= t && now - t < self.options.refresh.kid_miss_interval);
+        if recent {
+            return false;
+        }
+        self.last_kid_miss = Some(now);
+        self.kid_miss_pending = true;
+        true
+    }
+}
+
+/// Checks a URL a source fetches (see the module contract); the detail on failure.
+pub fn check_url(url: &str, allow_http_loopback: bool) -> Result<(), &'static str> {
+    if url.len() > MAX_URL_LEN {
+        return Err("the URL is longer than 2048 bytes");
+    }
+    if url.bytes().any(|b| b <= b' ' || b == 0x7f) {
+        return Err("the URL contains a space or a control character");
+    }
+    let scheme_end = url.find("://").ok_or("the URL is not absolute (no scheme)")?;
+    let (scheme, rest) = (&url[..scheme_end], &url[scheme_end + 3..]);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    if host.is_empty() || authority.contains('@') {
+        return Err("the URL has no host, or carries credentials");
+    }
+    if scheme.eq_ignore_ascii_case("https") {
+        return Ok(());
+    }
+    if !scheme.eq_ignore_ascii_case("http") {
+        return Err("the URL is not https");
+    }
+    if !allow_http_loopback {
+        return Err("the URL is not https (plain http is allowed only to a loopback host, when enabled)");
+    }
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    let loopback = name.eq_ignore_ascii_case("localhost")
+        || name == "::1"
+        || (name.starts_with("127.") && name.split('.').count() == 4 && name.split('.').all(is_octet));
+    if loopback {
+        Ok(())
+    } else {
+        Err("the URL is plain http to a host that is not loopback")
+    }
+}
+
+fn is_octet(part: &str) -> bool {
+    !part.is_empty()
+        && part.len() <= 3
+        && part.bytes().all(|b| b.is_ascii_digit())
+        && part.parse::<u16>().is_ok_and(|n| n <= 255)
+}

@@ -1,0 +1,409 @@
+//! The one verifier every binding calls (the `std` feature): ordered key sources, each
+//! bound to the issuers it may sign for, a policy, and an optional verified-token
+//! cache, shared by threads.
+//!
+//! Security contract:
+//! - Data flows one way: token → segments → header → key (searched across every
+//!   source, in order, as [`crate::jws`] describes: a `kid` names the first usable key
+//!   carrying it; without one, at most [`crate::jws::MAX_KEY_TRIALS`] keys are tried)
+//!   → signature → claims → policy rules → the source's issuer binding → verdict.
+//! - A source's keys verify only tokens of the issuers it is bound to ([`Trust`]):
+//!   keys discovered from provider B never accept a token whose `iss` is provider
+//!   A's, whatever issuers the policy lists.
+//! - A token naming an unknown `kid` asks every fetching source for a refetch (at most
+//!   once per [`Refresh::kid_miss_interval`]); the caller learns of it through
+//!   [`Verifier::wants_fetch`] and does the HTTP.
+//! - The cache, when enabled, answers only for the exact token bytes, only for a `now`
+//!   from the time the token verified up to the earlier of its `exp` and that time plus
+//!   the TTL (a clock stepped back is a miss), and is emptied whenever any source's keys
+//!   change. Only successes are stored.
+//! - Locks are held only to copy key set handles or to look up and store cache
+//!   entries, never while a signature is checked.
+
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use crate::cache::TokenCache;
+use crate::error::{Error, Reason};
+use crate::jws::{self, Header};
+use crate::key_source::{FetchWhat, KeySource, Offered, SourceOptions};
+use crate::keyset::KeySet;
+use crate::policy::Policy;
+use crate::token::{self, OwnedToken, VerifiedToken, MAX_KEY_SETS};
+use crate::Claims;
+
+/// Which issuers a key source's keys may sign for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Trust {
+    /// Any issuer the policy allows: say so explicitly for a set that is not one
+    /// provider's (e.g. keys configured by hand for the policy's own issuers).
+    PolicyIssuers,
+    /// Only these issuers (each may hold `{tenantid}`, filled with the token's `tid`).
+    Issuers(Vec<String>),
+    /// Only the `issuer` of the OpenID configuration document the keys were found
+    /// through (OpenID sources only).
+    Discovered,
+}
+
+/// A fetch the caller must make, claimed by [`Verifier::start_fetch`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fetch {
+    /// The source to answer with [`Verifier::offer`] or [`Verifier::fetch_failed`].
+    pub source: usize,
+    /// Which document it is.
+    pub what: FetchWhat,
+    /// The URL to GET.
+    pub url: String,
+}
+
+/// A token that verified: its decoded header and claims, and the key that verified it.
+#[derive(Clone, Debug)]
+pub struct Verified {
+    token: OwnedToken,
+    source: usize,
+    key_kid: Option<String>,
+    key_issuer: Option<String>,
+    expiration: Option<u64>,
+}
+
+impl Verified {
+    /// An owned copy of a token verified with a key from source `source`.
+    pub fn from_token(token: &VerifiedToken<'_>, source: usize) -> Verified {
+        Verified {
+            token: OwnedToken::from_verified(token),
+            source,
+            key_kid: token.key().kid().map(String::from),
+            key_issuer: token.key().issuer().map(String::from),
+            expiration: token.claims().expiration(),
+        }
+    }
+    /// The protected header.
+    pub fn header(&self) -> Header<'_> {
+        self.token.header()
+    }
+    /// The claims.
+    pub fn claims(&self) -> Claims<'_> {
+        self.token.claims()
+    }
+    /// The decoded payload (the claims' JSON text).
+    pub fn payload(&self) -> &[u8] {
+        self.token.payload()
+    }
+    /// The owned token.
+    pub fn token(&self) -> &OwnedToken {
+        &self.token
+    }
+    /// The index of the source whose key verified the signature.
+    pub fn source(&self) -> usize {
+        self.source
+    }
+    /// The verifying key's `kid`, if it has one.
+    pub fn key_kid(&self) -> Option<&str> {
+        self.key_kid.as_deref()
+    }
+    /// The verifying key's own `issuer` member, if it has one.
+    pub fn key_issuer(&self) -> Option<&str> {
+        self.key_issuer.as_deref()
+    }
+    /// The `exp` claim in Unix seconds, floored, if present.
+    pub fn expiration(&self) -> Option<u64> {
+        self.expiration
+    }
+}
+
+/// The outcome of [`Verifier::verify`].
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    /// The verified token (shared with the cache).
+    pub token: Arc<Verified>,
+    /// True when the token came from the cache.
+    pub cached: bool,
+}
+
+struct Slot {
+    trust: Trust,
+    source: Mutex<KeySource>,
+}
+
+struct CacheState {
+    generation: u64,
+    tokens: TokenCache<Arc<Verified>>,
+}
+
+/// Verifies tokens against ordered key sources under one policy (see the module
+/// contract). `Send + Sync`; every method takes `&self`.
+pub struct Verifier {
+    policy: Policy,
+    slots: Vec<Slot>,
+    cache: Option<Mutex<CacheState>>,
+    /// Counts key changes in any source.
+    generation: AtomicU64,
+}
+
+/// Builds a [`Verifier`]; sources are numbered in the order they are added, from 0.
+pub struct VerifierBuilder {
+    policy: Policy,
+    slots: Vec<Slot>,
+    cache: Option<(usize, u64)>,
+    problem: Option<Error>,
+}
+
+const NO_KEYS_YET: Error =
+    Error::new(Reason::TokenSignatureKeyNotFound, "no signing keys are available yet (no key source has loaded keys)");
+
+/// A lock, also after a panic elsewhere poisoned it (key sources and the cache stay
+/// consistent between statements).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl VerifierBuilder {
+    fn add(mut self, source: Result<KeySource, Error>, trust: Trust) -> Self {
+        let problem = match (&source, &trust) {
+            (Err(e), _) => Some(*e),
+            (Ok(s), Trust::Discovered) if s.configuration_url().is_none() => Some(Error::new(
+                Reason::PolicyInvalid,
+                "only an OpenID configuration source can trust its discovered issuer",
+            )),
+            (_, Trust::Issuers(list)) if list.is_empty() || list.iter().any(String::is_empty) => {
+                Some(Error::new(Reason::PolicyInvalid, "a key source's issuer list is empty or holds an empty issuer"))
+            }
+            _ if self.slots.len() == MAX_KEY_SETS => {
+                Some(Error::new(Reason::PolicyInvalid, "a verifier holds at most 16 key sources"))
+            }
+            _ => None,
+        };
+        match (problem, source) {
+            (None, Ok(source)) => self.slots.push(Slot { trust, source: Mutex::new(source) }),
+            (problem, _) => self.problem = self.problem.or(problem),
+        }
+        self
+    }
+
+    /// Adds keys given by the caller (never fetched; [`Verifier::set_keys`] replaces
+    /// them).
+    pub fn fixed_keys(self, keys: KeySet, trust: Trust) -> Self {
+        self.add(Ok(KeySource::fixed(keys)), trust)
+    }
+
+    /// Adds keys fetched from a JWK set URL.
+    pub fn jwks_url(self, url: &str, trust: Trust, options: SourceOptions) -> Self {
+        self.add(KeySource::jwks(url, options), trust)
+    }
+
+    /// Adds keys found through an OpenID Connect configuration document.
+    pub fn openid_config(self, url: &str, trust: Trust, options: SourceOptions) -> Self {
+        self.add(KeySource::openid(url, options), trust)
+    }
+
+    /// Remembers up to `capacity` verified tokens, each for at most `ttl` seconds
+    /// (never past its `exp`). Off by default.
+    pub fn cache(mut self, capacity: usize, ttl: u64) -> Self {
+        self.cache = Some((capacity, ttl));
+        self
+    }
+
+    /// The verifier, or `PolicyInvalid` naming the first problem.
+    pub fn build(self) -> Result<Verifier, Error> {
+        if let Some(problem) = self.problem {
+            return Err(problem);
+        }
+        if self.slots.is_empty() {
+            return Err(Error::new(Reason::PolicyInvalid, "a verifier needs at least one key source"));
+        }
+        let cache = self
+            .cache
+            .map(|(capacity, ttl)| Mutex::new(CacheState { generation: 0, tokens: TokenCache::new(capacity, ttl) }));
+        Ok(Verifier { policy: self.policy, slots: self.slots, cache, generation: AtomicU64::new(0) })
+    }
+}
+
+/// One source's part of a verification: its keys and the issuers they may sign for.
+type Snapshot = (Arc<KeySet>, Option<Arc<[String]>>, usize);
+
+impl Verifier {
+    /// Starts a verifier for `policy`; add at least one key source.
+    pub fn builder(policy: Policy) -> VerifierBuilder {
+        VerifierBuilder { policy, slots: Vec::new(), cache: None, problem: None }
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Number of key sources.
+    pub fn source_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn slot(&self, source: usize) -> Result<&Slot, Error> {
+        self.slots.get(source).ok_or(Error::new(Reason::PolicyInvalid, "no key source has that index"))
+    }
+
+    /// Verifies `token` at `now` (Unix seconds): from the cache when it verified before
+    /// (see the module contract), else in full.
+    pub fn verify(&self, token: &[u8], now: u64) -> Result<Verdict, Error> {
+        if token.len() > self.policy.max_token_len() {
+            return Err(Error::TOKEN_TOO_LARGE);
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        if let Some(cache) = &self.cache {
+            let mut cache = lock(cache);
+            if cache.generation != generation {
+                cache.tokens.clear();
+                cache.generation = generation;
+            }
+            if let Some(hit) = cache.tokens.get(token, now) {
+                return Ok(Verdict { token: hit.clone(), cached: true });
+            }
+        }
+        let verified = Arc::new(self.verify_uncached(token, now)?);
+        if let Some(cache) = &self.cache {
+            let mut cache = lock(cache);
+            // Keys that changed while this token was checked must not stand behind it.
+            if cache.generation == generation && self.generation.load(Ordering::Acquire) == generation {
+                cache.tokens.insert(token, verified.clone(), now, verified.expiration());
+            }
+        }
+        Ok(Verdict { token: verified, cached: false })
+    }
+
+    fn snapshot(&self) -> heapless::Vec<Snapshot, MAX_KEY_SETS> {
+        let mut sets = heapless::Vec::new();
+        for (index, slot) in self.slots.iter().enumerate() {
+            let source = lock(&slot.source);
+            let Some(keys) = source.keys().cloned() else { continue };
+            let issuers: Option<Arc<[String]>> = match &slot.trust {
+                Trust::PolicyIssuers => None,
+                Trust::Issuers(list) => Some(list.clone().into()),
+                Trust::Discovered => Some(source.issuer().map(String::from).into_iter().collect()),
+            };
+            // At most MAX_KEY_SETS slots exist (the builder checks), so this fits.
+            let _ = sets.push((keys, issuers, index));
+        }
+        sets
+    }
+
+    fn verify_uncached(&self, token: &[u8], now: u64) -> Result<Verified, Error> {
+        let snapshot = self.snapshot();
+        if snapshot.is_empty() {
+            return Err(NO_KEYS_YET);
+        }
+        let sets: heapless::Vec<(&KeySet, Option<&[String]>), MAX_KEY_SETS> =
+            snapshot.iter().map(|(keys, issuers, _)| (&**keys, issuers.as_deref())).collect();
+        let mut scratch = vec![0u8; jws::scratch_len(token.len())];
+        match token::verify_in(token, &sets, &self.policy, now, &mut scratch) {
+            Ok((verified, at)) => {
+                let source = snapshot.get(at).map_or(0, |(_, _, index)| *index);
+                Ok(Verified::from_token(&verified, source))
+            }
+            Err(e) => {
+                if e == jws::KID_NOT_FOUND {
+                    for slot in &self.slots {
+                        lock(&slot.source).key_not_found(now);
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Whether any source has a fetch due at `now`.
+    pub fn wants_fetch(&self, now: u64) -> bool {
+        self.slots.iter().any(|slot| lock(&slot.source).wants_fetch(now))
+    }
+
+    /// Claims the first due fetch, if any (single flight per source). The caller must
+    /// answer it with [`Verifier::offer`] or [`Verifier::fetch_failed`].
+    pub fn start_fetch(&self, now: u64) -> Option<Fetch> {
+        self.slots.iter().enumerate().find_map(|(source, slot)| {
+            let mut state = lock(&slot.source);
+            let (what, url) = state.start_fetch(now)?;
+            Some(Fetch { source, what, url: String::from(url) })
+        })
+    }
+
+    /// Takes the body of a successful response for `source`'s claimed fetch. A
+    /// document that does not load is an error and counts as a failed fetch; the last
+    /// good keys stay in use.
+    pub fn offer(&self, source: usize, body: &[u8], now: u64) -> Result<Offered, Error> {
+        let mut state = lock(&self.slot(source)?.source);
+        let offered = state.offer(body, now)?;
+        if matches!(offered, Offered::Keys { .. }) {
+            self.generation.fetch_add(1, Ordering::AcqRel);
+        }
+        Ok(offered)
+    }
+
+    /// `source`'s claimed fetch failed (no answer, an error status, a body too
+    /// large): keep its keys, retry after the back-off. An unknown index is ignored.
+    pub fn fetch_failed(&self, source: usize, now: u64) {
+        if let Some(slot) = self.slots.get(source) {
+            lock(&slot.source).fetch_failed(now);
+        }
+    }
+
+    /// Replaces the keys of a fixed source (a key file that changed).
+    pub fn set_keys(&self, source: usize, keys: KeySet) -> Result<(), Error> {
+        let mut state = lock(&self.slot(source)?.source);
+        if state.fetches() {
+            return Err(Error::new(Reason::PolicyInvalid, "only a fixed key source takes keys from the caller"));
+        }
+        state.set_keys(keys);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        Ok(())
+    }
+
+    /// The earliest time any source may want a fetch (for timers); `None` when no
+    /// source fetches.
+    pub fn next_fetch_at(&self) -> Option<u64> {
+        self.slots.iter().filter_map(|slot| lock(&slot.source).next_fetch_at()).min()
+    }
+
+    /// `source`'s keys in use, if any.
+    pub fn source_keys(&self, source: usize) -> Option<Arc<KeySet>> {
+        self.slots.get(source).and_then(|slot| lock(&slot.source).keys().cloned())
+    }
+
+    /// The issuer `source`'s configuration document named, if it is an OpenID source
+    /// that has loaded one.
+    pub fn source_issuer(&self, source: usize) -> Option<String> {
+        self.slots.get(source).and_then(|slot| lock(&slot.source).issuer().map(String::from))
+    }
+
+    /// The issuers `source` is bound to.
+    pub fn source_trust(&self, source: usize) -> Option<&Trust> {
+        self.slots.get(source).map(|slot| &slot.trust)
+    }
+
+    /// A copy of `source`'s state (URLs, schedule, keys), for status pages and logs.
+    pub fn source_state(&self, source: usize) -> Option<KeySource> {
+        self.slots.get(source).map(|slot| lock(&slot.source).clone())
+    }
+
+    /// Entries in the cache (0 without one).
+    pub fn cache_len(&self) -> usize {
+        self.cache.as_ref().map_or(0, |cache| lock(cache).tokens.len())
+    }
+
+    /// Empties the cache (e.g. after an out-of-band revocation).
+    pub fn cache_clear(&self) {
+        if let Some(cache) = &self.cache {
+            lock(cache).tokens.clear();
+        }
+    }
+}
+
+impl core::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("sources", &self.slots.len())
+            .field("cache_len", &self.cache_len())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,377 @@
+//! The verifier: key sources bound to their issuers, key selection across sources,
+//! bounded key trials, the fetch schedule, and the cache's time window.
+//!
+//! Tokens are ES256, signed here with RustCrypto's `p256` signer (RFC 6979), keys from
+//! fixed scalars; the published vectors and PyJWT fixtures elsewhere cover the
+//! signature algorithms themselves.
+#![cfg(feature = "std")]
+
+mod support;
+
+use jwtguard_core::jws::{KID_NOT_FOUND, MAX_KEY_TRIALS};
+use jwtguard_core::key_source::{FetchWhat, Offered, Refresh, SourceOptions};
+use jwtguard_core::{KeySet, Policy, Reason, Trust, Verifier};
+use p256::ecdsa::signature::Signer;
+use p256::ecdsa::{Signature, SigningKey};
+use support::vectors::b64url;
+
+const NOW: u64 = 1_700_000_000;
+const ISSUER_A: &str = "https://a.example/";
+const ISSUER_B: &str = "https://b.example/";
+
+/// A provider's signing key (from a fixed scalar).
+struct Provider {
+    key: SigningKey,
+}
+
+impl Provider {
+    fn new(seed: u8) -> Provider {
+        let mut scalar = [0x11u8; 32];
+        scalar[31] = seed;
+        Provider { key: SigningKey::from_slice(&scalar).expect("valid scalar") }
+    }
+
+    /// The public key as a JWK, with `kid` when given.
+    fn jwk(&self, kid: Option<&str>) -> String {
+        let point = self.key.verifying_key().to_sec1_point(false);
+        let bytes = point.as_bytes();
+        let kid = kid.map(|k| format!(r#","kid":"{k}""#)).unwrap_or_default();
+        format!(r#"{{"kty":"EC","crv":"P-256","x":"{}","y":"{}"{kid}}}"#, b64url(&bytes[1..33]), b64url(&bytes[33..65]))
+    }
+
+    fn jwks(&self, kid: Option<&str>) -> String {
+        format!(r#"{{"keys":[{}]}}"#, self.jwk(kid))
+    }
+
+    fn keys(&self, kid: Option<&str>) -> KeySet {
+        KeySet::from_json(self.jwks(kid).as_bytes()).expect("key set")
+    }
+
+    /// An ES256 token with `claims` (JSON members without braces) and header `kid`.
+    fn token(&self, kid: Option<&str>, claims: &str) -> String {
+        let kid = kid.map(|k| format!(r#","kid":"{k}""#)).unwrap_or_default();
+        let header = b64url(format!(r#"{{"alg":"ES256","typ":"JWT"{kid}}}"#).as_bytes());
+        let payload = b64url(format!("{{{claims}}}").as_bytes());
+        let signing_input = format!("{header}.{payload}");
+        let signature: Signature = self.key.sign(signing_input.as_bytes());
+        format!("{signing_input}.{}", b64url(&signature.to_bytes()))
+    }
+
+    fn token_for(&self, kid: Option<&str>, iss: &str) -> String {
+        self.token(kid, &format!(r#""iss":"{iss}","aud":"api","exp":{}"#, NOW + 3600))
+    }
+}
+
+fn policy() -> Policy {
+    Policy::builder().audience("api").issuers([ISSUER_A, ISSUER_B]).build().expect("policy")
+}
+
+fn reason(verifier: &Verifier, token: &str, now: u64) -> Result<usize, Reason> {
+    verifier.verify(token.as_bytes(), now).map(|v| v.token.source()).map_err(|e| e.reason())
+}
+
+/// Provider B's key never verifies a token claiming provider A's issuer, although
+/// the policy allows both issuers (finding: key sets pooled under one issuer list).
+#[test]
+fn one_providers_keys_never_verify_anothers_tokens() {
+    let (a, b) = (Provider::new(1), Provider::new(2));
+    let verifier = Verifier::builder(policy())
+        .fixed_keys(a.keys(Some("a1")), Trust::Issuers(vec![ISSUER_A.into()]))
+        .fixed_keys(b.keys(Some("b1")), Trust::Issuers(vec![ISSUER_B.into()]))
+        .build()
+        .expect("verifier");
+    assert_eq!(reason(&verifier, &a.token_for(Some("a1"), ISSUER_A), NOW), Ok(0));
+    assert_eq!(reason(&verifier, &b.token_for(Some("b1"), ISSUER_B), NOW), Ok(1));
+    let forged = b.token_for(Some("b1"), ISSUER_A);
+    let error = verifier.verify(forged.as_bytes(), NOW).expect_err("B cannot sign for A");
+    assert_eq!(error.reason(), Reason::TokenIssuerNotAllowed);
+    assert!(error.detail().contains("provider"), "{}", error.detail());
+    // Trusting the policy's issuers is the explicit opt-out, and it does pool.
+    let pooled = Verifier::builder(policy())
+        .fixed_keys(a.keys(Some("a1")), Trust::PolicyIssuers)
+        .fixed_keys(b.keys(Some("b1")), Trust::PolicyIssuers)
+        .build()
+        .expect("verifier");
+    assert_eq!(reason(&pooled, &forged, NOW), Ok(1));
+}
+
+/// After a `kid` miss, the fallback reaches keys of every source, not only the first
+/// (finding: an APIM policy with inline keys plus an OpenID configuration).
+#[test]
+fn the_kid_miss_fallback_searches_every_source() {
+    let (discovered, inline) = (Provider::new(3), Provider::new(4));
+    let policy = Policy::builder().audience("api").issuer(ISSUER_A).kid_miss_fallback(true).build().expect("policy");
+    let verifier = Verifier::builder(policy)
+        .fixed_keys(discovered.keys(Some("d1")), Trust::PolicyIssuers)
+        .fixed_keys(inline.keys(None), Trust::PolicyIssuers)
+        .build()
+        .expect("verifier");
+    assert_eq!(reason(&verifier, &inline.token_for(Some("unknown"), ISSUER_A), NOW), Ok(1));
+    assert_eq!(reason(&verifier, &inline.token_for(None, ISSUER_A), NOW), Ok(1));
+    let forged = Provider::new(5).token_for(Some("unknown"), ISSUER_A);
+    assert_eq!(reason(&verifier, &forged, NOW), Err(Reason::TokenSignatureInvalid));
+}
+
+/// A token that names no key is tried against at most MAX_KEY_TRIALS keys, so a
+/// forged token costs a bounded number of signature checks.
+#[test]
+fn a_token_without_kid_is_tried_against_a_bounded_number_of_keys() {
+    let providers: Vec<Provider> = (10..18).map(Provider::new).collect();
+    let jwks = format!(
+        r#"{{"keys":[{}]}}"#,
+        providers.iter().enumerate().map(|(i, p)| p.jwk(Some(&format!("k{i}")))).collect::<Vec<_>>().join(",")
+    );
+    let verifier = Verifier::builder(policy())
+        .fixed_keys(KeySet::from_json(jwks.as_bytes()).expect("keys"), Trust::PolicyIssuers)
+        .build()
+        .expect("verifier");
+    // Within the bound, a kid-less token still verifies.
+    assert_eq!(reason(&verifier, &providers[MAX_KEY_TRIALS - 1].token_for(None, ISSUER_A), NOW), Ok(0));
+    let beyond = verifier.verify(providers[MAX_KEY_TRIALS].token_for(None, ISSUER_A).as_bytes(), NOW);
+    let error = beyond.expect_err("the fifth key is never tried");
+    assert_eq!(error.reason(), Reason::TokenSignatureInvalid);
+    assert!(error.detail().contains(&format!("the {MAX_KEY_TRIALS} keys tried")), "{}", error.detail());
+    // Named by its kid, the same key verifies.
+    assert_eq!(reason(&verifier, &providers[MAX_KEY_TRIALS].token_for(Some("k4"), ISSUER_A), NOW), Ok(0));
+}
+
+#[test]
+fn require_kid_refuses_a_token_naming_no_key_when_several_could_verify_it() {
+    let (a, b) = (Provider::new(20), Provider::new(21));
+    let strict = Policy::builder().audience("api").issuer(ISSUER_A).require_kid(true).build().expect("policy");
+    let two = Verifier::builder(strict.clone())
+        .fixed_keys(a.keys(Some("a")), Trust::PolicyIssuers)
+        .fixed_keys(b.keys(Some("b")), Trust::PolicyIssuers)
+        .build()
+        .expect("verifier");
+    assert_eq!(reason(&two, &a.token_for(None, ISSUER_A), NOW), Err(Reason::TokenSignatureKeyNotFound));
+    assert_eq!(reason(&two, &a.token_for(Some("a"), ISSUER_A), NOW), Ok(0));
+    let one = Verifier::builder(strict).fixed_keys(a.keys(Some("a")), Trust::PolicyIssuers).build().expect("verifier");
+    assert_eq!(reason(&one, &a.token_for(None, ISSUER_A), NOW), Ok(0), "one key: nothing to choose");
+}
+
+/// The cache never answers for a `now` before the token verified: after the clock
+/// steps back, a token that is not valid yet is checked again (finding: C and nginx
+/// cache).
+#[test]
+fn the_cache_misses_when_the_clock_steps_back() {
+    let a = Provider::new(30);
+    let verifier = Verifier::builder(policy())
+        .fixed_keys(a.keys(Some("a")), Trust::PolicyIssuers)
+        .cache(16, 300)
+        .build()
+        .expect("verifier");
+    let token = a.token(Some("a"), &format!(r#""iss":"{ISSUER_A}","aud":"api","exp":{},"nbf":{NOW}"#, NOW + 600));
+    assert!(!verifier.verify(token.as_bytes(), NOW).expect("valid").cached);
+    assert!(verifier.verify(token.as_bytes(), NOW + 1).expect("valid").cached);
+    assert_eq!(reason(&verifier, &token, NOW - 60), Err(Reason::TokenNotYetValid));
+    assert!(!verifier.verify(token.as_bytes(), NOW).expect("valid").cached, "the early look dropped the entry");
+}
+
+#[test]
+fn the_cache_is_emptied_when_keys_change() {
+    let (a, b) = (Provider::new(31), Provider::new(32));
+    let verifier = Verifier::builder(policy())
+        .fixed_keys(a.keys(Some("a")), Trust::PolicyIssuers)
+        .cache(16, 300)
+        .build()
+        .expect("verifier");
+    let token = a.token_for(Some("a"), ISSUER_A);
+    verifier.verify(token.as_bytes(), NOW).expect("valid");
+    assert_eq!(verifier.cache_len(), 1);
+    verifier.set_keys(0, b.keys(Some("b"))).expect("fixed source");
+    assert_eq!(reason(&verifier, &token, NOW + 1), Err(Reason::TokenSignatureKeyNotFound), "a removed key is gone");
+}
+
+fn jwks_verifier(refresh: Refresh) -> Verifier {
+    let options = SourceOptions { refresh, ..SourceOptions::default() };
+    Verifier::builder(policy())
+        .jwks_url("https://a.example/keys", Trust::Issuers(vec![ISSUER_A.into()]), options)
+        .build()
+        .expect("verifier")
+}
+
+/// Cold start: exactly one fetch however many requests come; no keys until it lands.
+#[test]
+fn a_cold_source_starts_exactly_one_fetch() {
+    let a = Provider::new(40);
+    let verifier = jwks_verifier(Refresh::DEFAULT);
+    let token = a.token_for(Some("a"), ISSUER_A);
+    assert_eq!(reason(&verifier, &token, NOW), Err(Reason::TokenSignatureKeyNotFound));
+    assert!(verifier.wants_fetch(NOW));
+    let fetch = verifier.start_fetch(NOW).expect("one fetch");
+    assert_eq!((fetch.source, fetch.what, fetch.url.as_str()), (0, FetchWhat::Jwks, "https://a.example/keys"));
+    for _ in 0..30 {
+        assert_eq!(verifier.start_fetch(NOW + 1), None, "single flight");
+    }
+    let offered = verifier.offer(0, a.jwks(Some("a")).as_bytes(), NOW + 1).expect("keys load");
+    assert_eq!(offered, Offered::Keys { count: 1 });
+    assert_eq!(reason(&verifier, &token, NOW + 1), Ok(0));
+    assert!(!verifier.wants_fetch(NOW + 3599));
+    assert!(verifier.wants_fetch(NOW + 3601), "hourly refresh");
+}
+
+/// Failures keep the last good keys and back off; an unanswered fetch times out.
+#[test]
+fn failures_keep_the_keys_and_back_off() {
+    let a = Provider::new(41);
+    let verifier = jwks_verifier(Refresh::DEFAULT);
+    verifier.start_fetch(NOW).expect("fetch");
+    verifier.offer(0, a.jwks(Some("a")).as_bytes(), NOW).expect("keys");
+    let token = a.token(Some("a"), &format!(r#""iss":"{ISSUER_A}","aud":"api","exp":{}"#, NOW + 86_400));
+    let t = NOW + 3600;
+    verifier.start_fetch(t).expect("refresh");
+    assert!(verifier.offer(0, b"<html>502</html>", t).is_err(), "not a key set");
+    assert_eq!(reason(&verifier, &token, t), Ok(0), "last good keys kept");
+    assert!(!verifier.wants_fetch(t + 9) && verifier.wants_fetch(t + 10), "first retry after 10 s");
+    verifier.start_fetch(t + 10).expect("retry");
+    verifier.fetch_failed(0, t + 10);
+    assert!(!verifier.wants_fetch(t + 29) && verifier.wants_fetch(t + 30), "then 20 s");
+    verifier.start_fetch(t + 30).expect("retry");
+    assert!(!verifier.wants_fetch(t + 59), "in flight");
+    // Never answered: after the fetch timeout it counts as failed (then 40 s).
+    assert!(verifier.start_fetch(t + 60).is_none());
+    assert!(verifier.wants_fetch(t + 100));
+    let mut retries = 0;
+    let mut now = t + 100;
+    while let Some(fetch) = verifier.start_fetch(now) {
+        verifier.fetch_failed(fetch.source, now);
+        retries += 1;
+        now += 300;
+        if retries > 10 {
+            break;
+        }
+    }
+    assert!(retries > 10, "back-off is capped at retry_max (300 s)");
+    assert_eq!(reason(&verifier, &token, now), Ok(0));
+}
+
+/// An unknown kid asks for a refetch at once, at most once per five minutes.
+#[test]
+fn an_unknown_kid_refetches_at_most_once_per_interval() {
+    let (old, new) = (Provider::new(42), Provider::new(43));
+    let verifier = jwks_verifier(Refresh::DEFAULT);
+    verifier.start_fetch(NOW).expect("fetch");
+    verifier.offer(0, old.jwks(Some("old")).as_bytes(), NOW).expect("keys");
+    let rotated = new.token_for(Some("new"), ISSUER_A);
+    let error = verifier.verify(rotated.as_bytes(), NOW + 10).expect_err("unknown kid");
+    assert_eq!(error, KID_NOT_FOUND);
+    let fetch = verifier.start_fetch(NOW + 10).expect("refetch for the unknown kid");
+    verifier.offer(fetch.source, new.jwks(Some("new")).as_bytes(), NOW + 11).expect("rotated keys");
+    assert_eq!(reason(&verifier, &rotated, NOW + 11), Ok(0));
+    let other = Provider::new(44).token_for(Some("other"), ISSUER_A);
+    assert_eq!(reason(&verifier, &other, NOW + 20), Err(Reason::TokenSignatureKeyNotFound));
+    assert!(verifier.start_fetch(NOW + 20).is_none(), "within 5 minutes of the last kid refetch");
+    assert_eq!(reason(&verifier, &other, NOW + 310), Err(Reason::TokenSignatureKeyNotFound));
+    assert!(verifier.start_fetch(NOW + 310).is_some(), "after 5 minutes");
+}
+
+/// An OpenID source reads the configuration, then its keys; its keys verify only the
+/// discovered issuer's tokens.
+#[test]
+fn an_openid_source_discovers_its_issuer_and_keys() {
+    let (a, b) = (Provider::new(50), Provider::new(51));
+    let any_issuer = Policy::builder().audience("api").any_issuer().build().expect("policy");
+    let options = SourceOptions { allow_http_loopback: true, ..SourceOptions::default() };
+    let verifier = Verifier::builder(any_issuer)
+        .openid_config("http://127.0.0.1:8080/a/.well-known/openid-configuration", Trust::Discovered, options)
+        .fixed_keys(b.keys(Some("b")), Trust::Issuers(vec![ISSUER_B.into()]))
+        .build()
+        .expect("verifier");
+    let fetch = verifier.start_fetch(NOW).expect("configuration first");
+    assert_eq!(fetch.what, FetchWhat::OpenIdConfiguration);
+    let config = format!(r#"{{"issuer":"{ISSUER_A}","jwks_uri":"http://127.0.0.1:8080/a/keys"}}"#);
+    let offered = verifier.offer(0, config.as_bytes(), NOW).expect("configuration");
+    assert_eq!(
+        offered,
+        Offered::Configuration { issuer: ISSUER_A.into(), jwks_uri: "http://127.0.0.1:8080/a/keys".into() }
+    );
+    let fetch = verifier.start_fetch(NOW).expect("then the keys");
+    assert_eq!((fetch.what, fetch.url.as_str()), (FetchWhat::Jwks, "http://127.0.0.1:8080/a/keys"));
+    verifier.offer(0, a.jwks(Some("a")).as_bytes(), NOW).expect("keys");
+    assert_eq!(verifier.source_issuer(0).as_deref(), Some(ISSUER_A));
+    assert_eq!(reason(&verifier, &a.token_for(Some("a"), ISSUER_A), NOW), Ok(0));
+    assert_eq!(reason(&verifier, &a.token_for(Some("a"), ISSUER_B), NOW), Err(Reason::TokenIssuerNotAllowed));
+    assert_eq!(reason(&verifier, &b.token_for(Some("b"), ISSUER_A), NOW), Err(Reason::TokenIssuerNotAllowed));
+    // A refresh starts from the configuration again.
+    assert_eq!(verifier.start_fetch(NOW + 3600).map(|f| f.what), Some(FetchWhat::OpenIdConfiguration));
+}
+
+#[test]
+fn discovered_key_urls_must_be_https() {
+    let verifier = Verifier::builder(policy())
+        .openid_config(
+            "https://a.example/.well-known/openid-configuration",
+            Trust::Discovered,
+            SourceOptions::default(),
+        )
+        .build()
+        .expect("verifier");
+    verifier.start_fetch(NOW).expect("configuration");
+    let plain = format!(r#"{{"issuer":"{ISSUER_A}","jwks_uri":"http://a.example/keys"}}"#);
+    assert_eq!(verifier.offer(0, plain.as_bytes(), NOW).map_err(|e| e.reason()), Err(Reason::KeySetMalformed));
+    for (url, ok) in [
+        ("https://a.example/keys", true),
+        ("http://127.0.0.1:1/k", false),
+        ("https://a.example/k\r\nX: y", false),
+        ("https://user@a.example/k", false),
+        ("ftp://a.example/k", false),
+        ("a.example/k", false),
+    ] {
+        assert_eq!(jwtguard_core::key_source::check_url(url, false).is_ok(), ok, "{url}");
+    }
+    assert!(jwtguard_core::key_source::check_url("http://127.0.0.1:1/k", true).is_ok());
+    assert!(jwtguard_core::key_source::check_url("http://[::1]:1/k", true).is_ok());
+    assert!(jwtguard_core::key_source::check_url("http://localhost/k", true).is_ok());
+    assert!(jwtguard_core::key_source::check_url("http://127.0.0.1.example/k", true).is_err());
+}
+
+/// `{tenantid}` in a policy issuer is filled with the token's own `tid`.
+#[test]
+fn policy_issuer_templates_are_filled_with_the_tokens_tid() {
+    let a = Provider::new(60);
+    let template = "https://login.microsoftonline.com/{tenantid}/v2.0";
+    let policy = Policy::builder().audience("api").issuer(template).build().expect("policy");
+    let verifier =
+        Verifier::builder(policy).fixed_keys(a.keys(Some("a")), Trust::PolicyIssuers).build().expect("verifier");
+    let claims = |iss: &str, tid: &str| {
+        a.token(Some("a"), &format!(r#""iss":"{iss}","tid":"{tid}","aud":"api","exp":{}"#, NOW + 60))
+    };
+    let good = claims("https://login.microsoftonline.com/t1/v2.0", "t1");
+    assert_eq!(reason(&verifier, &good, NOW), Ok(0));
+    let other = claims("https://login.microsoftonline.com/t2/v2.0", "t1");
+    assert_eq!(reason(&verifier, &other, NOW), Err(Reason::TokenIssuerNotAllowed));
+    let slash = claims("https://login.microsoftonline.com/t1/x/v2.0", "t1/x");
+    assert_eq!(reason(&verifier, &slash, NOW), Err(Reason::TokenIssuerNotAllowed));
+    let empty = claims("https://login.microsoftonline.com//v2.0", "");
+    assert_eq!(reason(&verifier, &empty, NOW), Err(Reason::TokenIssuerNotAllowed));
+}
+
+#[test]
+fn a_verifier_is_refused_when_its_sources_cannot_work() {
+    let a = Provider::new(70);
+    let build = |builder: jwtguard_core::VerifierBuilder| builder.build().map(|_| ()).map_err(|e| e.reason());
+    assert_eq!(build(Verifier::builder(policy())), Err(Reason::PolicyInvalid), "no source");
+    assert_eq!(
+        build(Verifier::builder(policy()).fixed_keys(a.keys(None), Trust::Discovered)),
+        Err(Reason::PolicyInvalid),
+        "nothing to discover"
+    );
+    assert_eq!(
+        build(Verifier::builder(policy()).fixed_keys(a.keys(None), Trust::Issuers(vec![]))),
+        Err(Reason::PolicyInvalid)
+    );
+    assert_eq!(
+        build(Verifier::builder(policy()).jwks_url(
+            "http://a.example/k",
+            Trust::PolicyIssuers,
+            SourceOptions::default()
+        )),
+        Err(Reason::PolicyInvalid)
+    );
+    let mut many = Verifier::builder(policy());
+    for _ in 0..=jwtguard_core::MAX_KEY_SETS {
+        many = many.fixed_keys(a.keys(None), Trust::PolicyIssuers);
+    }
+    assert_eq!(build(many), Err(Reason::PolicyInvalid));
+}

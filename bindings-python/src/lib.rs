@@ -338,6 +338,7 @@ fn _reasons() -> Vec<(&'static str, u32, &'static str, &'static str)> {
 
 #[pymodule]
 fn _jwtguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    errors::claim_interpreter(m.py())?;
     m.add_class::<PyKeySet>()?;
     m.add_class::<PyPolicy>()?;
     m.add_class::<PyRequiredClaim>()?;

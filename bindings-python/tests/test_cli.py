@@ -7,23 +7,26 @@ import os
 import stat
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
 import jwtguard
-from jwtguard.cli import parse_required_claim
+from jwtguard.cli import UsageError, parse_required_claim, write_atomically
 from conftest import AUDIENCE, NOW, claims, jwks, mint, public_jwk
 
 ISSUER = "https://login.example/tenant-1/v2.0"
 
 
-def run(*args, stdin=None):
+def run(*args, stdin=None, timeout=60, **options):
     return subprocess.run(
         [sys.executable, "-m", "jwtguard", *map(str, args)],
         input=stdin,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
+        **options,
     )
 
 
@@ -311,3 +314,97 @@ def test_explain_without_keys_decodes_only(keys):
 def test_required_claim_syntax(spec, expected):
     c = parse_required_claim(spec)
     assert (c.name, c.values, c.match, c.separator) == expected
+
+
+# --- fetch-jwks and the file it replaces ------------------------------------------------
+
+
+def fetch_to(server, out, **options):
+    url = server.url("/tenant-1/v2.0/keys")
+    return run("fetch-jwks", "--jwks-uri", url, "--allow-http-loopback", "-o", out, **options)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another owner needs root")
+@pytest.mark.parametrize(
+    "owner,mode,expected_mode",
+    [
+        ((0, 33), 0o640, 0o640),  # root:www-data, as the nginx docs set it up
+        ((33, 33), 0o664, 0o644),  # group write dropped
+        ((33, 0), 0o4777, 0o755),  # group/world write and setuid dropped
+    ],
+)
+def test_fetch_jwks_keeps_owner_group_and_mode(tmp_path, server, provider, owner, mode, expected_mode):
+    _, document = provider
+    out = tmp_path / "jwks.json"
+    out.write_text("old")
+    os.chown(out, *owner)
+    os.chmod(out, mode)
+    r = fetch_to(server, out)
+    assert r.returncode == 0, r.stderr
+    st = os.lstat(out)
+    assert json.loads(out.read_text()) == document
+    assert ((st.st_uid, st.st_gid), stat.S_IMODE(st.st_mode)) == (owner, expected_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jwks.json"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="running as another user needs root")
+def test_fetch_jwks_refuses_an_owner_it_cannot_keep():
+    """As www-data (33), in a directory it may write, on a root:root file: the new file
+    could not be root's, so the old one is left as it was."""
+    with tempfile.TemporaryDirectory() as directory:
+        os.chown(directory, 33, 33)
+        out = os.path.join(directory, "jwks.json")
+        with open(out, "w") as f:
+            f.write("old")
+        os.chmod(out, 0o644)
+        pid = os.fork()
+        if pid == 0:  # the child reports through its exit status only
+            code = 1
+            try:
+                os.setgroups([])
+                os.setgid(33)
+                os.setuid(33)
+                write_atomically(out, b"new")
+            except UsageError as e:
+                code = 0 if str(e) == f"{out}: cannot keep its owner and group (0:0): not replaced" else 2
+            except BaseException:  # noqa: BLE001 (the child must not return into pytest)
+                code = 3
+            os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        st = os.lstat(out)
+        assert (st.st_uid, st.st_gid, Path(out).read_text()) == (0, 0, "old")
+        assert os.listdir(directory) == ["jwks.json"]
+
+
+def test_fetch_jwks_refuses_a_symlink(tmp_path, server, provider):
+    """Neither written through nor replaced: the link and its target stay as they were,
+    and nothing is fetched."""
+    target = tmp_path / "shared.json"
+    target.write_text("old")
+    os.chmod(target, 0o666)
+    link = tmp_path / "jwks.json"
+    link.symlink_to(target)
+    r = fetch_to(server, link)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert f"{link} is a symbolic link: not replaced" in r.stderr
+    assert os.path.islink(link) and os.readlink(link) == str(target)
+    assert target.read_text() == "old" and stat.S_IMODE(os.lstat(target).st_mode) == 0o666
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jwks.json", "shared.json"]
+    assert server.hit("/tenant-1/v2.0/keys") == 0
+
+
+@pytest.mark.parametrize("kind", ["FIFO", "directory"])
+def test_fetch_jwks_refuses_what_is_not_a_regular_file(tmp_path, server, provider, kind):
+    out = tmp_path / "jwks.json"
+    if kind == "FIFO":
+        os.mkfifo(out)
+    else:
+        out.mkdir()
+    r = fetch_to(server, out, timeout=20)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert f"{out} is a {kind}, not a regular file: not replaced" in r.stderr
+    assert (stat.S_ISFIFO if kind == "FIFO" else stat.S_ISDIR)(os.lstat(out).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jwks.json"]
+    if kind == "directory":
+        assert list(out.iterdir()) == []

@@ -2,7 +2,8 @@
 
 Exit codes: 0 the token is valid (or the file was written); 1 the token was rejected,
 or no keys could be obtained; 2 a usage error (bad arguments, an invalid policy, an
-unreadable file). Rejections print ``Reason: message`` on stderr.
+unreadable file, a key file that cannot be replaced as documented). Rejections print
+``Reason: message`` on stderr.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -132,6 +134,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # --- inputs -------------------------------------------------------------------------------
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, for messages."""
+    for test, kind in (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"
 
 
 def read_token(arg: str) -> str:
@@ -490,21 +507,51 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0 if report["verdict"]["valid"] else 1
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Writes ``data`` to ``path`` through a temporary file in the same directory and
-    ``os.replace``: readers (nginx) see the old file or the new one, never a part."""
-    directory = os.path.dirname(os.path.abspath(path))
+def replaceable(path: str) -> Optional[os.stat_result]:
+    """The ``lstat`` of the file at ``path``, ``None`` when there is none yet. Raises
+    ``UsageError`` when ``path`` is not a regular file: a symbolic link (neither followed
+    nor replaced), a directory, a FIFO, a device."""
     try:
-        mode = os.stat(path).st_mode & 0o777
+        st = os.lstat(path)
     except FileNotFoundError:
-        mode = 0o644
+        return None
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise UsageError(f"{path} is a symbolic link: not replaced (give the path of the file itself)")
+    if not stat.S_ISREG(st.st_mode):
+        raise UsageError(f"{path} is {_kind(st.st_mode)}, not a regular file: not replaced")
+    return st
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replaces the regular file ``path`` (or creates it) with ``data`` through a new
+    temporary file in the same directory (``O_EXCL``), written, ``fsync``-ed and renamed
+    over it: readers (nginx) see the old file or the new one, never a part. An existing
+    file keeps its owner, group and mode, less group and world write; a new one gets
+    0644. When the owner and group cannot be kept (not root, and not the file's owner
+    in its group), or ``path`` is not a regular file (see :func:`replaceable`), nothing
+    is written and ``UsageError`` is raised."""
+    existing = replaceable(path)
+    mode = stat.S_IMODE(existing.st_mode) & 0o777 & ~0o022 if existing else 0o644
+    directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
+            if existing:
+                created = os.fstat(f.fileno())
+                owner = (existing.st_uid, existing.st_gid)
+                if (created.st_uid, created.st_gid) != owner:
+                    try:
+                        os.fchown(f.fileno(), *owner)
+                    except PermissionError:
+                        raise UsageError(
+                            f"{path}: cannot keep its owner and group ({owner[0]}:{owner[1]}): not replaced"
+                        ) from None
+            os.fchmod(f.fileno(), mode)  # after fchown, which may clear mode bits
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -526,6 +573,7 @@ def write_atomically(path: str, data: bytes) -> None:
 
 def cmd_fetch_jwks(args: argparse.Namespace) -> int:
     options = _fetch_options(args)
+    replaceable(args.output)  # refused before anything is fetched
     issuer = None
     if args.openid_config:
         config = discover(args.openid_config, **options)

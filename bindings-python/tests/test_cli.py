@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import jwtguard
-from jwtguard.cli import UsageError, parse_required_claim, write_atomically
-from conftest import AUDIENCE, NOW, claims, jwks, mint, public_jwk
+from jwtguard.cli import UsageError, decode_unverified, parse_required_claim, write_atomically
+from conftest import AUDIENCE, NOW, b64url, claims, jwks, mint, public_jwk
 
 ISSUER = "https://login.example/tenant-1/v2.0"
 
@@ -316,6 +316,96 @@ def test_required_claim_syntax(spec, expected):
     assert (c.name, c.values, c.match, c.separator) == expected
 
 
+# --- input files ----------------------------------------------------------------------
+
+
+def verify_with_jwks(source, keys, token=None, **options):
+    args = ["verify", "--jwks", source, "--audience", AUDIENCE, "--issuer", ISSUER, "--now", NOW]
+    return run(*args, good(keys) if token is None else token, **options)
+
+
+@pytest.mark.parametrize("kind", ["character device", "FIFO", "directory"])
+def test_jwks_must_be_a_regular_file(tmp_path, keys, kind):
+    """Refused before it is read: /dev/zero would feed without end, a FIFO without a
+    writer would block (the timeout fails the test instead of hanging it)."""
+    source = {"character device": "/dev/zero", "FIFO": tmp_path / "fifo", "directory": tmp_path}[kind]
+    if kind == "FIFO":
+        os.mkfifo(source)
+    r = verify_with_jwks(source, keys, timeout=20)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert f"--jwks {source}: a {kind}, not a regular file" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = run("explain", "--jwks", source, good(keys), timeout=20)  # explain refuses it too
+    assert r.returncode == 2 and "not a regular file" in r.stderr
+
+
+def test_jwks_file_size_limit(tmp_path, provider, keys):
+    """The core's key set limit: a document of exactly that many bytes loads, one byte
+    more is refused with the limit named; only limit + 1 bytes are read."""
+    _, document = provider
+    limit = jwtguard.DEFAULT_MAX_KEY_SET_SIZE
+    assert limit == 256 * 1024
+    text = json.dumps(document).encode()
+    path = tmp_path / "keys.json"
+    path.write_bytes(text + b" " * (limit - len(text)))
+    r = verify_with_jwks(path, keys)
+    assert r.returncode == 0, r.stderr
+    path.write_bytes(text + b" " * (limit + 1 - len(text)))
+    r = verify_with_jwks(path, keys)
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.startswith("KeySetTooLarge: ") and f"{path} holds more than {limit} bytes" in r.stderr
+    with open(path, "r+b") as f:
+        f.truncate(1 << 30)  # a sparse gigabyte: read only as far as the limit
+    r = verify_with_jwks(path, keys, timeout=20)
+    assert r.returncode == 1 and r.stderr.startswith("KeySetTooLarge: ")
+
+
+def test_jwks_from_stdin(provider, keys):
+    _, document = provider
+    r = verify_with_jwks("-", keys, stdin=json.dumps(document))
+    assert r.returncode == 0, r.stderr
+    r = verify_with_jwks("-", keys, stdin=" " * (jwtguard.DEFAULT_MAX_KEY_SET_SIZE + 1))
+    assert r.returncode == 1 and r.stderr.startswith("KeySetTooLarge: ")
+    r = verify_with_jwks("-", keys, token="-", stdin=json.dumps(document))
+    assert r.returncode == 2 and "stdin can be read only once, not by --jwks - and TOKEN" in r.stderr
+
+
+def _token_of_length(keys, length):
+    """A valid token exactly ``length`` bytes long (a padding claim and header member)."""
+
+    def token(pad, extra):
+        return mint(keys.rsa, "k1", claims(iss=ISSUER, pad="p" * pad), x="x" * extra)
+
+    for extra in range(3):  # base64 never encodes to 4k + 1 characters: vary the header too
+        pad = max(0, (length - len(token(0, extra))) * 3 // 4 - 8)
+        while len(token(pad, extra)) < length:
+            pad += 1
+        if len(token(pad, extra)) == length:
+            return token(pad, extra)
+    raise AssertionError(f"no token of {length} bytes")
+
+
+def test_token_from_stdin_size_limit(provider, keys):
+    """At most the token size limit and a line ending are read from stdin."""
+    url, _ = provider
+    limit = jwtguard.DEFAULT_MAX_TOKEN_SIZE
+    args = ["verify", "--openid-config", url, "--allow-http-loopback", "--audience", AUDIENCE, "--now", NOW, "-"]
+    token = _token_of_length(keys, limit)
+    r = run(*args, stdin=token + "\r\n")
+    assert r.returncode == 0, r.stderr
+    r = run(*args, stdin=token + "=\n")  # one byte over: the core's reason
+    assert r.returncode == 1 and r.stderr.startswith("TokenTooLarge: ")
+    r = run(*args, stdin=token + "==\n")
+    assert r.returncode == 2 and f"more than {limit} bytes and a line ending" in r.stderr
+    r = subprocess.run(
+        [sys.executable, "-m", "jwtguard", *map(str, args)],
+        input=b"\xff" + good(keys).encode(),
+        capture_output=True,
+        timeout=60,
+    )
+    assert r.returncode == 1 and r.stderr.startswith(b"TokenMalformed: "), r.stderr
+
+
 # --- fetch-jwks and the file it replaces ------------------------------------------------
 
 
@@ -408,3 +498,78 @@ def test_fetch_jwks_refuses_what_is_not_a_regular_file(tmp_path, server, provide
     assert sorted(p.name for p in tmp_path.iterdir()) == ["jwks.json"]
     if kind == "directory":
         assert list(out.iterdir()) == []
+
+
+# --- explain: what it decodes without verifying -------------------------------------------
+
+
+def _segment(text):
+    return b64url(text.encode())
+
+
+def _nested(depth, inner="1"):
+    """An object whose member nests arrays to ``depth`` in all (the object is level 1)."""
+    return '{"alg":"RS256","x":' + "[" * (depth - 1) + inner + "]" * (depth - 1) + "}"
+
+
+@pytest.mark.parametrize("part", ["header", "payload"])
+def test_explain_refuses_deep_nesting_with_a_reason(provider, keys, part):
+    deep = _segment(_nested(3000))
+    plain = _segment(json.dumps(claims(iss=ISSUER)))
+    header = _segment('{"alg":"RS256","kid":"k1"}')
+    token = f"{deep}.{plain}.AAAA" if part == "header" else f"{header}.{deep}.AAAA"
+    problem = f"the {part} nests deeper than {jwtguard.MAX_JSON_DEPTH} levels (the core's limit)"
+    r = run("explain", token)
+    assert (r.returncode, r.stderr) == (1, ""), r.stderr
+    assert f"decoding: {problem}" in r.stdout
+    r = run("explain", "--json", token)
+    assert r.returncode == 1 and r.stderr == ""
+    report = json.loads(r.stdout)
+    assert report["decode_problems"] == [problem] and report["header" if part == "header" else "claims"] is None
+    url, _ = provider
+    r = run(*explain_args(url, "--json", token))  # the core rejects it too, with its reason
+    assert r.returncode == 1 and r.stderr == ""
+    verdict = json.loads(r.stdout)["verdict"]
+    assert verdict["valid"] is False and verdict["reason"] in jwtguard.REASONS
+
+
+def test_explain_decodes_up_to_the_core_depth():
+    limit = jwtguard.MAX_JSON_DEPTH
+    assert limit == 16
+    payload = _segment('{"sub":"a"}')
+    header, _, problems = decode_unverified(f"{_segment(_nested(limit))}.{payload}.AAAA")
+    assert problems == [] and header["x"] == json.loads("[" * (limit - 1) + "1" + "]" * (limit - 1))
+    header, _, problems = decode_unverified(f"{_segment(_nested(limit + 1))}.{payload}.AAAA")
+    assert header is None and problems == [f"the header nests deeper than {limit} levels (the core's limit)"]
+    # Brackets inside strings, escaped quotes included, are not nesting.
+    text = json.dumps({"s": '\\"' + "[" * 40, "t": "]]" + "{" * 40})
+    _, claims_, problems = decode_unverified(f"{_segment(_nested(2))}.{_segment(text)}.AAAA")
+    assert problems == [] and claims_ == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "token,problem",
+    [
+        ("eyJ+.e30.AAAA", "the header is not base64url (A-Z a-z 0-9 - _, no padding)"),
+        ("e30.e30=.AAAA", "the payload is not base64url (A-Z a-z 0-9 - _, no padding)"),
+        ("e.e30.AAAA", "the header is not base64url-encoded UTF-8"),
+        (b64url(b'{"a":"\xff"}') + ".e30.AAAA", "the header is not base64url-encoded UTF-8"),
+        ("e30.e3.AAAA", "the payload is not JSON: Expecting property name"),
+        ("e30.e30", "the token has 2 segment(s), not 3"),
+    ],
+)
+def test_explain_decoding_problems(token, problem):
+    """Each problem is a reason line; what does decode is still shown."""
+    header, _, problems = decode_unverified(token)
+    assert len(problems) == 1 and problems[0].startswith(problem), problems
+    assert header == ({} if token.startswith("e30.") else None)
+
+
+def test_explain_does_not_decode_an_oversized_token(keys):
+    limit = jwtguard.DEFAULT_MAX_TOKEN_SIZE
+    token = mint(keys.rsa, "k1", claims(iss=ISSUER, pad="p" * limit))
+    header, claims_, problems = decode_unverified(token)
+    assert (header, claims_) == (None, None)
+    assert problems == [f"the token is {len(token)} bytes, more than {limit}: not decoded"]
+    header, _, problems = decode_unverified(token, max_token_size=len(token))
+    assert problems == [] and header["kid"] == "k1"

@@ -723,6 +723,17 @@ jwtguard_result jwtguard_keyset_rejected(const struct jwtguard_keyset *keys,
                                          size_t *kid_len);
 
 /**
+ * The `JWTGUARD_ALG_*` flag of the algorithm with this exact (case-sensitive) JOSE
+ * name (`"RS256"`, `"EdDSA"`, ...), for configuration files that list algorithms by
+ * name; 0 for a name jwtguard does not implement (`"none"` included) or NULL.
+ *
+ * # Safety
+ * `name` is NULL (only with `name_len` 0) or points to `name_len` readable bytes.
+ */
+uint32_t jwtguard_algorithm_flag(const char *name,
+                                 size_t name_len);
+
+/**
  * Starts a policy with the defaults: no audience or issuer yet (one of each, or the
  * explicit waiver, is required by `jwtguard_policy_builder_build()`), `exp` required,
  * no clock skew, RS256 and ES256 allowed, 16 KiB maximum token length, no kid-miss
@@ -1230,6 +1241,17 @@ jwtguard_result jwtguard_verifier_builder_add_openid_config(struct jwtguard_veri
                                                             size_t *source_index);
 
 /**
+ * The time from a successful fetch to the next one (seconds; default 3600), for the
+ * fetching sources added after this call. 0 is `JWTGUARD_INVALID_PARAMETER`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder handle used by no other thread.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_verifier_builder_set_refresh_interval(struct jwtguard_verifier_builder *builder,
+                                                               uint64_t seconds);
+
+/**
  * Remembers up to `capacity` verified tokens (0: no cache), each for at most
  * `ttl_seconds` (0: the default, `jwtguard_default_cache_ttl()`) and never past its
  * `exp`.
@@ -1565,6 +1587,25 @@ jwtguard_result jwtguard_apim_policy_failed_message(const struct jwtguard_apim_p
                                                     char *buf,
                                                     size_t cap,
                                                     size_t *out_len);
+
+/**
+ * Copies the body of a rejection for `result` under the buffer convention:
+ * `failed-validation-error-message` when the policy sets one, else the text API
+ * Management answers with for that failure: `"JWT not present."` for
+ * `JWTGUARD_TOKEN_NOT_PRESENT`, `"JWT validation failed: <reason message>."` for the
+ * other token results (e.g. `"JWT validation failed: token has expired."`). A result
+ * that is not a token failure is `JWTGUARD_INVALID_PARAMETER`.
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the
+ * buffer convention.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_apim_policy_failure_message(const struct jwtguard_apim_policy *apim,
+                                                     uint32_t result,
+                                                     char *buf,
+                                                     size_t cap,
+                                                     size_t *out_len);
 
 /**
  * Returns the number of OpenID Connect discovery documents (`<openid-config url>`; for

@@ -422,6 +422,44 @@ pub unsafe extern "C" fn jwtguard_apim_policy_failed_message(
     })
 }
 
+/// Copies the body of a rejection for `result` under the buffer convention:
+/// `failed-validation-error-message` when the policy sets one, else the text API
+/// Management answers with for that failure: `"JWT not present."` for
+/// `JWTGUARD_TOKEN_NOT_PRESENT`, `"JWT validation failed: <reason message>."` for the
+/// other token results (e.g. `"JWT validation failed: token has expired."`). A result
+/// that is not a token failure is `JWTGUARD_INVALID_PARAMETER`.
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the
+/// buffer convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_apim_policy_failure_message(
+    apim: *const jwtguard_apim_policy,
+    result: u32,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for `buf` and `out_len`.
+        let out = unsafe { OutBuf::new(buf, cap, out_len) }?;
+        // SAFETY: the caller's contract for `apim`.
+        let apim = unsafe { handle(apim, "apim") }?;
+        let reason = jwtguard_core::Reason::ALL
+            .iter()
+            .find(|r| r.code() == result && r.name().starts_with("Token"))
+            .ok_or(Fail::arg_invalid("result", "is not a token failure"))?;
+        match apim.apim.failed_validation_error_message() {
+            Some(message) => out.put(message.as_bytes()),
+            None if *reason == jwtguard_core::Reason::TokenNotPresent => {
+                out.put(::jwtguard_policy::APIM_DEFAULT_TOKEN_MISSING_MESSAGE.as_bytes())
+            }
+            None => out.put(format!("JWT validation failed: {}.", reason.message()).as_bytes()),
+        }
+    })
+}
+
 /// Returns the number of OpenID Connect discovery documents (`<openid-config url>`; for
 /// `validate-azure-ad-token`, the tenant's v2.0 document) whose `jwks_uri` keys the
 /// caller must fetch and load; 0 when `apim` is NULL or the policy has only inline keys.

@@ -66,6 +66,22 @@ const ALGORITHM_FLAGS: [(u32, Algorithm); 12] = [
     (JWTGUARD_ALG_HS512, Algorithm::HS512),
 ];
 
+/// The `JWTGUARD_ALG_*` flag of the algorithm with this exact (case-sensitive) JOSE
+/// name (`"RS256"`, `"EdDSA"`, ...), for configuration files that list algorithms by
+/// name; 0 for a name jwtguard does not implement (`"none"` included) or NULL.
+///
+/// # Safety
+/// `name` is NULL (only with `name_len` 0) or points to `name_len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_algorithm_flag(name: *const c_char, name_len: usize) -> u32 {
+    crate::util::guard_value(0, || {
+        // SAFETY: the caller's contract for `name`.
+        let Ok(name) = (unsafe { crate::util::input_str(name, name_len, "name") }) else { return 0 };
+        let Some(alg) = Algorithm::from_name(name) else { return 0 };
+        ALGORITHM_FLAGS.iter().find(|(_, a)| *a == alg).map_or(0, |(flag, _)| *flag)
+    })
+}
+
 /// A borrowed UTF-8 string: `len` bytes at `data`, not necessarily NUL-terminated.
 /// `data` may be NULL when `len` is 0.
 #[repr(C)]

@@ -5,7 +5,7 @@
 use core::ffi::c_char;
 use core::ptr;
 
-use jwtguard_core::key_source::{FetchWhat, Offered, SourceOptions};
+use jwtguard_core::key_source::{FetchWhat, Offered, Refresh, SourceOptions};
 use jwtguard_core::{Trust, Verifier, VerifierBuilder};
 
 use crate::keyset::{jwtguard_keyset, key_options};
@@ -44,6 +44,7 @@ pub struct jwtguard_verifier {
 pub struct jwtguard_verifier_builder {
     builder: Option<VerifierBuilder>,
     sources: usize,
+    refresh: Refresh,
 }
 
 const _: () = {
@@ -77,7 +78,11 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_new(
         // SAFETY: the caller's contract for `policy`.
         let Ok(policy) = (unsafe { handle(policy, "policy") }) else { return ptr::null_mut() };
         let builder = Verifier::builder(policy.policy().clone());
-        Box::into_raw(Box::new(jwtguard_verifier_builder { builder: Some(builder), sources: 0 }))
+        Box::into_raw(Box::new(jwtguard_verifier_builder {
+            builder: Some(builder),
+            sources: 0,
+            refresh: Refresh::DEFAULT,
+        }))
     })
 }
 
@@ -127,13 +132,13 @@ unsafe fn trust(issuers: *const *const c_char, n: usize, fallback: Trust) -> Res
 unsafe fn add_source(
     builder: *mut jwtguard_verifier_builder,
     source_index: *mut usize,
-    add: impl FnOnce(VerifierBuilder) -> Result<VerifierBuilder, Fail>,
+    add: impl FnOnce(VerifierBuilder, Refresh) -> Result<VerifierBuilder, Fail>,
 ) -> jwtguard_result {
     guard(|| {
         // SAFETY: the caller's contract for each pointer.
         let (b, index) = unsafe { (handle_mut(builder, "builder")?, Out::optional(source_index, "source_index")?) };
         let inner = b.builder.take().ok_or(Fail::arg_invalid("builder", "was already built"))?;
-        b.builder = Some(add(inner)?);
+        b.builder = Some(add(inner, b.refresh)?);
         if let Some(index) = index {
             index.set(b.sources);
         }
@@ -164,7 +169,7 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_add_keys(
 ) -> jwtguard_result {
     // SAFETY: the caller's contract, passed on.
     unsafe {
-        add_source(builder, source_index, |b| {
+        add_source(builder, source_index, |b, _| {
             let keys = handle(keys, "keys")?;
             Ok(b.fixed_keys(keys.keys().clone(), trust(issuers, n_issuers, Trust::PolicyIssuers)?))
         })
@@ -191,9 +196,9 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_add_jwks_url(
 ) -> jwtguard_result {
     // SAFETY: the caller's contract, passed on.
     unsafe {
-        add_source(builder, source_index, |b| {
+        add_source(builder, source_index, |b, refresh| {
             let url = input_str(url, url_len, "url")?;
-            Ok(b.jwks_url(url, trust(issuers, n_issuers, Trust::PolicyIssuers)?, source_options(flags)?))
+            Ok(b.jwks_url(url, trust(issuers, n_issuers, Trust::PolicyIssuers)?, source_options(flags, refresh)?))
         })
     }
 }
@@ -218,9 +223,9 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_add_openid_config(
 ) -> jwtguard_result {
     // SAFETY: the caller's contract, passed on.
     unsafe {
-        add_source(builder, source_index, |b| {
+        add_source(builder, source_index, |b, refresh| {
             let url = input_str(url, url_len, "url")?;
-            Ok(b.openid_config(url, trust(issuers, n_issuers, Trust::Discovered)?, source_options(flags)?))
+            Ok(b.openid_config(url, trust(issuers, n_issuers, Trust::Discovered)?, source_options(flags, refresh)?))
         })
     }
 }
@@ -228,12 +233,30 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_add_openid_config(
 /// `flags` bit: allow `http://` source URLs to `localhost`, `127.x.x.x` or `[::1]`.
 pub const JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK: u32 = 1 << 16;
 
-fn source_options(flags: u32) -> Result<SourceOptions, Fail> {
+fn source_options(flags: u32, refresh: Refresh) -> Result<SourceOptions, Fail> {
     let keys = key_options(flags & !JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK)?;
-    Ok(SourceOptions {
-        keys,
-        allow_http_loopback: flags & JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK != 0,
-        ..Default::default()
+    Ok(SourceOptions { keys, refresh, allow_http_loopback: flags & JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK != 0 })
+}
+
+/// The time from a successful fetch to the next one (seconds; default 3600), for the
+/// fetching sources added after this call. 0 is `JWTGUARD_INVALID_PARAMETER`.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle used by no other thread.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_verifier_builder_set_refresh_interval(
+    builder: *mut jwtguard_verifier_builder,
+    seconds: u64,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for `builder`.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        if seconds == 0 {
+            return Err(Fail::arg_invalid("seconds", "is 0"));
+        }
+        b.refresh.interval = seconds;
+        Ok(())
     })
 }
 

@@ -250,3 +250,17 @@ def test_named_values_are_filled_and_never_shown():
     with pytest.raises(jwtguard.PolicyError) as info:
         jwtguard.ApimPolicy.from_xml(hidden, named_values={"backend-app": "@(context.Variables.secret-value)"})
     assert "secret-value" not in str(info.value)
+
+
+def test_an_inline_key_the_core_does_not_load_is_a_policy_error():
+    short = base64.b64encode(b"x" * 16).decode()  # HS256 needs 32 bytes
+    xml = f"""<validate-jwt>
+      <issuer-signing-keys><key id="short">{short}</key></issuer-signing-keys>
+      <audiences><audience>a</audience></audiences><issuers><issuer>https://i/</issuer></issuers></validate-jwt>"""
+    with pytest.raises(jwtguard.PolicyError) as info:
+        jwtguard.ApimPolicy.from_xml(xml)
+    assert not isinstance(info.value, jwtguard.KeySetError)
+    assert info.value.reason == "PolicyInvalid"
+    text = str(info.value)
+    assert "InvalidKey at <validate-jwt/issuer-signing-keys/key> (line 2" in text, text
+    assert "KeyTooSmall" in text and short not in text, text

@@ -1119,7 +1119,9 @@ jwtguard_result jwtguard_apim_policy_from_xml(const uint8_t *xml,
  * `"PolicyInvalid: UnsignedTokensRefused at <validate-jwt> @require-signed-tokens
  * (line 1, column 1): ..."`: `require-signed-tokens="false"`, `<decryption-keys>`,
  * `certificate-id` keys, policy expressions other than the mapped `token-value` forms,
- * unknown attributes or elements, a missing audience, issuer or key source, ... The
+ * unknown attributes or elements, a missing audience, issuer or key source, an inline
+ * key that `jwtguard_keyset_new()` would not load (e.g. an HMAC secret under 32 bytes:
+ * `InvalidKey` naming the core's reason, `KeyTooSmall`), ... The
  * text never contains key material or named values' values. A document longer than
  * 1 MiB is refused before any byte is read.
  *

@@ -611,6 +611,18 @@ static void test_refusals(void) {
     CHECK_CONTAINS(detail, "@clock-skew");
     CHECK(!contains(detail, "c2VjcmV0"));
 
+    /* an inline key the core would not load (16 bytes: HS256 needs 32) is a refusal of
+     * the document, at the key, not a key set failure later */
+    CHECK_RESULT(from_xml("<validate-jwt header-name=\"Authorization\">"
+                          "<issuer-signing-keys><key>c2VjcmV0LXNlY3JldC1zZWNyZQ==</key>"
+                          "</issuer-signing-keys>" BODY "</validate-jwt>",
+                          &apim, detail, sizeof detail),
+                 JWTGUARD_POLICY_INVALID);
+    CHECK(apim == NULL);
+    CHECK_PREFIX(detail, "PolicyInvalid: InvalidKey at <validate-jwt/issuer-signing-keys/key> (line 1");
+    CHECK_CONTAINS(detail, "KeyTooSmall");
+    CHECK(!contains(detail, "c2VjcmV0"));
+
     /* detail truncated to its capacity, NUL-terminated */
     {
         char small[16];

@@ -141,7 +141,9 @@ kinds! {
     CertificateKeyUnsupported => "certificate-id keys are not supported";
     /// `<decryption-keys>`: encrypted tokens (JWE) are not supported yet.
     EncryptedTokensUnsupported => "encrypted tokens are not supported yet";
-    /// A `<key>` that is not a valid RSA `n`/`e` pair or base64 symmetric key.
+    /// A `<key>` that is not a valid RSA `n`/`e` pair or base64 symmetric key, or that
+    /// jwtguard-core does not load (e.g. an HMAC secret under 32 bytes, an RSA modulus
+    /// under 2048 bits).
     InvalidKey => "invalid key";
     /// Two inline keys share one `id`.
     DuplicateKeyId => "two keys share one id";

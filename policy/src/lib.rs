@@ -29,7 +29,8 @@
 //!   error unless explicitly waived in [`ParseOptions`];
 //! - every rule is in the core policy ([`ApimPolicy::policy`]): `<client-application-ids>`
 //!   too, as a required `azp` claim read from `appid` in tokens without `azp`;
-//! - errors are one [`ErrorKind`] plus a [`Location`] and never contain key material.
+//! - errors are one [`ErrorKind`] plus a [`Location`] and never contain key material;
+//! - an inline key is accepted only if jwtguard-core loads it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use jwtguard_core::{Algorithm, Match, Policy, RequiredClaim, MAX_KEYS};
+use jwtguard_core::{Algorithm, KeyOptions, KeySet, Match, Policy, RequiredClaim, MAX_KEYS};
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
 
 use crate::entra::{self, EntraCloud, EntraSettings};
@@ -654,20 +654,37 @@ impl<'a, 'input> Ctx<'a, 'input> {
                     (InlineKeyKind::Symmetric, bits, "oct", vec![("k", keys::encode_base64url(&secret))])
                 }
             };
+            let jwk = RenderedKey { kid, members, kty };
+            self.key_loads(key, &jwk, kind)?;
             if kind == InlineKeyKind::Symmetric {
-                let mut message = String::from(
+                self.note(
+                    key,
+                    None,
                     "symmetric key rendered as an `oct` JWK for HS256/384/512; load the inline key set with \
                      KeyOptions::allow_symmetric (jwtguard skips oct keys otherwise)",
                 );
-                if bits < 256 {
-                    message.push_str(&format!("; it is {bits} bits, shorter than HS256's 256"));
-                }
-                self.note(key, None, message);
             }
-            listed.push(InlineKey { kid: kid.clone(), kind, bits });
-            rendered.push(RenderedKey { kid, members, kty });
+            listed.push(InlineKey { kid: jwk.kid.clone(), kind, bits });
+            rendered.push(jwk);
         }
         Ok((listed, rendered))
+    }
+
+    /// Refuses an inline key that jwtguard-core would not load (an HMAC secret shorter
+    /// than 32 bytes, an RSA modulus under 2048 bits, an `id` over 128 bytes, ...): the
+    /// policy is refused where the key is written, rather than its key set failing
+    /// later in the binding. The core decides; its detail never holds key material.
+    fn key_loads(&self, node: Node<'a, 'input>, jwk: &RenderedKey, kind: InlineKeyKind) -> Result<()> {
+        let options = KeyOptions { allow_symmetric: kind == InlineKeyKind::Symmetric, ..KeyOptions::default() };
+        match KeySet::from_json_with(keys::render_jwk(jwk).as_bytes(), &options) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.err(
+                ErrorKind::InvalidKey,
+                node,
+                None,
+                format!("jwtguard-core does not load this key ({e}); its content is not shown"),
+            )),
+        }
     }
 
     /// An RSA `n` or `e`: base64(url), minimal big-endian bytes. Never quoted.

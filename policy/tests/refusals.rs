@@ -3,7 +3,7 @@
 mod support;
 
 use jwtguard_policy::{ApimPolicy, ErrorKind, ParseOptions, DEFAULT_MAX_POLICY_LEN};
-use support::{assert_refusal, refuse, refuse_with, rsa_e, rsa_n, CLIENT_APP, TENANT};
+use support::{assert_refusal, b64url, refuse, refuse_with, rsa_e, rsa_n, CLIENT_APP, HMAC_KEY, TENANT};
 
 const OIDC: &str = r#"<openid-config url="https://idp.example/.well-known/openid-configuration" />"#;
 const AUD: &str = "<audiences><audience>api</audience></audiences>";
@@ -214,15 +214,17 @@ fn invalid_keys_never_echo_material() {
 
 #[test]
 fn duplicate_key_id() {
-    let keys = r#"<issuer-signing-keys><key id="k">AAAA</key><key id="k">BBBB</key></issuer-signing-keys>"#;
-    let e = refuse(&jwt("", keys));
+    let keys = format!(
+        r#"<issuer-signing-keys><key id="k">{HMAC_KEY}</key><key id="k">{HMAC_KEY}</key></issuer-signing-keys>"#
+    );
+    let e = refuse(&jwt("", &keys));
     assert_refusal(&e, ErrorKind::DuplicateKeyId, "key", Some("id"));
     assert_eq!(e.location().path(), "validate-jwt/issuer-signing-keys/key[2]");
 }
 
 #[test]
 fn too_many_keys() {
-    let keys: String = (0..33).map(|i| format!(r#"<key id="k{i}">AAAA</key>"#)).collect();
+    let keys: String = (0..33).map(|i| format!(r#"<key id="k{i}">{HMAC_KEY}</key>"#)).collect();
     let e = refuse(&jwt("", &format!("<issuer-signing-keys>{keys}</issuer-signing-keys>")));
     assert_refusal(&e, ErrorKind::TooManyKeys, "issuer-signing-keys", None);
 }
@@ -239,7 +241,7 @@ fn missing_audience() {
 
 #[test]
 fn missing_issuer() {
-    let keys = "<issuer-signing-keys><key>AAAA</key></issuer-signing-keys>";
+    let keys = format!("<issuer-signing-keys><key>{HMAC_KEY}</key></issuer-signing-keys>");
     let e = refuse(&format!("<validate-jwt>{keys}{AUD}</validate-jwt>"));
     assert_refusal(&e, ErrorKind::MissingIssuer, "validate-jwt", None);
     // A discovery URL whose issuer does not follow from it, and no <issuers>.
@@ -381,4 +383,32 @@ fn validation_policy_directly_under_policies() {
     let e = refuse(&format!("<policies>{}</policies>", jwt("", "")));
     assert_refusal(&e, ErrorKind::MisplacedValidationPolicy, "validate-jwt", None);
     assert!(e.detail().contains("must be inside <inbound>"), "{e}");
+}
+
+/// A key jwtguard-core would not load is refused where it is written, as a policy
+/// error: a binding never meets it as a key set failure.
+#[test]
+fn keys_the_core_does_not_load() {
+    let short = "c2VjcmV0LXNlY3JldC1zZWNyZQ=="; // 16 bytes: HS256 needs 32
+    let xml = format!(
+        "<validate-jwt>{OIDC}{AUD}\n<issuer-signing-keys>\n<key id=\"s\">{short}</key></issuer-signing-keys></validate-jwt>"
+    );
+    let e = refuse(&xml);
+    assert_refusal(&e, ErrorKind::InvalidKey, "key", None);
+    assert_eq!(e.location().line(), 3, "{e}");
+    assert_eq!(e.location().path(), "validate-jwt/issuer-signing-keys/key");
+    assert!(e.detail().contains("KeyTooSmall"), "{e}");
+    assert!(!e.to_string().contains("c2VjcmV0"), "{e}");
+    // 32 bytes load.
+    assert!(ApimPolicy::from_xml(&jwt(
+        "",
+        &format!("<issuer-signing-keys><key>{HMAC_KEY}</key></issuer-signing-keys>")
+    ))
+    .is_ok());
+    // An RSA modulus of 1024 bits.
+    let n = b64url(&[0xc5; 128]);
+    let e = refuse(&jwt("", &format!(r#"<issuer-signing-keys><key n="{n}" e="AQAB"/></issuer-signing-keys>"#)));
+    assert_refusal(&e, ErrorKind::InvalidKey, "key", None);
+    assert!(e.detail().contains("KeyTooSmall"), "{e}");
+    assert!(!e.to_string().contains(&n[..16]), "{e}");
 }

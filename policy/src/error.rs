@@ -4,7 +4,8 @@
 //! stable names) plus the [`Location`] of the element or attribute concerned. The
 //! detail text is written by this crate: it may quote a header name, a URL or an
 //! unsupported expression so the user can find it, but it never contains key
-//! material (the text of `<key>` elements, `n`, `e`) or a named value's value.
+//! material (the text of `<key>` elements, `n`, `e`) or a named value's value: a
+//! value written with a `{{name}}` reference is quoted as written.
 
 use core::fmt;
 

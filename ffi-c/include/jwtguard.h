@@ -1111,7 +1111,9 @@ jwtguard_result jwtguard_apim_policy_from_xml(const uint8_t *xml,
  *   one rule and leaves a note. Unknown bits are `JWTGUARD_INVALID_PARAMETER`.
  * - `named_value_names` / `named_value_values`: `n_named_values` pairs filling the
  *   document's `{{name}}` references (a reference without a value is refused). Values
- *   are never echoed in `detail`. Both may be NULL when `n_named_values` is 0.
+ *   are never shown, whole or in part, in `detail` or in notes: jwtguard-policy quotes
+ *   a value written with a reference as written (`{{name}}`), and its text is passed
+ *   on unchanged. Both may be NULL when `n_named_values` is 0.
  *
  * On success `*out` receives a new handle (free it with `jwtguard_apim_policy_free()`).
  * A document that cannot be translated exactly is `JWTGUARD_POLICY_INVALID`, `*out` is

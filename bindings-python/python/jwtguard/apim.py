@@ -81,10 +81,11 @@ class ApimPolicy:
     ) -> "ApimPolicy":
         """Translates ``xml`` (at most 1 MiB). ``named_values`` fills in APIM's
         ``{{name}}`` references (a reference without a value is refused; values are
-        never shown in errors). ``allow_unknown`` turns unknown attributes and elements
-        into notes; ``allow_any_audience`` / ``allow_any_issuer`` waive a missing
-        audience or issuer explicitly. Raises :class:`PolicyError`, also for an inline
-        key that would not load (e.g. an HMAC secret under 32 bytes)."""
+        never shown, whole or in part, in errors or notes, which quote the
+        ``{{name}}`` reference instead). ``allow_unknown`` turns unknown attributes and
+        elements into notes; ``allow_any_audience`` / ``allow_any_issuer`` waive a
+        missing audience or issuer explicitly. Raises :class:`PolicyError`, also for an
+        inline key that would not load (e.g. an HMAC secret under 32 bytes)."""
         if not isinstance(xml, str):
             raise TypeError("xml must be a str")
         data = _translate_apim_policy(

@@ -1439,7 +1439,9 @@ jwtguard_result jwtguard_apim_policy_from_xml(const uint8_t *xml,
  *   one rule and leaves a note. Unknown bits are `JWTGUARD_INVALID_PARAMETER`.
  * - `named_value_names` / `named_value_values`: `n_named_values` pairs filling the
  *   document's `{{name}}` references (a reference without a value is refused). Values
- *   are never echoed in `detail`. Both may be NULL when `n_named_values` is 0.
+ *   are never shown, whole or in part, in `detail` or in notes: jwtguard-policy quotes
+ *   a value written with a reference as written (`{{name}}`), and its text is passed
+ *   on unchanged. Both may be NULL when `n_named_values` is 0.
  *
  * On success `*out` receives a new handle (free it with `jwtguard_apim_policy_free()`).
  * A document that cannot be translated exactly is `JWTGUARD_POLICY_INVALID`, `*out` is
@@ -1447,7 +1449,9 @@ jwtguard_result jwtguard_apim_policy_from_xml(const uint8_t *xml,
  * `"PolicyInvalid: UnsignedTokensRefused at <validate-jwt> @require-signed-tokens
  * (line 1, column 1): ..."`: `require-signed-tokens="false"`, `<decryption-keys>`,
  * `certificate-id` keys, policy expressions other than the mapped `token-value` forms,
- * unknown attributes or elements, a missing audience, issuer or key source, ... The
+ * unknown attributes or elements, a missing audience, issuer or key source, an inline
+ * key that `jwtguard_keyset_new()` would not load (e.g. an HMAC secret under 32 bytes:
+ * `InvalidKey` naming the core's reason, `KeyTooSmall`), ... The
  * text never contains key material or named values' values. A document longer than
  * 1 MiB is refused before any byte is read.
  *

@@ -34,6 +34,15 @@
 #define NGX_HTTP_JWTGUARD_URL         4096    /* more than the longest source URL */
 #define NGX_HTTP_JWTGUARD_CLAIM_PREFIX "jwtguard_claim_"
 
+/* what ngx_http_jwtguard_copy() copies */
+#define NGX_HTTP_JWTGUARD_GET_KID     0
+#define NGX_HTTP_JWTGUARD_GET_CLAIM   1
+#define NGX_HTTP_JWTGUARD_GET_FAILURE 2
+#define NGX_HTTP_JWTGUARD_GET_URL     3
+#define NGX_HTTP_JWTGUARD_GET_NOTE    4
+#define NGX_HTTP_JWTGUARD_GET_SCHEME  5
+#define NGX_HTTP_JWTGUARD_GET_JWKS    6
+
 #define NGX_HTTP_JWTGUARD_CACHE_NONE  0       /* $jwtguard_cache_status: empty */
 #define NGX_HTTP_JWTGUARD_CACHE_MISS  1
 #define NGX_HTTP_JWTGUARD_CACHE_HIT   2
@@ -175,6 +184,8 @@ static ngx_int_t ngx_http_jwtguard_load(ngx_http_jwtguard_file_t *k,
     ngx_log_t *log, ngx_str_t *err);
 static u_char *ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log,
     size_t *len, ngx_file_info_t *fi, ngx_str_t *err);
+static jwtguard_result ngx_http_jwtguard_copy(ngx_pool_t *pool, ngx_uint_t what,
+    const void *object, ngx_uint_t index, ngx_str_t *name, ngx_str_t *out);
 static void ngx_http_jwtguard_keys_cleanup(void *data);
 static void ngx_http_jwtguard_policy_cleanup(void *data);
 static void ngx_http_jwtguard_verifier_cleanup(void *data);
@@ -830,20 +841,9 @@ ngx_http_jwtguard_fail(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf
 
     if (jlcf->apim) {
         /* the policy's failed-validation-error-message, or APIM's text per failure */
-        len = 0;
-        if (jwtguard_apim_policy_failure_message(jlcf->apim->apim, result, NULL, 0,
-                                                 &len)
-            != JWTGUARD_BUFFER_TOO_SMALL)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        cv.value.data = ngx_pnalloc(r->pool, len + 1);
-        if (cv.value.data == NULL
-            || jwtguard_apim_policy_failure_message(jlcf->apim->apim, result,
-                                                    (char *) cv.value.data,
-                                                    len + 1, &cv.value.len)
-               != JWTGUARD_OK)
+        if (ngx_http_jwtguard_copy(r->pool, NGX_HTTP_JWTGUARD_GET_FAILURE,
+                                   jlcf->apim->apim, result, NULL, &cv.value)
+            != JWTGUARD_OK)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
@@ -1282,39 +1282,16 @@ ngx_http_jwtguard_cache_status_variable(ngx_http_request_t *r,
 }
 
 
-/* Copies a value out of the token under the buffer convention of jwtguard.h. */
-
-typedef jwtguard_result (*ngx_http_jwtguard_get_pt)(ngx_http_request_t *r,
-    const jwtguard_token *t, ngx_str_t *name, char *buf, size_t cap, size_t *len);
-
-
-static jwtguard_result
-ngx_http_jwtguard_get_kid(ngx_http_request_t *r, const jwtguard_token *t,
-    ngx_str_t *name, char *buf, size_t cap, size_t *len)
-{
-    return jwtguard_token_kid(t, buf, cap, len);
-}
-
-
-static jwtguard_result
-ngx_http_jwtguard_get_claim(ngx_http_request_t *r, const jwtguard_token *t,
-    ngx_str_t *name, char *buf, size_t cap, size_t *len)
-{
-    return jwtguard_token_claim_string(t, (const char *) name->data, name->len,
-                                       ",", 1, buf, cap, len);
-}
-
-
-/* A value of the verified token under the core's export rule: a value it refuses
- * (a control character, an array element holding the separator) leaves the variable
- * not found, which is logged at info with the variable's name, never the value. */
+/* A value of the verified token ($jwtguard_kid when `name` is NULL) under the core's
+ * export rule: a value it refuses (a control character, an array element holding the
+ * separator) leaves the variable not found, which is logged at info with the
+ * variable's name, never the value. */
 
 static ngx_int_t
 ngx_http_jwtguard_token_value(ngx_http_request_t *r, ngx_http_variable_value_t *v,
-    ngx_http_jwtguard_get_pt get, ngx_str_t *name, ngx_str_t *var)
+    ngx_str_t *name, ngx_str_t *var)
 {
-    u_char                   *p;
-    size_t                    len;
+    ngx_str_t                 value;
     jwtguard_result           rc;
     ngx_http_jwtguard_ctx_t  *ctx;
 
@@ -1325,10 +1302,12 @@ ngx_http_jwtguard_token_value(ngx_http_request_t *r, ngx_http_variable_value_t *
         return NGX_OK;
     }
 
-    len = 0;
-    rc = get(r, ctx->token, name, NULL, 0, &len);
+    rc = ngx_http_jwtguard_copy(r->pool,
+                                name ? NGX_HTTP_JWTGUARD_GET_CLAIM
+                                     : NGX_HTTP_JWTGUARD_GET_KID,
+                                ctx->token, 0, name, &value);
 
-    if (rc != JWTGUARD_BUFFER_TOO_SMALL && rc != JWTGUARD_OK) {
+    if (rc != JWTGUARD_OK) {
         if (rc == JWTGUARD_CLAIM_UNSAFE) {
             ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                           "jwtguard: $%V not set: %s", var,
@@ -1339,18 +1318,8 @@ ngx_http_jwtguard_token_value(ngx_http_request_t *r, ngx_http_variable_value_t *
         return NGX_OK;
     }
 
-    p = ngx_pnalloc(r->pool, len + 1);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    if (get(r, ctx->token, name, (char *) p, len + 1, &len) != JWTGUARD_OK) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    v->data = p;
-    v->len = len;
+    v->data = value.data;
+    v->len = value.len;
     v->valid = 1;
     v->no_cacheable = 1;
     v->not_found = 0;
@@ -1365,7 +1334,7 @@ ngx_http_jwtguard_kid_variable(ngx_http_request_t *r,
 {
     static ngx_str_t  var = ngx_string("jwtguard_kid");
 
-    return ngx_http_jwtguard_token_value(r, v, ngx_http_jwtguard_get_kid, NULL, &var);
+    return ngx_http_jwtguard_token_value(r, v, NULL, &var);
 }
 
 
@@ -1379,8 +1348,67 @@ ngx_http_jwtguard_claim_variable(ngx_http_request_t *r,
     name.data = var->data + sizeof(NGX_HTTP_JWTGUARD_CLAIM_PREFIX) - 1;
     name.len = var->len - (sizeof(NGX_HTTP_JWTGUARD_CLAIM_PREFIX) - 1);
 
-    return ngx_http_jwtguard_token_value(r, v, ngx_http_jwtguard_get_claim, &name,
-                                         var);
+    return ngx_http_jwtguard_token_value(r, v, &name, var);
+}
+
+
+/* A text from a jwtguard accessor, copied under the buffer convention of jwtguard.h
+ * into `pool` (NUL-terminated). `object` is the token or the APIM policy; `index` the
+ * accessor's index or kind; `name` a claim name. */
+
+static jwtguard_result
+ngx_http_jwtguard_get(ngx_uint_t what, const void *object, ngx_uint_t index,
+    ngx_str_t *name, char *buf, size_t cap, size_t *len)
+{
+    switch (what) {
+
+    case NGX_HTTP_JWTGUARD_GET_KID:
+        return jwtguard_token_kid(object, buf, cap, len);
+
+    case NGX_HTTP_JWTGUARD_GET_CLAIM:
+        return jwtguard_token_claim_string(object, (const char *) name->data,
+                                           name->len, ",", 1, buf, cap, len);
+
+    case NGX_HTTP_JWTGUARD_GET_FAILURE:
+        return jwtguard_apim_policy_failure_message(object, (uint32_t) index, buf,
+                                                    cap, len);
+
+    case NGX_HTTP_JWTGUARD_GET_URL:
+        return jwtguard_apim_policy_openid_config_url(object, index, buf, cap, len);
+
+    case NGX_HTTP_JWTGUARD_GET_NOTE:
+        return jwtguard_apim_policy_note(object, index, buf, cap, len);
+
+    case NGX_HTTP_JWTGUARD_GET_SCHEME:
+        return jwtguard_apim_policy_require_scheme(object, buf, cap, len);
+
+    default: /* NGX_HTTP_JWTGUARD_GET_JWKS */
+        return jwtguard_apim_policy_inline_jwks(object, (uint32_t) index, buf, cap,
+                                                len);
+    }
+}
+
+
+static jwtguard_result
+ngx_http_jwtguard_copy(ngx_pool_t *pool, ngx_uint_t what, const void *object,
+    ngx_uint_t index, ngx_str_t *name, ngx_str_t *out)
+{
+    size_t           len;
+    jwtguard_result  rc;
+
+    len = 0;
+    rc = ngx_http_jwtguard_get(what, object, index, name, NULL, 0, &len);
+    if (rc != JWTGUARD_BUFFER_TOO_SMALL) {
+        return rc;
+    }
+
+    out->data = ngx_pnalloc(pool, len + 1);
+    if (out->data == NULL) {
+        return JWTGUARD_PANIC;
+    }
+
+    return ngx_http_jwtguard_get(what, object, index, name, (char *) out->data,
+                                 len + 1, &out->len);
 }
 
 
@@ -1642,75 +1670,6 @@ ngx_http_jwtguard_apim_cleanup(void *data)
 }
 
 
-/* Copies a value under the buffer convention of jwtguard.h into the configuration
- * pool (NUL-terminated). */
-
-typedef jwtguard_result (*ngx_http_jwtguard_apim_get_pt)(
-    const jwtguard_apim_policy *apim, ngx_uint_t index, char *buf, size_t cap,
-    size_t *len);
-
-
-static jwtguard_result
-ngx_http_jwtguard_apim_url(const jwtguard_apim_policy *apim, ngx_uint_t index,
-    char *buf, size_t cap, size_t *len)
-{
-    return jwtguard_apim_policy_openid_config_url(apim, index, buf, cap, len);
-}
-
-
-static jwtguard_result
-ngx_http_jwtguard_apim_note(const jwtguard_apim_policy *apim, ngx_uint_t index,
-    char *buf, size_t cap, size_t *len)
-{
-    return jwtguard_apim_policy_note(apim, index, buf, cap, len);
-}
-
-
-static jwtguard_result
-ngx_http_jwtguard_apim_scheme(const jwtguard_apim_policy *apim, ngx_uint_t index,
-    char *buf, size_t cap, size_t *len)
-{
-    return jwtguard_apim_policy_require_scheme(apim, buf, cap, len);
-}
-
-
-/* `index` is JWTGUARD_APIM_KEYS_ASYMMETRIC or JWTGUARD_APIM_KEYS_SYMMETRIC */
-
-static jwtguard_result
-ngx_http_jwtguard_apim_jwks(const jwtguard_apim_policy *apim, ngx_uint_t index,
-    char *buf, size_t cap, size_t *len)
-{
-    return jwtguard_apim_policy_inline_jwks(apim, (uint32_t) index, buf, cap, len);
-}
-
-
-static ngx_int_t
-ngx_http_jwtguard_apim_get(ngx_conf_t *cf, const jwtguard_apim_policy *apim,
-    ngx_http_jwtguard_apim_get_pt get, ngx_uint_t index, ngx_str_t *out)
-{
-    size_t  len;
-
-    len = 0;
-
-    if (get(apim, index, NULL, 0, &len) != JWTGUARD_BUFFER_TOO_SMALL) {
-        return NGX_ERROR;
-    }
-
-    out->data = ngx_pnalloc(cf->pool, len + 1);
-    if (out->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    if (get(apim, index, (char *) out->data, len + 1, &len) != JWTGUARD_OK) {
-        return NGX_ERROR;
-    }
-
-    out->len = len;
-
-    return NGX_OK;
-}
-
-
 /* jwtguard_apim_policy <file>: an Azure API Management <validate-jwt> or
  * <validate-azure-ad-token> policy, translated once per file. Its discovery URLs and
  * notes are logged at notice level; its inline keys, if any, are loaded as a key set
@@ -1828,9 +1787,9 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                                           (u_char *) "Authorization",
                                           sizeof("Authorization") - 1) == 0;
 
-    if (ngx_http_jwtguard_apim_get(cf, a->apim, ngx_http_jwtguard_apim_scheme, 0,
-                                   &a->scheme)
-        != NGX_OK)
+    if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_SCHEME, a->apim, 0,
+                               NULL, &a->scheme)
+        != JWTGUARD_OK)
     {
         ngx_str_null(&a->scheme);   /* "" is "not set": nothing to store */
     }
@@ -1852,8 +1811,9 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     n = jwtguard_apim_policy_openid_config_count(a->apim);
 
     for (i = 0; i < n; i++) {
-        if (ngx_http_jwtguard_apim_get(cf, a->apim, ngx_http_jwtguard_apim_url, i, &s)
-            != NGX_OK)
+        if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_URL, a->apim, i,
+                                   NULL, &s)
+            != JWTGUARD_OK)
         {
             return NGX_CONF_ERROR;
         }
@@ -1869,8 +1829,9 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     n = jwtguard_apim_policy_note_count(a->apim);
 
     for (i = 0; i < n; i++) {
-        if (ngx_http_jwtguard_apim_get(cf, a->apim, ngx_http_jwtguard_apim_note, i, &s)
-            != NGX_OK)
+        if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_NOTE, a->apim, i,
+                                   NULL, &s)
+            != JWTGUARD_OK)
         {
             return NGX_CONF_ERROR;
         }
@@ -1886,9 +1847,9 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
         kind = kinds[i];
 
-        if (ngx_http_jwtguard_apim_get(cf, a->apim, ngx_http_jwtguard_apim_jwks, kind,
-                                       &s)
-            != NGX_OK
+        if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_JWKS, a->apim,
+                                   kind, NULL, &s)
+            != JWTGUARD_OK
             || s.len == 0)
         {
             continue;
@@ -2426,6 +2387,15 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
         return NGX_CONF_OK;
     }
 
+    if (conf->files == NULL && conf->request == NULL
+        && (conf->apim == NULL || conf->apim->n_inline == 0))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "jwtguard: \"jwtguard on\" needs \"jwtguard_keys_file\" "
+                           "or \"jwtguard_keys_request\"");
+        return NGX_CONF_ERROR;
+    }
+
     jv = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_verifier_t));
     if (jv == NULL) {
         return NGX_CONF_ERROR;
@@ -2748,13 +2718,6 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     if (conf->enable != 1) {
         /* built lazily: a nested level that turns jwtguard on builds its own */
         return NGX_CONF_OK;
-    }
-
-    if (conf->files == NULL && conf->request == NULL) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "jwtguard: \"jwtguard on\" needs \"jwtguard_keys_file\" "
-                           "or \"jwtguard_keys_request\"");
-        return NGX_CONF_ERROR;
     }
 
     if (ngx_http_jwtguard_build_policy(cf, conf) != NGX_CONF_OK) {

@@ -50,7 +50,7 @@
 
 /* a verifier source that holds a key file's keys */
 typedef struct {
-    jwtguard_verifier        *verifier;
+    struct ngx_http_jwtguard_verifier_s *jv;
     size_t                    source;
 } ngx_http_jwtguard_holder_t;
 
@@ -105,7 +105,7 @@ typedef struct {
 
 /* the verifier of a level, and what it was built from (a level that has the same
  * shares it) */
-typedef struct {
+typedef struct ngx_http_jwtguard_verifier_s {
     jwtguard_verifier        *verifier;
     ngx_array_t              *files;        /* ngx_http_jwtguard_source_t */
     ngx_http_jwtguard_source_t *request;
@@ -1105,7 +1105,7 @@ ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log)
     h = k->holders.elts;
 
     for (i = 0; i < k->holders.nelts; i++) {
-        rc = jwtguard_verifier_set_keys(h[i].verifier, h[i].source, k->keys);
+        rc = jwtguard_verifier_set_keys(h[i].jv->verifier, h[i].source, k->keys);
         if (rc != JWTGUARD_OK) {
             ngx_log_error(NGX_LOG_ALERT, log, 0,
                           "jwtguard: keys file \"%V\": %s", &k->path,
@@ -2359,7 +2359,7 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
     ngx_http_jwtguard_loc_conf_t *conf)
 {
     u_char                        *url;
-    size_t                        *index, n_issuers;
+    size_t                         n_issuers;
     ngx_uint_t                     i, n, unbound;
     jwtguard_result                rc;
     ngx_pool_cleanup_t            *cln;
@@ -2411,11 +2411,6 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
 
     n = conf->files ? conf->files->nelts : 0;
 
-    index = ngx_palloc(cf->temp_pool, (n + 1) * sizeof(size_t));
-    if (index == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
     b = jwtguard_verifier_builder_new(conf->policy);
     if (b == NULL) {
         return NGX_CONF_ERROR;
@@ -2442,8 +2437,16 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
         unbound += (n_issuers == 0);
 
         if (src->file) {
+            /* a key file that changes gives its new keys to this verifier too */
+            h = ngx_array_push(&src->file->holders);
+            if (h == NULL) {
+                jwtguard_verifier_builder_free(b);
+                return NGX_CONF_ERROR;
+            }
+
+            h->jv = jv;
             rc = jwtguard_verifier_builder_add_keys(b, src->file->keys, issuers,
-                                                    n_issuers, &index[i]);
+                                                    n_issuers, &h->source);
             continue;
         }
 
@@ -2496,20 +2499,6 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
 
     cln->handler = ngx_http_jwtguard_verifier_cleanup;
     cln->data = jv->verifier;
-
-    /* a key file that changes gives its new keys to this verifier too */
-
-    for (i = 0; i < n; i++) {
-        src = &((ngx_http_jwtguard_source_t *) conf->files->elts)[i];
-
-        h = ngx_array_push(&src->file->holders);
-        if (h == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        h->verifier = jv->verifier;
-        h->source = index[i];
-    }
 
     if (unbound && n + (conf->request != NULL) > 1
         && conf->issuers && conf->issuers->nelts > 1)

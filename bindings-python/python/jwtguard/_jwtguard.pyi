@@ -163,15 +163,14 @@ class VerifiedToken:
     def key_set_index(self) -> int: ...
 
 class TokenCache:
-    """Remembers tokens that verified, keyed by the whole token (compared byte for byte):
-    at most ``maxsize`` (0 disables it), the least recently used forgotten first; each for
-    at most ``ttl`` seconds (whole seconds, a fraction is dropped) and never at or after
-    its ``exp``, nor for a ``now`` earlier than the one it verified at. Entries are tied to
-    the ``KeySet`` and ``Policy`` objects they verified with: a call with other ones
-    forgets every entry first. Failures are never cached. A hit returns a fresh copy of
-    the claims (new dicts and lists), so callers may mutate what they get. Thread-safe;
-    verification runs with the GIL released and the cache's lock not held. The
-    :class:`~jwtguard.Validator` uses one (``cache_size``, ``cache_ttl``)."""
+    """Remembers tokens that verified (the core's cache), keyed by the whole token
+    (compared byte for byte): at most ``maxsize`` (0 disables it), the least recently used
+    forgotten first; each for at most ``ttl`` seconds (whole seconds, a fraction is
+    dropped) and never at or after its ``exp``, nor for a ``now`` earlier than the one it
+    verified at. Entries are tied to the ``KeySet`` and ``Policy`` objects they verified
+    with: a call with other ones forgets every entry first. Failures are never cached.
+    Each answer is a new object, so callers may mutate what they get. Thread-safe;
+    verification runs with the GIL released."""
 
     def __init__(self, maxsize: int = 1024, ttl: Union[int, float, None] = 300) -> None:
         """Raises ``ValueError`` for a negative ``maxsize`` or ``ttl``."""
@@ -191,8 +190,48 @@ class TokenCache:
     @property
     def ttl(self) -> int: ...
 
+_Trust = Union[Literal["policy", "discovered"], Sequence[str]]
+_Source = Union[Tuple[Literal["openid", "jwks"], str, _Trust], Tuple[Literal["keys"], KeySet, _Trust]]
+
+class _Verifier:
+    """The core's verifier behind ``jwtguard.Validator``: key sources bound to the issuers
+    they may sign for, the policy, the verified-token cache and the fetch schedule. The
+    caller performs the HTTP GETs it asks for."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        sources: Iterable[_Source],
+        *,
+        allow_http_loopback: bool = False,
+        refresh_interval: Union[int, float, None] = None,
+        kid_miss_interval: Union[int, float, None] = None,
+        retry_min: Union[int, float, None] = None,
+        retry_max: Union[int, float, None] = None,
+        cache_size: int = 0,
+        cache_ttl: Union[int, float, None] = None,
+    ) -> None:
+        """Raises ``PolicyError`` for a source or policy the core refuses."""
+    def verify(self, token: _Token, now: Union[int, float, None] = None, detailed: bool = False) -> Any:
+        """The claims (a new dict), or a ``VerifiedToken`` with ``detailed``. Raises
+        ``TokenError``. Releases the GIL."""
+    def wants_fetch(self, now: int) -> bool: ...
+    def start_fetch(self, now: int) -> Optional[Tuple[int, Literal["openid-configuration", "jwks"], str]]:
+        """Claims a due fetch ``(source, what, url)``; answer it with ``offer`` or ``fetch_failed``."""
+    def offer(self, source: int, body: bytes, now: int) -> Tuple[Any, ...]:
+        """``("configuration", issuer, jwks_uri)`` or ``("keys", count)``; raises ``KeySetError``."""
+    def fetch_failed(self, source: int, now: int) -> None: ...
+    def next_fetch_at(self) -> Optional[int]: ...
+    @property
+    def source_count(self) -> int: ...
+    def source_keys(self, source: int) -> Optional[KeySet]: ...
+    def source_issuer(self, source: int) -> Optional[str]: ...
+    def cache_info(self) -> CacheInfo: ...
+    def cache_clear(self) -> None: ...
+
 def verify(token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None) -> Dict[str, Any]:
-    """Verifies ``token`` and returns its claims. Raises ``TokenError`` (a subclass per
+    """Verifies ``token`` and returns its claims. Several key sets are searched as one,
+    each trusted for every issuer of ``policy``. Raises ``TokenError`` (a subclass per
     reason), or ``PolicyError`` for an incomplete policy. Releases the GIL."""
 
 def verify_detailed(

@@ -335,6 +335,7 @@ fn _jwtguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEFAULT_MAX_TOKEN_SIZE", jwtguard_core::DEFAULT_MAX_TOKEN_LEN)?;
     m.add("DEFAULT_MAX_KEY_SET_SIZE", jwtguard_core::DEFAULT_MAX_KEY_SET_LEN)?;
     m.add("MAX_KEYS", jwtguard_core::MAX_KEYS)?;
+    m.add("MAX_JSON_DEPTH", jwtguard_core::json::MAX_DEPTH)?;
     m.add("TENANT_TEMPLATE", policy::TENANT_TEMPLATE)?;
     m.add("DEFAULT_CACHE_SIZE", jwtguard_core::DEFAULT_CACHE_CAPACITY)?;
     m.add("DEFAULT_CACHE_TTL", jwtguard_core::DEFAULT_CACHE_TTL)?;

@@ -9,6 +9,9 @@ __version__: str
 DEFAULT_MAX_TOKEN_SIZE: int
 DEFAULT_MAX_KEY_SET_SIZE: int
 MAX_KEYS: int
+#: Deepest nesting of arrays and objects the core accepts in a token's header or
+#: claims, or in a key set (the top-level object is depth 1): 16.
+MAX_JSON_DEPTH: int
 TENANT_TEMPLATE: str
 #: Default ``maxsize`` of a ``TokenCache`` and ``cache_size`` of a ``Validator``: 1024.
 DEFAULT_CACHE_SIZE: int

@@ -19,7 +19,7 @@ use jwtguard_core::jws::{self, JwsRules};
 use jwtguard_core::{AlgorithmSet, Error as CoreError, KeySet, Reason, Verified};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
-use pyo3::types::{PyBytes, PyFloat, PyString};
+use pyo3::types::{PyBytes, PyString};
 
 mod apim;
 mod cache;
@@ -75,19 +75,10 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 
 /// `now` in Unix seconds: the system clock by default; an int, or a float (floored).
 fn now_arg(now: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
-    let Some(now) = now.filter(|n| !n.is_none()) else {
-        return Ok(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0));
-    };
-    let seconds: i128 = if now.is_instance_of::<PyFloat>() {
-        let f: f64 = now.extract()?;
-        if !f.is_finite() {
-            return Err(pyo3::exceptions::PyValueError::new_err("now must be a finite number of seconds"));
-        }
-        f.floor() as i128
-    } else {
-        now.extract()?
-    };
-    u64::try_from(seconds).map_err(|_| pyo3::exceptions::PyValueError::new_err("now must be between 0 and 2**64-1"))
+    match verifier::seconds_arg(now, "now")? {
+        Some(now) => Ok(now),
+        None => Ok(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)),
+    }
 }
 
 /// Verifies `token` against `sets` searched as one (each may sign for any issuer the
@@ -136,16 +127,15 @@ fn verify<'py>(
 /// Like `verify`, returning a `VerifiedToken` (header, claims, the key that verified).
 #[pyfunction]
 #[pyo3(signature = (token, keys, policy, now = None))]
-fn verify_detailed(
-    py: Python<'_>,
-    token: &Bound<'_, PyAny>,
-    keys: &Bound<'_, PyAny>,
-    policy: &Bound<'_, PyPolicy>,
-    now: Option<&Bound<'_, PyAny>>,
-) -> PyResult<VerifiedToken> {
+fn verify_detailed<'py>(
+    py: Python<'py>,
+    token: &Bound<'py, PyAny>,
+    keys: &Bound<'py, PyAny>,
+    policy: &Bound<'py, PyPolicy>,
+    now: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, VerifiedToken>> {
     let verified = verify_sets(py, token, keys, policy, now)?;
-    let claims = json_objects::to_dict(py, verified.payload())?.unbind();
-    Ok(VerifiedToken { claims, jws: VerifiedJws::from_verified(py, &verified)? })
+    VerifiedToken::new(py, json_objects::to_dict(py, verified.payload())?, &verified)
 }
 
 /// The JWS layer alone: format, header, algorithm, key and signature, with no claim
@@ -173,24 +163,19 @@ fn verify_jws(
         let sets: Vec<&KeySet> = sets.iter().map(|set| &**set).collect();
         let mut scratch = vec![0u8; jws::scratch_len(token.len().min(max_token_size))];
         let (verified, index) = jws::verify_in(token, &sets, &rules, &mut scratch)?;
-        Ok::<_, CoreError>(Parts {
-            header: verified.header().object().raw().to_vec(),
-            payload: verified.payload().to_vec(),
-            alg: verified.header().alg().name(),
-            kid: verified.header().kid().map(|s| s.chars().collect()),
-            key_kid: verified.key().kid().map(str::to_owned),
-            key_issuer: verified.key().issuer().map(str::to_owned),
-            key_set_index: index,
-        })
+        let (header, key) = (verified.header(), verified.key());
+        let kid: Option<String> = header.kid().map(|s| s.chars().collect());
+        let key = (key.kid().map(str::to_owned), key.issuer().map(str::to_owned), index);
+        Ok::<_, CoreError>((header.object().raw().to_vec(), verified.payload().to_vec(), header.alg().name(), kid, key))
     });
     match result {
-        Ok(parts) => VerifiedJws::new(py, parts),
+        Ok((header, payload, alg, kid, key)) => VerifiedJws::new(py, &header, &payload, alg, kid, key),
         Err(e) => Err(errors::from_core(py, Kind::Token, &e)),
     }
 }
 
 /// A JWS whose signature verified.
-#[pyclass(frozen, module = "jwtguard", name = "VerifiedJws")]
+#[pyclass(frozen, subclass, module = "jwtguard", name = "VerifiedJws")]
 struct VerifiedJws {
     /// The protected header, as a dict.
     #[pyo3(get)]
@@ -215,42 +200,27 @@ struct VerifiedJws {
     key_set_index: usize,
 }
 
-/// What a `VerifiedJws` shows, owned so it outlives the GIL release.
-struct Parts {
-    header: Vec<u8>,
-    payload: Vec<u8>,
-    alg: &'static str,
-    kid: Option<String>,
-    key_kid: Option<String>,
-    key_issuer: Option<String>,
-    key_set_index: usize,
-}
-
 impl VerifiedJws {
     /// From a token the core verified (the header and payload are its own).
     fn from_verified(py: Python<'_>, v: &Verified) -> PyResult<Self> {
         let header = v.header();
-        Ok(VerifiedJws {
-            header: json_objects::to_dict(py, header.object().raw())?.unbind(),
-            payload: PyBytes::new(py, v.payload()).unbind(),
-            alg: header.alg().name(),
-            kid: header.kid().map(|s| s.chars().collect()),
-            key_kid: v.key_kid().map(str::to_owned),
-            key_issuer: v.key_issuer().map(str::to_owned),
-            key_set_index: v.source(),
-        })
+        let kid = header.kid().map(|s| s.chars().collect());
+        let key = (v.key_kid().map(str::to_owned), v.key_issuer().map(str::to_owned), v.source());
+        VerifiedJws::new(py, header.object().raw(), v.payload(), header.alg().name(), kid, key)
     }
 
-    fn new(py: Python<'_>, v: Parts) -> PyResult<Self> {
-        Ok(VerifiedJws {
-            header: json_objects::to_dict(py, &v.header)?.unbind(),
-            payload: PyBytes::new(py, &v.payload).unbind(),
-            alg: v.alg,
-            kid: v.kid,
-            key_kid: v.key_kid,
-            key_issuer: v.key_issuer,
-            key_set_index: v.key_set_index,
-        })
+    /// `key`: the verifying key's `kid` and `issuer`, and the index of its set.
+    fn new(
+        py: Python<'_>,
+        header: &[u8],
+        payload: &[u8],
+        alg: &'static str,
+        kid: Option<String>,
+        (key_kid, key_issuer, key_set_index): (Option<String>, Option<String>, usize),
+    ) -> PyResult<Self> {
+        let header = json_objects::to_dict(py, header)?.unbind();
+        let payload = PyBytes::new(py, payload).unbind();
+        Ok(VerifiedJws { header, payload, alg, kid, key_kid, key_issuer, key_set_index })
     }
 }
 
@@ -261,52 +231,27 @@ impl VerifiedJws {
     }
 }
 
-/// A token whose signature verified and whose claims satisfied the policy.
-#[pyclass(frozen, module = "jwtguard", name = "VerifiedToken")]
+/// A token whose signature verified and whose claims satisfied the policy: a
+/// `VerifiedJws` with the claims.
+#[pyclass(frozen, extends = VerifiedJws, module = "jwtguard", name = "VerifiedToken")]
 struct VerifiedToken {
+    /// The claims, as a dict.
+    #[pyo3(get)]
     claims: Py<PyAny>,
-    jws: VerifiedJws,
+}
+
+impl VerifiedToken {
+    fn new<'py>(py: Python<'py>, claims: Bound<'py, PyAny>, v: &Verified) -> PyResult<Bound<'py, VerifiedToken>> {
+        let jws = VerifiedJws::from_verified(py, v)?;
+        Bound::new(py, PyClassInitializer::from(jws).add_subclass(VerifiedToken { claims: claims.unbind() }))
+    }
 }
 
 #[pymethods]
 impl VerifiedToken {
-    /// The claims, as a dict.
-    #[getter]
-    fn claims(&self, py: Python<'_>) -> Py<PyAny> {
-        self.claims.clone_ref(py)
-    }
-    /// The protected header, as a dict.
-    #[getter]
-    fn header(&self, py: Python<'_>) -> Py<PyAny> {
-        self.jws.header.clone_ref(py)
-    }
-    /// The decoded payload bytes (the claims' JSON text).
-    #[getter]
-    fn payload(&self, py: Python<'_>) -> Py<PyBytes> {
-        self.jws.payload.clone_ref(py)
-    }
-    #[getter]
-    fn alg(&self) -> &'static str {
-        self.jws.alg
-    }
-    #[getter]
-    fn kid(&self) -> Option<String> {
-        self.jws.kid.clone()
-    }
-    #[getter]
-    fn key_kid(&self) -> Option<String> {
-        self.jws.key_kid.clone()
-    }
-    #[getter]
-    fn key_issuer(&self) -> Option<String> {
-        self.jws.key_issuer.clone()
-    }
-    #[getter]
-    fn key_set_index(&self) -> usize {
-        self.jws.key_set_index
-    }
-    fn __repr__(&self, py: Python<'_>) -> String {
-        format!("<jwtguard.VerifiedToken alg={} key_kid={}>", self.jws.alg, py_repr(py, self.jws.key_kid.as_deref()))
+    fn __repr__(slf: &Bound<'_, Self>) -> String {
+        let jws = slf.as_super().get();
+        format!("<jwtguard.VerifiedToken alg={} key_kid={}>", jws.alg, py_repr(slf.py(), jws.key_kid.as_deref()))
     }
 }
 

@@ -19,7 +19,7 @@ use pyo3::types::{PyFloat, PyString, PyTuple};
 use crate::errors::{self, Kind};
 use crate::keyset::PyKeySet;
 use crate::policy::{self, PyPolicy};
-use crate::{json_objects, now_arg, token_bytes, VerifiedJws, VerifiedToken};
+use crate::{json_objects, now_arg, token_bytes, VerifiedToken};
 
 /// Seconds as a non-negative int, or a float (floored; `inf` is the largest);
 /// `None` for `None`.
@@ -113,8 +113,7 @@ pub(crate) fn run<'py>(
     if !detailed {
         return Ok(claims);
     }
-    let jws = VerifiedJws::from_verified(py, &verdict.token)?;
-    Ok(Bound::new(py, VerifiedToken { claims: claims.unbind(), jws })?.into_any())
+    Ok(VerifiedToken::new(py, claims, &verdict.token)?.into_any())
 }
 
 #[pymethods]
@@ -244,11 +243,6 @@ impl PyVerifier {
     /// The fetch claimed for `source` failed (no answer, an error status, ...).
     fn fetch_failed(&self, source: usize, now: u64) {
         self.inner.fetch_failed(source, now);
-    }
-
-    /// The earliest time a fetch may be due, or `None` when no source fetches.
-    fn next_fetch_at(&self) -> Option<u64> {
-        self.inner.next_fetch_at()
     }
 
     /// Number of key sources.

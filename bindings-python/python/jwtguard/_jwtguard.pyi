@@ -1,10 +1,33 @@
 """Type stubs for the compiled extension module ``jwtguard._jwtguard`` (re-exported by
 ``jwtguard``)."""
 
-from typing import Any, Dict, Iterable, List, Literal, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Literal, Optional, Sequence, Tuple, Union, final
 
 from ._cache import CacheInfo
 
+__all__ = [
+    "KeySet",
+    "Policy",
+    "RequiredClaim",
+    "VerifiedToken",
+    "VerifiedJws",
+    "TokenCache",
+    "_Verifier",
+    "verify",
+    "verify_detailed",
+    "verify_jws",
+    "_reasons",
+    "_translate_apim_policy",
+    "__version__",
+    "DEFAULT_MAX_TOKEN_SIZE",
+    "DEFAULT_MAX_KEY_SET_SIZE",
+    "MAX_KEYS",
+    "MAX_JSON_DEPTH",
+    "TENANT_TEMPLATE",
+    "DEFAULT_CACHE_SIZE",
+    "DEFAULT_CACHE_TTL",
+    "BACKEND",
+]
 __version__: str
 DEFAULT_MAX_TOKEN_SIZE: int
 DEFAULT_MAX_KEY_SET_SIZE: int
@@ -24,6 +47,7 @@ _Token = Union[str, bytes, bytearray]
 _Keys = Union["KeySet", Sequence["KeySet"]]
 _Strings = Union[str, Iterable[str], None]
 
+@final
 class KeySet:
     """Verification keys loaded from a JWK set or a single JWK. Immutable, thread-safe."""
 
@@ -33,7 +57,7 @@ class KeySet:
         *,
         allow_small_rsa_exponent: bool = False,
         allow_symmetric: bool = False,
-        max_size: int = 262144,
+        max_size: int = ...,
     ) -> KeySet:
         """Raises ``KeySetError``. ``allow_symmetric`` loads ``oct`` keys (HMAC secrets
         for HS256/384/512): only for a set of your own secrets, never a provider's JWKS;
@@ -49,17 +73,18 @@ class KeySet:
     def rejected(self) -> List[Tuple[Optional[str], str, str]]:
         """``(kid, reason, detail)`` for each key of the document that cannot be used."""
 
+@final
 class RequiredClaim:
     """A required claim: present, and holding all/any of ``values`` (none: present only)."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         name: str,
         values: _Strings = None,
         match: Literal["all", "any"] = "all",
         separator: Optional[str] = None,
         fallback: Optional[str] = None,
-    ) -> None:
+    ) -> "RequiredClaim":
         """Raises ``PolicyError`` for a bad ``match`` or a separator that is not one character.
         ``fallback``: the claim read instead when the token has no claim ``name`` (never
         when it has a malformed one), e.g. ``appid`` for ``azp``."""
@@ -73,29 +98,30 @@ class RequiredClaim:
     def separator(self) -> Optional[str]: ...
     @property
     def fallback(self) -> Optional[str]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class Policy:
     """The rules a token must satisfy, validated by the core when constructed (raises
     ``PolicyError``). Immutable, thread-safe. A policy without issuers (and without
     ``any_issuer``) is *incomplete*: usable by a ``Validator``, which adds the discovered
     issuer; ``verify`` with it raises ``PolicyError``."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         audiences: _Strings = None,
         issuers: _Strings = None,
         required_claims: Optional[Iterable[RequiredClaim]] = None,
         clock_skew: Optional[int] = None,
         require_expiration_time: bool = True,
         algorithms: _Strings = None,
-        max_token_size: int = 16384,
+        max_token_size: int = ...,
         kid_miss_fallback: bool = False,
         check_key_issuer: bool = True,
         any_audience: bool = False,
         any_issuer: bool = False,
-    ) -> None: ...
+    ) -> "Policy": ...
     def replace(self, **changes: Any) -> Policy:
         """A copy with some constructor arguments changed."""
     def arguments(self) -> Dict[str, Any]:
@@ -145,6 +171,7 @@ class VerifiedJws:
     @property
     def key_set_index(self) -> int: ...
 
+@final
 class VerifiedToken(VerifiedJws):
     """A token whose signature verified and whose claims satisfied the policy. The claims
     are the token's values as they are (control characters included): put them in an
@@ -153,6 +180,7 @@ class VerifiedToken(VerifiedJws):
     @property
     def claims(self) -> Dict[str, Any]: ...
 
+@final
 class TokenCache:
     """Remembers tokens that verified (the core's cache), keyed by the whole token
     (compared byte for byte): at most ``maxsize`` (0 disables it), the least recently used
@@ -163,7 +191,7 @@ class TokenCache:
     Each answer is a new object, so callers may mutate what they get. Thread-safe;
     verification runs with the GIL released."""
 
-    def __init__(self, maxsize: int = 1024, ttl: Union[int, float, None] = 300) -> None:
+    def __new__(cls, maxsize: int = ..., ttl: Union[int, float, None] = None) -> "TokenCache":
         """Raises ``ValueError`` for a negative ``maxsize`` or ``ttl``."""
     def verify(self, token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None) -> Dict[str, Any]:
         """``jwtguard.verify`` through the cache; a new dict on every call."""
@@ -184,13 +212,14 @@ class TokenCache:
 _Trust = Union[Literal["policy", "discovered"], Sequence[str]]
 _Source = Union[Tuple[Literal["openid", "jwks"], str, _Trust], Tuple[Literal["keys"], KeySet, _Trust]]
 
+@final
 class _Verifier:
     """The core's verifier behind ``jwtguard.Validator``: key sources bound to the issuers
     they may sign for, the policy, the verified-token cache and the fetch schedule. The
     caller performs the HTTP GETs it asks for."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         policy: Policy,
         sources: Iterable[_Source],
         *,
@@ -201,7 +230,7 @@ class _Verifier:
         retry_max: Union[int, float, None] = None,
         cache_size: int = 0,
         cache_ttl: Union[int, float, None] = None,
-    ) -> None:
+    ) -> "_Verifier":
         """Raises ``PolicyError`` for a source or policy the core refuses."""
     def verify(self, token: _Token, now: Union[int, float, None] = None, detailed: bool = False) -> Any:
         """The claims (a new dict), or a ``VerifiedToken`` with ``detailed``. Raises
@@ -232,7 +261,7 @@ def verify_jws(
     keys: _Keys,
     *,
     algorithms: _Strings = None,
-    max_token_size: int = 16384,
+    max_token_size: int = ...,
     kid_miss_fallback: bool = False,
 ) -> VerifiedJws:
     """The JWS layer alone (no claim rules). Raises ``TokenError``."""

@@ -162,10 +162,14 @@ fn the_cache_misses_when_the_clock_steps_back() {
         .build()
         .expect("verifier");
     let token = a.token(Some("a"), &format!(r#""iss":"{ISSUER_A}","aud":"api","exp":{},"nbf":{NOW}"#, NOW + 600));
+    assert!(verifier.cached(token.as_bytes(), NOW).is_none());
     assert!(!verifier.verify(token.as_bytes(), NOW).expect("valid").cached);
+    assert!(verifier.cached(token.as_bytes(), NOW + 1).is_some_and(|hit| hit.cached));
     assert!(verifier.verify(token.as_bytes(), NOW + 1).expect("valid").cached);
+    assert!(verifier.cached(token.as_bytes(), NOW - 60).is_none());
     assert_eq!(reason(&verifier, &token, NOW - 60), Err(Reason::TokenNotYetValid));
     assert!(!verifier.verify(token.as_bytes(), NOW).expect("valid").cached, "the early look dropped the entry");
+    assert!(verifier.cached(token.as_bytes(), NOW + 600).is_none(), "never at exp");
 }
 
 #[test]
@@ -180,6 +184,7 @@ fn the_cache_is_emptied_when_keys_change() {
     verifier.verify(token.as_bytes(), NOW).expect("valid");
     assert_eq!(verifier.cache_len(), 1);
     verifier.set_keys(0, b.keys(Some("b"))).expect("fixed source");
+    assert!(verifier.cached(token.as_bytes(), NOW + 1).is_none(), "no answer from before the change");
     assert_eq!(reason(&verifier, &token, NOW + 1), Err(Reason::TokenSignatureKeyNotFound), "a removed key is gone");
 }
 

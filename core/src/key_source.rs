@@ -266,7 +266,7 @@ impl KeySource {
     pub fn offer(&mut self, body: &[u8], now: u64) -> Result<Offered, Error> {
         let what = self.in_flight.take().map_or_else(|| self.next_document(), |(what, _)| what);
         let taken = match what {
-            FetchWhat::OpenIdConfiguration => self.take_configuration(body),
+            FetchWhat::OpenIdConfiguration => self.take_configuration(body, now),
             FetchWhat::Jwks => self.take_keys(body, now),
         };
         if taken.is_err() {
@@ -275,7 +275,7 @@ impl KeySource {
         taken
     }
 
-    fn take_configuration(&mut self, body: &[u8]) -> Result<Offered, Error> {
+    fn take_configuration(&mut self, body: &[u8], now: u64) -> Result<Offered, Error> {
         let malformed = |detail| Error::new(Reason::KeySetMalformed, detail);
         if body.len() > self.options.keys.max_len {
             return Err(Error::new(Reason::KeySetTooLarge, "the OpenID configuration document is too large"));
@@ -293,6 +293,9 @@ impl KeySource {
         self.issuer = Some(issuer.clone());
         self.jwks_uri = Some(jwks_uri.clone());
         self.needs_configuration = false;
+        // The keys follow at once, whatever made the configuration due (an unknown kid
+        // as much as the schedule).
+        self.due = self.due.min(now);
         Ok(Offered::Configuration { issuer, jwks_uri })
     }
 

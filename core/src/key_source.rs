@@ -210,8 +210,11 @@ impl KeySource {
         self.generation += 1;
     }
 
+    /// A claimed fetch is under way until answered or [`Refresh::fetch_timeout`] after
+    /// it started; a clock that stepped back before its start keeps it under way
+    /// ([`KeySource::start_fetch`] then counts the timeout from the new time).
     fn in_flight_at(&self, now: u64) -> bool {
-        self.in_flight.is_some_and(|(_, started)| now >= started && now - started < self.options.refresh.fetch_timeout)
+        self.in_flight.is_some_and(|(_, started)| now < started || now - started < self.options.refresh.fetch_timeout)
     }
 
     /// Whether a fetch is due at `now` and none is under way.
@@ -236,6 +239,11 @@ impl KeySource {
     /// or one is under way. The caller must answer with [`KeySource::offer`] or
     /// [`KeySource::fetch_failed`].
     pub fn start_fetch(&mut self, now: u64) -> Option<(FetchWhat, &str)> {
+        if let Some((_, started)) = &mut self.in_flight {
+            if now < *started {
+                *started = now; // the clock stepped back: the timeout counts from now
+            }
+        }
         if self.in_flight.is_some() && !self.in_flight_at(now) {
             self.fetch_failed(now); // not answered in time
         }

@@ -251,6 +251,20 @@ fn failures_keep_the_keys_and_back_off() {
     assert_eq!(reason(&verifier, &token, now), Ok(0));
 }
 
+/// A clock that steps back while a fetch is under way neither ends the fetch nor lets a
+/// second one start: the timeout counts from the new time (found by the `sources` fuzz
+/// target).
+#[test]
+fn a_clock_stepped_back_keeps_a_fetch_in_flight() {
+    let verifier = jwks_verifier(Refresh::DEFAULT);
+    verifier.start_fetch(NOW).expect("cold start");
+    assert!(verifier.start_fetch(NOW - 200).is_none(), "stepped back: still in flight");
+    assert!(verifier.start_fetch(NOW - 200 + 29).is_none(), "within the timeout from the step");
+    assert!(verifier.start_fetch(NOW - 200 + 30).is_none(), "timed out: counts as failed, retried after 10 s");
+    assert!(verifier.start_fetch(NOW - 200 + 39).is_none());
+    assert!(verifier.start_fetch(NOW - 200 + 40).is_some(), "then exactly one retry");
+}
+
 /// An unknown kid asks for a refetch at once, at most once per five minutes.
 #[test]
 fn an_unknown_kid_refetches_at_most_once_per_interval() {

@@ -6,6 +6,17 @@
 //! differential test runs every fixture, published vector and fuzz corpus through both
 //! backends and requires the same outcome.
 
+use crate::alg::Algorithm;
+use crate::signed::Signed;
+
+/// What every backend's prepared key does: check one signature. The caller has
+/// validated the key, checked that it supports `alg` and that the signature has the
+/// only length `alg` and the key allow; a failure carries no detail.
+pub(crate) trait Verify {
+    /// True when `signature` verifies over `signed` with `alg`.
+    fn verify(&self, alg: Algorithm, signed: &Signed<'_>, signature: &[u8]) -> bool;
+}
+
 /// A signature-verification implementation, chosen per key set through
 /// [`KeyOptions::backend`](crate::KeyOptions).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -27,9 +27,11 @@
 
 use crate::alg::{Algorithm, Family, Hash};
 use crate::b64;
+use crate::backend::{Backend, Verify};
 use crate::error::Reason;
 use crate::json::{Object, Str, Value};
-use crate::keyset::KeyOptions;
+use crate::portable::PortableKey;
+use crate::signed::{Secret, Signed};
 use crate::text::Text;
 
 /// Smallest accepted RSA modulus in bits (RFC 7518 §3.3).
@@ -52,6 +54,36 @@ const MAX_EXPONENT: u64 = (1 << 33) - 1;
 pub const MAX_OCT_BYTES: usize = 256;
 /// Longest base64 text of a key member we decode (an 8192-bit modulus is 1366 chars).
 const MAX_MEMBER_TEXT: usize = 1400;
+
+/// Options for loading keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyOptions {
+    /// Accept RSA public exponents from 3 up (still odd). Off by default: exponents
+    /// below 65537 are legal but signal unusual, possibly hand-made keys.
+    pub allow_small_rsa_exponent: bool,
+    /// Longest accepted document in bytes (default [`crate::DEFAULT_MAX_KEY_SET_LEN`]).
+    pub max_len: usize,
+    /// Which implementation verifies signatures (default [`Backend::DEFAULT`]). It
+    /// changes speed, never which keys load or which tokens verify.
+    pub backend: Backend,
+    /// Accept symmetric `kty: "oct"` keys (HMAC secrets for HS256/384/512). Off by
+    /// default: a JWK set from an identity provider never holds secrets, and an oct key
+    /// slipped into one must not become a way to forge tokens. Without it an oct key is
+    /// rejected as `KeyUnsupported`. With it, the policy must still allow HS* (the
+    /// default policy does not), and an oct key never verifies any other algorithm.
+    pub allow_symmetric: bool,
+}
+
+impl Default for KeyOptions {
+    fn default() -> Self {
+        KeyOptions {
+            allow_small_rsa_exponent: false,
+            max_len: crate::DEFAULT_MAX_KEY_SET_LEN,
+            backend: Backend::DEFAULT,
+            allow_symmetric: false,
+        }
+    }
+}
 
 /// What kind of public key a [`Key`] holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,23 +118,11 @@ pub struct Key {
 
 #[derive(Clone, Debug)]
 enum Material {
-    #[cfg(feature = "alloc")]
-    /// The RS256 verifier (its DigestInfo prefix computed once: RS256 is the hot path);
-    /// the other RSA algorithms use the public key inside it.
-    Rsa {
-        key: rsa::pkcs1v15::VerifyingKey<sha2::Sha256>,
-        bits: usize,
-    },
-    Ec(p256::ecdsa::VerifyingKey),
-    EcP384(p384::ecdsa::VerifyingKey),
-    Ed25519(ed25519_dalek::VerifyingKey),
-    Oct(Secret),
+    /// RustCrypto, pure Rust.
+    Portable(PortableKey),
     /// Any key type, prepared by AWS-LC; `kind` says which.
     #[cfg(feature = "aws-lc")]
-    Native {
-        key: crate::native::NativeKey,
-        kind: KeyKind,
-    },
+    Native { key: crate::native::NativeKey, kind: KeyKind },
 }
 
 impl Key {
@@ -130,12 +150,7 @@ impl Key {
     /// The key type and size.
     pub fn kind(&self) -> KeyKind {
         match &self.material {
-            #[cfg(feature = "alloc")]
-            Material::Rsa { bits, .. } => KeyKind::Rsa { bits: *bits },
-            Material::Ec(_) => KeyKind::EcP256,
-            Material::EcP384(_) => KeyKind::EcP384,
-            Material::Ed25519(_) => KeyKind::Ed25519,
-            Material::Oct(secret) => KeyKind::Oct { bytes: secret.bytes().len() },
+            Material::Portable(key) => key.kind(),
             #[cfg(feature = "aws-lc")]
             Material::Native { kind, .. } => *kind,
         }
@@ -166,7 +181,6 @@ impl Key {
     /// caller has checked [`Key::supports`]; a length or encoding problem is simply
     /// "does not verify".
     pub(crate) fn verify_signed(&self, alg: Algorithm, signed: &Signed<'_>, signature: &[u8]) -> bool {
-        use p256::ecdsa::signature::hazmat::PrehashVerifier;
         if signature.len() != self.signature_len(alg) {
             return false;
         }
@@ -174,45 +188,7 @@ impl Key {
             return false;
         }
         match &self.material {
-            #[cfg(feature = "alloc")]
-            Material::Rsa { key: rs256, .. } => {
-                let digest = signed.digest();
-                let key: &rsa::PublicKey = rs256.as_ref();
-                let verified = match alg {
-                    Algorithm::RS256 => {
-                        return match rsa::pkcs1v15::Signature::try_from(signature) {
-                            Ok(sig) => rs256.verify_prehash(digest, &sig).is_ok(),
-                            Err(_) => false,
-                        }
-                    }
-                    Algorithm::RS384 => key.pkcs1v15_verify_prehash::<sha2::Sha384>(digest, signature),
-                    Algorithm::RS512 => key.pkcs1v15_verify_prehash::<sha2::Sha512>(digest, signature),
-                    // RFC 7518 §3.5: MGF1 with the same hash, salt as long as the hash.
-                    Algorithm::PS256 => key.pss_verify_prehash::<sha2::Sha256>(digest, signature),
-                    Algorithm::PS384 => key.pss_verify_prehash::<sha2::Sha384>(digest, signature),
-                    Algorithm::PS512 => key.pss_verify_prehash::<sha2::Sha512>(digest, signature),
-                    _ => return false,
-                };
-                verified.is_ok()
-            }
-            Material::Ec(key) => match p256::ecdsa::Signature::from_slice(signature) {
-                Ok(sig) => alg == Algorithm::ES256 && key.verify_prehash(signed.digest(), &sig).is_ok(),
-                Err(_) => false,
-            },
-            Material::EcP384(key) => match p384::ecdsa::Signature::from_slice(signature) {
-                Ok(sig) => alg == Algorithm::ES384 && key.verify_prehash(signed.digest(), &sig).is_ok(),
-                Err(_) => false,
-            },
-            Material::Ed25519(key) => match <&[u8; 64]>::try_from(signature) {
-                // Strict: rejects non-canonical s, small-order R and A (RFC 8032 §5.1.7
-                // plus the checks that make the decision the same everywhere).
-                Ok(bytes) => {
-                    alg == Algorithm::EdDSA
-                        && key.verify_strict(signed.message(), &ed25519_dalek::Signature::from_bytes(bytes)).is_ok()
-                }
-                Err(_) => false,
-            },
-            Material::Oct(secret) => secret.verify(alg, signed.message(), signature),
+            Material::Portable(key) => key.verify(alg, signed, signature),
             #[cfg(feature = "aws-lc")]
             Material::Native { key, .. } => key.verify(alg, signed, signature),
         }
@@ -241,83 +217,6 @@ fn ed25519_r_is_acceptable(signature: &[u8]) -> bool {
     };
     // A point decoder that also says whether the point has small order.
     ed25519_dalek::VerifyingKey::from_bytes(r).is_ok_and(|point| !point.is_weak())
-}
-
-/// A message prepared for one algorithm: the bytes, and their digest when the
-/// algorithm signs a digest (RS*, PS*, ES*). Computed once per token, before key
-/// selection, so trying several keys hashes once.
-pub(crate) struct Signed<'m> {
-    message: &'m [u8],
-    digest: [u8; 64],
-    digest_len: usize,
-}
-
-impl<'m> Signed<'m> {
-    pub(crate) fn new(alg: Algorithm, message: &'m [u8]) -> Signed<'m> {
-        use sha2::Digest;
-        let mut digest = [0u8; 64];
-        let digest_len = match alg.family() {
-            // These use the message itself (Ed25519 hashes internally, HMAC keys it).
-            Family::Ed25519 | Family::Hmac => 0,
-            _ => {
-                let hash = alg.hash();
-                match hash {
-                    Hash::Sha256 => digest[..32].copy_from_slice(&sha2::Sha256::digest(message)),
-                    Hash::Sha384 => digest[..48].copy_from_slice(&sha2::Sha384::digest(message)),
-                    Hash::Sha512 => digest.copy_from_slice(&sha2::Sha512::digest(message)),
-                }
-                hash.len()
-            }
-        };
-        Signed { message, digest, digest_len }
-    }
-
-    /// The signed bytes.
-    pub(crate) fn message(&self) -> &'m [u8] {
-        self.message
-    }
-
-    /// Their digest under the algorithm's hash (empty for EdDSA and HMAC).
-    pub(crate) fn digest(&self) -> &[u8] {
-        &self.digest[..self.digest_len]
-    }
-}
-
-/// An HMAC secret. Its `Debug` form never shows the bytes.
-#[derive(Clone)]
-pub(crate) struct Secret(heapless::Vec<u8, MAX_OCT_BYTES>);
-
-impl core::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "Secret({} bytes, redacted)", self.0.len())
-    }
-}
-
-impl Secret {
-    pub(crate) fn bytes(&self) -> &[u8] {
-        &self.0
-    }
-
-    /// Portable HMAC check; the tag comparison is constant-time (`hmac`'s
-    /// `verify_slice`, built on `subtle`).
-    fn verify(&self, alg: Algorithm, message: &[u8], tag: &[u8]) -> bool {
-        use hmac::{KeyInit, Mac};
-        fn check<M: Mac + KeyInit>(key: &[u8], message: &[u8], tag: &[u8]) -> bool {
-            match <M as KeyInit>::new_from_slice(key) {
-                Ok(mut mac) => {
-                    mac.update(message);
-                    mac.verify_slice(tag).is_ok()
-                }
-                Err(_) => false,
-            }
-        }
-        match alg {
-            Algorithm::HS256 => check::<hmac::Hmac<sha2::Sha256>>(&self.0, message, tag),
-            Algorithm::HS384 => check::<hmac::Hmac<sha2::Sha384>>(&self.0, message, tag),
-            Algorithm::HS512 => check::<hmac::Hmac<sha2::Sha512>>(&self.0, message, tag),
-            _ => false,
-        }
-    }
 }
 
 /// JWK members that only private keys have (RFC 7518 §6.2.2, §6.3.2, §6.4).
@@ -519,7 +418,7 @@ fn rsa_material(jwk: &Object<'_>, options: &KeyOptions) -> Result<Material, Prob
         BoxedUint::from_be_slice(n, precision as u32).map_err(|_| (Reason::KeyInvalid, "RSA modulus is not usable"))?;
     let public = rsa::PublicKey::new_with_size_limits(n, BoxedUint::from(e), MIN_RSA_BITS..=MAX_RSA_BITS)
         .map_err(|_| (Reason::KeyInvalid, "RSA public key is not valid"))?;
-    Ok(Material::Rsa { key: rsa::pkcs1v15::VerifyingKey::new(public), bits })
+    Ok(Material::Portable(PortableKey::Rsa { key: rsa::pkcs1v15::VerifyingKey::new(public), bits }))
 }
 
 #[cfg(not(feature = "alloc"))]
@@ -579,7 +478,7 @@ fn ec_material(jwk: &Object<'_>, alg: Option<Algorithm>, options: &KeyOptions) -
                     .ok_or((Reason::KeyInvalid, "EC point is not on the P-256 curve"))?;
                 return Ok(Material::Native { key, kind: KeyKind::EcP256 });
             }
-            Ok(Material::Ec(key))
+            Ok(Material::Portable(PortableKey::EcP256(key)))
         }
         Curve::P384 => {
             let key = p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
@@ -592,7 +491,7 @@ fn ec_material(jwk: &Object<'_>, alg: Option<Algorithm>, options: &KeyOptions) -
                     .ok_or((Reason::KeyInvalid, "EC point is not on the P-384 curve"))?;
                 return Ok(Material::Native { key, kind: KeyKind::EcP384 });
             }
-            Ok(Material::EcP384(key))
+            Ok(Material::Portable(PortableKey::EcP384(key)))
         }
     }
 }
@@ -628,7 +527,7 @@ fn okp_material(jwk: &Object<'_>, options: &KeyOptions) -> Result<Material, Prob
     }
     #[cfg(not(feature = "aws-lc"))]
     let _ = options;
-    Ok(Material::Ed25519(key))
+    Ok(Material::Portable(PortableKey::Ed25519(key)))
 }
 
 fn oct_material(jwk: &Object<'_>, alg: Option<Algorithm>, options: &KeyOptions) -> Result<Material, Problem> {
@@ -653,5 +552,5 @@ fn oct_material(jwk: &Object<'_>, alg: Option<Algorithm>, options: &KeyOptions) 
     }
     #[cfg(not(feature = "aws-lc"))]
     let _ = (options, kind);
-    Ok(Material::Oct(secret))
+    Ok(Material::Portable(PortableKey::Hmac(secret)))
 }

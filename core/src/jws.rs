@@ -31,8 +31,9 @@ use crate::alg::{Algorithm, AlgorithmSet};
 use crate::b64;
 use crate::error::{Error, Reason};
 use crate::json::{KnownName, Name, Object, Str, Value, ValueText};
-use crate::jwk::{Key, Signed};
+use crate::jwk::Key;
 use crate::keyset::{KeySet, Lookup};
+use crate::signed::Signed;
 
 /// Largest signature accepted, in bytes (an 8192-bit RSA signature).
 pub const MAX_SIGNATURE_LEN: usize = crate::jwk::MAX_RSA_BITS / 8;

@@ -35,7 +35,8 @@ use alloc::sync::Arc;
 
 use crate::error::{Error, Reason};
 use crate::json::{Object, Value};
-use crate::keyset::{KeyOptions, KeySet};
+use crate::jwk::KeyOptions;
+use crate::keyset::KeySet;
 
 /// Longest URL a source accepts, configured or discovered.
 pub const MAX_URL_LEN: usize = 2048;

@@ -17,46 +17,15 @@
 //! - Fixed capacity, no allocation for the set itself (RSA key material allocates when
 //!   the `alloc` feature is on).
 
-use crate::backend::Backend;
 use crate::error::{Error, Reason};
 use crate::json::{Array, Object, Str, Value};
-use crate::jwk::{self, Key, Problem, MAX_KID_LEN};
+use crate::jwk::{self, Key, KeyOptions, Problem, MAX_KID_LEN};
 use crate::text::Text;
 
 /// Most entries a key set may hold (usable or not); larger sets are rejected.
 pub const MAX_KEYS: usize = 32;
 /// Most rejected keys remembered for diagnostics (equal to [`MAX_KEYS`]).
 pub const MAX_REJECTED_KEYS: usize = MAX_KEYS;
-
-/// Options for loading keys.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct KeyOptions {
-    /// Accept RSA public exponents from 3 up (still odd). Off by default: exponents
-    /// below 65537 are legal but signal unusual, possibly hand-made keys.
-    pub allow_small_rsa_exponent: bool,
-    /// Longest accepted document in bytes (default [`crate::DEFAULT_MAX_KEY_SET_LEN`]).
-    pub max_len: usize,
-    /// Which implementation verifies signatures (default [`Backend::DEFAULT`]). It
-    /// changes speed, never which keys load or which tokens verify.
-    pub backend: Backend,
-    /// Accept symmetric `kty: "oct"` keys (HMAC secrets for HS256/384/512). Off by
-    /// default: a JWK set from an identity provider never holds secrets, and an oct key
-    /// slipped into one must not become a way to forge tokens. Without it an oct key is
-    /// rejected as `KeyUnsupported`. With it, the policy must still allow HS* (the
-    /// default policy does not), and an oct key never verifies any other algorithm.
-    pub allow_symmetric: bool,
-}
-
-impl Default for KeyOptions {
-    fn default() -> Self {
-        KeyOptions {
-            allow_small_rsa_exponent: false,
-            max_len: crate::DEFAULT_MAX_KEY_SET_LEN,
-            backend: Backend::DEFAULT,
-            allow_symmetric: false,
-        }
-    }
-}
 
 /// A key that was present in the document but could not be used, and why.
 #[derive(Clone, Debug)]

@@ -58,9 +58,11 @@ mod keyset;
 mod native;
 mod numeric_date;
 mod policy;
+mod portable;
 #[cfg(feature = "alloc")]
 mod roca;
 mod rules;
+mod signed;
 mod text;
 mod token;
 #[cfg(feature = "std")]
@@ -72,8 +74,8 @@ pub use backend::Backend;
 pub use cache::{TokenCache, DEFAULT_CACHE_CAPACITY, DEFAULT_CACHE_TTL};
 pub use claims::Claims;
 pub use error::{ClaimName, Error, Reason};
-pub use jwk::{Key, KeyKind};
-pub use keyset::{KeyOptions, KeySet, RejectedKey, MAX_KEYS, MAX_REJECTED_KEYS};
+pub use jwk::{Key, KeyKind, KeyOptions};
+pub use keyset::{KeySet, RejectedKey, MAX_KEYS, MAX_REJECTED_KEYS};
 pub use policy::{Match, Policy, PolicyBuilder, RequiredClaim};
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]

@@ -13,7 +13,8 @@ use aws_lc_rs::hmac;
 use aws_lc_rs::signature::{self, ParsedPublicKey, RsaParameters, RsaPublicKeyComponents};
 
 use crate::alg::{Algorithm, Hash};
-use crate::jwk::{Secret, Signed};
+use crate::backend::Verify;
+use crate::signed::{Secret, Signed};
 
 /// A key prepared by AWS-LC. AWS-LC binds a parsed key to one algorithm, so an RSA key
 /// is parsed once per RSA algorithm it may verify.
@@ -92,9 +93,11 @@ impl NativeKey {
     pub(crate) fn ed25519(x: &[u8; 32]) -> Option<NativeKey> {
         ParsedPublicKey::new(&signature::ED25519, x).ok().map(NativeKey::Ed25519)
     }
+}
 
+impl Verify for NativeKey {
     /// True when `signature` is valid for `signed` under `alg`.
-    pub(crate) fn verify(&self, alg: Algorithm, signed: &Signed<'_>, signature: &[u8]) -> bool {
+    fn verify(&self, alg: Algorithm, signed: &Signed<'_>, signature: &[u8]) -> bool {
         let with_digest =
             |key: &ParsedPublicKey| match Digest::import_less_safe(signed.digest(), digest_algorithm(alg.hash())) {
                 Ok(digest) => key.verify_digest_sig(&digest, signature).is_ok(),

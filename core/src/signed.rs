@@ -1,0 +1,64 @@
+//! What a signature is checked over, shared by every backend: the signing input with
+//! its digest computed once, and HMAC secrets.
+//!
+//! Security contract: the digest is the one the token's algorithm names, computed once
+//! per token before any key is tried; an HMAC secret never shows its bytes in `Debug`.
+
+use crate::alg::{Algorithm, Family, Hash};
+use crate::jwk::MAX_OCT_BYTES;
+
+/// A message prepared for one algorithm: the bytes, and their digest when the
+/// algorithm signs a digest (RS*, PS*, ES*). Computed once per token, before key
+/// selection, so trying several keys hashes once.
+pub(crate) struct Signed<'m> {
+    message: &'m [u8],
+    digest: [u8; 64],
+    digest_len: usize,
+}
+
+impl<'m> Signed<'m> {
+    pub(crate) fn new(alg: Algorithm, message: &'m [u8]) -> Signed<'m> {
+        use sha2::Digest;
+        let mut digest = [0u8; 64];
+        let digest_len = match alg.family() {
+            // These use the message itself (Ed25519 hashes internally, HMAC keys it).
+            Family::Ed25519 | Family::Hmac => 0,
+            _ => {
+                let hash = alg.hash();
+                match hash {
+                    Hash::Sha256 => digest[..32].copy_from_slice(&sha2::Sha256::digest(message)),
+                    Hash::Sha384 => digest[..48].copy_from_slice(&sha2::Sha384::digest(message)),
+                    Hash::Sha512 => digest.copy_from_slice(&sha2::Sha512::digest(message)),
+                }
+                hash.len()
+            }
+        };
+        Signed { message, digest, digest_len }
+    }
+
+    /// The signed bytes.
+    pub(crate) fn message(&self) -> &'m [u8] {
+        self.message
+    }
+
+    /// Their digest under the algorithm's hash (empty for EdDSA and HMAC).
+    pub(crate) fn digest(&self) -> &[u8] {
+        &self.digest[..self.digest_len]
+    }
+}
+
+/// An HMAC secret. Its `Debug` form never shows the bytes.
+#[derive(Clone)]
+pub(crate) struct Secret(pub(crate) heapless::Vec<u8, MAX_OCT_BYTES>);
+
+impl core::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Secret({} bytes, redacted)", self.0.len())
+    }
+}
+
+impl Secret {
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}

@@ -66,3 +66,24 @@ impl Default for Backend {
         Backend::DEFAULT
     }
 }
+
+/// What kind of public key a [`Key`](crate::Key) holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyKind {
+    /// An RSA key of this many modulus bits.
+    Rsa {
+        /// Modulus length in bits.
+        bits: usize,
+    },
+    /// An ECDSA key on P-256.
+    EcP256,
+    /// An ECDSA key on P-384.
+    EcP384,
+    /// An Ed25519 key (`kty: "OKP"`).
+    Ed25519,
+    /// An HMAC secret (`kty: "oct"`) of this many bytes.
+    Oct {
+        /// Secret length in bytes.
+        bytes: usize,
+    },
+}

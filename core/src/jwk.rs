@@ -27,7 +27,7 @@
 
 use crate::alg::{Algorithm, Family, Hash};
 use crate::b64;
-use crate::backend::{Backend, Verify};
+use crate::backend::{Backend, KeyKind, Verify};
 use crate::error::Reason;
 use crate::json::{Object, Str, Value};
 use crate::portable::PortableKey;
@@ -46,12 +46,11 @@ pub const MAX_X5T_LEN: usize = 64;
 /// Longest per-key `issuer` kept, in bytes.
 pub const MAX_ISSUER_LEN: usize = 256;
 
+pub use crate::signed::MAX_OCT_BYTES;
 #[cfg(feature = "alloc")]
 const MIN_STRONG_EXPONENT: u64 = 65_537;
 #[cfg(feature = "alloc")]
 const MAX_EXPONENT: u64 = (1 << 33) - 1;
-/// Longest HMAC secret (`k` of an oct key) accepted, in bytes.
-pub const MAX_OCT_BYTES: usize = 256;
 /// Longest base64 text of a key member we decode (an 8192-bit modulus is 1366 chars).
 const MAX_MEMBER_TEXT: usize = 1400;
 
@@ -83,27 +82,6 @@ impl Default for KeyOptions {
             allow_symmetric: false,
         }
     }
-}
-
-/// What kind of public key a [`Key`] holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KeyKind {
-    /// An RSA key of this many modulus bits.
-    Rsa {
-        /// Modulus length in bits.
-        bits: usize,
-    },
-    /// An ECDSA key on P-256.
-    EcP256,
-    /// An ECDSA key on P-384.
-    EcP384,
-    /// An Ed25519 key (`kty: "OKP"`).
-    Ed25519,
-    /// An HMAC secret (`kty: "oct"`) of this many bytes.
-    Oct {
-        /// Secret length in bytes.
-        bytes: usize,
-    },
 }
 
 /// A validated public key, ready to verify signatures.

@@ -70,11 +70,12 @@ mod verifier;
 
 pub use alg::{Algorithm, AlgorithmSet};
 pub use backend::Backend;
+pub use backend::KeyKind;
 #[cfg(feature = "std")]
 pub use cache::{TokenCache, DEFAULT_CACHE_CAPACITY, DEFAULT_CACHE_TTL};
 pub use claims::Claims;
 pub use error::{ClaimName, Error, Reason};
-pub use jwk::{Key, KeyKind, KeyOptions};
+pub use jwk::{Key, KeyOptions};
 pub use keyset::{KeySet, RejectedKey, MAX_KEYS, MAX_REJECTED_KEYS};
 pub use policy::{Match, Policy, PolicyBuilder, RequiredClaim};
 #[cfg(feature = "fuzzing")]

@@ -7,8 +7,8 @@
 //! ES256 key never answers for ES384, an HMAC secret never for a signature.
 
 use crate::alg::Algorithm;
+use crate::backend::KeyKind;
 use crate::backend::Verify;
-use crate::jwk::KeyKind;
 use crate::signed::{Secret, Signed};
 
 /// A key prepared by RustCrypto.

@@ -5,7 +5,6 @@
 //! per token before any key is tried; an HMAC secret never shows its bytes in `Debug`.
 
 use crate::alg::{Algorithm, Family, Hash};
-use crate::jwk::MAX_OCT_BYTES;
 
 /// A message prepared for one algorithm: the bytes, and their digest when the
 /// algorithm signs a digest (RS*, PS*, ES*). Computed once per token, before key
@@ -46,6 +45,9 @@ impl<'m> Signed<'m> {
         &self.digest[..self.digest_len]
     }
 }
+
+/// Longest HMAC secret (`k` of an oct key) accepted, in bytes.
+pub const MAX_OCT_BYTES: usize = 256;
 
 /// An HMAC secret. Its `Debug` form never shows the bytes.
 #[derive(Clone)]

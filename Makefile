@@ -21,7 +21,7 @@ fixtures:
 FUZZ_SECONDS ?= 60
 fuzz:
 	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
-	fuzz/run-campaign.sh $(FUZZ_SECONDS) jws jwks verify claims json structured ffi backends apim_policy
+	fuzz/run-campaign.sh $(FUZZ_SECONDS) jws jwks verify claims json structured ffi backends apim_policy sources
 
 # Benchmarks against the peers (Rust/criterion, Python, nginx with wrk); results and
 # how to read them in benches/RESULTS.md. Run on a quiet machine.

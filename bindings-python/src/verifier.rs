@@ -5,12 +5,13 @@
 //! unknown `kid`, back-off after failures), what a fetched document means, and what the
 //! verified-token cache answers. This layer converts arguments, releases the GIL around
 //! verification and key preparation, and builds Python objects; discovery.py performs
-//! the HTTP GETs the core asks for.
+//! the HTTP GETs the core asks for. `_read_openid_configuration` reads a configuration
+//! document with the core's key source, for `jwtguard.discover`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use jwtguard_core::key_source::{FetchWhat, Offered, Refresh, SourceOptions};
-use jwtguard_core::{Reason, Trust, Verifier};
+use jwtguard_core::key_source::{FetchWhat, KeySource, Offered, Refresh, SourceOptions};
+use jwtguard_core::{Error as CoreError, Reason, Trust, Verified, Verifier, NO_KEYS_YET};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::sync::PyOnceLock;
@@ -68,6 +69,8 @@ pub struct PyVerifier {
     counts: Counts,
     cache_size: usize,
     cache_ttl: u64,
+    /// Every source is bound to issuers of its own (an incomplete policy may do).
+    all_bound: bool,
 }
 
 /// Cache lookups answered from the cache (`hits`) and not (`misses`, failures
@@ -91,6 +94,26 @@ pub(crate) fn cache_info<'py>(
     CACHE_INFO.import(py, "jwtguard._cache", "CacheInfo")?.call1((hits, misses, maxsize, currsize, ttl))
 }
 
+/// The exception for a verification error: `DiscoveryError` while no source has keys
+/// (the core's `NO_KEYS_YET`), else the token error.
+fn verify_error(py: Python<'_>, error: &CoreError) -> PyErr {
+    let kind = if *error == NO_KEYS_YET { Kind::Unavailable } else { Kind::Token };
+    errors::from_core(py, kind, error)
+}
+
+/// The claims as a new dict, or with `detailed` a `VerifiedToken`.
+fn answer<'py>(
+    py: Python<'py>,
+    claims: Bound<'py, PyAny>,
+    verified: &Verified,
+    detailed: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    if !detailed {
+        return Ok(claims);
+    }
+    Ok(VerifiedToken::new(py, claims, verified)?.into_any())
+}
+
 /// `verifier.verify` with the GIL released: the claims as a new dict, or a
 /// `VerifiedToken`; `counts` (when the verifier caches) counts the lookup.
 pub(crate) fn run<'py>(
@@ -112,12 +135,29 @@ pub(crate) fn run<'py>(
         let hit = verdict.as_ref().is_ok_and(|v| v.cached);
         (if hit { &counts.hits } else { &counts.misses }).fetch_add(1, Ordering::Relaxed);
     }
-    let verdict = verdict.map_err(|e| errors::from_core(py, Kind::Token, &e))?;
-    let claims = json_objects::to_dict(py, verdict.token.payload())?;
-    if !detailed {
-        return Ok(claims);
+    let verdict = verdict.map_err(|e| verify_error(py, &e))?;
+    answer(py, json_objects::to_dict(py, verdict.token.payload())?, &verdict.token, detailed)
+}
+
+/// Reads an OpenID configuration document fetched from `url` with the core's rules (a
+/// JSON object with a non-empty `issuer` and a `jwks_uri` the core would fetch):
+/// `(issuer, jwks_uri, document)`, the document as a dict. Raises `KeySetError` for a
+/// document the core refuses, `PolicyError` for a URL it would not fetch.
+#[pyfunction]
+#[pyo3(signature = (url, body, *, allow_http_loopback = false))]
+pub fn _read_openid_configuration<'py>(
+    py: Python<'py>,
+    url: &str,
+    body: PyBackedBytes,
+    allow_http_loopback: bool,
+) -> PyResult<(String, String, Bound<'py, PyAny>)> {
+    let options = SourceOptions { allow_http_loopback, ..SourceOptions::default() };
+    let mut source = KeySource::openid(url, options).map_err(|e| errors::from_core(py, Kind::Policy, &e))?;
+    match source.offer(&body, 0) {
+        Ok(Offered::Configuration { issuer, jwks_uri }) => Ok((issuer, jwks_uri, json_objects::to_dict(py, &body)?)),
+        Ok(Offered::Keys { .. }) => Err(pyo3::exceptions::PyRuntimeError::new_err("an OpenID source took keys first")),
+        Err(e) => Err(errors::from_core(py, Kind::KeySet, &e)),
     }
-    Ok(VerifiedToken::new(py, claims, &verdict.token)?.into_any())
 }
 
 #[pymethods]
@@ -192,21 +232,33 @@ impl PyVerifier {
             builder = builder.cache(cache_size, cache_ttl);
         }
         let inner = builder.build().map_err(|e| errors::from_core(py, Kind::Policy, &e))?;
-        Ok(PyVerifier { inner, counts: Counts::default(), cache_size, cache_ttl })
+        Ok(PyVerifier { inner, counts: Counts::default(), cache_size, cache_ttl, all_bound })
     }
 
     /// Verifies `token` at `now` (default: the system clock): the claims as a new dict,
-    /// or with `detailed` a `VerifiedToken`. Raises `TokenError`.
-    #[pyo3(signature = (token, now = None, detailed = false))]
+    /// or with `detailed` a `VerifiedToken`. With `policy`, under that policy instead of
+    /// the verifier's (the same sources and issuer bindings; no cache, no refetch for an
+    /// unknown `kid`). Raises `TokenError`, or `DiscoveryError` while no source has keys.
+    #[pyo3(signature = (token, now = None, detailed = false, policy = None))]
     fn verify<'py>(
         &self,
         py: Python<'py>,
         token: &Bound<'py, PyAny>,
         now: Option<&Bound<'py, PyAny>>,
         detailed: bool,
+        policy: Option<&Bound<'py, PyPolicy>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let counts = (self.cache_size > 0).then_some(&self.counts);
-        run(py, &self.inner, token, now, detailed, counts)
+        let Some(policy) = policy else {
+            let counts = (self.cache_size > 0).then_some(&self.counts);
+            return run(py, &self.inner, token, now, detailed, counts);
+        };
+        let policy = policy.get().for_sources(py, self.all_bound)?;
+        let token = token_bytes(token)?;
+        let now = now_arg(now)?;
+        let verified = py
+            .detach(|| self.inner.verify_with_policy(token.as_bytes(), now, &policy))
+            .map_err(|e| verify_error(py, &e))?;
+        answer(py, json_objects::to_dict(py, verified.payload())?, &verified, detailed)
     }
 
     /// Whether a fetch is due at `now`.

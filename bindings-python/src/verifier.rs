@@ -8,14 +8,16 @@
 //! the HTTP GETs the core asks for. `_read_openid_configuration` reads a configuration
 //! document with the core's key source, for `jwtguard.discover`.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use jwtguard_core::key_source::{FetchWhat, KeySource, Offered, Refresh, SourceOptions};
 use jwtguard_core::{Error as CoreError, Reason, Trust, Verified, Verifier, NO_KEYS_YET};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyFloat, PyString, PyTuple};
+use pyo3::sync::{MutexExt, PyOnceLock};
+use pyo3::types::{PyDict, PyFloat, PyList, PyString, PyTuple};
 
 use crate::errors::{self, Kind};
 use crate::keyset::PyKeySet;
@@ -66,31 +68,116 @@ fn trust_arg(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Trust> {
 #[pyclass(frozen, module = "jwtguard._jwtguard", name = "_Verifier")]
 pub struct PyVerifier {
     inner: Verifier,
-    counts: Counts,
+    side: CacheSide,
     cache_size: usize,
     cache_ttl: u64,
     /// Every source is bound to issuers of its own (an incomplete policy may do).
     all_bound: bool,
 }
 
-/// Cache lookups answered from the cache (`hits`) and not (`misses`, failures
-/// included), as `functools.lru_cache` counts them.
-#[derive(Default)]
-pub(crate) struct Counts {
+/// What this layer keeps beside a core verifier's cache: the lookups answered from the
+/// cache (`hits`) and not (`misses`, failures included), as `functools.lru_cache`
+/// counts them, and the claims built for cached tokens, so that a hit copies a dict
+/// instead of building it from the payload again (a translation kept, no decision).
+///
+/// The claims are keyed by the address of the core's `Arc<Verified>` and hold a `Weak`
+/// to it: while the entry exists that address cannot be taken by another token. They
+/// are looked up only with an `Arc` the core's cache has just answered with, so they are
+/// never used once the core has dropped its entry (evicted, expired, flushed after a
+/// key change); such dead entries are swept when the table reaches twice the cache's
+/// capacity. Every answer is a fresh copy (new dicts and lists; the strings and numbers
+/// inside are immutable and shared), so callers may mutate what they get.
+pub(crate) struct CacheSide {
     hits: AtomicU64,
     misses: AtomicU64,
+    claims: Mutex<KeptClaims>,
+    /// The core cache's capacity.
+    capacity: usize,
+}
+
+/// Claims kept per cached token: the key is the address of the core's `Arc<Verified>`.
+type KeptClaims = HashMap<usize, (Weak<Verified>, Py<PyAny>)>;
+
+/// Kept claims for at least this many tokens before dead ones are swept.
+const MIN_SWEEP: usize = 16;
+
+impl CacheSide {
+    pub(crate) fn new(capacity: usize) -> CacheSide {
+        CacheSide { hits: AtomicU64::new(0), misses: AtomicU64::new(0), claims: Mutex::new(HashMap::new()), capacity }
+    }
+
+    /// The table; Python code never runs while it is held (values are only cloned or
+    /// dropped there, and the claims hold nothing whose deallocation runs Python code).
+    fn table(&self, py: Python<'_>) -> MutexGuard<'_, KeptClaims> {
+        self.claims.lock_py_attached(py).unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The claims of `token`, which the core's cache has just answered with: a copy of
+    /// the ones kept for it, or built from its payload (and a copy kept).
+    fn claims<'py>(&self, py: Python<'py>, token: &Arc<Verified>) -> PyResult<Bound<'py, PyAny>> {
+        let key = Arc::as_ptr(token) as usize;
+        let kept = self.table(py).get(&key).map(|(_, claims)| claims.clone_ref(py));
+        if let Some(kept) = kept {
+            return fresh(kept.bind(py));
+        }
+        let claims = json_objects::to_dict(py, token.payload())?;
+        let private = fresh(&claims)?.unbind();
+        let mut table = self.table(py);
+        let mut dropped = Vec::new();
+        if table.len() >= self.capacity.saturating_mul(2).max(MIN_SWEEP) {
+            let dead: Vec<usize> = table.iter().filter(|(_, (t, _))| t.strong_count() == 0).map(|(k, _)| *k).collect();
+            dropped.extend(dead.iter().filter_map(|k| table.remove(k)));
+        }
+        dropped.extend(table.insert(key, (Arc::downgrade(token), private)));
+        drop(table);
+        drop(dropped); // Python objects released after the lock
+        Ok(claims)
+    }
+
+    /// Forgets every kept claim (the core's cache was emptied).
+    pub(crate) fn clear(&self, py: Python<'_>) {
+        let dropped = std::mem::take(&mut *self.table(py));
+        drop(dropped);
+    }
+}
+
+/// A copy of claims sharing nothing mutable: dicts and lists are copied (recursively;
+/// the core bounds JSON nesting), everything else is immutable.
+fn fresh<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn is_container(v: &Bound<'_, PyAny>) -> bool {
+        v.is_exact_instance_of::<PyDict>() || v.is_exact_instance_of::<PyList>()
+    }
+    if let Ok(dict) = value.cast_exact::<PyDict>() {
+        let copy = dict.copy()?;
+        for (k, v) in dict.iter() {
+            if is_container(&v) {
+                copy.set_item(k, fresh(&v)?)?;
+            }
+        }
+        return Ok(copy.into_any());
+    }
+    if let Ok(list) = value.cast_exact::<PyList>() {
+        let copy = list.get_slice(0, list.len());
+        for (i, v) in list.iter().enumerate() {
+            if is_container(&v) {
+                copy.set_item(i, fresh(&v)?)?;
+            }
+        }
+        return Ok(copy.into_any());
+    }
+    Ok(value.clone())
 }
 
 static CACHE_INFO: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 pub(crate) fn cache_info<'py>(
     py: Python<'py>,
-    counts: &Counts,
+    side: &CacheSide,
     maxsize: usize,
     currsize: usize,
     ttl: u64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (hits, misses) = (counts.hits.load(Ordering::Relaxed), counts.misses.load(Ordering::Relaxed));
+    let (hits, misses) = (side.hits.load(Ordering::Relaxed), side.misses.load(Ordering::Relaxed));
     CACHE_INFO.import(py, "jwtguard._cache", "CacheInfo")?.call1((hits, misses, maxsize, currsize, ttl))
 }
 
@@ -115,14 +202,15 @@ fn answer<'py>(
 }
 
 /// `verifier.verify` with the GIL released: the claims as a new dict, or a
-/// `VerifiedToken`; `counts` (when the verifier caches) counts the lookup.
+/// `VerifiedToken`; `side` (when the verifier caches) counts the lookup and keeps the
+/// claims of cached tokens.
 pub(crate) fn run<'py>(
     py: Python<'py>,
     verifier: &Verifier,
     token: &Bound<'py, PyAny>,
     now: Option<&Bound<'py, PyAny>>,
     detailed: bool,
-    counts: Option<&Counts>,
+    side: Option<&CacheSide>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let token = token_bytes(token)?;
     let now = now_arg(now)?;
@@ -131,12 +219,16 @@ pub(crate) fn run<'py>(
         Some(hit) => Ok(hit),
         None => py.detach(|| verifier.verify(token.as_bytes(), now)),
     };
-    if let Some(counts) = counts {
+    if let Some(side) = side {
         let hit = verdict.as_ref().is_ok_and(|v| v.cached);
-        (if hit { &counts.hits } else { &counts.misses }).fetch_add(1, Ordering::Relaxed);
+        (if hit { &side.hits } else { &side.misses }).fetch_add(1, Ordering::Relaxed);
     }
     let verdict = verdict.map_err(|e| verify_error(py, &e))?;
-    answer(py, json_objects::to_dict(py, verdict.token.payload())?, &verdict.token, detailed)
+    let claims = match side {
+        Some(side) if verdict.cached => side.claims(py, &verdict.token)?,
+        _ => json_objects::to_dict(py, verdict.token.payload())?,
+    };
+    answer(py, claims, &verdict.token, detailed)
 }
 
 /// Reads an OpenID configuration document fetched from `url` with the core's rules (a
@@ -232,7 +324,7 @@ impl PyVerifier {
             builder = builder.cache(cache_size, cache_ttl);
         }
         let inner = builder.build().map_err(|e| errors::from_core(py, Kind::Policy, &e))?;
-        Ok(PyVerifier { inner, counts: Counts::default(), cache_size, cache_ttl, all_bound })
+        Ok(PyVerifier { inner, side: CacheSide::new(cache_size), cache_size, cache_ttl, all_bound })
     }
 
     /// Verifies `token` at `now` (default: the system clock): the claims as a new dict,
@@ -249,8 +341,8 @@ impl PyVerifier {
         policy: Option<&Bound<'py, PyPolicy>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let Some(policy) = policy else {
-            let counts = (self.cache_size > 0).then_some(&self.counts);
-            return run(py, &self.inner, token, now, detailed, counts);
+            let side = (self.cache_size > 0).then_some(&self.side);
+            return run(py, &self.inner, token, now, detailed, side);
         };
         let policy = policy.get().for_sources(py, self.all_bound)?;
         let token = token_bytes(token)?;
@@ -319,11 +411,12 @@ impl PyVerifier {
 
     /// `CacheInfo(hits, misses, maxsize, currsize, ttl)` of the verified-token cache.
     fn cache_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        cache_info(py, &self.counts, self.cache_size, self.inner.cache_len(), self.cache_ttl)
+        cache_info(py, &self.side, self.cache_size, self.inner.cache_len(), self.cache_ttl)
     }
 
     /// Empties the verified-token cache (the counts are kept).
-    fn cache_clear(&self) {
+    fn cache_clear(&self, py: Python<'_>) {
         self.inner.cache_clear();
+        self.side.clear(py);
     }
 }

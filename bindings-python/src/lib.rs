@@ -286,6 +286,8 @@ fn _jwtguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_reasons, m)?)?;
     m.add_function(wrap_pyfunction!(apim::_translate_apim_policy, m)?)?;
     m.add_function(wrap_pyfunction!(verifier::_read_openid_configuration, m)?)?;
+    m.add_function(wrap_pyfunction!(verifier::_check_url, m)?)?;
+    m.add_function(wrap_pyfunction!(verifier::_is_loopback_host, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("DEFAULT_MAX_TOKEN_SIZE", jwtguard_core::DEFAULT_MAX_TOKEN_LEN)?;
     m.add("DEFAULT_MAX_KEY_SET_SIZE", jwtguard_core::DEFAULT_MAX_KEY_SET_LEN)?;

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-use jwtguard_core::key_source::{FetchWhat, KeySource, Offered, Refresh, SourceOptions};
+use jwtguard_core::key_source::{self, FetchWhat, KeySource, Offered, Refresh, SourceOptions};
 use jwtguard_core::{Error as CoreError, Reason, Trust, Verified, Verifier, NO_KEYS_YET};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
@@ -229,6 +229,21 @@ pub(crate) fn run<'py>(
         _ => json_objects::to_dict(py, verdict.token.payload())?,
     };
     answer(py, claims, &verdict.token, detailed)
+}
+
+/// The core's rule for a URL a key source fetches (https; plain http only to a loopback
+/// host, and only when allowed; no credentials, spaces or control characters): `None`,
+/// or why it is refused.
+#[pyfunction]
+#[pyo3(signature = (url, allow_http_loopback = false))]
+pub fn _check_url(url: &str, allow_http_loopback: bool) -> Option<&'static str> {
+    key_source::check_url(url, allow_http_loopback).err()
+}
+
+/// The core's loopback hosts: `localhost`, `::1` and `127.x.x.x`.
+#[pyfunction]
+pub fn _is_loopback_host(host: &str) -> bool {
+    key_source::is_loopback_host(host)
 }
 
 /// Reads an OpenID configuration document fetched from `url` with the core's rules (a

@@ -408,7 +408,9 @@ def test_response_size_cap(server):
         ("10.0.0.1", False),
         ("example.com", False),
         ("127.0.0.1.example.com", False),
+        ("127.1", False),
         ("", False),
+        (None, False),
     ],
 )
 def test_loopback_hosts(host, loopback):
@@ -427,6 +429,9 @@ def test_loopback_hosts(host, loopback):
         ("file:///etc/passwd", False, False),
         ("https:///no-host", False, False),
         ("login.example/x", False, False),
+        ("https://user:secret@login.example/x", False, False),  # credentials
+        ("https://login.example/a b", False, False),
+        ("http://0:0:0:0:0:0:0:1/x", False, False),  # loopback as the core writes it only
     ],
 )
 def test_url_rule(url, allowed, with_flag):
@@ -442,7 +447,7 @@ def test_http_loopback_is_refused_unless_allowed(server, clock, keys):
     serve(server, jwks(public_jwk(keys.rsa, "k1")))
     with pytest.raises(jwtguard.DiscoveryError, match="allow_http_loopback"):
         make_validator(server, clock, allow_http_loopback=False)
-    with pytest.raises(jwtguard.DiscoveryError, match="only https"):
+    with pytest.raises(jwtguard.DiscoveryError, match="plain http to a host that is not loopback"):
         jwtguard.Validator(
             "http://login.example/.well-known/openid-configuration",
             policy=jwtguard.Policy(audiences=["a"]),

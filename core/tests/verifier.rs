@@ -393,6 +393,20 @@ fn discovered_key_urls_must_be_https() {
     assert!(jwtguard_core::key_source::check_url("http://[::1]:1/k", true).is_ok());
     assert!(jwtguard_core::key_source::check_url("http://localhost/k", true).is_ok());
     assert!(jwtguard_core::key_source::check_url("http://127.0.0.1.example/k", true).is_err());
+    for (host, loopback) in [
+        ("127.0.0.1", true),
+        ("127.10.20.30", true),
+        ("::1", true),
+        ("[::1]", true),
+        ("LOCALHOST", true),
+        ("10.0.0.1", false),
+        ("127.0.0.1.example.com", false),
+        ("127.0.0.256", false),
+        ("127.1", false),
+        ("", false),
+    ] {
+        assert_eq!(jwtguard_core::key_source::is_loopback_host(host), loopback, "{host}");
+    }
 }
 
 /// `{tenantid}` in a policy issuer is filled with the token's own `tid`.

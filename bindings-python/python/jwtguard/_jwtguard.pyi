@@ -19,6 +19,8 @@ __all__ = [
     "_reasons",
     "_translate_apim_policy",
     "_read_openid_configuration",
+    "_check_url",
+    "_is_loopback_host",
     "__version__",
     "DEFAULT_MAX_TOKEN_SIZE",
     "DEFAULT_MAX_KEY_SET_SIZE",
@@ -290,6 +292,10 @@ def _read_openid_configuration(
     """``(issuer, jwks_uri, document)`` of an OpenID configuration document, read with
     the core's rules; raises ``KeySetError`` (or ``PolicyError`` for ``url``)."""
 
+def _check_url(url: str, allow_http_loopback: bool = False) -> Optional[str]:
+    """``None`` when a key source may fetch ``url`` (the core's rule), else why not."""
+
+def _is_loopback_host(host: str) -> bool: ...
 def _translate_apim_policy(
     xml: str,
     named_values: Optional[Dict[str, str]] = None,

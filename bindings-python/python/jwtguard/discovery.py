@@ -7,11 +7,12 @@ applies the policy, keeps the verified-token cache, and says when a source must 
 fetched. The :class:`Validator` GETs what the core asks for with the standard library
 (``urllib.request`` + ``ssl``) and hands the bodies back.
 
-Fetching rules (this module's):
+Fetching rules (this module's, but for the URL rule, which is the core's):
 
-- https only; http only to a loopback host (``127.0.0.0/8``, ``::1``, ``localhost``)
-  and only with ``allow_http_loopback=True`` (tests, sidecars). Redirects are followed
-  (at most 5) only to URLs that pass the same rule, i.e. to https.
+- https only; http only to a loopback host (``127.x.x.x``, ``::1``, ``localhost``)
+  and only with ``allow_http_loopback=True`` (tests, sidecars); no credentials, spaces
+  or control characters in the URL. Redirects are followed (at most 5) only to URLs
+  that pass the same rule, i.e. to https.
 - Certificates are verified (``ssl.create_default_context()`` unless an
   ``ssl_context`` is given). Proxies from the environment are honoured.
 - Every response is capped (``max_response_bytes``, 1 MiB by default) and every fetch
@@ -58,14 +59,12 @@ from __future__ import annotations
 
 import asyncio
 import http.client
-import ipaddress
 import logging
 import socket
 import ssl
 import threading
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
@@ -98,40 +97,20 @@ Token = Union[str, bytes]
 
 
 def is_loopback_host(host: Optional[str]) -> bool:
-    """True for ``localhost`` and loopback addresses (``127.0.0.0/8``, ``::1``)."""
-    if not host:
-        return False
-    host = host.strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """True for ``localhost``, ``::1`` and ``127.x.x.x`` (the core's rule)."""
+    return bool(host) and _jwtguard._is_loopback_host(host)
 
 
 def check_url(url: str, allow_http_loopback: bool = False) -> str:
-    """Returns ``url`` if it may be fetched, else raises :class:`DiscoveryError`."""
+    """Returns ``url`` if it may be fetched (the core's rule, as for its key sources),
+    else raises :class:`DiscoveryError`."""
     if not isinstance(url, str):
         raise TypeError(f"URL must be a str, not {type(url).__name__}")
-    try:
-        parts = urllib.parse.urlsplit(url)
-        host = parts.hostname
-    except ValueError as e:
-        raise DiscoveryError(f"refusing URL {url!r}: {e}", url=url) from None
-    scheme = parts.scheme.lower()
-    if not host:
-        raise DiscoveryError(f"refusing URL {url!r}: it has no host", url=url)
-    if scheme == "https":
+    refusal = _jwtguard._check_url(url, allow_http_loopback)
+    if refusal is None:
         return url
-    if scheme == "http" and is_loopback_host(host):
-        if allow_http_loopback:
-            return url
-        raise DiscoveryError(
-            f"refusing {url}: http is allowed only to loopback hosts and only with allow_http_loopback=True",
-            url=url,
-        )
-    raise DiscoveryError(f"refusing {url}: only https URLs are fetched", url=url)
+    hint = "" if allow_http_loopback else " (allow_http_loopback=True permits plain http to a loopback host)"
+    raise DiscoveryError(f"refusing {url!r}: {refusal}{hint}", url=url)
 
 
 class _RedirectHandler(urllib.request.HTTPRedirectHandler):

@@ -21,7 +21,7 @@ Rows:
 aggregate throughput of both, so 2x faster means both cores were used), the median of
 several repeats timed with `time.perf_counter_ns`. Run it on a quiet machine.
 
-    python bench.py [--quick] [--out results.md] [--repeats N] [--seconds S]
+    python bench.py [--quick] [--out results.md] [--repeats N] [--seconds S] [--only TEXT]
 """
 
 from __future__ import annotations
@@ -249,6 +249,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--repeats", type=int, help="timed repeats per row (default 7, quick 3)")
     parser.add_argument("--seconds", type=float, help="time per repeat (default 0.3, quick 0.02)")
     parser.add_argument("--threads", default="1,2", help="thread counts to run (default 1,2)")
+    parser.add_argument(
+        "--only", metavar="TEXT", help="measure only the rows whose library contains TEXT (PyJWT is kept for the ratio)"
+    )
     args = parser.parse_args(argv)
     repeats = args.repeats or (3 if args.quick else 7)
     seconds = args.seconds or (0.02 if args.quick else 0.3)
@@ -264,6 +267,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     for case in cases:
         for threads in thread_counts:
             for name, verify in case.verifiers.items():
+                if args.only and args.only not in name and name != "PyJWT":
+                    continue
                 us = measure(verify, case.token, threads, seconds, repeats)
                 rows.append((name, case.alg, threads, us))
                 print(f"  {name:28s} {case.alg} {threads} thread(s): {us:9.2f} µs", file=sys.stderr, flush=True)

@@ -76,6 +76,7 @@ fn to_dict<'py>(py: Python<'py>, apim: &ApimPolicy) -> PyResult<Bound<'py, PyDic
     d.set_item("require_expiration_time", policy.require_expiration_time())?;
     d.set_item("algorithms", policy.algorithms().iter().map(|a| a.name()).collect::<Vec<_>>())?;
     d.set_item("kid_miss_fallback", policy.jws_rules().kid_miss_fallback)?;
+    d.set_item("require_kid", policy.jws_rules().require_kid)?;
     d.set_item("openid_config_urls", apim.openid_config_urls())?;
     let derived: Vec<(&str, &str)> = apim.derived_issuers().iter().map(|i| (i.issuer(), i.discovery_url())).collect();
     d.set_item("derived_issuers", derived)?;

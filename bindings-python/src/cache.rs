@@ -4,8 +4,9 @@
 //! The cache is the core's (what it answers, for which `now`, for how long, and that it
 //! stores only successes). A call names its key sets and policy; this layer keeps one
 //! core verifier for the `KeySet` and `Policy` objects of the last call and builds a new
-//! one (with an empty cache) when a call names other objects. Each answer is built anew
-//! from the verified payload, so callers may mutate what they get.
+//! one (with an empty cache) when a call names other objects. Each answer is a new
+//! object (a hit copies the claims kept beside the core's entry: `CacheSide`), so
+//! callers may mutate what they get.
 
 use std::sync::{Arc, Mutex};
 
@@ -16,7 +17,7 @@ use pyo3::sync::MutexExt;
 use crate::errors::{self, Kind};
 use crate::keyset::key_sets;
 use crate::policy::PyPolicy;
-use crate::verifier::{cache_info, run, seconds_arg, Counts};
+use crate::verifier::{cache_info, run, seconds_arg, CacheSide};
 use crate::VerifiedToken;
 
 /// The objects the current verifier was built from.
@@ -38,7 +39,7 @@ struct Built {
 #[pyclass(frozen, module = "jwtguard", name = "TokenCache")]
 pub struct PyTokenCache {
     built: Mutex<Option<Built>>,
-    counts: Counts,
+    side: CacheSide,
     maxsize: usize,
     ttl: u64,
 }
@@ -83,7 +84,7 @@ impl PyTokenCache {
         detailed: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let verifier = self.verifier(py, keys, policy)?;
-        run(py, &verifier, token, now, detailed, Some(&self.counts))
+        run(py, &verifier, token, now, detailed, Some(&self.side))
     }
 
     fn current(&self, py: Python<'_>) -> Option<Arc<Verifier>> {
@@ -104,7 +105,7 @@ impl PyTokenCache {
         let maxsize = usize::try_from(maxsize)
             .map_err(|_| pyo3::exceptions::PyValueError::new_err("maxsize must not be negative"))?;
         let ttl = seconds_arg(ttl, "ttl")?.unwrap_or(jwtguard_core::DEFAULT_CACHE_TTL);
-        Ok(PyTokenCache { built: Mutex::new(None), counts: Counts::default(), maxsize, ttl })
+        Ok(PyTokenCache { built: Mutex::new(None), side: CacheSide::new(maxsize), maxsize, ttl })
     }
 
     /// ``jwtguard.verify`` through the cache: the claims as a new dict on every call.
@@ -138,12 +139,13 @@ impl PyTokenCache {
         if let Some(verifier) = self.current(py) {
             verifier.cache_clear();
         }
+        self.side.clear(py);
     }
 
     /// ``CacheInfo(hits, misses, maxsize, currsize, ttl)``, like ``functools.lru_cache``;
     /// ``currsize`` may count entries past their deadline that were not looked up since.
     fn cache_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        cache_info(py, &self.counts, self.maxsize, self.len(py), self.ttl)
+        cache_info(py, &self.side, self.maxsize, self.len(py), self.ttl)
     }
 
     fn __len__(&self, py: Python<'_>) -> usize {

@@ -20,12 +20,14 @@ use pyo3::exceptions::PyImportError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
-/// Which operation failed: selects `TokenError`, `KeySetError` or `PolicyError`.
+/// Which operation failed: selects `TokenError`, `KeySetError` or `PolicyError`, or
+/// `DiscoveryError` for a verifier none of whose sources has keys yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Token,
     KeySet,
     Policy,
+    Unavailable,
 }
 
 impl Kind {
@@ -34,6 +36,7 @@ impl Kind {
             Kind::Token => "token",
             Kind::KeySet => "key_set",
             Kind::Policy => "policy",
+            Kind::Unavailable => "unavailable",
         }
     }
 }

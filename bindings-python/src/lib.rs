@@ -141,7 +141,15 @@ fn verify_detailed<'py>(
 /// The JWS layer alone: format, header, algorithm, key and signature, with no claim
 /// rules (the payload need not be JSON). Raises `TokenError`.
 #[pyfunction]
-#[pyo3(signature = (token, keys, *, algorithms = None, max_token_size = jwtguard_core::DEFAULT_MAX_TOKEN_LEN, kid_miss_fallback = false))]
+#[pyo3(signature = (
+    token,
+    keys,
+    *,
+    algorithms = None,
+    max_token_size = jwtguard_core::DEFAULT_MAX_TOKEN_LEN,
+    kid_miss_fallback = false,
+    require_kid = false,
+))]
 fn verify_jws(
     py: Python<'_>,
     token: &Bound<'_, PyAny>,
@@ -149,6 +157,7 @@ fn verify_jws(
     algorithms: Option<&Bound<'_, PyAny>>,
     max_token_size: usize,
     kid_miss_fallback: bool,
+    require_kid: bool,
 ) -> PyResult<VerifiedJws> {
     let token = token_bytes(token)?;
     let sets = key_sets(py, keys)?;
@@ -156,7 +165,7 @@ fn verify_jws(
         algorithms: AlgorithmSet::of(&policy::algorithms(py, algorithms)?),
         max_token_len: max_token_size,
         kid_miss_fallback,
-        ..JwsRules::default()
+        require_kid,
     };
     let result = py.detach(|| {
         let token = token.as_bytes();
@@ -276,12 +285,15 @@ fn _jwtguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verify_jws, m)?)?;
     m.add_function(wrap_pyfunction!(_reasons, m)?)?;
     m.add_function(wrap_pyfunction!(apim::_translate_apim_policy, m)?)?;
+    m.add_function(wrap_pyfunction!(verifier::_read_openid_configuration, m)?)?;
+    m.add_function(wrap_pyfunction!(verifier::_check_url, m)?)?;
+    m.add_function(wrap_pyfunction!(verifier::_is_loopback_host, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("DEFAULT_MAX_TOKEN_SIZE", jwtguard_core::DEFAULT_MAX_TOKEN_LEN)?;
     m.add("DEFAULT_MAX_KEY_SET_SIZE", jwtguard_core::DEFAULT_MAX_KEY_SET_LEN)?;
     m.add("MAX_KEYS", jwtguard_core::MAX_KEYS)?;
     m.add("MAX_JSON_DEPTH", jwtguard_core::json::MAX_DEPTH)?;
-    m.add("TENANT_TEMPLATE", policy::TENANT_TEMPLATE)?;
+    m.add("TENANT_TEMPLATE", jwtguard_core::TENANT_TEMPLATE)?;
     m.add("DEFAULT_CACHE_SIZE", jwtguard_core::DEFAULT_CACHE_CAPACITY)?;
     m.add("DEFAULT_CACHE_TTL", jwtguard_core::DEFAULT_CACHE_TTL)?;
     m.add("BACKEND", jwtguard_core::Backend::DEFAULT.name())?;

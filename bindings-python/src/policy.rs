@@ -16,10 +16,6 @@ use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::errors::{self, Kind};
 
-/// The `{tenantid}` placeholder of Microsoft Entra's multi-tenant issuers (the core
-/// fills it with the token's `tid`).
-pub const TENANT_TEMPLATE: &str = "{tenantid}";
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ClaimSpec {
     name: String,
@@ -176,6 +172,7 @@ pub struct Spec {
     algorithms: Vec<Algorithm>,
     max_token_size: usize,
     kid_miss_fallback: bool,
+    require_kid: bool,
     check_key_issuer: bool,
     any_audience: bool,
     any_issuer: bool,
@@ -215,6 +212,7 @@ impl Spec {
             .algorithms(&self.algorithms)
             .max_token_len(self.max_token_size)
             .kid_miss_fallback(self.kid_miss_fallback)
+            .require_kid(self.require_kid)
             .check_key_issuer(self.check_key_issuer)
             .build()
     }
@@ -275,6 +273,7 @@ impl PyPolicy {
         algorithms = None,
         max_token_size = jwtguard_core::DEFAULT_MAX_TOKEN_LEN,
         kid_miss_fallback = false,
+        require_kid = false,
         check_key_issuer = true,
         any_audience = false,
         any_issuer = false,
@@ -290,6 +289,7 @@ impl PyPolicy {
         algorithms: Option<&Bound<'_, PyAny>>,
         max_token_size: usize,
         kid_miss_fallback: bool,
+        require_kid: bool,
         check_key_issuer: bool,
         any_audience: bool,
         any_issuer: bool,
@@ -316,6 +316,7 @@ impl PyPolicy {
             algorithms: self::algorithms(py, algorithms)?,
             max_token_size,
             kid_miss_fallback,
+            require_kid,
             check_key_issuer,
             any_audience,
             any_issuer,
@@ -345,6 +346,7 @@ impl PyPolicy {
         d.set_item("algorithms", self.algorithms(py)?)?;
         d.set_item("max_token_size", self.spec.max_token_size)?;
         d.set_item("kid_miss_fallback", self.spec.kid_miss_fallback)?;
+        d.set_item("require_kid", self.spec.require_kid)?;
         d.set_item("check_key_issuer", self.spec.check_key_issuer)?;
         d.set_item("any_audience", self.spec.any_audience)?;
         d.set_item("any_issuer", self.spec.any_issuer)?;
@@ -391,6 +393,14 @@ impl PyPolicy {
     #[getter]
     fn kid_miss_fallback(&self) -> bool {
         self.spec.kid_miss_fallback
+    }
+
+    /// Refuse a token that names no key (no `kid`, no `x5t`) when more than one key
+    /// could verify it, with `TokenSignatureKeyNotFound` (default false: a few keys at
+    /// most are tried).
+    #[getter]
+    fn require_kid(&self) -> bool {
+        self.spec.require_kid
     }
 
     #[getter]

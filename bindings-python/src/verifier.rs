@@ -5,16 +5,19 @@
 //! unknown `kid`, back-off after failures), what a fetched document means, and what the
 //! verified-token cache answers. This layer converts arguments, releases the GIL around
 //! verification and key preparation, and builds Python objects; discovery.py performs
-//! the HTTP GETs the core asks for.
+//! the HTTP GETs the core asks for. `_read_openid_configuration` reads a configuration
+//! document with the core's key source, for `jwtguard.discover`.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-use jwtguard_core::key_source::{FetchWhat, Offered, Refresh, SourceOptions};
-use jwtguard_core::{Reason, Trust, Verifier};
+use jwtguard_core::key_source::{self, FetchWhat, KeySource, Offered, Refresh, SourceOptions};
+use jwtguard_core::{Error as CoreError, Reason, Trust, Verified, Verifier, NO_KEYS_YET};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyFloat, PyString, PyTuple};
+use pyo3::sync::{MutexExt, PyOnceLock};
+use pyo3::types::{PyDict, PyFloat, PyList, PyString, PyTuple};
 
 use crate::errors::{self, Kind};
 use crate::keyset::PyKeySet;
@@ -65,41 +68,149 @@ fn trust_arg(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Trust> {
 #[pyclass(frozen, module = "jwtguard._jwtguard", name = "_Verifier")]
 pub struct PyVerifier {
     inner: Verifier,
-    counts: Counts,
+    side: CacheSide,
     cache_size: usize,
     cache_ttl: u64,
+    /// Every source is bound to issuers of its own (an incomplete policy may do).
+    all_bound: bool,
 }
 
-/// Cache lookups answered from the cache (`hits`) and not (`misses`, failures
-/// included), as `functools.lru_cache` counts them.
-#[derive(Default)]
-pub(crate) struct Counts {
+/// What this layer keeps beside a core verifier's cache: the lookups answered from the
+/// cache (`hits`) and not (`misses`, failures included), as `functools.lru_cache`
+/// counts them, and the claims built for cached tokens, so that a hit copies a dict
+/// instead of building it from the payload again (a translation kept, no decision).
+///
+/// The claims are keyed by the address of the core's `Arc<Verified>` and hold a `Weak`
+/// to it: while the entry exists that address cannot be taken by another token. They
+/// are looked up only with an `Arc` the core's cache has just answered with, so they are
+/// never used once the core has dropped its entry (evicted, expired, flushed after a
+/// key change); such dead entries are swept when the table reaches twice the cache's
+/// capacity. Every answer is a fresh copy (new dicts and lists; the strings and numbers
+/// inside are immutable and shared), so callers may mutate what they get.
+pub(crate) struct CacheSide {
     hits: AtomicU64,
     misses: AtomicU64,
+    claims: Mutex<KeptClaims>,
+    /// The core cache's capacity.
+    capacity: usize,
+}
+
+/// Claims kept per cached token: the key is the address of the core's `Arc<Verified>`.
+type KeptClaims = HashMap<usize, (Weak<Verified>, Py<PyAny>)>;
+
+/// Kept claims for at least this many tokens before dead ones are swept.
+const MIN_SWEEP: usize = 16;
+
+impl CacheSide {
+    pub(crate) fn new(capacity: usize) -> CacheSide {
+        CacheSide { hits: AtomicU64::new(0), misses: AtomicU64::new(0), claims: Mutex::new(HashMap::new()), capacity }
+    }
+
+    /// The table; Python code never runs while it is held (values are only cloned or
+    /// dropped there, and the claims hold nothing whose deallocation runs Python code).
+    fn table(&self, py: Python<'_>) -> MutexGuard<'_, KeptClaims> {
+        self.claims.lock_py_attached(py).unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The claims of `token`, which the core's cache has just answered with: a copy of
+    /// the ones kept for it, or built from its payload (and a copy kept).
+    fn claims<'py>(&self, py: Python<'py>, token: &Arc<Verified>) -> PyResult<Bound<'py, PyAny>> {
+        let key = Arc::as_ptr(token) as usize;
+        let kept = self.table(py).get(&key).map(|(_, claims)| claims.clone_ref(py));
+        if let Some(kept) = kept {
+            return fresh(kept.bind(py));
+        }
+        let claims = json_objects::to_dict(py, token.payload())?;
+        let private = fresh(&claims)?.unbind();
+        let mut table = self.table(py);
+        let mut dropped = Vec::new();
+        if table.len() >= self.capacity.saturating_mul(2).max(MIN_SWEEP) {
+            let dead: Vec<usize> = table.iter().filter(|(_, (t, _))| t.strong_count() == 0).map(|(k, _)| *k).collect();
+            dropped.extend(dead.iter().filter_map(|k| table.remove(k)));
+        }
+        dropped.extend(table.insert(key, (Arc::downgrade(token), private)));
+        drop(table);
+        drop(dropped); // Python objects released after the lock
+        Ok(claims)
+    }
+
+    /// Forgets every kept claim (the core's cache was emptied).
+    pub(crate) fn clear(&self, py: Python<'_>) {
+        let dropped = std::mem::take(&mut *self.table(py));
+        drop(dropped);
+    }
+}
+
+/// A copy of claims sharing nothing mutable: dicts and lists are copied (recursively;
+/// the core bounds JSON nesting), everything else is immutable.
+fn fresh<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn is_container(v: &Bound<'_, PyAny>) -> bool {
+        v.is_exact_instance_of::<PyDict>() || v.is_exact_instance_of::<PyList>()
+    }
+    if let Ok(dict) = value.cast_exact::<PyDict>() {
+        let copy = dict.copy()?;
+        for (k, v) in dict.iter() {
+            if is_container(&v) {
+                copy.set_item(k, fresh(&v)?)?;
+            }
+        }
+        return Ok(copy.into_any());
+    }
+    if let Ok(list) = value.cast_exact::<PyList>() {
+        let copy = list.get_slice(0, list.len());
+        for (i, v) in list.iter().enumerate() {
+            if is_container(&v) {
+                copy.set_item(i, fresh(&v)?)?;
+            }
+        }
+        return Ok(copy.into_any());
+    }
+    Ok(value.clone())
 }
 
 static CACHE_INFO: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 pub(crate) fn cache_info<'py>(
     py: Python<'py>,
-    counts: &Counts,
+    side: &CacheSide,
     maxsize: usize,
     currsize: usize,
     ttl: u64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let (hits, misses) = (counts.hits.load(Ordering::Relaxed), counts.misses.load(Ordering::Relaxed));
+    let (hits, misses) = (side.hits.load(Ordering::Relaxed), side.misses.load(Ordering::Relaxed));
     CACHE_INFO.import(py, "jwtguard._cache", "CacheInfo")?.call1((hits, misses, maxsize, currsize, ttl))
 }
 
+/// The exception for a verification error: `DiscoveryError` while no source has keys
+/// (the core's `NO_KEYS_YET`), else the token error.
+fn verify_error(py: Python<'_>, error: &CoreError) -> PyErr {
+    let kind = if *error == NO_KEYS_YET { Kind::Unavailable } else { Kind::Token };
+    errors::from_core(py, kind, error)
+}
+
+/// The claims as a new dict, or with `detailed` a `VerifiedToken`.
+fn answer<'py>(
+    py: Python<'py>,
+    claims: Bound<'py, PyAny>,
+    verified: &Verified,
+    detailed: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    if !detailed {
+        return Ok(claims);
+    }
+    Ok(VerifiedToken::new(py, claims, verified)?.into_any())
+}
+
 /// `verifier.verify` with the GIL released: the claims as a new dict, or a
-/// `VerifiedToken`; `counts` (when the verifier caches) counts the lookup.
+/// `VerifiedToken`; `side` (when the verifier caches) counts the lookup and keeps the
+/// claims of cached tokens.
 pub(crate) fn run<'py>(
     py: Python<'py>,
     verifier: &Verifier,
     token: &Bound<'py, PyAny>,
     now: Option<&Bound<'py, PyAny>>,
     detailed: bool,
-    counts: Option<&Counts>,
+    side: Option<&CacheSide>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let token = token_bytes(token)?;
     let now = now_arg(now)?;
@@ -108,16 +219,52 @@ pub(crate) fn run<'py>(
         Some(hit) => Ok(hit),
         None => py.detach(|| verifier.verify(token.as_bytes(), now)),
     };
-    if let Some(counts) = counts {
+    if let Some(side) = side {
         let hit = verdict.as_ref().is_ok_and(|v| v.cached);
-        (if hit { &counts.hits } else { &counts.misses }).fetch_add(1, Ordering::Relaxed);
+        (if hit { &side.hits } else { &side.misses }).fetch_add(1, Ordering::Relaxed);
     }
-    let verdict = verdict.map_err(|e| errors::from_core(py, Kind::Token, &e))?;
-    let claims = json_objects::to_dict(py, verdict.token.payload())?;
-    if !detailed {
-        return Ok(claims);
+    let verdict = verdict.map_err(|e| verify_error(py, &e))?;
+    let claims = match side {
+        Some(side) if verdict.cached => side.claims(py, &verdict.token)?,
+        _ => json_objects::to_dict(py, verdict.token.payload())?,
+    };
+    answer(py, claims, &verdict.token, detailed)
+}
+
+/// The core's rule for a URL a key source fetches (https; plain http only to a loopback
+/// host, and only when allowed; no credentials, spaces or control characters): `None`,
+/// or why it is refused.
+#[pyfunction]
+#[pyo3(signature = (url, allow_http_loopback = false))]
+pub fn _check_url(url: &str, allow_http_loopback: bool) -> Option<&'static str> {
+    key_source::check_url(url, allow_http_loopback).err()
+}
+
+/// The core's loopback hosts: `localhost`, `::1` and `127.x.x.x`.
+#[pyfunction]
+pub fn _is_loopback_host(host: &str) -> bool {
+    key_source::is_loopback_host(host)
+}
+
+/// Reads an OpenID configuration document fetched from `url` with the core's rules (a
+/// JSON object with a non-empty `issuer` and a `jwks_uri` the core would fetch):
+/// `(issuer, jwks_uri, document)`, the document as a dict. Raises `KeySetError` for a
+/// document the core refuses, `PolicyError` for a URL it would not fetch.
+#[pyfunction]
+#[pyo3(signature = (url, body, *, allow_http_loopback = false))]
+pub fn _read_openid_configuration<'py>(
+    py: Python<'py>,
+    url: &str,
+    body: PyBackedBytes,
+    allow_http_loopback: bool,
+) -> PyResult<(String, String, Bound<'py, PyAny>)> {
+    let options = SourceOptions { allow_http_loopback, ..SourceOptions::default() };
+    let mut source = KeySource::openid(url, options).map_err(|e| errors::from_core(py, Kind::Policy, &e))?;
+    match source.offer(&body, 0) {
+        Ok(Offered::Configuration { issuer, jwks_uri }) => Ok((issuer, jwks_uri, json_objects::to_dict(py, &body)?)),
+        Ok(Offered::Keys { .. }) => Err(pyo3::exceptions::PyRuntimeError::new_err("an OpenID source took keys first")),
+        Err(e) => Err(errors::from_core(py, Kind::KeySet, &e)),
     }
-    Ok(VerifiedToken::new(py, claims, &verdict.token)?.into_any())
 }
 
 #[pymethods]
@@ -192,21 +339,33 @@ impl PyVerifier {
             builder = builder.cache(cache_size, cache_ttl);
         }
         let inner = builder.build().map_err(|e| errors::from_core(py, Kind::Policy, &e))?;
-        Ok(PyVerifier { inner, counts: Counts::default(), cache_size, cache_ttl })
+        Ok(PyVerifier { inner, side: CacheSide::new(cache_size), cache_size, cache_ttl, all_bound })
     }
 
     /// Verifies `token` at `now` (default: the system clock): the claims as a new dict,
-    /// or with `detailed` a `VerifiedToken`. Raises `TokenError`.
-    #[pyo3(signature = (token, now = None, detailed = false))]
+    /// or with `detailed` a `VerifiedToken`. With `policy`, under that policy instead of
+    /// the verifier's (the same sources and issuer bindings; no cache, no refetch for an
+    /// unknown `kid`). Raises `TokenError`, or `DiscoveryError` while no source has keys.
+    #[pyo3(signature = (token, now = None, detailed = false, policy = None))]
     fn verify<'py>(
         &self,
         py: Python<'py>,
         token: &Bound<'py, PyAny>,
         now: Option<&Bound<'py, PyAny>>,
         detailed: bool,
+        policy: Option<&Bound<'py, PyPolicy>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let counts = (self.cache_size > 0).then_some(&self.counts);
-        run(py, &self.inner, token, now, detailed, counts)
+        let Some(policy) = policy else {
+            let side = (self.cache_size > 0).then_some(&self.side);
+            return run(py, &self.inner, token, now, detailed, side);
+        };
+        let policy = policy.get().for_sources(py, self.all_bound)?;
+        let token = token_bytes(token)?;
+        let now = now_arg(now)?;
+        let verified = py
+            .detach(|| self.inner.verify_with_policy(token.as_bytes(), now, &policy))
+            .map_err(|e| verify_error(py, &e))?;
+        answer(py, json_objects::to_dict(py, verified.payload())?, &verified, detailed)
     }
 
     /// Whether a fetch is due at `now`.
@@ -267,11 +426,12 @@ impl PyVerifier {
 
     /// `CacheInfo(hits, misses, maxsize, currsize, ttl)` of the verified-token cache.
     fn cache_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        cache_info(py, &self.counts, self.cache_size, self.inner.cache_len(), self.cache_ttl)
+        cache_info(py, &self.side, self.cache_size, self.inner.cache_len(), self.cache_ttl)
     }
 
     /// Empties the verified-token cache (the counts are kept).
-    fn cache_clear(&self) {
+    fn cache_clear(&self, py: Python<'_>) {
         self.inner.cache_clear();
+        self.side.clear(py);
     }
 }

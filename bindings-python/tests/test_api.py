@@ -99,6 +99,31 @@ def test_policy_keeps_its_arguments(setup):
     assert jwtguard.Policy(audiences=["a"], issuers=["i"], clock_skew=2**80).clock_skew == 2**64 - 1
 
 
+def test_require_kid(keys):
+    """With several keys that could verify it, a token naming no key is refused with
+    require_kid, and verified without it (within the few keys tried)."""
+    several = jwtguard.KeySet.from_jwks(jwks(public_jwk(keys.rsa, "r1"), public_jwk(keys.rsa_b, "r2"), public_jwk(keys.ec, "e1")))
+    lenient = jwtguard.Policy(audiences=[AUDIENCE], issuers=[ISSUER])
+    strict = lenient.replace(require_kid=True)
+    assert (lenient.require_kid, strict.require_kid) == (False, True)
+    assert strict.arguments()["require_kid"] is True and "require_kid=True" in repr(strict)
+    assert jwtguard.Policy(**strict.arguments()).require_kid
+    no_kid = mint(keys.rsa_b, None, claims())
+    assert jwtguard.verify(no_kid, several, lenient, now=NOW)["sub"] == "user-1"
+    with pytest.raises(jwtguard.TokenSignatureKeyNotFoundError) as info:
+        jwtguard.verify(no_kid, several, strict, now=NOW)
+    assert info.value.reason == "TokenSignatureKeyNotFound"
+    with pytest.raises(jwtguard.TokenSignatureKeyNotFoundError):
+        jwtguard.Validator(keys=several, policy=strict).validate(no_kid, now=NOW)
+    with pytest.raises(jwtguard.TokenSignatureKeyNotFoundError):
+        jwtguard.verify_jws(no_kid, several, require_kid=True)
+    assert jwtguard.Validator(keys=several, policy=lenient).validate(no_kid, now=NOW)["sub"] == "user-1"
+    # Naming its key, or with one key that could verify it, the token verifies.
+    assert jwtguard.verify(mint(keys.rsa_b, "r2", claims()), several, strict, now=NOW)["sub"] == "user-1"
+    only = jwtguard.KeySet.from_jwks(jwks(public_jwk(keys.rsa_b, "r2"), public_jwk(keys.ec, "e1")))
+    assert jwtguard.verify(no_kid, only, strict, now=NOW)["sub"] == "user-1"
+
+
 def test_verify_arguments(setup):
     token, keys, policy = setup["token"], setup["keys"], setup["policy"]
     expected = jwtguard.verify(token, keys, policy, now=NOW)

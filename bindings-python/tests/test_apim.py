@@ -73,6 +73,7 @@ def test_the_china_cloud_policy_translates_exactly():
     )
     assert set(policy.algorithms) == {"RS256", "RS512", "PS256", "ES256"}
     assert policy.require_expiration_time and policy.clock_skew == 0
+    assert policy.require_kid is False  # API Management tries the keys for a token without kid
 
 
 def test_validator_from_the_policy_enforces_every_rule(server, keys):

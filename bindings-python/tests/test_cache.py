@@ -101,6 +101,20 @@ def test_a_hit_is_a_fresh_copy_callers_may_mutate(keys, clock):
     assert info(v) == (2, 1, 1)
 
 
+def test_hits_answer_each_token_with_its_own_claims_across_evictions(keys, clock):
+    """A cache of two: forty tokens, each answered twice (a hit) and again after the
+    others evicted it; every answer is that token's own claims, never another's."""
+    v = static_validator(keys, clock, cache_size=2)
+    tokens = [mint(keys.ec, "e1", claims(sub=f"user-{i}", roles=[str(i)])) for i in range(40)]
+    for _ in range(2):
+        for i, t in enumerate(tokens):
+            for _ in range(2):
+                answer = v.validate(t)
+                assert (answer["sub"], answer["roles"]) == (f"user-{i}", [str(i)])
+    hits, misses, size = info(v)
+    assert (hits, misses, size) == (80, 80, 2)
+
+
 def test_detailed_hits(keys, clock):
     v = static_validator(keys, clock)
     t = mint(keys.ec, "e1", claims(roles=["Admin"]))

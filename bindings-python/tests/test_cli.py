@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import jwt  # PyJWT
 import pytest
 
 import jwtguard
@@ -123,6 +124,57 @@ def test_verify_with_a_jwks_url(server, provider, keys):
         good(keys),
     )
     assert r.returncode == 0, r.stderr
+
+
+ISSUER_B = "https://login.example/tenant-2/v2.0"
+
+
+@pytest.fixture
+def two_providers(server, keys):
+    """Provider A (ISSUER, key a1) and provider B (ISSUER_B, key b1): the key options
+    for both, for the test audience, at NOW."""
+    url_a = server.openid("/tenant-1/v2.0", ISSUER, jwks(public_jwk(keys.rsa, "a1")))
+    url_b = server.openid("/tenant-2/v2.0", ISSUER_B, jwks(public_jwk(keys.rsa_b, "b1")))
+    return ["--openid-config", url_a, "--openid-config", url_b, "--allow-http-loopback", "--audience", AUDIENCE,
+            "--now", NOW]
+
+
+def test_each_provider_signs_only_for_its_own_issuer(two_providers, keys):
+    """Provider B's key never verifies a token carrying provider A's issuer, with or
+    without --issuer: the keys of two configurations are not pooled under both issuers."""
+    forged = mint(keys.rsa_b, "b1", claims(iss=ISSUER))
+    for extra in ([], ["--issuer", ISSUER], ["--issuer", ISSUER, "--issuer", ISSUER_B]):
+        r = run("verify", *two_providers, *extra, forged)
+        assert (r.returncode, r.stdout) == (1, ""), r.stderr
+        assert r.stderr.startswith("TokenIssuerNotAllowed: ") and "provider" in r.stderr, r.stderr
+        r = run("explain", *two_providers, *extra, "--json", forged)
+        report = json.loads(r.stdout)
+        assert r.returncode == 1 and report["verdict"]["reason"] == "TokenIssuerNotAllowed"
+        rules = _rules(report)
+        assert rules["signature"]["status"] == "pass" and "key 'b1' (key set 2 of 2)" in rules["signature"]["note"]
+        assert (rules["issuer"]["status"], rules["issuer"]["reason"]) == ("fail", "TokenIssuerNotAllowed")
+        assert rules["audience"]["status"] == "pass"
+    for token in (mint(keys.rsa, "a1", claims(iss=ISSUER)), mint(keys.rsa_b, "b1", claims(iss=ISSUER_B))):
+        r = run("verify", *two_providers, token)
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["iss"] == jwt.decode(token, options={"verify_signature": False})["iss"]
+        r = run("explain", *two_providers, token)
+        assert r.returncode == 0 and "verdict: VALID" in r.stdout, r.stdout
+    # An issuer the policy does not list is refused by the policy, for A's own key too.
+    r = run("verify", *two_providers, "--issuer", ISSUER_B, mint(keys.rsa, "a1", claims(iss=ISSUER)))
+    assert r.returncode == 1 and r.stderr.startswith("TokenIssuerNotAllowed: "), r.stderr
+
+
+def test_require_kid(tmp_path, keys):
+    path = tmp_path / "keys.json"
+    path.write_text(json.dumps(jwks(public_jwk(keys.rsa, "k1"), public_jwk(keys.rsa_b, "k2"))))
+    no_kid = mint(keys.rsa_b, None, claims(iss=ISSUER))
+    args = ["verify", "--jwks", path, "--audience", AUDIENCE, "--issuer", ISSUER, "--now", NOW]
+    assert run(*args, no_kid).returncode == 0
+    r = run(*args, "--require-kid", no_kid)
+    assert r.returncode == 1 and r.stderr.startswith("TokenSignatureKeyNotFound: "), r.stderr
+    r = run("explain", *args[1:], "--require-kid", "--json", no_kid)
+    assert _rules(json.loads(r.stdout))["signature"]["reason"] == "TokenSignatureKeyNotFound"
 
 
 @pytest.mark.parametrize(

@@ -286,6 +286,50 @@ def test_first_use_without_keys_is_a_clear_error(server, clock, keys):
     assert v.validate(token(keys.rsa, "k1"))
 
 
+def test_no_keys_yet_is_the_cores_answer(server, keys):
+    """The core's verifier says when no source has keys (DiscoveryError, its detail),
+    which is not a kid miss once keys are there (TokenSignatureKeyNotFoundError)."""
+    serve(server, jwks(public_jwk(keys.rsa, "k1")))
+    verifier = jwtguard._jwtguard._Verifier(
+        jwtguard.Policy(audiences=[AUDIENCE]), [("openid", server.url(CONFIG), "discovered")], allow_http_loopback=True
+    )
+    with pytest.raises(jwtguard.DiscoveryError) as info:
+        verifier.verify(token(keys.rsa, "k1"), NOW)
+    assert (info.value.reason, info.value.url) == ("TokenSignatureKeyNotFound", None)
+    assert "no signing keys are available yet" in info.value.detail
+    v = make_validator(server, FakeClock())
+    assert v.validate(token(keys.rsa, "k1"))["sub"] == "user-1"
+    with pytest.raises(jwtguard.TokenSignatureKeyNotFoundError) as miss:
+        v.validate(token(keys.rsa, "unknown"))
+    assert not isinstance(miss.value, jwtguard.DiscoveryError)
+
+
+def test_discover_reads_the_configuration_with_the_core_rules(server):
+    """discover() takes issuer and jwks_uri as the core's key source takes them; a
+    document the core refuses is a DiscoveryError with the core's reason."""
+    url = serve(server, {"keys": []})
+    config = discovery.discover(url, allow_http_loopback=True)
+    assert (config.issuer, config.jwks_uri) == (ISSUER, server.url(KEYS))
+    assert config.document == {"issuer": ISSUER, "jwks_uri": server.url(KEYS)}
+    for document, detail in [
+        ({"jwks_uri": server.url(KEYS)}, "no issuer"),
+        ({"issuer": "", "jwks_uri": server.url(KEYS)}, "no issuer"),
+        ({"issuer": ISSUER}, "no jwks_uri"),
+        ({"issuer": ISSUER, "jwks_uri": 42}, "no jwks_uri"),
+        ({"issuer": ISSUER, "jwks_uri": "http://keys.example/keys"}, "plain http to a host that is not loopback"),
+        ((200, b"[1, 2]"), "not a JSON object"),
+    ]:
+        server.set(CONFIG, document)
+        with pytest.raises(jwtguard.DiscoveryError) as info:
+            discovery.discover(url, allow_http_loopback=True)
+        assert info.value.reason == "KeySetMalformed" and info.value.url == url
+        assert detail in str(info.value), str(info.value)
+    # A loopback jwks_uri needs the flag, as for the Validator.
+    server.set(CONFIG, {"issuer": ISSUER, "jwks_uri": server.url(KEYS)})
+    with pytest.raises(jwtguard.DiscoveryError):
+        discovery.discover(url, allow_http_loopback=False)
+
+
 def test_first_fetch_of_an_unusable_key_set(server, clock, keys):
     serve(server, {"keys": []})
     v = make_validator(server, clock)
@@ -364,7 +408,9 @@ def test_response_size_cap(server):
         ("10.0.0.1", False),
         ("example.com", False),
         ("127.0.0.1.example.com", False),
+        ("127.1", False),
         ("", False),
+        (None, False),
     ],
 )
 def test_loopback_hosts(host, loopback):
@@ -383,6 +429,9 @@ def test_loopback_hosts(host, loopback):
         ("file:///etc/passwd", False, False),
         ("https:///no-host", False, False),
         ("login.example/x", False, False),
+        ("https://user:secret@login.example/x", False, False),  # credentials
+        ("https://login.example/a b", False, False),
+        ("http://0:0:0:0:0:0:0:1/x", False, False),  # loopback as the core writes it only
     ],
 )
 def test_url_rule(url, allowed, with_flag):
@@ -398,7 +447,7 @@ def test_http_loopback_is_refused_unless_allowed(server, clock, keys):
     serve(server, jwks(public_jwk(keys.rsa, "k1")))
     with pytest.raises(jwtguard.DiscoveryError, match="allow_http_loopback"):
         make_validator(server, clock, allow_http_loopback=False)
-    with pytest.raises(jwtguard.DiscoveryError, match="only https"):
+    with pytest.raises(jwtguard.DiscoveryError, match="plain http to a host that is not loopback"):
         jwtguard.Validator(
             "http://login.example/.well-known/openid-configuration",
             policy=jwtguard.Policy(audiences=["a"]),

@@ -374,14 +374,20 @@ pub fn check_url(url: &str, allow_http_loopback: bool) -> Result<(), &'static st
         Some(v6) => v6.split(']').next().unwrap_or(""),
         None => host.split(':').next().unwrap_or(""),
     };
-    let loopback = name.eq_ignore_ascii_case("localhost")
-        || name == "::1"
-        || (name.starts_with("127.") && name.split('.').count() == 4 && name.split('.').all(is_octet));
-    if loopback {
+    if is_loopback_host(name) {
         Ok(())
     } else {
         Err("the URL is plain http to a host that is not loopback")
     }
+}
+
+/// True for the hosts plain `http` may reach when allowed: `localhost` (any case),
+/// `::1` (also in brackets) and `127.x.x.x` written as four decimal octets.
+pub fn is_loopback_host(host: &str) -> bool {
+    let name = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    name.eq_ignore_ascii_case("localhost")
+        || name == "::1"
+        || (name.starts_with("127.") && name.split('.').count() == 4 && name.split('.').all(is_octet))
 }
 
 fn is_octet(part: &str) -> bool {

@@ -78,6 +78,7 @@ pub use error::{ClaimName, Error, Reason};
 pub use jwk::{Key, KeyOptions};
 pub use keyset::{KeySet, RejectedKey, MAX_KEYS, MAX_REJECTED_KEYS};
 pub use policy::{Match, Policy, PolicyBuilder, RequiredClaim};
+pub use rules::TENANT_TEMPLATE;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub use token::fuzzing;
@@ -85,7 +86,7 @@ pub use token::{verify, verify_in, VerifiedToken, MAX_KEY_SETS};
 #[cfg(feature = "alloc")]
 pub use token::{verify_owned, OwnedToken};
 #[cfg(feature = "std")]
-pub use verifier::{Fetch, Trust, Verdict, Verified, Verifier, VerifierBuilder};
+pub use verifier::{Fetch, Trust, Verdict, Verified, Verifier, VerifierBuilder, NO_KEYS_YET};
 
 /// Default upper bound on a token's length in bytes, checked before any other work.
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 16 * 1024;

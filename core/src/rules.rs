@@ -185,8 +185,10 @@ fn check_issuer(found: &Found<'_>, policy: &Policy) -> Result<(), Error> {
     }
 }
 
-/// Multi-tenant template in issuers (Microsoft Entra key sets and policies).
-pub(crate) const TENANT_TEMPLATE: &str = "{tenantid}";
+/// The multi-tenant placeholder in issuers (Microsoft Entra key sets and policies): an
+/// issuer holding it matches a token whose `iss` equals it with the placeholder replaced
+/// by the token's `tid`.
+pub const TENANT_TEMPLATE: &str = "{tenantid}";
 
 /// True when the token's `iss` is a string equal to one of `issuers`, where each
 /// `{tenantid}` in an issuer is filled with the token's `tid` (a non-empty string

@@ -152,7 +152,10 @@ pub struct VerifierBuilder {
     problem: Option<Error>,
 }
 
-const NO_KEYS_YET: Error =
+/// What [`Verifier::verify`] answers while no source has keys: a
+/// `TokenSignatureKeyNotFound` a binding may tell apart from a `kid` miss (e.g. to say
+/// that its key sources could not be fetched yet).
+pub const NO_KEYS_YET: Error =
     Error::new(Reason::TokenSignatureKeyNotFound, "no signing keys are available yet (no key source has loaded keys)");
 
 /// A lock, also after a panic elsewhere poisoned it (key sources and the cache stay
@@ -255,7 +258,7 @@ impl Verifier {
             return Ok(hit);
         }
         let generation = self.generation.load(Ordering::Acquire);
-        let verified = Arc::new(self.verify_uncached(token, now)?);
+        let verified = Arc::new(self.verify_uncached(token, now, &self.policy, true)?);
         if let Some(cache) = &self.cache {
             let mut cache = lock(cache);
             // Keys that changed while this token was checked must not stand behind it.
@@ -264,6 +267,17 @@ impl Verifier {
             }
         }
         Ok(Verdict { token: verified, cached: false })
+    }
+
+    /// Verifies `token` at `now` under `policy` instead of the verifier's own: the same
+    /// sources, keys and issuer bindings, so only the policy's rules differ. The cache is
+    /// neither read nor written, and a `kid` no key has schedules no refetch. For tools
+    /// that explain a verdict rule by rule.
+    pub fn verify_with_policy(&self, token: &[u8], now: u64, policy: &Policy) -> Result<Verified, Error> {
+        if token.len() > policy.max_token_len() {
+            return Err(Error::TOKEN_TOO_LARGE);
+        }
+        self.verify_uncached(token, now, policy, false)
     }
 
     /// The cache's answer for `token` at `now`, checking nothing else: `Some` exactly
@@ -299,7 +313,14 @@ impl Verifier {
         sets
     }
 
-    fn verify_uncached(&self, token: &[u8], now: u64) -> Result<Verified, Error> {
+    /// `kid_miss_refetch`: a `kid` no key has makes every fetching source refetch.
+    fn verify_uncached(
+        &self,
+        token: &[u8],
+        now: u64,
+        policy: &Policy,
+        kid_miss_refetch: bool,
+    ) -> Result<Verified, Error> {
         let snapshot = self.snapshot();
         if snapshot.is_empty() {
             return Err(NO_KEYS_YET);
@@ -307,13 +328,13 @@ impl Verifier {
         let sets: heapless::Vec<(&KeySet, Option<&[String]>), MAX_KEY_SETS> =
             snapshot.iter().map(|(keys, issuers, _)| (&**keys, issuers.as_deref())).collect();
         let mut scratch = vec![0u8; jws::scratch_len(token.len())];
-        match token::verify_in(token, &sets, &self.policy, now, &mut scratch) {
+        match token::verify_in(token, &sets, policy, now, &mut scratch) {
             Ok((verified, at)) => {
                 let source = snapshot.get(at).map_or(0, |(_, _, index)| *index);
                 Ok(Verified::from_token(&verified, source))
             }
             Err(e) => {
-                if e == jws::KID_NOT_FOUND {
+                if kid_miss_refetch && e == jws::KID_NOT_FOUND {
                     for slot in &self.slots {
                         lock(&slot.source).key_not_found(now);
                     }

@@ -10,7 +10,7 @@ mod support;
 
 use jwtguard_core::jws::{KID_NOT_FOUND, MAX_KEY_TRIALS};
 use jwtguard_core::key_source::{FetchWhat, Offered, Refresh, SourceOptions};
-use jwtguard_core::{KeySet, Policy, Reason, Trust, Verifier};
+use jwtguard_core::{KeySet, Policy, Reason, Trust, Verifier, NO_KEYS_YET};
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{Signature, SigningKey};
 use support::vectors::b64url;
@@ -135,6 +135,42 @@ fn a_token_without_kid_is_tried_against_a_bounded_number_of_keys() {
     assert_eq!(reason(&verifier, &providers[MAX_KEY_TRIALS].token_for(Some("k4"), ISSUER_A), NOW), Ok(0));
 }
 
+/// Another policy over the same sources keeps each source's issuer binding, and
+/// touches neither the cache nor the fetch schedule.
+#[test]
+fn another_policy_keeps_the_sources_and_their_bindings() {
+    let (a, b) = (Provider::new(22), Provider::new(23));
+    let verifier = Verifier::builder(policy())
+        .jwks_url("https://a.example/keys", Trust::Issuers(vec![ISSUER_A.into()]), SourceOptions::default())
+        .fixed_keys(b.keys(Some("b1")), Trust::Issuers(vec![ISSUER_B.into()]))
+        .cache(8, 300)
+        .build()
+        .expect("verifier");
+    verifier.start_fetch(NOW).expect("fetch");
+    verifier.offer(0, a.jwks(Some("a1")).as_bytes(), NOW).expect("keys");
+    let any_audience = Policy::builder().any_audience().any_issuer().build().expect("policy");
+    let other_audience = b.token(Some("b1"), &format!(r#""iss":"{ISSUER_B}","aud":"other","exp":{}"#, NOW + 60));
+    let verified = verifier.verify_with_policy(other_audience.as_bytes(), NOW, &any_audience).expect("verifies");
+    assert_eq!(verified.source(), 1);
+    assert_eq!(reason(&verifier, &other_audience, NOW), Err(Reason::TokenAudienceNotAllowed));
+    // The policy waives the issuer check; B's binding still refuses A's issuer.
+    let forged = b.token_for(Some("b1"), ISSUER_A);
+    let error = verifier.verify_with_policy(forged.as_bytes(), NOW, &any_audience).expect_err("B cannot sign for A");
+    assert_eq!(error.reason(), Reason::TokenIssuerNotAllowed);
+    assert!(error.detail().contains("provider"), "{}", error.detail());
+    // Nothing cached, and an unknown kid schedules no refetch.
+    verifier.verify_with_policy(a.token_for(Some("a1"), ISSUER_A).as_bytes(), NOW, &any_audience).expect("verifies");
+    assert_eq!(verifier.cache_len(), 0);
+    let unknown = a.token_for(Some("unknown"), ISSUER_A);
+    assert_eq!(
+        verifier.verify_with_policy(unknown.as_bytes(), NOW + 1, &any_audience).expect_err("miss"),
+        KID_NOT_FOUND
+    );
+    assert!(!verifier.wants_fetch(NOW + 1));
+    assert_eq!(verifier.verify(unknown.as_bytes(), NOW + 1).expect_err("miss"), KID_NOT_FOUND);
+    assert!(verifier.wants_fetch(NOW + 1), "verify does schedule it");
+}
+
 #[test]
 fn require_kid_refuses_a_token_naming_no_key_when_several_could_verify_it() {
     let (a, b) = (Provider::new(20), Provider::new(21));
@@ -202,7 +238,8 @@ fn a_cold_source_starts_exactly_one_fetch() {
     let a = Provider::new(40);
     let verifier = jwks_verifier(Refresh::DEFAULT);
     let token = a.token_for(Some("a"), ISSUER_A);
-    assert_eq!(reason(&verifier, &token, NOW), Err(Reason::TokenSignatureKeyNotFound));
+    assert_eq!(verifier.verify(token.as_bytes(), NOW).expect_err("no keys yet"), NO_KEYS_YET);
+    assert_ne!(NO_KEYS_YET, KID_NOT_FOUND, "told apart from a kid miss");
     assert!(verifier.wants_fetch(NOW));
     let fetch = verifier.start_fetch(NOW).expect("one fetch");
     assert_eq!((fetch.source, fetch.what, fetch.url.as_str()), (0, FetchWhat::Jwks, "https://a.example/keys"));
@@ -370,6 +407,20 @@ fn discovered_key_urls_must_be_https() {
     assert!(jwtguard_core::key_source::check_url("http://[::1]:1/k", true).is_ok());
     assert!(jwtguard_core::key_source::check_url("http://localhost/k", true).is_ok());
     assert!(jwtguard_core::key_source::check_url("http://127.0.0.1.example/k", true).is_err());
+    for (host, loopback) in [
+        ("127.0.0.1", true),
+        ("127.10.20.30", true),
+        ("::1", true),
+        ("[::1]", true),
+        ("LOCALHOST", true),
+        ("10.0.0.1", false),
+        ("127.0.0.1.example.com", false),
+        ("127.0.0.256", false),
+        ("127.1", false),
+        ("", false),
+    ] {
+        assert_eq!(jwtguard_core::key_source::is_loopback_host(host), loopback, "{host}");
+    }
 }
 
 /// `{tenantid}` in a policy issuer is filled with the token's own `tid`.

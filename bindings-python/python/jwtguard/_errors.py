@@ -87,7 +87,8 @@ class PolicyError(JwtGuardError):
 class DiscoveryError(KeySetError):
     """OpenID discovery or JWKS fetching failed and no good keys are available, or a
     URL was refused. ``.reason`` is the key set's reason when the fetched document was
-    not a usable key set, else ``None``; ``.url`` is the URL concerned, if any."""
+    not a usable key set, ``"TokenSignatureKeyNotFound"`` when no source has loaded keys
+    yet and no fetch failed, else ``None``; ``.url`` is the URL concerned, if any."""
 
     url: Optional[str]
 
@@ -195,7 +196,12 @@ def _token_classes() -> Dict[str, Type[TokenError]]:
 #: Token reason name -> its exception class (a ``TokenError`` subclass).
 TOKEN_ERRORS: Mapping[str, Type[TokenError]] = MappingProxyType(_token_classes())
 
-_KINDS: Dict[str, Type[JwtGuardError]] = {"token": TokenError, "key_set": KeySetError, "policy": PolicyError}
+_KINDS: Dict[str, Type[JwtGuardError]] = {
+    "token": TokenError,
+    "key_set": KeySetError,
+    "policy": PolicyError,
+    "unavailable": DiscoveryError,  # the core's verifier has no keys from any source yet
+}
 
 
 def _from_core(kind: str, code: int, detail: str, claim: Optional[str], message: str) -> JwtGuardError:

@@ -18,6 +18,9 @@ __all__ = [
     "verify_jws",
     "_reasons",
     "_translate_apim_policy",
+    "_read_openid_configuration",
+    "_check_url",
+    "_is_loopback_host",
     "__version__",
     "DEFAULT_MAX_TOKEN_SIZE",
     "DEFAULT_MAX_KEY_SET_SIZE",
@@ -106,7 +109,10 @@ class Policy:
     """The rules a token must satisfy, validated by the core when constructed (raises
     ``PolicyError``). Immutable, thread-safe. A policy without issuers (and without
     ``any_issuer``) is *incomplete*: usable by a ``Validator``, which adds the discovered
-    issuer; ``verify`` with it raises ``PolicyError``."""
+    issuer; ``verify`` with it raises ``PolicyError``. ``require_kid`` refuses a token
+    that names no key (no ``kid``, no ``x5t``) when more than one key could verify it,
+    with ``TokenSignatureKeyNotFound``; by default such a token is tried against a few
+    keys at most."""
 
     def __new__(
         cls,
@@ -118,6 +124,7 @@ class Policy:
         algorithms: _Strings = None,
         max_token_size: int = ...,
         kid_miss_fallback: bool = False,
+        require_kid: bool = False,
         check_key_issuer: bool = True,
         any_audience: bool = False,
         any_issuer: bool = False,
@@ -144,6 +151,8 @@ class Policy:
     def max_token_size(self) -> int: ...
     @property
     def kid_miss_fallback(self) -> bool: ...
+    @property
+    def require_kid(self) -> bool: ...
     @property
     def check_key_issuer(self) -> bool: ...
     @property
@@ -232,9 +241,17 @@ class _Verifier:
         cache_ttl: Union[int, float, None] = None,
     ) -> "_Verifier":
         """Raises ``PolicyError`` for a source or policy the core refuses."""
-    def verify(self, token: _Token, now: Union[int, float, None] = None, detailed: bool = False) -> Any:
-        """The claims (a new dict), or a ``VerifiedToken`` with ``detailed``. Raises
-        ``TokenError``. Releases the GIL."""
+    def verify(
+        self,
+        token: _Token,
+        now: Union[int, float, None] = None,
+        detailed: bool = False,
+        policy: Optional[Policy] = None,
+    ) -> Any:
+        """The claims (a new dict), or a ``VerifiedToken`` with ``detailed``; with
+        ``policy``, under that policy instead (same sources and issuer bindings, no
+        cache). Raises ``TokenError``, or ``DiscoveryError`` while no source has keys.
+        Releases the GIL."""
     def wants_fetch(self, now: int) -> bool: ...
     def start_fetch(self, now: int) -> Optional[Tuple[int, Literal["openid-configuration", "jwks"], str]]:
         """Claims a due fetch ``(source, what, url)``; answer it with ``offer`` or ``fetch_failed``."""
@@ -263,11 +280,22 @@ def verify_jws(
     algorithms: _Strings = None,
     max_token_size: int = ...,
     kid_miss_fallback: bool = False,
+    require_kid: bool = False,
 ) -> VerifiedJws:
     """The JWS layer alone (no claim rules). Raises ``TokenError``."""
 
 def _reasons() -> List[Tuple[str, int, str, str]]: ...
 
+def _read_openid_configuration(
+    url: str, body: bytes, *, allow_http_loopback: bool = False
+) -> Tuple[str, str, Dict[str, Any]]:
+    """``(issuer, jwks_uri, document)`` of an OpenID configuration document, read with
+    the core's rules; raises ``KeySetError`` (or ``PolicyError`` for ``url``)."""
+
+def _check_url(url: str, allow_http_loopback: bool = False) -> Optional[str]:
+    """``None`` when a key source may fetch ``url`` (the core's rule), else why not."""
+
+def _is_loopback_host(host: str) -> bool: ...
 def _translate_apim_policy(
     xml: str,
     named_values: Optional[Dict[str, str]] = None,

@@ -106,6 +106,7 @@ class ApimPolicy:
             require_expiration_time=data["require_expiration_time"],
             algorithms=data["algorithms"],
             kid_miss_fallback=data["kid_miss_fallback"],
+            require_kid=data["require_kid"],
             any_audience=data["any_audience"],
             any_issuer=data["any_issuer"],
         )

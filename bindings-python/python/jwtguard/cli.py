@@ -4,6 +4,11 @@ Exit codes: 0 the token is valid (or the file was written); 1 the token was reje
 or no keys could be obtained; 2 a usage error (bad arguments, an invalid policy, an
 unreadable file or one that is not a regular file, a key file that cannot be replaced
 as documented). Rejections print ``Reason: message`` on stderr.
+
+``verify`` and ``explain`` fetch the keys once through a :class:`~jwtguard.Validator` and
+ask its core verifier for the verdict, so the command line accepts exactly what a
+``Validator`` with the same sources and policy accepts: each ``--openid-config``'s keys
+sign only for the issuer its configuration names.
 """
 
 from __future__ import annotations
@@ -12,12 +17,13 @@ import argparse
 import base64
 import datetime
 import json
+import logging
 import os
 import re
 import stat
 import sys
 import tempfile
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import __version__
 from ._errors import DiscoveryError, JwtGuardError, KeySetError, PolicyError, TokenError
@@ -31,7 +37,7 @@ from ._jwtguard import (
     verify,
     verify_jws,
 )
-from .discovery import discover, fetch_jwks
+from .discovery import Validator, discover, fetch_jwks
 
 MAX_SKEW = 2**64 - 1  # the core saturates: this waives both lifetime checks
 _FORMAT = "claims format"
@@ -77,14 +83,14 @@ def _add_key_options(p: argparse.ArgumentParser) -> None:
         metavar="URL",
         action="append",
         default=[],
-        help="OpenID configuration URL (repeatable): keys from its jwks_uri, and its issuer when no --issuer is given",
+        help="OpenID configuration URL (repeatable): keys from its jwks_uri, which sign only for its issuer",
     )
     g.add_argument(
         "--jwks",
         metavar="FILE_OR_URL",
         action="append",
         default=[],
-        help="a JWKS file or URL (repeatable); - for stdin",
+        help="a JWKS file or URL (repeatable), whose keys sign for every --issuer; - for stdin",
     )
     g.add_argument(
         "--allow-http-loopback",
@@ -104,7 +110,13 @@ def _add_policy_options(p: argparse.ArgumentParser, audience_required: bool) -> 
         metavar="A",
         help="allowed audience (repeatable)",
     )
-    g.add_argument("--issuer", action="append", default=[], metavar="I", help="allowed issuer (repeatable)")
+    g.add_argument(
+        "--issuer",
+        action="append",
+        default=[],
+        metavar="I",
+        help="allowed issuer (repeatable); required with --jwks",
+    )
     g.add_argument(
         "--require-claim",
         action="append",
@@ -115,6 +127,11 @@ def _add_policy_options(p: argparse.ArgumentParser, audience_required: bool) -> 
     g.add_argument("--clock-skew", type=int, default=0, metavar="S", help="seconds of tolerance for exp/nbf")
     g.add_argument(
         "--algorithm", action="append", default=[], metavar="ALG", help="allowed algorithm (default RS256 and ES256)"
+    )
+    g.add_argument(
+        "--require-kid",
+        action="store_true",
+        help="refuse a token naming no key (no kid) when more than one key could verify it",
     )
     g.add_argument("--now", type=int, default=None, metavar="UNIX", help="verify as of this time (default: now)")
 
@@ -230,30 +247,55 @@ def _fetch_options(args: argparse.Namespace) -> Dict[str, Any]:
     return {"allow_http_loopback": args.allow_http_loopback, "timeout": args.timeout}
 
 
-def load_keys(args: argparse.Namespace) -> Tuple[List[KeySet], List[str]]:
-    """The key sets of every source, in order, and the discovered issuers. Raises
-    ``DiscoveryError``/``KeySetError`` (exit 1) or ``UsageError`` (exit 2)."""
-    key_sets: List[KeySet] = []
-    issuers: List[str] = []
-    options = _fetch_options(args)
-    for url in args.openid_config:
-        config = discover(url, **options)
-        issuers.append(config.issuer)
-        key_sets.append(fetch_jwks(config.jwks_uri, **options)[1])
-    for source in args.jwks:
-        if re.match(r"^https?://", source, re.IGNORECASE):
-            key_sets.append(fetch_jwks(source, **options)[1])
-            continue
-        document = read_input("--jwks", source, DEFAULT_MAX_KEY_SET_SIZE)
-        try:
-            key_sets.append(KeySet.from_jwks(document))
-        except KeySetError as e:
-            if len(document) <= DEFAULT_MAX_KEY_SET_SIZE:
-                raise
-            # Only the first limit + 1 bytes were read, and the core refused them.
-            detail = f"{source} holds more than {DEFAULT_MAX_KEY_SET_SIZE} bytes"
-            raise KeySetError(f"{e} ({detail})", reason=e.reason, code=e.code, detail=e.detail) from None
-    return key_sets, list(dict.fromkeys(issuers))
+def read_key_set(source: str) -> KeySet:
+    """The key set in the file ``source`` (``-``: stdin), within the core's size limit.
+    Raises ``KeySetError`` (exit 1) or ``UsageError`` (exit 2)."""
+    document = read_input("--jwks", source, DEFAULT_MAX_KEY_SET_SIZE)
+    try:
+        return KeySet.from_jwks(document)
+    except KeySetError as e:
+        if len(document) <= DEFAULT_MAX_KEY_SET_SIZE:
+            raise
+        # Only the first limit + 1 bytes were read, and the core refused them.
+        detail = f"{source} holds more than {DEFAULT_MAX_KEY_SET_SIZE} bytes"
+        raise KeySetError(f"{e} ({detail})", reason=e.reason, code=e.code, detail=e.detail) from None
+
+
+def _quiet_logger() -> logging.Logger:
+    """Fetch failures are reported as the command's error, not logged as well."""
+    logger = logging.getLogger("jwtguard.cli")
+    logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+    return logger
+
+
+def load_keys(args: argparse.Namespace, policy: Policy) -> Validator:
+    """A :class:`Validator` over every key source given, each fetched once: the keys of
+    each ``--openid-config`` sign only for the issuer its configuration names, those of
+    ``--jwks`` for the policy's issuers. Sources are searched in that order:
+    ``--openid-config``, ``--jwks`` URLs, ``--jwks`` files. Raises
+    ``DiscoveryError``/``KeySetError`` (exit 1), ``UsageError`` or ``PolicyError``
+    (exit 2)."""
+    urls = [s for s in args.jwks if re.match(r"^https?://", s, re.IGNORECASE)]
+    files = [read_key_set(s) for s in args.jwks if s not in urls]
+    try:
+        validator = Validator(
+            args.openid_config or None,
+            jwks_uri=urls or None,
+            keys=files or None,
+            policy=policy,
+            cache_size=0,
+            logger=_quiet_logger(),
+            **_fetch_options(args),
+        )
+    except PolicyError as e:
+        if policy.is_complete:
+            raise
+        raise UsageError(f"give --issuer: keys from --jwks sign for the policy's issuers ({_format_error(e)})") from None
+    if not validator.refresh():
+        error = validator.last_error
+        raise error if error is not None else DiscoveryError("the keys could not be fetched")
+    return validator
 
 
 def policy_arguments(args: argparse.Namespace) -> Dict[str, Any]:
@@ -264,6 +306,8 @@ def policy_arguments(args: argparse.Namespace) -> Dict[str, Any]:
     }
     if args.algorithm:
         out["algorithms"] = args.algorithm
+    if args.require_kid:
+        out["require_kid"] = True
     return out
 
 
@@ -399,7 +443,7 @@ def _rule_of(error: TokenError) -> str:
 
 def explain(
     token: str,
-    key_sets: Sequence[KeySet],
+    validator: Optional[Validator],
     *,
     audiences: Sequence[str] = (),
     issuers: Sequence[str] = (),
@@ -407,11 +451,14 @@ def explain(
     key_error: Optional[BaseException] = None,
     **policy_args: Any,
 ) -> Dict[str, Any]:
-    """Every rule's verdict for ``token``, each decided by the core: the JWS layer for
-    the signature; for each claim rule, the core's verification under a policy that
-    waives every other rule (lifetime checks are waived with the core's own saturating
-    time arithmetic: ``now = 0`` and the largest clock skew); and the full verification
-    for the verdict. Claim rules are evaluated only when the signature verifies."""
+    """Every rule's verdict for ``token``, each decided by the core, with the keys
+    ``validator`` fetched: the JWS layer for the signature; for each claim rule, the
+    core's verification with the key set whose key verified the signature, under a policy
+    that waives every other rule (lifetime checks are waived with the core's own
+    saturating time arithmetic: ``now = 0`` and the largest clock skew); for the issuer,
+    the validator's verifier, which binds each source to the issuers it may sign for; and
+    that verifier under the full policy for the verdict. Claim rules are evaluated only
+    when the signature verifies."""
     import time as _time
 
     now = int(_time.time()) if now is None else now
@@ -428,22 +475,16 @@ def explain(
         **policy_args,
     )
     lifetime_waived = waived.replace(clock_skew=MAX_SKEW)
+    key_sets = list(validator.key_sets) if validator is not None else []
     rules: Dict[str, _Rule] = {}
 
     def rule(name: str) -> _Rule:
         return rules.setdefault(name, _Rule(name))
 
-    def run(policy: Policy, at: int) -> Optional[TokenError]:
-        try:
-            verify(token, key_sets, policy, at)
-            return None
-        except TokenError as e:
-            return e
-
     signature = rule("signature")
     names = [_FORMAT, "exp", "nbf", "audience", "issuer", "key issuer"] + [f"claim {c.name}" for c in required]
     verified = None
-    if not key_sets:
+    if validator is None:
         signature.note = f"no keys: {key_error}" if key_error else "no keys given"
     else:
         try:
@@ -453,6 +494,7 @@ def explain(
                 algorithms=waived.algorithms,
                 max_token_size=waived.max_token_size,
                 kid_miss_fallback=waived.kid_miss_fallback,
+                require_kid=waived.require_kid,
             )
             kid = f"key {verified.key_kid!r}" if verified.key_kid else "a key without kid"
             signature.passed(f"{verified.alg} with {kid} (key set {verified.key_set_index + 1} of {len(key_sets)})")
@@ -461,10 +503,28 @@ def explain(
         except JwtGuardError as e:  # e.g. a policy problem in the algorithms
             signature.failed(e)
 
-    if verified is None:
+    if verified is None or validator is None:
         for name in names:
-            rule(name).note = "the signature did not verify: claims are untrusted" if key_sets else "no keys"
+            rule(name).note = "the signature did not verify: claims are untrusted" if validator else "no keys"
     else:
+        signing_keys, bound = key_sets[verified.key_set_index], validator
+
+        def run(policy: Policy, at: int) -> Optional[TokenError]:
+            """The core's verification under ``policy`` with the signing key's set."""
+            try:
+                verify(token, signing_keys, policy, at)
+                return None
+            except TokenError as e:
+                return e
+
+        def run_bound(policy: Policy, at: int) -> Optional[TokenError]:
+            """The validator's verifier under ``policy``: each source's issuer binding applies."""
+            try:
+                bound._verify_with(token, at, policy)
+                return None
+            except TokenError as e:
+                return e
+
         # Well-formedness of exp/nbf/iat, then exp, then (if exp passed) nbf: one run.
         first = run(waived.replace(require_expiration_time=require_exp), now)
         blocked: Optional[str] = None
@@ -495,12 +555,14 @@ def explain(
                     nbf = claims.get("nbf") if isinstance(claims, dict) else None
                     rule("nbf").passed(f"nbf {_when(nbf, now)}" if nbf is not None else "no nbf")
 
-        def isolated(name: str, policy: Policy, note: str = "") -> None:
+        def isolated(
+            name: str, policy: Policy, note: str = "", check: Callable[[Policy, int], Optional[TokenError]] = run
+        ) -> None:
             r = rule(name)
             if blocked:
                 r.note = f"not evaluated ({blocked})"
                 return
-            outcome = run(policy, 0)
+            outcome = check(policy, 0)
             if outcome is None:
                 r.passed(note)
             elif _rule_of(outcome) == name:
@@ -512,10 +574,9 @@ def explain(
             isolated("audience", lifetime_waived.replace(audiences=list(audiences), any_audience=False))
         else:
             rule("audience").note = "no audience configured"
-        if issuers:
-            isolated("issuer", lifetime_waived.replace(issuers=list(issuers), any_issuer=False))
-        else:
-            rule("issuer").note = "no issuer configured"
+        # The policy's issuers (if any) and the issuers the key's source may sign for.
+        by_issuers = lifetime_waived.replace(issuers=list(issuers), any_issuer=not issuers)
+        isolated("issuer", by_issuers, "" if issuers else "no --issuer: the key's source only", run_bound)
         if not check_key_issuer:
             rule("key issuer").note = "check disabled"
         elif verified.key_issuer is None:
@@ -526,7 +587,7 @@ def explain(
         for claim in required:
             isolated(f"claim {claim.name}", lifetime_waived.replace(required_claims=[claim]))
 
-    # The verdict: the full policy, exactly as `verify` applies it.
+    # The verdict: the full policy, with the validator's sources and their bindings.
     verdict: Dict[str, Any] = {"valid": False, "reason": None, "message": None}
     try:
         full = Policy(
@@ -537,10 +598,10 @@ def explain(
             check_key_issuer=check_key_issuer,
             **policy_args,
         )
-        if not key_sets:
+        if validator is None:
             verdict.update(reason=getattr(key_error, "reason", None), message=str(key_error or "no keys given"))
         else:
-            verify(token, key_sets, full, now)
+            validator._verify_with(token, now, full)
             verdict["valid"] = True
     except JwtGuardError as e:
         verdict.update(reason=e.reason, message=str(e))
@@ -594,13 +655,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     token = read_token(args.token)
     if not args.openid_config and not args.jwks:
         raise UsageError("give --openid-config URL or --jwks FILE_OR_URL")
-    extra = policy_arguments(args)
-    key_sets, discovered = load_keys(args)
-    issuers = args.issuer or discovered
-    if not issuers:
-        raise UsageError("give --issuer (or --openid-config, whose issuer is then allowed)")
-    policy = Policy(audiences=args.audience, issuers=issuers, **extra)
-    claims = verify(token, key_sets, policy, args.now)
+    policy = Policy(audiences=args.audience, issuers=args.issuer, **policy_arguments(args))
+    claims = load_keys(args, policy)._verify_with(token, args.now)
     print(json.dumps(claims, indent=2, ensure_ascii=False))
     return 0
 
@@ -609,19 +665,19 @@ def cmd_explain(args: argparse.Namespace) -> int:
     check_stdin_use(args)
     token = read_token(args.token)
     extra = policy_arguments(args)
-    key_sets: List[KeySet] = []
-    discovered: List[str] = []
+    validator: Optional[Validator] = None
     key_error: Optional[BaseException] = None
     if args.openid_config or args.jwks:
         try:
-            key_sets, discovered = load_keys(args)
+            # Only its keys are used: every check below names its own policy.
+            validator = load_keys(args, Policy(any_audience=True, any_issuer=True))
         except (DiscoveryError, KeySetError) as e:
             key_error = e
     report = explain(
         token,
-        key_sets,
+        validator,
         audiences=args.audience,
-        issuers=args.issuer or discovered,
+        issuers=args.issuer,
         now=args.now,
         key_error=key_error,
         **extra,

@@ -7,11 +7,12 @@ applies the policy, keeps the verified-token cache, and says when a source must 
 fetched. The :class:`Validator` GETs what the core asks for with the standard library
 (``urllib.request`` + ``ssl``) and hands the bodies back.
 
-Fetching rules (this module's):
+Fetching rules (this module's, but for the URL rule, which is the core's):
 
-- https only; http only to a loopback host (``127.0.0.0/8``, ``::1``, ``localhost``)
-  and only with ``allow_http_loopback=True`` (tests, sidecars). Redirects are followed
-  (at most 5) only to URLs that pass the same rule, i.e. to https.
+- https only; http only to a loopback host (``127.x.x.x``, ``::1``, ``localhost``)
+  and only with ``allow_http_loopback=True`` (tests, sidecars); no credentials, spaces
+  or control characters in the URL. Redirects are followed (at most 5) only to URLs
+  that pass the same rule, i.e. to https.
 - Certificates are verified (``ssl.create_default_context()`` unless an
   ``ssl_context`` is given). Proxies from the environment are honoured.
 - Every response is capped (``max_response_bytes``, 1 MiB by default) and every fetch
@@ -58,15 +59,12 @@ from __future__ import annotations
 
 import asyncio
 import http.client
-import ipaddress
-import json
 import logging
 import socket
 import ssl
 import threading
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
@@ -74,7 +72,7 @@ if TYPE_CHECKING:
     from .apim import ApimPolicy
 
 from . import _jwtguard
-from ._errors import DiscoveryError, KeySetError, TokenSignatureKeyNotFoundError
+from ._errors import DiscoveryError, JwtGuardError, KeySetError, PolicyError, TokenSignatureKeyNotFoundError
 from ._cache import CacheInfo
 from ._jwtguard import DEFAULT_CACHE_SIZE, DEFAULT_CACHE_TTL, KeySet, Policy, VerifiedToken, _Verifier
 
@@ -99,40 +97,20 @@ Token = Union[str, bytes]
 
 
 def is_loopback_host(host: Optional[str]) -> bool:
-    """True for ``localhost`` and loopback addresses (``127.0.0.0/8``, ``::1``)."""
-    if not host:
-        return False
-    host = host.strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """True for ``localhost``, ``::1`` and ``127.x.x.x`` (the core's rule)."""
+    return bool(host) and _jwtguard._is_loopback_host(host)
 
 
 def check_url(url: str, allow_http_loopback: bool = False) -> str:
-    """Returns ``url`` if it may be fetched, else raises :class:`DiscoveryError`."""
+    """Returns ``url`` if it may be fetched (the core's rule, as for its key sources),
+    else raises :class:`DiscoveryError`."""
     if not isinstance(url, str):
         raise TypeError(f"URL must be a str, not {type(url).__name__}")
-    try:
-        parts = urllib.parse.urlsplit(url)
-        host = parts.hostname
-    except ValueError as e:
-        raise DiscoveryError(f"refusing URL {url!r}: {e}", url=url) from None
-    scheme = parts.scheme.lower()
-    if not host:
-        raise DiscoveryError(f"refusing URL {url!r}: it has no host", url=url)
-    if scheme == "https":
+    refusal = _jwtguard._check_url(url, allow_http_loopback)
+    if refusal is None:
         return url
-    if scheme == "http" and is_loopback_host(host):
-        if allow_http_loopback:
-            return url
-        raise DiscoveryError(
-            f"refusing {url}: http is allowed only to loopback hosts and only with allow_http_loopback=True",
-            url=url,
-        )
-    raise DiscoveryError(f"refusing {url}: only https URLs are fetched", url=url)
+    hint = "" if allow_http_loopback else " (allow_http_loopback=True permits plain http to a loopback host)"
+    raise DiscoveryError(f"refusing {url!r}: {refusal}{hint}", url=url)
 
 
 class _RedirectHandler(urllib.request.HTTPRedirectHandler):
@@ -211,26 +189,23 @@ class OpenIdConfiguration(NamedTuple):
     document: Dict[str, Any]
 
 
-def discover(url: str, **options: Any) -> OpenIdConfiguration:
+def _refused(url: str, error: JwtGuardError) -> DiscoveryError:
+    """The core refused what was fetched from ``url`` (or ``url`` itself)."""
+    return DiscoveryError(f"{url}: {error}", url=url, reason=error.reason, code=error.code, detail=error.detail)
+
+
+def discover(url: str, *, allow_http_loopback: bool = False, **options: Any) -> OpenIdConfiguration:
     """Fetches an OpenID configuration (``fetch`` options apply) and returns its
-    ``issuer`` and ``jwks_uri`` (which must pass the same URL rules)."""
-    body = fetch(url, **options)
+    ``issuer`` and ``jwks_uri``, read by the core as a :class:`Validator` reads them (a
+    non-empty ``issuer``; a ``jwks_uri`` under the core's URL rules). A document the core
+    refuses raises :class:`DiscoveryError` with its reason."""
+    body = fetch(url, allow_http_loopback=allow_http_loopback, **options)
     try:
-        document = json.loads(body)
-    except ValueError:
-        raise DiscoveryError(f"{url}: the OpenID configuration is not JSON", url=url) from None
-    if not isinstance(document, dict):
-        raise DiscoveryError(f"{url}: the OpenID configuration is not a JSON object", url=url)
-    jwks_uri = document.get("jwks_uri")
-    issuer = document.get("issuer")
-    if not isinstance(jwks_uri, str) or not jwks_uri:
-        raise DiscoveryError(f"{url}: the OpenID configuration has no jwks_uri", url=url)
-    if not isinstance(issuer, str) or not issuer:
-        raise DiscoveryError(f"{url}: the OpenID configuration has no issuer", url=url)
-    try:
-        check_url(jwks_uri, options.get("allow_http_loopback", False))
-    except DiscoveryError as e:
-        raise DiscoveryError(f"{url}: jwks_uri: {e}", url=jwks_uri) from None
+        issuer, jwks_uri, document = _jwtguard._read_openid_configuration(
+            url, body, allow_http_loopback=allow_http_loopback
+        )
+    except (KeySetError, PolicyError) as e:
+        raise _refused(url, e) from None
     return OpenIdConfiguration(issuer, jwks_uri, document)
 
 
@@ -242,7 +217,7 @@ def fetch_jwks(url: str, **options: Any) -> Tuple[bytes, KeySet]:
     try:
         keys = KeySet.from_jwks(body)
     except KeySetError as e:
-        raise DiscoveryError(f"{url}: {e}", url=url, reason=e.reason, code=e.code, detail=e.detail) from None
+        raise _refused(url, e) from None
     return body, keys
 
 
@@ -484,12 +459,22 @@ class Validator:
     def _verify(self, token: Token, now: Optional[float], detailed: bool) -> Any:
         return self._verifier.verify(token, self._now() if now is None else now, detailed)
 
+    def _verify_with(self, token: Token, now: Optional[float], policy: Optional[Policy] = None) -> Dict[str, Any]:
+        """The claims of ``token`` verified with the keys at hand, fetching nothing;
+        ``policy`` replaces the validator's for this call (the sources and the issuers
+        each may sign for stay; the cache is not used). For the command line."""
+        return self._verifier.verify(token, self._now() if now is None else now, False, policy)
+
+    # Raised by the core's verifier when a token's key is not at hand: a kid no key
+    # has (TokenSignatureKeyNotFoundError), or no source has keys yet (DiscoveryError).
+    _MISSES = (TokenSignatureKeyNotFoundError, DiscoveryError)
+
     def _validate(self, token: Token, now: Optional[float], detailed: bool) -> Any:
         self._fetch_due()
         rounds = self._rounds
         try:
             return self._verify(token, now, detailed)
-        except TokenSignatureKeyNotFoundError as e:
+        except self._MISSES as e:
             miss = e
         if not (self._fetch_due() or self._wait_for_fetches(rounds)):
             raise self._unavailable(miss)
@@ -501,7 +486,7 @@ class Validator:
         rounds = self._rounds
         try:
             return self._verify(token, now, detailed)
-        except TokenSignatureKeyNotFoundError as e:
+        except self._MISSES as e:
             miss = e
         if not await asyncio.to_thread(lambda: self._fetch_due() or self._wait_for_fetches(rounds)):
             raise self._unavailable(miss)
@@ -510,16 +495,16 @@ class Validator:
     def _verify_again(self, token: Token, now: Optional[float], detailed: bool) -> Any:
         try:
             return self._verify(token, now, detailed)
-        except TokenSignatureKeyNotFoundError as miss:
+        except self._MISSES as miss:
             raise self._unavailable(miss) from None
 
-    def _unavailable(self, miss: TokenSignatureKeyNotFoundError) -> Exception:
-        """``miss``, or a :class:`DiscoveryError` while no source has keys."""
-        if self.key_sets:
+    def _unavailable(self, miss: JwtGuardError) -> Exception:
+        """``miss``; when it is the core's "no keys yet", with the last fetch failure."""
+        if not isinstance(miss, DiscoveryError):
             return miss
         last = self.last_error
         if last is None:
-            return DiscoveryError("no signing keys are available yet")
+            return miss
         return DiscoveryError(
             f"no signing keys are available: {last}",
             url=getattr(last, "url", None),
@@ -602,8 +587,7 @@ class Validator:
         try:
             offered = self._verifier.offer(source, body, self._now())
         except KeySetError as e:  # the core refused the document (and counted a failure)
-            error = DiscoveryError(f"{url}: {e}", url=url, reason=e.reason, code=e.code, detail=e.detail)
-            self._failed(source, what, url, error)
+            self._failed(source, what, url, _refused(url, e))
             return None
         self._errors[source] = None
         if offered[0] == "keys":

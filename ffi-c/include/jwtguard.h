@@ -4,12 +4,26 @@
  * symmetric keys, HS256/384/512 when the policy allows them) with Azure API Management
  * validate-jwt claim rules.
  *
- * Typical use: load the provider's keys once (jwtguard_keyset_new), build the policy
- * of your API once (jwtguard_policy_builder_*), then for each request call
- * jwtguard_verify with the bearer token and the current time, read what you need from
- * the verified token (jwtguard_token_*) and free it. To skip repeated work for tokens
- * that come back (a client sends the same token until it expires), create a
- * jwtguard_cache once and call jwtguard_verify_cached instead.
+ * Typical use: build one jwtguard_verifier at start-up and share it between threads:
+ * the policy of your API (jwtguard_policy_builder_*), then its key sources
+ * (jwtguard_verifier_builder_*: key sets you load, JWK set URLs, OpenID discovery URLs),
+ * each bound to the issuers its keys may sign for, and optionally a verified-token
+ * cache (jwtguard_verifier_builder_set_cache). For each request call
+ * jwtguard_verifier_verify with the bearer token and the current time, read what you
+ * need from the verified token (jwtguard_token_*) and free it. The library does no
+ * I/O: when a source needs its keys fetched, jwtguard_verifier_start_fetch names the
+ * URL, and your HTTP client answers with jwtguard_verifier_offer or
+ * jwtguard_verifier_fetch_failed. jwtguard_verify (one key set, no sources) remains;
+ * jwtguard_cache and jwtguard_verify_cached are superseded by the verifier's cache.
+ *
+ * Claims as text. A valid signature proves who issued a token, not that its contents
+ * are safe: providers sign what users typed. The text accessors (jwtguard_token_kid,
+ * jwtguard_token_claim_string, _subject, _issuer, _audience) return
+ * JWTGUARD_CLAIM_UNSAFE and write nothing for a value holding a control character
+ * (CR, LF, NUL, ... after JSON unescaping) and for an array whose joined text would be
+ * ambiguous (an element holding the separator, or several elements and no separator),
+ * so what they write is always exactly what the token says and safe in an HTTP header
+ * or a log line. jwtguard_token_claim_json returns the raw JSON text of any claim.
  *
  * CONVENTIONS (they apply to every function below)
  *
@@ -28,26 +42,27 @@
  * empty string.
  *
  * Strings. Text inputs are (pointer, length) pairs of UTF-8 and need not be
- * NUL-terminated; text that is not UTF-8 is JWTGUARD_INVALID_PARAMETER.
+ * NUL-terminated; text that is not UTF-8 is JWTGUARD_INVALID_PARAMETER. A list of
+ * strings is an array of jwtguard_slice with its length.
  *
  * Output buffers (buf, cap, out_len). When the value exists, *out_len is set to its
  * length in bytes, without a terminating NUL. If cap > *out_len, the value and a NUL
  * are written to buf. Otherwise the function returns JWTGUARD_BUFFER_TOO_SMALL and
  * writes nothing to buf: call it again with a buffer of *out_len + 1 bytes. buf may be
  * NULL only when cap is 0 (a size query). out_len may be NULL (then a too-small buffer
- * cannot tell the size needed); it is 0 when the value does not exist. A token can
- * escape a NUL byte into a claim (\u0000): where that matters, use *out_len rather than
- * strlen().
+ * cannot tell the size needed); it is 0 when the value does not exist. A text value
+ * never holds a NUL byte (see Claims as text), so strlen() of it is *out_len.
  *
  * Detail buffers (detail, detail_cap). Optional: NULL or a capacity of 0 means no
  * detail. Receives a NUL-terminated human-readable message, truncated to fit: "" on
  * success, else "Reason: the rule that failed (claim `name`)". It never contains key
  * material, token bytes or signatures; it is safe to log.
  *
- * Ownership. Every handle returned by a *_new, *_build, *_clone or jwtguard_verify
- * function belongs to the caller and must be released exactly once with the matching
- * *_free function, which ignores NULL. Static strings (jwtguard_version,
- * jwtguard_result_name, jwtguard_result_message, jwtguard_token_alg) are never freed.
+ * Ownership. Every handle returned by a *_new, *_build, *_clone or *verify* function
+ * belongs to the caller and must be released exactly once with the matching *_free
+ * function, which ignores NULL. Every const char * a function returns is a static
+ * string (jwtguard_version, jwtguard_result_name, jwtguard_token_alg, ...): never
+ * free it.
  * Inputs are copied or only read during the call: the caller keeps ownership of
  * everything it passes in.
  *
@@ -57,9 +72,10 @@
  * your requests clone from; requests holding the old set keep it until they free it.
  * A jwtguard_token owns a copy of the verified header and payload, borrows nothing
  * (the token bytes, key set and policy may be freed while it lives), and is immutable:
- * it may be read from several threads. A jwtguard_cache may be shared by any number of
- * threads (it locks internally, never during a signature check). A
- * jwtguard_policy_builder must be used by one thread at a time.
+ * it may be read from several threads. A jwtguard_verifier (and a jwtguard_cache) may
+ * be shared by any number of threads (it locks internally, never during a signature
+ * check). A jwtguard_policy_builder or jwtguard_verifier_builder must be used by one
+ * thread at a time.
  *
  * Panics. No Rust panic crosses this interface: an internal error returns
  * JWTGUARD_PANIC (NULL or 0 from functions that return a pointer or a size). Memory
@@ -172,6 +188,13 @@
  * `JWTGUARD_ALG_HS256`.
  */
 #define JWTGUARD_ALG_HS512 (1 << 11)
+
+/**
+ * Longest URL a source accepts, configured or discovered, in bytes: a buffer of
+ * `JWTGUARD_MAX_URL_LEN + 1` bytes always holds a URL from
+ * `jwtguard_verifier_start_fetch()`.
+ */
+#define JWTGUARD_MAX_URL_LEN 2048
 
 /**
  * `flags` bit: allow `http://` source URLs to `localhost`, `127.x.x.x` or `[::1]`.
@@ -437,7 +460,9 @@ typedef uint32_t jwtguard_fetch_kind;
 typedef struct jwtguard_apim_policy jwtguard_apim_policy;
 
 /**
- * A bounded memory of tokens that verified (opaque).
+ * A bounded memory of tokens that verified (opaque). Superseded by the verifier's
+ * cache (`jwtguard_verifier_builder_set_cache()`), which also follows key changes of
+ * every source; kept for callers of `jwtguard_verify_cached()`.
  *
  * Contract: a token is served from the cache only if the very same bytes verified
  * earlier against the **same key set handle and policy handle** (by identity, not
@@ -516,7 +541,10 @@ typedef struct jwtguard_verifier jwtguard_verifier;
 /**
  * Collects the sources and settings of a verifier (opaque; one thread at a time).
  * `jwtguard_verifier_builder_build()` consumes it; free it with
- * `jwtguard_verifier_builder_free()` only if it is never built.
+ * `jwtguard_verifier_builder_free()` only if it is never built. A call that fails
+ * (a NULL or invalid argument, a URL the core refuses) also makes every later
+ * `jwtguard_verifier_builder_build()` fail with the same code, so an ignored error
+ * never yields a verifier with a source missing.
  */
 typedef struct jwtguard_verifier_builder jwtguard_verifier_builder;
 
@@ -1175,38 +1203,40 @@ void jwtguard_verifier_builder_free(struct jwtguard_verifier_builder *builder);
 
 /**
  * Adds a key set given by the caller (replace it later with
- * `jwtguard_verifier_set_keys()`, e.g. when a key file changed). `issuers` (array of
- * `n_issuers` NUL-terminated strings, each may hold `{tenantid}`) binds its keys to
- * those issuers; `n_issuers` 0 lets them sign for any issuer the policy allows.
- * `*source_index` (optional) receives the source's index. A problem with the
- * arguments is reported by `jwtguard_verifier_builder_build()`.
+ * `jwtguard_verifier_set_keys()`, e.g. when a key file changed). `issuers` (an array
+ * of `n_issuers` strings, each may hold `{tenantid}`) binds its keys to those issuers;
+ * `n_issuers` 0 lets them sign for any issuer the policy allows: only for keys that
+ * are not one provider's. `*source_index` (optional) receives the source's index
+ * (sources are numbered from 0 in the order they are added).
  *
  * # Safety
  * `builder` is NULL or a live builder handle used by no other thread; `keys` is NULL
  * or a live key set handle; `issuers` is NULL (only with `n_issuers` 0) or points to
- * `n_issuers` NUL-terminated strings; `source_index` is NULL or writable.
+ * `n_issuers` `jwtguard_slice`s, each valid as that type describes; `source_index` is
+ * NULL or writable.
  */
-JWTGUARD_MUST_USE
 jwtguard_result jwtguard_verifier_builder_add_keys(struct jwtguard_verifier_builder *builder,
                                                    const struct jwtguard_keyset *keys,
-                                                   const char *const *issuers,
+                                                   const struct jwtguard_slice *issuers,
                                                    size_t n_issuers,
                                                    size_t *source_index);
 
 /**
  * Adds keys fetched from a JWK set URL (`https`; plain `http` only to a loopback
- * host, with `JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK` in `flags`). `flags` also takes the
- * `JWTGUARD_KEYSET_*` flags for loading the fetched sets. Issuers as for
+ * host, with `JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK` in `flags`; at most
+ * `JWTGUARD_MAX_URL_LEN` bytes, no spaces or control characters: otherwise
+ * `JWTGUARD_POLICY_INVALID`). `flags` also takes the `JWTGUARD_KEYSET_*` flags for
+ * loading the fetched sets. Issuers and `*source_index` as for
  * `jwtguard_verifier_builder_add_keys()`.
  *
  * # Safety
- * As `jwtguard_verifier_builder_add_keys()`; `url` points to `url_len` readable bytes.
+ * As `jwtguard_verifier_builder_add_keys()`; `url` is NULL (only with `url_len` 0) or
+ * points to `url_len` readable bytes.
  */
-JWTGUARD_MUST_USE
 jwtguard_result jwtguard_verifier_builder_add_jwks_url(struct jwtguard_verifier_builder *builder,
                                                        const char *url,
                                                        size_t url_len,
-                                                       const char *const *issuers,
+                                                       const struct jwtguard_slice *issuers,
                                                        size_t n_issuers,
                                                        uint32_t flags,
                                                        size_t *source_index);
@@ -1214,30 +1244,28 @@ jwtguard_result jwtguard_verifier_builder_add_jwks_url(struct jwtguard_verifier_
 /**
  * Adds keys found through an OpenID Connect configuration document (its `jwks_uri`
  * is fetched next). With `n_issuers` 0 the keys sign only for the document's own
- * `issuer`; with issuers, only for those. Flags as for
+ * `issuer`; with issuers, only for those. URL and flags as for
  * `jwtguard_verifier_builder_add_jwks_url()`.
  *
  * # Safety
  * As `jwtguard_verifier_builder_add_jwks_url()`.
  */
-JWTGUARD_MUST_USE
 jwtguard_result jwtguard_verifier_builder_add_openid_config(struct jwtguard_verifier_builder *builder,
                                                             const char *url,
                                                             size_t url_len,
-                                                            const char *const *issuers,
+                                                            const struct jwtguard_slice *issuers,
                                                             size_t n_issuers,
                                                             uint32_t flags,
                                                             size_t *source_index);
 
 /**
- * Remembers up to `capacity` verified tokens (0: no cache), each for at most
- * `ttl_seconds` (0: the default, `jwtguard_default_cache_ttl()`) and never past its
- * `exp`.
+ * Remembers up to `capacity` verified tokens (0: no cache, the default), each for at
+ * most `ttl_seconds` (0: the default, `jwtguard_default_cache_ttl()`) and never past
+ * its `exp`. A later call replaces an earlier one.
  *
  * # Safety
  * `builder` is NULL or a live builder handle used by no other thread.
  */
-JWTGUARD_MUST_USE
 jwtguard_result jwtguard_verifier_builder_set_cache(struct jwtguard_verifier_builder *builder,
                                                     size_t capacity,
                                                     uint64_t ttl_seconds);
@@ -1245,8 +1273,8 @@ jwtguard_result jwtguard_verifier_builder_set_cache(struct jwtguard_verifier_bui
 /**
  * Builds the verifier and frees the builder (also on failure). On success `*out`
  * receives the handle (free it with `jwtguard_verifier_free()`); otherwise `*out` is
- * NULL and the result (with `detail`) names the problem, e.g. a source bound to no
- * issuer, a URL that is not https, no source at all.
+ * NULL and the result (with `detail`) names the problem: the first failure of a call
+ * on the builder, or e.g. no source at all.
  *
  * # Safety
  * `builder` is NULL or a live builder handle not used again; `out` is NULL or
@@ -1299,13 +1327,19 @@ bool jwtguard_verifier_wants_fetch(const struct jwtguard_verifier *verifier,
                                    uint64_t now);
 
 /**
- * Claims the next due fetch. Returns true with `*source`, `*kind` and the URL (under
- * the buffer convention, NUL-terminated) when one was claimed: the caller must then
- * answer it with `jwtguard_verifier_offer()` or `jwtguard_verifier_fetch_failed()`.
- * Returns false when none is due, and also when `url_cap` is too small (nothing is
- * claimed then; `*url_len` holds the length needed, at most 2048). URLs are checked
- * by the core: `https` (or loopback `http` when allowed), no spaces or control
- * characters.
+ * Claims the next due fetch (one at a time per source). Returns true when one was
+ * claimed, with `*source`, `*kind`, the URL in `url` (NUL-terminated) and its length
+ * in `*url_len`: the caller must then GET the URL and answer with
+ * `jwtguard_verifier_offer()` or `jwtguard_verifier_fetch_failed()` (a claimed fetch
+ * not answered within 30 s counts as failed).
+ *
+ * Returns false, with `*source` 0, `*kind` `JWTGUARD_FETCH_NONE` and `*url_len` 0,
+ * when no fetch is due. `url_cap` must exceed `JWTGUARD_MAX_URL_LEN` whatever the
+ * URL (`char url[JWTGUARD_MAX_URL_LEN + 1]` always fits): with a smaller buffer nothing
+ * is claimed, false is returned and `*url_len` is `JWTGUARD_MAX_URL_LEN` when a fetch
+ * is due (0 otherwise). A NULL or misaligned `verifier`, `source`, `kind` or
+ * `url_len` also returns false, claiming nothing. URLs are checked by the core:
+ * `https` (or loopback `http` when allowed), no spaces or control characters.
  *
  * # Safety
  * `verifier` is NULL or a live handle; `source`, `kind` and `url_len` are NULL or
@@ -1324,9 +1358,10 @@ bool jwtguard_verifier_start_fetch(const struct jwtguard_verifier *verifier,
  * Answers `source`'s claimed fetch with the body of a successful (200) response. A
  * document that does not load (not a key set, no usable key, no `issuer` or an
  * unacceptable `jwks_uri` in a configuration) is an error (`detail` says which) and
- * counts as a failed fetch: the source keeps its last good keys and retries later.
- * `*key_count` (optional) receives the number of usable keys taken (0 for a
- * configuration document).
+ * counts as a failed fetch: the source keeps its last good keys and retries later, as
+ * it does after invalid arguments. `*key_count` (optional) receives the number of
+ * usable keys taken (0 for a configuration document, and on failure). An unknown
+ * `source` is `JWTGUARD_INVALID_PARAMETER`.
  *
  * # Safety
  * `verifier` is NULL or a live handle; `body` is NULL (only with `body_len` 0) or
@@ -1358,7 +1393,8 @@ void jwtguard_verifier_fetch_failed(const struct jwtguard_verifier *verifier,
 /**
  * Replaces the keys of a source added with `jwtguard_verifier_builder_add_keys()`
  * (e.g. a key file that changed); the cache empties itself. The key set is shared,
- * not copied. `JWTGUARD_POLICY_INVALID` for a fetching source or an unknown index.
+ * not copied. `JWTGUARD_INVALID_PARAMETER` for an unknown index,
+ * `JWTGUARD_POLICY_INVALID` for a source that fetches its keys.
  *
  * # Safety
  * `verifier` is NULL or a live handle; `keys` is NULL or a live key set handle.

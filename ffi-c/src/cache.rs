@@ -13,7 +13,9 @@ use crate::result::jwtguard_result;
 use crate::token::jwtguard_token;
 use crate::util::{free_boxed, guard_detail, guard_value, handle, Out};
 
-/// A bounded memory of tokens that verified (opaque).
+/// A bounded memory of tokens that verified (opaque). Superseded by the verifier's
+/// cache (`jwtguard_verifier_builder_set_cache()`), which also follows key changes of
+/// every source; kept for callers of `jwtguard_verify_cached()`.
 ///
 /// Contract: a token is served from the cache only if the very same bytes verified
 /// earlier against the **same key set handle and policy handle** (by identity, not

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use jwtguard_core::{Algorithm, Match, Policy, RequiredClaim};
 
 use crate::result::{jwtguard_result, Fail};
-use crate::util::{free_boxed, guard, guard_detail, guard_value, handle, handle_mut, input_str, Out};
+use crate::util::{free_boxed, guard, guard_detail, guard_value, handle, handle_mut, input_str, input_strings, Out};
 
 /// How the values of a required claim must match: `JWTGUARD_MATCH_ALL` or
 /// `JWTGUARD_MATCH_ANY`. Any other value is `JWTGUARD_INVALID_PARAMETER`.
@@ -342,25 +342,8 @@ pub unsafe extern "C" fn jwtguard_policy_builder_add_required_claim(
     let body = |b: &mut jwtguard_policy_builder| {
         // SAFETY: the caller's contract for `name`.
         let name = unsafe { input_str(name, name_len, "name") }?;
-        let slices: &[jwtguard_slice] = if values.is_null() {
-            if n_values != 0 {
-                return Err(Fail::arg_null("values"));
-            }
-            &[]
-        } else if !values.is_aligned() {
-            return Err(Fail::arg_invalid("values", "is misaligned"));
-        } else if n_values > isize::MAX as usize / core::mem::size_of::<jwtguard_slice>() {
-            return Err(Fail::arg_invalid("n_values", "is too large"));
-        } else {
-            // SAFETY: non-NULL and aligned (checked), the byte size fits in `isize`
-            // (checked), and the caller promised `n_values` readable slices.
-            unsafe { core::slice::from_raw_parts(values, n_values) }
-        };
-        let values = slices
-            .iter()
-            // SAFETY: the caller promised each slice is valid as documented.
-            .map(|s| unsafe { input_str(s.data, s.len, "values[i].data") }.map(str::to_owned))
-            .collect::<Result<Vec<String>, Fail>>()?;
+        // SAFETY: the caller's contract for `values`.
+        let values = unsafe { input_strings(values, n_values, "values", "values[i].data") }?;
         let match_ = match match_mode {
             JWTGUARD_MATCH_ALL => Match::All,
             JWTGUARD_MATCH_ANY => Match::Any,

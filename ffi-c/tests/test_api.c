@@ -17,16 +17,6 @@
 /* A pointer value that is never a valid handle: used to see that outputs get reset. */
 #define SENTINEL ((void *)&tu_passed)
 
-static const jwtguard_keyset *load_keys(const char *rel) {
-    size_t len = 0;
-    char *jwks = tu_read(rel, &len);
-    const jwtguard_keyset *keys = NULL;
-    CHECK_RESULT(jwtguard_keyset_new((const uint8_t *)jwks, len, &keys), JWTGUARD_OK);
-    CHECK(keys != NULL);
-    free(jwks);
-    return keys;
-}
-
 /* The fixtures' default policy; `configure` may add to it. */
 static const jwtguard_policy *make_policy(void (*configure)(jwtguard_policy_builder *)) {
     jwtguard_policy_builder *b = jwtguard_policy_builder_new();
@@ -105,7 +95,7 @@ static void test_version_and_results(void) {
         JWTGUARD_KEY_TOO_LARGE, JWTGUARD_KEY_EXPONENT_INVALID, JWTGUARD_KEY_INVALID,
         JWTGUARD_POLICY_INVALID, JWTGUARD_NULL_PARAMETER, JWTGUARD_INVALID_PARAMETER,
         JWTGUARD_BUFFER_TOO_SMALL, JWTGUARD_CLAIM_NOT_PRESENT, JWTGUARD_CLAIM_WRONG_TYPE,
-        JWTGUARD_PANIC};
+        JWTGUARD_PANIC, JWTGUARD_CLAIM_UNSAFE};
     const char *version = jwtguard_version();
     size_t i;
 
@@ -131,7 +121,9 @@ static void test_version_and_results(void) {
     }
     CHECK_STR(jwtguard_result_name(18), "Unknown");
     CHECK_STR(jwtguard_result_name(999), "Unknown");
-    CHECK_STR(jwtguard_result_name(1006), "Unknown");
+    CHECK_STR(jwtguard_result_name(JWTGUARD_CLAIM_UNSAFE), "ClaimUnsafe");
+    CHECK(JWTGUARD_CLAIM_UNSAFE == 1006);
+    CHECK_STR(jwtguard_result_name(1007), "Unknown");
     CHECK_STR(jwtguard_result_name(UINT32_MAX), "Unknown");
     CHECK_STR(jwtguard_result_message(UINT32_MAX), "unknown result code");
 }
@@ -165,10 +157,10 @@ static void test_keysets(void) {
     CHECK(jwtguard_keyset_rejected_len(NULL) == 0);
 
     /* A single JWK (not a set). */
-    keys = load_keys("single_jwk_ec.json");
+    keys = tu_load_keys("single_jwk_ec.json");
     CHECK(jwtguard_keyset_len(keys) == 1);
     jwtguard_keyset_free(keys);
-    keys = load_keys("single_jwk_rsa.json");
+    keys = tu_load_keys("single_jwk_rsa.json");
     CHECK(jwtguard_keyset_len(keys) == 1);
     jwtguard_keyset_free(keys);
 
@@ -237,7 +229,7 @@ static void test_keysets(void) {
     free(main_jwks);
 
     /* Rejected keys are listed for logs. */
-    keys = load_keys("jwks/attacks.mixed_weak.json");
+    keys = tu_load_keys("jwks/attacks.mixed_weak.json");
     CHECK(jwtguard_keyset_len(keys) == 1);
     CHECK(jwtguard_keyset_rejected_len(keys) == 1);
     memset(kid, 'Z', sizeof kid);
@@ -267,7 +259,7 @@ static void test_keysets(void) {
     CHECK_RESULT(jwtguard_keyset_rejected(keys, 0, &reason, NULL, 5, &kid_len),
                  JWTGUARD_NULL_PARAMETER);
     jwtguard_keyset_free(keys);
-    keys = load_keys("jwks/attacks.with_enc.json");
+    keys = tu_load_keys("jwks/attacks.with_enc.json");
     CHECK_RESULT(jwtguard_keyset_rejected(keys, 0, &reason, kid, sizeof kid, &kid_len), JWTGUARD_OK);
     CHECK(reason == JWTGUARD_KEY_UNSUPPORTED);
     CHECK_STR(kid, "rsa-enc");
@@ -485,7 +477,7 @@ static void scope_files_read(jwtguard_policy_builder *b) {
 }
 
 static void test_verify(void) {
-    const jwtguard_keyset *keys = load_keys(MAIN_JWKS);
+    const jwtguard_keyset *keys = tu_load_keys(MAIN_JWKS);
     const jwtguard_policy *policy = make_policy(NULL);
     jwtguard_token *token = SENTINEL;
     char detail[256];
@@ -544,7 +536,7 @@ static void test_verify(void) {
         const jwtguard_policy *p = cases[i].configure ? make_policy(cases[i].configure) : policy;
         const jwtguard_keyset *k = keys;
         jwtguard_result r;
-        if (strcmp(cases[i].file, "attacks") == 0) k = load_keys("jwks/attacks.main.json");
+        if (strcmp(cases[i].file, "attacks") == 0) k = tu_load_keys("jwks/attacks.main.json");
         token = SENTINEL;
         strcpy(detail, "garbage");
         r = verify_case(cases[i].file, cases[i].name, k, p, &token, detail, sizeof detail);
@@ -629,35 +621,8 @@ static void test_verify(void) {
 
 /* ---------------------------------------------------------------------------------- */
 
-/* CHECK_TEXT(call using BUF, CAP and &LEN, expected text): the call succeeds and
- * writes exactly the expected text, NUL-terminated, with LEN its length. */
-#define CHECK_TEXT(call, want)                                                            \
-    do {                                                                                  \
-        char BUF[512];                                                                    \
-        size_t LEN = 12345;                                                               \
-        const size_t CAP = sizeof BUF;                                                    \
-        jwtguard_result r_ = (call);                                                      \
-        CHECK_RESULT(r_, JWTGUARD_OK);                                                    \
-        if (r_ == JWTGUARD_OK) {                                                          \
-            CHECK(LEN == strlen(want));                                                   \
-            CHECK_STR(BUF, want);                                                         \
-        }                                                                                 \
-    } while (0)
-
-/* CHECK_TEXT_FAILS(call using BUF, CAP and &LEN, expected result): nothing written,
- * LEN reset to 0. */
-#define CHECK_TEXT_FAILS(call, want_result)                                               \
-    do {                                                                                  \
-        char BUF[512];                                                                    \
-        size_t LEN = 12345;                                                               \
-        const size_t CAP = sizeof BUF;                                                    \
-        BUF[0] = 'Z';                                                                     \
-        CHECK_RESULT((call), want_result);                                                \
-        CHECK(LEN == 0 && BUF[0] == 'Z');                                                 \
-    } while (0)
-
 static void test_token_accessors(void) {
-    const jwtguard_keyset *keys = load_keys(MAIN_JWKS);
+    const jwtguard_keyset *keys = tu_load_keys(MAIN_JWKS);
     const jwtguard_policy *policy = make_policy(NULL);
     jwtguard_token *t;
     int64_t i64 = 7;
@@ -757,7 +722,7 @@ static void test_token_accessors(void) {
 
     /* The token owns its data: it outlives the key set and policy it was verified with. */
     {
-        const jwtguard_keyset *k2 = load_keys(MAIN_JWKS);
+        const jwtguard_keyset *k2 = tu_load_keys(MAIN_JWKS);
         const jwtguard_policy *p2 = make_policy(NULL);
         jwtguard_token *t2 = verified("valid_es256_p256", k2, p2);
         jwtguard_keyset_free(k2);
@@ -780,7 +745,10 @@ static void test_token_accessors(void) {
         t = verified("req_roles_array_any_valid", keys, p);
         CHECK_TEXT(jwtguard_token_claim_string(t, "roles", 5, ",", 1, BUF, CAP, &LEN), "Admin,Reader");
         CHECK_TEXT(jwtguard_token_claim_string(t, "roles", 5, " | ", 3, BUF, CAP, &LEN), "Admin | Reader");
-        CHECK_TEXT(jwtguard_token_claim_string(t, "roles", 5, NULL, 0, BUF, CAP, &LEN), "AdminReader");
+        /* Joined without a separator, ["Admin","Reader"] and ["AdminReader"] would read
+         * the same: refused, nothing written. */
+        CHECK_TEXT_FAILS(jwtguard_token_claim_string(t, "roles", 5, NULL, 0, BUF, CAP, &LEN),
+                         JWTGUARD_CLAIM_UNSAFE);
         CHECK_TEXT(jwtguard_token_claim_string(t, "roles", 5, "\xc2\xa7", 2, BUF, CAP, &LEN), "Admin\xc2\xa7Reader");
         CHECK_TEXT(jwtguard_token_claim_json(t, "roles", 5, BUF, CAP, &LEN), "[\"Admin\",\"Reader\"]");
         CHECK_RESULT(jwtguard_token_claim_int(t, "roles", 5, &i64), JWTGUARD_CLAIM_WRONG_TYPE);
@@ -893,7 +861,7 @@ static void test_token_accessors(void) {
 }
 
 static void test_cache(void) {
-    const jwtguard_keyset *keys = load_keys(MAIN_JWKS);
+    const jwtguard_keyset *keys = tu_load_keys(MAIN_JWKS);
     const jwtguard_policy *policy = make_policy(NULL);
     jwtguard_cache *cache = jwtguard_cache_new(2, 60);
     bool hit = true;
@@ -970,7 +938,7 @@ static void test_cache(void) {
 
     /* A new key set or policy handle (even with the same content) empties the cache. */
     {
-        const jwtguard_keyset *reloaded = load_keys(MAIN_JWKS);
+        const jwtguard_keyset *reloaded = tu_load_keys(MAIN_JWKS);
         const jwtguard_policy *rebuilt = make_policy(NULL);
         CHECK_RESULT(verify_cached_case(cache, "valid_rs256_rsa4096", reloaded, policy, NOW, &hit),
                      JWTGUARD_OK);
@@ -1086,7 +1054,7 @@ static void test_algorithms(void) {
     /* the attacks' RS512 and PS256 tokens by the main RSA key: refused by default, and
      * still refused when allowed, because that key's JWK binds it to "alg": "RS256" */
     jwtguard_keyset_free(keys);
-    keys = load_keys(MAIN_JWKS);
+    keys = tu_load_keys(MAIN_JWKS);
     {
         const jwtguard_policy *rsa = policy_with_algorithms(JWTGUARD_ALG_RS512 | JWTGUARD_ALG_PS256);
         jwtguard_token *token = SENTINEL;
@@ -1202,11 +1170,7 @@ static void test_symmetric_keys(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
-        return 2;
-    }
-    tu_dir = argv[1];
+    tu_init(argc, argv);
     test_version_and_results();
     test_keysets();
     test_policy_builder();

@@ -87,15 +87,6 @@ static jwtguard_apim_policy *load_china_fixtures(const char *values) {
     return load(xml);
 }
 
-static const jwtguard_keyset *load_keys(const char *rel) {
-    size_t len = 0;
-    char *jwks = tu_read(rel, &len);
-    const jwtguard_keyset *keys = NULL;
-    CHECK_RESULT(jwtguard_keyset_new((const uint8_t *)jwks, len, &keys), JWTGUARD_OK);
-    free(jwks);
-    return keys;
-}
-
 static char *read_token(const char *name, size_t *len) {
     char rel[512];
     snprintf(rel, sizeof rel, "tokens/claims.%s.txt", name);
@@ -205,7 +196,7 @@ static void test_china_accessors(void) {
     {
         const jwtguard_policy *p1 = jwtguard_apim_policy_policy(apim);
         const jwtguard_policy *p2 = jwtguard_apim_policy_policy(apim);
-        const jwtguard_keyset *keys = load_keys(MAIN_JWKS);
+        const jwtguard_keyset *keys = tu_load_keys(MAIN_JWKS);
         size_t tlen = 0;
         char *token = read_token("req_scp_any_one_present_valid", &tlen);
         jwtguard_token *out = SENTINEL;
@@ -228,7 +219,7 @@ static void test_china_rules(void) {
     jwtguard_apim_policy *apim = load_china_fixtures("<value>Files.Read</value><value>Mail.Send</value>");
     jwtguard_apim_policy *other_scopes =
         load_china_fixtures("<value>Mail.Send</value><value>Files.ReadWrite</value>");
-    const jwtguard_keyset *keys = load_keys(MAIN_JWKS);
+    const jwtguard_keyset *keys = tu_load_keys(MAIN_JWKS);
     char detail[256];
 
     /* passes: audience, issuer, lifetime, scp "Files.Read Files.Write User.Read" */
@@ -462,7 +453,7 @@ static void test_inline_symmetric_keys(void) {
 static void test_azure_ad_token(void) {
     jwtguard_apim_policy *azure = load(AZURE_AD);
     jwtguard_apim_policy *china = load_china_fixtures("<value>Files.Read</value>");
-    const jwtguard_keyset *keys = load_keys(MAIN_JWKS);
+    const jwtguard_keyset *keys = tu_load_keys(MAIN_JWKS);
     const jwtguard_policy *china_policy = jwtguard_apim_policy_policy(china);
     jwtguard_token *token = NULL;
     jwtguard_token_source kind = 0;
@@ -483,7 +474,7 @@ static void test_azure_ad_token(void) {
 
     /* the client application check is in the core policy: jwtguard_verify applies it */
     {
-        const jwtguard_keyset *entra = load_keys(ENTRA_JWKS);
+        const jwtguard_keyset *entra = tu_load_keys(ENTRA_JWKS);
         CHECK_RESULT(verify_file(azure, "tokens/apim.azp_listed.txt", entra, detail, sizeof detail),
                      JWTGUARD_OK);
         CHECK_STR(detail, "");
@@ -735,7 +726,7 @@ static void test_null_and_garbage(void) {
     jwtguard_apim_policy *apim = SENTINEL;
     jwtguard_apim_policy *china = load(CHINA);
     jwtguard_token_source kind = 7;
-    const jwtguard_keyset *keys = load_keys(MAIN_JWKS);
+    const jwtguard_keyset *keys = tu_load_keys(MAIN_JWKS);
     char buf[64], detail[256];
     size_t len = 99;
     bool is_set = true;
@@ -833,11 +824,7 @@ static void test_null_and_garbage(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
-        return 2;
-    }
-    tu_dir = argv[1];
+    tu_init(argc, argv);
     test_china_accessors();
     test_china_rules();
     test_inline_keys();

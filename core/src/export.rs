@@ -122,7 +122,7 @@ mod tests {
     use crate::json::Object;
 
     fn export(json: &str, separator: &str) -> Result<String, ExportError> {
-        let doc = std::format!(r#"{{"v":{json}}}"#);
+        let doc = alloc::format!(r#"{{"v":{json}}}"#);
         let object = Object::parse(doc.as_bytes()).expect("valid JSON");
         claim_text(object.get("v").expect("member"), separator)
     }
@@ -142,9 +142,9 @@ mod tests {
     #[test]
     fn control_bytes_are_refused() {
         for byte in (0u32..0x20).chain([0x7f]) {
-            let escaped = std::format!(r#""Alice\u{byte:04x}X-Admin: true""#);
+            let escaped = alloc::format!(r#""Alice\u{byte:04x}X-Admin: true""#);
             assert_eq!(export(&escaped, ","), Err(CONTROL), "byte {byte:#x}");
-            let in_array = std::format!(r#"["Reader","x\u{byte:04x}"]"#);
+            let in_array = alloc::format!(r#"["Reader","x\u{byte:04x}"]"#);
             assert_eq!(export(&in_array, ","), Err(CONTROL), "byte {byte:#x} in an array");
         }
         assert_eq!(export(r#""a\r\nb""#, ","), Err(CONTROL));

@@ -190,6 +190,23 @@
 #define JWTGUARD_ALG_HS512 (1 << 11)
 
 /**
+ * The algorithms the default policy allows: RS256 and ES256.
+ */
+#define JWTGUARD_ALG_SET_DEFAULT (JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256)
+
+/**
+ * Every asymmetric algorithm: `JWTGUARD_ALG_RS256` to `JWTGUARD_ALG_EDDSA` (RS*, PS*,
+ * ES256, ES384, EdDSA), what an identity provider's public keys verify.
+ */
+#define JWTGUARD_ALG_SET_ASYMMETRIC 511
+
+/**
+ * `JWTGUARD_ALG_HS256`, `JWTGUARD_ALG_HS384` and `JWTGUARD_ALG_HS512`: verified only
+ * with symmetric keys (shared secrets, see `JWTGUARD_KEYSET_ALLOW_SYMMETRIC`).
+ */
+#define JWTGUARD_ALG_SET_SYMMETRIC 3584
+
+/**
  * Longest URL a source accepts, configured or discovered, in bytes: a buffer of
  * `JWTGUARD_MAX_URL_LEN + 1` bytes always holds a URL from
  * `jwtguard_verifier_start_fetch()`.
@@ -260,31 +277,32 @@ enum jwtguard_result
      */
     JWTGUARD_OK = 0,
     /**
-     * No token was presented (empty input).
+     * No token was supplied (empty input).
      */
     JWTGUARD_TOKEN_NOT_PRESENT = 1,
     /**
-     * The token exceeds the maximum allowed size; nothing else was examined.
+     * The token is longer than the configured maximum; nothing else was examined.
      */
     JWTGUARD_TOKEN_TOO_LARGE = 2,
     /**
-     * Not a well-formed compact JWS (segments, base64url, header/payload JSON).
+     * Not a well-formed compact JWS: segment count, base64url, or JSON of header/payload.
      */
     JWTGUARD_TOKEN_MALFORMED = 3,
     /**
-     * The header uses `crit`, `b64`, `zip`, `enc`, an embedded `jwk`, `jku` or `x5u`.
+     * The header asks for a feature jwtguard refuses (`crit`, `b64`, `zip`, `enc`,
+     * embedded `jwk`, `jku`, `x5u`).
      */
     JWTGUARD_TOKEN_HEADER_UNSUPPORTED = 4,
     /**
-     * The header's `alg` is not implemented (including `none`).
+     * The header's `alg` is not one jwtguard implements (including `none`).
      */
     JWTGUARD_TOKEN_ALGORITHM_NOT_SUPPORTED = 5,
     /**
-     * The header's `alg` is not allowed by the policy.
+     * The header's `alg` is implemented but the policy does not allow it.
      */
     JWTGUARD_TOKEN_ALGORITHM_NOT_ALLOWED = 6,
     /**
-     * No key matches the token's `kid`/`x5t` (refresh the key set, rate-limited).
+     * No key in the key set matches the token's `kid`/`x5t` (refresh the key set).
      */
     JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND = 7,
     /**
@@ -296,11 +314,12 @@ enum jwtguard_result
      */
     JWTGUARD_TOKEN_SIGNATURE_INVALID = 9,
     /**
-     * `exp`/`nbf`/`iat` not a NumericDate, or `aud`/`iss` of the wrong type.
+     * A registered claim has the wrong JSON type or an out-of-range value
+     * (`exp`/`nbf`/`iat` not a NumericDate, `aud` not a string or array of strings, ...).
      */
     JWTGUARD_TOKEN_CLAIM_MALFORMED = 10,
     /**
-     * No `exp` and the policy requires one.
+     * The policy requires `exp` and the token has none.
      */
     JWTGUARD_TOKEN_EXPIRATION_TIME_MISSING = 11,
     /**
@@ -312,23 +331,23 @@ enum jwtguard_result
      */
     JWTGUARD_TOKEN_NOT_YET_VALID = 13,
     /**
-     * No allowed audience in `aud`.
+     * No audience in the token is allowed by the policy.
      */
     JWTGUARD_TOKEN_AUDIENCE_NOT_ALLOWED = 14,
     /**
-     * `iss` not allowed, or not the signing key's issuer.
+     * The token's issuer is not allowed by the policy (or not the signing key's issuer).
      */
     JWTGUARD_TOKEN_ISSUER_NOT_ALLOWED = 15,
     /**
-     * A required claim is missing.
+     * A claim the policy requires is absent.
      */
     JWTGUARD_TOKEN_CLAIM_NOT_FOUND = 16,
     /**
-     * A required claim has no allowed value.
+     * A required claim is present but its value is not allowed.
      */
     JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED = 17,
     /**
-     * The key set is not a JWK or JWK set of the expected shape.
+     * The key set is not valid JSON of the expected shape.
      */
     JWTGUARD_KEY_SET_MALFORMED = 100,
     /**
@@ -336,35 +355,38 @@ enum jwtguard_result
      */
     JWTGUARD_KEY_SET_TOO_LARGE = 101,
     /**
-     * The key set holds no key usable for verification.
+     * The key set holds no key jwtguard can verify with.
      */
     JWTGUARD_KEY_SET_NO_USABLE_KEY = 102,
     /**
-     * Two usable keys share a `kid`.
+     * Two usable keys share one `kid`.
      */
     JWTGUARD_KEY_SET_DUPLICATE_KID = 103,
     /**
-     * A key member is missing, of the wrong type, or bad base64.
+     * A key member is missing, of the wrong type, or not valid base64.
      */
     JWTGUARD_KEY_MALFORMED = 104,
     /**
-     * A key's type, curve, `use`, `key_ops` or `alg` makes it unusable.
+     * A key's type, curve, `use`, `key_ops` or `alg` makes it unusable for verification
+     * (also: a symmetric `oct` key when the key options do not allow symmetric keys,
+     * or beside asymmetric keys).
      */
     JWTGUARD_KEY_UNSUPPORTED = 105,
     /**
-     * An RSA modulus under 2048 bits.
+     * An RSA modulus shorter than 2048 bits, or an HMAC key shorter than its hash
+     * output (RFC 7518 §3.2: 32, 48, 64 bytes).
      */
     JWTGUARD_KEY_TOO_SMALL = 106,
     /**
-     * An RSA modulus over 8192 bits.
+     * An RSA modulus longer than 8192 bits, or an HMAC key longer than 256 bytes.
      */
     JWTGUARD_KEY_TOO_LARGE = 107,
     /**
-     * An RSA exponent that is even, 1, too small or too large.
+     * An RSA public exponent that is even, 1, too small or too large.
      */
     JWTGUARD_KEY_EXPONENT_INVALID = 108,
     /**
-     * Not a valid public key (e.g. an EC point off the curve).
+     * Key material that is not a valid public key (EC point not on the curve, ...).
      */
     JWTGUARD_KEY_INVALID = 109,
     /**
@@ -864,6 +886,25 @@ jwtguard_result jwtguard_policy_builder_set_require_expiration_time(struct jwtgu
  */
 jwtguard_result jwtguard_policy_builder_set_algorithms(struct jwtguard_policy_builder *builder,
                                                        uint32_t algorithms);
+
+/**
+ * Returns the JOSE name of the algorithm of one `JWTGUARD_ALG_*` flag, e.g. `"RS256"`
+ * for `JWTGUARD_ALG_RS256` (a static string: never free it); NULL when `flag` is 0,
+ * holds several bits, or a bit no algorithm has. Calling it for each bit from
+ * `1 << 0` to `1 << 31` lists every algorithm this library implements.
+ */
+const char *jwtguard_algorithm_name(uint32_t flag);
+
+/**
+ * Returns the `JWTGUARD_ALG_*` flag of the algorithm with the JOSE name `name`, compared
+ * exactly (case-sensitive: `"RS256"`, `"EdDSA"`); 0 for any other text (`"none"`,
+ * `"rs256"`, text that is not UTF-8, NULL with a non-zero length).
+ *
+ * # Safety
+ * `name` is NULL (only with `name_len` 0) or points to `name_len` readable bytes.
+ */
+uint32_t jwtguard_algorithm_from_name(const char *name,
+                                      size_t name_len);
 
 /**
  * Longest accepted token in bytes (default 16384), checked before anything else; 0

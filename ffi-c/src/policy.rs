@@ -4,7 +4,7 @@ use core::ffi::c_char;
 use core::ptr;
 use std::sync::Arc;
 
-use jwtguard_core::{Algorithm, Match, Policy, RequiredClaim};
+use jwtguard_core::{Algorithm, AlgorithmSet, Match, Policy, RequiredClaim};
 
 use crate::result::{jwtguard_result, Fail};
 use crate::util::{free_boxed, guard, guard_detail, guard_value, handle, handle_mut, input_str, input_strings, Out};
@@ -65,6 +65,34 @@ const ALGORITHM_FLAGS: [(u32, Algorithm); 12] = [
     (JWTGUARD_ALG_HS384, Algorithm::HS384),
     (JWTGUARD_ALG_HS512, Algorithm::HS512),
 ];
+
+// The flags are the core's bits (cbindgen needs them written out; the core has the table).
+const _: () = {
+    let mut i = 0;
+    while i < ALGORITHM_FLAGS.len() {
+        assert!(
+            ALGORITHM_FLAGS[i].0 == ALGORITHM_FLAGS[i].1.bit() as u32,
+            "a JWTGUARD_ALG_* flag is not the core's bit"
+        );
+        i += 1;
+    }
+};
+
+/// The algorithms the default policy allows: RS256 and ES256.
+pub const JWTGUARD_ALG_SET_DEFAULT: u32 = JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256;
+/// Every asymmetric algorithm: `JWTGUARD_ALG_RS256` to `JWTGUARD_ALG_EDDSA` (RS*, PS*,
+/// ES256, ES384, EdDSA), what an identity provider's public keys verify.
+pub const JWTGUARD_ALG_SET_ASYMMETRIC: u32 = 0x1ff;
+/// `JWTGUARD_ALG_HS256`, `JWTGUARD_ALG_HS384` and `JWTGUARD_ALG_HS512`: verified only
+/// with symmetric keys (shared secrets, see `JWTGUARD_KEYSET_ALLOW_SYMMETRIC`).
+pub const JWTGUARD_ALG_SET_SYMMETRIC: u32 = 0xe00;
+
+const _: () = assert!(
+    JWTGUARD_ALG_SET_DEFAULT == AlgorithmSet::DEFAULT.bits() as u32
+        && JWTGUARD_ALG_SET_ASYMMETRIC == AlgorithmSet::ASYMMETRIC.bits() as u32
+        && JWTGUARD_ALG_SET_SYMMETRIC == AlgorithmSet::SYMMETRIC.bits() as u32,
+    "a JWTGUARD_ALG_SET_* mask is not the core's set"
+);
 
 /// A borrowed UTF-8 string: `len` bytes at `data`, not necessarily NUL-terminated.
 /// `data` may be NULL when `len` is 0.
@@ -419,6 +447,32 @@ pub unsafe extern "C" fn jwtguard_policy_builder_set_algorithms(
     };
     // SAFETY: the caller's contract for `builder`.
     unsafe { with_builder(builder, body) }
+}
+
+/// Returns the JOSE name of the algorithm of one `JWTGUARD_ALG_*` flag, e.g. `"RS256"`
+/// for `JWTGUARD_ALG_RS256` (a static string: never free it); NULL when `flag` is 0,
+/// holds several bits, or a bit no algorithm has. Calling it for each bit from
+/// `1 << 0` to `1 << 31` lists every algorithm this library implements.
+#[no_mangle]
+pub extern "C" fn jwtguard_algorithm_name(flag: u32) -> *const c_char {
+    guard_value(ptr::null(), || {
+        ALGORITHM_FLAGS.iter().find(|(f, _)| *f == flag).map_or(ptr::null(), |(_, alg)| alg.c_name().as_ptr())
+    })
+}
+
+/// Returns the `JWTGUARD_ALG_*` flag of the algorithm with the JOSE name `name`, compared
+/// exactly (case-sensitive: `"RS256"`, `"EdDSA"`); 0 for any other text (`"none"`,
+/// `"rs256"`, text that is not UTF-8, NULL with a non-zero length).
+///
+/// # Safety
+/// `name` is NULL (only with `name_len` 0) or points to `name_len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_algorithm_from_name(name: *const c_char, name_len: usize) -> u32 {
+    guard_value(0, || {
+        // SAFETY: the caller's contract for `name`.
+        let Ok(name) = (unsafe { input_str(name, name_len, "name") }) else { return 0 };
+        Algorithm::from_name(name).map_or(0, |alg| u32::from(alg.bit()))
+    })
 }
 
 /// Longest accepted token in bytes (default 16384), checked before anything else; 0

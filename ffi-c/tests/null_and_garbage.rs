@@ -1005,3 +1005,42 @@ fn verifier_functions() {
         jwtguard_policy_free(p);
     }
 }
+
+#[test]
+fn algorithm_names() {
+    // SAFETY: every non-NULL pointer is valid for its length, or comes with a length
+    // that is refused unread; returned names are static NUL-terminated strings.
+    unsafe {
+        let mut listed = Vec::new();
+        for bit in 0..32 {
+            let name = jwtguard_algorithm_name(1 << bit);
+            if name.is_null() {
+                continue;
+            }
+            let name = CStr::from_ptr(name).to_str().unwrap();
+            assert_eq!(jwtguard_algorithm_from_name(name.as_ptr().cast(), name.len()), 1 << bit, "{name}");
+            listed.push(name);
+        }
+        let core: Vec<&str> = jwtguard_core::Algorithm::ALL.iter().map(|a| a.name()).collect();
+        assert_eq!(listed, core, "every algorithm, in bit order");
+        for flag in [0, 3, JWTGUARD_ALG_SET_DEFAULT, 1 << 12, 1 << 31, u32::MAX] {
+            assert!(jwtguard_algorithm_name(flag).is_null(), "{flag:#x}");
+        }
+        assert_eq!(jwtguard_algorithm_from_name(null(), 0), 0);
+        assert_eq!(jwtguard_algorithm_from_name(null(), 5), 0);
+        assert_eq!(jwtguard_algorithm_from_name(dangling(), OVER_ISIZE), 0);
+        for text in ["none", "rs256", "RS256 ", "", "EDDSA", "HS256\0"] {
+            assert_eq!(jwtguard_algorithm_from_name(text.as_ptr().cast(), text.len()), 0, "{text:?}");
+        }
+        assert_eq!(jwtguard_algorithm_from_name(c"\xff".as_ptr(), 1), 0);
+        let mut rng = Rng(0xa1);
+        for _ in 0..2000 {
+            let text = rng.bytes(6);
+            let flag = jwtguard_algorithm_from_name(text.as_ptr().cast(), text.len());
+            assert!(flag == 0 || flag.is_power_of_two() && !jwtguard_algorithm_name(flag).is_null());
+        }
+        assert_eq!(JWTGUARD_ALG_SET_SYMMETRIC & JWTGUARD_ALG_SET_ASYMMETRIC, 0);
+        assert_eq!((JWTGUARD_ALG_SET_SYMMETRIC | JWTGUARD_ALG_SET_ASYMMETRIC).count_ones() as usize, core.len());
+        assert_eq!(JWTGUARD_ALG_SET_DEFAULT & !JWTGUARD_ALG_SET_ASYMMETRIC, 0);
+    }
+}

@@ -1022,8 +1022,16 @@ static void test_algorithms(void) {
     size_t i;
     uint32_t seen = JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256;
 
-    /* the flags are distinct bits, all twelve known */
+    /* the flags are distinct bits, all twelve known, and named as JOSE names them */
     CHECK(ALL_ALGORITHMS == 0xfffu);
+    CHECK((JWTGUARD_ALG_SET_ASYMMETRIC | JWTGUARD_ALG_SET_SYMMETRIC) == ALL_ALGORITHMS);
+    CHECK(JWTGUARD_ALG_SET_DEFAULT == (JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256));
+    CHECK_STR(jwtguard_algorithm_name(JWTGUARD_ALG_HS512), "HS512");
+    CHECK(jwtguard_algorithm_from_name("HS256", 5) == JWTGUARD_ALG_HS256);
+    CHECK((jwtguard_algorithm_from_name("HS384", 5) & JWTGUARD_ALG_SET_SYMMETRIC) != 0);
+    CHECK(jwtguard_algorithm_from_name("none", 4) == 0);
+    CHECK(jwtguard_algorithm_name(0) == NULL && jwtguard_algorithm_name(1u << 12) == NULL);
+    CHECK(jwtguard_algorithm_name(JWTGUARD_ALG_SET_DEFAULT) == NULL);
     CHECK_RESULT(load_keys_with("jwks/algorithms.asymmetric.json", 0, &keys, detail, sizeof detail),
                  JWTGUARD_OK);
     for (i = 0; i < sizeof algs / sizeof algs[0]; i++) {
@@ -1032,6 +1040,10 @@ static void test_algorithms(void) {
         jwtguard_token *token = SENTINEL;
         CHECK((seen & algs[i].flag) == 0);
         seen |= algs[i].flag;
+        CHECK_STR(jwtguard_algorithm_name(algs[i].flag), algs[i].alg);
+        CHECK(jwtguard_algorithm_from_name(algs[i].alg, strlen(algs[i].alg)) == algs[i].flag);
+        CHECK(jwtguard_algorithm_from_name(algs[i].name, strlen(algs[i].name)) == 0);
+        CHECK((algs[i].flag & JWTGUARD_ALG_SET_ASYMMETRIC) != 0);
         snprintf(name, sizeof name, "%s_valid", algs[i].name);
         CHECK_RESULT(verify_case("algorithms", name, keys, only, &token, detail, sizeof detail),
                      JWTGUARD_OK);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds and installs the Python package into a virtual environment (maturin is fetched
 # from PyPI as the build backend), installs the test-only dependencies (pytest, PyJWT,
-# cryptography) and runs bindings-python/tests. Fails when a test fails or when no test
-# ran (pytest exit 5).
+# cryptography, and mypy for its stubtest) and runs bindings-python/tests. Fails when a
+# test fails or when no test ran (pytest exit 5).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -13,7 +13,7 @@ if [ ! -x "$venv/bin/python" ]; then
     "$python" -m venv "$venv"
 fi
 export PIP_DISABLE_PIP_VERSION_CHECK=1
-"$venv/bin/python" -m pip install --quiet pytest pyjwt cryptography
+"$venv/bin/python" -m pip install --quiet pytest pyjwt cryptography mypy
 # The package itself, rebuilt from the source tree every run (cargo is incremental).
 "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$here"
 

@@ -178,6 +178,8 @@ http {{
         jwtguard_clock_skew 60s;                                           # clock-skew
         jwtguard_realm demo-api;
 
+        # claim text is safe in a header: a value with a control character (CR, LF,
+        # NUL, ...) is not set, so a token's name claim cannot add or smuggle headers
         proxy_set_header X-User    $jwtguard_claim_oid;
         proxy_set_header X-Name    $jwtguard_claim_name;
         proxy_set_header X-Scopes  $jwtguard_claim_scp;

@@ -1,29 +1,25 @@
 /*
- * ngx_http_jwtguard_module: verifies JWT access tokens (RS256 and ES256 by default;
- * jwtguard_algorithms allows RS384/512, PS256/384/512, ES384, EdDSA) in the access
- * phase with jwtguard, as Azure API Management's validate-jwt policy does. HMAC
- * (HS256/384/512) is verified only with the inline symmetric keys of a
- * jwtguard_apim_policy document, never with key files or jwtguard_keys_request.
+ * ngx_http_jwtguard_module: verifies JWT access tokens in the access phase with the
+ * jwtguard core, as Azure API Management's validate-jwt policy does.
  *
- * Keys come from JWKS files loaded at configuration time and re-read, per worker, when
- * a file's mtime/size/inode change (checked at most every `check=` seconds), and/or from
- * a subrequest to a local URI (jwtguard_keys_request), cached per worker for
- * jwtguard_keys_cache and refreshed early, at most once per 5 minutes, for an unknown
- * kid. A policy is built once per location that changes one of the policy directives.
- * Per request: one jwtguard_verify_cached() (or jwtguard_verify() with the cache off)
- * per key source tried; the verified token is kept in the request context for the
- * $jwtguard_claim_<name> variables and freed by a request pool cleanup.
+ * Every decision is the core's: each location that checks tokens has one
+ * jwtguard_verifier, built at configuration time from its policy and its key sources
+ * (key files, the keys request, an APIM policy's inline keys; each source bound to its
+ * own issuers or to the policy's), with the verified-token cache. A location that
+ * changes nothing about verification shares its parent's verifier. Per request: one
+ * jwtguard_verifier_verify(); the verified token is kept in the request context for the
+ * $jwtguard_claim_<name> and $jwtguard_kid variables (whose text the core refuses when
+ * it is not safe in a header or a log line) and freed by a request pool cleanup.
  *
- * Verified-token cache: per worker, one jwtguard_cache per key source of each distinct
- * (key sources, policy, cache settings) combination (a location that inherits all of
- * them shares its parent's), created on first use and freed with the configuration
- * pool (at worker exit). Only successes are stored, keyed by the exact token bytes,
- * until min(exp, stored + jwtguard_cache_ttl); a reloaded key set is a new handle, and
- * the cache empties itself when called with another handle.
+ * The module does the I/O: it reads key files (once per configuration, then again in
+ * each worker when a file's mtime, size or inode changed or its last read failed,
+ * checked at most every `check=` seconds) and hands them to the verifiers with
+ * jwtguard_verifier_set_keys(); it fetches the keys request with a subrequest when
+ * jwtguard_verifier_start_fetch() says a fetch is due, and answers the core with
+ * jwtguard_verifier_offer() or jwtguard_verifier_fetch_failed().
  *
- * Workers are single-threaded and share nothing mutable: each worker holds its own
- * reference to each key set (jwtguard key sets are immutable and reference counted)
- * and its own caches.
+ * Workers are single-threaded and share nothing mutable: each worker has its own copy
+ * of every verifier (made by fork), so its own key sets, fetch schedule and cache.
  */
 
 #include <ngx_config.h>
@@ -35,27 +31,52 @@
 
 #define NGX_HTTP_JWTGUARD_MAX_FILE    (1024 * 1024)
 #define NGX_HTTP_JWTGUARD_DETAIL      256
-#define NGX_HTTP_JWTGUARD_MESSAGE                                             \
-    "Unauthorized. Access token is missing or invalid."
+#define NGX_HTTP_JWTGUARD_URL         4096    /* more than the longest source URL */
 #define NGX_HTTP_JWTGUARD_CLAIM_PREFIX "jwtguard_claim_"
-#define NGX_HTTP_JWTGUARD_CACHE_SIZE  1024
-#define NGX_HTTP_JWTGUARD_CACHE_TTL   300
+
+/* what ngx_http_jwtguard_copy() copies */
+#define NGX_HTTP_JWTGUARD_GET_KID     0
+#define NGX_HTTP_JWTGUARD_GET_CLAIM   1
+#define NGX_HTTP_JWTGUARD_GET_FAILURE 2
+#define NGX_HTTP_JWTGUARD_GET_URL     3
+#define NGX_HTTP_JWTGUARD_GET_NOTE    4
+#define NGX_HTTP_JWTGUARD_GET_SCHEME  5
+#define NGX_HTTP_JWTGUARD_GET_JWKS    6
 
 #define NGX_HTTP_JWTGUARD_CACHE_NONE  0       /* $jwtguard_cache_status: empty */
 #define NGX_HTTP_JWTGUARD_CACHE_MISS  1
 #define NGX_HTTP_JWTGUARD_CACHE_HIT   2
 
 
+/* a verifier source that holds a key file's keys */
+typedef struct {
+    struct ngx_http_jwtguard_verifier_s *jv;
+    size_t                    source;
+} ngx_http_jwtguard_holder_t;
+
+
+/* a key file: one per path, shared by the locations that name it */
 typedef struct {
     ngx_str_t                 path;
     const jwtguard_keyset    *keys;
     time_t                    check;        /* seconds between stat() calls */
     time_t                    checked;      /* last stat() */
-    time_t                    mtime;
+    time_t                    mtime;        /* the version loaded */
     off_t                     size;
     ngx_file_uniq_t           uniq;
-    unsigned                  fixed:1;      /* a policy's inline keys: never re-read */
-} ngx_http_jwtguard_keys_t;
+    time_t                    failed_mtime; /* the last version that did not load */
+    off_t                     failed_size;
+    ngx_file_uniq_t           failed_uniq;
+    ngx_array_t               holders;      /* ngx_http_jwtguard_holder_t */
+} ngx_http_jwtguard_file_t;
+
+
+/* a key source as a level declares it: a key file or the keys request */
+typedef struct {
+    ngx_http_jwtguard_file_t *file;         /* NULL: the keys request */
+    ngx_str_t                 uri;          /* the keys request's URI */
+    ngx_array_t              *issuers;      /* jwtguard_slice; NULL: the policy's */
+} ngx_http_jwtguard_source_t;
 
 
 /* jwtguard_apim_policy <file>: one per file, shared by the levels that name it */
@@ -67,24 +88,11 @@ typedef struct {
     ngx_str_t                 source_name;
     ngx_str_t                 scheme;       /* require-scheme; empty: not set */
     ngx_uint_t                status;
-    ngx_str_t                 message;
     ngx_str_t                 inline_error; /* why the inline keys did not load */
-    ngx_array_t              *inline_keys;  /* ngx_http_jwtguard_keys_t *: the RSA keys,
-                                               then the symmetric keys (a set of their
-                                               own), each when present; or NULL */
+    const jwtguard_keyset    *inline_keys[2]; /* the RSA keys, the symmetric keys */
+    ngx_uint_t                n_inline;
     unsigned                  authorization:1; /* the token is in Authorization */
-    unsigned                  message_set:1;
 } ngx_http_jwtguard_apim_t;
-
-
-/* a subrequest key source: one per URI, per worker (filled lazily by requests) */
-typedef struct {
-    ngx_str_t                 uri;
-    const jwtguard_keyset    *keys;
-    time_t                    expires;      /* cached keys are fresh until then */
-    time_t                    kid_refresh;  /* last refresh for an unknown kid */
-    time_t                    fetching;     /* a fetch started then (0: none) */
-} ngx_http_jwtguard_source_t;
 
 
 typedef struct {
@@ -95,26 +103,27 @@ typedef struct {
 } ngx_http_jwtguard_claim_t;
 
 
-/* the verified-token caches of one (key sources, policy, size, ttl) combination: one
- * jwtguard_cache per key source (a cache empties itself when called with another key
- * set handle, so sources must not share one), created lazily in each worker */
-typedef struct {
-    ngx_array_t              *keys;         /* identity of the combination */
-    ngx_http_jwtguard_source_t *source;
+/* the verifier of a level, and what it was built from (a level that has the same
+ * shares it) */
+typedef struct ngx_http_jwtguard_verifier_s {
+    jwtguard_verifier        *verifier;
+    ngx_array_t              *files;        /* ngx_http_jwtguard_source_t */
+    ngx_http_jwtguard_source_t *request;
+    ngx_http_jwtguard_apim_t *inline_keys;  /* the APIM policy whose keys it has */
     const jwtguard_policy    *policy;
-    size_t                    size;
-    time_t                    ttl;
-    ngx_uint_t                n;            /* key files, then the keys request */
-    jwtguard_cache          **caches;
-} ngx_http_jwtguard_cache_t;
+    size_t                    cache_size;
+    time_t                    cache_ttl;
+    time_t                    keys_cache;
+    size_t                    request_source; /* the keys request's source index */
+} ngx_http_jwtguard_verifier_t;
 
 
 typedef struct {
     ngx_flag_t                enable;
     ngx_http_complex_value_t *token;
     ngx_str_t                 scheme;
-    ngx_array_t              *keys;         /* ngx_http_jwtguard_keys_t * */
-    ngx_http_jwtguard_source_t *source;     /* jwtguard_keys_request */
+    ngx_array_t              *files;        /* ngx_http_jwtguard_source_t */
+    ngx_http_jwtguard_source_t *request;    /* jwtguard_keys_request */
     time_t                    keys_cache;
     ngx_array_t              *audiences;    /* ngx_str_t */
     ngx_array_t              *issuers;      /* ngx_str_t */
@@ -128,7 +137,7 @@ typedef struct {
     ngx_int_t                 cache_size;   /* entries; 0: no cache */
     time_t                    cache_ttl;
     const jwtguard_policy    *policy;
-    ngx_http_jwtguard_cache_t *cache;       /* NULL: no cache */
+    ngx_http_jwtguard_verifier_t *jv;       /* NULL: tokens are not checked */
     ngx_http_jwtguard_apim_t *apim;         /* jwtguard_apim_policy */
     const char               *directive;    /* a policy directive set here or above */
     ngx_flag_t                merged;
@@ -136,8 +145,8 @@ typedef struct {
 
 
 typedef struct {
-    ngx_array_t               files;        /* ngx_http_jwtguard_keys_t *, one per path */
-    ngx_array_t               sources;      /* ngx_http_jwtguard_source_t *, per URI */
+    ngx_array_t               files;        /* ngx_http_jwtguard_file_t *, per path */
+    ngx_array_t               uris;         /* ngx_str_t: keys request URIs */
     ngx_array_t               policies;     /* ngx_http_jwtguard_apim_t *, per file */
 } ngx_http_jwtguard_main_conf_t;
 
@@ -145,10 +154,15 @@ typedef struct {
 typedef struct {
     jwtguard_token           *token;
     jwtguard_result           result;
+    ngx_http_jwtguard_verifier_t *jv;       /* of the fetch below */
     ngx_http_request_t       *subrequest;   /* the key fetch in progress */
+    size_t                    source;       /* the source it fetches for */
     ngx_int_t                 sr_rc;
+    off_t                     sr_size;      /* bytes of its answer so far */
+    unsigned                  sr_too_big:1; /* larger than its output buffer */
     unsigned                  cache_status:2;
     unsigned                  sr_done:1;
+    unsigned                  claimed:1;    /* a fetch the core awaits an answer for */
     unsigned                  fetched:1;    /* this request fetched keys already */
     unsigned                  decided:1;
 } ngx_http_jwtguard_ctx_t;
@@ -156,24 +170,26 @@ typedef struct {
 
 static ngx_int_t ngx_http_jwtguard_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_jwtguard_fetch(ngx_http_request_t *r,
-    ngx_http_jwtguard_loc_conf_t *jlcf, ngx_http_jwtguard_ctx_t *ctx);
+    ngx_http_jwtguard_verifier_t *jv, ngx_http_jwtguard_ctx_t *ctx, time_t now);
 static ngx_int_t ngx_http_jwtguard_fetch_done(ngx_http_request_t *r, void *data,
     ngx_int_t rc);
+static ngx_int_t ngx_http_jwtguard_body_filter(ngx_http_request_t *r,
+    ngx_chain_t *in);
 static void ngx_http_jwtguard_fetched(ngx_http_request_t *r,
-    ngx_http_jwtguard_loc_conf_t *jlcf, ngx_http_jwtguard_ctx_t *ctx);
+    ngx_http_jwtguard_ctx_t *ctx);
 static ngx_int_t ngx_http_jwtguard_fail(ngx_http_request_t *r,
     ngx_http_jwtguard_loc_conf_t *jlcf, jwtguard_result result);
-static jwtguard_result ngx_http_jwtguard_verify(ngx_http_request_t *r,
-    ngx_http_jwtguard_loc_conf_t *jlcf, ngx_http_jwtguard_ctx_t *ctx,
-    ngx_uint_t source, const jwtguard_keyset *keys, ngx_str_t *token, time_t now,
-    jwtguard_token **out, char *detail, size_t detail_cap);
-static void ngx_http_jwtguard_refresh(ngx_http_jwtguard_keys_t *k, ngx_log_t *log);
-static ngx_int_t ngx_http_jwtguard_load(ngx_http_jwtguard_keys_t *k,
+static void ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log);
+static ngx_int_t ngx_http_jwtguard_load(ngx_http_jwtguard_file_t *k,
     ngx_log_t *log, ngx_str_t *err);
+static u_char *ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log,
+    size_t *len, ngx_file_info_t *fi, ngx_str_t *err);
+static jwtguard_result ngx_http_jwtguard_copy(ngx_pool_t *pool, ngx_uint_t what,
+    const void *object, ngx_uint_t index, ngx_str_t *name, ngx_str_t *out);
 static void ngx_http_jwtguard_keys_cleanup(void *data);
 static void ngx_http_jwtguard_policy_cleanup(void *data);
-static void ngx_http_jwtguard_token_cleanup(void *data);
-static void ngx_http_jwtguard_cache_cleanup(void *data);
+static void ngx_http_jwtguard_verifier_cleanup(void *data);
+static void ngx_http_jwtguard_ctx_cleanup(void *data);
 static ngx_int_t ngx_http_jwtguard_cache_status_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static char *ngx_http_jwtguard_cache_size(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -241,14 +257,14 @@ static ngx_command_t  ngx_http_jwtguard_commands[] = {
       NULL },
 
     { ngx_string("jwtguard_keys_file"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_jwtguard_keys_file,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
 
     { ngx_string("jwtguard_keys_request"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
       ngx_http_jwtguard_keys_request,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
@@ -401,6 +417,8 @@ static ngx_http_variable_t  ngx_http_jwtguard_vars[] = {
 
 static ngx_str_t  ngx_http_jwtguard_text_plain = ngx_string("text/plain");
 
+static ngx_http_output_body_filter_pt  ngx_http_next_body_filter;
+
 
 /* ---------------------------------------------------------------- request time */
 
@@ -408,21 +426,22 @@ static ngx_int_t
 ngx_http_jwtguard_handler(ngx_http_request_t *r)
 {
     u_char                        *p, *end;
+    bool                           hit;
     time_t                         now;
+    ngx_int_t                      rc;
     ngx_str_t                      token;
     ngx_uint_t                     i;
-    jwtguard_result                rc;
+    jwtguard_result                result;
     jwtguard_token                *verified;
     ngx_pool_cleanup_t            *cln;
     ngx_http_jwtguard_ctx_t       *ctx;
-    ngx_http_jwtguard_keys_t     **keys;
-    ngx_http_jwtguard_source_t    *src;
+    ngx_http_jwtguard_source_t    *files;
     ngx_http_jwtguard_loc_conf_t  *jlcf;
     char                           detail[NGX_HTTP_JWTGUARD_DETAIL];
 
     jlcf = ngx_http_get_module_loc_conf(r, ngx_http_jwtguard_module);
 
-    if (jlcf->enable != 1 || jlcf->policy == NULL) {
+    if (jlcf->enable != 1 || jlcf->jv == NULL) {
         return NGX_DECLINED;
     }
 
@@ -445,20 +464,18 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        cln->handler = ngx_http_jwtguard_token_cleanup;
+        cln->handler = ngx_http_jwtguard_ctx_cleanup;
         cln->data = ctx;
 
         ngx_http_set_ctx(r, ctx, ngx_http_jwtguard_module);
     }
-
-    src = jlcf->source;
 
     if (ctx->subrequest) {
         if (!ctx->sr_done) {
             return NGX_AGAIN;
         }
 
-        ngx_http_jwtguard_fetched(r, jlcf, ctx);
+        ngx_http_jwtguard_fetched(r, ctx);
     }
 
     /* the token */
@@ -512,64 +529,53 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
 
     now = ngx_time();
 
-    /* the subrequest key source: fetched when cold or stale; while a fetch is under
-     * way in this worker, other requests use the stale keys */
+    /* the I/O the verifier needs: changed key files, a due fetch */
 
-    if (src && !ctx->fetched && now >= src->expires
-        && (src->keys == NULL || src->fetching == 0 || now - src->fetching > 30))
-    {
-        return ngx_http_jwtguard_fetch(r, jlcf, ctx);
+    if (jlcf->files) {
+        files = jlcf->files->elts;
+
+        for (i = 0; i < jlcf->files->nelts; i++) {
+            ngx_http_jwtguard_refresh(files[i].file, r->connection->log);
+        }
     }
 
-    /* verify against each key source in turn, moving on only when a set has no key
-     * the token names */
+    if (!ctx->fetched) {
+        rc = ngx_http_jwtguard_fetch(r, jlcf->jv, ctx, now);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+    }
 
-    rc = JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND;
     verified = NULL;
+    hit = false;
     detail[0] = '\0';
 
-    if (jlcf->keys) {
-        keys = jlcf->keys->elts;
-
-        for (i = 0; i < jlcf->keys->nelts; i++) {
-            ngx_http_jwtguard_refresh(keys[i], r->connection->log);
-
-            rc = ngx_http_jwtguard_verify(r, jlcf, ctx, i, keys[i]->keys, &token,
-                                          now, &verified, detail, sizeof(detail));
-
-            if (rc != JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND) {
-                break;
-            }
-        }
-    }
-
-    if (rc == JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND && src && src->keys) {
-        rc = ngx_http_jwtguard_verify(r, jlcf, ctx,
-                                      jlcf->keys ? jlcf->keys->nelts : 0,
-                                      src->keys, &token, now, &verified, detail,
+    result = jwtguard_verifier_verify(jlcf->jv->verifier, token.data, token.len,
+                                      (uint64_t) now, &verified, &hit, detail,
                                       sizeof(detail));
 
-        /* an unknown kid: refresh early, at most once per 5 minutes per worker */
-        if (rc == JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND && !ctx->fetched
-            && now - src->kid_refresh >= 300)
-        {
-            src->kid_refresh = now;
-            return ngx_http_jwtguard_fetch(r, jlcf, ctx);
-        }
+    if (jlcf->cache_size) {
+        ctx->cache_status = hit ? NGX_HTTP_JWTGUARD_CACHE_HIT
+                                : NGX_HTTP_JWTGUARD_CACHE_MISS;
     }
 
-    /* the core policy of a jwtguard_apim_policy holds all of the APIM policy's token
-     * rules, <client-application-ids> included: a cache hit was checked by it before
-     * it was stored */
+    /* an unknown kid may make a fetch due: verify again after it */
+
+    if (result == JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND && !ctx->fetched) {
+        rc = ngx_http_jwtguard_fetch(r, jlcf->jv, ctx, now);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+    }
 
     ctx->decided = 1;
 
-    if (rc != JWTGUARD_OK) {
-        ctx->result = rc;
+    if (result != JWTGUARD_OK) {
+        ctx->result = result;
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "jwtguard: %s", detail[0] ? detail
-                                                : jwtguard_result_name(rc));
-        return ngx_http_jwtguard_fail(r, jlcf, rc);
+                                                : jwtguard_result_name(result));
+        return ngx_http_jwtguard_fail(r, jlcf, result);
     }
 
     ctx->token = verified;
@@ -577,93 +583,110 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "jwtguard: token verified (%s)%s", jwtguard_token_alg(verified),
-                   ctx->cache_status == NGX_HTTP_JWTGUARD_CACHE_HIT
-                   ? " from the cache" : "");
+                   hit ? " from the cache" : "");
 
     return NGX_OK;
 }
 
 
-/* One key source's verification: through the worker's cache of this source when the
- * location has one (created on first use), else jwtguard_verify(). `source` is the
- * index of the key file, or the number of key files for the keys request. */
-
-static jwtguard_result
-ngx_http_jwtguard_verify(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf,
-    ngx_http_jwtguard_ctx_t *ctx, ngx_uint_t source, const jwtguard_keyset *keys,
-    ngx_str_t *token, time_t now, jwtguard_token **out, char *detail,
-    size_t detail_cap)
-{
-    bool                        hit;
-    jwtguard_result             rc;
-    jwtguard_cache            **cache;
-    ngx_http_jwtguard_cache_t  *c;
-
-    c = jlcf->cache;
-
-    if (c == NULL || source >= c->n) {
-        return jwtguard_verify(token->data, token->len, keys, jlcf->policy,
-                               (uint64_t) now, out, detail, detail_cap);
-    }
-
-    cache = &c->caches[source];
-
-    if (*cache == NULL) {
-        *cache = jwtguard_cache_new(c->size, (uint64_t) c->ttl);
-
-        if (*cache == NULL) {
-            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                          "jwtguard: cannot create the token cache");
-            return jwtguard_verify(token->data, token->len, keys, jlcf->policy,
-                                   (uint64_t) now, out, detail, detail_cap);
-        }
-    }
-
-    hit = false;
-
-    /* the cache empties itself when `keys` is another handle than last time, i.e.
-     * after a key file was reloaded or the keys request fetched a new set */
-    rc = jwtguard_verify_cached(*cache, token->data, token->len, keys,
-                                jlcf->policy, (uint64_t) now, out, &hit, detail,
-                                detail_cap);
-
-    ctx->cache_status = hit ? NGX_HTTP_JWTGUARD_CACHE_HIT
-                            : NGX_HTTP_JWTGUARD_CACHE_MISS;
-
-    return rc;
-}
-
-
-/* Starts the key subrequest; the access phase resumes when it is done. */
+/* Claims the fetch the verifier wants, if any, and starts it as a subrequest to the
+ * keys request's URI; the access phase resumes when it is done. NGX_DECLINED when no
+ * fetch is due (or one is under way in this worker). */
 
 static ngx_int_t
-ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf,
-    ngx_http_jwtguard_ctx_t *ctx)
+ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
+    ngx_http_jwtguard_ctx_t *ctx, time_t now)
 {
+    size_t                       source, len;
+    jwtguard_fetch_kind          kind;
     ngx_http_request_t          *sr;
     ngx_http_post_subrequest_t  *ps;
+    static char                  url[NGX_HTTP_JWTGUARD_URL];
+
+    if (!jwtguard_verifier_start_fetch(jv->verifier, (uint64_t) now, &source, &kind,
+                                       url, sizeof(url), &len))
+    {
+        return NGX_DECLINED;
+    }
+
+    ctx->jv = jv;
+    ctx->source = source;
+    ctx->claimed = 1;
+    ctx->fetched = 1;
 
     ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
     if (ps == NULL) {
-        return NGX_ERROR;
+        return NGX_ERROR;       /* the cleanup answers the core */
     }
 
     ps->handler = ngx_http_jwtguard_fetch_done;
     ps->data = ctx;
 
-    if (ngx_http_subrequest(r, &jlcf->source->uri, NULL, &sr, ps,
-                            NGX_HTTP_SUBREQUEST_WAITED
-                            |NGX_HTTP_SUBREQUEST_IN_MEMORY)
-        != NGX_OK)
+    if (source != jv->request_source
+        || ngx_http_subrequest(r, &jv->request->uri, NULL, &sr, ps,
+                               NGX_HTTP_SUBREQUEST_WAITED
+                               |NGX_HTTP_SUBREQUEST_IN_MEMORY)
+           != NGX_OK)
     {
         return NGX_ERROR;
     }
 
     ctx->subrequest = sr;
     ctx->sr_done = 0;
-    jlcf->source->fetching = ngx_time();
+    ctx->sr_size = 0;
+    ctx->sr_too_big = 0;
 
     return NGX_AGAIN;
+}
+
+
+/* The answer of a key subrequest is kept in memory by nginx, up to the location's
+ * subrequest_output_buffer_size; a larger one makes nginx end the subrequest and, with
+ * it, the client's request. This filter drops the body of a key subrequest that does
+ * not fit, so the subrequest ends normally and the fetch is counted as failed. */
+
+static ngx_int_t
+ngx_http_jwtguard_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
+{
+    ngx_chain_t               *cl;
+    ngx_http_jwtguard_ctx_t   *ctx;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (r == r->main) {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_jwtguard_module);
+
+    if (ctx == NULL || ctx->subrequest != r) {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    if (!ctx->sr_too_big) {
+        for (cl = in; cl; cl = cl->next) {
+            ctx->sr_size += ngx_buf_size(cl->buf);
+        }
+
+        clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+        if (ctx->sr_size > (off_t) clcf->subrequest_output_buffer_size
+            || r->headers_out.content_length_n
+               > (off_t) clcf->subrequest_output_buffer_size)
+        {
+            ctx->sr_too_big = 1;
+        }
+    }
+
+    if (ctx->sr_too_big) {
+        for (cl = in; cl; cl = cl->next) {
+            cl->buf->pos = cl->buf->last;
+            cl->buf->file_pos = cl->buf->file_last;
+        }
+
+        return NGX_OK;
+    }
+
+    return ngx_http_next_body_filter(r, in);
 }
 
 
@@ -675,67 +698,79 @@ ngx_http_jwtguard_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
     ctx->sr_done = 1;
     ctx->sr_rc = rc;
 
+    /* nginx ends a subrequest with NGX_ERROR when it fails midway; passed on, that
+     * ends the client's request too, without an answer. The fetch failed, the
+     * client's request goes on. */
+    if (rc == NGX_ERROR && !r->connection->error) {
+        return NGX_OK;
+    }
+
     return rc;
 }
 
 
-/* Takes the subrequest's answer: a JWKS replaces the cached keys; anything else keeps
- * them (logged at error) and is retried after a minute (10 s while no keys are known). */
+/* Hands the subrequest's answer to the core: the body of a 200 to offer(), anything
+ * else to fetch_failed(). The core keeps the last good keys and decides when to try
+ * again. */
 
 static void
-ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf,
-    ngx_http_jwtguard_ctx_t *ctx)
+ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx)
 {
-    time_t                       now;
-    ngx_buf_t                   *b;
-    jwtguard_result              rc;
-    ngx_http_request_t          *sr;
-    const jwtguard_keyset       *keys;
-    ngx_http_jwtguard_source_t  *src;
-    char                         detail[NGX_HTTP_JWTGUARD_DETAIL];
+    size_t                 count;
+    time_t                 now;
+    ngx_buf_t             *b;
+    jwtguard_result        rc;
+    ngx_http_request_t    *sr;
+    const char            *failure;
+    ngx_str_t             *uri;
+    char                   detail[NGX_HTTP_JWTGUARD_DETAIL];
 
     sr = ctx->subrequest;
-    src = jlcf->source;
+    uri = &ctx->jv->request->uri;
     now = ngx_time();
 
     ctx->subrequest = NULL;
-    ctx->fetched = 1;
-    src->fetching = 0;
+    ctx->claimed = 0;
 
     b = sr->out ? sr->out->buf : NULL;
 
-    if (sr->headers_out.status != NGX_HTTP_OK || b == NULL || b->last == b->pos) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "jwtguard: keys request \"%V\" failed (status %ui), keeping "
-                      "the current keys", &src->uri, sr->headers_out.status);
-        goto failed;
+    if (ctx->sr_too_big) {
+        failure = "the answer is larger than the subrequest_output_buffer_size of "
+                  "its location";
+
+    } else if (ctx->sr_rc == NGX_ERROR) {
+        failure = "the subrequest was aborted";
+
+    } else if (sr->headers_out.status != NGX_HTTP_OK || b == NULL
+               || b->last == b->pos)
+    {
+        failure = "no key set in the answer";
+
+    } else {
+        count = 0;
+        detail[0] = '\0';
+
+        rc = jwtguard_verifier_offer(ctx->jv->verifier, ctx->source, b->pos,
+                                     b->last - b->pos, (uint64_t) now, &count,
+                                     detail, sizeof(detail));
+        if (rc != JWTGUARD_OK) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "jwtguard: keys request \"%V\" returned no valid key set, "
+                          "keeping the current keys: %s", uri,
+                          detail[0] ? detail : jwtguard_result_name(rc));
+            return;
+        }
+
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "jwtguard: keys request \"%V\": %uz keys", uri, count);
+        return;
     }
 
-    keys = NULL;
-    detail[0] = '\0';
+    jwtguard_verifier_fetch_failed(ctx->jv->verifier, ctx->source, (uint64_t) now);
 
-    rc = jwtguard_keyset_new_with_options(b->pos, b->last - b->pos, 0, 0, &keys,
-                                          detail, sizeof(detail));
-    if (rc != JWTGUARD_OK) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "jwtguard: keys request \"%V\" returned no valid key set, "
-                      "keeping the current keys: %s", &src->uri,
-                      detail[0] ? detail : jwtguard_result_name(rc));
-        goto failed;
-    }
-
-    jwtguard_keyset_free(src->keys);
-    src->keys = keys;
-    src->expires = now + jlcf->keys_cache;
-
-    ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
-                  "jwtguard: keys request \"%V\": %uz keys", &src->uri,
-                  jwtguard_keyset_len(keys));
-    return;
-
-failed:
-
-    src->expires = now + (src->keys ? ngx_min(60, jlcf->keys_cache) : 10);
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "jwtguard: keys request \"%V\" failed (status %ui: %s), keeping "
+                  "the current keys", uri, sr->headers_out.status, failure);
 }
 
 
@@ -804,23 +839,13 @@ ngx_http_jwtguard_fail(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf
     ngx_memzero(&cv, sizeof(ngx_http_complex_value_t));
     cv.value = jlcf->failed_message;
 
-    if (jlcf->apim && !jlcf->apim->message_set) {
-        /* no failed-validation-error-message: a text per failure, as APIM does */
-        if (result == JWTGUARD_TOKEN_NOT_PRESENT) {
-            ngx_str_set(&cv.value, "JWT not present.");
-
-        } else {
-            len = sizeof("JWT validation failed: .") - 1
-                  + ngx_strlen(jwtguard_result_message(result));
-            p = ngx_pnalloc(r->pool, len);
-            if (p == NULL) {
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
-            }
-
-            cv.value.data = p;
-            cv.value.len = ngx_sprintf(p, "JWT validation failed: %s.",
-                                       jwtguard_result_message(result))
-                           - p;
+    if (jlcf->apim) {
+        /* the policy's failed-validation-error-message, or APIM's text per failure */
+        if (ngx_http_jwtguard_copy(r->pool, NGX_HTTP_JWTGUARD_GET_FAILURE,
+                                   jlcf->apim->apim, result, NULL, &cv.value)
+            != JWTGUARD_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
     }
 
@@ -834,12 +859,19 @@ ngx_http_jwtguard_fail(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf
 
 
 static void
-ngx_http_jwtguard_token_cleanup(void *data)
+ngx_http_jwtguard_ctx_cleanup(void *data)
 {
     ngx_http_jwtguard_ctx_t  *ctx = data;
 
     jwtguard_token_free(ctx->token);
     ctx->token = NULL;
+
+    /* the request ended before its fetch was answered */
+    if (ctx->claimed) {
+        jwtguard_verifier_fetch_failed(ctx->jv->verifier, ctx->source,
+                                       (uint64_t) ngx_time());
+        ctx->claimed = 0;
+    }
 }
 
 
@@ -1019,16 +1051,21 @@ ngx_http_jwtguard_header(ngx_http_request_t *r, ngx_str_t *name,
 
 /* ---------------------------------------------------------------- key files */
 
-/* Re-reads a key file when it changed; at most one stat() per `check` seconds. A file
- * that cannot be read or does not load keeps the current keys. */
+/* Re-reads a key file when it changed, or when its last read failed (its owner or mode
+ * may have changed since); at most one stat() per `check` seconds. A file that cannot be
+ * read or does not load keeps the current keys. New keys go to every verifier source
+ * that holds the file. */
 
 static void
-ngx_http_jwtguard_refresh(ngx_http_jwtguard_keys_t *k, ngx_log_t *log)
+ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log)
 {
-    ngx_str_t        err;
-    ngx_file_info_t  fi;
+    ngx_str_t                    err;
+    ngx_uint_t                   i, level;
+    jwtguard_result              rc;
+    ngx_file_info_t              fi;
+    ngx_http_jwtguard_holder_t  *h;
 
-    if (k->fixed || ngx_time() - k->checked < k->check) {
+    if (ngx_time() - k->checked < k->check) {
         return;
     }
 
@@ -1048,15 +1085,32 @@ ngx_http_jwtguard_refresh(ngx_http_jwtguard_keys_t *k, ngx_log_t *log)
     }
 
     if (ngx_http_jwtguard_load(k, log, &err) != NGX_OK) {
-        ngx_log_error(NGX_LOG_ERR, log, 0,
+        /* the identity stays the last good version's: the file is read again at the
+         * next check; logged at error once per version of the file */
+        level = (ngx_file_mtime(&fi) == k->failed_mtime
+                 && ngx_file_size(&fi) == k->failed_size
+                 && ngx_file_uniq(&fi) == k->failed_uniq)
+                ? NGX_LOG_INFO : NGX_LOG_ERR;
+
+        ngx_log_error(level, log, 0,
                       "jwtguard: keys file \"%V\" not reloaded, keeping the "
                       "current keys: %V", &k->path, &err);
 
-        /* do not try this version of the file again */
-        k->mtime = ngx_file_mtime(&fi);
-        k->size = ngx_file_size(&fi);
-        k->uniq = ngx_file_uniq(&fi);
+        k->failed_mtime = ngx_file_mtime(&fi);
+        k->failed_size = ngx_file_size(&fi);
+        k->failed_uniq = ngx_file_uniq(&fi);
         return;
+    }
+
+    h = k->holders.elts;
+
+    for (i = 0; i < k->holders.nelts; i++) {
+        rc = jwtguard_verifier_set_keys(h[i].jv->verifier, h[i].source, k->keys);
+        if (rc != JWTGUARD_OK) {
+            ngx_log_error(NGX_LOG_ALERT, log, 0,
+                          "jwtguard: keys file \"%V\": %s", &k->path,
+                          jwtguard_result_name(rc));
+        }
     }
 
     ngx_log_error(NGX_LOG_NOTICE, log, 0,
@@ -1065,53 +1119,20 @@ ngx_http_jwtguard_refresh(ngx_http_jwtguard_keys_t *k, ngx_log_t *log)
 
 
 /* Reads and loads the file; on success replaces k->keys (releasing the old set) and
- * records the file's identity. On failure *err says why (static or log-pool text). */
+ * records the file's identity. On failure *err says why (static text). */
 
 static ngx_int_t
-ngx_http_jwtguard_load(ngx_http_jwtguard_keys_t *k, ngx_log_t *log, ngx_str_t *err)
+ngx_http_jwtguard_load(ngx_http_jwtguard_file_t *k, ngx_log_t *log, ngx_str_t *err)
 {
     u_char                  *buf;
     size_t                   len;
-    ssize_t                  n;
-    ngx_fd_t                 fd;
     jwtguard_result          rc;
     ngx_file_info_t          fi;
     const jwtguard_keyset   *keys;
     static u_char            detail[NGX_HTTP_JWTGUARD_DETAIL];
 
-    fd = ngx_open_file(k->path.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-    if (fd == NGX_INVALID_FILE) {
-        ngx_str_set(err, "cannot open the file");
-        return NGX_ERROR;
-    }
-
-    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
-        ngx_close_file(fd);
-        ngx_str_set(err, "cannot stat the file");
-        return NGX_ERROR;
-    }
-
-    if (ngx_file_size(&fi) > NGX_HTTP_JWTGUARD_MAX_FILE) {
-        ngx_close_file(fd);
-        ngx_str_set(err, "the file is larger than 1 MiB");
-        return NGX_ERROR;
-    }
-
-    len = (size_t) ngx_file_size(&fi);
-
-    buf = ngx_alloc(len + 1, log);
+    buf = ngx_http_jwtguard_read_file(&k->path, log, &len, &fi, err);
     if (buf == NULL) {
-        ngx_close_file(fd);
-        ngx_str_set(err, "out of memory");
-        return NGX_ERROR;
-    }
-
-    n = ngx_read_fd(fd, buf, len);
-    ngx_close_file(fd);
-
-    if (n < 0 || (size_t) n != len) {
-        ngx_free(buf);
-        ngx_str_set(err, "cannot read the file");
         return NGX_ERROR;
     }
 
@@ -1142,13 +1163,64 @@ ngx_http_jwtguard_load(ngx_http_jwtguard_keys_t *k, ngx_log_t *log, ngx_str_t *e
 }
 
 
+/* Reads a whole file (at most 1 MiB) into memory from ngx_alloc(); *fi receives its
+ * identity. */
+
+static u_char *
+ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log, size_t *len,
+    ngx_file_info_t *fi, ngx_str_t *err)
+{
+    u_char    *buf;
+    ssize_t    n;
+    ngx_fd_t   fd;
+
+    fd = ngx_open_file(path->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_str_set(err, "cannot open the file");
+        return NULL;
+    }
+
+    if (ngx_fd_info(fd, fi) == NGX_FILE_ERROR) {
+        ngx_close_file(fd);
+        ngx_str_set(err, "cannot stat the file");
+        return NULL;
+    }
+
+    if (ngx_file_size(fi) > NGX_HTTP_JWTGUARD_MAX_FILE) {
+        ngx_close_file(fd);
+        ngx_str_set(err, "the file is larger than 1 MiB");
+        return NULL;
+    }
+
+    *len = (size_t) ngx_file_size(fi);
+
+    buf = ngx_alloc(*len + 1, log);
+    if (buf == NULL) {
+        ngx_close_file(fd);
+        ngx_str_set(err, "out of memory");
+        return NULL;
+    }
+
+    n = ngx_read_fd(fd, buf, *len);
+    ngx_close_file(fd);
+
+    if (n < 0 || (size_t) n != *len) {
+        ngx_free(buf);
+        ngx_str_set(err, "cannot read the file");
+        return NULL;
+    }
+
+    return buf;
+}
+
+
 static void
 ngx_http_jwtguard_keys_cleanup(void *data)
 {
-    ngx_http_jwtguard_keys_t  *k = data;
+    const jwtguard_keyset  **keys = data;
 
-    jwtguard_keyset_free(k->keys);
-    k->keys = NULL;
+    jwtguard_keyset_free(*keys);
+    *keys = NULL;
 }
 
 
@@ -1210,35 +1282,16 @@ ngx_http_jwtguard_cache_status_variable(ngx_http_request_t *r,
 }
 
 
-/* Copies a value out of the token under the buffer convention of jwtguard.h. */
-
-typedef jwtguard_result (*ngx_http_jwtguard_get_pt)(ngx_http_request_t *r,
-    const jwtguard_token *t, ngx_str_t *name, char *buf, size_t cap, size_t *len);
-
-
-static jwtguard_result
-ngx_http_jwtguard_get_kid(ngx_http_request_t *r, const jwtguard_token *t,
-    ngx_str_t *name, char *buf, size_t cap, size_t *len)
-{
-    return jwtguard_token_kid(t, buf, cap, len);
-}
-
-
-static jwtguard_result
-ngx_http_jwtguard_get_claim(ngx_http_request_t *r, const jwtguard_token *t,
-    ngx_str_t *name, char *buf, size_t cap, size_t *len)
-{
-    return jwtguard_token_claim_string(t, (const char *) name->data, name->len,
-                                       ",", 1, buf, cap, len);
-}
-
+/* A value of the verified token ($jwtguard_kid when `name` is NULL) under the core's
+ * export rule: a value it refuses (a control character, an array element holding the
+ * separator) leaves the variable not found, which is logged at info with the
+ * variable's name, never the value. */
 
 static ngx_int_t
 ngx_http_jwtguard_token_value(ngx_http_request_t *r, ngx_http_variable_value_t *v,
-    ngx_http_jwtguard_get_pt get, ngx_str_t *name)
+    ngx_str_t *name, ngx_str_t *var)
 {
-    u_char                   *p;
-    size_t                    len;
+    ngx_str_t                 value;
     jwtguard_result           rc;
     ngx_http_jwtguard_ctx_t  *ctx;
 
@@ -1249,26 +1302,24 @@ ngx_http_jwtguard_token_value(ngx_http_request_t *r, ngx_http_variable_value_t *
         return NGX_OK;
     }
 
-    len = 0;
-    rc = get(r, ctx->token, name, NULL, 0, &len);
+    rc = ngx_http_jwtguard_copy(r->pool,
+                                name ? NGX_HTTP_JWTGUARD_GET_CLAIM
+                                     : NGX_HTTP_JWTGUARD_GET_KID,
+                                ctx->token, 0, name, &value);
 
-    if (rc != JWTGUARD_BUFFER_TOO_SMALL && rc != JWTGUARD_OK) {
+    if (rc != JWTGUARD_OK) {
+        if (rc == JWTGUARD_CLAIM_UNSAFE) {
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "jwtguard: $%V not set: %s", var,
+                          jwtguard_result_message(rc));
+        }
+
         v->not_found = 1;
         return NGX_OK;
     }
 
-    p = ngx_pnalloc(r->pool, len + 1);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    if (get(r, ctx->token, name, (char *) p, len + 1, &len) != JWTGUARD_OK) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    v->data = p;
-    v->len = len;
+    v->data = value.data;
+    v->len = value.len;
     v->valid = 1;
     v->no_cacheable = 1;
     v->not_found = 0;
@@ -1281,7 +1332,9 @@ static ngx_int_t
 ngx_http_jwtguard_kid_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    return ngx_http_jwtguard_token_value(r, v, ngx_http_jwtguard_get_kid, NULL);
+    static ngx_str_t  var = ngx_string("jwtguard_kid");
+
+    return ngx_http_jwtguard_token_value(r, v, NULL, &var);
 }
 
 
@@ -1295,7 +1348,67 @@ ngx_http_jwtguard_claim_variable(ngx_http_request_t *r,
     name.data = var->data + sizeof(NGX_HTTP_JWTGUARD_CLAIM_PREFIX) - 1;
     name.len = var->len - (sizeof(NGX_HTTP_JWTGUARD_CLAIM_PREFIX) - 1);
 
-    return ngx_http_jwtguard_token_value(r, v, ngx_http_jwtguard_get_claim, &name);
+    return ngx_http_jwtguard_token_value(r, v, &name, var);
+}
+
+
+/* A text from a jwtguard accessor, copied under the buffer convention of jwtguard.h
+ * into `pool` (NUL-terminated). `object` is the token or the APIM policy; `index` the
+ * accessor's index or kind; `name` a claim name. */
+
+static jwtguard_result
+ngx_http_jwtguard_get(ngx_uint_t what, const void *object, ngx_uint_t index,
+    ngx_str_t *name, char *buf, size_t cap, size_t *len)
+{
+    switch (what) {
+
+    case NGX_HTTP_JWTGUARD_GET_KID:
+        return jwtguard_token_kid(object, buf, cap, len);
+
+    case NGX_HTTP_JWTGUARD_GET_CLAIM:
+        return jwtguard_token_claim_string(object, (const char *) name->data,
+                                           name->len, ",", 1, buf, cap, len);
+
+    case NGX_HTTP_JWTGUARD_GET_FAILURE:
+        return jwtguard_apim_policy_failure_message(object, (uint32_t) index, buf,
+                                                    cap, len);
+
+    case NGX_HTTP_JWTGUARD_GET_URL:
+        return jwtguard_apim_policy_openid_config_url(object, index, buf, cap, len);
+
+    case NGX_HTTP_JWTGUARD_GET_NOTE:
+        return jwtguard_apim_policy_note(object, index, buf, cap, len);
+
+    case NGX_HTTP_JWTGUARD_GET_SCHEME:
+        return jwtguard_apim_policy_require_scheme(object, buf, cap, len);
+
+    default: /* NGX_HTTP_JWTGUARD_GET_JWKS */
+        return jwtguard_apim_policy_inline_jwks(object, (uint32_t) index, buf, cap,
+                                                len);
+    }
+}
+
+
+static jwtguard_result
+ngx_http_jwtguard_copy(ngx_pool_t *pool, ngx_uint_t what, const void *object,
+    ngx_uint_t index, ngx_str_t *name, ngx_str_t *out)
+{
+    size_t           len;
+    jwtguard_result  rc;
+
+    len = 0;
+    rc = ngx_http_jwtguard_get(what, object, index, name, NULL, 0, &len);
+    if (rc != JWTGUARD_BUFFER_TOO_SMALL) {
+        return rc;
+    }
+
+    out->data = ngx_pnalloc(pool, len + 1);
+    if (out->data == NULL) {
+        return JWTGUARD_PANIC;
+    }
+
+    return ngx_http_jwtguard_get(what, object, index, name, (char *) out->data,
+                                 len + 1, &out->len);
 }
 
 
@@ -1320,39 +1433,117 @@ ngx_http_jwtguard_add_variables(ngx_conf_t *cf)
 
 /* ---------------------------------------------------------------- configuration */
 
+/* The parameters of a key source directive from value[2] on: "issuer=<iss>" (any
+ * number: the issuers the source's keys may sign for) and, for a key file,
+ * "check=<time>". */
+
+static char *
+ngx_http_jwtguard_source_params(ngx_conf_t *cf, ngx_http_jwtguard_source_t *src,
+    time_t *check)
+{
+    ngx_str_t       *value, s;
+    ngx_uint_t       i;
+    jwtguard_slice  *issuer;
+
+    value = cf->args->elts;
+
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "issuer=", 7) == 0) {
+            if (value[i].len == 7) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "empty issuer in \"%V\"", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            if (src->issuers == NULL) {
+                src->issuers = ngx_array_create(cf->pool, 2, sizeof(jwtguard_slice));
+                if (src->issuers == NULL) {
+                    return NGX_CONF_ERROR;
+                }
+            }
+
+            issuer = ngx_array_push(src->issuers);
+            if (issuer == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            issuer->data = (const char *) value[i].data + 7;
+            issuer->len = value[i].len - 7;
+            continue;
+        }
+
+        if (check && ngx_strncmp(value[i].data, "check=", 6) == 0) {
+            if (*check != NGX_CONF_UNSET) {
+                return "has a duplicate \"check=\"";
+            }
+
+            s.data = value[i].data + 6;
+            s.len = value[i].len - 6;
+
+            *check = ngx_parse_time(&s, 1);
+            if (*check == (time_t) NGX_ERROR) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid check interval \"%V\"", &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid parameter \"%V\"",
+                           &value[i]);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* jwtguard_keys_file <path> [check=<time>] [issuer=<iss>]...: the file is read once
+ * per configuration, whichever levels name it */
+
 static char *
 ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_jwtguard_loc_conf_t *jlcf = conf;
 
+    char                           *rv;
     time_t                          check;
-    ngx_str_t                      *value, path, err, s;
+    ngx_str_t                      *value, path, err;
     ngx_uint_t                      i;
     ngx_pool_cleanup_t             *cln;
-    ngx_http_jwtguard_keys_t       *k, **kp, **files;
+    ngx_http_jwtguard_file_t       *k, **kp, **files;
+    ngx_http_jwtguard_source_t     *src;
     ngx_http_jwtguard_main_conf_t  *jmcf;
 
-    value = cf->args->elts;
-    check = 5;
-
-    if (cf->args->nelts == 3) {
-        if (ngx_strncmp(value[2].data, "check=", 6) != 0) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid parameter \"%V\"", &value[2]);
-            return NGX_CONF_ERROR;
-        }
-
-        s.data = value[2].data + 6;
-        s.len = value[2].len - 6;
-
-        check = ngx_parse_time(&s, 1);
-        if (check == (time_t) NGX_ERROR) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "invalid check interval \"%V\"", &value[2]);
+    if (jlcf->files == NGX_CONF_UNSET_PTR) {
+        jlcf->files = ngx_array_create(cf->pool, 2,
+                                       sizeof(ngx_http_jwtguard_source_t));
+        if (jlcf->files == NULL) {
             return NGX_CONF_ERROR;
         }
     }
 
+    src = ngx_array_push(jlcf->files);
+    if (src == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(src, sizeof(ngx_http_jwtguard_source_t));
+
+    check = NGX_CONF_UNSET;
+
+    rv = ngx_http_jwtguard_source_params(cf, src, &check);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    if (check == NGX_CONF_UNSET) {
+        check = 5;
+    }
+
+    value = cf->args->elts;
     path = value[1];
 
     if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
@@ -1361,98 +1552,75 @@ ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
 
-    /* one key set per file, shared by the locations that name it */
-
-    k = NULL;
     files = jmcf->files.elts;
 
     for (i = 0; i < jmcf->files.nelts; i++) {
         if (files[i]->path.len == path.len
             && ngx_strncmp(files[i]->path.data, path.data, path.len) == 0)
         {
-            k = files[i];
-            if (check < k->check) {
-                k->check = check;
+            src->file = files[i];
+            if (check < files[i]->check) {
+                files[i]->check = check;
             }
-            break;
+
+            return NGX_CONF_OK;
         }
     }
 
+    k = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_file_t));
     if (k == NULL) {
-        k = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_keys_t));
-        if (k == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        k->path = path;   /* NUL-terminated by ngx_conf_full_name() */
-        k->check = check;
-        k->checked = ngx_time();
-
-        cln = ngx_pool_cleanup_add(cf->pool, 0);
-        if (cln == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        cln->handler = ngx_http_jwtguard_keys_cleanup;
-        cln->data = k;
-
-        if (ngx_http_jwtguard_load(k, cf->log, &err) != NGX_OK) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "jwtguard: invalid keys file \"%V\": %V",
-                               &path, &err);
-            return NGX_CONF_ERROR;
-        }
-
-        kp = ngx_array_push(&jmcf->files);
-        if (kp == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        *kp = k;
+        return NGX_CONF_ERROR;
     }
 
-    if (jlcf->keys == NGX_CONF_UNSET_PTR) {
-        jlcf->keys = ngx_array_create(cf->pool, 2, sizeof(ngx_http_jwtguard_keys_t *));
-        if (jlcf->keys == NULL) {
-            return NGX_CONF_ERROR;
-        }
+    k->path = path;   /* NUL-terminated by ngx_conf_full_name() */
+    k->check = check;
+    k->checked = ngx_time();
+
+    if (ngx_array_init(&k->holders, cf->pool, 2, sizeof(ngx_http_jwtguard_holder_t))
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
     }
 
-    kp = ngx_array_push(jlcf->keys);
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_jwtguard_keys_cleanup;
+    cln->data = &k->keys;
+
+    if (ngx_http_jwtguard_load(k, cf->log, &err) != NGX_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "jwtguard: invalid keys file \"%V\": %V", &path, &err);
+        return NGX_CONF_ERROR;
+    }
+
+    kp = ngx_array_push(&jmcf->files);
     if (kp == NULL) {
         return NGX_CONF_ERROR;
     }
 
     *kp = k;
+    src->file = k;
 
     return NGX_CONF_OK;
 }
 
 
-static void
-ngx_http_jwtguard_source_cleanup(void *data)
-{
-    ngx_http_jwtguard_source_t  *src = data;
-
-    jwtguard_keyset_free(src->keys);
-    src->keys = NULL;
-}
-
-
-/* jwtguard_keys_request <uri>: one cache per URI and worker */
+/* jwtguard_keys_request <uri> [issuer=<iss>]... */
 
 static char *
 ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_jwtguard_loc_conf_t *jlcf = conf;
 
-    ngx_str_t                      *value;
-    ngx_uint_t                      i;
-    ngx_pool_cleanup_t             *cln;
-    ngx_http_jwtguard_source_t     *src, **sp;
+    char                           *rv;
+    ngx_str_t                      *value, *uri;
+    ngx_http_jwtguard_source_t     *src;
     ngx_http_jwtguard_main_conf_t  *jmcf;
 
-    if (jlcf->source != NGX_CONF_UNSET_PTR) {
+    if (jlcf->request != NGX_CONF_UNSET_PTR) {
         return "is duplicate";
     }
 
@@ -1465,19 +1633,6 @@ ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
-
-    sp = jmcf->sources.elts;
-
-    for (i = 0; i < jmcf->sources.nelts; i++) {
-        if (sp[i]->uri.len == value[1].len
-            && ngx_strncmp(sp[i]->uri.data, value[1].data, value[1].len) == 0)
-        {
-            jlcf->source = sp[i];
-            return NGX_CONF_OK;
-        }
-    }
-
     src = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_source_t));
     if (src == NULL) {
         return NGX_CONF_ERROR;
@@ -1485,21 +1640,20 @@ ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     src->uri = value[1];
 
-    cln = ngx_pool_cleanup_add(cf->pool, 0);
-    if (cln == NULL) {
+    rv = ngx_http_jwtguard_source_params(cf, src, NULL);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
+
+    uri = ngx_array_push(&jmcf->uris);
+    if (uri == NULL) {
         return NGX_CONF_ERROR;
     }
 
-    cln->handler = ngx_http_jwtguard_source_cleanup;
-    cln->data = src;
-
-    sp = ngx_array_push(&jmcf->sources);
-    if (sp == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    *sp = src;
-    jlcf->source = src;
+    *uri = src->uri;
+    jlcf->request = src;
 
     return NGX_CONF_OK;
 }
@@ -1517,126 +1671,6 @@ ngx_http_jwtguard_apim_cleanup(void *data)
 }
 
 
-/* Copies a value under the buffer convention of jwtguard.h into the configuration
- * pool (NUL-terminated). */
-
-typedef jwtguard_result (*ngx_http_jwtguard_apim_get_pt)(
-    const jwtguard_apim_policy *apim, ngx_uint_t index, char *buf, size_t cap,
-    size_t *len);
-
-
-static jwtguard_result
-ngx_http_jwtguard_apim_url(const jwtguard_apim_policy *apim, ngx_uint_t index,
-    char *buf, size_t cap, size_t *len)
-{
-    return jwtguard_apim_policy_openid_config_url(apim, index, buf, cap, len);
-}
-
-
-static jwtguard_result
-ngx_http_jwtguard_apim_note(const jwtguard_apim_policy *apim, ngx_uint_t index,
-    char *buf, size_t cap, size_t *len)
-{
-    return jwtguard_apim_policy_note(apim, index, buf, cap, len);
-}
-
-
-static jwtguard_result
-ngx_http_jwtguard_apim_scheme(const jwtguard_apim_policy *apim, ngx_uint_t index,
-    char *buf, size_t cap, size_t *len)
-{
-    return jwtguard_apim_policy_require_scheme(apim, buf, cap, len);
-}
-
-
-/* `index` is JWTGUARD_APIM_KEYS_ASYMMETRIC or JWTGUARD_APIM_KEYS_SYMMETRIC */
-
-static jwtguard_result
-ngx_http_jwtguard_apim_jwks(const jwtguard_apim_policy *apim, ngx_uint_t index,
-    char *buf, size_t cap, size_t *len)
-{
-    return jwtguard_apim_policy_inline_jwks(apim, (uint32_t) index, buf, cap, len);
-}
-
-
-static ngx_int_t
-ngx_http_jwtguard_apim_get(ngx_conf_t *cf, const jwtguard_apim_policy *apim,
-    ngx_http_jwtguard_apim_get_pt get, ngx_uint_t index, ngx_str_t *out)
-{
-    size_t  len;
-
-    len = 0;
-
-    if (get(apim, index, NULL, 0, &len) != JWTGUARD_BUFFER_TOO_SMALL) {
-        return NGX_ERROR;
-    }
-
-    out->data = ngx_pnalloc(cf->pool, len + 1);
-    if (out->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    if (get(apim, index, (char *) out->data, len + 1, &len) != JWTGUARD_OK) {
-        return NGX_ERROR;
-    }
-
-    out->len = len;
-
-    return NGX_OK;
-}
-
-
-/* Reads a whole file (at most 1 MiB) into memory from ngx_alloc(). */
-
-static u_char *
-ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log, size_t *len,
-    ngx_str_t *err)
-{
-    u_char           *buf;
-    ssize_t           n;
-    ngx_fd_t          fd;
-    ngx_file_info_t   fi;
-
-    fd = ngx_open_file(path->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-    if (fd == NGX_INVALID_FILE) {
-        ngx_str_set(err, "cannot open the file");
-        return NULL;
-    }
-
-    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
-        ngx_close_file(fd);
-        ngx_str_set(err, "cannot stat the file");
-        return NULL;
-    }
-
-    if (ngx_file_size(&fi) > NGX_HTTP_JWTGUARD_MAX_FILE) {
-        ngx_close_file(fd);
-        ngx_str_set(err, "the file is larger than 1 MiB");
-        return NULL;
-    }
-
-    *len = (size_t) ngx_file_size(&fi);
-
-    buf = ngx_alloc(*len + 1, log);
-    if (buf == NULL) {
-        ngx_close_file(fd);
-        ngx_str_set(err, "out of memory");
-        return NULL;
-    }
-
-    n = ngx_read_fd(fd, buf, *len);
-    ngx_close_file(fd);
-
-    if (n < 0 || (size_t) n != *len) {
-        ngx_free(buf);
-        ngx_str_set(err, "cannot read the file");
-        return NULL;
-    }
-
-    return buf;
-}
-
-
 /* jwtguard_apim_policy <file>: an Azure API Management <validate-jwt> or
  * <validate-azure-ad-token> policy, translated once per file. Its discovery URLs and
  * notes are logged at notice level; its inline keys, if any, are loaded as a key set
@@ -1647,16 +1681,15 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_jwtguard_loc_conf_t *jlcf = conf;
 
-    bool                             is_set;
     u_char                          *buf;
     size_t                           len;
     ngx_str_t                       *value, path, err, s;
     ngx_uint_t                       i, n, kind;
     jwtguard_result                  rc;
+    ngx_file_info_t                  fi;
     ngx_pool_cleanup_t              *cln;
     const jwtguard_keyset           *keys;
     ngx_http_jwtguard_apim_t        *a, **ap;
-    ngx_http_jwtguard_keys_t        *k, **kp;
     ngx_http_jwtguard_main_conf_t   *jmcf;
     char                             detail[1024];
 
@@ -1703,7 +1736,7 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     cln->handler = ngx_http_jwtguard_apim_cleanup;
     cln->data = a;
 
-    buf = ngx_http_jwtguard_read_file(&path, cf->log, &len, &err);
+    buf = ngx_http_jwtguard_read_file(&path, cf->log, &len, &fi, &err);
     if (buf == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
                            "jwtguard: cannot read APIM policy \"%V\": %V",
@@ -1755,9 +1788,9 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                                           (u_char *) "Authorization",
                                           sizeof("Authorization") - 1) == 0;
 
-    if (ngx_http_jwtguard_apim_get(cf, a->apim, ngx_http_jwtguard_apim_scheme, 0,
-                                   &a->scheme)
-        != NGX_OK)
+    if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_SCHEME, a->apim, 0,
+                               NULL, &a->scheme)
+        != JWTGUARD_OK)
     {
         ngx_str_null(&a->scheme);   /* "" is "not set": nothing to store */
     }
@@ -1774,30 +1807,14 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    len = 0;
-    is_set = false;
-    rc = jwtguard_apim_policy_failed_message(a->apim, &is_set, NULL, 0, &len);
-    a->message_set = is_set;
-
-    if (is_set && rc == JWTGUARD_BUFFER_TOO_SMALL) {
-        a->message.data = ngx_pnalloc(cf->pool, len + 1);
-        if (a->message.data == NULL
-            || jwtguard_apim_policy_failed_message(a->apim, &is_set,
-                                                   (char *) a->message.data,
-                                                   len + 1, &a->message.len)
-               != JWTGUARD_OK)
-        {
-            return NGX_CONF_ERROR;
-        }
-    }
-
     /* what the operator must know: where the keys are published, and the notes */
 
     n = jwtguard_apim_policy_openid_config_count(a->apim);
 
     for (i = 0; i < n; i++) {
-        if (ngx_http_jwtguard_apim_get(cf, a->apim, ngx_http_jwtguard_apim_url, i, &s)
-            != NGX_OK)
+        if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_URL, a->apim, i,
+                                   NULL, &s)
+            != JWTGUARD_OK)
         {
             return NGX_CONF_ERROR;
         }
@@ -1813,8 +1830,9 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     n = jwtguard_apim_policy_note_count(a->apim);
 
     for (i = 0; i < n; i++) {
-        if (ngx_http_jwtguard_apim_get(cf, a->apim, ngx_http_jwtguard_apim_note, i, &s)
-            != NGX_OK)
+        if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_NOTE, a->apim, i,
+                                   NULL, &s)
+            != JWTGUARD_OK)
         {
             return NGX_CONF_ERROR;
         }
@@ -1830,9 +1848,9 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
         kind = kinds[i];
 
-        if (ngx_http_jwtguard_apim_get(cf, a->apim, ngx_http_jwtguard_apim_jwks, kind,
-                                       &s)
-            != NGX_OK
+        if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_JWKS, a->apim,
+                                   kind, NULL, &s)
+            != JWTGUARD_OK
             || s.len == 0)
         {
             continue;
@@ -1857,44 +1875,22 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                 return NGX_CONF_ERROR;
             }
 
-            /* all inline keys or none */
-            a->inline_keys = NULL;
+            /* all inline keys or none (a loaded set is freed by its cleanup) */
+            a->n_inline = 0;
             break;
         }
 
-        k = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_keys_t));
-        if (k == NULL) {
-            jwtguard_keyset_free(keys);
-            return NGX_CONF_ERROR;
-        }
-
-        k->path = path;
-        k->keys = keys;
-        k->fixed = 1;
+        a->inline_keys[a->n_inline] = keys;
 
         cln = ngx_pool_cleanup_add(cf->pool, 0);
         if (cln == NULL) {
             jwtguard_keyset_free(keys);
+            a->inline_keys[a->n_inline] = NULL;
             return NGX_CONF_ERROR;
         }
 
         cln->handler = ngx_http_jwtguard_keys_cleanup;
-        cln->data = k;
-
-        if (a->inline_keys == NULL) {
-            a->inline_keys = ngx_array_create(cf->pool, 2,
-                                              sizeof(ngx_http_jwtguard_keys_t *));
-            if (a->inline_keys == NULL) {
-                return NGX_CONF_ERROR;
-            }
-        }
-
-        kp = ngx_array_push(a->inline_keys);
-        if (kp == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        *kp = k;
+        cln->data = &a->inline_keys[a->n_inline++];
 
         ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
                            "jwtguard: APIM policy \"%V\": %uz inline %s keys, used "
@@ -2087,23 +2083,9 @@ ngx_http_jwtguard_algorithms(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_jwtguard_loc_conf_t *jlcf = conf;
 
+    uint32_t     flag, mask;
     ngx_str_t   *value;
-    ngx_uint_t   i, j, mask;
-
-    static const struct {
-        ngx_str_t   name;
-        ngx_uint_t  flag;
-    } algorithms[] = {
-        { ngx_string("RS256"), JWTGUARD_ALG_RS256 },
-        { ngx_string("RS384"), JWTGUARD_ALG_RS384 },
-        { ngx_string("RS512"), JWTGUARD_ALG_RS512 },
-        { ngx_string("PS256"), JWTGUARD_ALG_PS256 },
-        { ngx_string("PS384"), JWTGUARD_ALG_PS384 },
-        { ngx_string("PS512"), JWTGUARD_ALG_PS512 },
-        { ngx_string("ES256"), JWTGUARD_ALG_ES256 },
-        { ngx_string("ES384"), JWTGUARD_ALG_ES384 },
-        { ngx_string("EdDSA"), JWTGUARD_ALG_EDDSA },
-    };
+    ngx_uint_t   i;
 
     if (jlcf->algorithms != NGX_CONF_UNSET_UINT) {
         return "is duplicate";
@@ -2113,12 +2095,18 @@ ngx_http_jwtguard_algorithms(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     mask = 0;
 
     for (i = 1; i < cf->args->nelts; i++) {
+        flag = jwtguard_algorithm_from_name((const char *) value[i].data,
+                                            value[i].len);
 
-        if (value[i].len == 5
-            && (ngx_strcmp(value[i].data, "HS256") == 0
-                || ngx_strcmp(value[i].data, "HS384") == 0
-                || ngx_strcmp(value[i].data, "HS512") == 0))
-        {
+        if (flag == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "jwtguard_algorithms: unknown algorithm \"%V\" "
+                               "(names are case-sensitive: RS256, ES256, EdDSA, ...)",
+                               &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        if (flag & JWTGUARD_ALG_SET_SYMMETRIC) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "jwtguard_algorithms: \"%V\" is not supported here: "
                                "HMAC needs a shared secret, and key files and "
@@ -2129,25 +2117,7 @@ ngx_http_jwtguard_algorithms(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return NGX_CONF_ERROR;
         }
 
-        for (j = 0; j < sizeof(algorithms) / sizeof(algorithms[0]); j++) {
-            if (value[i].len == algorithms[j].name.len
-                && ngx_strncmp(value[i].data, algorithms[j].name.data,
-                               value[i].len) == 0)
-            {
-                break;
-            }
-        }
-
-        if (j == sizeof(algorithms) / sizeof(algorithms[0])) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "jwtguard_algorithms: unknown algorithm \"%V\" "
-                               "(names are case-sensitive: RS256, RS384, RS512, "
-                               "PS256, PS384, PS512, ES256, ES384, EdDSA)",
-                               &value[i]);
-            return NGX_CONF_ERROR;
-        }
-
-        mask |= algorithms[j].flag;
+        mask |= flag;
     }
 
     jlcf->algorithms = mask;
@@ -2214,15 +2184,13 @@ ngx_http_jwtguard_create_main_conf(ngx_conf_t *cf)
     }
 
     if (ngx_array_init(&jmcf->files, cf->pool, 4,
-                       sizeof(ngx_http_jwtguard_keys_t *))
+                       sizeof(ngx_http_jwtguard_file_t *))
         != NGX_OK)
     {
         return NULL;
     }
 
-    if (ngx_array_init(&jmcf->sources, cf->pool, 2,
-                       sizeof(ngx_http_jwtguard_source_t *))
-        != NGX_OK)
+    if (ngx_array_init(&jmcf->uris, cf->pool, 2, sizeof(ngx_str_t)) != NGX_OK)
     {
         return NULL;
     }
@@ -2255,15 +2223,15 @@ ngx_http_jwtguard_create_loc_conf(ngx_conf_t *cf)
      *     conf->failed_message = { 0, NULL };
      *     conf->realm = { 0, NULL };
      *     conf->policy = NULL;
-     *     conf->cache = NULL;
+     *     conf->jv = NULL;
      *     conf->directive = NULL;
      *     conf->merged = 0;
      */
 
     conf->enable = NGX_CONF_UNSET;
     conf->token = NGX_CONF_UNSET_PTR;
-    conf->keys = NGX_CONF_UNSET_PTR;
-    conf->source = NGX_CONF_UNSET_PTR;
+    conf->files = NGX_CONF_UNSET_PTR;
+    conf->request = NGX_CONF_UNSET_PTR;
     conf->keys_cache = NGX_CONF_UNSET;
     conf->audiences = NGX_CONF_UNSET_PTR;
     conf->issuers = NGX_CONF_UNSET_PTR;
@@ -2338,10 +2306,20 @@ ngx_http_jwtguard_build_policy(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *con
         }
     }
 
-    (void) jwtguard_policy_builder_set_clock_skew(b, (uint64_t) conf->clock_skew);
-    (void) jwtguard_policy_builder_set_require_expiration_time(b,
-                                                   conf->require_exp ? 1 : 0);
-    (void) jwtguard_policy_builder_set_algorithms(b, (uint32_t) conf->algorithms);
+    /* unset: the core's defaults */
+
+    if (conf->clock_skew != NGX_CONF_UNSET) {
+        (void) jwtguard_policy_builder_set_clock_skew(b, (uint64_t) conf->clock_skew);
+    }
+
+    if (conf->require_exp != NGX_CONF_UNSET) {
+        (void) jwtguard_policy_builder_set_require_expiration_time(b,
+                                                       conf->require_exp ? 1 : 0);
+    }
+
+    if (conf->algorithms != NGX_CONF_UNSET_UINT) {
+        (void) jwtguard_policy_builder_set_algorithms(b, (uint32_t) conf->algorithms);
+    }
 
     detail[0] = '\0';
     rc = jwtguard_policy_builder_build(b, &conf->policy, detail, sizeof(detail));
@@ -2374,77 +2352,170 @@ ngx_http_jwtguard_policy_cleanup(void *data)
 }
 
 
-/* The level's verified-token caches: the parent's when the level verifies exactly as
- * the parent does (same key sources, policy and cache settings), else new ones (one
- * slot per key source, filled in each worker on first use). */
+/* The level's verifier: the parent's when the level verifies exactly as the parent
+ * does (same key sources, policy, cache and refresh settings), else a new one with the
+ * level's key files, then its keys request, or else its APIM policy's inline keys. */
 
 static char *
-ngx_http_jwtguard_merge_cache(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *prev,
+ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *prev,
     ngx_http_jwtguard_loc_conf_t *conf)
 {
-    ngx_pool_cleanup_t         *cln;
-    ngx_http_jwtguard_cache_t  *c;
+    u_char                        *url;
+    size_t                         n_issuers;
+    ngx_uint_t                     i, n, unbound;
+    jwtguard_result                rc;
+    ngx_pool_cleanup_t            *cln;
+    const jwtguard_slice          *issuers;
+    jwtguard_verifier_builder     *b;
+    ngx_http_jwtguard_source_t    *src;
+    ngx_http_jwtguard_holder_t    *h;
+    ngx_http_jwtguard_verifier_t  *jv;
+    char                           detail[NGX_HTTP_JWTGUARD_DETAIL];
 
-    conf->cache = NULL;
+    conf->jv = NULL;
 
-    if (conf->enable != 1 || conf->policy == NULL || conf->cache_size == 0) {
+    if (conf->enable != 1 || conf->policy == NULL) {
         return NGX_CONF_OK;
     }
 
-    c = prev->cache;
+    jv = prev->jv;
 
-    if (c && c->keys == conf->keys && c->source == conf->source
-        && c->policy == conf->policy && c->size == (size_t) conf->cache_size
-        && c->ttl == conf->cache_ttl)
+    if (jv && jv->files == conf->files && jv->request == conf->request
+        && jv->policy == conf->policy && jv->inline_keys == conf->apim
+        && jv->cache_size == (size_t) conf->cache_size
+        && jv->cache_ttl == conf->cache_ttl && jv->keys_cache == conf->keys_cache)
     {
-        conf->cache = c;
+        conf->jv = jv;
         return NGX_CONF_OK;
     }
 
-    c = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_cache_t));
-    if (c == NULL) {
+    if (conf->files == NULL && conf->request == NULL
+        && (conf->apim == NULL || conf->apim->n_inline == 0))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "jwtguard: \"jwtguard on\" needs \"jwtguard_keys_file\" "
+                           "or \"jwtguard_keys_request\"");
         return NGX_CONF_ERROR;
     }
 
-    c->keys = conf->keys;
-    c->source = conf->source;
-    c->policy = conf->policy;
-    c->size = (size_t) conf->cache_size;
-    c->ttl = conf->cache_ttl;
-    c->n = (conf->keys ? conf->keys->nelts : 0) + (conf->source ? 1 : 0);
-
-    c->caches = ngx_pcalloc(cf->pool, c->n * sizeof(jwtguard_cache *));
-    if (c->caches == NULL) {
+    jv = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_verifier_t));
+    if (jv == NULL) {
         return NGX_CONF_ERROR;
     }
 
-    /* runs in each worker when it exits (its copy of the pool is destroyed) and in
-     * the master, where the slots are always empty */
+    jv->files = conf->files;
+    jv->request = conf->request;
+    jv->inline_keys = conf->apim;
+    jv->policy = conf->policy;
+    jv->cache_size = (size_t) conf->cache_size;
+    jv->cache_ttl = conf->cache_ttl;
+    jv->keys_cache = conf->keys_cache;
+
+    n = conf->files ? conf->files->nelts : 0;
+
+    b = jwtguard_verifier_builder_new(conf->policy);
+    if (b == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    /* A builder call that fails is reported again, with its detail, by
+     * jwtguard_verifier_builder_build(), which also frees the builder. */
+
+    if (conf->keys_cache != NGX_CONF_UNSET) {
+        (void) jwtguard_verifier_builder_set_refresh_interval(b,
+                                                    (uint64_t) conf->keys_cache);
+    }
+
+    unbound = 0;
+
+    for (i = 0; i <= n; i++) {
+        src = (i < n) ? &((ngx_http_jwtguard_source_t *) conf->files->elts)[i]
+                      : conf->request;
+        if (src == NULL) {
+            break;
+        }
+
+        issuers = src->issuers ? src->issuers->elts : NULL;
+        n_issuers = src->issuers ? src->issuers->nelts : 0;
+        unbound += (n_issuers == 0);
+
+        if (src->file) {
+            /* a key file that changes gives its new keys to this verifier too */
+            h = ngx_array_push(&src->file->holders);
+            if (h == NULL) {
+                jwtguard_verifier_builder_free(b);
+                return NGX_CONF_ERROR;
+            }
+
+            h->jv = jv;
+            (void) jwtguard_verifier_builder_add_keys(b, src->file->keys, issuers,
+                                                      n_issuers, &h->source);
+            continue;
+        }
+
+        /* the subrequest is a request to this server: the URI's loopback URL */
+        url = ngx_pnalloc(cf->temp_pool, sizeof("http://localhost") - 1
+                                         + src->uri.len);
+        if (url == NULL) {
+            jwtguard_verifier_builder_free(b);
+            return NGX_CONF_ERROR;
+        }
+
+        (void) jwtguard_verifier_builder_add_jwks_url(b, (const char *) url,
+                   ngx_sprintf(url, "http://localhost%V", &src->uri) - url,
+                   issuers, n_issuers, JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK,
+                   &jv->request_source);
+    }
+
+    if (n == 0 && conf->request == NULL && conf->apim) {
+        for (i = 0; i < conf->apim->n_inline; i++) {
+            (void) jwtguard_verifier_builder_add_keys(b, conf->apim->inline_keys[i],
+                                                      NULL, 0, NULL);
+        }
+    }
+
+    (void) jwtguard_verifier_builder_set_cache(b, (size_t) conf->cache_size,
+                                               (uint64_t) conf->cache_ttl);
+
+    detail[0] = '\0';
+    rc = jwtguard_verifier_builder_build(b, &jv->verifier, detail, sizeof(detail));
+
+    if (rc != JWTGUARD_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "jwtguard: %s",
+                           detail[0] ? detail : jwtguard_result_name(rc));
+        return NGX_CONF_ERROR;
+    }
+
     cln = ngx_pool_cleanup_add(cf->pool, 0);
     if (cln == NULL) {
+        jwtguard_verifier_free(jv->verifier);
         return NGX_CONF_ERROR;
     }
 
-    cln->handler = ngx_http_jwtguard_cache_cleanup;
-    cln->data = c;
+    cln->handler = ngx_http_jwtguard_verifier_cleanup;
+    cln->data = jv->verifier;
 
-    conf->cache = c;
+    if (unbound && n + (conf->request != NULL) > 1
+        && conf->issuers && conf->issuers->nelts > 1)
+    {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "jwtguard: a key source without \"issuer=\" signs for "
+                           "any of the %ui issuers of its level; with keys of several "
+                           "providers, bind each source to its provider's issuer "
+                           "(jwtguard_keys_file ... issuer=<iss>)",
+                           conf->issuers->nelts);
+    }
+
+    conf->jv = jv;
 
     return NGX_CONF_OK;
 }
 
 
 static void
-ngx_http_jwtguard_cache_cleanup(void *data)
+ngx_http_jwtguard_verifier_cleanup(void *data)
 {
-    ngx_http_jwtguard_cache_t  *c = data;
-
-    ngx_uint_t  i;
-
-    for (i = 0; i < c->n; i++) {
-        jwtguard_cache_free(c->caches[i]);
-        c->caches[i] = NULL;
-    }
+    jwtguard_verifier_free(data);
 }
 
 
@@ -2520,23 +2591,15 @@ ngx_http_jwtguard_merge_apim(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *prev,
     conf->policy = a->policy;             /* owned (and freed) by the policy entry */
     conf->failed_status = a->status;
 
-    if (a->message_set) {
-        conf->failed_message = a->message;
-    }
-
     if (a->scheme.len) {
         conf->scheme = a->scheme;
-    }
-
-    if ((conf->keys == NULL || conf->keys->nelts == 0) && conf->source == NULL) {
-        conf->keys = a->inline_keys;
     }
 
     if (conf->enable != 1) {
         return NGX_CONF_OK;
     }
 
-    if ((conf->keys == NULL || conf->keys->nelts == 0) && conf->source == NULL) {
+    if (conf->files == NULL && conf->request == NULL && a->n_inline == 0) {
         if (a->inline_error.len) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "jwtguard: the inline keys of APIM policy \"%V\" do "
@@ -2556,7 +2619,7 @@ ngx_http_jwtguard_merge_apim(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *prev,
         return NGX_CONF_ERROR;
     }
 
-    return ngx_http_jwtguard_merge_cache(cf, prev, conf);
+    return ngx_http_jwtguard_merge_verifier(cf, prev, conf);
 }
 
 
@@ -2592,25 +2655,24 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_ptr_value(conf->token, prev->token, NULL);
     ngx_conf_merge_str_value(conf->scheme, prev->scheme, "Bearer");
-    ngx_conf_merge_ptr_value(conf->keys, prev->keys, NULL);
-    ngx_conf_merge_ptr_value(conf->source, prev->source, NULL);
-    ngx_conf_merge_sec_value(conf->keys_cache, prev->keys_cache, 3600);
+    ngx_conf_merge_ptr_value(conf->files, prev->files, NULL);
+    ngx_conf_merge_ptr_value(conf->request, prev->request, NULL);
+    ngx_conf_merge_sec_value(conf->keys_cache, prev->keys_cache, NGX_CONF_UNSET);
     ngx_conf_merge_ptr_value(conf->audiences, prev->audiences, NULL);
     ngx_conf_merge_ptr_value(conf->issuers, prev->issuers, NULL);
     ngx_conf_merge_ptr_value(conf->claims, prev->claims, NULL);
-    ngx_conf_merge_sec_value(conf->clock_skew, prev->clock_skew, 0);
-    ngx_conf_merge_value(conf->require_exp, prev->require_exp, 1);
+    /* unset: the core's defaults (see ngx_http_jwtguard_build_policy) */
+    ngx_conf_merge_sec_value(conf->clock_skew, prev->clock_skew, NGX_CONF_UNSET);
+    ngx_conf_merge_value(conf->require_exp, prev->require_exp, NGX_CONF_UNSET);
     ngx_conf_merge_uint_value(conf->algorithms, prev->algorithms,
-                              JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256);
+                              NGX_CONF_UNSET_UINT);
     ngx_conf_merge_uint_value(conf->failed_status, prev->failed_status,
                               NGX_HTTP_UNAUTHORIZED);
-    ngx_conf_merge_str_value(conf->failed_message, prev->failed_message,
-                             NGX_HTTP_JWTGUARD_MESSAGE);
     ngx_conf_merge_str_value(conf->realm, prev->realm, "");
     ngx_conf_merge_value(conf->cache_size, prev->cache_size,
-                         NGX_HTTP_JWTGUARD_CACHE_SIZE);
+                         (ngx_int_t) jwtguard_default_cache_size());
     ngx_conf_merge_sec_value(conf->cache_ttl, prev->cache_ttl,
-                             NGX_HTTP_JWTGUARD_CACHE_TTL);
+                             (time_t) jwtguard_default_cache_ttl());
     ngx_conf_merge_ptr_value(conf->apim, prev->apim, NULL);
 
     if (conf->scheme.len == 0) {
@@ -2619,13 +2681,22 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
+    if (conf->failed_message.data == NULL) {
+        conf->failed_message = prev->failed_message;
+
+        if (conf->failed_message.data == NULL) {
+            conf->failed_message.data = (u_char *) jwtguard_default_failed_message();
+            conf->failed_message.len = ngx_strlen(conf->failed_message.data);
+        }
+    }
+
     if (conf->apim) {
         return ngx_http_jwtguard_merge_apim(cf, prev, conf);
     }
 
     if (same && prev->policy) {
         conf->policy = prev->policy;   /* owned (and freed) by the parent level */
-        return ngx_http_jwtguard_merge_cache(cf, prev, conf);
+        return ngx_http_jwtguard_merge_verifier(cf, prev, conf);
     }
 
     if (conf->enable != 1) {
@@ -2633,28 +2704,80 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_OK;
     }
 
-    if ((conf->keys == NULL || conf->keys->nelts == 0) && conf->source == NULL) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "jwtguard: \"jwtguard on\" needs \"jwtguard_keys_file\" "
-                           "or \"jwtguard_keys_request\"");
-        return NGX_CONF_ERROR;
-    }
-
     if (ngx_http_jwtguard_build_policy(cf, conf) != NGX_CONF_OK) {
         return NGX_CONF_ERROR;
     }
 
-    return ngx_http_jwtguard_merge_cache(cf, prev, conf);
+    return ngx_http_jwtguard_merge_verifier(cf, prev, conf);
+}
+
+
+/* A jwtguard_keys_request location that keeps subrequest_output_buffer_size at its
+ * default (one memory page, 4 KiB on most systems): a key set larger than that cannot be
+ * fetched (nginx aborts the subrequest). Reported at configuration time for the
+ * locations whose name is the request's URI (exact or prefix; regular expression
+ * locations are not looked at). The static location trees exist by now. */
+
+static void
+ngx_http_jwtguard_check_buffer(ngx_conf_t *cf, ngx_http_location_tree_node_t *node,
+    ngx_str_t *uri)
+{
+    ngx_uint_t                 i;
+    ngx_http_core_loc_conf_t  *clcf, *found[2];
+
+    if (node == NULL) {
+        return;
+    }
+
+    found[0] = node->exact;
+    found[1] = node->inclusive;
+
+    for (i = 0; i < 2; i++) {
+        clcf = found[i];
+
+        if (clcf != NULL && clcf->name.len == uri->len
+            && ngx_strncmp(clcf->name.data, uri->data, uri->len) == 0
+            && clcf->subrequest_output_buffer_size == (size_t) ngx_pagesize)
+        {
+            ngx_log_error(NGX_LOG_WARN, cf->log, 0,
+                          "jwtguard: jwtguard_keys_request \"%V\": location \"%V\" "
+                          "keeps subrequest_output_buffer_size at its default "
+                          "(%uz bytes), and a key set larger than that is not "
+                          "fetched; set it above the key set's size, e.g. "
+                          "\"subrequest_output_buffer_size 64k;\"",
+                          uri, &clcf->name, clcf->subrequest_output_buffer_size);
+        }
+    }
+
+    ngx_http_jwtguard_check_buffer(cf, node->left, uri);
+    ngx_http_jwtguard_check_buffer(cf, node->right, uri);
+    ngx_http_jwtguard_check_buffer(cf, node->tree, uri);
 }
 
 
 static ngx_int_t
 ngx_http_jwtguard_init(ngx_conf_t *cf)
 {
-    ngx_http_handler_pt        *h;
-    ngx_http_core_main_conf_t  *cmcf;
+    ngx_uint_t                      i, j;
+    ngx_http_handler_pt            *h;
+    ngx_http_core_loc_conf_t       *clcf;
+    ngx_http_core_srv_conf_t      **cscf;
+    ngx_http_core_main_conf_t      *cmcf;
+    ngx_str_t                      *uri;
+    ngx_http_jwtguard_main_conf_t  *jmcf;
 
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+    jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
+
+    uri = jmcf->uris.elts;
+    cscf = cmcf->servers.elts;
+
+    for (i = 0; i < jmcf->uris.nelts; i++) {
+        for (j = 0; j < cmcf->servers.nelts; j++) {
+            clcf = cscf[j]->ctx->loc_conf[ngx_http_core_module.ctx_index];
+            ngx_http_jwtguard_check_buffer(cf, clcf->static_locations, &uri[i]);
+        }
+    }
 
     h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
     if (h == NULL) {
@@ -2662,6 +2785,9 @@ ngx_http_jwtguard_init(ngx_conf_t *cf)
     }
 
     *h = ngx_http_jwtguard_handler;
+
+    ngx_http_next_body_filter = ngx_http_top_body_filter;
+    ngx_http_top_body_filter = ngx_http_jwtguard_body_filter;
 
     return NGX_OK;
 }

@@ -4,7 +4,8 @@
 //!
 //! Every decision is `jwtguard-policy`'s: this layer only converts. A refusal is a
 //! `PolicyError` (`PolicyInvalid`) whose message is the refusal's kind, location and
-//! detail (never key material, never a named value's value).
+//! detail, passed on unchanged (jwtguard-policy shows no key material and no named
+//! value's value: it quotes the `{{name}}` reference).
 
 use std::collections::BTreeMap;
 

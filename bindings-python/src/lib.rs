@@ -6,20 +6,20 @@
 //! `json.loads` would give them: json_objects.rs) and core errors into the package's
 //! exceptions.
 //!
-//! `TokenCache` (cache.rs) remembers tokens that verified, with the core's `TokenCache`.
-//!
-//! Several key sets may be given (one per OpenID provider): they are tried in order,
-//! and the next one only when a set has no key the token names
-//! (`TokenSignatureKeyNotFound`); any other outcome of a set is final.
+//! Several key sets given to `verify` are searched as one by the core (a `kid` names the
+//! first set's key carrying it; without one, a few keys at most are tried), each set
+//! trusted for every issuer of the policy. `_Verifier` (verifier.rs) is the core's
+//! `Verifier` for `jwtguard.Validator`: key sources bound to their issuers, the fetch
+//! schedule and the verified-token cache; `TokenCache` (cache.rs) is one over the key
+//! sets and policy of its calls.
 
-use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use jwtguard_core::jws::{self, JwsRules};
-use jwtguard_core::{AlgorithmSet, Error as CoreError, KeySet, Policy, Reason};
+use jwtguard_core::{AlgorithmSet, Error as CoreError, KeySet, Reason, Verified};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
-use pyo3::types::{PyBytes, PyFloat, PyString};
+use pyo3::types::{PyBytes, PyString};
 
 mod apim;
 mod cache;
@@ -27,7 +27,7 @@ mod errors;
 mod json_objects;
 mod keyset;
 mod policy;
-mod unverified;
+mod verifier;
 
 use errors::Kind;
 use keyset::{key_sets, PyKeySet};
@@ -75,74 +75,16 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 
 /// `now` in Unix seconds: the system clock by default; an int, or a float (floored).
 fn now_arg(now: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
-    let Some(now) = now.filter(|n| !n.is_none()) else {
-        return Ok(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0));
-    };
-    let seconds: i128 = if now.is_instance_of::<PyFloat>() {
-        let f: f64 = now.extract()?;
-        if !f.is_finite() {
-            return Err(pyo3::exceptions::PyValueError::new_err("now must be a finite number of seconds"));
-        }
-        f.floor() as i128
-    } else {
-        now.extract()?
-    };
-    u64::try_from(seconds).map_err(|_| pyo3::exceptions::PyValueError::new_err("now must be between 0 and 2**64-1"))
-}
-
-/// What a successful core verification yields, owned so it outlives the GIL release.
-#[derive(Clone)]
-struct Verified {
-    header: Vec<u8>,
-    payload: Vec<u8>,
-    alg: &'static str,
-    kid: Option<String>,
-    key_kid: Option<String>,
-    key_issuer: Option<String>,
-    key_set_index: usize,
-    /// The `exp` claim, floored (`None`: absent, or not a claims verification).
-    exp: Option<u64>,
-}
-
-fn owned(header: &jws::Header<'_>, payload: &[u8], key: &jwtguard_core::Key, key_set_index: usize) -> Verified {
-    Verified {
-        header: header.object().raw().to_vec(),
-        payload: payload.to_vec(),
-        alg: header.alg().name(),
-        kid: header.kid().map(|s| s.chars().collect()),
-        key_kid: key.kid().map(str::to_owned),
-        key_issuer: key.issuer().map(str::to_owned),
-        key_set_index,
-        exp: None,
+    match verifier::seconds_arg(now, "now")? {
+        Some(now) => Ok(now),
+        None => Ok(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)),
     }
 }
 
-/// Runs `attempt` on each set in turn until one gives anything but
-/// `TokenSignatureKeyNotFound`.
-fn each_set<T>(
-    sets: &[Arc<KeySet>],
-    mut attempt: impl FnMut(usize, &KeySet) -> Result<T, CoreError>,
-) -> Result<T, CoreError> {
-    let mut last = CoreError::new(Reason::KeySetNoUsableKey, "no key set was given");
-    for (index, set) in sets.iter().enumerate() {
-        match attempt(index, set) {
-            Err(e) if e.reason() == Reason::TokenSignatureKeyNotFound => last = e,
-            other => return other,
-        }
-    }
-    Err(last)
-}
-
-fn verify_core(token: &[u8], sets: &[Arc<KeySet>], policy: &PyPolicy, now: u64) -> Result<Verified, CoreError> {
-    let core_policy: Arc<Policy> = policy.for_token(token)?;
-    let mut scratch = vec![0u8; jws::scratch_len(token.len().min(core_policy.max_token_len()))];
-    each_set(sets, |index, set| {
-        let token = jwtguard_core::verify(token, set, &core_policy, now, &mut scratch)?;
-        Ok(Verified { exp: token.claims().expiration(), ..owned(token.header(), token.payload(), token.key(), index) })
-    })
-}
-
-fn run_verify(
+/// Verifies `token` against `sets` searched as one (each may sign for any issuer the
+/// policy allows) with the GIL released: the core's owned result, with the index of the
+/// set whose key verified it.
+fn verify_sets(
     py: Python<'_>,
     token: &Bound<'_, PyAny>,
     keys: &Bound<'_, PyAny>,
@@ -151,19 +93,16 @@ fn run_verify(
 ) -> PyResult<Verified> {
     let token = token_bytes(token)?;
     let sets = key_sets(py, keys)?;
+    let policy = policy.get().complete(py)?;
     let now = now_arg(now)?;
-    verify_detached(py, token.as_bytes(), &sets, policy.get(), now)
-}
-
-/// `verify_core` with the GIL released; core errors become the package's exceptions.
-fn verify_detached(
-    py: Python<'_>,
-    token: &[u8],
-    sets: &[Arc<KeySet>],
-    policy: &PyPolicy,
-    now: u64,
-) -> PyResult<Verified> {
-    py.detach(|| verify_core(token, sets, policy, now)).map_err(|e| {
+    let result = py.detach(|| {
+        let token = token.as_bytes();
+        let sets: Vec<(&KeySet, Option<&[&str]>)> = sets.iter().map(|set| (&**set, None)).collect();
+        let mut scratch = vec![0u8; jws::scratch_len(token.len().min(policy.max_token_len()))];
+        jwtguard_core::verify_in(token, &sets, policy, now, &mut scratch)
+            .map(|(verified, index)| Verified::from_token(&verified, index))
+    });
+    result.map_err(|e| {
         let kind = if e.reason() == Reason::PolicyInvalid { Kind::Policy } else { Kind::Token };
         errors::from_core(py, kind, &e)
     })
@@ -181,23 +120,22 @@ fn verify<'py>(
     policy: &Bound<'py, PyPolicy>,
     now: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let verified = run_verify(py, token, keys, policy, now)?;
-    json_objects::to_dict(py, &verified.payload)
+    let verified = verify_sets(py, token, keys, policy, now)?;
+    json_objects::to_dict(py, verified.payload())
 }
 
 /// Like `verify`, returning a `VerifiedToken` (header, claims, the key that verified).
 #[pyfunction]
 #[pyo3(signature = (token, keys, policy, now = None))]
-fn verify_detailed(
-    py: Python<'_>,
-    token: &Bound<'_, PyAny>,
-    keys: &Bound<'_, PyAny>,
-    policy: &Bound<'_, PyPolicy>,
-    now: Option<&Bound<'_, PyAny>>,
-) -> PyResult<VerifiedToken> {
-    let verified = run_verify(py, token, keys, policy, now)?;
-    let claims = json_objects::to_dict(py, &verified.payload)?.unbind();
-    Ok(VerifiedToken { claims, jws: VerifiedJws::new(py, verified)? })
+fn verify_detailed<'py>(
+    py: Python<'py>,
+    token: &Bound<'py, PyAny>,
+    keys: &Bound<'py, PyAny>,
+    policy: &Bound<'py, PyPolicy>,
+    now: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, VerifiedToken>> {
+    let verified = verify_sets(py, token, keys, policy, now)?;
+    VerifiedToken::new(py, json_objects::to_dict(py, verified.payload())?, &verified)
 }
 
 /// The JWS layer alone: format, header, algorithm, key and signature, with no claim
@@ -218,24 +156,26 @@ fn verify_jws(
         algorithms: AlgorithmSet::of(&policy::algorithms(py, algorithms)?),
         max_token_len: max_token_size,
         kid_miss_fallback,
-        require_kid: false,
+        ..JwsRules::default()
     };
     let result = py.detach(|| {
         let token = token.as_bytes();
+        let sets: Vec<&KeySet> = sets.iter().map(|set| &**set).collect();
         let mut scratch = vec![0u8; jws::scratch_len(token.len().min(max_token_size))];
-        each_set(&sets, |index, set| {
-            let verified = jws::verify(token, set, &rules, &mut scratch)?;
-            Ok(owned(verified.header(), verified.payload(), verified.key(), index))
-        })
+        let (verified, index) = jws::verify_in(token, &sets, &rules, &mut scratch)?;
+        let (header, key) = (verified.header(), verified.key());
+        let kid: Option<String> = header.kid().map(|s| s.chars().collect());
+        let key = (key.kid().map(str::to_owned), key.issuer().map(str::to_owned), index);
+        Ok::<_, CoreError>((header.object().raw().to_vec(), verified.payload().to_vec(), header.alg().name(), kid, key))
     });
     match result {
-        Ok(verified) => VerifiedJws::new(py, verified),
+        Ok((header, payload, alg, kid, key)) => VerifiedJws::new(py, &header, &payload, alg, kid, key),
         Err(e) => Err(errors::from_core(py, Kind::Token, &e)),
     }
 }
 
 /// A JWS whose signature verified.
-#[pyclass(frozen, module = "jwtguard", name = "VerifiedJws")]
+#[pyclass(frozen, subclass, module = "jwtguard", name = "VerifiedJws")]
 struct VerifiedJws {
     /// The protected header, as a dict.
     #[pyo3(get)]
@@ -261,16 +201,26 @@ struct VerifiedJws {
 }
 
 impl VerifiedJws {
-    fn new(py: Python<'_>, v: Verified) -> PyResult<Self> {
-        Ok(VerifiedJws {
-            header: json_objects::to_dict(py, &v.header)?.unbind(),
-            payload: PyBytes::new(py, &v.payload).unbind(),
-            alg: v.alg,
-            kid: v.kid,
-            key_kid: v.key_kid,
-            key_issuer: v.key_issuer,
-            key_set_index: v.key_set_index,
-        })
+    /// From a token the core verified (the header and payload are its own).
+    fn from_verified(py: Python<'_>, v: &Verified) -> PyResult<Self> {
+        let header = v.header();
+        let kid = header.kid().map(|s| s.chars().collect());
+        let key = (v.key_kid().map(str::to_owned), v.key_issuer().map(str::to_owned), v.source());
+        VerifiedJws::new(py, header.object().raw(), v.payload(), header.alg().name(), kid, key)
+    }
+
+    /// `key`: the verifying key's `kid` and `issuer`, and the index of its set.
+    fn new(
+        py: Python<'_>,
+        header: &[u8],
+        payload: &[u8],
+        alg: &'static str,
+        kid: Option<String>,
+        (key_kid, key_issuer, key_set_index): (Option<String>, Option<String>, usize),
+    ) -> PyResult<Self> {
+        let header = json_objects::to_dict(py, header)?.unbind();
+        let payload = PyBytes::new(py, payload).unbind();
+        Ok(VerifiedJws { header, payload, alg, kid, key_kid, key_issuer, key_set_index })
     }
 }
 
@@ -281,52 +231,27 @@ impl VerifiedJws {
     }
 }
 
-/// A token whose signature verified and whose claims satisfied the policy.
-#[pyclass(frozen, module = "jwtguard", name = "VerifiedToken")]
+/// A token whose signature verified and whose claims satisfied the policy: a
+/// `VerifiedJws` with the claims.
+#[pyclass(frozen, extends = VerifiedJws, module = "jwtguard", name = "VerifiedToken")]
 struct VerifiedToken {
+    /// The claims, as a dict.
+    #[pyo3(get)]
     claims: Py<PyAny>,
-    jws: VerifiedJws,
+}
+
+impl VerifiedToken {
+    fn new<'py>(py: Python<'py>, claims: Bound<'py, PyAny>, v: &Verified) -> PyResult<Bound<'py, VerifiedToken>> {
+        let jws = VerifiedJws::from_verified(py, v)?;
+        Bound::new(py, PyClassInitializer::from(jws).add_subclass(VerifiedToken { claims: claims.unbind() }))
+    }
 }
 
 #[pymethods]
 impl VerifiedToken {
-    /// The claims, as a dict.
-    #[getter]
-    fn claims(&self, py: Python<'_>) -> Py<PyAny> {
-        self.claims.clone_ref(py)
-    }
-    /// The protected header, as a dict.
-    #[getter]
-    fn header(&self, py: Python<'_>) -> Py<PyAny> {
-        self.jws.header.clone_ref(py)
-    }
-    /// The decoded payload bytes (the claims' JSON text).
-    #[getter]
-    fn payload(&self, py: Python<'_>) -> Py<PyBytes> {
-        self.jws.payload.clone_ref(py)
-    }
-    #[getter]
-    fn alg(&self) -> &'static str {
-        self.jws.alg
-    }
-    #[getter]
-    fn kid(&self) -> Option<String> {
-        self.jws.kid.clone()
-    }
-    #[getter]
-    fn key_kid(&self) -> Option<String> {
-        self.jws.key_kid.clone()
-    }
-    #[getter]
-    fn key_issuer(&self) -> Option<String> {
-        self.jws.key_issuer.clone()
-    }
-    #[getter]
-    fn key_set_index(&self) -> usize {
-        self.jws.key_set_index
-    }
-    fn __repr__(&self, py: Python<'_>) -> String {
-        format!("<jwtguard.VerifiedToken alg={} key_kid={}>", self.jws.alg, py_repr(py, self.jws.key_kid.as_deref()))
+    fn __repr__(slf: &Bound<'_, Self>) -> String {
+        let jws = slf.as_super().get();
+        format!("<jwtguard.VerifiedToken alg={} key_kid={}>", jws.alg, py_repr(slf.py(), jws.key_kid.as_deref()))
     }
 }
 
@@ -345,6 +270,7 @@ fn _jwtguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<VerifiedToken>()?;
     m.add_class::<VerifiedJws>()?;
     m.add_class::<cache::PyTokenCache>()?;
+    m.add_class::<verifier::PyVerifier>()?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(verify_detailed, m)?)?;
     m.add_function(wrap_pyfunction!(verify_jws, m)?)?;
@@ -354,6 +280,7 @@ fn _jwtguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEFAULT_MAX_TOKEN_SIZE", jwtguard_core::DEFAULT_MAX_TOKEN_LEN)?;
     m.add("DEFAULT_MAX_KEY_SET_SIZE", jwtguard_core::DEFAULT_MAX_KEY_SET_LEN)?;
     m.add("MAX_KEYS", jwtguard_core::MAX_KEYS)?;
+    m.add("MAX_JSON_DEPTH", jwtguard_core::json::MAX_DEPTH)?;
     m.add("TENANT_TEMPLATE", policy::TENANT_TEMPLATE)?;
     m.add("DEFAULT_CACHE_SIZE", jwtguard_core::DEFAULT_CACHE_CAPACITY)?;
     m.add("DEFAULT_CACHE_TTL", jwtguard_core::DEFAULT_CACHE_TTL)?;

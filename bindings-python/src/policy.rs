@@ -2,16 +2,13 @@
 //! `Policy::builder()` when constructed, immutable afterwards.
 //!
 //! A `Policy` keeps its constructor arguments (the `Spec`) so that a variant can be
-//! built with `replace(...)`: the `Validator` adds the issuers it discovered, and
-//! `python -m jwtguard explain` waives one rule at a time. Two things the core does
-//! not do itself are handled here, by building core policies, never by deciding:
-//! - a policy without issuers is kept *incomplete* instead of failing, when that is its
-//!   only problem: a `Validator` completes it with the discovered issuer (APIM's
-//!   behaviour); verifying with it directly raises the core's `PolicyInvalid` error;
-//! - an issuer holding the `{tenantid}` template (Microsoft Entra multi-tenant apps) is
-//!   filled with the token's `tid` before the core compares issuers exactly.
-
-use std::sync::Arc;
+//! built with `replace(...)` (`python -m jwtguard explain` waives one rule at a time).
+//! A policy without issuers is kept *incomplete* instead of failing, when that is its
+//! only problem: a `Validator` whose every key source is bound to its own issuers (an
+//! OpenID configuration's discovered issuer, APIM's behaviour) verifies with it, the
+//! sources' bindings standing in for the policy's issuer list; verifying with it
+//! directly raises the core's `PolicyInvalid` error. Issuers holding `{tenantid}` are
+//! matched by the core.
 
 use jwtguard_core::{Algorithm, AlgorithmSet, Error as CoreError, Match, Policy, Reason, RequiredClaim};
 use pyo3::prelude::*;
@@ -19,7 +16,8 @@ use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::errors::{self, Kind};
 
-/// The `{tenantid}` placeholder of Microsoft Entra's multi-tenant issuers.
+/// The `{tenantid}` placeholder of Microsoft Entra's multi-tenant issuers (the core
+/// fills it with the token's `tid`).
 pub const TENANT_TEMPLATE: &str = "{tenantid}";
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -184,13 +182,18 @@ pub struct Spec {
 }
 
 impl Spec {
-    /// The core policy for these arguments, with `issuers` in place of the spec's own.
-    fn build_with_issuers(&self, issuers: &[String]) -> Result<Policy, CoreError> {
+    /// The core policy with the issuer check waived (`any_issuer`).
+    fn without_issuers(&self) -> Result<Policy, CoreError> {
+        Spec { any_issuer: true, issuers: Vec::new(), ..self.clone() }.build()
+    }
+
+    /// The core policy for these arguments.
+    fn build(&self) -> Result<Policy, CoreError> {
         let mut b = Policy::builder().audiences(self.audiences.iter().map(String::as_str));
         if self.any_audience {
             b = b.any_audience();
         }
-        b = b.issuers(issuers.iter().map(String::as_str));
+        b = b.issuers(self.issuers.iter().map(String::as_str));
         if self.any_issuer {
             b = b.any_issuer();
         }
@@ -222,8 +225,7 @@ impl Spec {
 pub struct PyPolicy {
     spec: Spec,
     /// The core policy, or the core's error when the only problem is a missing issuer.
-    built: Result<Arc<Policy>, CoreError>,
-    has_templates: bool,
+    built: Result<Policy, CoreError>,
 }
 
 /// Algorithm names -> algorithms; an unknown name is a `PolicyError`. HS256/384/512
@@ -433,36 +435,34 @@ impl PyPolicy {
 
 impl PyPolicy {
     fn from_spec(py: Python<'_>, spec: Spec) -> PyResult<Self> {
-        let built = match spec.build_with_issuers(&spec.issuers) {
-            Ok(policy) => Ok(Arc::new(policy)),
+        let built = match spec.build() {
+            Ok(policy) => Ok(policy),
             Err(e) => {
                 // Incomplete rather than invalid when adding an issuer waiver is all it
                 // takes for the core to accept it (the core decides both builds).
-                let only_issuer_missing = spec.issuers.is_empty()
-                    && !spec.any_issuer
-                    && Spec { any_issuer: true, ..spec.clone() }.build_with_issuers(&[]).is_ok();
-                if only_issuer_missing {
+                if spec.issuers.is_empty() && !spec.any_issuer && spec.without_issuers().is_ok() {
                     Err(e)
                 } else {
                     return Err(errors::from_core(py, Kind::Policy, &e));
                 }
             }
         };
-        let has_templates = spec.issuers.iter().any(|i| i.contains(TENANT_TEMPLATE));
-        Ok(PyPolicy { spec, built, has_templates })
+        Ok(PyPolicy { spec, built })
     }
 
-    /// The core policy to verify `token` with: the built one, or, when an issuer holds
-    /// the `{tenantid}` template, one whose templates are filled with the token's `tid`.
-    /// `tid` is read from the *unverified* payload only to fill the template; the core
-    /// then checks the signature and compares `iss` exactly. Runs without the GIL.
-    pub fn for_token(&self, token: &[u8]) -> Result<Arc<Policy>, CoreError> {
-        let base = self.built.clone()?;
-        if !self.has_templates || token.len() > base.max_token_len() {
-            return Ok(base);
+    /// The core policy; the core's `PolicyError` when the policy is incomplete.
+    pub fn complete(&self, py: Python<'_>) -> PyResult<&Policy> {
+        self.built.as_ref().map_err(|e| errors::from_core(py, Kind::Policy, e))
+    }
+
+    /// The core policy for a verifier whose key sources are all bound to issuers of
+    /// their own (`all_bound`): an incomplete policy then leaves the issuer check to
+    /// those bindings. Otherwise the policy must be complete.
+    pub fn for_sources(&self, py: Python<'_>, all_bound: bool) -> PyResult<Policy> {
+        match &self.built {
+            Ok(policy) => Ok(policy.clone()),
+            Err(e) if !all_bound => Err(errors::from_core(py, Kind::Policy, e)),
+            Err(_) => self.spec.without_issuers().map_err(|e| errors::from_core(py, Kind::Policy, &e)),
         }
-        let Some(tid) = crate::unverified::tid(token) else { return Ok(base) };
-        let issuers: Vec<String> = self.spec.issuers.iter().map(|i| i.replace(TENANT_TEMPLATE, &tid)).collect();
-        self.spec.build_with_issuers(&issuers).map(Arc::new)
     }
 }

@@ -250,3 +250,51 @@ def test_named_values_are_filled_and_never_shown():
     with pytest.raises(jwtguard.PolicyError) as info:
         jwtguard.ApimPolicy.from_xml(hidden, named_values={"backend-app": "@(context.Variables.secret-value)"})
     assert "secret-value" not in str(info.value)
+
+
+# A named value's value longer than any quote, marker first: never shown, not even in part.
+SECRET = "S3CR3T-MARKER" + "x" * 200
+
+
+@pytest.mark.parametrize(
+    "xml, value, where",
+    [
+        (CHINA_POLICY.replace('failed-validation-httpcode="401"', 'clock-skew="{{secret}}"'), SECRET, "@clock-skew"),
+        (CHINA_POLICY.replace('match="any"', 'match="{{secret}}"'), SECRET, "@match"),
+        (CHINA_POLICY.replace('separator=" "', 'separator="{{secret}}"'), SECRET, "@separator"),
+        (CHINA_POLICY.replace("<validate-jwt ", '<validate-jwt require-expiration-time="{{secret}}" '), SECRET,
+         "@require-expiration-time"),
+        (CHINA_POLICY.replace(f"{CHINA_V2}/.well-known/openid-configuration", "{{secret}}"), "http://" + SECRET,
+         "@url"),
+        (AZURE_AD_POLICY.replace(TENANT, "{{secret}}"), SECRET + ".onmicrosoft.com", "@tenant-id"),
+    ],
+)
+def test_named_values_are_never_shown_in_errors(xml, value, where):
+    with pytest.raises(jwtguard.PolicyError) as info:
+        jwtguard.ApimPolicy.from_xml(xml, named_values={"secret": value})
+    text = str(info.value)
+    assert where in text and "`{{secret}}`" in text, text
+    assert "S3CR3T" not in text.upper() and "xxxx" not in text, text
+
+
+def test_named_values_are_never_shown_in_notes():
+    url = f"https://idp.example/{SECRET}/.well-known/openid-configuration"
+    xml = CHINA_POLICY.replace(f"{CHINA_V2}/.well-known/openid-configuration", "{{oidc}}")
+    apim = jwtguard.ApimPolicy.from_xml(xml, named_values={"oidc": url})
+    assert apim.openid_config_urls == (url,)
+    assert any("`{{oidc}}`" in note for note in apim.notes), apim.notes
+    assert not any("S3CR3T" in note for note in apim.notes), apim.notes
+
+
+def test_an_inline_key_the_core_does_not_load_is_a_policy_error():
+    short = base64.b64encode(b"x" * 16).decode()  # HS256 needs 32 bytes
+    xml = f"""<validate-jwt>
+      <issuer-signing-keys><key id="short">{short}</key></issuer-signing-keys>
+      <audiences><audience>a</audience></audiences><issuers><issuer>https://i/</issuer></issuers></validate-jwt>"""
+    with pytest.raises(jwtguard.PolicyError) as info:
+        jwtguard.ApimPolicy.from_xml(xml)
+    assert not isinstance(info.value, jwtguard.KeySetError)
+    assert info.value.reason == "PolicyInvalid"
+    text = str(info.value)
+    assert "InvalidKey at <validate-jwt/issuer-signing-keys/key> (line 2" in text, text
+    assert "KeyTooSmall" in text and short not in text, text

@@ -7,23 +7,26 @@ import os
 import stat
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
 import jwtguard
-from jwtguard.cli import parse_required_claim
-from conftest import AUDIENCE, NOW, claims, jwks, mint, public_jwk
+from jwtguard.cli import UsageError, decode_unverified, parse_required_claim, write_atomically
+from conftest import AUDIENCE, NOW, b64url, claims, jwks, mint, public_jwk
 
 ISSUER = "https://login.example/tenant-1/v2.0"
 
 
-def run(*args, stdin=None):
+def run(*args, stdin=None, timeout=60, **options):
     return subprocess.run(
         [sys.executable, "-m", "jwtguard", *map(str, args)],
         input=stdin,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
+        **options,
     )
 
 
@@ -311,3 +314,262 @@ def test_explain_without_keys_decodes_only(keys):
 def test_required_claim_syntax(spec, expected):
     c = parse_required_claim(spec)
     assert (c.name, c.values, c.match, c.separator) == expected
+
+
+# --- input files ----------------------------------------------------------------------
+
+
+def verify_with_jwks(source, keys, token=None, **options):
+    args = ["verify", "--jwks", source, "--audience", AUDIENCE, "--issuer", ISSUER, "--now", NOW]
+    return run(*args, good(keys) if token is None else token, **options)
+
+
+@pytest.mark.parametrize("kind", ["character device", "FIFO", "directory"])
+def test_jwks_must_be_a_regular_file(tmp_path, keys, kind):
+    """Refused before it is read: /dev/zero would feed without end, a FIFO without a
+    writer would block (the timeout fails the test instead of hanging it)."""
+    source = {"character device": "/dev/zero", "FIFO": tmp_path / "fifo", "directory": tmp_path}[kind]
+    if kind == "FIFO":
+        os.mkfifo(source)
+    r = verify_with_jwks(source, keys, timeout=20)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert f"--jwks {source}: a {kind}, not a regular file" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = run("explain", "--jwks", source, good(keys), timeout=20)  # explain refuses it too
+    assert r.returncode == 2 and "not a regular file" in r.stderr
+
+
+def test_jwks_file_size_limit(tmp_path, provider, keys):
+    """The core's key set limit: a document of exactly that many bytes loads, one byte
+    more is refused with the limit named; only limit + 1 bytes are read."""
+    _, document = provider
+    limit = jwtguard.DEFAULT_MAX_KEY_SET_SIZE
+    assert limit == 256 * 1024
+    text = json.dumps(document).encode()
+    path = tmp_path / "keys.json"
+    path.write_bytes(text + b" " * (limit - len(text)))
+    r = verify_with_jwks(path, keys)
+    assert r.returncode == 0, r.stderr
+    path.write_bytes(text + b" " * (limit + 1 - len(text)))
+    r = verify_with_jwks(path, keys)
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.startswith("KeySetTooLarge: ") and f"{path} holds more than {limit} bytes" in r.stderr
+    with open(path, "r+b") as f:
+        f.truncate(1 << 30)  # a sparse gigabyte: read only as far as the limit
+    r = verify_with_jwks(path, keys, timeout=20)
+    assert r.returncode == 1 and r.stderr.startswith("KeySetTooLarge: ")
+
+
+def test_jwks_from_stdin(provider, keys):
+    _, document = provider
+    r = verify_with_jwks("-", keys, stdin=json.dumps(document))
+    assert r.returncode == 0, r.stderr
+    r = verify_with_jwks("-", keys, stdin=" " * (jwtguard.DEFAULT_MAX_KEY_SET_SIZE + 1))
+    assert r.returncode == 1 and r.stderr.startswith("KeySetTooLarge: ")
+    r = verify_with_jwks("-", keys, token="-", stdin=json.dumps(document))
+    assert r.returncode == 2 and "stdin can be read only once, not by --jwks - and TOKEN" in r.stderr
+
+
+def _token_of_length(keys, length):
+    """A valid token exactly ``length`` bytes long (a padding claim and header member)."""
+
+    def token(pad, extra):
+        return mint(keys.rsa, "k1", claims(iss=ISSUER, pad="p" * pad), x="x" * extra)
+
+    for extra in range(3):  # base64 never encodes to 4k + 1 characters: vary the header too
+        pad = max(0, (length - len(token(0, extra))) * 3 // 4 - 8)
+        while len(token(pad, extra)) < length:
+            pad += 1
+        if len(token(pad, extra)) == length:
+            return token(pad, extra)
+    raise AssertionError(f"no token of {length} bytes")
+
+
+def test_token_from_stdin_size_limit(provider, keys):
+    """At most the token size limit and a line ending are read from stdin."""
+    url, _ = provider
+    limit = jwtguard.DEFAULT_MAX_TOKEN_SIZE
+    args = ["verify", "--openid-config", url, "--allow-http-loopback", "--audience", AUDIENCE, "--now", NOW, "-"]
+    token = _token_of_length(keys, limit)
+    r = run(*args, stdin=token + "\r\n")
+    assert r.returncode == 0, r.stderr
+    r = run(*args, stdin=token + "=\n")  # one byte over: the core's reason
+    assert r.returncode == 1 and r.stderr.startswith("TokenTooLarge: ")
+    r = run(*args, stdin=token + "==\n")
+    assert r.returncode == 2 and f"more than {limit} bytes and a line ending" in r.stderr
+    r = subprocess.run(
+        [sys.executable, "-m", "jwtguard", *map(str, args)],
+        input=b"\xff" + good(keys).encode(),
+        capture_output=True,
+        timeout=60,
+    )
+    assert r.returncode == 1 and r.stderr.startswith(b"TokenMalformed: "), r.stderr
+
+
+# --- fetch-jwks and the file it replaces ------------------------------------------------
+
+
+def fetch_to(server, out, **options):
+    url = server.url("/tenant-1/v2.0/keys")
+    return run("fetch-jwks", "--jwks-uri", url, "--allow-http-loopback", "-o", out, **options)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another owner needs root")
+@pytest.mark.parametrize(
+    "owner,mode,expected_mode",
+    [
+        ((0, 33), 0o640, 0o640),  # root:www-data, as the nginx docs set it up
+        ((33, 33), 0o664, 0o644),  # group write dropped
+        ((33, 0), 0o4777, 0o755),  # group/world write and setuid dropped
+    ],
+)
+def test_fetch_jwks_keeps_owner_group_and_mode(tmp_path, server, provider, owner, mode, expected_mode):
+    _, document = provider
+    out = tmp_path / "jwks.json"
+    out.write_text("old")
+    os.chown(out, *owner)
+    os.chmod(out, mode)
+    r = fetch_to(server, out)
+    assert r.returncode == 0, r.stderr
+    st = os.lstat(out)
+    assert json.loads(out.read_text()) == document
+    assert ((st.st_uid, st.st_gid), stat.S_IMODE(st.st_mode)) == (owner, expected_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jwks.json"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="running as another user needs root")
+def test_fetch_jwks_refuses_an_owner_it_cannot_keep():
+    """As www-data (33), in a directory it may write, on a root:root file: the new file
+    could not be root's, so the old one is left as it was."""
+    with tempfile.TemporaryDirectory() as directory:
+        os.chown(directory, 33, 33)
+        out = os.path.join(directory, "jwks.json")
+        with open(out, "w") as f:
+            f.write("old")
+        os.chmod(out, 0o644)
+        pid = os.fork()
+        if pid == 0:  # the child reports through its exit status only
+            code = 1
+            try:
+                os.setgroups([])
+                os.setgid(33)
+                os.setuid(33)
+                write_atomically(out, b"new")
+            except UsageError as e:
+                code = 0 if str(e) == f"{out}: cannot keep its owner and group (0:0): not replaced" else 2
+            except BaseException:  # noqa: BLE001 (the child must not return into pytest)
+                code = 3
+            os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        st = os.lstat(out)
+        assert (st.st_uid, st.st_gid, Path(out).read_text()) == (0, 0, "old")
+        assert os.listdir(directory) == ["jwks.json"]
+
+
+def test_fetch_jwks_refuses_a_symlink(tmp_path, server, provider):
+    """Neither written through nor replaced: the link and its target stay as they were,
+    and nothing is fetched."""
+    target = tmp_path / "shared.json"
+    target.write_text("old")
+    os.chmod(target, 0o666)
+    link = tmp_path / "jwks.json"
+    link.symlink_to(target)
+    r = fetch_to(server, link)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert f"{link} is a symbolic link: not replaced" in r.stderr
+    assert os.path.islink(link) and os.readlink(link) == str(target)
+    assert target.read_text() == "old" and stat.S_IMODE(os.lstat(target).st_mode) == 0o666
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jwks.json", "shared.json"]
+    assert server.hit("/tenant-1/v2.0/keys") == 0
+
+
+@pytest.mark.parametrize("kind", ["FIFO", "directory"])
+def test_fetch_jwks_refuses_what_is_not_a_regular_file(tmp_path, server, provider, kind):
+    out = tmp_path / "jwks.json"
+    if kind == "FIFO":
+        os.mkfifo(out)
+    else:
+        out.mkdir()
+    r = fetch_to(server, out, timeout=20)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert f"{out} is a {kind}, not a regular file: not replaced" in r.stderr
+    assert (stat.S_ISFIFO if kind == "FIFO" else stat.S_ISDIR)(os.lstat(out).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jwks.json"]
+    if kind == "directory":
+        assert list(out.iterdir()) == []
+
+
+# --- explain: what it decodes without verifying -------------------------------------------
+
+
+def _segment(text):
+    return b64url(text.encode())
+
+
+def _nested(depth, inner="1"):
+    """An object whose member nests arrays to ``depth`` in all (the object is level 1)."""
+    return '{"alg":"RS256","x":' + "[" * (depth - 1) + inner + "]" * (depth - 1) + "}"
+
+
+@pytest.mark.parametrize("part", ["header", "payload"])
+def test_explain_refuses_deep_nesting_with_a_reason(provider, keys, part):
+    deep = _segment(_nested(3000))
+    plain = _segment(json.dumps(claims(iss=ISSUER)))
+    header = _segment('{"alg":"RS256","kid":"k1"}')
+    token = f"{deep}.{plain}.AAAA" if part == "header" else f"{header}.{deep}.AAAA"
+    problem = f"the {part} nests deeper than {jwtguard.MAX_JSON_DEPTH} levels (the core's limit)"
+    r = run("explain", token)
+    assert (r.returncode, r.stderr) == (1, ""), r.stderr
+    assert f"decoding: {problem}" in r.stdout
+    r = run("explain", "--json", token)
+    assert r.returncode == 1 and r.stderr == ""
+    report = json.loads(r.stdout)
+    assert report["decode_problems"] == [problem] and report["header" if part == "header" else "claims"] is None
+    url, _ = provider
+    r = run(*explain_args(url, "--json", token))  # the core rejects it too, with its reason
+    assert r.returncode == 1 and r.stderr == ""
+    verdict = json.loads(r.stdout)["verdict"]
+    assert verdict["valid"] is False and verdict["reason"] in jwtguard.REASONS
+
+
+def test_explain_decodes_up_to_the_core_depth():
+    limit = jwtguard.MAX_JSON_DEPTH
+    assert limit == 16
+    payload = _segment('{"sub":"a"}')
+    header, _, problems = decode_unverified(f"{_segment(_nested(limit))}.{payload}.AAAA")
+    assert problems == [] and header["x"] == json.loads("[" * (limit - 1) + "1" + "]" * (limit - 1))
+    header, _, problems = decode_unverified(f"{_segment(_nested(limit + 1))}.{payload}.AAAA")
+    assert header is None and problems == [f"the header nests deeper than {limit} levels (the core's limit)"]
+    # Brackets inside strings, escaped quotes included, are not nesting.
+    text = json.dumps({"s": '\\"' + "[" * 40, "t": "]]" + "{" * 40})
+    _, claims_, problems = decode_unverified(f"{_segment(_nested(2))}.{_segment(text)}.AAAA")
+    assert problems == [] and claims_ == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "token,problem",
+    [
+        ("eyJ+.e30.AAAA", "the header is not base64url (A-Z a-z 0-9 - _, no padding)"),
+        ("e30.e30=.AAAA", "the payload is not base64url (A-Z a-z 0-9 - _, no padding)"),
+        ("e.e30.AAAA", "the header is not base64url-encoded UTF-8"),
+        (b64url(b'{"a":"\xff"}') + ".e30.AAAA", "the header is not base64url-encoded UTF-8"),
+        ("e30.e3.AAAA", "the payload is not JSON: Expecting property name"),
+        ("e30.e30", "the token has 2 segment(s), not 3"),
+    ],
+)
+def test_explain_decoding_problems(token, problem):
+    """Each problem is a reason line; what does decode is still shown."""
+    header, _, problems = decode_unverified(token)
+    assert len(problems) == 1 and problems[0].startswith(problem), problems
+    assert header == ({} if token.startswith("e30.") else None)
+
+
+def test_explain_does_not_decode_an_oversized_token(keys):
+    limit = jwtguard.DEFAULT_MAX_TOKEN_SIZE
+    token = mint(keys.rsa, "k1", claims(iss=ISSUER, pad="p" * limit))
+    header, claims_, problems = decode_unverified(token)
+    assert (header, claims_) == (None, None)
+    assert problems == [f"the token is {len(token)} bytes, more than {limit}: not decoded"]
+    header, _, problems = decode_unverified(token, max_token_size=len(token))
+    assert problems == [] and header["kid"] == "k1"

@@ -50,21 +50,31 @@ def token(private, kid, **overrides):
 def test_issuer_comes_from_discovery_when_the_policy_has_none(server, clock, keys):
     serve(server, jwks(public_jwk(keys.rsa, "k1")))
     v = make_validator(server, clock)
-    assert v.effective_policy is None and v.key_sets == ()
+    assert v.issuers == () and v.key_sets == ()
     assert v.validate(token(keys.rsa, "k1"))["iss"] == ISSUER
-    assert v.effective_policy.issuers == (ISSUER,) and v.issuers == (ISSUER,)
+    assert v.issuers == (ISSUER,) and v.effective_policy is v.policy
     with pytest.raises(jwtguard.TokenIssuerNotAllowedError):
         v.validate(mint(keys.rsa, "k1", claims(iss="https://login.example/other/v2.0")))
     assert (server.hit(CONFIG), server.hit(KEYS)) == (1, 1)
 
 
-def test_policy_issuers_override_the_discovered_one(server, clock, keys):
+def test_policy_issuers_and_the_discovered_issuer_both_apply(server, clock, keys):
+    """The configuration's keys sign only for the issuer it names, and the policy's
+    issuers apply too; a dict binds a configuration to other issuers explicitly."""
     serve(server, jwks(public_jwk(keys.rsa, "k1")))
-    policy = jwtguard.Policy(audiences=[AUDIENCE], issuers=["https://configured.example/"])
+    configured = "https://configured.example/"
+    policy = jwtguard.Policy(audiences=[AUDIENCE], issuers=[configured])
     v = make_validator(server, clock, policy)
     with pytest.raises(jwtguard.TokenIssuerNotAllowedError):
-        v.validate(token(keys.rsa, "k1"))
-    assert v.validate(mint(keys.rsa, "k1", claims(iss="https://configured.example/")))
+        v.validate(token(keys.rsa, "k1"))  # discovered, but not the policy's
+    with pytest.raises(jwtguard.TokenIssuerNotAllowedError):
+        v.validate(mint(keys.rsa, "k1", claims(iss=configured)))  # the policy's, not discovered
+    bound = jwtguard.Validator(
+        {server.url(CONFIG): [configured]}, policy=policy, clock=clock, allow_http_loopback=True, timeout=2.0
+    )
+    assert bound.validate(mint(keys.rsa, "k1", claims(iss=configured)))["iss"] == configured
+    with pytest.raises(jwtguard.TokenIssuerNotAllowedError):
+        bound.validate(token(keys.rsa, "k1"))
     assert v.effective_policy is policy
 
 
@@ -247,9 +257,9 @@ def test_a_failed_refresh_keeps_the_last_good_keys(server, clock, keys, caplog, 
     if failure == "not a key set":
         assert v.last_error.reason == "KeySetNoUsableKey"
     if failure != "server down":
-        # The failure is retried after retry_interval (60 s), not on every request.
+        # The failure is retried after the core's back-off (10 s), not on every request.
         hits = server.hit(KEYS) + server.hit(CONFIG)
-        clock.advance(59)
+        clock.advance(9)
         v.validate(good)
         assert server.hit(KEYS) + server.hit(CONFIG) == hits
         serve(server, jwks(public_jwk(keys.rsa, "k1"), public_jwk(keys.ec, "k2")))
@@ -462,13 +472,13 @@ def test_https_certificates_are_verified(clock):
 # --- several sources ------------------------------------------------------------------------
 
 
-def test_several_configurations_pool_keys_and_issuers(server, clock, keys):
+def test_several_configurations(server, clock, keys):
     a = server.openid("/a", "https://a.example/", jwks(public_jwk(keys.rsa, "ka")))
     b = server.openid("/b", "https://b.example/", jwks(public_jwk(keys.ec, "kb")))
     v = jwtguard.Validator([a, b], policy=jwtguard.Policy(audiences=[AUDIENCE]), allow_http_loopback=True, clock=clock)
     assert v.validate(mint(keys.rsa, "ka", claims(iss="https://a.example/", exp=LONG)))
     assert v.validate(mint(keys.ec, "kb", claims(iss="https://b.example/", exp=LONG)))
-    assert v.effective_policy.issuers == ("https://a.example/", "https://b.example/")
+    assert v.issuers == ("https://a.example/", "https://b.example/")
     assert len(v.key_sets) == 2
     with pytest.raises(jwtguard.TokenIssuerNotAllowedError):
         v.validate(mint(keys.ec, "kb", claims(iss="https://c.example/")))

@@ -210,8 +210,11 @@ impl KeySource {
         self.generation += 1;
     }
 
+    /// A claimed fetch is under way until answered or [`Refresh::fetch_timeout`] after
+    /// it started; a clock that stepped back before its start keeps it under way
+    /// ([`KeySource::start_fetch`] then counts the timeout from the new time).
     fn in_flight_at(&self, now: u64) -> bool {
-        self.in_flight.is_some_and(|(_, started)| now >= started && now - started < self.options.refresh.fetch_timeout)
+        self.in_flight.is_some_and(|(_, started)| now < started || now - started < self.options.refresh.fetch_timeout)
     }
 
     /// Whether a fetch is due at `now` and none is under way.
@@ -236,6 +239,11 @@ impl KeySource {
     /// or one is under way. The caller must answer with [`KeySource::offer`] or
     /// [`KeySource::fetch_failed`].
     pub fn start_fetch(&mut self, now: u64) -> Option<(FetchWhat, &str)> {
+        if let Some((_, started)) = &mut self.in_flight {
+            if now < *started {
+                *started = now; // the clock stepped back: the timeout counts from now
+            }
+        }
         if self.in_flight.is_some() && !self.in_flight_at(now) {
             self.fetch_failed(now); // not answered in time
         }
@@ -266,7 +274,7 @@ impl KeySource {
     pub fn offer(&mut self, body: &[u8], now: u64) -> Result<Offered, Error> {
         let what = self.in_flight.take().map_or_else(|| self.next_document(), |(what, _)| what);
         let taken = match what {
-            FetchWhat::OpenIdConfiguration => self.take_configuration(body),
+            FetchWhat::OpenIdConfiguration => self.take_configuration(body, now),
             FetchWhat::Jwks => self.take_keys(body, now),
         };
         if taken.is_err() {
@@ -275,7 +283,7 @@ impl KeySource {
         taken
     }
 
-    fn take_configuration(&mut self, body: &[u8]) -> Result<Offered, Error> {
+    fn take_configuration(&mut self, body: &[u8], now: u64) -> Result<Offered, Error> {
         let malformed = |detail| Error::new(Reason::KeySetMalformed, detail);
         if body.len() > self.options.keys.max_len {
             return Err(Error::new(Reason::KeySetTooLarge, "the OpenID configuration document is too large"));
@@ -293,6 +301,9 @@ impl KeySource {
         self.issuer = Some(issuer.clone());
         self.jwks_uri = Some(jwks_uri.clone());
         self.needs_configuration = false;
+        // The keys follow at once, whatever made the configuration due (an unknown kid
+        // as much as the schedule).
+        self.due = self.due.min(now);
         Ok(Offered::Configuration { issuer, jwks_uri })
     }
 

@@ -78,7 +78,7 @@ pub use policy::{Match, Policy, PolicyBuilder, RequiredClaim};
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub use token::fuzzing;
-pub use token::{verify, VerifiedToken, MAX_KEY_SETS};
+pub use token::{verify, verify_in, VerifiedToken, MAX_KEY_SETS};
 #[cfg(feature = "alloc")]
 pub use token::{verify_owned, OwnedToken};
 #[cfg(feature = "std")]

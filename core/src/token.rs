@@ -56,7 +56,7 @@ pub fn verify<'a>(
 /// [`verify`] against several key sets searched as one, each with the issuers its keys
 /// may sign for (`None`: any issuer the policy allows). Returns the verified token and
 /// the index of the set whose key verified it.
-pub(crate) fn verify_in<'a, S: AsRef<str>>(
+pub fn verify_in<'a, S: AsRef<str>>(
     token: &[u8],
     sets: &[(&'a KeySet, Option<&[S]>)],
     policy: &Policy,

@@ -257,17 +257,10 @@ impl Verifier {
         if token.len() > self.policy.max_token_len() {
             return Err(Error::TOKEN_TOO_LARGE);
         }
-        let generation = self.generation.load(Ordering::Acquire);
-        if let Some(cache) = &self.cache {
-            let mut cache = lock(cache);
-            if cache.generation != generation {
-                cache.tokens.clear();
-                cache.generation = generation;
-            }
-            if let Some(hit) = cache.tokens.get(token, now) {
-                return Ok(Verdict { token: hit.clone(), cached: true });
-            }
+        if let Some(hit) = self.cached(token, now) {
+            return Ok(hit);
         }
+        let generation = self.generation.load(Ordering::Acquire);
         let verified = Arc::new(self.verify_uncached(token, now)?);
         if let Some(cache) = &self.cache {
             let mut cache = lock(cache);
@@ -277,6 +270,23 @@ impl Verifier {
             }
         }
         Ok(Verdict { token: verified, cached: false })
+    }
+
+    /// The cache's answer for `token` at `now`, checking nothing else: `Some` exactly
+    /// when [`Verifier::verify`] would answer from the cache. For a caller that gives up
+    /// a lock (e.g. an interpreter's) around signature checks and need not for a hit.
+    pub fn cached(&self, token: &[u8], now: u64) -> Option<Verdict> {
+        let cache = self.cache.as_ref()?;
+        if token.len() > self.policy.max_token_len() {
+            return None;
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let mut cache = lock(cache);
+        if cache.generation != generation {
+            cache.tokens.clear();
+            cache.generation = generation;
+        }
+        cache.tokens.get(token, now).map(|hit| Verdict { token: hit.clone(), cached: true })
     }
 
     fn snapshot(&self) -> heapless::Vec<Snapshot, MAX_KEY_SETS> {

@@ -1,15 +1,31 @@
-//! README.md shows the Rust example exactly as `examples/readme.rs` compiles it.
+//! README.md shows the Rust examples exactly as `examples/readme.rs` and
+//! `examples/verifier.rs` compile them.
 
-#[test]
-fn readme_rust_example_is_the_compiled_one() {
+/// The text between the markers of example `name`.
+fn example_body(name: &str) -> String {
     let root = env!("CARGO_MANIFEST_DIR");
-    let readme = std::fs::read_to_string(format!("{root}/../README.md")).unwrap();
-    let example = std::fs::read_to_string(format!("{root}/examples/readme.rs")).unwrap();
-    let body = example
+    let example = std::fs::read_to_string(format!("{root}/examples/{name}.rs")).unwrap();
+    example
         .split("// README example start\n")
         .nth(1)
         .and_then(|rest| rest.split("// README example end").next())
-        .expect("markers in examples/readme.rs");
-    let block = readme.split("```rust\n").nth(1).and_then(|rest| rest.split("```").next()).expect("a rust block");
-    assert_eq!(block, body, "README's Rust example differs from core/examples/readme.rs");
+        .expect("markers in the example")
+        .to_owned()
+}
+
+#[test]
+fn readme_rust_examples_are_the_compiled_ones() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/../README.md")).unwrap();
+    let blocks: Vec<&str> = readme.split("```rust\n").skip(1).filter_map(|rest| rest.split("```").next()).collect();
+    assert_eq!(
+        blocks.first().copied(),
+        Some(example_body("readme").as_str()),
+        "README differs from examples/readme.rs"
+    );
+    assert_eq!(
+        blocks.get(1).copied(),
+        Some(example_body("verifier").as_str()),
+        "README differs from examples/verifier.rs"
+    );
 }

@@ -162,10 +162,14 @@ fn the_cache_misses_when_the_clock_steps_back() {
         .build()
         .expect("verifier");
     let token = a.token(Some("a"), &format!(r#""iss":"{ISSUER_A}","aud":"api","exp":{},"nbf":{NOW}"#, NOW + 600));
+    assert!(verifier.cached(token.as_bytes(), NOW).is_none());
     assert!(!verifier.verify(token.as_bytes(), NOW).expect("valid").cached);
+    assert!(verifier.cached(token.as_bytes(), NOW + 1).is_some_and(|hit| hit.cached));
     assert!(verifier.verify(token.as_bytes(), NOW + 1).expect("valid").cached);
+    assert!(verifier.cached(token.as_bytes(), NOW - 60).is_none());
     assert_eq!(reason(&verifier, &token, NOW - 60), Err(Reason::TokenNotYetValid));
     assert!(!verifier.verify(token.as_bytes(), NOW).expect("valid").cached, "the early look dropped the entry");
+    assert!(verifier.cached(token.as_bytes(), NOW + 600).is_none(), "never at exp");
 }
 
 #[test]
@@ -180,6 +184,7 @@ fn the_cache_is_emptied_when_keys_change() {
     verifier.verify(token.as_bytes(), NOW).expect("valid");
     assert_eq!(verifier.cache_len(), 1);
     verifier.set_keys(0, b.keys(Some("b"))).expect("fixed source");
+    assert!(verifier.cached(token.as_bytes(), NOW + 1).is_none(), "no answer from before the change");
     assert_eq!(reason(&verifier, &token, NOW + 1), Err(Reason::TokenSignatureKeyNotFound), "a removed key is gone");
     let offered = verifier.offer(0, a.jwks(Some("a")).as_bytes(), NOW + 2).map_err(|e| e.reason());
     assert_eq!(offered, Err(Reason::PolicyInvalid), "a fixed source takes no fetched documents");
@@ -249,6 +254,20 @@ fn failures_keep_the_keys_and_back_off() {
     assert_eq!(reason(&verifier, &token, now), Ok(0));
 }
 
+/// A clock that steps back while a fetch is under way neither ends the fetch nor lets a
+/// second one start: the timeout counts from the new time (found by the `sources` fuzz
+/// target).
+#[test]
+fn a_clock_stepped_back_keeps_a_fetch_in_flight() {
+    let verifier = jwks_verifier(Refresh::DEFAULT);
+    verifier.start_fetch(NOW).expect("cold start");
+    assert!(verifier.start_fetch(NOW - 200).is_none(), "stepped back: still in flight");
+    assert!(verifier.start_fetch(NOW - 200 + 29).is_none(), "within the timeout from the step");
+    assert!(verifier.start_fetch(NOW - 200 + 30).is_none(), "timed out: counts as failed, retried after 10 s");
+    assert!(verifier.start_fetch(NOW - 200 + 39).is_none());
+    assert!(verifier.start_fetch(NOW - 200 + 40).is_some(), "then exactly one retry");
+}
+
 /// An unknown kid asks for a refetch at once, at most once per five minutes.
 #[test]
 fn an_unknown_kid_refetches_at_most_once_per_interval() {
@@ -267,6 +286,33 @@ fn an_unknown_kid_refetches_at_most_once_per_interval() {
     assert!(verifier.start_fetch(NOW + 20).is_none(), "within 5 minutes of the last kid refetch");
     assert_eq!(reason(&verifier, &other, NOW + 310), Err(Reason::TokenSignatureKeyNotFound));
     assert!(verifier.start_fetch(NOW + 310).is_some(), "after 5 minutes");
+}
+
+/// An unknown kid makes an OpenID source fetch its configuration and then, at once,
+/// its keys (a rotation reaches the new key without waiting for the hourly refresh).
+#[test]
+fn an_unknown_kid_refetches_an_openid_sources_configuration_and_keys() {
+    let (old, new) = (Provider::new(45), Provider::new(46));
+    let options = SourceOptions { allow_http_loopback: true, ..SourceOptions::default() };
+    let verifier = Verifier::builder(policy())
+        .openid_config("http://127.0.0.1:8080/a/.well-known/openid-configuration", Trust::Discovered, options)
+        .build()
+        .expect("verifier");
+    let config = format!(r#"{{"issuer":"{ISSUER_A}","jwks_uri":"http://127.0.0.1:8080/a/keys"}}"#);
+    for (now, keys) in [(NOW, old.jwks(Some("old"))), (NOW + 10, new.jwks(Some("new")))] {
+        if now > NOW {
+            let rotated = new.token_for(Some("new"), ISSUER_A);
+            assert_eq!(verifier.verify(rotated.as_bytes(), now).expect_err("unknown kid"), KID_NOT_FOUND);
+        }
+        let fetch = verifier.start_fetch(now).expect("the configuration");
+        assert_eq!(fetch.what, FetchWhat::OpenIdConfiguration);
+        verifier.offer(0, config.as_bytes(), now).expect("configuration");
+        let fetch = verifier.start_fetch(now).expect("then the keys, at once");
+        assert_eq!(fetch.what, FetchWhat::Jwks);
+        verifier.offer(0, keys.as_bytes(), now).expect("keys");
+        assert!(verifier.start_fetch(now).is_none());
+    }
+    assert_eq!(reason(&verifier, &new.token_for(Some("new"), ISSUER_A), NOW + 10), Ok(0));
 }
 
 /// An OpenID source reads the configuration, then its keys; its keys verify only the

@@ -1048,10 +1048,17 @@ jwtguard_result jwtguard_token_kid(const struct jwtguard_token *token,
 /**
  * Copies claim `name` as text under the buffer convention: a string unescaped; a
  * number or boolean as its JSON text (`42`, `1.5`, `true`); an array of those with
- * its elements joined by `separator` (e.g. `","`, or `" "` for `scp`-style output;
- * NULL with length 0 joins with nothing). `JWTGUARD_CLAIM_NOT_PRESENT` when absent;
- * `JWTGUARD_CLAIM_WRONG_TYPE` for an object, `null`, or an array holding one of those
- * or a nested array (use `jwtguard_token_claim_json()` for those).
+ * its elements joined by `separator` (e.g. `","`, or `" "` for `scp`-style output).
+ * `JWTGUARD_CLAIM_NOT_PRESENT` when absent; `JWTGUARD_CLAIM_WRONG_TYPE` for an
+ * object, `null`, or an array holding one of those or a nested array (use
+ * `jwtguard_token_claim_json()` for those).
+ *
+ * The text is safe to put in an HTTP header or a log line, or it is not given:
+ * `JWTGUARD_CLAIM_UNSAFE` (nothing written) when the value holds a control character
+ * (CR, LF, NUL, tab, DEL: a signed `name` of `"Alice\r\nX-Admin: true"` must not
+ * become a header), when an array element holds the separator (`["a,b"]` and
+ * `["a","b"]` must not both give `a,b`), or when two or more elements would be joined
+ * with an empty separator (NULL with length 0).
  *
  * # Safety
  * `token` is NULL or a live token handle; `name` and `separator` are NULL (only with
@@ -1300,6 +1307,18 @@ jwtguard_result jwtguard_verifier_builder_add_openid_config(struct jwtguard_veri
                                                             size_t *source_index);
 
 /**
+ * The time from a successful fetch to the next one (seconds; default 3600), for the
+ * fetching sources added after this call. 0 is `JWTGUARD_INVALID_PARAMETER`, and,
+ * like any failed call on the builder, makes `jwtguard_verifier_builder_build()`
+ * fail too.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder handle used by no other thread.
+ */
+jwtguard_result jwtguard_verifier_builder_set_refresh_interval(struct jwtguard_verifier_builder *builder,
+                                                               uint64_t seconds);
+
+/**
  * Remembers up to `capacity` verified tokens (0: no cache, the default), each for at
  * most `ttl_seconds` (0: the default, `jwtguard_default_cache_ttl()`) and never past
  * its `exp`. A later call replaces an earlier one.
@@ -1516,7 +1535,9 @@ jwtguard_result jwtguard_apim_policy_from_xml(const uint8_t *xml,
  *   one rule and leaves a note. Unknown bits are `JWTGUARD_INVALID_PARAMETER`.
  * - `named_value_names` / `named_value_values`: `n_named_values` pairs filling the
  *   document's `{{name}}` references (a reference without a value is refused). Values
- *   are never echoed in `detail`. Both may be NULL when `n_named_values` is 0.
+ *   are never shown, whole or in part, in `detail` or in notes: jwtguard-policy quotes
+ *   a value written with a reference as written (`{{name}}`), and its text is passed
+ *   on unchanged. Both may be NULL when `n_named_values` is 0.
  *
  * On success `*out` receives a new handle (free it with `jwtguard_apim_policy_free()`).
  * A document that cannot be translated exactly is `JWTGUARD_POLICY_INVALID`, `*out` is
@@ -1524,7 +1545,9 @@ jwtguard_result jwtguard_apim_policy_from_xml(const uint8_t *xml,
  * `"PolicyInvalid: UnsignedTokensRefused at <validate-jwt> @require-signed-tokens
  * (line 1, column 1): ..."`: `require-signed-tokens="false"`, `<decryption-keys>`,
  * `certificate-id` keys, policy expressions other than the mapped `token-value` forms,
- * unknown attributes or elements, a missing audience, issuer or key source, ... The
+ * unknown attributes or elements, a missing audience, issuer or key source, an inline
+ * key that `jwtguard_keyset_new()` would not load (e.g. an HMAC secret under 32 bytes:
+ * `InvalidKey` naming the core's reason, `KeyTooSmall`), ... The
  * text never contains key material or named values' values. A document longer than
  * 1 MiB is refused before any byte is read.
  *
@@ -1642,6 +1665,25 @@ jwtguard_result jwtguard_apim_policy_failed_message(const struct jwtguard_apim_p
                                                     char *buf,
                                                     size_t cap,
                                                     size_t *out_len);
+
+/**
+ * Copies the body of a rejection for `result` under the buffer convention:
+ * `failed-validation-error-message` when the policy sets one, else the text API
+ * Management answers with for that failure: `"JWT not present."` for
+ * `JWTGUARD_TOKEN_NOT_PRESENT`, `"JWT validation failed: <reason message>."` for the
+ * other token results (e.g. `"JWT validation failed: token has expired."`). A result
+ * that is not a token failure is `JWTGUARD_INVALID_PARAMETER`.
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the
+ * buffer convention.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_apim_policy_failure_message(const struct jwtguard_apim_policy *apim,
+                                                     uint32_t result,
+                                                     char *buf,
+                                                     size_t cap,
+                                                     size_t *out_len);
 
 /**
  * Returns the number of OpenID Connect discovery documents (`<openid-config url>`; for

@@ -133,20 +133,6 @@ unsafe fn slice_array<'a>(
     Ok(unsafe { core::slice::from_raw_parts(slices, n) })
 }
 
-/// Replaces every named value's value in `text` by its `{{name}}` reference, longest
-/// first: jwtguard-policy may quote a substituted value (e.g. one that holds an
-/// expression), and values are secrets the detail buffer must never show.
-fn redact(mut text: String, named_values: &BTreeMap<String, String>) -> String {
-    let mut values: Vec<(&String, &String)> = named_values.iter().filter(|(_, v)| !v.is_empty()).collect();
-    values.sort_by_key(|(_, v)| core::cmp::Reverse(v.len()));
-    for (name, value) in values {
-        if text.contains(value.as_str()) {
-            text = text.replace(value.as_str(), &format!("{{{{{name}}}}}"));
-        }
-    }
-    text
-}
-
 /// Translates an APIM policy document with the strict defaults: unknown attributes and
 /// elements are refused, an audience and an issuer are required, no named values.
 /// Same as `jwtguard_apim_policy_from_xml_with_options()` with flags 0 and no named
@@ -190,7 +176,9 @@ pub unsafe extern "C" fn jwtguard_apim_policy_from_xml(
 ///   one rule and leaves a note. Unknown bits are `JWTGUARD_INVALID_PARAMETER`.
 /// - `named_value_names` / `named_value_values`: `n_named_values` pairs filling the
 ///   document's `{{name}}` references (a reference without a value is refused). Values
-///   are never echoed in `detail`. Both may be NULL when `n_named_values` is 0.
+///   are never shown, whole or in part, in `detail` or in notes: jwtguard-policy quotes
+///   a value written with a reference as written (`{{name}}`), and its text is passed
+///   on unchanged. Both may be NULL when `n_named_values` is 0.
 ///
 /// On success `*out` receives a new handle (free it with `jwtguard_apim_policy_free()`).
 /// A document that cannot be translated exactly is `JWTGUARD_POLICY_INVALID`, `*out` is
@@ -198,7 +186,9 @@ pub unsafe extern "C" fn jwtguard_apim_policy_from_xml(
 /// `"PolicyInvalid: UnsignedTokensRefused at <validate-jwt> @require-signed-tokens
 /// (line 1, column 1): ..."`: `require-signed-tokens="false"`, `<decryption-keys>`,
 /// `certificate-id` keys, policy expressions other than the mapped `token-value` forms,
-/// unknown attributes or elements, a missing audience, issuer or key source, ... The
+/// unknown attributes or elements, a missing audience, issuer or key source, an inline
+/// key that `jwtguard_keyset_new()` would not load (e.g. an HMAC secret under 32 bytes:
+/// `InvalidKey` naming the core's reason, `KeyTooSmall`), ... The
 /// text never contains key material or named values' values. A document longer than
 /// 1 MiB is refused before any byte is read.
 ///
@@ -263,7 +253,7 @@ pub unsafe extern "C" fn jwtguard_apim_policy_from_xml_with_options(
             ..ParseOptions::default()
         };
         let apim = ApimPolicy::from_bytes_with(document, &options)
-            .map_err(|e| Refusal::Document(redact(format!("PolicyInvalid: {e}"), &options.named_values)))?;
+            .map_err(|e| Refusal::Document(format!("PolicyInvalid: {e}")))?;
         let policy = Arc::new(jwtguard_policy::from_core(apim.policy().clone()));
         out.set(Box::into_raw(Box::new(jwtguard_apim_policy { apim, policy })));
         Ok(())
@@ -419,6 +409,44 @@ pub unsafe extern "C" fn jwtguard_apim_policy_failed_message(
         let message = apim.apim.failed_validation_error_message();
         is_set.set(message.is_some());
         out.put(message.unwrap_or("").as_bytes())
+    })
+}
+
+/// Copies the body of a rejection for `result` under the buffer convention:
+/// `failed-validation-error-message` when the policy sets one, else the text API
+/// Management answers with for that failure: `"JWT not present."` for
+/// `JWTGUARD_TOKEN_NOT_PRESENT`, `"JWT validation failed: <reason message>."` for the
+/// other token results (e.g. `"JWT validation failed: token has expired."`). A result
+/// that is not a token failure is `JWTGUARD_INVALID_PARAMETER`.
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the
+/// buffer convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_apim_policy_failure_message(
+    apim: *const jwtguard_apim_policy,
+    result: u32,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for `buf` and `out_len`.
+        let out = unsafe { OutBuf::new(buf, cap, out_len) }?;
+        // SAFETY: the caller's contract for `apim`.
+        let apim = unsafe { handle(apim, "apim") }?;
+        let reason = jwtguard_core::Reason::ALL
+            .iter()
+            .find(|r| r.code() == result && r.name().starts_with("Token"))
+            .ok_or(Fail::arg_invalid("result", "is not a token failure"))?;
+        match apim.apim.failed_validation_error_message() {
+            Some(message) => out.put(message.as_bytes()),
+            None if *reason == jwtguard_core::Reason::TokenNotPresent => {
+                out.put(::jwtguard_policy::APIM_DEFAULT_TOKEN_MISSING_MESSAGE.as_bytes())
+            }
+            None => out.put(format!("JWT validation failed: {}.", reason.message()).as_bytes()),
+        }
     })
 }
 

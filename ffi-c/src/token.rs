@@ -182,10 +182,17 @@ pub unsafe extern "C" fn jwtguard_token_kid(
 
 /// Copies claim `name` as text under the buffer convention: a string unescaped; a
 /// number or boolean as its JSON text (`42`, `1.5`, `true`); an array of those with
-/// its elements joined by `separator` (e.g. `","`, or `" "` for `scp`-style output;
-/// NULL with length 0 joins with nothing). `JWTGUARD_CLAIM_NOT_PRESENT` when absent;
-/// `JWTGUARD_CLAIM_WRONG_TYPE` for an object, `null`, or an array holding one of those
-/// or a nested array (use `jwtguard_token_claim_json()` for those).
+/// its elements joined by `separator` (e.g. `","`, or `" "` for `scp`-style output).
+/// `JWTGUARD_CLAIM_NOT_PRESENT` when absent; `JWTGUARD_CLAIM_WRONG_TYPE` for an
+/// object, `null`, or an array holding one of those or a nested array (use
+/// `jwtguard_token_claim_json()` for those).
+///
+/// The text is safe to put in an HTTP header or a log line, or it is not given:
+/// `JWTGUARD_CLAIM_UNSAFE` (nothing written) when the value holds a control character
+/// (CR, LF, NUL, tab, DEL: a signed `name` of `"Alice\r\nX-Admin: true"` must not
+/// become a header), when an array element holds the separator (`["a,b"]` and
+/// `["a","b"]` must not both give `a,b`), or when two or more elements would be joined
+/// with an empty separator (NULL with length 0).
 ///
 /// # Safety
 /// `token` is NULL or a live token handle; `name` and `separator` are NULL (only with

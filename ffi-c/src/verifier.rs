@@ -5,7 +5,7 @@
 use core::ffi::c_char;
 use core::ptr;
 
-use jwtguard_core::key_source::{FetchWhat, Offered, SourceOptions};
+use jwtguard_core::key_source::{FetchWhat, Offered, Refresh, SourceOptions};
 use jwtguard_core::{KeySet, Trust, Verifier, VerifierBuilder};
 
 use crate::keyset::{jwtguard_keyset, key_options};
@@ -54,6 +54,8 @@ pub struct jwtguard_verifier_builder {
     sources: usize,
     /// The first failure, reported again by `build`.
     problem: Option<Fail>,
+    /// When the fetching sources added from now on fetch.
+    refresh: Refresh,
 }
 
 const UNUSABLE: Fail = Fail::arg_invalid("builder", "is unusable after an internal error");
@@ -134,7 +136,12 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_new(
         // SAFETY: the caller's contract for `policy`.
         let Ok(policy) = (unsafe { handle(policy, "policy") }) else { return ptr::null_mut() };
         let builder = Verifier::builder(policy.policy().clone());
-        Box::into_raw(Box::new(jwtguard_verifier_builder { builder: Some(builder), sources: 0, problem: None }))
+        Box::into_raw(Box::new(jwtguard_verifier_builder {
+            builder: Some(builder),
+            sources: 0,
+            problem: None,
+            refresh: Refresh::DEFAULT,
+        }))
     })
 }
 
@@ -158,7 +165,8 @@ unsafe fn trust(issuers: *const jwtguard_slice, n: usize, fallback: Trust) -> Re
     Ok(if list.is_empty() { fallback } else { Trust::Issuers(list) })
 }
 
-/// Reads a source's arguments with `read`, adds it, and reports its index.
+/// Reads a source's arguments with `read` (given the builder's refresh times), adds
+/// it, and reports its index.
 ///
 /// # Safety
 /// `builder` is NULL or a live builder handle used by no other thread;
@@ -166,7 +174,7 @@ unsafe fn trust(issuers: *const jwtguard_slice, n: usize, fallback: Trust) -> Re
 unsafe fn add_source<'a>(
     builder: *mut jwtguard_verifier_builder,
     source_index: *mut usize,
-    read: impl FnOnce() -> Result<NewSource<'a>, Fail>,
+    read: impl FnOnce(Refresh) -> Result<NewSource<'a>, Fail>,
 ) -> jwtguard_result {
     guard(|| {
         // SAFETY: the caller's contract for `builder`.
@@ -177,7 +185,7 @@ unsafe fn add_source<'a>(
             if let Some(index) = &index {
                 index.set(0);
             }
-            let added = b.add(read()?)?;
+            let added = b.add(read(b.refresh)?)?;
             if let Some(index) = index {
                 index.set(added);
             }
@@ -207,7 +215,7 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_add_keys(
     n_issuers: usize,
     source_index: *mut usize,
 ) -> jwtguard_result {
-    let read = || {
+    let read = |_| {
         // SAFETY: the caller's contract for `keys` and `issuers`.
         let (keys, trust) = unsafe { (handle(keys, "keys")?, trust(issuers, n_issuers, Trust::PolicyIssuers)?) };
         Ok(NewSource::Keys(keys.keys(), trust))
@@ -236,11 +244,11 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_add_jwks_url(
     flags: u32,
     source_index: *mut usize,
 ) -> jwtguard_result {
-    let read = || {
+    let read = |refresh| {
         // SAFETY: the caller's contract for `url` and `issuers`.
         let (url, trust) =
             unsafe { (input_str(url, url_len, "url")?, trust(issuers, n_issuers, Trust::PolicyIssuers)?) };
-        Ok(NewSource::Jwks(url, trust, source_options(flags)?))
+        Ok(NewSource::Jwks(url, trust, source_options(flags, refresh)?))
     };
     // SAFETY: the caller's contract for `builder` and `source_index`, passed on.
     unsafe { add_source(builder, source_index, read) }
@@ -263,21 +271,40 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_add_openid_config(
     flags: u32,
     source_index: *mut usize,
 ) -> jwtguard_result {
-    let read = || {
+    let read = |refresh| {
         // SAFETY: the caller's contract for `url` and `issuers`.
         let (url, trust) = unsafe { (input_str(url, url_len, "url")?, trust(issuers, n_issuers, Trust::Discovered)?) };
-        Ok(NewSource::OpenId(url, trust, source_options(flags)?))
+        Ok(NewSource::OpenId(url, trust, source_options(flags, refresh)?))
     };
     // SAFETY: the caller's contract for `builder` and `source_index`, passed on.
     unsafe { add_source(builder, source_index, read) }
 }
 
-fn source_options(flags: u32) -> Result<SourceOptions, Fail> {
+fn source_options(flags: u32, refresh: Refresh) -> Result<SourceOptions, Fail> {
     let keys = key_options(flags & !JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK)?;
-    Ok(SourceOptions {
-        keys,
-        allow_http_loopback: flags & JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK != 0,
-        ..Default::default()
+    Ok(SourceOptions { keys, refresh, allow_http_loopback: flags & JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK != 0 })
+}
+
+/// The time from a successful fetch to the next one (seconds; default 3600), for the
+/// fetching sources added after this call. 0 is `JWTGUARD_INVALID_PARAMETER`, and,
+/// like any failed call on the builder, makes `jwtguard_verifier_builder_build()`
+/// fail too.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle used by no other thread.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_verifier_builder_set_refresh_interval(
+    builder: *mut jwtguard_verifier_builder,
+    seconds: u64,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for `builder`.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        if seconds == 0 {
+            return b.note(Err(Fail::arg_invalid("seconds", "is 0")));
+        }
+        b.refresh.interval = seconds;
+        Ok(())
     })
 }
 

@@ -131,14 +131,16 @@ fn absurd_lengths_are_refused_unread() {
     }
 }
 
-#[test]
-fn named_values_are_never_echoed() {
-    let xml = POLICY.replace("8f5a6c1e-4b2d-4e3f-a1b2-c3d4e5f6a7b8", "{{aud}}");
-    let secret = "@(context.Variables[\"very-secret-value\"])";
-    let names = [jwtguard_slice { data: c"aud".as_ptr(), len: 3 }];
-    let values = [jwtguard_slice { data: secret.as_ptr().cast(), len: secret.len() }];
-    let mut out = null_mut();
-    let mut detail = [0 as c_char; 512];
+/// Translates `xml` with one named value; the result code and the detail text.
+fn from_xml_named(
+    xml: &str,
+    name: &str,
+    value: &str,
+    out: &mut *mut jwtguard_apim_policy,
+) -> (jwtguard_result, String) {
+    let names = [jwtguard_slice { data: name.as_ptr().cast(), len: name.len() }];
+    let values = [jwtguard_slice { data: value.as_ptr().cast(), len: value.len() }];
+    let mut detail = [0 as c_char; 1024];
     // SAFETY: live buffers and arrays of one valid slice each.
     let r = unsafe {
         jwtguard_apim_policy_from_xml_with_options(
@@ -148,16 +150,39 @@ fn named_values_are_never_echoed() {
             names.as_ptr(),
             values.as_ptr(),
             1,
-            &mut out,
+            out,
             detail.as_mut_ptr(),
             detail.len(),
         )
     };
-    assert_eq!(r, JWTGUARD_POLICY_INVALID);
     // SAFETY: NUL-terminated by the call.
-    let text = unsafe { CStr::from_ptr(detail.as_ptr()) }.to_str().unwrap();
+    (r, unsafe { CStr::from_ptr(detail.as_ptr()) }.to_str().unwrap().to_owned())
+}
+
+#[test]
+fn named_values_are_never_echoed() {
+    let xml = POLICY.replace("8f5a6c1e-4b2d-4e3f-a1b2-c3d4e5f6a7b8", "{{aud}}");
+    let secret = "@(context.Variables[\"very-secret-value\"])";
+    let (r, text) = from_xml_named(&xml, "aud", secret, &mut null_mut());
+    assert_eq!(r, JWTGUARD_POLICY_INVALID);
     assert!(text.starts_with("PolicyInvalid: PolicyExpression at "), "{text}");
     assert!(!text.contains("very-secret-value"), "{text}");
+}
+
+/// A value longer than any quote is not shown in part either: the text is the policy
+/// crate's, which quotes the `{{name}}` reference.
+#[test]
+fn long_named_values_are_never_shown() {
+    let secret = format!("S3CR3T-MARKER{}", "x".repeat(200));
+    for attribute in ["clock-skew", "require-expiration-time", "header-name"] {
+        let xml = POLICY.replace(r#"header-name="Authorization""#, &format!(r#"{attribute}="{{{{v}}}}""#));
+        let mut out = null_mut();
+        let (r, text) = from_xml_named(&xml, "v", &format!("{secret} x"), &mut out);
+        assert_eq!(r, JWTGUARD_POLICY_INVALID, "{text}");
+        assert!(out.is_null());
+        assert!(text.contains(&format!("@{attribute}")) && text.contains("`{{v}}`"), "{text}");
+        assert!(!text.contains("S3CR3T") && !text.contains("xxxx"), "{text}");
+    }
 }
 
 #[test]

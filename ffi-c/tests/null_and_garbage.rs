@@ -676,6 +676,8 @@ fn verifier_builder_functions() {
         );
         assert_eq!(jwtguard_verifier_builder_set_cache(null_mut(), 8, 0), JWTGUARD_NULL_PARAMETER);
         assert_eq!(jwtguard_verifier_builder_set_cache(misaligned, 8, 0), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(jwtguard_verifier_builder_set_refresh_interval(null_mut(), 60), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_verifier_builder_set_refresh_interval(misaligned, 60), JWTGUARD_INVALID_PARAMETER);
         let mut out: *mut jwtguard_verifier = ptr::NonNull::dangling().as_ptr();
         assert_eq!(jwtguard_verifier_builder_build(null_mut(), &mut out, null_mut(), 0), JWTGUARD_NULL_PARAMETER);
         assert!(out.is_null());

@@ -602,6 +602,18 @@ static void test_refusals(void) {
     CHECK_CONTAINS(detail, "@clock-skew");
     CHECK(!contains(detail, "c2VjcmV0"));
 
+    /* an inline key the core would not load (16 bytes: HS256 needs 32) is a refusal of
+     * the document, at the key, not a key set failure later */
+    CHECK_RESULT(from_xml("<validate-jwt header-name=\"Authorization\">"
+                          "<issuer-signing-keys><key>c2VjcmV0LXNlY3JldC1zZWNyZQ==</key>"
+                          "</issuer-signing-keys>" BODY "</validate-jwt>",
+                          &apim, detail, sizeof detail),
+                 JWTGUARD_POLICY_INVALID);
+    CHECK(apim == NULL);
+    CHECK_PREFIX(detail, "PolicyInvalid: InvalidKey at <validate-jwt/issuer-signing-keys/key> (line 1");
+    CHECK_CONTAINS(detail, "KeyTooSmall");
+    CHECK(!contains(detail, "c2VjcmV0"));
+
     /* detail truncated to its capacity, NUL-terminated */
     {
         char small[16];
@@ -668,6 +680,56 @@ static void test_options(void) {
                                                             &apim, detail, sizeof detail),
                  JWTGUARD_INVALID_PARAMETER);
     CHECK_PREFIX(detail, "InvalidParameter: `flags`");
+}
+
+/* A named value's value (often a secret) never shows in a refusal or a note, whole or in
+ * part: the text quotes the `{{name}}` reference as written. The values are longer than
+ * any quote, with the marker first. */
+static void test_named_values_never_shown(void) {
+    static const char SKEW[] = "<validate-jwt header-name=\"Authorization\" clock-skew=\"{{skew}}\">" BODY
+                               "</validate-jwt>";
+    static const char OIDC[] = "<validate-jwt header-name=\"Authorization\"><openid-config url=\"{{oidc}}\" />"
+                               "<audiences><audience>" AUD "</audience></audiences></validate-jwt>";
+    char skew[256], url[320], detail[1024], buf[1024];
+    jwtguard_slice names[1], values[1];
+    jwtguard_apim_policy *apim = SENTINEL;
+    size_t i, n;
+    int quoted = 0;
+
+    memset(skew, 'x', sizeof skew - 1);
+    skew[sizeof skew - 1] = '\0';
+    memcpy(skew, "S3CR3T-MARKER", 13);
+    names[0].data = "skew";
+    names[0].len = 4;
+    values[0].data = skew;
+    values[0].len = strlen(skew);
+    CHECK_RESULT(jwtguard_apim_policy_from_xml_with_options((const uint8_t *)SKEW, strlen(SKEW), 0, names,
+                                                            values, 1, &apim, detail, sizeof detail),
+                 JWTGUARD_POLICY_INVALID);
+    CHECK(apim == NULL);
+    CHECK_PREFIX(detail, "PolicyInvalid: InvalidNumber at ");
+    CHECK_CONTAINS(detail, "`{{skew}}`");
+    CHECK(!contains(detail, "S3CR3T") && !contains(detail, "xxxx"));
+
+    snprintf(url, sizeof url, "https://idp.example/S3CR3T-MARKER%.200s/.well-known/openid-configuration", skew);
+    names[0].data = "oidc";
+    values[0].data = url;
+    values[0].len = strlen(url);
+    CHECK_RESULT(jwtguard_apim_policy_from_xml_with_options((const uint8_t *)OIDC, strlen(OIDC), 0, names,
+                                                            values, 1, &apim, detail, sizeof detail),
+                 JWTGUARD_OK);
+    n = jwtguard_apim_policy_note_count(apim);
+    CHECK(n > 0);
+    for (i = 0; i < n; i++) {
+        CHECK_RESULT(jwtguard_apim_policy_note(apim, i, buf, sizeof buf, NULL), JWTGUARD_OK);
+        CHECK(!contains(buf, "S3CR3T"));
+        if (contains(buf, "`{{oidc}}`")) quoted = 1;
+    }
+    CHECK(quoted);
+    /* the URL itself is the policy's data, not a message */
+    CHECK_RESULT(jwtguard_apim_policy_openid_config_url(apim, 0, buf, sizeof buf, NULL), JWTGUARD_OK);
+    CHECK_STR(buf, url);
+    jwtguard_apim_policy_free(apim);
 }
 
 /* The token sources of the mapped token-value forms and query-parameter-name. */
@@ -832,6 +894,7 @@ int main(int argc, char **argv) {
     test_azure_ad_token();
     test_refusals();
     test_options();
+    test_named_values_never_shown();
     test_token_sources();
     test_null_and_garbage();
     return tu_summary("test_apim");

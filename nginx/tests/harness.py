@@ -46,6 +46,7 @@ class Key:
     def sign(self, claims, kid=None, headers=None):
         h = {"kid": self.kid if kid is None else kid, "typ": "JWT"}
         h.update(headers or {})
+        h = {k: v for k, v in h.items() if v is not None}   # {"kid": None}: no kid
         return jwt.encode(claims, self.private, algorithm=self.alg, headers=h)
 
 
@@ -139,14 +140,115 @@ class Backend:
         self.server.server_close()
 
 
+class RawBackend:
+    """A real HTTP/1.1 server on 127.0.0.1 that keeps the exact bytes it receives: every
+    connection's bytes (`connections`) and every request it parsed from them
+    (`requests`: head and body, pipelined requests each on their own, as a server
+    reading the stream would see them). Each request is answered with 200 and a body
+    naming its index; a connection is read until nginx closes it."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.lock = threading.Lock()
+        self.connections = []
+        self.requests = []
+        self.running = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def clear(self):
+        with self.lock:
+            self.connections.clear()
+            self.requests.clear()
+
+    def wait_requests(self, n, timeout=5.0):
+        """The requests parsed so far, once there are at least `n` (or after `timeout`)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with self.lock:
+                if len(self.requests) >= n:
+                    break
+            time.sleep(0.02)
+        time.sleep(0.2)  # anything sent behind them
+        with self.lock:
+            return list(self.requests)
+
+    def _accept(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        raw = bytearray()
+        with self.lock:
+            self.connections.append(raw)
+        buf = b""
+        conn.settimeout(10)
+        try:
+            while True:
+                end = buf.find(b"\r\n\r\n")
+                if end >= 0:
+                    head = buf[:end + 4]
+                    m = re.search(rb"(?im)^content-length:[ \t]*([0-9]+)[ \t]*\r$", head)
+                    total = end + 4 + (int(m.group(1)) if m else 0)
+                    if len(buf) >= total:
+                        with self.lock:
+                            self.requests.append(buf[:total])
+                            index = len(self.requests) - 1
+                        buf = buf[total:]
+                        body = json.dumps({"request": index}).encode()
+                        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                     b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+                        continue
+                data = conn.recv(65536)
+                if not data:
+                    return
+                with self.lock:
+                    raw += data
+                buf += data
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def stop(self):
+        self.running = False
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)   # wakes the accepting thread
+        except OSError:
+            pass
+        self.sock.close()
+
+
+def raw_request(port, path, headers=None):
+    """One GET on a new connection, read until nginx closes it: the exact response
+    bytes (head and body)."""
+    lines = [f"GET {path} HTTP/1.1", "Host: localhost", "Connection: close"]
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                return data
+            data += chunk
+
+
 # ---------------------------------------------------------------- nginx
 
 class Nginx:
     """Debian's nginx in the foreground with its own prefix, configuration, error log
     and pid file; `http_conf` is the body of the http block."""
 
-    def __init__(self, http_conf, workers=2, directory=None):
+    def __init__(self, http_conf, workers=2, directory=None, env=None):
         self.dir = directory or tempfile.mkdtemp(prefix="jwtguard-nginx-")
+        self.env = env or {}  # added to nginx's environment, kept for the workers
         os.chmod(self.dir, 0o755)  # workers (user nobody) read the key files here
         self.conf = os.path.join(self.dir, "nginx.conf")
         self.error_log = os.path.join(self.dir, "error.log")
@@ -157,13 +259,16 @@ class Nginx:
 
     def write_conf(self, http_conf):
         d = self.dir
+        # nginx clears the workers' environment: keep the variables added to it
+        keep = "".join(f"env {name};\n" for name in sorted(self.env))
         text = f"""
 load_module {MODULE};
+{keep}
 daemon off;
 master_process on;
 worker_processes {self.workers};
 pid {self.pid_file};
-error_log {self.error_log} info;
+error_log {self.error_log} {os.environ.get("JWTGUARD_NGINX_LOG_LEVEL", "info")};
 events {{ worker_connections 1024; }}
 http {{
     access_log off;
@@ -186,7 +291,8 @@ http {{
 
     def start(self, port):
         self.proc = subprocess.Popen([NGINX, "-p", self.dir, "-c", self.conf, "-e", self.error_log],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                     env=dict(os.environ, **self.env))
         try:
             wait_port(port, proc=self.proc)
         except TimeoutError:

@@ -410,13 +410,13 @@ def test_policy_without_key_source_fails_nginx_t():
     body = "server {{ listen 127.0.0.1:{p}; location / {{ jwtguard on; jwtguard_apim_policy {d}/p.xml; return 204; }} }}"
     rc, out = conf_error({"p.xml": CHINA}, body)
     assert rc != 0 and "needs \"jwtguard_keys_file\"" in out and "<openid-config>" in out, out
-    # a 16-byte secret is too short for HS256: the inline keys do not load, and the
+    # a 16-byte secret is too short for HS256: the policy is refused at the key, and the
     # refusal does not show the secret
     short = inline_policy().replace(
         f'<key id="{KEY_A.kid}" n="{KEY_A.jwk["n"]}" e="{KEY_A.jwk["e"]}" />',
         '<key id="s">c2VjcmV0LXNlY3JldC1zZWNyZQ==</key>')
     rc, out = conf_error({"p.xml": short}, body)
-    assert rc != 0 and "do not load" in out and "KeyTooSmall" in out, out
+    assert rc != 0 and "refused: PolicyInvalid: InvalidKey at " in out and "KeyTooSmall" in out, out
     assert "c2VjcmV0" not in out and "secret" not in out, out
     # a 34-byte secret loads as a symmetric key set of its own
     symmetric = short.replace("c2VjcmV0LXNlY3JldC1zZWNyZQ==", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA==")

@@ -4,7 +4,8 @@
 //! stable names) plus the [`Location`] of the element or attribute concerned. The
 //! detail text is written by this crate: it may quote a header name, a URL or an
 //! unsupported expression so the user can find it, but it never contains key
-//! material (the text of `<key>` elements, `n`, `e`) or a named value's value.
+//! material (the text of `<key>` elements, `n`, `e`) or a named value's value: a
+//! value written with a `{{name}}` reference is quoted as written.
 
 use core::fmt;
 
@@ -141,7 +142,9 @@ kinds! {
     CertificateKeyUnsupported => "certificate-id keys are not supported";
     /// `<decryption-keys>`: encrypted tokens (JWE) are not supported yet.
     EncryptedTokensUnsupported => "encrypted tokens are not supported yet";
-    /// A `<key>` that is not a valid RSA `n`/`e` pair or base64 symmetric key.
+    /// A `<key>` that is not a valid RSA `n`/`e` pair or base64 symmetric key, or that
+    /// jwtguard-core does not load (e.g. an HMAC secret under 32 bytes, an RSA modulus
+    /// under 2048 bits).
     InvalidKey => "invalid key";
     /// Two inline keys share one `id`.
     DuplicateKeyId => "two keys share one id";

@@ -127,23 +127,35 @@ pub(crate) fn render_jwks(keys: &[&RenderedKey]) -> String {
         if i > 0 {
             out.push(',');
         }
-        out.push_str("{\"kty\":");
-        push_json_string(&mut out, key.kty);
-        out.push_str(",\"use\":\"sig\"");
-        if let Some(kid) = &key.kid {
-            out.push_str(",\"kid\":");
-            push_json_string(&mut out, kid);
-        }
-        for (name, value) in &key.members {
-            out.push(',');
-            push_json_string(&mut out, name);
-            out.push(':');
-            push_json_string(&mut out, value);
-        }
-        out.push('}');
+        push_jwk(&mut out, key);
     }
     out.push_str("]}");
     out
+}
+
+/// Renders one key as a JWK document of its own.
+pub(crate) fn render_jwk(key: &RenderedKey) -> String {
+    let mut out = String::new();
+    push_jwk(&mut out, key);
+    out
+}
+
+/// Appends `key` as a JWK object.
+fn push_jwk(out: &mut String, key: &RenderedKey) {
+    out.push_str("{\"kty\":");
+    push_json_string(out, key.kty);
+    out.push_str(",\"use\":\"sig\"");
+    if let Some(kid) = &key.kid {
+        out.push_str(",\"kid\":");
+        push_json_string(out, kid);
+    }
+    for (name, value) in &key.members {
+        out.push(',');
+        push_json_string(out, name);
+        out.push(':');
+        push_json_string(out, value);
+    }
+    out.push('}');
 }
 
 #[cfg(test)]

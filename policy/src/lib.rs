@@ -29,7 +29,9 @@
 //!   error unless explicitly waived in [`ParseOptions`];
 //! - every rule is in the core policy ([`ApimPolicy::policy`]): `<client-application-ids>`
 //!   too, as a required `azp` claim read from `appid` in tokens without `azp`;
-//! - errors are one [`ErrorKind`] plus a [`Location`] and never contain key material.
+//! - errors are one [`ErrorKind`] plus a [`Location`] and never contain key material;
+//!   neither errors nor notes show a named value's value (they quote `{{name}}`);
+//! - an inline key is accepted only if jwtguard-core loads it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -73,7 +75,9 @@ pub struct ParseOptions {
     pub max_len: usize,
     /// Values for APIM named values (`{{name}}`), substituted into attribute and element
     /// text before anything else is checked. A reference without a value here is
-    /// [`ErrorKind::UnresolvedNamedValue`]. Values are never echoed in errors.
+    /// [`ErrorKind::UnresolvedNamedValue`]. Values are never shown, whole or in part, in
+    /// an error or a note: a message about a value written with a reference quotes the
+    /// text as written, `{{name}}` included.
     pub named_values: BTreeMap<String, String>,
     /// Turn unknown attributes and elements into notes instead of refusing them.
     pub allow_unknown: bool,

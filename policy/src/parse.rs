@@ -3,11 +3,13 @@
 //! Security contract: every attribute and child element of the validation policy is
 //! either mapped, recorded as a note, or refused; there is no path that skips one
 //! silently. Values are checked for policy expressions after named values are filled
-//! in, so an expression hidden in a named value is refused too.
+//! in, so an expression hidden in a named value is refused too. Errors and notes quote
+//! a value written with a `{{name}}` reference as written ([`Ctx::quote_read`]), never
+//! the named value's value or anything derived from it.
 
 use std::collections::HashSet;
 
-use jwtguard_core::{Algorithm, Match, Policy, RequiredClaim, MAX_KEYS};
+use jwtguard_core::{Algorithm, KeyOptions, KeySet, Match, Policy, RequiredClaim, MAX_KEYS};
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
 
 use crate::entra::{self, EntraCloud, EntraSettings};
@@ -64,6 +66,9 @@ pub(crate) fn parse(xml: &str, opts: &ParseOptions) -> Result<ApimPolicy> {
     }
 }
 
+/// Quotes `value` for an error or a note, shortened to [`MAX_QUOTE`] bytes. Only for
+/// text that is never a named value's value (a reference's name, the text as written);
+/// a value read from the document is quoted by [`Ctx::quote_read`].
 fn quote(value: &str) -> String {
     let mut end = value.len().min(MAX_QUOTE);
     while !value.is_char_boundary(end) {
@@ -78,6 +83,19 @@ fn quote(value: &str) -> String {
 
 fn is_plain_element(node: &Node<'_, '_>, name: &str) -> bool {
     node.is_element() && node.tag_name().namespace().is_none() && node.tag_name().name() == name
+}
+
+/// The first `{{name}}` reference in `text`: the text before it, the name, the text after it.
+fn next_reference(text: &str) -> Option<(&str, &str, &str)> {
+    let start = text.find("{{")?;
+    let after = &text[start + 2..];
+    let end = after.find("}}")?;
+    Some((&text[..start], &after[..end], &after[end + 2..]))
+}
+
+/// An element's text as written: its text children, without child elements.
+fn raw_text(node: Node<'_, '_>) -> String {
+    node.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect()
 }
 
 /// Appends `value` unless `list` already holds it (linear time overall).
@@ -320,30 +338,43 @@ impl<'a, 'input> Ctx<'a, 'input> {
     fn named_values(&self, raw: &str, node: Node<'a, 'input>, attribute: Option<&str>) -> Result<String> {
         let mut out = String::with_capacity(raw.len());
         let mut rest = raw;
-        while let Some(start) = rest.find("{{") {
-            let after = &rest[start + 2..];
-            let Some(end) = after.find("}}") else { break };
-            let name = &after[..end];
+        while let Some((before, name, after)) = next_reference(rest) {
             let value = self.opts.named_values.get(name).ok_or_else(|| {
                 let detail =
                     format!("named value {} is referenced; supply it in ParseOptions::named_values", quote(name));
                 self.err(ErrorKind::UnresolvedNamedValue, node, attribute, detail)
             })?;
-            out.push_str(&rest[..start]);
+            out.push_str(before);
             out.push_str(value);
-            rest = &after[end + 2..];
+            rest = after;
         }
         out.push_str(rest);
         Ok(out)
     }
 
+    /// The text of `attribute` of `node` (or of `node` itself) as written, quoted, when
+    /// it holds a `{{name}}` reference; `None` when it holds none.
+    fn quoted_reference(&self, node: Node<'a, 'input>, attribute: Option<&str>) -> Option<String> {
+        let raw = match attribute {
+            Some(name) => node.attribute(name).unwrap_or_default().to_string(),
+            None => raw_text(node),
+        };
+        next_reference(&raw).map(|_| quote(xml_trim(&raw)))
+    }
+
+    /// Quotes `value`, read from `attribute` of `node` (or from its text) or derived
+    /// from what was read there, for an error or a note. When the text as written holds
+    /// a `{{name}}` reference, that text is quoted instead: named values are often
+    /// secrets, and no message shows one or any part of one.
+    fn quote_read(&self, node: Node<'a, 'input>, attribute: Option<&str>, value: &str) -> String {
+        self.quoted_reference(node, attribute).unwrap_or_else(|| quote(value))
+    }
+
     /// Refuses a value that contains a policy expression, once named values are filled
-    /// in. The detail quotes the text as written (`raw`, with its `{{name}}`
-    /// references), never a named value's value; `sensitive` values (key material) are
-    /// not quoted at all.
+    /// in. The detail quotes the text as written (with its `{{name}}` references), never
+    /// a named value's value; `sensitive` values (key material) are not quoted at all.
     fn no_expression(
         &self,
-        raw: &str,
         value: &str,
         node: Node<'a, 'input>,
         attribute: Option<&str>,
@@ -354,7 +385,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
                 Some(a) => format!("attribute `{a}`"),
                 None => format!("<{}>", node.tag_name().name()),
             };
-            let shown = if sensitive { String::new() } else { format!(" {}", quote(raw)) };
+            let shown = if sensitive { String::new() } else { format!(" {}", self.quote_read(node, attribute, value)) };
             let detail = format!(
                 "{what} holds a policy expression{shown}: jwtguard evaluates no expressions; write the value it stands for"
             );
@@ -367,7 +398,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
     fn attr(&self, node: Node<'a, 'input>, name: &str, sensitive: bool) -> Result<Option<String>> {
         let Some(raw) = node.attribute(name) else { return Ok(None) };
         let value = self.named_values(raw, node, Some(name))?;
-        self.no_expression(raw, &value, node, Some(name), sensitive)?;
+        self.no_expression(&value, node, Some(name), sensitive)?;
         Ok(Some(value))
     }
 
@@ -392,9 +423,8 @@ impl<'a, 'input> Ctx<'a, 'input> {
                 return Err(self.err(ErrorKind::UnknownElement, child, None, detail));
             }
         }
-        let raw: String = node.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
-        let value = self.named_values(&raw, node, None)?;
-        self.no_expression(&raw, &value, node, None, sensitive)?;
+        let value = self.named_values(&raw_text(node), node, None)?;
+        self.no_expression(&value, node, None, sensitive)?;
         Ok(xml_trim(&value).to_string())
     }
 
@@ -418,7 +448,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
                 ErrorKind::InvalidBoolean,
                 node,
                 Some(name),
-                format!("`{name}` is {}; expected true or false", quote(&v)),
+                format!("`{name}` is {}; expected true or false", self.quote_read(node, Some(name), &v)),
             )),
         }
     }
@@ -438,7 +468,10 @@ impl<'a, 'input> Ctx<'a, 'input> {
                 ErrorKind::InvalidNumber,
                 node,
                 Some(name),
-                format!("`{name}` is {}; expected a whole number from {min} to {max}", quote(&v)),
+                format!(
+                    "`{name}` is {}; expected a whole number from {min} to {max}",
+                    self.quote_read(node, Some(name), &v)
+                ),
             )),
         }
     }
@@ -463,7 +496,8 @@ impl<'a, 'input> Ctx<'a, 'input> {
                 "header-name" => {
                     let value = self.nonempty_attr(node, name)?.unwrap_or_default();
                     if !is_header_name(&value) {
-                        let detail = format!("{} is not an HTTP header name", quote(&value));
+                        let detail =
+                            format!("{} is not an HTTP header name", self.quote_read(node, Some(name), &value));
                         return Err(self.err(ErrorKind::InvalidValue, node, Some(name), detail));
                     }
                     TokenSource::Header { name: value }
@@ -477,7 +511,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
                         let detail = format!(
                             "{} is not supported: use header-name or query-parameter-name, or one of the exactly \
                              mapped forms (see the README)",
-                            quote(raw)
+                            self.quote_read(node, Some(name), raw)
                         );
                         self.err(ErrorKind::UnsupportedTokenValue, node, Some(name), detail)
                     })?
@@ -546,7 +580,8 @@ impl<'a, 'input> Ctx<'a, 'input> {
                 Some(m) if xml_trim(&m).eq_ignore_ascii_case("all") => Match::All,
                 Some(m) if xml_trim(&m).eq_ignore_ascii_case("any") => Match::Any,
                 Some(m) => {
-                    let detail = format!("`match` is {}; expected all or any", quote(&m));
+                    let detail =
+                        format!("`match` is {}; expected all or any", self.quote_read(claim, Some("match"), &m));
                     return Err(self.err(ErrorKind::InvalidValue, claim, Some("match"), detail));
                 }
             };
@@ -559,7 +594,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
                         _ => {
                             let detail = format!(
                                 "`separator` is {}; jwtguard-core splits a claim by exactly one character",
-                                quote(&s)
+                                self.quote_read(claim, Some("separator"), &s)
                             );
                             return Err(self.err(ErrorKind::InvalidValue, claim, Some("separator"), detail));
                         }
@@ -609,7 +644,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
             let kid = self.nonempty_attr(key, "id")?;
             if let Some(k) = &kid {
                 if !kids.insert(k.clone()) {
-                    let detail = format!("another <key> already has id {}", quote(k));
+                    let detail = format!("another <key> already has id {}", self.quote_read(key, Some("id"), k));
                     return Err(self.err(ErrorKind::DuplicateKeyId, key, Some("id"), detail));
                 }
             }
@@ -654,20 +689,37 @@ impl<'a, 'input> Ctx<'a, 'input> {
                     (InlineKeyKind::Symmetric, bits, "oct", vec![("k", keys::encode_base64url(&secret))])
                 }
             };
+            let jwk = RenderedKey { kid, members, kty };
+            self.key_loads(key, &jwk, kind)?;
             if kind == InlineKeyKind::Symmetric {
-                let mut message = String::from(
+                self.note(
+                    key,
+                    None,
                     "symmetric key rendered as an `oct` JWK for HS256/384/512; load the inline key set with \
                      KeyOptions::allow_symmetric (jwtguard skips oct keys otherwise)",
                 );
-                if bits < 256 {
-                    message.push_str(&format!("; it is {bits} bits, shorter than HS256's 256"));
-                }
-                self.note(key, None, message);
             }
-            listed.push(InlineKey { kid: kid.clone(), kind, bits });
-            rendered.push(RenderedKey { kid, members, kty });
+            listed.push(InlineKey { kid: jwk.kid.clone(), kind, bits });
+            rendered.push(jwk);
         }
         Ok((listed, rendered))
+    }
+
+    /// Refuses an inline key that jwtguard-core would not load (an HMAC secret shorter
+    /// than 32 bytes, an RSA modulus under 2048 bits, an `id` over 128 bytes, ...): the
+    /// policy is refused where the key is written, rather than its key set failing
+    /// later in the binding. The core decides; its detail never holds key material.
+    fn key_loads(&self, node: Node<'a, 'input>, jwk: &RenderedKey, kind: InlineKeyKind) -> Result<()> {
+        let options = KeyOptions { allow_symmetric: kind == InlineKeyKind::Symmetric, ..KeyOptions::default() };
+        match KeySet::from_json_with(keys::render_jwk(jwk).as_bytes(), &options) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.err(
+                ErrorKind::InvalidKey,
+                node,
+                None,
+                format!("jwtguard-core does not load this key ({e}); its content is not shown"),
+            )),
+        }
     }
 
     /// An RSA `n` or `e`: base64(url), minimal big-endian bytes. Never quoted.
@@ -775,7 +827,8 @@ impl<'a, 'input> Ctx<'a, 'input> {
         let mut require_scheme = self.nonempty_attr(node, "require-scheme")?;
         if let Some(scheme) = &require_scheme {
             if !is_header_name(scheme) {
-                let detail = format!("{} is not an authentication scheme name", quote(scheme));
+                let shown = self.quote_read(node, Some("require-scheme"), scheme);
+                let detail = format!("{shown} is not an authentication scheme name");
                 return Err(self.err(ErrorKind::InvalidValue, node, Some("require-scheme"), detail));
             }
             let authorization =
@@ -807,7 +860,10 @@ impl<'a, 'input> Ctx<'a, 'input> {
                 return Err(self.err(ErrorKind::MissingAttribute, oc, Some("url"), "<openid-config> needs a `url`"));
             };
             let Some((host, path)) = entra::split_https(&url) else {
-                let detail = format!("{} is not an https URL; keys must come over https", quote(&url));
+                let detail = format!(
+                    "{} is not an https URL; keys must come over https",
+                    self.quote_read(oc, Some("url"), &url)
+                );
                 return Err(self.err(ErrorKind::InvalidValue, oc, Some("url"), detail));
             };
             // The scheme and host are case-insensitive: written canonically, so the URL
@@ -855,13 +911,18 @@ impl<'a, 'input> Ctx<'a, 'input> {
             match result {
                 Ok(issuer) => {
                     if !seen_issuers.contains(&issuer) {
+                        // A URL written with a named value is quoted as written, and the
+                        // issuer (part of the value) is not shown.
+                        let derived = match self.quoted_reference(oc, Some("url")) {
+                            Some(url) => format!("the issuer derived from the discovery URL {url}"),
+                            None => format!("issuer {} derived from the discovery URL", quote(&issuer)),
+                        };
                         self.note(
                             oc,
                             Some("url"),
                             format!(
-                                "issuer {} derived from the discovery URL (APIM reads it from the document); \
-                                 check it against the fetched document's `issuer`",
-                                quote(&issuer)
+                                "{derived} (APIM reads it from the document); check it against the fetched \
+                                 document's `issuer`"
                             ),
                         );
                         push_unique(&mut issuers, &mut seen_issuers, issuer.clone());
@@ -1058,7 +1119,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
                 format!(
                     "{} is not a Microsoft Entra authentication endpoint (https://login.microsoftonline.com, \
                      https://login.microsoftonline.us, https://login.partner.microsoftonline.cn)",
-                    quote(value)
+                    self.quote_read(node, Some("authentication-endpoint"), value)
                 ),
             )
         })
@@ -1078,7 +1139,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
                     _ => {
                         let detail = format!(
                             "{} is not a tenant id, a domain or https://{{login host}}/{{tenant}}",
-                            quote(value)
+                            self.quote_read(node, ATTR, value)
                         );
                         return Err(self.err(ErrorKind::InvalidValue, node, ATTR, detail));
                     }
@@ -1095,7 +1156,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
                     "{} accepts tokens of many tenants, each with its own issuer; jwtguard-core's policy lists fixed \
                      issuers (an issuer template with the token's `tid` is not expressible yet); use validate-jwt \
                      with the allowed tenants' issuers",
-                    quote(&tenant)
+                    self.quote_read(node, ATTR, &tenant)
                 ),
             ));
         }
@@ -1107,7 +1168,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
                 format!(
                     "{} is not a directory (tenant) ID: tokens carry the tenant GUID in `iss`, which cannot be \
                      derived from a domain name; write the tenant's GUID",
-                    quote(&tenant)
+                    self.quote_read(node, ATTR, &tenant)
                 ),
             ));
         }

@@ -3,7 +3,7 @@
 mod support;
 
 use jwtguard_policy::{ApimPolicy, ErrorKind, ParseOptions, DEFAULT_MAX_POLICY_LEN};
-use support::{assert_refusal, refuse, refuse_with, rsa_e, rsa_n, CLIENT_APP, TENANT};
+use support::{assert_refusal, b64url, refuse, refuse_with, rsa_e, rsa_n, CLIENT_APP, HMAC_KEY, TENANT};
 
 const OIDC: &str = r#"<openid-config url="https://idp.example/.well-known/openid-configuration" />"#;
 const AUD: &str = "<audiences><audience>api</audience></audiences>";
@@ -214,15 +214,17 @@ fn invalid_keys_never_echo_material() {
 
 #[test]
 fn duplicate_key_id() {
-    let keys = r#"<issuer-signing-keys><key id="k">AAAA</key><key id="k">BBBB</key></issuer-signing-keys>"#;
-    let e = refuse(&jwt("", keys));
+    let keys = format!(
+        r#"<issuer-signing-keys><key id="k">{HMAC_KEY}</key><key id="k">{HMAC_KEY}</key></issuer-signing-keys>"#
+    );
+    let e = refuse(&jwt("", &keys));
     assert_refusal(&e, ErrorKind::DuplicateKeyId, "key", Some("id"));
     assert_eq!(e.location().path(), "validate-jwt/issuer-signing-keys/key[2]");
 }
 
 #[test]
 fn too_many_keys() {
-    let keys: String = (0..33).map(|i| format!(r#"<key id="k{i}">AAAA</key>"#)).collect();
+    let keys: String = (0..33).map(|i| format!(r#"<key id="k{i}">{HMAC_KEY}</key>"#)).collect();
     let e = refuse(&jwt("", &format!("<issuer-signing-keys>{keys}</issuer-signing-keys>")));
     assert_refusal(&e, ErrorKind::TooManyKeys, "issuer-signing-keys", None);
 }
@@ -239,7 +241,7 @@ fn missing_audience() {
 
 #[test]
 fn missing_issuer() {
-    let keys = "<issuer-signing-keys><key>AAAA</key></issuer-signing-keys>";
+    let keys = format!("<issuer-signing-keys><key>{HMAC_KEY}</key></issuer-signing-keys>");
     let e = refuse(&format!("<validate-jwt>{keys}{AUD}</validate-jwt>"));
     assert_refusal(&e, ErrorKind::MissingIssuer, "validate-jwt", None);
     // A discovery URL whose issuer does not follow from it, and no <issuers>.
@@ -381,4 +383,165 @@ fn validation_policy_directly_under_policies() {
     let e = refuse(&format!("<policies>{}</policies>", jwt("", "")));
     assert_refusal(&e, ErrorKind::MisplacedValidationPolicy, "validate-jwt", None);
     assert!(e.detail().contains("must be inside <inbound>"), "{e}");
+}
+
+/// Text that marks a named value's value: it must never appear in an error or a note.
+const MARKER: &str = "S3CR3T-MARKER";
+
+/// Whether `text` shows `tell`, in any case (hosts are lowercased).
+fn shows(text: &str, tell: &str) -> bool {
+    text.to_ascii_lowercase().contains(&tell.to_ascii_lowercase())
+}
+
+/// A named value's value over 160 bytes (longer than any quote), marker first.
+fn secret(prefix: &str, suffix: &str) -> String {
+    format!("{prefix}{MARKER}{}{suffix}", "x".repeat(180))
+}
+
+/// Translates `xml` with `value` as the named value `secret`, expecting the refusal
+/// `kind` at `element`/`attribute`; its text never shows the value (not even in part)
+/// and quotes the `{{secret}}` reference when `quoted` (key material is never quoted).
+fn refuse_secret(xml: &str, value: &str, (kind, element, attribute): (ErrorKind, &str, Option<&str>), quoted: bool) {
+    let mut options = ParseOptions::default();
+    options.named_values.insert("secret".into(), value.into());
+    let e = refuse_with(xml, &options);
+    assert_refusal(&e, kind, element, attribute);
+    let text = e.to_string();
+    // The multi-tenant value has no marker: the tenant it names is the tell.
+    let tell = if value.contains(MARKER) { MARKER } else { "common" };
+    assert!(!shows(&text, tell), "a named value's value is shown: {text}");
+    assert_eq!(text.contains("`{{secret}}`"), quoted, "{text}");
+}
+
+/// Every attribute and element text that accepts a named value, each given an invalid
+/// value through `{{secret}}`: the error quotes the reference as written, never the
+/// value nor any part of it.
+#[test]
+fn named_values_are_never_shown_in_errors() {
+    use ErrorKind::*;
+    let (expression, plain, spaced) = (secret("@(", ")"), secret("", ""), secret("", " x"));
+    let s = "{{secret}}";
+    // The attributes both policies share, then those of one policy.
+    let shared = [
+        ("header-name", &spaced, InvalidValue),
+        ("query-parameter-name", &expression, PolicyExpression),
+        ("token-value", &plain, UnsupportedTokenValue),
+        ("failed-validation-httpcode", &plain, InvalidNumber),
+        ("failed-validation-error-message", &expression, PolicyExpression),
+        ("output-token-variable-name", &expression, PolicyExpression),
+    ];
+    for (attr, value, kind) in shared {
+        let attrs = format!(r#"{attr}="{s}""#);
+        refuse_secret(&jwt(&attrs, ""), value, (kind, "validate-jwt", Some(attr)), true);
+        let aad_attrs = format!(r#"tenant-id="{TENANT}" {attrs}"#);
+        refuse_secret(&aad(&aad_attrs, ""), value, (kind, "validate-azure-ad-token", Some(attr)), true);
+    }
+    for (attr, value, kind) in [
+        ("require-expiration-time", &plain, InvalidBoolean),
+        ("require-scheme", &spaced, InvalidValue),
+        ("require-signed-tokens", &plain, InvalidBoolean),
+        ("clock-skew", &plain, InvalidNumber),
+    ] {
+        refuse_secret(&jwt(&format!(r#"{attr}="{s}""#), ""), value, (kind, "validate-jwt", Some(attr)), true);
+    }
+    let tenant = |value: &str, kind| {
+        let at = (kind, "validate-azure-ad-token", Some("tenant-id"));
+        refuse_secret(&aad(&format!(r#"tenant-id="{s}""#), ""), value, at, true);
+    };
+    tenant(&secret("", ".onmicrosoft.com"), UnsupportedTenant);
+    tenant(&secret("https://login.microsoftonline.com/", "/v2.0"), InvalidValue);
+    tenant(&format!("https://login.microsoftonline.com/common{}", "/".repeat(200)), UnsupportedTenant);
+    let endpoint = aad(&format!(r#"tenant-id="{TENANT}" authentication-endpoint="{s}""#), "");
+    let at = (InvalidValue, "validate-azure-ad-token", Some("authentication-endpoint"));
+    refuse_secret(&endpoint, &secret("https://", ".example"), at, true);
+
+    // <openid-config>
+    let url = format!(r#"<validate-jwt><openid-config url="{s}"/>{AUD}</validate-jwt>"#);
+    refuse_secret(&url, &secret("http://", ".example/"), (InvalidValue, "openid-config", Some("url")), true);
+    let connectivity = format!(
+        r#"<validate-jwt><openid-config url="https://idp.example/.well-known/openid-configuration" validate-connectivity="{s}"/>{AUD}</validate-jwt>"#
+    );
+    refuse_secret(&connectivity, &plain, (InvalidBoolean, "openid-config", Some("validate-connectivity")), true);
+
+    // Element text.
+    let audience = format!("<validate-jwt>{OIDC}<audiences><audience>{s}</audience></audiences></validate-jwt>");
+    refuse_secret(&audience, &expression, (PolicyExpression, "audience", None), true);
+    let issuer = jwt("", &format!("<issuers><issuer>{s}</issuer></issuers>"));
+    refuse_secret(&issuer, &expression, (PolicyExpression, "issuer", None), true);
+    let client = format!(
+        r#"<validate-azure-ad-token tenant-id="{TENANT}"><client-application-ids><application-id>{s}</application-id></client-application-ids></validate-azure-ad-token>"#
+    );
+    refuse_secret(&client, &expression, (PolicyExpression, "application-id", None), true);
+    let backend = format!("<backend-application-ids><application-id>{s}</application-id></backend-application-ids>");
+    let backend = aad(&format!(r#"tenant-id="{TENANT}""#), &backend);
+    refuse_secret(&backend, &expression, (PolicyExpression, "application-id", None), true);
+
+    // <claim>
+    let claim = |attrs: &str, value: &str| {
+        jwt("", &format!(r#"<required-claims><claim {attrs}><value>{value}</value></claim></required-claims>"#))
+    };
+    refuse_secret(&claim(&format!(r#"name="{s}""#), "v"), &expression, (PolicyExpression, "claim", Some("name")), true);
+    for attr in ["match", "separator"] {
+        let xml = claim(&format!(r#"name="scp" {attr}="{s}""#), "v");
+        refuse_secret(&xml, &plain, (InvalidValue, "claim", Some(attr)), true);
+    }
+    refuse_secret(&claim(r#"name="scp""#, s), &expression, (PolicyExpression, "value", None), true);
+
+    // <key>: jwtguard-core keeps ids of at most 128 bytes, so a duplicate id is at most
+    // that long, and a longer one is a key the core does not load. Key material is
+    // never quoted.
+    let keys = |keys: &str| jwt("", &format!("<issuer-signing-keys>{keys}</issuer-signing-keys>"));
+    let twice = keys(&format!(r#"<key id="{s}">{HMAC_KEY}</key><key id="{s}">{HMAC_KEY}</key>"#));
+    let id = format!("{MARKER}{}", "x".repeat(110));
+    refuse_secret(&twice, &id, (DuplicateKeyId, "key", Some("id")), true);
+    refuse_secret(&keys(&format!(r#"<key id="{s}">{HMAC_KEY}</key>"#)), &plain, (InvalidKey, "key", None), false);
+    refuse_secret(&keys(&format!(r#"<key n="{s}" e="AQAB"/>"#)), &plain, (InvalidKey, "key", Some("n")), false);
+    let e = keys(&format!(r#"<key n="{}" e="{s}"/>"#, rsa_n()));
+    refuse_secret(&e, &plain, (InvalidKey, "key", Some("e")), false);
+    refuse_secret(&keys(&format!("<key>{s}</key>")), &plain, (InvalidKey, "key", None), false);
+}
+
+/// Notes quote a discovery URL written with a named value as written, and leave out
+/// the issuer derived from it (part of the value).
+#[test]
+fn named_values_are_never_shown_in_notes() {
+    let url = format!("https://idp.example/{MARKER}{}/.well-known/openid-configuration", "x".repeat(180));
+    let mut options = ParseOptions::default();
+    options.named_values.insert("oidc".into(), url.clone());
+    let xml = format!(
+        r#"<validate-jwt><openid-config url="{{{{oidc}}}}" validate-connectivity="true"/>{AUD}</validate-jwt>"#
+    );
+    let p = ApimPolicy::from_xml_with(&xml, &options).expect("translates");
+    assert_eq!(p.openid_config_urls(), [url]);
+    let notes: Vec<String> = p.notes().iter().map(ToString::to_string).collect();
+    assert!(notes.iter().any(|n| n.contains("derived from the discovery URL `{{oidc}}`")), "{notes:#?}");
+    assert!(notes.iter().all(|n| !shows(n, MARKER)), "{notes:#?}");
+}
+
+/// A key jwtguard-core would not load is refused where it is written, as a policy
+/// error: a binding never meets it as a key set failure.
+#[test]
+fn keys_the_core_does_not_load() {
+    let short = "c2VjcmV0LXNlY3JldC1zZWNyZQ=="; // 16 bytes: HS256 needs 32
+    let xml = format!(
+        "<validate-jwt>{OIDC}{AUD}\n<issuer-signing-keys>\n<key id=\"s\">{short}</key></issuer-signing-keys></validate-jwt>"
+    );
+    let e = refuse(&xml);
+    assert_refusal(&e, ErrorKind::InvalidKey, "key", None);
+    assert_eq!(e.location().line(), 3, "{e}");
+    assert_eq!(e.location().path(), "validate-jwt/issuer-signing-keys/key");
+    assert!(e.detail().contains("KeyTooSmall"), "{e}");
+    assert!(!e.to_string().contains("c2VjcmV0"), "{e}");
+    // 32 bytes load.
+    assert!(ApimPolicy::from_xml(&jwt(
+        "",
+        &format!("<issuer-signing-keys><key>{HMAC_KEY}</key></issuer-signing-keys>")
+    ))
+    .is_ok());
+    // An RSA modulus of 1024 bits.
+    let n = b64url(&[0xc5; 128]);
+    let e = refuse(&jwt("", &format!(r#"<issuer-signing-keys><key n="{n}" e="AQAB"/></issuer-signing-keys>"#)));
+    assert_refusal(&e, ErrorKind::InvalidKey, "key", None);
+    assert!(e.detail().contains("KeyTooSmall"), "{e}");
+    assert!(!e.to_string().contains(&n[..16]), "{e}");
 }

@@ -1,14 +1,40 @@
 """Type stubs for the compiled extension module ``jwtguard._jwtguard`` (re-exported by
 ``jwtguard``)."""
 
-from typing import Any, Dict, Iterable, List, Literal, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Literal, Optional, Sequence, Tuple, Union, final
 
 from ._cache import CacheInfo
 
+__all__ = [
+    "KeySet",
+    "Policy",
+    "RequiredClaim",
+    "VerifiedToken",
+    "VerifiedJws",
+    "TokenCache",
+    "_Verifier",
+    "verify",
+    "verify_detailed",
+    "verify_jws",
+    "_reasons",
+    "_translate_apim_policy",
+    "__version__",
+    "DEFAULT_MAX_TOKEN_SIZE",
+    "DEFAULT_MAX_KEY_SET_SIZE",
+    "MAX_KEYS",
+    "MAX_JSON_DEPTH",
+    "TENANT_TEMPLATE",
+    "DEFAULT_CACHE_SIZE",
+    "DEFAULT_CACHE_TTL",
+    "BACKEND",
+]
 __version__: str
 DEFAULT_MAX_TOKEN_SIZE: int
 DEFAULT_MAX_KEY_SET_SIZE: int
 MAX_KEYS: int
+#: Deepest nesting of arrays and objects the core accepts in a token's header or
+#: claims, or in a key set (the top-level object is depth 1): 16.
+MAX_JSON_DEPTH: int
 TENANT_TEMPLATE: str
 #: Default ``maxsize`` of a ``TokenCache`` and ``cache_size`` of a ``Validator``: 1024.
 DEFAULT_CACHE_SIZE: int
@@ -21,6 +47,7 @@ _Token = Union[str, bytes, bytearray]
 _Keys = Union["KeySet", Sequence["KeySet"]]
 _Strings = Union[str, Iterable[str], None]
 
+@final
 class KeySet:
     """Verification keys loaded from a JWK set or a single JWK. Immutable, thread-safe."""
 
@@ -30,7 +57,7 @@ class KeySet:
         *,
         allow_small_rsa_exponent: bool = False,
         allow_symmetric: bool = False,
-        max_size: int = 262144,
+        max_size: int = ...,
     ) -> KeySet:
         """Raises ``KeySetError``. ``allow_symmetric`` loads ``oct`` keys (HMAC secrets
         for HS256/384/512): only for a set of your own secrets, never a provider's JWKS;
@@ -46,17 +73,18 @@ class KeySet:
     def rejected(self) -> List[Tuple[Optional[str], str, str]]:
         """``(kid, reason, detail)`` for each key of the document that cannot be used."""
 
+@final
 class RequiredClaim:
     """A required claim: present, and holding all/any of ``values`` (none: present only)."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         name: str,
         values: _Strings = None,
         match: Literal["all", "any"] = "all",
         separator: Optional[str] = None,
         fallback: Optional[str] = None,
-    ) -> None:
+    ) -> "RequiredClaim":
         """Raises ``PolicyError`` for a bad ``match`` or a separator that is not one character.
         ``fallback``: the claim read instead when the token has no claim ``name`` (never
         when it has a malformed one), e.g. ``appid`` for ``azp``."""
@@ -70,29 +98,30 @@ class RequiredClaim:
     def separator(self) -> Optional[str]: ...
     @property
     def fallback(self) -> Optional[str]: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
+@final
 class Policy:
     """The rules a token must satisfy, validated by the core when constructed (raises
     ``PolicyError``). Immutable, thread-safe. A policy without issuers (and without
     ``any_issuer``) is *incomplete*: usable by a ``Validator``, which adds the discovered
     issuer; ``verify`` with it raises ``PolicyError``."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         audiences: _Strings = None,
         issuers: _Strings = None,
         required_claims: Optional[Iterable[RequiredClaim]] = None,
         clock_skew: Optional[int] = None,
         require_expiration_time: bool = True,
         algorithms: _Strings = None,
-        max_token_size: int = 16384,
+        max_token_size: int = ...,
         kid_miss_fallback: bool = False,
         check_key_issuer: bool = True,
         any_audience: bool = False,
         any_issuer: bool = False,
-    ) -> None: ...
+    ) -> "Policy": ...
     def replace(self, **changes: Any) -> Policy:
         """A copy with some constructor arguments changed."""
     def arguments(self) -> Dict[str, Any]:
@@ -142,38 +171,27 @@ class VerifiedJws:
     @property
     def key_set_index(self) -> int: ...
 
-class VerifiedToken:
-    """A token whose signature verified and whose claims satisfied the policy."""
+@final
+class VerifiedToken(VerifiedJws):
+    """A token whose signature verified and whose claims satisfied the policy. The claims
+    are the token's values as they are (control characters included): put them in an
+    HTTP header or a log line only after checking them."""
 
     @property
     def claims(self) -> Dict[str, Any]: ...
-    @property
-    def header(self) -> Dict[str, Any]: ...
-    @property
-    def payload(self) -> bytes: ...
-    @property
-    def alg(self) -> Literal["RS256", "ES256"]: ...
-    @property
-    def kid(self) -> Optional[str]: ...
-    @property
-    def key_kid(self) -> Optional[str]: ...
-    @property
-    def key_issuer(self) -> Optional[str]: ...
-    @property
-    def key_set_index(self) -> int: ...
 
+@final
 class TokenCache:
-    """Remembers tokens that verified, keyed by the whole token (compared byte for byte):
-    at most ``maxsize`` (0 disables it), the least recently used forgotten first; each for
-    at most ``ttl`` seconds (whole seconds, a fraction is dropped) and never at or after
-    its ``exp``, nor for a ``now`` earlier than the one it verified at. Entries are tied to
-    the ``KeySet`` and ``Policy`` objects they verified with: a call with other ones
-    forgets every entry first. Failures are never cached. A hit returns a fresh copy of
-    the claims (new dicts and lists), so callers may mutate what they get. Thread-safe;
-    verification runs with the GIL released and the cache's lock not held. The
-    :class:`~jwtguard.Validator` uses one (``cache_size``, ``cache_ttl``)."""
+    """Remembers tokens that verified (the core's cache), keyed by the whole token
+    (compared byte for byte): at most ``maxsize`` (0 disables it), the least recently used
+    forgotten first; each for at most ``ttl`` seconds (whole seconds, a fraction is
+    dropped) and never at or after its ``exp``, nor for a ``now`` earlier than the one it
+    verified at. Entries are tied to the ``KeySet`` and ``Policy`` objects they verified
+    with: a call with other ones forgets every entry first. Failures are never cached.
+    Each answer is a new object, so callers may mutate what they get. Thread-safe;
+    verification runs with the GIL released."""
 
-    def __init__(self, maxsize: int = 1024, ttl: Union[int, float, None] = 300) -> None:
+    def __new__(cls, maxsize: int = ..., ttl: Union[int, float, None] = None) -> "TokenCache":
         """Raises ``ValueError`` for a negative ``maxsize`` or ``ttl``."""
     def verify(self, token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None) -> Dict[str, Any]:
         """``jwtguard.verify`` through the cache; a new dict on every call."""
@@ -191,8 +209,48 @@ class TokenCache:
     @property
     def ttl(self) -> int: ...
 
+_Trust = Union[Literal["policy", "discovered"], Sequence[str]]
+_Source = Union[Tuple[Literal["openid", "jwks"], str, _Trust], Tuple[Literal["keys"], KeySet, _Trust]]
+
+@final
+class _Verifier:
+    """The core's verifier behind ``jwtguard.Validator``: key sources bound to the issuers
+    they may sign for, the policy, the verified-token cache and the fetch schedule. The
+    caller performs the HTTP GETs it asks for."""
+
+    def __new__(
+        cls,
+        policy: Policy,
+        sources: Iterable[_Source],
+        *,
+        allow_http_loopback: bool = False,
+        refresh_interval: Union[int, float, None] = None,
+        kid_miss_interval: Union[int, float, None] = None,
+        retry_min: Union[int, float, None] = None,
+        retry_max: Union[int, float, None] = None,
+        cache_size: int = 0,
+        cache_ttl: Union[int, float, None] = None,
+    ) -> "_Verifier":
+        """Raises ``PolicyError`` for a source or policy the core refuses."""
+    def verify(self, token: _Token, now: Union[int, float, None] = None, detailed: bool = False) -> Any:
+        """The claims (a new dict), or a ``VerifiedToken`` with ``detailed``. Raises
+        ``TokenError``. Releases the GIL."""
+    def wants_fetch(self, now: int) -> bool: ...
+    def start_fetch(self, now: int) -> Optional[Tuple[int, Literal["openid-configuration", "jwks"], str]]:
+        """Claims a due fetch ``(source, what, url)``; answer it with ``offer`` or ``fetch_failed``."""
+    def offer(self, source: int, body: bytes, now: int) -> Tuple[Any, ...]:
+        """``("configuration", issuer, jwks_uri)`` or ``("keys", count)``; raises ``KeySetError``."""
+    def fetch_failed(self, source: int, now: int) -> None: ...
+    @property
+    def source_count(self) -> int: ...
+    def source_keys(self, source: int) -> Optional[KeySet]: ...
+    def source_issuer(self, source: int) -> Optional[str]: ...
+    def cache_info(self) -> CacheInfo: ...
+    def cache_clear(self) -> None: ...
+
 def verify(token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None) -> Dict[str, Any]:
-    """Verifies ``token`` and returns its claims. Raises ``TokenError`` (a subclass per
+    """Verifies ``token`` and returns its claims. Several key sets are searched as one,
+    each trusted for every issuer of ``policy``. Raises ``TokenError`` (a subclass per
     reason), or ``PolicyError`` for an incomplete policy. Releases the GIL."""
 
 def verify_detailed(
@@ -203,7 +261,7 @@ def verify_jws(
     keys: _Keys,
     *,
     algorithms: _Strings = None,
-    max_token_size: int = 16384,
+    max_token_size: int = ...,
     kid_miss_fallback: bool = False,
 ) -> VerifiedJws:
     """The JWS layer alone (no claim rules). Raises ``TokenError``."""

@@ -81,9 +81,11 @@ class ApimPolicy:
     ) -> "ApimPolicy":
         """Translates ``xml`` (at most 1 MiB). ``named_values`` fills in APIM's
         ``{{name}}`` references (a reference without a value is refused; values are
-        never shown in errors). ``allow_unknown`` turns unknown attributes and elements
-        into notes; ``allow_any_audience`` / ``allow_any_issuer`` waive a missing
-        audience or issuer explicitly. Raises :class:`PolicyError`."""
+        never shown, whole or in part, in errors or notes, which quote the
+        ``{{name}}`` reference instead). ``allow_unknown`` turns unknown attributes and
+        elements into notes; ``allow_any_audience`` / ``allow_any_issuer`` waive a
+        missing audience or issuer explicitly. Raises :class:`PolicyError`, also for an
+        inline key that would not load (e.g. an HMAC secret under 32 bytes)."""
         if not isinstance(xml, str):
             raise TypeError("xml must be a str")
         data = _translate_apim_policy(
@@ -123,7 +125,8 @@ class ApimPolicy:
 
 def _inline_key_sets(rsa: Optional[str], symmetric: Optional[str]) -> Tuple[KeySet, ...]:
     """The inline keys as key sets: the RSA keys, then the symmetric keys (with the
-    opt-in), each only when the policy has some. A key that does not load fails."""
+    opt-in), each only when the policy has some. Every key loads: the translation
+    refuses a key the core would not load."""
     sets: List[KeySet] = []
     if rsa is not None:
         sets.append(KeySet.from_jwks(rsa))

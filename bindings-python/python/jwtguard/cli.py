@@ -2,7 +2,8 @@
 
 Exit codes: 0 the token is valid (or the file was written); 1 the token was rejected,
 or no keys could be obtained; 2 a usage error (bad arguments, an invalid policy, an
-unreadable file). Rejections print ``Reason: message`` on stderr.
+unreadable file or one that is not a regular file, a key file that cannot be replaced
+as documented). Rejections print ``Reason: message`` on stderr.
 """
 
 from __future__ import annotations
@@ -13,13 +14,23 @@ import datetime
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from . import __version__
 from ._errors import DiscoveryError, JwtGuardError, KeySetError, PolicyError, TokenError
-from ._jwtguard import KeySet, Policy, RequiredClaim, verify, verify_jws
+from ._jwtguard import (
+    DEFAULT_MAX_KEY_SET_SIZE,
+    DEFAULT_MAX_TOKEN_SIZE,
+    MAX_JSON_DEPTH,
+    KeySet,
+    Policy,
+    RequiredClaim,
+    verify,
+    verify_jws,
+)
 from .discovery import discover, fetch_jwks
 
 MAX_SKEW = 2**64 - 1  # the core saturates: this waives both lifetime checks
@@ -68,7 +79,13 @@ def _add_key_options(p: argparse.ArgumentParser) -> None:
         default=[],
         help="OpenID configuration URL (repeatable): keys from its jwks_uri, and its issuer when no --issuer is given",
     )
-    g.add_argument("--jwks", metavar="FILE_OR_URL", action="append", default=[], help="a JWKS file or URL (repeatable)")
+    g.add_argument(
+        "--jwks",
+        metavar="FILE_OR_URL",
+        action="append",
+        default=[],
+        help="a JWKS file or URL (repeatable); - for stdin",
+    )
     g.add_argument(
         "--allow-http-loopback",
         action="store_true",
@@ -134,10 +151,79 @@ def build_parser() -> argparse.ArgumentParser:
 # --- inputs -------------------------------------------------------------------------------
 
 
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, for messages."""
+    for test, kind in (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def _read_stdin(limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of stdin."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise UsageError("stdin is not available")
+    try:
+        data: bytes = stream.read(limit + 1)
+    except OSError as e:
+        raise UsageError(f"cannot read stdin: {e.strerror or e}") from None
+    return data
+
+
+def read_input(option: str, source: str, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of the regular file ``source``, or of stdin for
+    ``-``: more than ``limit`` bytes means the input is too large. Anything but a
+    regular file (a directory, a FIFO, a device) is refused before it is read, and the
+    file is opened without blocking and checked again, so a FIFO without a writer cannot
+    hang the command nor a device feed it without end."""
+    if source == "-":
+        return _read_stdin(limit)
+
+    def refuse(mode: int) -> UsageError:
+        return UsageError(f"{option} {source}: {_kind(mode)}, not a regular file (give a file, or - for stdin)")
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        mode = os.stat(source).st_mode
+        if not stat.S_ISREG(mode):
+            raise refuse(mode)
+        with open(os.open(source, flags), "rb") as f:
+            mode = os.fstat(f.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise refuse(mode)
+            return f.read(limit + 1)
+    except OSError as e:
+        raise UsageError(f"{option} {source}: cannot read it: {e.strerror or e}") from None
+
+
 def read_token(arg: str) -> str:
-    if arg == "-":
-        return sys.stdin.read().strip()
-    return arg
+    """The token argument, or for ``-`` the token on stdin without surrounding
+    whitespace: at most the core's default token size and a line ending are read."""
+    if arg != "-":
+        return arg
+    line_ending = 2
+    data = _read_stdin(DEFAULT_MAX_TOKEN_SIZE + line_ending)
+    if len(data) > DEFAULT_MAX_TOKEN_SIZE + line_ending:
+        raise UsageError(
+            f"TOKEN -: stdin holds more than {DEFAULT_MAX_TOKEN_SIZE} bytes and a line ending (the token size limit)"
+        )
+    # Bytes that are not UTF-8 reach the core as U+FFFD, which it rejects as malformed.
+    return data.strip().decode("utf-8", errors="replace")
+
+
+def check_stdin_use(args: argparse.Namespace) -> None:
+    """Stdin can be read once: by TOKEN or by one --jwks, not both."""
+    readers = [f"--jwks {s}" for s in args.jwks if s == "-"] + (["TOKEN"] if args.token == "-" else [])
+    if len(readers) > 1:
+        raise UsageError(f"stdin can be read only once, not by {' and '.join(readers)}")
 
 
 def _fetch_options(args: argparse.Namespace) -> Dict[str, Any]:
@@ -158,12 +244,15 @@ def load_keys(args: argparse.Namespace) -> Tuple[List[KeySet], List[str]]:
         if re.match(r"^https?://", source, re.IGNORECASE):
             key_sets.append(fetch_jwks(source, **options)[1])
             continue
+        document = read_input("--jwks", source, DEFAULT_MAX_KEY_SET_SIZE)
         try:
-            with open(source, "rb") as f:
-                document = f.read()
-        except OSError as e:
-            raise UsageError(f"cannot read {source}: {e.strerror or e}") from None
-        key_sets.append(KeySet.from_jwks(document))
+            key_sets.append(KeySet.from_jwks(document))
+        except KeySetError as e:
+            if len(document) <= DEFAULT_MAX_KEY_SET_SIZE:
+                raise
+            # Only the first limit + 1 bytes were read, and the core refused them.
+            detail = f"{source} holds more than {DEFAULT_MAX_KEY_SET_SIZE} bytes"
+            raise KeySetError(f"{e} ({detail})", reason=e.reason, code=e.code, detail=e.detail) from None
     return key_sets, list(dict.fromkeys(issuers))
 
 
@@ -181,28 +270,77 @@ def policy_arguments(args: argparse.Namespace) -> Dict[str, Any]:
 # --- explain ------------------------------------------------------------------------------
 
 
-def _b64url_json(segment: str) -> Any:
-    raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    return json.loads(raw)
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
-def decode_unverified(token: str) -> Tuple[Optional[Any], Optional[Any], List[str]]:
-    """The header and claims as they appear in the token, *not verified*."""
+class _Undecodable(Exception):
+    """Why a token segment is not shown."""
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of arrays and objects in JSON text (brackets inside strings
+    do not count), the way the core counts it: the top-level object is depth 1."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for c in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth -= 1
+    return deepest
+
+
+def _segment_json(segment: str, name: str) -> Any:
+    """A token segment as JSON, within the core's rules for the encoding (base64url,
+    no padding) and its nesting limit, so that nothing here can recurse without bound.
+    Raises ``_Undecodable``."""
+    if not _BASE64URL.fullmatch(segment):
+        raise _Undecodable(f"the {name} is not base64url (A-Z a-z 0-9 - _, no padding)")
+    try:
+        text = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)).decode("utf-8")
+    except ValueError:  # binascii.Error (a bad length) and UnicodeDecodeError
+        raise _Undecodable(f"the {name} is not base64url-encoded UTF-8") from None
+    if _nesting(text) > MAX_JSON_DEPTH:
+        raise _Undecodable(f"the {name} nests deeper than {MAX_JSON_DEPTH} levels (the core's limit)")
+    try:
+        return json.loads(text)
+    except ValueError as e:
+        raise _Undecodable(f"the {name} is not JSON: {e}") from None
+
+
+def decode_unverified(
+    token: str, max_token_size: int = DEFAULT_MAX_TOKEN_SIZE
+) -> Tuple[Optional[Any], Optional[Any], List[str]]:
+    """The header and claims as they appear in the token, *not verified*, and why a
+    part could not be decoded. A token longer than ``max_token_size`` is not decoded."""
     problems: List[str] = []
-    parts = token.split(".")
     header = claims = None
+    size = len(token.encode("utf-8", errors="replace"))
+    if size > max_token_size:
+        problems.append(f"the token is {size} bytes, more than {max_token_size}: not decoded")
+        return header, claims, problems
+    parts = token.split(".")
     if len(parts) != 3:
         problems.append(f"the token has {len(parts)} segment(s), not 3")
-    if parts:
-        try:
-            header = _b64url_json(parts[0])
-        except (ValueError, UnicodeDecodeError):
-            problems.append("the header does not decode as base64url JSON")
+    try:
+        header = _segment_json(parts[0], "header")
+    except _Undecodable as e:
+        problems.append(str(e))
     if len(parts) > 1:
         try:
-            claims = _b64url_json(parts[1])
-        except (ValueError, UnicodeDecodeError):
-            problems.append("the payload does not decode as base64url JSON")
+            claims = _segment_json(parts[1], "payload")
+        except _Undecodable as e:
+            problems.append(str(e))
     return header, claims, problems
 
 
@@ -277,7 +415,7 @@ def explain(
     import time as _time
 
     now = int(_time.time()) if now is None else now
-    header, claims, problems = decode_unverified(token)
+    header, claims, problems = decode_unverified(token, policy_args.get("max_token_size", DEFAULT_MAX_TOKEN_SIZE))
     required: List[RequiredClaim] = list(policy_args.pop("required_claims", ()) or ())
     skew = int(policy_args.get("clock_skew", 0) or 0)
     require_exp = policy_args.pop("require_expiration_time", True)
@@ -452,6 +590,7 @@ def _format_error(e: JwtGuardError) -> str:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    check_stdin_use(args)
     token = read_token(args.token)
     if not args.openid_config and not args.jwks:
         raise UsageError("give --openid-config URL or --jwks FILE_OR_URL")
@@ -467,6 +606,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    check_stdin_use(args)
     token = read_token(args.token)
     extra = policy_arguments(args)
     key_sets: List[KeySet] = []
@@ -490,21 +630,51 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0 if report["verdict"]["valid"] else 1
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Writes ``data`` to ``path`` through a temporary file in the same directory and
-    ``os.replace``: readers (nginx) see the old file or the new one, never a part."""
-    directory = os.path.dirname(os.path.abspath(path))
+def replaceable(path: str) -> Optional[os.stat_result]:
+    """The ``lstat`` of the file at ``path``, ``None`` when there is none yet. Raises
+    ``UsageError`` when ``path`` is not a regular file: a symbolic link (neither followed
+    nor replaced), a directory, a FIFO, a device."""
     try:
-        mode = os.stat(path).st_mode & 0o777
+        st = os.lstat(path)
     except FileNotFoundError:
-        mode = 0o644
+        return None
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise UsageError(f"{path} is a symbolic link: not replaced (give the path of the file itself)")
+    if not stat.S_ISREG(st.st_mode):
+        raise UsageError(f"{path} is {_kind(st.st_mode)}, not a regular file: not replaced")
+    return st
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replaces the regular file ``path`` (or creates it) with ``data`` through a new
+    temporary file in the same directory (``O_EXCL``), written, ``fsync``-ed and renamed
+    over it: readers (nginx) see the old file or the new one, never a part. An existing
+    file keeps its owner, group and mode, less group and world write; a new one gets
+    0644. When the owner and group cannot be kept (not root, and not the file's owner
+    in its group), or ``path`` is not a regular file (see :func:`replaceable`), nothing
+    is written and ``UsageError`` is raised."""
+    existing = replaceable(path)
+    mode = stat.S_IMODE(existing.st_mode) & 0o777 & ~0o022 if existing else 0o644
+    directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
+            if existing:
+                created = os.fstat(f.fileno())
+                owner = (existing.st_uid, existing.st_gid)
+                if (created.st_uid, created.st_gid) != owner:
+                    try:
+                        os.fchown(f.fileno(), *owner)
+                    except PermissionError:
+                        raise UsageError(
+                            f"{path}: cannot keep its owner and group ({owner[0]}:{owner[1]}): not replaced"
+                        ) from None
+            os.fchmod(f.fileno(), mode)  # after fchown, which may clear mode bits
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -526,6 +696,7 @@ def write_atomically(path: str, data: bytes) -> None:
 
 def cmd_fetch_jwks(args: argparse.Namespace) -> int:
     options = _fetch_options(args)
+    replaceable(args.output)  # refused before anything is fetched
     issuer = None
     if args.openid_config:
         config = discover(args.openid_config, **options)

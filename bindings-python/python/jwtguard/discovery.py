@@ -1,10 +1,13 @@
-"""OpenID discovery, JWKS fetching and a key cache: :class:`Validator`.
+"""OpenID discovery and JWKS fetching for :class:`Validator`.
 
-The core never does I/O; this module fetches the OpenID configuration and the JWKS it
-points to with the standard library (``urllib.request`` + ``ssl``), keeps the last good
-keys, and hands them to the core for every decision.
+The core decides; this module does the HTTP. A :class:`Validator` wraps the core's
+verifier, which holds the key sources (OpenID configurations, JWKS URLs, key sets given
+directly), binds each source to the issuers its keys may sign for, selects keys,
+applies the policy, keeps the verified-token cache, and says when a source must be
+fetched. The :class:`Validator` GETs what the core asks for with the standard library
+(``urllib.request`` + ``ssl``) and hands the bodies back.
 
-Fetching rules:
+Fetching rules (this module's):
 
 - https only; http only to a loopback host (``127.0.0.0/8``, ``::1``, ``localhost``)
   and only with ``allow_http_loopback=True`` (tests, sidecars). Redirects are followed
@@ -15,38 +18,40 @@ Fetching rules:
   has a timeout (``timeout`` seconds per connection attempt and per read, and about
   that much in total for the body).
 
-Cache rules (per :class:`Validator`):
+When keys are fetched (the core's schedule):
 
-- keys are refreshed every ``refresh_interval`` seconds (an hour); a refresh that
-  fails for a source keeps that source's last good keys, logs a warning, and is
-  retried after ``retry_interval`` seconds (a minute);
-- a token naming an unknown key (``TokenSignatureKeyNotFound``) triggers at most one
-  refetch per ``unknown_kid_min_interval`` seconds (5 minutes, APIM's and Entra's
-  guidance). The refetch is single-flight: one thread fetches, the others that hit the
-  same miss wait for it and then retry once with the new keys;
-- a scheduled refresh never makes other threads wait while some keys are available;
-- until keys have been fetched successfully once, ``validate`` raises
-  :class:`~jwtguard.DiscoveryError`.
+- a cold source is fetched once, however many requests arrive meanwhile (single
+  flight); requests that find no keys wait for that fetch, and until keys were loaded
+  once ``validate`` raises :class:`~jwtguard.DiscoveryError`;
+- keys are refreshed every ``refresh_interval`` seconds (an hour), by the request that
+  finds the refresh due; other requests go on with the current keys meanwhile;
+- a failed fetch (an HTTP error, a timeout, a document the core refuses) keeps the last
+  good keys, logs a warning, and is retried after 10 s, doubling per further failure up
+  to 5 minutes (``retry_interval`` makes it a fixed interval);
+- a token naming an unknown key triggers at most one refetch per
+  ``unknown_kid_min_interval`` seconds (5 minutes, APIM's and Entra's guidance);
+  requests meeting the miss while that fetch is under way wait for it and retry once.
 
-Verified-token cache (per :class:`Validator`, the core's ``TokenCache`` through
-:class:`~jwtguard.TokenCache`):
+Which keys sign for which issuer (the core's rule): the keys of an OpenID configuration
+verify only tokens whose ``iss`` is that configuration's ``issuer`` (or the issuers
+given for it explicitly), so one provider can never mint tokens for another's users;
+keys from a JWKS URL or given as a :class:`~jwtguard.KeySet` may sign for every issuer
+the policy allows. The policy's rules apply on top.
+
+Verified-token cache (the core's, per :class:`Validator`):
 
 - a token that verified is remembered, keyed by the whole token compared byte for byte,
   and the same token presented again is answered without the signature check;
 - at most ``cache_size`` tokens (1024), the least recently used forgotten first; each for
   at most ``cache_ttl`` seconds (300) and never at or after its ``exp``; never for a
   ``now`` earlier than the one it verified at;
-- forgotten whenever the key sets are replaced (every refresh, rotation or unknown-kid
-  refetch that loads keys) or the effective policy changes (a newly discovered issuer);
-  the policy given to the constructor is immutable;
+- forgotten whenever any source's keys change;
 - failures are never cached: a token that fails is verified, and fails, every time;
-- a hit returns a fresh copy of the claims, so callers may mutate what they get;
+- each answer is a new dict, so callers may mutate what they get;
 - ``cache_size=0`` disables it.
 
-Several sources pool their keys: each source (an OpenID configuration URL, a JWKS URL,
-or a static :class:`~jwtguard.KeySet`) keeps its own key set, and the sets are tried in
-turn for each token (the next only when a set holds no key the token names). When the
-policy lists no issuer, the issuers of all OpenID configurations are allowed.
+Claims are returned as they are in the token, control characters included: they never
+reach an HTTP header or a log line unless the application puts them there.
 """
 
 from __future__ import annotations
@@ -56,7 +61,6 @@ import http.client
 import ipaddress
 import json
 import logging
-import math
 import socket
 import ssl
 import threading
@@ -64,24 +68,15 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 if TYPE_CHECKING:
     from .apim import ApimPolicy
 
 from . import _jwtguard
-from ._errors import DiscoveryError, KeySetError, PolicyError, TokenSignatureKeyNotFoundError
+from ._errors import DiscoveryError, KeySetError, TokenSignatureKeyNotFoundError
 from ._cache import CacheInfo
-from ._jwtguard import (
-    DEFAULT_CACHE_SIZE,
-    DEFAULT_CACHE_TTL,
-    KeySet,
-    Policy,
-    TokenCache,
-    VerifiedToken,
-    verify,
-    verify_detailed,
-)
+from ._jwtguard import DEFAULT_CACHE_SIZE, DEFAULT_CACHE_TTL, KeySet, Policy, VerifiedToken, _Verifier
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -251,27 +246,7 @@ def fetch_jwks(url: str, **options: Any) -> Tuple[bytes, KeySet]:
     return body, keys
 
 
-class _Source:
-    """One place keys come from; mutated only under the validator's lock."""
-
-    __slots__ = ("kind", "url", "keys", "issuer", "jwks_uri", "error", "fetched_at")
-
-    def __init__(self, kind: str, url: Optional[str] = None, keys: Optional[KeySet] = None) -> None:
-        self.kind = kind  # "openid", "jwks" or "static"
-        self.url = url
-        self.keys = keys
-        self.issuer: Optional[str] = None
-        self.jwks_uri: Optional[str] = url if kind == "jwks" else None
-        self.error: Optional[BaseException] = None
-        self.fetched_at: Optional[float] = None
-
-
-class _State(NamedTuple):
-    """An immutable snapshot: swapped whole, read without a lock."""
-
-    generation: int
-    key_sets: Tuple[KeySet, ...]
-    policy: Optional[Policy]
+OpenIdSources = Union[None, str, Sequence[str], Mapping[str, Iterable[str]]]
 
 
 def _urls(value: Union[None, str, Iterable[str]], what: str) -> List[str]:
@@ -284,6 +259,18 @@ def _urls(value: Union[None, str, Iterable[str]], what: str) -> List[str]:
         if not isinstance(url, str):
             raise TypeError(f"{what} must be a URL or a list of URLs")
     return urls
+
+
+def _openid_sources(value: OpenIdSources) -> List[Tuple[str, Union[str, List[str]]]]:
+    """``(url, trust)`` per configuration: its discovered issuer, or the issuers given."""
+    if isinstance(value, Mapping):
+        sources: List[Tuple[str, Union[str, List[str]]]] = []
+        for url, issuers in value.items():
+            if not isinstance(url, str):
+                raise TypeError("openid_config must map URLs to lists of issuers")
+            sources.append((url, [issuers] if isinstance(issuers, str) else list(issuers)))
+        return sources
+    return [(url, "discovered") for url in _urls(value, "openid_config")]
 
 
 def _key_sets(value: Union[None, KeySet, Iterable[KeySet]]) -> List[KeySet]:
@@ -299,37 +286,47 @@ def _key_sets(value: Union[None, KeySet, Iterable[KeySet]]) -> List[KeySet]:
 
 
 class Validator:
-    """Validates tokens with keys from OpenID discovery, JWKS URLs and/or static key
-    sets, under ``policy``. Thread-safe; one per API (per policy) is enough.
+    """Validates tokens with keys from OpenID discovery, JWKS URLs and/or key sets,
+    under ``policy``. Thread-safe; one per API (per policy) is enough.
 
-    ``openid_config``: a configuration URL or a list of them; ``jwks_uri``: a JWKS URL or
-    a list; ``keys``: a :class:`KeySet` or a list. At least one source is required.
+    ``openid_config``: a configuration URL or a list of them, whose keys sign only for
+    the ``issuer`` each configuration names; or a dict mapping each URL to the issuers
+    its keys may sign for (when a provider's tokens carry another issuer than its
+    configuration, e.g. Entra v1.0 tokens with keys from the v2.0 configuration).
+    ``jwks_uri``: a JWKS URL or a list; ``keys``: a :class:`KeySet` or a list. Keys from
+    ``jwks_uri`` and ``keys`` may sign for every issuer the policy allows: give one
+    provider's keys per validator there, or use ``openid_config``. At least one source
+    is required. A token names its key by ``kid``: the first source holding it is used;
+    without a ``kid`` (or after a miss, with ``kid_miss_fallback``), a few keys at most
+    are tried across all sources.
 
-    When ``policy`` lists no issuer (``Policy(audiences=[...])``), the ``issuer`` of
-    each OpenID configuration is allowed (Azure API Management's behaviour); with no
-    OpenID configuration such a policy is a :class:`PolicyError`.
+    When ``policy`` lists no issuer (``Policy(audiences=[...])``), each configuration's
+    keys are accepted for its own issuer only (Azure API Management's behaviour); with a
+    source that is not bound to issuers such a policy is a :class:`PolicyError`.
+
+    ``refresh_interval``, ``unknown_kid_min_interval`` and ``retry_interval`` (a fixed
+    retry interval instead of the back-off) change the core's schedule; ``None`` keeps
+    its defaults. ``timeout``, ``max_response_bytes`` and ``ssl_context`` apply to each
+    HTTP GET; ``clock`` gives the time in seconds (for the schedule, and for verification
+    when ``validate`` is called without ``now``).
 
     Tokens that verified are remembered (see the module documentation): at most
     ``cache_size`` of them (default 1024, 0 disables the cache), each for at most
-    ``cache_ttl`` seconds (default 300; whole seconds, a fraction is dropped) and never
-    at or after its ``exp``, keyed by the whole token (compared byte for byte), forgotten
-    whenever the key sets or the effective policy change. Failures are not cached. A
-    cached answer is a fresh copy of the claims (new dicts and lists), never an object
-    another caller received. :meth:`cache_info` and :meth:`cache_clear` as with
-    ``functools.lru_cache``.
+    ``cache_ttl`` seconds (default 300; whole seconds, a fraction is dropped).
+    :meth:`cache_info` and :meth:`cache_clear` as with ``functools.lru_cache``.
     """
 
     def __init__(
         self,
-        openid_config: Union[None, str, Sequence[str]] = None,
+        openid_config: OpenIdSources = None,
         *,
         jwks_uri: Union[None, str, Sequence[str]] = None,
         keys: Union[None, KeySet, Sequence[KeySet]] = None,
         policy: Policy,
         allow_http_loopback: bool = False,
-        refresh_interval: float = 3600.0,
-        unknown_kid_min_interval: float = 300.0,
-        retry_interval: float = 60.0,
+        refresh_interval: Optional[float] = None,
+        unknown_kid_min_interval: Optional[float] = None,
+        retry_interval: Optional[float] = None,
         timeout: float = 10.0,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         ssl_context: Optional[ssl.SSLContext] = None,
@@ -342,52 +339,42 @@ class Validator:
             raise TypeError("policy must be a jwtguard.Policy")
         if isinstance(cache_size, bool) or not isinstance(cache_size, int) or cache_size < 0:
             raise ValueError(f"cache_size must be a non-negative int, not {cache_size!r}")
-        # Validated (non-negative, a number) and floored by TokenCache.
-        cache = TokenCache(cache_size, cache_ttl)
-        self._cache: Optional[TokenCache] = cache if cache_size > 0 and cache.ttl > 0 else None
-        self._cache_ttl = cache.ttl
-        if self._cache is None:
-            self._verify_claims: Callable[..., Any] = verify
-            self._verify_detailed: Callable[..., Any] = verify_detailed
-        else:
-            self._verify_claims = self._cache.verify
-            self._verify_detailed = self._cache.verify_detailed
+        allow_http_loopback = bool(allow_http_loopback)
+        sources: List[Tuple[str, Any, Any]] = []
+        for url, trust in _openid_sources(openid_config):
+            sources.append(("openid", check_url(url, allow_http_loopback), trust))
+        for url in _urls(jwks_uri, "jwks_uri"):
+            sources.append(("jwks", check_url(url, allow_http_loopback), "policy"))
+        for static in _key_sets(keys):
+            sources.append(("keys", static, "policy"))
+        if not sources:
+            raise ValueError("Validator needs openid_config, jwks_uri or keys")
+        self._verifier = _Verifier(
+            policy,
+            sources,
+            allow_http_loopback=allow_http_loopback,
+            refresh_interval=refresh_interval,
+            kid_miss_interval=unknown_kid_min_interval,
+            retry_min=retry_interval,
+            retry_max=retry_interval,
+            cache_size=cache_size,
+            cache_ttl=cache_ttl,
+        )
         self._policy = policy
-        self._allow_http_loopback = bool(allow_http_loopback)
+        self._sources = tuple(("static" if kind == "keys" else kind, None if kind == "keys" else where)
+                              for kind, where, _ in sources)
         self._fetch_options: Dict[str, Any] = {
-            "allow_http_loopback": self._allow_http_loopback,
+            "allow_http_loopback": allow_http_loopback,
             "timeout": float(timeout),
             "max_response_bytes": int(max_response_bytes),
             "ssl_context": ssl_context,
         }
-        self._refresh_interval = float(refresh_interval)
-        self._unknown_kid_min_interval = float(unknown_kid_min_interval)
-        self._retry_interval = min(float(retry_interval), self._refresh_interval)
         self._clock = clock
         self._logger = logger if logger is not None else logging.getLogger("jwtguard")
-
-        sources: List[_Source] = []
-        for url in _urls(openid_config, "openid_config"):
-            check_url(url, self._allow_http_loopback)
-            sources.append(_Source("openid", url))
-        for url in _urls(jwks_uri, "jwks_uri"):
-            check_url(url, self._allow_http_loopback)
-            sources.append(_Source("jwks", url))
-        for static in _key_sets(keys):
-            sources.append(_Source("static", keys=static))
-        if not sources:
-            raise ValueError("Validator needs openid_config, jwks_uri or keys")
-        if not policy.is_complete and not any(s.kind == "openid" for s in sources):
-            policy.check_complete()  # raises the core's PolicyError (no issuer)
-        self._sources = sources
-        self._fetchable = any(s.kind != "static" for s in sources)
-
-        self._lock = threading.Lock()  # held while fetching (single flight)
-        self._fetching = False  # set under the lock while a fetch is in flight
-        self._next_refresh = -math.inf if self._fetchable else math.inf
-        self._last_kid_refetch: Optional[float] = None
-        self._last_error: Optional[BaseException] = None
-        self._state = _State(0, tuple(s.keys for s in sources if s.keys is not None), self._effective_policy(None))
+        self._errors: List[Optional[BaseException]] = [None] * len(sources)
+        self._fetching = threading.Condition()
+        self._busy = False
+        self._rounds = 0
 
     @classmethod
     def from_apim_policy(
@@ -403,42 +390,43 @@ class Validator:
         whole ``<policies>`` document), or an :class:`~jwtguard.ApimPolicy`. Keys come
         from the policy's ``<openid-config>`` URLs (``openid_config`` given here replaces
         them, e.g. with a mirror) and its inline ``<issuer-signing-keys>`` (``keys``
-        adds key sets). Other ``options`` are the constructor's (``cache_size``,
-        ``refresh_interval``, ...). The policy's HTTP settings (token source, failure
-        status and message) are on the :class:`~jwtguard.ApimPolicy` for the web layer.
-        Raises :class:`PolicyError` for a policy jwtguard would not enforce exactly."""
+        adds key sets). With one ``<openid-config>``, its keys sign for the policy's
+        issuers, as in API Management; with several, each configuration's keys sign
+        only for its own discovered issuer. Inline keys sign for the policy's issuers.
+        Other ``options`` are the constructor's (``cache_size``, ``refresh_interval``,
+        ...). The policy's HTTP settings (token source, failure status and message) are
+        on the :class:`~jwtguard.ApimPolicy` for the web layer. Raises
+        :class:`PolicyError` for a policy jwtguard would not enforce exactly."""
         from .apim import ApimPolicy
 
         apim = policy if isinstance(policy, ApimPolicy) else ApimPolicy.from_xml(policy)
         urls = list(apim.openid_config_urls) if openid_config is None else _urls(openid_config, "openid_config")
+        configs: OpenIdSources = urls or None
+        if len(urls) == 1 and apim.policy.issuers:
+            configs = {urls[0]: list(apim.policy.issuers)}
         static = list(apim.inline_keys) + _key_sets(keys)
-        return cls(urls or None, keys=static or None, policy=apim.policy, **options)
+        return cls(configs, keys=static or None, policy=apim.policy, **options)
 
     # --- public API -------------------------------------------------------------------
 
     def validate(self, token: Token, now: Optional[float] = None) -> Dict[str, Any]:
         """Verifies ``token`` and returns its claims; raises :class:`TokenError`
         (or :class:`DiscoveryError` while no keys are available)."""
-        return self._validate(token, now, self._verify_claims)
+        return self._validate(token, now, False)
 
     def validate_detailed(self, token: Token, now: Optional[float] = None) -> VerifiedToken:
-        """Like :meth:`validate`, returning a :class:`VerifiedToken`."""
-        return self._validate(token, now, self._verify_detailed)
+        """Like :meth:`validate`, returning a :class:`VerifiedToken` (``key_set_index``
+        is the index of the source whose key verified it)."""
+        return self._validate(token, now, True)
 
     async def validate_async(self, token: Token, now: Optional[float] = None) -> Dict[str, Any]:
         """:meth:`validate` for asyncio: fetching runs in a worker thread
         (``asyncio.to_thread``), so the event loop never waits on the network;
         verification runs inline (microseconds, and it releases the GIL)."""
-        return await self._validate_async(token, now, self._verify_claims)
+        return await self._validate_async(token, now, False)
 
     async def validate_detailed_async(self, token: Token, now: Optional[float] = None) -> VerifiedToken:
-        return await self._validate_async(token, now, self._verify_detailed)
-
-    def refresh(self) -> bool:
-        """Fetches every source now (waiting for a fetch in progress first). Returns
-        True when every source succeeded; failures keep the last good keys."""
-        with self._lock:
-            return self._refresh_locked(self._clock(), "requested")
+        return await self._validate_async(token, now, True)
 
     async def refresh_async(self) -> bool:
         return await asyncio.to_thread(self.refresh)
@@ -447,14 +435,11 @@ class Validator:
         """``CacheInfo(hits, misses, maxsize, currsize, ttl)`` of the verified-token
         cache (all zero but ``ttl`` when it is disabled); hits and misses count since
         the validator was made."""
-        if self._cache is None:
-            return CacheInfo(0, 0, 0, 0, self._cache_ttl)
-        return self._cache.cache_info()
+        return self._verifier.cache_info()
 
     def cache_clear(self) -> None:
         """Forgets every remembered token (the counts of :meth:`cache_info` are kept)."""
-        if self._cache is not None:
-            self._cache.clear()
+        self._verifier.cache_clear()
 
     @property
     def policy(self) -> Policy:
@@ -462,203 +447,188 @@ class Validator:
         return self._policy
 
     @property
-    def effective_policy(self) -> Optional[Policy]:
-        """The policy tokens are verified with (with the discovered issuers when the
-        given policy lists none); ``None`` until an issuer has been discovered."""
-        return self._state.policy
+    def effective_policy(self) -> Policy:
+        """The policy given to the constructor (kept for compatibility: the issuers
+        each source may sign for are bound to that source, see :attr:`issuers`)."""
+        return self._policy
 
     @property
     def key_sets(self) -> Tuple[KeySet, ...]:
         """The current key sets, one per source that has keys, in source order."""
-        return self._state.key_sets
+        sets = (self._verifier.source_keys(i) for i in range(self._verifier.source_count))
+        return tuple(s for s in sets if s is not None)
 
     @property
     def issuers(self) -> Tuple[str, ...]:
         """The issuers discovered so far, in source order."""
-        return tuple(dict.fromkeys(s.issuer for s in self._sources if s.issuer))
+        found = (self._verifier.source_issuer(i) for i in range(self._verifier.source_count))
+        return tuple(dict.fromkeys(i for i in found if i))
 
     @property
     def sources(self) -> Tuple[Tuple[str, Optional[str]], ...]:
         """``(kind, url)`` per source, in order: kind is ``"openid"``, ``"jwks"`` or
         ``"static"`` (url ``None``)."""
-        return tuple((s.kind, s.url) for s in self._sources)
+        return self._sources
 
     @property
     def last_error(self) -> Optional[BaseException]:
-        """The first failure of the most recent refresh, or ``None`` if it succeeded."""
-        return self._last_error
+        """The failure of the most recent fetch of the first source whose most recent
+        fetch failed, or ``None``."""
+        return next((e for e in self._errors if e is not None), None)
 
     # --- verification -----------------------------------------------------------------
 
-    def _verify(self, state: _State, token: Token, now: Optional[float], fn: Callable[..., Any]) -> Any:
-        if not state.key_sets:
-            raise self._unavailable("no signing keys are available")
-        if state.policy is None:
-            raise self._unavailable("no issuer has been discovered (the OpenID configuration was not fetched)")
-        return fn(token, state.key_sets, state.policy, int(self._clock()) if now is None else now)
+    def _now(self) -> int:
+        return int(self._clock())
 
-    def _unavailable(self, what: str) -> DiscoveryError:
-        last = self._last_error
+    def _verify(self, token: Token, now: Optional[float], detailed: bool) -> Any:
+        return self._verifier.verify(token, self._now() if now is None else now, detailed)
+
+    def _validate(self, token: Token, now: Optional[float], detailed: bool) -> Any:
+        self._fetch_due()
+        rounds = self._rounds
+        try:
+            return self._verify(token, now, detailed)
+        except TokenSignatureKeyNotFoundError as e:
+            miss = e
+        if not (self._fetch_due() or self._wait_for_fetches(rounds)):
+            raise self._unavailable(miss)
+        return self._verify_again(token, now, detailed)
+
+    async def _validate_async(self, token: Token, now: Optional[float], detailed: bool) -> Any:
+        if self._verifier.wants_fetch(self._now()):
+            await asyncio.to_thread(self._fetch_due)
+        rounds = self._rounds
+        try:
+            return self._verify(token, now, detailed)
+        except TokenSignatureKeyNotFoundError as e:
+            miss = e
+        if not await asyncio.to_thread(lambda: self._fetch_due() or self._wait_for_fetches(rounds)):
+            raise self._unavailable(miss)
+        return self._verify_again(token, now, detailed)
+
+    def _verify_again(self, token: Token, now: Optional[float], detailed: bool) -> Any:
+        try:
+            return self._verify(token, now, detailed)
+        except TokenSignatureKeyNotFoundError as miss:
+            raise self._unavailable(miss) from None
+
+    def _unavailable(self, miss: TokenSignatureKeyNotFoundError) -> Exception:
+        """``miss``, or a :class:`DiscoveryError` while no source has keys."""
+        if self.key_sets:
+            return miss
+        last = self.last_error
         if last is None:
-            return DiscoveryError(f"{what} yet")
-        reason = getattr(last, "reason", None)
+            return DiscoveryError("no signing keys are available yet")
         return DiscoveryError(
-            f"{what}: {last}", url=getattr(last, "url", None), reason=reason, detail=getattr(last, "detail", None)
+            f"no signing keys are available: {last}",
+            url=getattr(last, "url", None),
+            reason=getattr(last, "reason", None),
+            detail=getattr(last, "detail", None),
         )
 
-    def _validate(self, token: Token, now: Optional[float], fn: Callable[..., Any]) -> Any:
-        state = self._current_state()
-        try:
-            return self._verify(state, token, now, fn)
-        except TokenSignatureKeyNotFoundError as e:
-            miss = e
-        fresh = self._after_unknown_kid(state)
-        if fresh is None:
-            raise miss
-        return self._verify(fresh, token, now, fn)
+    # --- fetching -----------------------------------------------------------------------
+    #
+    # One thread fetches at a time (``_busy``); ``_rounds`` counts finished rounds, so a
+    # request that met an unknown kid while a round was under way waits for it and
+    # retries once.
 
-    async def _validate_async(self, token: Token, now: Optional[float], fn: Callable[..., Any]) -> Any:
-        state = self._state
-        if self._needs_refresh(state):
-            state = await asyncio.to_thread(self._current_state)
-        try:
-            return self._verify(state, token, now, fn)
-        except TokenSignatureKeyNotFoundError as e:
-            miss = e
-        if self._may_refetch(state):
-            fresh = await asyncio.to_thread(self._after_unknown_kid, state)
-        else:
-            fresh = None
-        if fresh is None:
-            raise miss
-        return self._verify(fresh, token, now, fn)
+    def _begin(self, wait: bool) -> bool:
+        with self._fetching:
+            if self._busy and not wait:
+                return False
+            while self._busy:
+                self._fetching.wait()
+            self._busy = True
+            return True
 
-    # --- the cache ----------------------------------------------------------------------
+    def _end(self) -> None:
+        with self._fetching:
+            self._busy = False
+            self._rounds += 1
+            self._fetching.notify_all()
 
-    def _needs_refresh(self, state: _State) -> bool:
-        return self._fetchable and (not state.key_sets or self._clock() >= self._next_refresh)
+    def _wait_for_fetches(self, rounds: int) -> bool:
+        """Waits for a round under way; True when one finished since ``rounds``."""
+        with self._fetching:
+            while self._busy:
+                self._fetching.wait()
+            return self._rounds != rounds
 
-    def _current_state(self) -> _State:
-        """The snapshot to verify with, refreshing first when due."""
-        state = self._state
-        if not self._needs_refresh(state):
-            return state
-        if state.key_sets:
-            # Keys are available: refresh unless someone else already is (then use
-            # the current keys rather than wait).
-            if not self._lock.acquire(blocking=False):
-                return self._state
-        else:
-            self._lock.acquire()  # nothing to verify with: wait for the fetch in progress
-        try:
-            t = self._clock()
-            if t >= self._next_refresh:
-                self._refresh_locked(t, "scheduled" if self._state.key_sets else "initial")
-            return self._state
-        finally:
-            self._lock.release()
-
-    def _kid_window_open(self, t: float) -> bool:
-        last = self._last_kid_refetch
-        return last is None or t - last >= self._unknown_kid_min_interval
-
-    def _may_refetch(self, state: _State) -> bool:
-        """Cheap, lock-free pre-check for :meth:`_after_unknown_kid`: newer keys exist,
-        a fetch is in flight (wait for it), or the refetch window is open."""
-        if not self._fetchable:
+    def _fetch_due(self) -> bool:
+        """Performs the fetches the core has due (an OpenID source's configuration, then
+        its keys), unless another thread is fetching. True when any ran."""
+        if not self._verifier.wants_fetch(self._now()) or not self._begin(wait=False):
             return False
-        return self._state.generation != state.generation or self._fetching or self._kid_window_open(self._clock())
-
-    def _after_unknown_kid(self, state: _State) -> Optional[_State]:
-        """After ``state`` had no key for a token: newer keys to retry with (fetched
-        now, at most once per window, or by another thread meanwhile), or ``None``."""
-        if not self._may_refetch(state):
-            return None
-        with self._lock:
-            if self._state.generation != state.generation:
-                return self._state  # another thread fetched while we waited
-            t = self._clock()
-            if not self._kid_window_open(t):
-                return None
-            self._last_kid_refetch = t
-            self._refresh_locked(t, "unknown key id")
-            return self._state
-
-    def _refresh_locked(self, t: float, why: str) -> bool:
-        """Fetches every source; the caller holds the lock. Publishes a new snapshot."""
-        errors: List[BaseException] = []
-        self._fetching = True
+        fetches = 0
         try:
-            for source in self._sources:
-                if source.kind == "static":
-                    continue
-                try:
-                    self._fetch_source(source, t, why)
-                except Exception as e:  # keep the last good keys whatever went wrong
-                    source.error = e
-                    errors.append(e)
-                    self._logger.warning(
-                        "jwtguard: fetching keys (%s) from %s failed: %s; %s",
-                        why,
-                        source.url,
-                        e,
-                        "keeping the last good keys" if source.keys is not None else "no keys are available yet",
-                    )
+            # At most a configuration and a key set per source in one round.
+            while fetches < 2 * self._verifier.source_count:
+                fetch = self._verifier.start_fetch(self._now())
+                if fetch is None:
+                    break
+                fetches += 1
+                self._perform(*fetch)
         finally:
-            self._fetching = False
-        self._last_error = errors[0] if errors else None
-        self._next_refresh = t + (self._retry_interval if errors else self._refresh_interval)
-        previous = self._state
-        key_sets = tuple(s.keys for s in self._sources if s.keys is not None)
-        state = _State(previous.generation + 1, key_sets, self._effective_policy(previous.policy))
-        self._state = state
-        if self._cache is not None and (
-            state.policy is not previous.policy
-            or len(state.key_sets) != len(previous.key_sets)
-            or any(new is not old for new, old in zip(state.key_sets, previous.key_sets))
-        ):
-            # New keys or a new policy: forget every token verified with the old ones.
-            # (The cache also forgets by itself when called with other key sets or
-            # another policy, and never stores a verification that began before this.)
-            self._cache.clear()
-        return not errors
+            self._end()
+        return fetches > 0
 
-    def _fetch_source(self, source: _Source, t: float, why: str) -> None:
-        options = self._fetch_options
-        issuer = None
-        if source.kind == "openid":
-            config = discover(source.url, **options)
-            issuer, jwks_uri = config.issuer, config.jwks_uri
-        else:
-            jwks_uri = source.url
-        _, keys = fetch_jwks(jwks_uri, **options)
-        if issuer is not None:
-            source.issuer = issuer
-        source.jwks_uri = jwks_uri
-        changed = source.keys is None or source.keys.kids != keys.kids
-        source.keys = keys
-        source.error = None
-        source.fetched_at = t
-        log = self._logger.info if changed else self._logger.debug
-        log("jwtguard: loaded %d key(s) %s from %s (%s)", len(keys), keys.kids, jwks_uri, why)
+    def refresh(self) -> bool:
+        """Fetches every source now (after a fetch under way): each OpenID configuration
+        and then its keys, each JWKS URL. Returns True when every source succeeded;
+        failures keep the last good keys."""
+        self._begin(wait=True)
+        try:
+            for source, (kind, url) in enumerate(self._sources):
+                if url is None:
+                    continue
+                offered = self._perform(source, "openid-configuration" if kind == "openid" else "jwks", url)
+                if offered is not None and offered[0] == "configuration":
+                    self._perform(source, "jwks", offered[2])
+        finally:
+            self._end()
+        return self.last_error is None
+
+    def _perform(self, source: int, what: str, url: str) -> Optional[Tuple[Any, ...]]:
+        """GETs ``url`` and hands the body to the core for ``source`` (``offer``), or
+        reports the failure (``fetch_failed``). Returns what the core took, or ``None``
+        after a failure (logged, kept in :attr:`last_error`); the last good keys stay."""
+        try:
+            body = fetch(url, **self._fetch_options)
+        except Exception as e:  # whatever went wrong, the core hears of it
+            self._verifier.fetch_failed(source, self._now())
+            self._failed(source, what, url, e)
+            return None
+        try:
+            offered = self._verifier.offer(source, body, self._now())
+        except KeySetError as e:  # the core refused the document (and counted a failure)
+            error = DiscoveryError(f"{url}: {e}", url=url, reason=e.reason, code=e.code, detail=e.detail)
+            self._failed(source, what, url, error)
+            return None
+        self._errors[source] = None
+        if offered[0] == "keys":
+            self._loaded(source, url)
+        return offered
+
+    def _failed(self, source: int, what: str, url: str, error: BaseException) -> None:
+        self._errors[source] = error
+        self._logger.warning(
+            "jwtguard: fetching %s from %s failed: %s; %s",
+            what,
+            url,
+            error,
+            "keeping the last good keys" if self._verifier.source_keys(source) is not None else "no keys are available yet",
+        )
+
+    def _loaded(self, source: int, url: str) -> None:
+        keys = self._verifier.source_keys(source)
+        if keys is None:
+            return
+        self._logger.info("jwtguard: loaded %d key(s) %s from %s", len(keys), keys.kids, url)
         for kid, reason, detail in keys.rejected:
             level = logging.DEBUG if reason == "KeyUnsupported" else logging.WARNING
-            self._logger.log(level, "jwtguard: %s: key %r skipped: %s: %s", jwks_uri, kid, reason, detail)
-
-    def _effective_policy(self, previous: Optional[Policy]) -> Optional[Policy]:
-        if self._policy.is_complete:
-            return self._policy
-        issuers = list(dict.fromkeys(s.issuer for s in self._sources if s.issuer))
-        if not issuers:
-            return None
-        if previous is not None and previous.issuers == tuple(issuers):
-            return previous  # unchanged: the same object, so cached tokens stay valid
-        try:
-            return self._policy.replace(issuers=issuers)
-        except PolicyError as e:
-            self._logger.error("jwtguard: the discovered issuers %s do not make a valid policy: %s", issuers, e)
-            return previous
+            self._logger.log(level, "jwtguard: %s: key %r skipped: %s: %s", url, kid, reason, detail)
 
     def __repr__(self) -> str:
-        urls = [s.url or "<static keys>" for s in self._sources]
-        return f"<jwtguard.Validator sources={urls} key_sets={len(self._state.key_sets)}>"
+        urls = [url or "<static keys>" for _, url in self._sources]
+        return f"<jwtguard.Validator sources={urls} key_sets={len(self.key_sets)}>"

@@ -7,9 +7,11 @@ pub mod apim;
 pub mod backends;
 pub mod json_tree;
 pub mod keys;
+pub mod sources;
 pub mod structured;
 
 pub use apim::apim_policy;
+pub use sources::sources;
 pub use structured::{structured, StructuredToken};
 
 use jwtguard_core::json::{JsonError, Object};
@@ -71,7 +73,10 @@ pub fn claims(data: &[u8]) {
     let policy = keys::strict_policy();
     for now in NOWS {
         match fuzzing::check_claims(data, policy, now) {
-            Ok(()) => assert_accepted_claims_hold(data, now),
+            Ok(()) => {
+                assert_accepted_claims_hold(data, now);
+                assert_exported_text_is_safe(data);
+            }
             Err(e) => assert!(
                 e.reason() == Reason::TokenMalformed || (10..=17).contains(&e.reason().code()),
                 "claim rules gave a non-claim reason: {e}"
@@ -111,6 +116,25 @@ pub fn ffi(data: &[u8]) {
 
 /// Every reason a token verification may legitimately produce (token reasons, and the
 /// key reasons reported for a `kid` naming a rejected key).
+/// Every member of an accepted payload exported as text (as the C ABI and nginx do)
+/// holds no control byte, and a joined array never holds its separator inside an
+/// element: the element count can be read back.
+fn assert_exported_text_is_safe(payload: &[u8]) {
+    let Ok(object) = Object::parse(payload) else { return };
+    for (_, value) in object.members() {
+        for separator in [",", " ", ""] {
+            let Ok(text) = jwtguard_core::export::claim_text(value, separator) else { continue };
+            assert!(jwtguard_core::export::is_safe(&text), "exported text holds a control byte: {text:?}");
+            if let (Some(array), false) = (value.as_array(), separator.is_empty()) {
+                let elements = array.iter().count();
+                if elements > 0 {
+                    assert_eq!(text.split(separator).count(), elements, "ambiguous join of {text:?}");
+                }
+            }
+        }
+    }
+}
+
 fn is_token_or_key_reason(reason: Reason) -> bool {
     reason.code() < 100 || (104..=109).contains(&reason.code())
 }

@@ -54,6 +54,11 @@ fn json() {
 }
 
 #[test]
+fn sources() {
+    replay("sources", harness::sources);
+}
+
+#[test]
 fn apim_policy() {
     replay("apim_policy", harness::apim_policy);
 }

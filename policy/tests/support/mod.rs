@@ -11,6 +11,9 @@ pub const BACKEND_APP: &str = "8f5a6c1e-4b2d-4e3f-a1b2-c3d4e5f6a7b8";
 /// A client application allowed to call the API.
 pub const CLIENT_APP: &str = "2d7c9e41-5a6b-4c8d-9e0f-1a2b3c4d5e6f";
 
+/// A 32-byte HMAC secret, base64: the shortest jwtguard-core loads (HS256).
+pub const HMAC_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
 const RSA_FILE: &str = include_str!("../data/rsa2048-public.txt");
 
 fn rsa_member(name: &str) -> &'static str {

@@ -6,7 +6,8 @@
 #   3. compiles the C tests with -Wall -Wextra -Werror -std=c11 against libjwtguard.a and
 #      runs them under valgrind memcheck (zero errors, zero definite/indirect leaks):
 #      test_fixtures (every fixture case), test_api (every function), test_threads
-#      (readers + key-set swapper; also natively with many iterations), test_apim (APIM
+#      (readers of a shared key set and a shared verifier + a swapper of their keys;
+#      also natively with many iterations), test_apim (APIM
 #      policy documents: accessors, verification, refusals, arguments), test_verifier
 #      (the verifier: issuer binding, key search, cache, fetch protocol; the claim
 #      export rule);

@@ -13,8 +13,8 @@
  * need from the verified token (jwtguard_token_*) and free it. The library does no
  * I/O: when a source needs its keys fetched, jwtguard_verifier_start_fetch names the
  * URL, and your HTTP client answers with jwtguard_verifier_offer or
- * jwtguard_verifier_fetch_failed. jwtguard_verify (one key set, no sources) remains;
- * jwtguard_cache and jwtguard_verify_cached are superseded by the verifier's cache.
+ * jwtguard_verifier_fetch_failed. jwtguard_verify checks a token against one key set
+ * you load, without sources or cache.
  *
  * Claims as text. A valid signature proves who issued a token, not that its contents
  * are safe: providers sign what users typed. The text accessors (jwtguard_token_kid,
@@ -72,10 +72,11 @@
  * your requests clone from; requests holding the old set keep it until they free it.
  * A jwtguard_token owns a copy of the verified header and payload, borrows nothing
  * (the token bytes, key set and policy may be freed while it lives), and is immutable:
- * it may be read from several threads. A jwtguard_verifier (and a jwtguard_cache) may
- * be shared by any number of threads (it locks internally, never during a signature
- * check). A jwtguard_policy_builder or jwtguard_verifier_builder must be used by one
- * thread at a time.
+ * it may be read from several threads. A jwtguard_verifier may be shared by any
+ * number of threads (it locks internally, never during a signature check; its keys
+ * may be replaced with jwtguard_verifier_set_keys while others verify). A
+ * jwtguard_policy_builder or jwtguard_verifier_builder must be used by one thread at a
+ * time.
  *
  * Panics. No Rust panic crosses this interface: an internal error returns
  * JWTGUARD_PANIC (NULL or 0 from functions that return a pointer or a size). Memory
@@ -474,30 +475,12 @@ typedef uint32_t jwtguard_fetch_kind;
  *
  * Security contract: the core policy (`jwtguard_apim_policy_policy()`) holds every
  * rule of the document that decides whether a token is accepted, the client
- * application check of `<client-application-ids>` included, so `jwtguard_verify()` and
- * `jwtguard_verify_cached()` with it apply the whole policy. The other accessors are
+ * application check of `<client-application-ids>` included, so `jwtguard_verify()` or
+ * a verifier built with it apply the whole policy. The other accessors are
  * the binding's settings: where to read the token, how to answer a rejection, where
  * the keys are.
  */
 typedef struct jwtguard_apim_policy jwtguard_apim_policy;
-
-/**
- * A bounded memory of tokens that verified (opaque). Superseded by the verifier's
- * cache (`jwtguard_verifier_builder_set_cache()`), which also follows key changes of
- * every source; kept for callers of `jwtguard_verify_cached()`.
- *
- * Contract: a token is served from the cache only if the very same bytes verified
- * earlier against the **same key set handle and policy handle** (by identity, not
- * address: loading a new key set, even at the same address, empties the cache on its
- * next use), and only before the earlier of its `exp` and the moment it was stored
- * plus the cache's TTL. Failures are never stored: a rejected token is checked in full
- * every time. At most `capacity` entries, least recently used evicted first.
- *
- * Thread-safe: one cache may be shared by several threads (an internal lock is held
- * only to look up or store, never during the signature check). Free it with
- * `jwtguard_cache_free()`.
- */
-typedef struct jwtguard_cache jwtguard_cache;
 
 /**
  * A set of validated verification keys (opaque).
@@ -1167,71 +1150,6 @@ jwtguard_result jwtguard_token_expiration(const struct jwtguard_token *token,
                                           uint64_t *out);
 
 /**
- * Creates a cache of at most `capacity` tokens (0 makes a cache that never stores),
- * each trusted for at most `ttl_seconds` (0 means the default, 300) and never past
- * its `exp`. Returns NULL only if a panic was caught. Free it with
- * `jwtguard_cache_free()`.
- */
-JWTGUARD_MUST_USE
-struct jwtguard_cache *jwtguard_cache_new(size_t capacity,
-                                          uint64_t ttl_seconds);
-
-/**
- * Frees a cache and every entry in it. NULL is ignored.
- *
- * # Safety
- * `cache` is NULL or a live cache handle that no thread uses again.
- */
-void jwtguard_cache_free(struct jwtguard_cache *cache);
-
-/**
- * Empties the cache (e.g. after an out-of-band revocation). Loading a new key set or
- * building a new policy needs no call: the cache notices on its next use. NULL is
- * ignored.
- *
- * # Safety
- * `cache` is NULL or a live cache handle.
- */
-void jwtguard_cache_clear(const struct jwtguard_cache *cache);
-
-/**
- * Returns the number of entries held (some may be past their deadline), or 0 when
- * `cache` is NULL.
- *
- * # Safety
- * `cache` is NULL or a live cache handle.
- */
-size_t jwtguard_cache_len(const struct jwtguard_cache *cache);
-
-/**
- * `jwtguard_verify()` with a cache: if these exact token bytes verified before with
- * the same `keys` and `policy` handles and the entry is still before its deadline at
- * `now`, the token is returned without checking it again and `*cache_hit` (optional)
- * is set to true. Otherwise the token is verified in full and, when it verifies,
- * stored. Results, `*out` and `detail` are as for `jwtguard_verify()`; a NULL
- * `cache` is `JWTGUARD_NULL_PARAMETER`.
- *
- * When `keys` or `policy` is a different handle from the previous call's, the cache
- * is emptied first: keep one cache per (key set, policy) pair that is in use at the
- * same time, or the cache keeps emptying.
- *
- * # Safety
- * As `jwtguard_verify()`; `cache` is NULL or a live cache handle; `cache_hit` is NULL
- * or valid for writing one `bool`.
- */
-JWTGUARD_MUST_USE
-jwtguard_result jwtguard_verify_cached(const struct jwtguard_cache *cache,
-                                       const uint8_t *token,
-                                       size_t token_len,
-                                       const struct jwtguard_keyset *keys,
-                                       const struct jwtguard_policy *policy,
-                                       uint64_t now,
-                                       struct jwtguard_token **out,
-                                       bool *cache_hit,
-                                       char *detail,
-                                       size_t detail_cap);
-
-/**
  * Starts a verifier for `policy` (the policy is shared, not copied: the handle may be
  * freed afterwards). Returns NULL when `policy` is NULL or a panic was caught.
  *
@@ -1589,17 +1507,16 @@ uint32_t jwtguard_apim_policy_kind(const struct jwtguard_apim_policy *apim);
 
 /**
  * Returns a new reference to the core policy the document translates to, for
- * `jwtguard_verify()`, `jwtguard_verify_cached()` and the cache functions: audiences,
+ * `jwtguard_verify()` and `jwtguard_verifier_builder_new()`: audiences,
  * issuers, required claims, the client application check of `validate-azure-ad-token`
  * (`<client-application-ids>`: the `azp` claim, or `appid` when the token has no
  * `azp`, must be listed; else `JWTGUARD_TOKEN_CLAIM_NOT_FOUND` or
  * `JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED`), clock skew, the `exp` rule, the
  * algorithms API Management accepts (RS256, RS512, PS256, ES256; HS256, HS384 and
  * HS512 too when the document has inline symmetric keys) and the kid-miss fallback
- * for inline keys. It is the whole token check: a cache hit was checked by it before
- * it was stored. Release it with `jwtguard_policy_free()`; it stays valid after
- * `jwtguard_apim_policy_free()`. Every call returns the same policy (same identity, so
- * caches keep their entries). Returns NULL when `apim` is NULL.
+ * for inline keys. It is the whole token check. Release it with
+ * `jwtguard_policy_free()`; it stays valid after `jwtguard_apim_policy_free()`. Every
+ * call returns a reference to the same policy. Returns NULL when `apim` is NULL.
  *
  * # Safety
  * `apim` is NULL or a live APIM policy handle.

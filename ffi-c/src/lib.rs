@@ -33,13 +33,9 @@ mod policy;
 
 mod token;
 
-mod cache;
-
 mod verifier;
 
 mod apim;
-
-mod identity;
 
 mod util;
 
@@ -48,7 +44,6 @@ mod util;
 pub mod fuzzing;
 
 pub use apim::*;
-pub use cache::*;
 pub use keyset::*;
 pub use policy::*;
 pub use result::*;

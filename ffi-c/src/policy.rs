@@ -138,16 +138,9 @@ struct ClaimSpec {
 /// may be used by any number of threads at once; clone and free it from any thread.
 pub struct jwtguard_policy {
     policy: Policy,
-    /// Never shared with another handle created in this process (see `identity`).
-    identity: u64,
 }
 
 impl jwtguard_policy {
-    /// This handle's identity, for caches.
-    pub(crate) fn identity(&self) -> u64 {
-        self.identity
-    }
-
     /// The policy.
     pub(crate) fn policy(&self) -> &Policy {
         &self.policy
@@ -155,7 +148,7 @@ impl jwtguard_policy {
 
     /// A handle for a policy built elsewhere in this crate (an APIM policy document).
     pub(crate) fn from_core(policy: Policy) -> jwtguard_policy {
-        jwtguard_policy { policy, identity: crate::identity::fresh() }
+        jwtguard_policy { policy }
     }
 }
 
@@ -556,7 +549,7 @@ pub unsafe extern "C" fn jwtguard_policy_builder_build(
         let (out, builder) = unsafe { (Out::required(out, "out")?, handle(builder, "builder")) };
         out.set(ptr::null());
         let policy = builder?.to_policy()?;
-        out.set(Arc::into_raw(Arc::new(jwtguard_policy { policy, identity: crate::identity::fresh() })));
+        out.set(Arc::into_raw(Arc::new(jwtguard_policy { policy })));
         Ok(())
     };
     // SAFETY: the caller's contract for `detail`.

@@ -27,6 +27,8 @@ use core::ffi::{c_char, CStr};
 // The header lists items in this order (cbindgen follows the module order).
 mod result;
 
+mod result_text;
+
 mod keyset;
 
 mod policy;
@@ -47,6 +49,7 @@ pub use apim::*;
 pub use keyset::*;
 pub use policy::*;
 pub use result::*;
+pub use result_text::*;
 pub use token::*;
 pub use verifier::*;
 

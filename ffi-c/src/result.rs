@@ -1,7 +1,9 @@
 //! Result codes: the core's reasons (same names, same numbers) plus codes about how a
-//! function was called (1000 and up), and the static strings that render them.
+//! function was called (1000 and up), the static strings that render them, and the
+//! failures of entry points. Depends on nothing else in this crate (the C functions
+//! that render codes are in `result_text`).
 
-use core::ffi::{c_char, CStr};
+use core::ffi::CStr;
 use core::fmt;
 
 use jwtguard_core::{Error, Reason};
@@ -269,26 +271,4 @@ impl fmt::Display for Fail {
             Detail::Arg(arg, problem) => write!(f, "{name}: `{arg}` {problem}"),
         }
     }
-}
-
-/// Returns the stable name of a result code, e.g. `"TokenExpired"` (the core's reason
-/// name for codes below 1000), `"Ok"` for 0, `"NullParameter"`, ...; `"Unknown"` for a
-/// code that is not a `jwtguard_result`. The string is static: never free it.
-///
-/// Takes any integer (a `jwtguard_result` converts implicitly), so a code read from a
-/// log or a newer library version is safe to pass.
-#[no_mangle]
-pub extern "C" fn jwtguard_result_name(result: u32) -> *const c_char {
-    crate::util::guard_static(UNKNOWN_NAME, || jwtguard_result::from_code(result).map_or(UNKNOWN_NAME, |r| r.name()))
-}
-
-/// Returns a static one-line, human-readable message for a result code, e.g.
-/// `"token has expired"`; `"unknown result code"` for a code that is not a
-/// `jwtguard_result`. Never free it. For the precise rule that failed, use the detail
-/// buffer of the function that returned the code.
-#[no_mangle]
-pub extern "C" fn jwtguard_result_message(result: u32) -> *const c_char {
-    crate::util::guard_static(UNKNOWN_MESSAGE, || {
-        jwtguard_result::from_code(result).map_or(UNKNOWN_MESSAGE, |r| r.message())
-    })
 }

@@ -215,3 +215,13 @@ fn the_header_documents_each_reason_with_the_cores_text() {
     }
     assert_eq!(variants.len(), jwtguard_result::ALL.len());
 }
+
+#[test]
+fn result_rs_depends_on_nothing_else_in_the_crate() {
+    // Every module depends on `result`; a `use crate::...` there makes an import loop
+    // (the C functions that render codes live in `result_text` for this reason).
+    let source = std::fs::read_to_string(RESULT_RS).expect("src/result.rs");
+    for needle in ["crate::", "super::"] {
+        assert!(!source.contains(needle), "src/result.rs names `{needle}`");
+    }
+}

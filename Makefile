@@ -12,7 +12,8 @@ demo:
 nginx:
 	bash nginx/build.sh
 
-# Regenerates core/tests/fixtures with PyJWT and cryptography (independent of jwtguard).
+# Regenerates core/tests/fixtures and ffi-c/tests/fixtures/verifier.json with PyJWT and
+# cryptography (independent of jwtguard).
 fixtures:
 	bash scripts/fixtures
 

@@ -6,8 +6,11 @@
 #   3. compiles the C tests with -Wall -Wextra -Werror -std=c11 against libjwtguard.a and
 #      runs them under valgrind memcheck (zero errors, zero definite/indirect leaks):
 #      test_fixtures (every fixture case), test_api (every function), test_threads
-#      (readers + key-set swapper; also natively with many iterations), test_apim (APIM
-#      policy documents: accessors, verification, refusals, arguments);
+#      (readers of a shared key set and a shared verifier + a swapper of their keys;
+#      also natively with many iterations), test_apim (APIM
+#      policy documents: accessors, verification, refusals, arguments), test_verifier
+#      (the verifier: issuer binding, key search, cache, fetch protocol; the claim
+#      export rule);
 #   4. checks that the README's C example is examples/verify.c, builds it and runs it on
 #      fixtures (also under valgrind);
 #   5. runs `make install PREFIX=<tmp>` and builds the example through pkg-config, once
@@ -61,12 +64,13 @@ for std in c++11 c++17; do
 done
 
 echo "== C tests (static library, valgrind)"
-for t in test_fixtures test_api test_threads test_apim; do
+for t in test_fixtures test_api test_threads test_apim test_verifier; do
     run cc "${cflags[@]}" -pthread -o "$work/$t" "$here/tests/$t.c" "$lib" "${native_libs[@]}"
 done
 run "${valgrind[@]}" "$work/test_fixtures" "$fixtures"
 run "${valgrind[@]}" "$work/test_api" "$fixtures"
 run "${valgrind[@]}" "$work/test_apim" "$fixtures"
+run "${valgrind[@]}" "$work/test_verifier" "$fixtures"
 run "$work/test_threads" "$fixtures" 5000
 run "${valgrind[@]}" "$work/test_threads" "$fixtures" 300
 # Not ThreadSanitizer: the Rust code is not instrumented, and TSan cannot see the

@@ -75,7 +75,7 @@ typedef struct {
 typedef struct {
     ngx_http_jwtguard_file_t *file;         /* NULL: the keys request */
     ngx_str_t                 uri;          /* the keys request's URI */
-    ngx_array_t              *issuers;      /* const char *; NULL: the policy's */
+    ngx_array_t              *issuers;      /* jwtguard_slice; NULL: the policy's */
 } ngx_http_jwtguard_source_t;
 
 
@@ -1441,9 +1441,9 @@ static char *
 ngx_http_jwtguard_source_params(ngx_conf_t *cf, ngx_http_jwtguard_source_t *src,
     time_t *check)
 {
-    ngx_str_t    *value, s;
-    ngx_uint_t    i;
-    const char  **issuer;
+    ngx_str_t       *value, s;
+    ngx_uint_t       i;
+    jwtguard_slice  *issuer;
 
     value = cf->args->elts;
 
@@ -1457,7 +1457,7 @@ ngx_http_jwtguard_source_params(ngx_conf_t *cf, ngx_http_jwtguard_source_t *src,
             }
 
             if (src->issuers == NULL) {
-                src->issuers = ngx_array_create(cf->pool, 2, sizeof(const char *));
+                src->issuers = ngx_array_create(cf->pool, 2, sizeof(jwtguard_slice));
                 if (src->issuers == NULL) {
                     return NGX_CONF_ERROR;
                 }
@@ -1468,7 +1468,8 @@ ngx_http_jwtguard_source_params(ngx_conf_t *cf, ngx_http_jwtguard_source_t *src,
                 return NGX_CONF_ERROR;
             }
 
-            *issuer = (const char *) value[i].data + 7;   /* NUL-terminated */
+            issuer->data = (const char *) value[i].data + 7;
+            issuer->len = value[i].len - 7;
             continue;
         }
 
@@ -2094,7 +2095,8 @@ ngx_http_jwtguard_algorithms(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     mask = 0;
 
     for (i = 1; i < cf->args->nelts; i++) {
-        flag = jwtguard_algorithm_flag((const char *) value[i].data, value[i].len);
+        flag = jwtguard_algorithm_from_name((const char *) value[i].data,
+                                            value[i].len);
 
         if (flag == 0) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -2104,7 +2106,7 @@ ngx_http_jwtguard_algorithms(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return NGX_CONF_ERROR;
         }
 
-        if (flag & (JWTGUARD_ALG_HS256|JWTGUARD_ALG_HS384|JWTGUARD_ALG_HS512)) {
+        if (flag & JWTGUARD_ALG_SET_SYMMETRIC) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "jwtguard_algorithms: \"%V\" is not supported here: "
                                "HMAC needs a shared secret, and key files and "
@@ -2363,7 +2365,7 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
     ngx_uint_t                     i, n, unbound;
     jwtguard_result                rc;
     ngx_pool_cleanup_t            *cln;
-    const char *const             *issuers;
+    const jwtguard_slice          *issuers;
     jwtguard_verifier_builder     *b;
     ngx_http_jwtguard_source_t    *src;
     ngx_http_jwtguard_holder_t    *h;
@@ -2416,16 +2418,17 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
         return NGX_CONF_ERROR;
     }
 
-    rc = JWTGUARD_OK;
+    /* A builder call that fails is reported again, with its detail, by
+     * jwtguard_verifier_builder_build(), which also frees the builder. */
 
     if (conf->keys_cache != NGX_CONF_UNSET) {
-        rc = jwtguard_verifier_builder_set_refresh_interval(b,
+        (void) jwtguard_verifier_builder_set_refresh_interval(b,
                                                     (uint64_t) conf->keys_cache);
     }
 
     unbound = 0;
 
-    for (i = 0; i <= n && rc == JWTGUARD_OK; i++) {
+    for (i = 0; i <= n; i++) {
         src = (i < n) ? &((ngx_http_jwtguard_source_t *) conf->files->elts)[i]
                       : conf->request;
         if (src == NULL) {
@@ -2445,8 +2448,8 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
             }
 
             h->jv = jv;
-            rc = jwtguard_verifier_builder_add_keys(b, src->file->keys, issuers,
-                                                    n_issuers, &h->source);
+            (void) jwtguard_verifier_builder_add_keys(b, src->file->keys, issuers,
+                                                      n_issuers, &h->source);
             continue;
         }
 
@@ -2458,32 +2461,24 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
             return NGX_CONF_ERROR;
         }
 
-        rc = jwtguard_verifier_builder_add_jwks_url(b, (const char *) url,
-                 ngx_sprintf(url, "http://localhost%V", &src->uri) - url,
-                 issuers, n_issuers, JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK,
-                 &jv->request_source);
+        (void) jwtguard_verifier_builder_add_jwks_url(b, (const char *) url,
+                   ngx_sprintf(url, "http://localhost%V", &src->uri) - url,
+                   issuers, n_issuers, JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK,
+                   &jv->request_source);
     }
 
     if (n == 0 && conf->request == NULL && conf->apim) {
-        for (i = 0; i < conf->apim->n_inline && rc == JWTGUARD_OK; i++) {
-            rc = jwtguard_verifier_builder_add_keys(b, conf->apim->inline_keys[i],
-                                                    NULL, 0, NULL);
+        for (i = 0; i < conf->apim->n_inline; i++) {
+            (void) jwtguard_verifier_builder_add_keys(b, conf->apim->inline_keys[i],
+                                                      NULL, 0, NULL);
         }
     }
 
-    if (rc == JWTGUARD_OK) {
-        rc = jwtguard_verifier_builder_set_cache(b, (size_t) conf->cache_size,
-                                                 (uint64_t) conf->cache_ttl);
-    }
+    (void) jwtguard_verifier_builder_set_cache(b, (size_t) conf->cache_size,
+                                               (uint64_t) conf->cache_ttl);
 
     detail[0] = '\0';
-
-    if (rc == JWTGUARD_OK) {
-        rc = jwtguard_verifier_builder_build(b, &jv->verifier, detail,
-                                             sizeof(detail));
-    } else {
-        jwtguard_verifier_builder_free(b);
-    }
+    rc = jwtguard_verifier_builder_build(b, &jv->verifier, detail, sizeof(detail));
 
     if (rc != JWTGUARD_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "jwtguard: %s",

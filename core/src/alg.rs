@@ -1,5 +1,7 @@
 //! Signature algorithms jwtguard implements, and sets of them.
 
+use core::ffi::CStr;
+
 /// A JWS algorithm jwtguard can verify.
 ///
 /// The token's `alg` header only ever *selects among* algorithms that both the policy
@@ -70,6 +72,24 @@ pub(crate) enum Family {
     Hmac,
 }
 
+/// `name()` and `c_name()` of [`Algorithm`], from the variants' own names.
+macro_rules! algorithm_names {
+    ($($alg:ident),*) => {
+        /// The JOSE name, e.g. `"RS256"`.
+        pub const fn name(self) -> &'static str {
+            match self { $( Algorithm::$alg => stringify!($alg), )* }
+        }
+
+        /// [`Algorithm::name`] as a C string, for C callers.
+        pub const fn c_name(self) -> &'static CStr {
+            match self { $( Algorithm::$alg => {
+                const NAME: &CStr = crate::error::c_str(concat!(stringify!($alg), "\0"));
+                NAME
+            } )* }
+        }
+    };
+}
+
 impl Algorithm {
     /// Every implemented algorithm.
     pub const ALL: [Algorithm; 12] = [
@@ -87,23 +107,7 @@ impl Algorithm {
         Algorithm::HS512,
     ];
 
-    /// The JOSE name, e.g. `"RS256"`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Algorithm::RS256 => "RS256",
-            Algorithm::ES256 => "ES256",
-            Algorithm::RS384 => "RS384",
-            Algorithm::RS512 => "RS512",
-            Algorithm::PS256 => "PS256",
-            Algorithm::PS384 => "PS384",
-            Algorithm::PS512 => "PS512",
-            Algorithm::ES384 => "ES384",
-            Algorithm::EdDSA => "EdDSA",
-            Algorithm::HS256 => "HS256",
-            Algorithm::HS384 => "HS384",
-            Algorithm::HS512 => "HS512",
-        }
-    }
+    algorithm_names!(RS256, ES256, RS384, RS512, PS256, PS384, PS512, ES384, EdDSA, HS256, HS384, HS512);
 
     /// The algorithm with this exact (case-sensitive) JOSE name.
     pub fn from_name(name: &str) -> Option<Algorithm> {
@@ -136,7 +140,9 @@ impl Algorithm {
         }
     }
 
-    const fn bit(self) -> u16 {
+    /// The algorithm's bit in an [`AlgorithmSet`]'s mask. Stable: a bit never changes
+    /// meaning (the C ABI's `JWTGUARD_ALG_*` flags are these bits).
+    pub const fn bit(self) -> u16 {
         // RS256 and ES256 keep the bits they always had.
         match self {
             Algorithm::RS256 => 1 << 0,
@@ -203,6 +209,11 @@ impl AlgorithmSet {
     /// True when `alg` is in the set.
     pub const fn contains(self, alg: Algorithm) -> bool {
         self.0 & alg.bit() != 0
+    }
+
+    /// The set as a mask of [`Algorithm::bit`]s.
+    pub const fn bits(self) -> u16 {
+        self.0
     }
 
     /// True when the set holds no algorithm.

@@ -5,18 +5,20 @@
 //! detail string naming the rule that failed. Neither ever contains key material,
 //! token bytes, or the signature that was expected.
 
+use core::ffi::CStr;
 use core::fmt;
 
 macro_rules! reasons {
-    ($( $(#[$doc:meta])* $name:ident = $code:literal => $apim:literal, $msg:literal; )*) => {
+    ($( $(#[doc = $doc:literal])* $name:ident = $code:literal => $apim:literal, $msg:literal; )*) => {
         /// Why verification (or loading keys, or building a policy) failed.
         ///
         /// Names and numeric codes are part of the stable API: they never change
-        /// meaning, and retired codes are never reused.
+        /// meaning, and retired codes are never reused. This table is the only one:
+        /// the C ABI's codes, names, messages and header comments come from it.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[repr(u32)]
         pub enum Reason {
-            $( $(#[$doc])* $name = $code, )*
+            $( $(#[doc = $doc])* $name = $code, )*
         }
 
         impl Reason {
@@ -48,8 +50,39 @@ macro_rules! reasons {
             pub const fn message(self) -> &'static str {
                 match self { $( Reason::$name => $msg, )* }
             }
+
+            /// [`Reason::name`] as a C string, for C callers.
+            pub const fn c_name(self) -> &'static CStr {
+                match self { $( Reason::$name => {
+                    const NAME: &CStr = c_str(concat!(stringify!($name), "\0"));
+                    NAME
+                } )* }
+            }
+
+            /// [`Reason::message`] as a C string, for C callers.
+            pub const fn c_message(self) -> &'static CStr {
+                match self { $( Reason::$name => {
+                    const MESSAGE: &CStr = c_str(concat!($msg, "\0"));
+                    MESSAGE
+                } )* }
+            }
+
+            /// The documentation of the reason (the lines of its doc comment, each
+            /// ending in a newline), for the documentation of other layers.
+            pub const fn doc(self) -> &'static str {
+                match self { $( Reason::$name => concat!($($doc, "\n"),*), )* }
+            }
         }
     };
+}
+
+/// `text`, which ends in its only NUL, as a C string (used in constants, so a text
+/// that is not one fails to compile).
+pub(crate) const fn c_str(text: &'static str) -> &'static CStr {
+    match CStr::from_bytes_with_nul(text.as_bytes()) {
+        Ok(c) => c,
+        Err(_) => panic!("not a NUL-terminated text without an inner NUL"),
+    }
 }
 
 reasons! {
@@ -101,8 +134,8 @@ reasons! {
     /// A key member is missing, of the wrong type, or not valid base64.
     KeyMalformed = 104 => "JwtInvalid", "a key is malformed";
     /// A key's type, curve, `use`, `key_ops` or `alg` makes it unusable for verification
-    /// (also: a symmetric `oct` key without `KeyOptions::allow_symmetric`, or beside
-    /// asymmetric keys).
+    /// (also: a symmetric `oct` key when the key options do not allow symmetric keys,
+    /// or beside asymmetric keys).
     KeyUnsupported = 105 => "JwtInvalid", "a key is not usable for signature verification";
     /// An RSA modulus shorter than 2048 bits, or an HMAC key shorter than its hash
     /// output (RFC 7518 §3.2: 32, 48, 64 bytes).

@@ -210,6 +210,12 @@ impl VerifierBuilder {
         self
     }
 
+    /// The first problem found so far in what was added (a URL that is not https, an
+    /// empty issuer list, too many sources); [`VerifierBuilder::build`] reports it.
+    pub fn problem(&self) -> Option<Error> {
+        self.problem
+    }
+
     /// The verifier, or `PolicyInvalid` naming the first problem.
     pub fn build(self) -> Result<Verifier, Error> {
         if let Some(problem) = self.problem {
@@ -361,9 +367,13 @@ impl Verifier {
 
     /// Takes the body of a successful response for `source`'s claimed fetch. A
     /// document that does not load is an error and counts as a failed fetch; the last
-    /// good keys stay in use.
+    /// good keys stay in use. A fixed source takes no documents (`PolicyInvalid`: its
+    /// keys change only through [`Verifier::set_keys`]).
     pub fn offer(&self, source: usize, body: &[u8], now: u64) -> Result<Offered, Error> {
         let mut state = lock(&self.slot(source)?.source);
+        if !state.fetches() {
+            return Err(Error::new(Reason::PolicyInvalid, "a fixed key source takes keys only from set_keys"));
+        }
         let offered = state.offer(body, now)?;
         if matches!(offered, Offered::Keys { .. }) {
             self.generation.fetch_add(1, Ordering::AcqRel);

@@ -113,3 +113,17 @@ fn without_the_symmetric_opt_in_the_oct_keys_are_refused() {
     }
     assert_eq!(checked, 60);
 }
+
+/// Names and bits are stable API (the C ABI exports them): every algorithm has its
+/// bit, in the order of `Algorithm::ALL`, and its name as a C string too.
+#[test]
+fn names_and_bits_are_stable() {
+    for (i, alg) in Algorithm::ALL.into_iter().enumerate() {
+        assert_eq!(alg.bit(), 1 << i, "{alg}");
+        assert_eq!(alg.c_name().to_str(), Ok(alg.name()));
+        assert_eq!(Algorithm::from_name(alg.name()), Some(alg));
+    }
+    assert_eq!(jwtguard_core::AlgorithmSet::DEFAULT.bits(), 0b11, "RS256 and ES256");
+    assert_eq!(jwtguard_core::AlgorithmSet::SYMMETRIC.bits(), 0b1110_0000_0000);
+    assert_eq!(jwtguard_core::AlgorithmSet::ASYMMETRIC.bits(), 0b1_1111_1111);
+}

@@ -112,3 +112,21 @@ fn details_say_what_failed() {
     assert!(detail(&claims, "req_scp_any_none_present").contains("(claim `scp`)"));
     assert!(detail(&claims, "aud_mismatch").contains("audience"));
 }
+
+/// The C strings and the documentation other layers take from this table: the same
+/// texts, NUL-terminated, and every reason documented.
+#[test]
+fn c_strings_and_docs_come_from_the_same_table() {
+    for &reason in Reason::ALL {
+        assert_eq!(reason.c_name().to_str(), Ok(reason.name()));
+        assert_eq!(reason.c_message().to_str(), Ok(reason.message()));
+        let doc = reason.doc();
+        assert!(doc.ends_with('\n') && doc.trim().len() > 10, "{reason:?}: {doc:?}");
+        assert!(doc.lines().all(|l| l.starts_with(' ') && !l.contains('\0')), "{reason:?}: {doc:?}");
+    }
+    assert_eq!(
+        Reason::TokenSignatureInvalid.doc(),
+        " The signature does not verify.\n",
+        "the doc comment, line by line"
+    );
+}

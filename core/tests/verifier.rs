@@ -222,6 +222,9 @@ fn the_cache_is_emptied_when_keys_change() {
     verifier.set_keys(0, b.keys(Some("b"))).expect("fixed source");
     assert!(verifier.cached(token.as_bytes(), NOW + 1).is_none(), "no answer from before the change");
     assert_eq!(reason(&verifier, &token, NOW + 1), Err(Reason::TokenSignatureKeyNotFound), "a removed key is gone");
+    let offered = verifier.offer(0, a.jwks(Some("a")).as_bytes(), NOW + 2).map_err(|e| e.reason());
+    assert_eq!(offered, Err(Reason::PolicyInvalid), "a fixed source takes no fetched documents");
+    assert_eq!(reason(&verifier, &token, NOW + 3), Err(Reason::TokenSignatureKeyNotFound));
 }
 
 fn jwks_verifier(refresh: Refresh) -> Verifier {
@@ -458,14 +461,11 @@ fn a_verifier_is_refused_when_its_sources_cannot_work() {
         build(Verifier::builder(policy()).fixed_keys(a.keys(None), Trust::Issuers(vec![]))),
         Err(Reason::PolicyInvalid)
     );
-    assert_eq!(
-        build(Verifier::builder(policy()).jwks_url(
-            "http://a.example/k",
-            Trust::PolicyIssuers,
-            SourceOptions::default()
-        )),
-        Err(Reason::PolicyInvalid)
-    );
+    let plain_http =
+        Verifier::builder(policy()).jwks_url("http://a.example/k", Trust::PolicyIssuers, SourceOptions::default());
+    assert_eq!(plain_http.problem().map(|e| e.reason()), Some(Reason::PolicyInvalid), "seen when added");
+    assert_eq!(build(plain_http), Err(Reason::PolicyInvalid));
+    assert_eq!(Verifier::builder(policy()).fixed_keys(a.keys(None), Trust::PolicyIssuers).problem(), None);
     let mut many = Verifier::builder(policy());
     for _ in 0..=jwtguard_core::MAX_KEY_SETS {
         many = many.fixed_keys(a.keys(None), Trust::PolicyIssuers);

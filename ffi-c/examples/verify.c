@@ -1,5 +1,5 @@
-/* verify.c: verifies a JWT access token with jwtguard and prints its claims, or why
- * it was rejected.
+/* verify.c: verifies a JWT access token with a jwtguard verifier and prints its claims,
+ * or why it was rejected.
  *
  *   cc verify.c -o verify $(pkg-config --cflags --libs jwtguard)
  *   ./verify JWKS_FILE TOKEN_FILE AUDIENCE ISSUER [NOW]
@@ -49,8 +49,11 @@ int main(int argc, char **argv) {
     size_t jwks_len = 0, token_len = 0, scopes_len = 0;
     const jwtguard_keyset *keys = NULL;
     const jwtguard_policy *policy = NULL;
+    jwtguard_verifier *verifier = NULL;
     jwtguard_token *verified = NULL;
     jwtguard_policy_builder *builder;
+    jwtguard_verifier_builder *sources;
+    jwtguard_slice issuer;
     jwtguard_result r;
     uint64_t now, exp;
     char *jwks, *token;
@@ -69,14 +72,6 @@ int main(int argc, char **argv) {
     while (token_len > 0 && strchr(" \t\r\n", token[token_len - 1]) != NULL)
         token_len--; /* a token file often ends with a newline; the token does not */
 
-    /* Once, and again whenever the provider's JWKS changes: parse and validate the keys. */
-    r = jwtguard_keyset_new_with_options((const uint8_t *)jwks, jwks_len, 0, 0, &keys,
-                                         detail, sizeof detail);
-    if (r != JWTGUARD_OK) {
-        fprintf(stderr, "key set rejected: %s\n", detail);
-        return 2;
-    }
-
     /* Once: the rules of your API. A failed setter also makes build() fail. */
     builder = jwtguard_policy_builder_new();
     jwtguard_policy_builder_add_audience(builder, argv[3], strlen(argv[3]));
@@ -89,10 +84,35 @@ int main(int argc, char **argv) {
         return 2;
     }
 
-    /* Per request: the bearer token and the current time. */
-    r = jwtguard_verify((const uint8_t *)token, token_len, keys, policy, now, &verified,
-                        detail, sizeof detail);
+    /* Once: where the keys come from, each source bound to the issuer its keys sign
+     * for. Here a key file; jwtguard_verifier_builder_add_openid_config() adds a
+     * provider's discovery URL instead (your HTTP client then fetches what
+     * jwtguard_verifier_start_fetch() asks for). A failed call also makes build() fail. */
+    r = jwtguard_keyset_new_with_options((const uint8_t *)jwks, jwks_len, 0, 0, &keys,
+                                         detail, sizeof detail);
+    if (r != JWTGUARD_OK) {
+        fprintf(stderr, "key set rejected: %s\n", detail);
+        return 2;
+    }
+    issuer.data = argv[4];
+    issuer.len = strlen(argv[4]);
+    sources = jwtguard_verifier_builder_new(policy);
+    jwtguard_verifier_builder_add_keys(sources, keys, &issuer, 1, NULL);
+    jwtguard_verifier_builder_set_cache(sources, jwtguard_default_cache_size(), 0);
+    r = jwtguard_verifier_builder_build(sources, &verifier, detail, sizeof detail);
+    jwtguard_keyset_free(keys); /* the verifier holds its own references */
+    jwtguard_policy_free(policy);
+    if (r != JWTGUARD_OK) {
+        fprintf(stderr, "verifier not built: %s\n", detail);
+        return 2;
+    }
+
+    /* Per request, from any thread: the bearer token and the current time. */
+    r = jwtguard_verifier_verify(verifier, (const uint8_t *)token, token_len, now, &verified,
+                                 NULL, detail, sizeof detail);
     if (r == JWTGUARD_OK) {
+        /* Text comes out only when it is safe in a header or a log line: a value with
+         * a control character is JWTGUARD_CLAIM_UNSAFE, never written. */
         printf("valid (%s)\n", jwtguard_token_alg(verified));
         print_value("sub", verified, jwtguard_token_subject);
         print_value("iss", verified, jwtguard_token_issuer);
@@ -105,13 +125,11 @@ int main(int argc, char **argv) {
             printf("scp: %s\n", scopes);
         jwtguard_token_free(verified);
     } else {
-        /* Answer 401; log the reason (never the token). On TokenSignatureKeyNotFound,
-         * refresh the key set (rate-limited) and retry once. */
+        /* Answer 401; log the reason (never the token). */
         printf("rejected: %s (%u)\n%s\n", jwtguard_result_name(r), (unsigned)r, detail);
     }
 
-    jwtguard_policy_free(policy);
-    jwtguard_keyset_free(keys);
+    jwtguard_verifier_free(verifier);
     free(jwks);
     free(token);
     return r == JWTGUARD_OK ? 0 : 1;

@@ -4,12 +4,26 @@
  * symmetric keys, HS256/384/512 when the policy allows them) with Azure API Management
  * validate-jwt claim rules.
  *
- * Typical use: load the provider's keys once (jwtguard_keyset_new), build the policy
- * of your API once (jwtguard_policy_builder_*), then for each request call
- * jwtguard_verify with the bearer token and the current time, read what you need from
- * the verified token (jwtguard_token_*) and free it. To skip repeated work for tokens
- * that come back (a client sends the same token until it expires), create a
- * jwtguard_cache once and call jwtguard_verify_cached instead.
+ * Typical use: build one jwtguard_verifier at start-up and share it between threads:
+ * the policy of your API (jwtguard_policy_builder_*), then its key sources
+ * (jwtguard_verifier_builder_*: key sets you load, JWK set URLs, OpenID discovery URLs),
+ * each bound to the issuers its keys may sign for, and optionally a verified-token
+ * cache (jwtguard_verifier_builder_set_cache). For each request call
+ * jwtguard_verifier_verify with the bearer token and the current time, read what you
+ * need from the verified token (jwtguard_token_*) and free it. The library does no
+ * I/O: when a source needs its keys fetched, jwtguard_verifier_start_fetch names the
+ * URL, and your HTTP client answers with jwtguard_verifier_offer or
+ * jwtguard_verifier_fetch_failed. jwtguard_verify checks a token against one key set
+ * you load, without sources or cache.
+ *
+ * Claims as text. A valid signature proves who issued a token, not that its contents
+ * are safe: providers sign what users typed. The text accessors (jwtguard_token_kid,
+ * jwtguard_token_claim_string, _subject, _issuer, _audience) return
+ * JWTGUARD_CLAIM_UNSAFE and write nothing for a value holding a control character
+ * (CR, LF, NUL, ... after JSON unescaping) and for an array whose joined text would be
+ * ambiguous (an element holding the separator, or several elements and no separator),
+ * so what they write is always exactly what the token says and safe in an HTTP header
+ * or a log line. jwtguard_token_claim_json returns the raw JSON text of any claim.
  *
  * CONVENTIONS (they apply to every function below)
  *
@@ -28,26 +42,27 @@
  * empty string.
  *
  * Strings. Text inputs are (pointer, length) pairs of UTF-8 and need not be
- * NUL-terminated; text that is not UTF-8 is JWTGUARD_INVALID_PARAMETER.
+ * NUL-terminated; text that is not UTF-8 is JWTGUARD_INVALID_PARAMETER. A list of
+ * strings is an array of jwtguard_slice with its length.
  *
  * Output buffers (buf, cap, out_len). When the value exists, *out_len is set to its
  * length in bytes, without a terminating NUL. If cap > *out_len, the value and a NUL
  * are written to buf. Otherwise the function returns JWTGUARD_BUFFER_TOO_SMALL and
  * writes nothing to buf: call it again with a buffer of *out_len + 1 bytes. buf may be
  * NULL only when cap is 0 (a size query). out_len may be NULL (then a too-small buffer
- * cannot tell the size needed); it is 0 when the value does not exist. A token can
- * escape a NUL byte into a claim (\u0000): where that matters, use *out_len rather than
- * strlen().
+ * cannot tell the size needed); it is 0 when the value does not exist. A text value
+ * never holds a NUL byte (see Claims as text), so strlen() of it is *out_len.
  *
  * Detail buffers (detail, detail_cap). Optional: NULL or a capacity of 0 means no
  * detail. Receives a NUL-terminated human-readable message, truncated to fit: "" on
  * success, else "Reason: the rule that failed (claim `name`)". It never contains key
  * material, token bytes or signatures; it is safe to log.
  *
- * Ownership. Every handle returned by a *_new, *_build, *_clone or jwtguard_verify
- * function belongs to the caller and must be released exactly once with the matching
- * *_free function, which ignores NULL. Static strings (jwtguard_version,
- * jwtguard_result_name, jwtguard_result_message, jwtguard_token_alg) are never freed.
+ * Ownership. Every handle returned by a *_new, *_build, *_clone or *verify* function
+ * belongs to the caller and must be released exactly once with the matching *_free
+ * function, which ignores NULL. Every const char * a function returns is a static
+ * string (jwtguard_version, jwtguard_result_name, jwtguard_token_alg, ...): never
+ * free it.
  * Inputs are copied or only read during the call: the caller keeps ownership of
  * everything it passes in.
  *
@@ -57,9 +72,11 @@
  * your requests clone from; requests holding the old set keep it until they free it.
  * A jwtguard_token owns a copy of the verified header and payload, borrows nothing
  * (the token bytes, key set and policy may be freed while it lives), and is immutable:
- * it may be read from several threads. A jwtguard_cache may be shared by any number of
- * threads (it locks internally, never during a signature check). A
- * jwtguard_policy_builder must be used by one thread at a time.
+ * it may be read from several threads. A jwtguard_verifier may be shared by any
+ * number of threads (it locks internally, never during a signature check; its keys
+ * may be replaced with jwtguard_verifier_set_keys while others verify). A
+ * jwtguard_policy_builder or jwtguard_verifier_builder must be used by one thread at a
+ * time.
  *
  * Panics. No Rust panic crosses this interface: an internal error returns
  * JWTGUARD_PANIC (NULL or 0 from functions that return a pointer or a size). Memory
@@ -174,6 +191,30 @@
 #define JWTGUARD_ALG_HS512 (1 << 11)
 
 /**
+ * The algorithms the default policy allows: RS256 and ES256.
+ */
+#define JWTGUARD_ALG_SET_DEFAULT (JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256)
+
+/**
+ * Every asymmetric algorithm: `JWTGUARD_ALG_RS256` to `JWTGUARD_ALG_EDDSA` (RS*, PS*,
+ * ES256, ES384, EdDSA), what an identity provider's public keys verify.
+ */
+#define JWTGUARD_ALG_SET_ASYMMETRIC 511
+
+/**
+ * `JWTGUARD_ALG_HS256`, `JWTGUARD_ALG_HS384` and `JWTGUARD_ALG_HS512`: verified only
+ * with symmetric keys (shared secrets, see `JWTGUARD_KEYSET_ALLOW_SYMMETRIC`).
+ */
+#define JWTGUARD_ALG_SET_SYMMETRIC 3584
+
+/**
+ * Longest URL a source accepts, configured or discovered, in bytes: a buffer of
+ * `JWTGUARD_MAX_URL_LEN + 1` bytes always holds a URL from
+ * `jwtguard_verifier_start_fetch()`.
+ */
+#define JWTGUARD_MAX_URL_LEN 2048
+
+/**
  * `flags` bit: allow `http://` source URLs to `localhost`, `127.x.x.x` or `[::1]`.
  */
 #define JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK (1 << 16)
@@ -237,31 +278,32 @@ enum jwtguard_result
      */
     JWTGUARD_OK = 0,
     /**
-     * No token was presented (empty input).
+     * No token was supplied (empty input).
      */
     JWTGUARD_TOKEN_NOT_PRESENT = 1,
     /**
-     * The token exceeds the maximum allowed size; nothing else was examined.
+     * The token is longer than the configured maximum; nothing else was examined.
      */
     JWTGUARD_TOKEN_TOO_LARGE = 2,
     /**
-     * Not a well-formed compact JWS (segments, base64url, header/payload JSON).
+     * Not a well-formed compact JWS: segment count, base64url, or JSON of header/payload.
      */
     JWTGUARD_TOKEN_MALFORMED = 3,
     /**
-     * The header uses `crit`, `b64`, `zip`, `enc`, an embedded `jwk`, `jku` or `x5u`.
+     * The header asks for a feature jwtguard refuses (`crit`, `b64`, `zip`, `enc`,
+     * embedded `jwk`, `jku`, `x5u`).
      */
     JWTGUARD_TOKEN_HEADER_UNSUPPORTED = 4,
     /**
-     * The header's `alg` is not implemented (including `none`).
+     * The header's `alg` is not one jwtguard implements (including `none`).
      */
     JWTGUARD_TOKEN_ALGORITHM_NOT_SUPPORTED = 5,
     /**
-     * The header's `alg` is not allowed by the policy.
+     * The header's `alg` is implemented but the policy does not allow it.
      */
     JWTGUARD_TOKEN_ALGORITHM_NOT_ALLOWED = 6,
     /**
-     * No key matches the token's `kid`/`x5t` (refresh the key set, rate-limited).
+     * No key in the key set matches the token's `kid`/`x5t` (refresh the key set).
      */
     JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND = 7,
     /**
@@ -273,11 +315,12 @@ enum jwtguard_result
      */
     JWTGUARD_TOKEN_SIGNATURE_INVALID = 9,
     /**
-     * `exp`/`nbf`/`iat` not a NumericDate, or `aud`/`iss` of the wrong type.
+     * A registered claim has the wrong JSON type or an out-of-range value
+     * (`exp`/`nbf`/`iat` not a NumericDate, `aud` not a string or array of strings, ...).
      */
     JWTGUARD_TOKEN_CLAIM_MALFORMED = 10,
     /**
-     * No `exp` and the policy requires one.
+     * The policy requires `exp` and the token has none.
      */
     JWTGUARD_TOKEN_EXPIRATION_TIME_MISSING = 11,
     /**
@@ -289,23 +332,23 @@ enum jwtguard_result
      */
     JWTGUARD_TOKEN_NOT_YET_VALID = 13,
     /**
-     * No allowed audience in `aud`.
+     * No audience in the token is allowed by the policy.
      */
     JWTGUARD_TOKEN_AUDIENCE_NOT_ALLOWED = 14,
     /**
-     * `iss` not allowed, or not the signing key's issuer.
+     * The token's issuer is not allowed by the policy (or not the signing key's issuer).
      */
     JWTGUARD_TOKEN_ISSUER_NOT_ALLOWED = 15,
     /**
-     * A required claim is missing.
+     * A claim the policy requires is absent.
      */
     JWTGUARD_TOKEN_CLAIM_NOT_FOUND = 16,
     /**
-     * A required claim has no allowed value.
+     * A required claim is present but its value is not allowed.
      */
     JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED = 17,
     /**
-     * The key set is not a JWK or JWK set of the expected shape.
+     * The key set is not valid JSON of the expected shape.
      */
     JWTGUARD_KEY_SET_MALFORMED = 100,
     /**
@@ -313,35 +356,38 @@ enum jwtguard_result
      */
     JWTGUARD_KEY_SET_TOO_LARGE = 101,
     /**
-     * The key set holds no key usable for verification.
+     * The key set holds no key jwtguard can verify with.
      */
     JWTGUARD_KEY_SET_NO_USABLE_KEY = 102,
     /**
-     * Two usable keys share a `kid`.
+     * Two usable keys share one `kid`.
      */
     JWTGUARD_KEY_SET_DUPLICATE_KID = 103,
     /**
-     * A key member is missing, of the wrong type, or bad base64.
+     * A key member is missing, of the wrong type, or not valid base64.
      */
     JWTGUARD_KEY_MALFORMED = 104,
     /**
-     * A key's type, curve, `use`, `key_ops` or `alg` makes it unusable.
+     * A key's type, curve, `use`, `key_ops` or `alg` makes it unusable for verification
+     * (also: a symmetric `oct` key when the key options do not allow symmetric keys,
+     * or beside asymmetric keys).
      */
     JWTGUARD_KEY_UNSUPPORTED = 105,
     /**
-     * An RSA modulus under 2048 bits.
+     * An RSA modulus shorter than 2048 bits, or an HMAC key shorter than its hash
+     * output (RFC 7518 §3.2: 32, 48, 64 bytes).
      */
     JWTGUARD_KEY_TOO_SMALL = 106,
     /**
-     * An RSA modulus over 8192 bits.
+     * An RSA modulus longer than 8192 bits, or an HMAC key longer than 256 bytes.
      */
     JWTGUARD_KEY_TOO_LARGE = 107,
     /**
-     * An RSA exponent that is even, 1, too small or too large.
+     * An RSA public exponent that is even, 1, too small or too large.
      */
     JWTGUARD_KEY_EXPONENT_INVALID = 108,
     /**
-     * Not a valid public key (e.g. an EC point off the curve).
+     * Key material that is not a valid public key (EC point not on the curve, ...).
      */
     JWTGUARD_KEY_INVALID = 109,
     /**
@@ -429,28 +475,12 @@ typedef uint32_t jwtguard_fetch_kind;
  *
  * Security contract: the core policy (`jwtguard_apim_policy_policy()`) holds every
  * rule of the document that decides whether a token is accepted, the client
- * application check of `<client-application-ids>` included, so `jwtguard_verify()` and
- * `jwtguard_verify_cached()` with it apply the whole policy. The other accessors are
+ * application check of `<client-application-ids>` included, so `jwtguard_verify()` or
+ * a verifier built with it apply the whole policy. The other accessors are
  * the binding's settings: where to read the token, how to answer a rejection, where
  * the keys are.
  */
 typedef struct jwtguard_apim_policy jwtguard_apim_policy;
-
-/**
- * A bounded memory of tokens that verified (opaque).
- *
- * Contract: a token is served from the cache only if the very same bytes verified
- * earlier against the **same key set handle and policy handle** (by identity, not
- * address: loading a new key set, even at the same address, empties the cache on its
- * next use), and only before the earlier of its `exp` and the moment it was stored
- * plus the cache's TTL. Failures are never stored: a rejected token is checked in full
- * every time. At most `capacity` entries, least recently used evicted first.
- *
- * Thread-safe: one cache may be shared by several threads (an internal lock is held
- * only to look up or store, never during the signature check). Free it with
- * `jwtguard_cache_free()`.
- */
-typedef struct jwtguard_cache jwtguard_cache;
 
 /**
  * A set of validated verification keys (opaque).
@@ -516,7 +546,10 @@ typedef struct jwtguard_verifier jwtguard_verifier;
 /**
  * Collects the sources and settings of a verifier (opaque; one thread at a time).
  * `jwtguard_verifier_builder_build()` consumes it; free it with
- * `jwtguard_verifier_builder_free()` only if it is never built.
+ * `jwtguard_verifier_builder_free()` only if it is never built. A call that fails
+ * (a NULL or invalid argument, a URL the core refuses) also makes every later
+ * `jwtguard_verifier_builder_build()` fail with the same code, so an ignored error
+ * never yields a verifier with a source missing.
  */
 typedef struct jwtguard_verifier_builder jwtguard_verifier_builder;
 
@@ -723,17 +756,6 @@ jwtguard_result jwtguard_keyset_rejected(const struct jwtguard_keyset *keys,
                                          size_t *kid_len);
 
 /**
- * The `JWTGUARD_ALG_*` flag of the algorithm with this exact (case-sensitive) JOSE
- * name (`"RS256"`, `"EdDSA"`, ...), for configuration files that list algorithms by
- * name; 0 for a name jwtguard does not implement (`"none"` included) or NULL.
- *
- * # Safety
- * `name` is NULL (only with `name_len` 0) or points to `name_len` readable bytes.
- */
-uint32_t jwtguard_algorithm_flag(const char *name,
-                                 size_t name_len);
-
-/**
  * Starts a policy with the defaults: no audience or issuer yet (one of each, or the
  * explicit waiver, is required by `jwtguard_policy_builder_build()`), `exp` required,
  * no clock skew, RS256 and ES256 allowed, 16 KiB maximum token length, no kid-miss
@@ -847,6 +869,25 @@ jwtguard_result jwtguard_policy_builder_set_require_expiration_time(struct jwtgu
  */
 jwtguard_result jwtguard_policy_builder_set_algorithms(struct jwtguard_policy_builder *builder,
                                                        uint32_t algorithms);
+
+/**
+ * Returns the JOSE name of the algorithm of one `JWTGUARD_ALG_*` flag, e.g. `"RS256"`
+ * for `JWTGUARD_ALG_RS256` (a static string: never free it); NULL when `flag` is 0,
+ * holds several bits, or a bit no algorithm has. Calling it for each bit from
+ * `1 << 0` to `1 << 31` lists every algorithm this library implements.
+ */
+const char *jwtguard_algorithm_name(uint32_t flag);
+
+/**
+ * Returns the `JWTGUARD_ALG_*` flag of the algorithm with the JOSE name `name`, compared
+ * exactly (case-sensitive: `"RS256"`, `"EdDSA"`); 0 for any other text (`"none"`,
+ * `"rs256"`, text that is not UTF-8, NULL with a non-zero length).
+ *
+ * # Safety
+ * `name` is NULL (only with `name_len` 0) or points to `name_len` readable bytes.
+ */
+uint32_t jwtguard_algorithm_from_name(const char *name,
+                                      size_t name_len);
 
 /**
  * Longest accepted token in bytes (default 16384), checked before anything else; 0
@@ -1109,71 +1150,6 @@ jwtguard_result jwtguard_token_expiration(const struct jwtguard_token *token,
                                           uint64_t *out);
 
 /**
- * Creates a cache of at most `capacity` tokens (0 makes a cache that never stores),
- * each trusted for at most `ttl_seconds` (0 means the default, 300) and never past
- * its `exp`. Returns NULL only if a panic was caught. Free it with
- * `jwtguard_cache_free()`.
- */
-JWTGUARD_MUST_USE
-struct jwtguard_cache *jwtguard_cache_new(size_t capacity,
-                                          uint64_t ttl_seconds);
-
-/**
- * Frees a cache and every entry in it. NULL is ignored.
- *
- * # Safety
- * `cache` is NULL or a live cache handle that no thread uses again.
- */
-void jwtguard_cache_free(struct jwtguard_cache *cache);
-
-/**
- * Empties the cache (e.g. after an out-of-band revocation). Loading a new key set or
- * building a new policy needs no call: the cache notices on its next use. NULL is
- * ignored.
- *
- * # Safety
- * `cache` is NULL or a live cache handle.
- */
-void jwtguard_cache_clear(const struct jwtguard_cache *cache);
-
-/**
- * Returns the number of entries held (some may be past their deadline), or 0 when
- * `cache` is NULL.
- *
- * # Safety
- * `cache` is NULL or a live cache handle.
- */
-size_t jwtguard_cache_len(const struct jwtguard_cache *cache);
-
-/**
- * `jwtguard_verify()` with a cache: if these exact token bytes verified before with
- * the same `keys` and `policy` handles and the entry is still before its deadline at
- * `now`, the token is returned without checking it again and `*cache_hit` (optional)
- * is set to true. Otherwise the token is verified in full and, when it verifies,
- * stored. Results, `*out` and `detail` are as for `jwtguard_verify()`; a NULL
- * `cache` is `JWTGUARD_NULL_PARAMETER`.
- *
- * When `keys` or `policy` is a different handle from the previous call's, the cache
- * is emptied first: keep one cache per (key set, policy) pair that is in use at the
- * same time, or the cache keeps emptying.
- *
- * # Safety
- * As `jwtguard_verify()`; `cache` is NULL or a live cache handle; `cache_hit` is NULL
- * or valid for writing one `bool`.
- */
-JWTGUARD_MUST_USE
-jwtguard_result jwtguard_verify_cached(const struct jwtguard_cache *cache,
-                                       const uint8_t *token,
-                                       size_t token_len,
-                                       const struct jwtguard_keyset *keys,
-                                       const struct jwtguard_policy *policy,
-                                       uint64_t now,
-                                       struct jwtguard_token **out,
-                                       bool *cache_hit,
-                                       char *detail,
-                                       size_t detail_cap);
-
-/**
  * Starts a verifier for `policy` (the policy is shared, not copied: the handle may be
  * freed afterwards). Returns NULL when `policy` is NULL or a panic was caught.
  *
@@ -1193,38 +1169,40 @@ void jwtguard_verifier_builder_free(struct jwtguard_verifier_builder *builder);
 
 /**
  * Adds a key set given by the caller (replace it later with
- * `jwtguard_verifier_set_keys()`, e.g. when a key file changed). `issuers` (array of
- * `n_issuers` NUL-terminated strings, each may hold `{tenantid}`) binds its keys to
- * those issuers; `n_issuers` 0 lets them sign for any issuer the policy allows.
- * `*source_index` (optional) receives the source's index. A problem with the
- * arguments is reported by `jwtguard_verifier_builder_build()`.
+ * `jwtguard_verifier_set_keys()`, e.g. when a key file changed). `issuers` (an array
+ * of `n_issuers` strings, each may hold `{tenantid}`) binds its keys to those issuers;
+ * `n_issuers` 0 lets them sign for any issuer the policy allows: only for keys that
+ * are not one provider's. `*source_index` (optional) receives the source's index
+ * (sources are numbered from 0 in the order they are added).
  *
  * # Safety
  * `builder` is NULL or a live builder handle used by no other thread; `keys` is NULL
  * or a live key set handle; `issuers` is NULL (only with `n_issuers` 0) or points to
- * `n_issuers` NUL-terminated strings; `source_index` is NULL or writable.
+ * `n_issuers` `jwtguard_slice`s, each valid as that type describes; `source_index` is
+ * NULL or writable.
  */
-JWTGUARD_MUST_USE
 jwtguard_result jwtguard_verifier_builder_add_keys(struct jwtguard_verifier_builder *builder,
                                                    const struct jwtguard_keyset *keys,
-                                                   const char *const *issuers,
+                                                   const struct jwtguard_slice *issuers,
                                                    size_t n_issuers,
                                                    size_t *source_index);
 
 /**
  * Adds keys fetched from a JWK set URL (`https`; plain `http` only to a loopback
- * host, with `JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK` in `flags`). `flags` also takes the
- * `JWTGUARD_KEYSET_*` flags for loading the fetched sets. Issuers as for
+ * host, with `JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK` in `flags`; at most
+ * `JWTGUARD_MAX_URL_LEN` bytes, no spaces or control characters: otherwise
+ * `JWTGUARD_POLICY_INVALID`). `flags` also takes the `JWTGUARD_KEYSET_*` flags for
+ * loading the fetched sets. Issuers and `*source_index` as for
  * `jwtguard_verifier_builder_add_keys()`.
  *
  * # Safety
- * As `jwtguard_verifier_builder_add_keys()`; `url` points to `url_len` readable bytes.
+ * As `jwtguard_verifier_builder_add_keys()`; `url` is NULL (only with `url_len` 0) or
+ * points to `url_len` readable bytes.
  */
-JWTGUARD_MUST_USE
 jwtguard_result jwtguard_verifier_builder_add_jwks_url(struct jwtguard_verifier_builder *builder,
                                                        const char *url,
                                                        size_t url_len,
-                                                       const char *const *issuers,
+                                                       const struct jwtguard_slice *issuers,
                                                        size_t n_issuers,
                                                        uint32_t flags,
                                                        size_t *source_index);
@@ -1232,41 +1210,40 @@ jwtguard_result jwtguard_verifier_builder_add_jwks_url(struct jwtguard_verifier_
 /**
  * Adds keys found through an OpenID Connect configuration document (its `jwks_uri`
  * is fetched next). With `n_issuers` 0 the keys sign only for the document's own
- * `issuer`; with issuers, only for those. Flags as for
+ * `issuer`; with issuers, only for those. URL and flags as for
  * `jwtguard_verifier_builder_add_jwks_url()`.
  *
  * # Safety
  * As `jwtguard_verifier_builder_add_jwks_url()`.
  */
-JWTGUARD_MUST_USE
 jwtguard_result jwtguard_verifier_builder_add_openid_config(struct jwtguard_verifier_builder *builder,
                                                             const char *url,
                                                             size_t url_len,
-                                                            const char *const *issuers,
+                                                            const struct jwtguard_slice *issuers,
                                                             size_t n_issuers,
                                                             uint32_t flags,
                                                             size_t *source_index);
 
 /**
  * The time from a successful fetch to the next one (seconds; default 3600), for the
- * fetching sources added after this call. 0 is `JWTGUARD_INVALID_PARAMETER`.
+ * fetching sources added after this call. 0 is `JWTGUARD_INVALID_PARAMETER`, and,
+ * like any failed call on the builder, makes `jwtguard_verifier_builder_build()`
+ * fail too.
  *
  * # Safety
  * `builder` is NULL or a live builder handle used by no other thread.
  */
-JWTGUARD_MUST_USE
 jwtguard_result jwtguard_verifier_builder_set_refresh_interval(struct jwtguard_verifier_builder *builder,
                                                                uint64_t seconds);
 
 /**
- * Remembers up to `capacity` verified tokens (0: no cache), each for at most
- * `ttl_seconds` (0: the default, `jwtguard_default_cache_ttl()`) and never past its
- * `exp`.
+ * Remembers up to `capacity` verified tokens (0: no cache, the default), each for at
+ * most `ttl_seconds` (0: the default, `jwtguard_default_cache_ttl()`) and never past
+ * its `exp`. A later call replaces an earlier one.
  *
  * # Safety
  * `builder` is NULL or a live builder handle used by no other thread.
  */
-JWTGUARD_MUST_USE
 jwtguard_result jwtguard_verifier_builder_set_cache(struct jwtguard_verifier_builder *builder,
                                                     size_t capacity,
                                                     uint64_t ttl_seconds);
@@ -1274,8 +1251,8 @@ jwtguard_result jwtguard_verifier_builder_set_cache(struct jwtguard_verifier_bui
 /**
  * Builds the verifier and frees the builder (also on failure). On success `*out`
  * receives the handle (free it with `jwtguard_verifier_free()`); otherwise `*out` is
- * NULL and the result (with `detail`) names the problem, e.g. a source bound to no
- * issuer, a URL that is not https, no source at all.
+ * NULL and the result (with `detail`) names the problem: the first failure of a call
+ * on the builder, or e.g. no source at all.
  *
  * # Safety
  * `builder` is NULL or a live builder handle not used again; `out` is NULL or
@@ -1328,13 +1305,19 @@ bool jwtguard_verifier_wants_fetch(const struct jwtguard_verifier *verifier,
                                    uint64_t now);
 
 /**
- * Claims the next due fetch. Returns true with `*source`, `*kind` and the URL (under
- * the buffer convention, NUL-terminated) when one was claimed: the caller must then
- * answer it with `jwtguard_verifier_offer()` or `jwtguard_verifier_fetch_failed()`.
- * Returns false when none is due, and also when `url_cap` is too small (nothing is
- * claimed then; `*url_len` holds the length needed, at most 2048). URLs are checked
- * by the core: `https` (or loopback `http` when allowed), no spaces or control
- * characters.
+ * Claims the next due fetch (one at a time per source). Returns true when one was
+ * claimed, with `*source`, `*kind`, the URL in `url` (NUL-terminated) and its length
+ * in `*url_len`: the caller must then GET the URL and answer with
+ * `jwtguard_verifier_offer()` or `jwtguard_verifier_fetch_failed()` (a claimed fetch
+ * not answered within 30 s counts as failed).
+ *
+ * Returns false, with `*source` 0, `*kind` `JWTGUARD_FETCH_NONE` and `*url_len` 0,
+ * when no fetch is due. `url_cap` must exceed `JWTGUARD_MAX_URL_LEN` whatever the
+ * URL (`char url[JWTGUARD_MAX_URL_LEN + 1]` always fits): with a smaller buffer nothing
+ * is claimed, false is returned and `*url_len` is `JWTGUARD_MAX_URL_LEN` when a fetch
+ * is due (0 otherwise). A NULL or misaligned `verifier`, `source`, `kind` or
+ * `url_len` also returns false, claiming nothing. URLs are checked by the core:
+ * `https` (or loopback `http` when allowed), no spaces or control characters.
  *
  * # Safety
  * `verifier` is NULL or a live handle; `source`, `kind` and `url_len` are NULL or
@@ -1353,9 +1336,10 @@ bool jwtguard_verifier_start_fetch(const struct jwtguard_verifier *verifier,
  * Answers `source`'s claimed fetch with the body of a successful (200) response. A
  * document that does not load (not a key set, no usable key, no `issuer` or an
  * unacceptable `jwks_uri` in a configuration) is an error (`detail` says which) and
- * counts as a failed fetch: the source keeps its last good keys and retries later.
- * `*key_count` (optional) receives the number of usable keys taken (0 for a
- * configuration document).
+ * counts as a failed fetch: the source keeps its last good keys and retries later, as
+ * it does after invalid arguments. `*key_count` (optional) receives the number of
+ * usable keys taken (0 for a configuration document, and on failure). An unknown
+ * `source` is `JWTGUARD_INVALID_PARAMETER`.
  *
  * # Safety
  * `verifier` is NULL or a live handle; `body` is NULL (only with `body_len` 0) or
@@ -1387,7 +1371,8 @@ void jwtguard_verifier_fetch_failed(const struct jwtguard_verifier *verifier,
 /**
  * Replaces the keys of a source added with `jwtguard_verifier_builder_add_keys()`
  * (e.g. a key file that changed); the cache empties itself. The key set is shared,
- * not copied. `JWTGUARD_POLICY_INVALID` for a fetching source or an unknown index.
+ * not copied. `JWTGUARD_INVALID_PARAMETER` for an unknown index,
+ * `JWTGUARD_POLICY_INVALID` for a source that fetches its keys.
  *
  * # Safety
  * `verifier` is NULL or a live handle; `keys` is NULL or a live key set handle.
@@ -1522,17 +1507,16 @@ uint32_t jwtguard_apim_policy_kind(const struct jwtguard_apim_policy *apim);
 
 /**
  * Returns a new reference to the core policy the document translates to, for
- * `jwtguard_verify()`, `jwtguard_verify_cached()` and the cache functions: audiences,
+ * `jwtguard_verify()` and `jwtguard_verifier_builder_new()`: audiences,
  * issuers, required claims, the client application check of `validate-azure-ad-token`
  * (`<client-application-ids>`: the `azp` claim, or `appid` when the token has no
  * `azp`, must be listed; else `JWTGUARD_TOKEN_CLAIM_NOT_FOUND` or
  * `JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED`), clock skew, the `exp` rule, the
  * algorithms API Management accepts (RS256, RS512, PS256, ES256; HS256, HS384 and
  * HS512 too when the document has inline symmetric keys) and the kid-miss fallback
- * for inline keys. It is the whole token check: a cache hit was checked by it before
- * it was stored. Release it with `jwtguard_policy_free()`; it stays valid after
- * `jwtguard_apim_policy_free()`. Every call returns the same policy (same identity, so
- * caches keep their entries). Returns NULL when `apim` is NULL.
+ * for inline keys. It is the whole token check. Release it with
+ * `jwtguard_policy_free()`; it stays valid after `jwtguard_apim_policy_free()`. Every
+ * call returns a reference to the same policy. Returns NULL when `apim` is NULL.
  *
  * # Safety
  * `apim` is NULL or a live APIM policy handle.

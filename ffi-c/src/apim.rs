@@ -57,8 +57,8 @@ pub const JWTGUARD_TOKEN_SOURCE_COOKIE: jwtguard_token_source = 4;
 ///
 /// Security contract: the core policy (`jwtguard_apim_policy_policy()`) holds every
 /// rule of the document that decides whether a token is accepted, the client
-/// application check of `<client-application-ids>` included, so `jwtguard_verify()` and
-/// `jwtguard_verify_cached()` with it apply the whole policy. The other accessors are
+/// application check of `<client-application-ids>` included, so `jwtguard_verify()` or
+/// a verifier built with it apply the whole policy. The other accessors are
 /// the binding's settings: where to read the token, how to answer a rejection, where
 /// the keys are.
 pub struct jwtguard_apim_policy {
@@ -290,17 +290,16 @@ pub unsafe extern "C" fn jwtguard_apim_policy_kind(apim: *const jwtguard_apim_po
 }
 
 /// Returns a new reference to the core policy the document translates to, for
-/// `jwtguard_verify()`, `jwtguard_verify_cached()` and the cache functions: audiences,
+/// `jwtguard_verify()` and `jwtguard_verifier_builder_new()`: audiences,
 /// issuers, required claims, the client application check of `validate-azure-ad-token`
 /// (`<client-application-ids>`: the `azp` claim, or `appid` when the token has no
 /// `azp`, must be listed; else `JWTGUARD_TOKEN_CLAIM_NOT_FOUND` or
 /// `JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED`), clock skew, the `exp` rule, the
 /// algorithms API Management accepts (RS256, RS512, PS256, ES256; HS256, HS384 and
 /// HS512 too when the document has inline symmetric keys) and the kid-miss fallback
-/// for inline keys. It is the whole token check: a cache hit was checked by it before
-/// it was stored. Release it with `jwtguard_policy_free()`; it stays valid after
-/// `jwtguard_apim_policy_free()`. Every call returns the same policy (same identity, so
-/// caches keep their entries). Returns NULL when `apim` is NULL.
+/// for inline keys. It is the whole token check. Release it with
+/// `jwtguard_policy_free()`; it stays valid after `jwtguard_apim_policy_free()`. Every
+/// call returns a reference to the same policy. Returns NULL when `apim` is NULL.
 ///
 /// # Safety
 /// `apim` is NULL or a live APIM policy handle.

@@ -30,6 +30,8 @@ pub fn exercise(data: &[u8], fixed_jwks: &[u8], audience: &str, issuer: &str, no
         }
     };
 
+    let key_flags =
+        if flags & 1 != 0 { JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT | JWTGUARD_KEYSET_ALLOW_SYMMETRIC } else { 0 };
     let mut keys: *const jwtguard_keyset = core::ptr::null();
     let mut detail = [0 as c_char; 96];
     // SAFETY: `jwks` is a live slice; `keys` and `detail` are live locals of the sizes given.
@@ -37,7 +39,7 @@ pub fn exercise(data: &[u8], fixed_jwks: &[u8], audience: &str, issuer: &str, no
         jwtguard_keyset_new_with_options(
             jwks.as_ptr(),
             jwks.len(),
-            if flags & 1 != 0 { JWTGUARD_KEYSET_ALLOW_SMALL_RSA_EXPONENT | JWTGUARD_KEYSET_ALLOW_SYMMETRIC } else { 0 },
+            key_flags,
             0,
             &mut keys,
             detail.as_mut_ptr(),
@@ -46,8 +48,14 @@ pub fn exercise(data: &[u8], fixed_jwks: &[u8], audience: &str, issuer: &str, no
     };
     assert_known(code);
     assert_detail_terminated(&detail);
+    let policy = build_policy(flags, name, match_mode, separator, audience, issuer);
+    if !policy.is_null() {
+        fetched_keys(policy, jwks, key_flags, code, cap);
+    }
     if code != jwtguard_result::JWTGUARD_OK {
         assert!(keys.is_null(), "a failed key set load left a handle");
+        // SAFETY: the handle came from the builder (or is NULL) and is freed once.
+        unsafe { jwtguard_policy_free(policy) };
         return;
     }
     // SAFETY: `keys` is a live key set handle from the call above.
@@ -62,7 +70,6 @@ pub fn exercise(data: &[u8], fixed_jwks: &[u8], audience: &str, issuer: &str, no
         assert_eq!(index == rejected, code == jwtguard_result::JWTGUARD_INVALID_PARAMETER, "rejected[{index}]");
     }
 
-    let policy = build_policy(flags, name, match_mode, separator, audience, issuer);
     if !policy.is_null() {
         let mut token_handle: *mut jwtguard_token = core::ptr::null_mut();
         // SAFETY: `token` is a live slice; `keys` and `policy` are live handles; the
@@ -87,6 +94,7 @@ pub fn exercise(data: &[u8], fixed_jwks: &[u8], audience: &str, issuer: &str, no
             // SAFETY: the handle came from jwtguard_verify and is freed once.
             unsafe { jwtguard_token_free(token_handle) };
         }
+        verify_through_verifier(keys, policy, token, now, code, name, cap);
         // SAFETY: the handle came from the builder and is freed once.
         unsafe { jwtguard_policy_free(policy) };
     }
@@ -95,6 +103,134 @@ pub fn exercise(data: &[u8], fixed_jwks: &[u8], audience: &str, issuer: &str, no
         let second = jwtguard_keyset_clone(keys);
         jwtguard_keyset_free(keys);
         jwtguard_keyset_free(second);
+    }
+}
+
+/// A verifier with `keys` as its one source (bound to the policy's issuers) gives the
+/// verdict `jwtguard_verify` gave, then the same verdict from its cache.
+fn verify_through_verifier(
+    keys: *const jwtguard_keyset,
+    policy: *const jwtguard_policy,
+    token: &[u8],
+    now: u64,
+    want: jwtguard_result,
+    name: &[u8],
+    cap: u8,
+) {
+    let mut verifier: *mut jwtguard_verifier = core::ptr::null_mut();
+    let mut detail = [0 as c_char; 96];
+    // SAFETY: `keys` and `policy` are live handles; every other pointer is a live local
+    // or slice of the size given; the handles made here are freed once.
+    unsafe {
+        let builder = jwtguard_verifier_builder_new(policy);
+        assert!(!builder.is_null());
+        let mut index = usize::MAX;
+        assert_eq!(
+            jwtguard_verifier_builder_add_keys(builder, keys, core::ptr::null(), 0, &mut index),
+            jwtguard_result::JWTGUARD_OK
+        );
+        assert_eq!(index, 0);
+        assert_eq!(jwtguard_verifier_builder_set_cache(builder, 4, 0), jwtguard_result::JWTGUARD_OK);
+        let code = jwtguard_verifier_builder_build(builder, &mut verifier, detail.as_mut_ptr(), detail.len());
+        assert_eq!(code, jwtguard_result::JWTGUARD_OK);
+        for round in 0..2 {
+            let mut token_handle: *mut jwtguard_token = core::ptr::null_mut();
+            let mut hit = true;
+            let code = jwtguard_verifier_verify(
+                verifier,
+                token.as_ptr(),
+                token.len(),
+                now,
+                &mut token_handle,
+                &mut hit,
+                detail.as_mut_ptr(),
+                usize::from(cap).min(detail.len()),
+            );
+            assert_eq!(code, want, "the verifier and jwtguard_verify disagree");
+            // (The second round may miss: a token whose `exp` has a fraction can be valid
+            // until a moment the cache, counting whole seconds, has already passed.)
+            assert!(!hit || (round == 1 && code == jwtguard_result::JWTGUARD_OK), "cache_hit");
+            assert_eq!(code == jwtguard_result::JWTGUARD_OK, !token_handle.is_null());
+            if !token_handle.is_null() {
+                read_token(token_handle, name, cap);
+                jwtguard_token_free(token_handle);
+            }
+        }
+        assert!(!jwtguard_verifier_wants_fetch(verifier, now));
+        assert_eq!(jwtguard_verifier_next_fetch_at(verifier), u64::MAX);
+        jwtguard_verifier_free(verifier);
+    }
+}
+
+/// A JWKS source offered `jwks` as its fetched document takes it exactly when
+/// `jwtguard_keyset_new_with_options` does (`want`), and keeps its keys otherwise.
+fn fetched_keys(policy: *const jwtguard_policy, jwks: &[u8], key_flags: u32, want: jwtguard_result, cap: u8) {
+    const URL: &str = "http://127.0.0.1:1/keys";
+    let mut verifier: *mut jwtguard_verifier = core::ptr::null_mut();
+    let mut url = vec![0x55 as c_char; JWTGUARD_MAX_URL_LEN + 2];
+    let (mut source, mut kind, mut len) = (usize::MAX, jwtguard_fetch_kind::JWTGUARD_FETCH_NONE, usize::MAX);
+    let now = 1_700_000_000;
+    // SAFETY: `policy` is a live handle; every other pointer is a live local or slice
+    // of the size given; the handles made here are freed once.
+    unsafe {
+        let builder = jwtguard_verifier_builder_new(policy);
+        assert!(!builder.is_null());
+        let flags = key_flags | JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK;
+        let code = jwtguard_verifier_builder_add_jwks_url(
+            builder,
+            URL.as_ptr().cast(),
+            URL.len(),
+            core::ptr::null(),
+            0,
+            flags,
+            core::ptr::null_mut(),
+        );
+        assert_eq!(code, jwtguard_result::JWTGUARD_OK);
+        assert_eq!(jwtguard_verifier_builder_build(builder, &mut verifier, core::ptr::null_mut(), 0), code);
+        assert!(jwtguard_verifier_wants_fetch(verifier, now));
+        // A buffer that might be too small claims nothing.
+        let small = usize::from(cap);
+        assert!(!jwtguard_verifier_start_fetch(
+            verifier,
+            now,
+            &mut source,
+            &mut kind,
+            url.as_mut_ptr(),
+            small,
+            &mut len
+        ));
+        assert_eq!(len, JWTGUARD_MAX_URL_LEN);
+        assert!(url.iter().all(|&c| c == 0x55), "wrote to a buffer that may be too small");
+        let cap = JWTGUARD_MAX_URL_LEN + 1;
+        assert!(jwtguard_verifier_start_fetch(verifier, now, &mut source, &mut kind, url.as_mut_ptr(), cap, &mut len));
+        assert_eq!((source, kind, len), (0, jwtguard_fetch_kind::JWTGUARD_FETCH_JWKS, URL.len()));
+        assert_eq!(CStr::from_ptr(url.as_ptr()).to_bytes(), URL.as_bytes());
+        assert_eq!(url[cap], 0x55, "wrote past url_cap");
+        assert!(!jwtguard_verifier_start_fetch(verifier, now, &mut source, &mut kind, url.as_mut_ptr(), cap, &mut len));
+        let mut count = usize::MAX;
+        let mut detail = [0 as c_char; 96];
+        let code = jwtguard_verifier_offer(
+            verifier,
+            0,
+            jwks.as_ptr(),
+            jwks.len(),
+            now,
+            &mut count,
+            detail.as_mut_ptr(),
+            small.min(detail.len()),
+        );
+        assert_eq!(code, want, "the fetched document and jwtguard_keyset_new disagree");
+        assert_detail_terminated_or_empty(&detail, small);
+        assert_eq!(jwtguard_verifier_source_key_count(verifier, 0), count);
+        if code == jwtguard_result::JWTGUARD_OK {
+            assert!(count > 0);
+            assert_eq!(jwtguard_verifier_next_fetch_at(verifier), now + 3600);
+        } else {
+            assert_eq!(count, 0);
+            assert!(!jwtguard_verifier_wants_fetch(verifier, now), "a failed fetch backs off");
+            jwtguard_verifier_fetch_failed(verifier, 0, now);
+        }
+        jwtguard_verifier_free(verifier);
     }
 }
 
@@ -219,4 +355,12 @@ fn assert_known(code: jwtguard_result) {
 
 fn assert_detail_terminated(detail: &[c_char]) {
     assert!(detail.contains(&0), "detail buffer not NUL-terminated");
+}
+
+/// A detail buffer given with capacity `cap` (0: nothing written) is NUL-terminated
+/// within it.
+fn assert_detail_terminated_or_empty(detail: &[c_char], cap: usize) {
+    if cap > 0 {
+        assert_detail_terminated(&detail[..cap.min(detail.len())]);
+    }
 }

@@ -17,16 +17,9 @@ use crate::util::{guard, guard_detail, guard_value, handle, input_bytes, Out, Ou
 /// requests that cloned the old handle keep using it until they free it.
 pub struct jwtguard_keyset {
     keys: KeySet,
-    /// Never shared with another handle created in this process (see `identity`).
-    identity: u64,
 }
 
 impl jwtguard_keyset {
-    /// This handle's identity, for caches.
-    pub(crate) fn identity(&self) -> u64 {
-        self.identity
-    }
-
     /// The keys.
     pub(crate) fn keys(&self) -> &KeySet {
         &self.keys
@@ -121,7 +114,7 @@ pub unsafe extern "C" fn jwtguard_keyset_new_with_options(
         // SAFETY: `jwks` is NULL or points to `jwks_len` readable bytes (contract).
         let document = unsafe { input_bytes(jwks, jwks_len, "jwks") }?;
         let keys = KeySet::from_json_with(document, &KeyOptions { max_len, ..options })?;
-        out.set(Arc::into_raw(Arc::new(jwtguard_keyset { keys, identity: crate::identity::fresh() })));
+        out.set(Arc::into_raw(Arc::new(jwtguard_keyset { keys })));
         Ok(())
     };
     // SAFETY: `detail` is the caller's (contract above).

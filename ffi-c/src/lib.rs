@@ -27,19 +27,17 @@ use core::ffi::{c_char, CStr};
 // The header lists items in this order (cbindgen follows the module order).
 mod result;
 
+mod result_text;
+
 mod keyset;
 
 mod policy;
 
 mod token;
 
-mod cache;
-
 mod verifier;
 
 mod apim;
-
-mod identity;
 
 mod util;
 
@@ -48,10 +46,10 @@ mod util;
 pub mod fuzzing;
 
 pub use apim::*;
-pub use cache::*;
 pub use keyset::*;
 pub use policy::*;
 pub use result::*;
+pub use result_text::*;
 pub use token::*;
 pub use verifier::*;
 

@@ -4,10 +4,10 @@ use core::ffi::c_char;
 use core::ptr;
 use std::sync::Arc;
 
-use jwtguard_core::{Algorithm, Match, Policy, RequiredClaim};
+use jwtguard_core::{Algorithm, AlgorithmSet, Match, Policy, RequiredClaim};
 
 use crate::result::{jwtguard_result, Fail};
-use crate::util::{free_boxed, guard, guard_detail, guard_value, handle, handle_mut, input_str, Out};
+use crate::util::{free_boxed, guard, guard_detail, guard_value, handle, handle_mut, input_str, input_strings, Out};
 
 /// How the values of a required claim must match: `JWTGUARD_MATCH_ALL` or
 /// `JWTGUARD_MATCH_ANY`. Any other value is `JWTGUARD_INVALID_PARAMETER`.
@@ -66,21 +66,33 @@ const ALGORITHM_FLAGS: [(u32, Algorithm); 12] = [
     (JWTGUARD_ALG_HS512, Algorithm::HS512),
 ];
 
-/// The `JWTGUARD_ALG_*` flag of the algorithm with this exact (case-sensitive) JOSE
-/// name (`"RS256"`, `"EdDSA"`, ...), for configuration files that list algorithms by
-/// name; 0 for a name jwtguard does not implement (`"none"` included) or NULL.
-///
-/// # Safety
-/// `name` is NULL (only with `name_len` 0) or points to `name_len` readable bytes.
-#[no_mangle]
-pub unsafe extern "C" fn jwtguard_algorithm_flag(name: *const c_char, name_len: usize) -> u32 {
-    crate::util::guard_value(0, || {
-        // SAFETY: the caller's contract for `name`.
-        let Ok(name) = (unsafe { crate::util::input_str(name, name_len, "name") }) else { return 0 };
-        let Some(alg) = Algorithm::from_name(name) else { return 0 };
-        ALGORITHM_FLAGS.iter().find(|(_, a)| *a == alg).map_or(0, |(flag, _)| *flag)
-    })
-}
+// The flags are the core's bits (cbindgen needs them written out; the core has the table).
+const _: () = {
+    let mut i = 0;
+    while i < ALGORITHM_FLAGS.len() {
+        assert!(
+            ALGORITHM_FLAGS[i].0 == ALGORITHM_FLAGS[i].1.bit() as u32,
+            "a JWTGUARD_ALG_* flag is not the core's bit"
+        );
+        i += 1;
+    }
+};
+
+/// The algorithms the default policy allows: RS256 and ES256.
+pub const JWTGUARD_ALG_SET_DEFAULT: u32 = JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256;
+/// Every asymmetric algorithm: `JWTGUARD_ALG_RS256` to `JWTGUARD_ALG_EDDSA` (RS*, PS*,
+/// ES256, ES384, EdDSA), what an identity provider's public keys verify.
+pub const JWTGUARD_ALG_SET_ASYMMETRIC: u32 = 0x1ff;
+/// `JWTGUARD_ALG_HS256`, `JWTGUARD_ALG_HS384` and `JWTGUARD_ALG_HS512`: verified only
+/// with symmetric keys (shared secrets, see `JWTGUARD_KEYSET_ALLOW_SYMMETRIC`).
+pub const JWTGUARD_ALG_SET_SYMMETRIC: u32 = 0xe00;
+
+const _: () = assert!(
+    JWTGUARD_ALG_SET_DEFAULT == AlgorithmSet::DEFAULT.bits() as u32
+        && JWTGUARD_ALG_SET_ASYMMETRIC == AlgorithmSet::ASYMMETRIC.bits() as u32
+        && JWTGUARD_ALG_SET_SYMMETRIC == AlgorithmSet::SYMMETRIC.bits() as u32,
+    "a JWTGUARD_ALG_SET_* mask is not the core's set"
+);
 
 /// A borrowed UTF-8 string: `len` bytes at `data`, not necessarily NUL-terminated.
 /// `data` may be NULL when `len` is 0.
@@ -126,16 +138,9 @@ struct ClaimSpec {
 /// may be used by any number of threads at once; clone and free it from any thread.
 pub struct jwtguard_policy {
     policy: Policy,
-    /// Never shared with another handle created in this process (see `identity`).
-    identity: u64,
 }
 
 impl jwtguard_policy {
-    /// This handle's identity, for caches.
-    pub(crate) fn identity(&self) -> u64 {
-        self.identity
-    }
-
     /// The policy.
     pub(crate) fn policy(&self) -> &Policy {
         &self.policy
@@ -143,7 +148,7 @@ impl jwtguard_policy {
 
     /// A handle for a policy built elsewhere in this crate (an APIM policy document).
     pub(crate) fn from_core(policy: Policy) -> jwtguard_policy {
-        jwtguard_policy { policy, identity: crate::identity::fresh() }
+        jwtguard_policy { policy }
     }
 }
 
@@ -358,25 +363,8 @@ pub unsafe extern "C" fn jwtguard_policy_builder_add_required_claim(
     let body = |b: &mut jwtguard_policy_builder| {
         // SAFETY: the caller's contract for `name`.
         let name = unsafe { input_str(name, name_len, "name") }?;
-        let slices: &[jwtguard_slice] = if values.is_null() {
-            if n_values != 0 {
-                return Err(Fail::arg_null("values"));
-            }
-            &[]
-        } else if !values.is_aligned() {
-            return Err(Fail::arg_invalid("values", "is misaligned"));
-        } else if n_values > isize::MAX as usize / core::mem::size_of::<jwtguard_slice>() {
-            return Err(Fail::arg_invalid("n_values", "is too large"));
-        } else {
-            // SAFETY: non-NULL and aligned (checked), the byte size fits in `isize`
-            // (checked), and the caller promised `n_values` readable slices.
-            unsafe { core::slice::from_raw_parts(values, n_values) }
-        };
-        let values = slices
-            .iter()
-            // SAFETY: the caller promised each slice is valid as documented.
-            .map(|s| unsafe { input_str(s.data, s.len, "values[i].data") }.map(str::to_owned))
-            .collect::<Result<Vec<String>, Fail>>()?;
+        // SAFETY: the caller's contract for `values`.
+        let values = unsafe { input_strings(values, n_values, "values", "values[i].data") }?;
         let match_ = match match_mode {
             JWTGUARD_MATCH_ALL => Match::All,
             JWTGUARD_MATCH_ANY => Match::Any,
@@ -452,6 +440,32 @@ pub unsafe extern "C" fn jwtguard_policy_builder_set_algorithms(
     };
     // SAFETY: the caller's contract for `builder`.
     unsafe { with_builder(builder, body) }
+}
+
+/// Returns the JOSE name of the algorithm of one `JWTGUARD_ALG_*` flag, e.g. `"RS256"`
+/// for `JWTGUARD_ALG_RS256` (a static string: never free it); NULL when `flag` is 0,
+/// holds several bits, or a bit no algorithm has. Calling it for each bit from
+/// `1 << 0` to `1 << 31` lists every algorithm this library implements.
+#[no_mangle]
+pub extern "C" fn jwtguard_algorithm_name(flag: u32) -> *const c_char {
+    guard_value(ptr::null(), || {
+        ALGORITHM_FLAGS.iter().find(|(f, _)| *f == flag).map_or(ptr::null(), |(_, alg)| alg.c_name().as_ptr())
+    })
+}
+
+/// Returns the `JWTGUARD_ALG_*` flag of the algorithm with the JOSE name `name`, compared
+/// exactly (case-sensitive: `"RS256"`, `"EdDSA"`); 0 for any other text (`"none"`,
+/// `"rs256"`, text that is not UTF-8, NULL with a non-zero length).
+///
+/// # Safety
+/// `name` is NULL (only with `name_len` 0) or points to `name_len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_algorithm_from_name(name: *const c_char, name_len: usize) -> u32 {
+    guard_value(0, || {
+        // SAFETY: the caller's contract for `name`.
+        let Ok(name) = (unsafe { input_str(name, name_len, "name") }) else { return 0 };
+        Algorithm::from_name(name).map_or(0, |alg| u32::from(alg.bit()))
+    })
 }
 
 /// Longest accepted token in bytes (default 16384), checked before anything else; 0
@@ -535,7 +549,7 @@ pub unsafe extern "C" fn jwtguard_policy_builder_build(
         let (out, builder) = unsafe { (Out::required(out, "out")?, handle(builder, "builder")) };
         out.set(ptr::null());
         let policy = builder?.to_policy()?;
-        out.set(Arc::into_raw(Arc::new(jwtguard_policy { policy, identity: crate::identity::fresh() })));
+        out.set(Arc::into_raw(Arc::new(jwtguard_policy { policy })));
         Ok(())
     };
     // SAFETY: the caller's contract for `detail`.

@@ -1,7 +1,9 @@
 //! Result codes: the core's reasons (same names, same numbers) plus codes about how a
-//! function was called (1000 and up), and the static strings that render them.
+//! function was called (1000 and up), the static strings that render them, and the
+//! failures of entry points. Depends on nothing else in this crate (the C functions
+//! that render codes are in `result_text`).
 
-use core::ffi::{c_char, CStr};
+use core::ffi::CStr;
 use core::fmt;
 
 use jwtguard_core::{Error, Reason};
@@ -17,62 +19,72 @@ use jwtguard_core::{Error, Reason};
 pub enum jwtguard_result {
     /// Success.
     JWTGUARD_OK = 0,
-    /// No token was presented (empty input).
+    // The core's reasons, generated from `jwtguard_core::Reason` (its docs, names and
+    // codes); tests/result_codes.rs checks this block and rewrites it when run with
+    // JWTGUARD_BLESS=1.
+    // BEGIN REASONS
+    /// No token was supplied (empty input).
     JWTGUARD_TOKEN_NOT_PRESENT = 1,
-    /// The token exceeds the maximum allowed size; nothing else was examined.
+    /// The token is longer than the configured maximum; nothing else was examined.
     JWTGUARD_TOKEN_TOO_LARGE = 2,
-    /// Not a well-formed compact JWS (segments, base64url, header/payload JSON).
+    /// Not a well-formed compact JWS: segment count, base64url, or JSON of header/payload.
     JWTGUARD_TOKEN_MALFORMED = 3,
-    /// The header uses `crit`, `b64`, `zip`, `enc`, an embedded `jwk`, `jku` or `x5u`.
+    /// The header asks for a feature jwtguard refuses (`crit`, `b64`, `zip`, `enc`,
+    /// embedded `jwk`, `jku`, `x5u`).
     JWTGUARD_TOKEN_HEADER_UNSUPPORTED = 4,
-    /// The header's `alg` is not implemented (including `none`).
+    /// The header's `alg` is not one jwtguard implements (including `none`).
     JWTGUARD_TOKEN_ALGORITHM_NOT_SUPPORTED = 5,
-    /// The header's `alg` is not allowed by the policy.
+    /// The header's `alg` is implemented but the policy does not allow it.
     JWTGUARD_TOKEN_ALGORITHM_NOT_ALLOWED = 6,
-    /// No key matches the token's `kid`/`x5t` (refresh the key set, rate-limited).
+    /// No key in the key set matches the token's `kid`/`x5t` (refresh the key set).
     JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND = 7,
     /// The key named by the token cannot be used with the token's `alg`.
     JWTGUARD_TOKEN_ALGORITHM_KEY_MISMATCH = 8,
     /// The signature does not verify.
     JWTGUARD_TOKEN_SIGNATURE_INVALID = 9,
-    /// `exp`/`nbf`/`iat` not a NumericDate, or `aud`/`iss` of the wrong type.
+    /// A registered claim has the wrong JSON type or an out-of-range value
+    /// (`exp`/`nbf`/`iat` not a NumericDate, `aud` not a string or array of strings, ...).
     JWTGUARD_TOKEN_CLAIM_MALFORMED = 10,
-    /// No `exp` and the policy requires one.
+    /// The policy requires `exp` and the token has none.
     JWTGUARD_TOKEN_EXPIRATION_TIME_MISSING = 11,
     /// `exp <= now - clock_skew`.
     JWTGUARD_TOKEN_EXPIRED = 12,
     /// `nbf > now + clock_skew`.
     JWTGUARD_TOKEN_NOT_YET_VALID = 13,
-    /// No allowed audience in `aud`.
+    /// No audience in the token is allowed by the policy.
     JWTGUARD_TOKEN_AUDIENCE_NOT_ALLOWED = 14,
-    /// `iss` not allowed, or not the signing key's issuer.
+    /// The token's issuer is not allowed by the policy (or not the signing key's issuer).
     JWTGUARD_TOKEN_ISSUER_NOT_ALLOWED = 15,
-    /// A required claim is missing.
+    /// A claim the policy requires is absent.
     JWTGUARD_TOKEN_CLAIM_NOT_FOUND = 16,
-    /// A required claim has no allowed value.
+    /// A required claim is present but its value is not allowed.
     JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED = 17,
-    /// The key set is not a JWK or JWK set of the expected shape.
+    /// The key set is not valid JSON of the expected shape.
     JWTGUARD_KEY_SET_MALFORMED = 100,
     /// The key set is over the size or key-count limit.
     JWTGUARD_KEY_SET_TOO_LARGE = 101,
-    /// The key set holds no key usable for verification.
+    /// The key set holds no key jwtguard can verify with.
     JWTGUARD_KEY_SET_NO_USABLE_KEY = 102,
-    /// Two usable keys share a `kid`.
+    /// Two usable keys share one `kid`.
     JWTGUARD_KEY_SET_DUPLICATE_KID = 103,
-    /// A key member is missing, of the wrong type, or bad base64.
+    /// A key member is missing, of the wrong type, or not valid base64.
     JWTGUARD_KEY_MALFORMED = 104,
-    /// A key's type, curve, `use`, `key_ops` or `alg` makes it unusable.
+    /// A key's type, curve, `use`, `key_ops` or `alg` makes it unusable for verification
+    /// (also: a symmetric `oct` key when the key options do not allow symmetric keys,
+    /// or beside asymmetric keys).
     JWTGUARD_KEY_UNSUPPORTED = 105,
-    /// An RSA modulus under 2048 bits.
+    /// An RSA modulus shorter than 2048 bits, or an HMAC key shorter than its hash
+    /// output (RFC 7518 §3.2: 32, 48, 64 bytes).
     JWTGUARD_KEY_TOO_SMALL = 106,
-    /// An RSA modulus over 8192 bits.
+    /// An RSA modulus longer than 8192 bits, or an HMAC key longer than 256 bytes.
     JWTGUARD_KEY_TOO_LARGE = 107,
-    /// An RSA exponent that is even, 1, too small or too large.
+    /// An RSA public exponent that is even, 1, too small or too large.
     JWTGUARD_KEY_EXPONENT_INVALID = 108,
-    /// Not a valid public key (e.g. an EC point off the curve).
+    /// Key material that is not a valid public key (EC point not on the curve, ...).
     JWTGUARD_KEY_INVALID = 109,
     /// The policy is inconsistent or over capacity.
     JWTGUARD_POLICY_INVALID = 200,
+    // END REASONS
     /// A required pointer argument is NULL (or a NULL pointer came with a non-zero length).
     JWTGUARD_NULL_PARAMETER = 1000,
     /// An argument is invalid: text that is not UTF-8, an unknown enum or flag value, a
@@ -96,10 +108,32 @@ pub enum jwtguard_result {
 
 use jwtguard_result::*;
 
+/// Name and message of each code that is not a core reason.
+const CALL_TEXTS: [(jwtguard_result, &CStr, &CStr); 8] = [
+    (JWTGUARD_OK, c"Ok", c"success"),
+    (JWTGUARD_NULL_PARAMETER, c"NullParameter", c"a required pointer argument is NULL"),
+    (
+        JWTGUARD_INVALID_PARAMETER,
+        c"InvalidParameter",
+        c"an argument is invalid (not UTF-8, out of range, or an unknown value)",
+    ),
+    (JWTGUARD_BUFFER_TOO_SMALL, c"BufferTooSmall", c"the output buffer is too small (retry with *out_len + 1 bytes)"),
+    (JWTGUARD_CLAIM_NOT_PRESENT, c"ClaimNotPresent", c"the token has no such claim"),
+    (JWTGUARD_CLAIM_WRONG_TYPE, c"ClaimWrongType", c"the claim's JSON type cannot be returned this way"),
+    (JWTGUARD_PANIC, c"Panic", c"internal error: a panic was caught at the C boundary"),
+    (
+        JWTGUARD_CLAIM_UNSAFE,
+        c"ClaimUnsafe",
+        c"the claim holds a control character, or its joined array would be ambiguous",
+    ),
+];
+
 impl jwtguard_result {
     /// Every result code, in code order.
     pub const ALL: &'static [jwtguard_result] = &[
         JWTGUARD_OK,
+        // The core's reasons, generated like the enum's block.
+        // BEGIN REASONS
         JWTGUARD_TOKEN_NOT_PRESENT,
         JWTGUARD_TOKEN_TOO_LARGE,
         JWTGUARD_TOKEN_MALFORMED,
@@ -128,6 +162,7 @@ impl jwtguard_result {
         JWTGUARD_KEY_EXPONENT_INVALID,
         JWTGUARD_KEY_INVALID,
         JWTGUARD_POLICY_INVALID,
+        // END REASONS
         JWTGUARD_NULL_PARAMETER,
         JWTGUARD_INVALID_PARAMETER,
         JWTGUARD_BUFFER_TOO_SMALL,
@@ -147,123 +182,37 @@ impl jwtguard_result {
         jwtguard_result::ALL.iter().copied().find(|r| r.code() == code)
     }
 
-    /// The result for a core reason (the same number).
-    pub const fn from_reason(reason: Reason) -> jwtguard_result {
-        match reason {
-            Reason::TokenNotPresent => JWTGUARD_TOKEN_NOT_PRESENT,
-            Reason::TokenTooLarge => JWTGUARD_TOKEN_TOO_LARGE,
-            Reason::TokenMalformed => JWTGUARD_TOKEN_MALFORMED,
-            Reason::TokenHeaderUnsupported => JWTGUARD_TOKEN_HEADER_UNSUPPORTED,
-            Reason::TokenAlgorithmNotSupported => JWTGUARD_TOKEN_ALGORITHM_NOT_SUPPORTED,
-            Reason::TokenAlgorithmNotAllowed => JWTGUARD_TOKEN_ALGORITHM_NOT_ALLOWED,
-            Reason::TokenSignatureKeyNotFound => JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND,
-            Reason::TokenAlgorithmKeyMismatch => JWTGUARD_TOKEN_ALGORITHM_KEY_MISMATCH,
-            Reason::TokenSignatureInvalid => JWTGUARD_TOKEN_SIGNATURE_INVALID,
-            Reason::TokenClaimMalformed => JWTGUARD_TOKEN_CLAIM_MALFORMED,
-            Reason::TokenExpirationTimeMissing => JWTGUARD_TOKEN_EXPIRATION_TIME_MISSING,
-            Reason::TokenExpired => JWTGUARD_TOKEN_EXPIRED,
-            Reason::TokenNotYetValid => JWTGUARD_TOKEN_NOT_YET_VALID,
-            Reason::TokenAudienceNotAllowed => JWTGUARD_TOKEN_AUDIENCE_NOT_ALLOWED,
-            Reason::TokenIssuerNotAllowed => JWTGUARD_TOKEN_ISSUER_NOT_ALLOWED,
-            Reason::TokenClaimNotFound => JWTGUARD_TOKEN_CLAIM_NOT_FOUND,
-            Reason::TokenClaimValueNotAllowed => JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED,
-            Reason::KeySetMalformed => JWTGUARD_KEY_SET_MALFORMED,
-            Reason::KeySetTooLarge => JWTGUARD_KEY_SET_TOO_LARGE,
-            Reason::KeySetNoUsableKey => JWTGUARD_KEY_SET_NO_USABLE_KEY,
-            Reason::KeySetDuplicateKid => JWTGUARD_KEY_SET_DUPLICATE_KID,
-            Reason::KeyMalformed => JWTGUARD_KEY_MALFORMED,
-            Reason::KeyUnsupported => JWTGUARD_KEY_UNSUPPORTED,
-            Reason::KeyTooSmall => JWTGUARD_KEY_TOO_SMALL,
-            Reason::KeyTooLarge => JWTGUARD_KEY_TOO_LARGE,
-            Reason::KeyExponentInvalid => JWTGUARD_KEY_EXPONENT_INVALID,
-            Reason::KeyInvalid => JWTGUARD_KEY_INVALID,
-            Reason::PolicyInvalid => JWTGUARD_POLICY_INVALID,
-        }
+    /// The result for a core reason (the same number). Every reason has one
+    /// (tests/result_codes.rs); were one missing, the failure would still be a failure,
+    /// reported as an internal error.
+    pub fn from_reason(reason: Reason) -> jwtguard_result {
+        jwtguard_result::from_code(reason.code()).unwrap_or(JWTGUARD_PANIC)
     }
 
-    /// The stable name: the core's `Reason::name()` for shared codes (`"TokenExpired"`),
+    /// The core reason with this code (codes 1 to 999).
+    pub const fn reason(self) -> Option<Reason> {
+        Reason::from_code(self.code())
+    }
+
+    /// The stable name: the core's `Reason::name()` for its codes (`"TokenExpired"`),
     /// `"Ok"`, `"NullParameter"`, ... for the others.
-    pub const fn name(self) -> &'static CStr {
-        match self {
-            JWTGUARD_OK => c"Ok",
-            JWTGUARD_TOKEN_NOT_PRESENT => c"TokenNotPresent",
-            JWTGUARD_TOKEN_TOO_LARGE => c"TokenTooLarge",
-            JWTGUARD_TOKEN_MALFORMED => c"TokenMalformed",
-            JWTGUARD_TOKEN_HEADER_UNSUPPORTED => c"TokenHeaderUnsupported",
-            JWTGUARD_TOKEN_ALGORITHM_NOT_SUPPORTED => c"TokenAlgorithmNotSupported",
-            JWTGUARD_TOKEN_ALGORITHM_NOT_ALLOWED => c"TokenAlgorithmNotAllowed",
-            JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND => c"TokenSignatureKeyNotFound",
-            JWTGUARD_TOKEN_ALGORITHM_KEY_MISMATCH => c"TokenAlgorithmKeyMismatch",
-            JWTGUARD_TOKEN_SIGNATURE_INVALID => c"TokenSignatureInvalid",
-            JWTGUARD_TOKEN_CLAIM_MALFORMED => c"TokenClaimMalformed",
-            JWTGUARD_TOKEN_EXPIRATION_TIME_MISSING => c"TokenExpirationTimeMissing",
-            JWTGUARD_TOKEN_EXPIRED => c"TokenExpired",
-            JWTGUARD_TOKEN_NOT_YET_VALID => c"TokenNotYetValid",
-            JWTGUARD_TOKEN_AUDIENCE_NOT_ALLOWED => c"TokenAudienceNotAllowed",
-            JWTGUARD_TOKEN_ISSUER_NOT_ALLOWED => c"TokenIssuerNotAllowed",
-            JWTGUARD_TOKEN_CLAIM_NOT_FOUND => c"TokenClaimNotFound",
-            JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED => c"TokenClaimValueNotAllowed",
-            JWTGUARD_KEY_SET_MALFORMED => c"KeySetMalformed",
-            JWTGUARD_KEY_SET_TOO_LARGE => c"KeySetTooLarge",
-            JWTGUARD_KEY_SET_NO_USABLE_KEY => c"KeySetNoUsableKey",
-            JWTGUARD_KEY_SET_DUPLICATE_KID => c"KeySetDuplicateKid",
-            JWTGUARD_KEY_MALFORMED => c"KeyMalformed",
-            JWTGUARD_KEY_UNSUPPORTED => c"KeyUnsupported",
-            JWTGUARD_KEY_TOO_SMALL => c"KeyTooSmall",
-            JWTGUARD_KEY_TOO_LARGE => c"KeyTooLarge",
-            JWTGUARD_KEY_EXPONENT_INVALID => c"KeyExponentInvalid",
-            JWTGUARD_KEY_INVALID => c"KeyInvalid",
-            JWTGUARD_POLICY_INVALID => c"PolicyInvalid",
-            JWTGUARD_NULL_PARAMETER => c"NullParameter",
-            JWTGUARD_INVALID_PARAMETER => c"InvalidParameter",
-            JWTGUARD_BUFFER_TOO_SMALL => c"BufferTooSmall",
-            JWTGUARD_CLAIM_NOT_PRESENT => c"ClaimNotPresent",
-            JWTGUARD_CLAIM_WRONG_TYPE => c"ClaimWrongType",
-            JWTGUARD_PANIC => c"Panic",
-            JWTGUARD_CLAIM_UNSAFE => c"ClaimUnsafe",
+    pub fn name(self) -> &'static CStr {
+        match self.reason() {
+            Some(reason) => reason.c_name(),
+            None => self.call_text().0,
         }
     }
 
-    /// A static one-line message: the core's `Reason::message()` for shared codes.
-    pub const fn message(self) -> &'static CStr {
-        match self {
-            JWTGUARD_OK => c"success",
-            JWTGUARD_TOKEN_NOT_PRESENT => c"no token was presented",
-            JWTGUARD_TOKEN_TOO_LARGE => c"token exceeds the maximum allowed size",
-            JWTGUARD_TOKEN_MALFORMED => c"token is not a well-formed compact JWS",
-            JWTGUARD_TOKEN_HEADER_UNSUPPORTED => c"token header uses an unsupported or unsafe parameter",
-            JWTGUARD_TOKEN_ALGORITHM_NOT_SUPPORTED => c"token algorithm is not supported",
-            JWTGUARD_TOKEN_ALGORITHM_NOT_ALLOWED => c"token algorithm is not allowed by the policy",
-            JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND => c"no signing key matches the token",
-            JWTGUARD_TOKEN_ALGORITHM_KEY_MISMATCH => c"token algorithm does not match the signing key",
-            JWTGUARD_TOKEN_SIGNATURE_INVALID => c"token signature is invalid",
-            JWTGUARD_TOKEN_CLAIM_MALFORMED => c"a token claim is malformed",
-            JWTGUARD_TOKEN_EXPIRATION_TIME_MISSING => c"token has no expiration time",
-            JWTGUARD_TOKEN_EXPIRED => c"token has expired",
-            JWTGUARD_TOKEN_NOT_YET_VALID => c"token is not yet valid",
-            JWTGUARD_TOKEN_AUDIENCE_NOT_ALLOWED => c"token audience is not allowed",
-            JWTGUARD_TOKEN_ISSUER_NOT_ALLOWED => c"token issuer is not allowed",
-            JWTGUARD_TOKEN_CLAIM_NOT_FOUND => c"a required claim is missing",
-            JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED => c"a required claim has a value that is not allowed",
-            JWTGUARD_KEY_SET_MALFORMED => c"key set is not a well-formed JWK or JWK set",
-            JWTGUARD_KEY_SET_TOO_LARGE => c"key set exceeds the size or key-count limit",
-            JWTGUARD_KEY_SET_NO_USABLE_KEY => c"key set contains no usable signing key",
-            JWTGUARD_KEY_SET_DUPLICATE_KID => c"key set contains two keys with the same kid",
-            JWTGUARD_KEY_MALFORMED => c"a key is malformed",
-            JWTGUARD_KEY_UNSUPPORTED => c"a key is not usable for signature verification",
-            JWTGUARD_KEY_TOO_SMALL => c"a key is shorter than the minimum (RSA 2048 bits, HMAC the hash length)",
-            JWTGUARD_KEY_TOO_LARGE => c"a key is longer than the supported maximum",
-            JWTGUARD_KEY_EXPONENT_INVALID => c"an RSA public exponent is not acceptable",
-            JWTGUARD_KEY_INVALID => c"a key is not a valid public key",
-            JWTGUARD_POLICY_INVALID => c"the verification policy is invalid",
-            JWTGUARD_NULL_PARAMETER => c"a required pointer argument is NULL",
-            JWTGUARD_INVALID_PARAMETER => c"an argument is invalid (not UTF-8, out of range, or an unknown value)",
-            JWTGUARD_BUFFER_TOO_SMALL => c"the output buffer is too small (retry with *out_len + 1 bytes)",
-            JWTGUARD_CLAIM_NOT_PRESENT => c"the token has no such claim",
-            JWTGUARD_CLAIM_WRONG_TYPE => c"the claim's JSON type cannot be returned this way",
-            JWTGUARD_PANIC => c"internal error: a panic was caught at the C boundary",
-            JWTGUARD_CLAIM_UNSAFE => c"the claim holds a control character, or its joined array would be ambiguous",
+    /// A static one-line message: the core's `Reason::message()` for its codes.
+    pub fn message(self) -> &'static CStr {
+        match self.reason() {
+            Some(reason) => reason.c_message(),
+            None => self.call_text().1,
         }
+    }
+
+    fn call_text(self) -> (&'static CStr, &'static CStr) {
+        CALL_TEXTS.iter().find(|(code, ..)| *code == self).map_or((UNKNOWN_NAME, UNKNOWN_MESSAGE), |(_, n, m)| (n, m))
     }
 }
 
@@ -322,26 +271,4 @@ impl fmt::Display for Fail {
             Detail::Arg(arg, problem) => write!(f, "{name}: `{arg}` {problem}"),
         }
     }
-}
-
-/// Returns the stable name of a result code, e.g. `"TokenExpired"` (the core's reason
-/// name for codes below 1000), `"Ok"` for 0, `"NullParameter"`, ...; `"Unknown"` for a
-/// code that is not a `jwtguard_result`. The string is static: never free it.
-///
-/// Takes any integer (a `jwtguard_result` converts implicitly), so a code read from a
-/// log or a newer library version is safe to pass.
-#[no_mangle]
-pub extern "C" fn jwtguard_result_name(result: u32) -> *const c_char {
-    crate::util::guard_static(UNKNOWN_NAME, || jwtguard_result::from_code(result).map_or(UNKNOWN_NAME, |r| r.name()))
-}
-
-/// Returns a static one-line, human-readable message for a result code, e.g.
-/// `"token has expired"`; `"unknown result code"` for a code that is not a
-/// `jwtguard_result`. Never free it. For the precise rule that failed, use the detail
-/// buffer of the function that returned the code.
-#[no_mangle]
-pub extern "C" fn jwtguard_result_message(result: u32) -> *const c_char {
-    crate::util::guard_static(UNKNOWN_MESSAGE, || {
-        jwtguard_result::from_code(result).map_or(UNKNOWN_MESSAGE, |r| r.message())
-    })
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use jwtguard_core::export::{self, ExportError};
 use jwtguard_core::json::Value;
-use jwtguard_core::{verify_owned, Algorithm, Claims, Error, OwnedToken, Policy, Verified};
+use jwtguard_core::{verify_owned, Claims, Error, OwnedToken, Policy, Verified};
 
 use crate::keyset::jwtguard_keyset;
 use crate::policy::jwtguard_policy;
@@ -154,21 +154,7 @@ pub unsafe extern "C" fn jwtguard_token_free(token: *mut jwtguard_token) {
 pub unsafe extern "C" fn jwtguard_token_alg(token: *const jwtguard_token) -> *const c_char {
     guard_value(ptr::null(), || {
         // SAFETY: the caller's contract for `token`.
-        match unsafe { handle(token, "token") }.map(|t| t.token().header().alg()) {
-            Ok(Algorithm::RS256) => c"RS256".as_ptr(),
-            Ok(Algorithm::ES256) => c"ES256".as_ptr(),
-            Ok(Algorithm::RS384) => c"RS384".as_ptr(),
-            Ok(Algorithm::RS512) => c"RS512".as_ptr(),
-            Ok(Algorithm::PS256) => c"PS256".as_ptr(),
-            Ok(Algorithm::PS384) => c"PS384".as_ptr(),
-            Ok(Algorithm::PS512) => c"PS512".as_ptr(),
-            Ok(Algorithm::ES384) => c"ES384".as_ptr(),
-            Ok(Algorithm::EdDSA) => c"EdDSA".as_ptr(),
-            Ok(Algorithm::HS256) => c"HS256".as_ptr(),
-            Ok(Algorithm::HS384) => c"HS384".as_ptr(),
-            Ok(Algorithm::HS512) => c"HS512".as_ptr(),
-            Err(_) => ptr::null(),
-        }
+        unsafe { handle(token, "token") }.map_or(ptr::null(), |t| t.token().header().alg().c_name().as_ptr())
     })
 }
 

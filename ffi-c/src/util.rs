@@ -10,6 +10,7 @@
 use core::ffi::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use crate::policy::jwtguard_slice;
 use crate::result::{jwtguard_result, Fail};
 
 /// Runs `f`, turning its outcome into a result code and a caught panic into
@@ -127,6 +128,40 @@ pub(crate) unsafe fn input_str<'a>(ptr: *const c_char, len: usize, arg: &'static
     // SAFETY: the caller's contract, passed on.
     let bytes = unsafe { input_bytes(ptr.cast::<u8>(), len, arg) }?;
     core::str::from_utf8(bytes).map_err(|_| Fail::arg_invalid(arg, "is not valid UTF-8"))
+}
+
+/// Reads an array of `n` [`jwtguard_slice`]s of UTF-8 text (NULL with `n` 0 is none)
+/// into owned strings; `arg` and `element` (e.g. `"values"`, `"values[i].data"`) name
+/// the array and its text in failures.
+///
+/// # Safety
+/// When `values` is non-NULL it points to `n` readable slices, each valid as
+/// [`jwtguard_slice`] describes, for the duration of the call.
+pub(crate) unsafe fn input_strings(
+    values: *const jwtguard_slice,
+    n: usize,
+    arg: &'static str,
+    element: &'static str,
+) -> Result<Vec<String>, Fail> {
+    let slices: &[jwtguard_slice] = if values.is_null() {
+        if n != 0 {
+            return Err(Fail::arg_null(arg));
+        }
+        &[]
+    } else if !values.is_aligned() {
+        return Err(Fail::arg_invalid(arg, "is misaligned"));
+    } else if n > isize::MAX as usize / core::mem::size_of::<jwtguard_slice>() {
+        return Err(Fail::arg_invalid(arg, "has too many elements"));
+    } else {
+        // SAFETY: non-NULL and aligned (checked), the byte size fits in `isize`
+        // (checked), and the caller promised `n` readable slices.
+        unsafe { core::slice::from_raw_parts(values, n) }
+    };
+    slices
+        .iter()
+        // SAFETY: the caller promised each slice is valid as documented.
+        .map(|s| unsafe { input_str(s.data, s.len, element) }.map(str::to_owned))
+        .collect()
 }
 
 /// Frees a boxed handle (a token, a cache, a policy builder) that the caller gives up.

@@ -6,13 +6,16 @@ use core::ffi::c_char;
 use core::ptr;
 
 use jwtguard_core::key_source::{FetchWhat, Offered, Refresh, SourceOptions};
-use jwtguard_core::{Trust, Verifier, VerifierBuilder};
+use jwtguard_core::{KeySet, Trust, Verifier, VerifierBuilder};
 
 use crate::keyset::{jwtguard_keyset, key_options};
-use crate::policy::jwtguard_policy;
+use crate::policy::{jwtguard_policy, jwtguard_slice};
 use crate::result::{jwtguard_result, Fail};
 use crate::token::{checked_len, jwtguard_token};
-use crate::util::{free_boxed, guard, guard_detail, guard_value, handle, handle_mut, input_bytes, input_str, Out};
+use crate::util::{
+    free_boxed, guard, guard_detail, guard_value, handle, handle_mut, input_bytes, input_str, input_strings,
+    write_detail, Out,
+};
 
 /// Verifies tokens against ordered key sources under one policy, with an optional
 /// verified-token cache (opaque; thread-safe: any number of threads may call any
@@ -40,11 +43,56 @@ pub struct jwtguard_verifier {
 
 /// Collects the sources and settings of a verifier (opaque; one thread at a time).
 /// `jwtguard_verifier_builder_build()` consumes it; free it with
-/// `jwtguard_verifier_builder_free()` only if it is never built.
+/// `jwtguard_verifier_builder_free()` only if it is never built. A call that fails
+/// (a NULL or invalid argument, a URL the core refuses) also makes every later
+/// `jwtguard_verifier_builder_build()` fail with the same code, so an ignored error
+/// never yields a verifier with a source missing.
 pub struct jwtguard_verifier_builder {
+    /// `None` only after a panic was caught while it was taken out.
     builder: Option<VerifierBuilder>,
+    /// Sources added so far (the next source's index).
     sources: usize,
+    /// The first failure, reported again by `build`.
+    problem: Option<Fail>,
+    /// When the fetching sources added from now on fetch.
     refresh: Refresh,
+}
+
+const UNUSABLE: Fail = Fail::arg_invalid("builder", "is unusable after an internal error");
+
+impl jwtguard_verifier_builder {
+    /// Records the first failure and returns `outcome`.
+    fn note<T>(&mut self, outcome: Result<T, Fail>) -> Result<T, Fail> {
+        if let Err(fail) = &outcome {
+            self.problem = self.problem.or(Some(*fail));
+        }
+        outcome
+    }
+
+    /// Adds a source; the core's objection to it, if any, is the result.
+    fn add(&mut self, source: NewSource<'_>) -> Result<usize, Fail> {
+        let inner = self.builder.take().ok_or(UNUSABLE)?;
+        let earlier = inner.problem();
+        let inner = match source {
+            NewSource::Keys(keys, trust) => inner.fixed_keys(keys.clone(), trust),
+            NewSource::Jwks(url, trust, options) => inner.jwks_url(url, trust, options),
+            NewSource::OpenId(url, trust, options) => inner.openid_config(url, trust, options),
+        };
+        let problem = if earlier.is_none() { inner.problem() } else { None };
+        self.builder = Some(inner);
+        if let Some(problem) = problem {
+            return Err(problem.into());
+        }
+        self.sources += 1;
+        Ok(self.sources - 1)
+    }
+}
+
+/// A source to add, its arguments read and checked.
+enum NewSource<'a> {
+    Keys(&'a KeySet, Trust),
+    Jwks(&'a str, Trust, SourceOptions),
+    OpenId(&'a str, Trust, SourceOptions),
 }
 
 const _: () = {
@@ -64,6 +112,16 @@ pub enum jwtguard_fetch_kind {
     JWTGUARD_FETCH_JWKS = 2,
 }
 
+/// Longest URL a source accepts, configured or discovered, in bytes: a buffer of
+/// `JWTGUARD_MAX_URL_LEN + 1` bytes always holds a URL from
+/// `jwtguard_verifier_start_fetch()`.
+pub const JWTGUARD_MAX_URL_LEN: usize = 2048;
+
+const _: () = assert!(JWTGUARD_MAX_URL_LEN == jwtguard_core::key_source::MAX_URL_LEN);
+
+/// `flags` bit: allow `http://` source URLs to `localhost`, `127.x.x.x` or `[::1]`.
+pub const JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK: u32 = 1 << 16;
+
 /// Starts a verifier for `policy` (the policy is shared, not copied: the handle may be
 /// freed afterwards). Returns NULL when `policy` is NULL or a panic was caught.
 ///
@@ -81,6 +139,7 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_new(
         Box::into_raw(Box::new(jwtguard_verifier_builder {
             builder: Some(builder),
             sources: 0,
+            problem: None,
             refresh: Refresh::DEFAULT,
         }))
     })
@@ -96,142 +155,130 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_free(builder: *mut jwtguard_v
     unsafe { free_boxed(builder) }
 }
 
-/// The issuers a source is bound to: `n` NUL-terminated UTF-8 strings; none means
-/// `fallback`.
+/// The issuers a source is bound to: `n` UTF-8 strings; none means `fallback`.
 ///
 /// # Safety
-/// `issuers` is NULL (only with `n` 0) or points to `n` pointers, each to a
-/// NUL-terminated string.
-unsafe fn trust(issuers: *const *const c_char, n: usize, fallback: Trust) -> Result<Trust, Fail> {
-    if n == 0 {
-        return Ok(fallback);
-    }
-    // SAFETY: the caller's contract: `n` readable pointers.
-    let pointers =
-        unsafe { input_bytes(issuers.cast::<u8>(), n.saturating_mul(size_of::<*const c_char>()), "issuers") }?;
-    let mut list = Vec::with_capacity(n);
-    for chunk in pointers.chunks_exact(size_of::<*const c_char>()) {
-        let pointer = usize::from_ne_bytes(chunk.try_into().map_err(|_| Fail::arg_invalid("issuers", "is misaligned"))?)
-            as *const c_char;
-        if pointer.is_null() {
-            return Err(Fail::arg_null("issuers[i]"));
-        }
-        // SAFETY: non-NULL (checked); the caller's contract: a NUL-terminated string.
-        let text = unsafe { core::ffi::CStr::from_ptr(pointer) };
-        let text = text.to_str().map_err(|_| Fail::arg_invalid("issuers[i]", "is not UTF-8"))?;
-        list.push(text.to_owned());
-    }
-    Ok(Trust::Issuers(list))
+/// As [`input_strings`].
+unsafe fn trust(issuers: *const jwtguard_slice, n: usize, fallback: Trust) -> Result<Trust, Fail> {
+    // SAFETY: the caller's contract, passed on.
+    let list = unsafe { input_strings(issuers, n, "issuers", "issuers[i].data") }?;
+    Ok(if list.is_empty() { fallback } else { Trust::Issuers(list) })
 }
 
-/// Runs `add` on the builder and reports the new source's index.
+/// Reads a source's arguments with `read` (given the builder's refresh times), adds
+/// it, and reports its index.
 ///
 /// # Safety
 /// `builder` is NULL or a live builder handle used by no other thread;
 /// `source_index` is NULL or valid for writing one `size_t`.
-unsafe fn add_source(
+unsafe fn add_source<'a>(
     builder: *mut jwtguard_verifier_builder,
     source_index: *mut usize,
-    add: impl FnOnce(VerifierBuilder, Refresh) -> Result<VerifierBuilder, Fail>,
+    read: impl FnOnce(Refresh) -> Result<NewSource<'a>, Fail>,
 ) -> jwtguard_result {
     guard(|| {
-        // SAFETY: the caller's contract for each pointer.
-        let (b, index) = unsafe { (handle_mut(builder, "builder")?, Out::optional(source_index, "source_index")?) };
-        let inner = b.builder.take().ok_or(Fail::arg_invalid("builder", "was already built"))?;
-        b.builder = Some(add(inner, b.refresh)?);
-        if let Some(index) = index {
-            index.set(b.sources);
-        }
-        b.sources += 1;
-        Ok(())
+        // SAFETY: the caller's contract for `builder`.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        let outcome = (|| {
+            // SAFETY: the caller's contract for `source_index`.
+            let index = unsafe { Out::optional(source_index, "source_index") }?;
+            if let Some(index) = &index {
+                index.set(0);
+            }
+            let added = b.add(read(b.refresh)?)?;
+            if let Some(index) = index {
+                index.set(added);
+            }
+            Ok(())
+        })();
+        b.note(outcome)
     })
 }
 
 /// Adds a key set given by the caller (replace it later with
-/// `jwtguard_verifier_set_keys()`, e.g. when a key file changed). `issuers` (array of
-/// `n_issuers` NUL-terminated strings, each may hold `{tenantid}`) binds its keys to
-/// those issuers; `n_issuers` 0 lets them sign for any issuer the policy allows.
-/// `*source_index` (optional) receives the source's index. A problem with the
-/// arguments is reported by `jwtguard_verifier_builder_build()`.
+/// `jwtguard_verifier_set_keys()`, e.g. when a key file changed). `issuers` (an array
+/// of `n_issuers` strings, each may hold `{tenantid}`) binds its keys to those issuers;
+/// `n_issuers` 0 lets them sign for any issuer the policy allows: only for keys that
+/// are not one provider's. `*source_index` (optional) receives the source's index
+/// (sources are numbered from 0 in the order they are added).
 ///
 /// # Safety
 /// `builder` is NULL or a live builder handle used by no other thread; `keys` is NULL
 /// or a live key set handle; `issuers` is NULL (only with `n_issuers` 0) or points to
-/// `n_issuers` NUL-terminated strings; `source_index` is NULL or writable.
+/// `n_issuers` `jwtguard_slice`s, each valid as that type describes; `source_index` is
+/// NULL or writable.
 #[no_mangle]
-#[must_use]
 pub unsafe extern "C" fn jwtguard_verifier_builder_add_keys(
     builder: *mut jwtguard_verifier_builder,
     keys: *const jwtguard_keyset,
-    issuers: *const *const c_char,
+    issuers: *const jwtguard_slice,
     n_issuers: usize,
     source_index: *mut usize,
 ) -> jwtguard_result {
-    // SAFETY: the caller's contract, passed on.
-    unsafe {
-        add_source(builder, source_index, |b, _| {
-            let keys = handle(keys, "keys")?;
-            Ok(b.fixed_keys(keys.keys().clone(), trust(issuers, n_issuers, Trust::PolicyIssuers)?))
-        })
-    }
+    let read = |_| {
+        // SAFETY: the caller's contract for `keys` and `issuers`.
+        let (keys, trust) = unsafe { (handle(keys, "keys")?, trust(issuers, n_issuers, Trust::PolicyIssuers)?) };
+        Ok(NewSource::Keys(keys.keys(), trust))
+    };
+    // SAFETY: the caller's contract for `builder` and `source_index`, passed on.
+    unsafe { add_source(builder, source_index, read) }
 }
 
 /// Adds keys fetched from a JWK set URL (`https`; plain `http` only to a loopback
-/// host, with `JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK` in `flags`). `flags` also takes the
-/// `JWTGUARD_KEYSET_*` flags for loading the fetched sets. Issuers as for
+/// host, with `JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK` in `flags`; at most
+/// `JWTGUARD_MAX_URL_LEN` bytes, no spaces or control characters: otherwise
+/// `JWTGUARD_POLICY_INVALID`). `flags` also takes the `JWTGUARD_KEYSET_*` flags for
+/// loading the fetched sets. Issuers and `*source_index` as for
 /// `jwtguard_verifier_builder_add_keys()`.
 ///
 /// # Safety
-/// As `jwtguard_verifier_builder_add_keys()`; `url` points to `url_len` readable bytes.
+/// As `jwtguard_verifier_builder_add_keys()`; `url` is NULL (only with `url_len` 0) or
+/// points to `url_len` readable bytes.
 #[no_mangle]
-#[must_use]
 pub unsafe extern "C" fn jwtguard_verifier_builder_add_jwks_url(
     builder: *mut jwtguard_verifier_builder,
     url: *const c_char,
     url_len: usize,
-    issuers: *const *const c_char,
+    issuers: *const jwtguard_slice,
     n_issuers: usize,
     flags: u32,
     source_index: *mut usize,
 ) -> jwtguard_result {
-    // SAFETY: the caller's contract, passed on.
-    unsafe {
-        add_source(builder, source_index, |b, refresh| {
-            let url = input_str(url, url_len, "url")?;
-            Ok(b.jwks_url(url, trust(issuers, n_issuers, Trust::PolicyIssuers)?, source_options(flags, refresh)?))
-        })
-    }
+    let read = |refresh| {
+        // SAFETY: the caller's contract for `url` and `issuers`.
+        let (url, trust) =
+            unsafe { (input_str(url, url_len, "url")?, trust(issuers, n_issuers, Trust::PolicyIssuers)?) };
+        Ok(NewSource::Jwks(url, trust, source_options(flags, refresh)?))
+    };
+    // SAFETY: the caller's contract for `builder` and `source_index`, passed on.
+    unsafe { add_source(builder, source_index, read) }
 }
 
 /// Adds keys found through an OpenID Connect configuration document (its `jwks_uri`
 /// is fetched next). With `n_issuers` 0 the keys sign only for the document's own
-/// `issuer`; with issuers, only for those. Flags as for
+/// `issuer`; with issuers, only for those. URL and flags as for
 /// `jwtguard_verifier_builder_add_jwks_url()`.
 ///
 /// # Safety
 /// As `jwtguard_verifier_builder_add_jwks_url()`.
 #[no_mangle]
-#[must_use]
 pub unsafe extern "C" fn jwtguard_verifier_builder_add_openid_config(
     builder: *mut jwtguard_verifier_builder,
     url: *const c_char,
     url_len: usize,
-    issuers: *const *const c_char,
+    issuers: *const jwtguard_slice,
     n_issuers: usize,
     flags: u32,
     source_index: *mut usize,
 ) -> jwtguard_result {
-    // SAFETY: the caller's contract, passed on.
-    unsafe {
-        add_source(builder, source_index, |b, refresh| {
-            let url = input_str(url, url_len, "url")?;
-            Ok(b.openid_config(url, trust(issuers, n_issuers, Trust::Discovered)?, source_options(flags, refresh)?))
-        })
-    }
+    let read = |refresh| {
+        // SAFETY: the caller's contract for `url` and `issuers`.
+        let (url, trust) = unsafe { (input_str(url, url_len, "url")?, trust(issuers, n_issuers, Trust::Discovered)?) };
+        Ok(NewSource::OpenId(url, trust, source_options(flags, refresh)?))
+    };
+    // SAFETY: the caller's contract for `builder` and `source_index`, passed on.
+    unsafe { add_source(builder, source_index, read) }
 }
-
-/// `flags` bit: allow `http://` source URLs to `localhost`, `127.x.x.x` or `[::1]`.
-pub const JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK: u32 = 1 << 16;
 
 fn source_options(flags: u32, refresh: Refresh) -> Result<SourceOptions, Fail> {
     let keys = key_options(flags & !JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK)?;
@@ -239,12 +286,13 @@ fn source_options(flags: u32, refresh: Refresh) -> Result<SourceOptions, Fail> {
 }
 
 /// The time from a successful fetch to the next one (seconds; default 3600), for the
-/// fetching sources added after this call. 0 is `JWTGUARD_INVALID_PARAMETER`.
+/// fetching sources added after this call. 0 is `JWTGUARD_INVALID_PARAMETER`, and,
+/// like any failed call on the builder, makes `jwtguard_verifier_builder_build()`
+/// fail too.
 ///
 /// # Safety
 /// `builder` is NULL or a live builder handle used by no other thread.
 #[no_mangle]
-#[must_use]
 pub unsafe extern "C" fn jwtguard_verifier_builder_set_refresh_interval(
     builder: *mut jwtguard_verifier_builder,
     seconds: u64,
@@ -253,21 +301,20 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_set_refresh_interval(
         // SAFETY: the caller's contract for `builder`.
         let b = unsafe { handle_mut(builder, "builder") }?;
         if seconds == 0 {
-            return Err(Fail::arg_invalid("seconds", "is 0"));
+            return b.note(Err(Fail::arg_invalid("seconds", "is 0")));
         }
         b.refresh.interval = seconds;
         Ok(())
     })
 }
 
-/// Remembers up to `capacity` verified tokens (0: no cache), each for at most
-/// `ttl_seconds` (0: the default, `jwtguard_default_cache_ttl()`) and never past its
-/// `exp`.
+/// Remembers up to `capacity` verified tokens (0: no cache, the default), each for at
+/// most `ttl_seconds` (0: the default, `jwtguard_default_cache_ttl()`) and never past
+/// its `exp`. A later call replaces an earlier one.
 ///
 /// # Safety
 /// `builder` is NULL or a live builder handle used by no other thread.
 #[no_mangle]
-#[must_use]
 pub unsafe extern "C" fn jwtguard_verifier_builder_set_cache(
     builder: *mut jwtguard_verifier_builder,
     capacity: usize,
@@ -276,17 +323,19 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_set_cache(
     guard(|| {
         // SAFETY: the caller's contract for `builder`.
         let b = unsafe { handle_mut(builder, "builder") }?;
-        let inner = b.builder.take().ok_or(Fail::arg_invalid("builder", "was already built"))?;
+        let inner = b.builder.take().ok_or(UNUSABLE);
+        let inner = b.note(inner)?;
         let ttl = if ttl_seconds == 0 { jwtguard_core::DEFAULT_CACHE_TTL } else { ttl_seconds };
-        b.builder = Some(if capacity == 0 { inner } else { inner.cache(capacity, ttl) });
+        // A capacity of 0 stores nothing: no cache.
+        b.builder = Some(inner.cache(capacity, ttl));
         Ok(())
     })
 }
 
 /// Builds the verifier and frees the builder (also on failure). On success `*out`
 /// receives the handle (free it with `jwtguard_verifier_free()`); otherwise `*out` is
-/// NULL and the result (with `detail`) names the problem, e.g. a source bound to no
-/// issuer, a URL that is not https, no source at all.
+/// NULL and the result (with `detail`) names the problem: the first failure of a call
+/// on the builder, or e.g. no source at all.
 ///
 /// # Safety
 /// `builder` is NULL or a live builder handle not used again; `out` is NULL or
@@ -300,16 +349,26 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_build(
     detail_cap: usize,
 ) -> jwtguard_result {
     let body = || {
+        // The builder is given up whatever else is wrong (`free_boxed`'s checks).
+        let b = if builder.is_null() || !builder.is_aligned() {
+            None
+        } else {
+            // SAFETY: non-NULL and aligned (checked); the caller gives up the live
+            // handle here, so this is its only owner.
+            Some(unsafe { Box::from_raw(builder) })
+        };
         // SAFETY: the caller's contract for `out`.
         let out = unsafe { Out::required(out, "out") }?;
         out.set(ptr::null_mut());
-        if builder.is_null() {
-            return Err(Fail::arg_null("builder"));
+        let b = match b {
+            Some(b) => b,
+            None if builder.is_null() => return Err(Fail::arg_null("builder")),
+            None => return Err(Fail::arg_invalid("builder", "is misaligned (not a handle)")),
+        };
+        if let Some(problem) = b.problem {
+            return Err(problem);
         }
-        // SAFETY: non-NULL (checked); the caller gives up the live handle here.
-        let b = unsafe { Box::from_raw(builder) };
-        let inner = b.builder.ok_or(Fail::arg_invalid("builder", "was already built"))?;
-        let verifier = inner.build()?;
+        let verifier = b.builder.ok_or(UNUSABLE)?.build()?;
         out.set(Box::into_raw(Box::new(jwtguard_verifier { verifier })));
         Ok(())
     };
@@ -384,13 +443,19 @@ pub unsafe extern "C" fn jwtguard_verifier_wants_fetch(verifier: *const jwtguard
     })
 }
 
-/// Claims the next due fetch. Returns true with `*source`, `*kind` and the URL (under
-/// the buffer convention, NUL-terminated) when one was claimed: the caller must then
-/// answer it with `jwtguard_verifier_offer()` or `jwtguard_verifier_fetch_failed()`.
-/// Returns false when none is due, and also when `url_cap` is too small (nothing is
-/// claimed then; `*url_len` holds the length needed, at most 2048). URLs are checked
-/// by the core: `https` (or loopback `http` when allowed), no spaces or control
-/// characters.
+/// Claims the next due fetch (one at a time per source). Returns true when one was
+/// claimed, with `*source`, `*kind`, the URL in `url` (NUL-terminated) and its length
+/// in `*url_len`: the caller must then GET the URL and answer with
+/// `jwtguard_verifier_offer()` or `jwtguard_verifier_fetch_failed()` (a claimed fetch
+/// not answered within 30 s counts as failed).
+///
+/// Returns false, with `*source` 0, `*kind` `JWTGUARD_FETCH_NONE` and `*url_len` 0,
+/// when no fetch is due. `url_cap` must exceed `JWTGUARD_MAX_URL_LEN` whatever the
+/// URL (`char url[JWTGUARD_MAX_URL_LEN + 1]` always fits): with a smaller buffer nothing
+/// is claimed, false is returned and `*url_len` is `JWTGUARD_MAX_URL_LEN` when a fetch
+/// is due (0 otherwise). A NULL or misaligned `verifier`, `source`, `kind` or
+/// `url_len` also returns false, claiming nothing. URLs are checked by the core:
+/// `https` (or loopback `http` when allowed), no spaces or control characters.
 ///
 /// # Safety
 /// `verifier` is NULL or a live handle; `source`, `kind` and `url_len` are NULL or
@@ -417,20 +482,21 @@ pub unsafe extern "C" fn jwtguard_verifier_start_fetch(
             )
         };
         let (Ok(v), Ok(source), Ok(kind), Ok(url_len)) = outs else { return false };
+        source.set(0);
         kind.set(jwtguard_fetch_kind::JWTGUARD_FETCH_NONE);
         url_len.set(0);
-        let max = jwtguard_core::key_source::MAX_URL_LEN;
-        if url.is_null() || url_cap <= max {
-            // Claim only what fits; a URL is at most MAX_URL_LEN bytes.
+        if url.is_null() || url_cap <= JWTGUARD_MAX_URL_LEN {
+            // Claim only what is sure to fit: the buffer convention's size query.
             if v.verifier.wants_fetch(now) {
-                url_len.set(max);
+                url_len.set(JWTGUARD_MAX_URL_LEN);
             }
             return false;
         }
         let Some(fetch) = v.verifier.start_fetch(now) else { return false };
-        // SAFETY: `url` is non-NULL and valid for `url_cap` > MAX_URL_LEN >= the URL's
-        // length bytes (caller's contract and the core's URL rule).
-        unsafe { crate::util::write_detail(url, url_cap, &fetch.url) };
+        // SAFETY: `url` is non-NULL and valid for `url_cap` bytes (the caller's
+        // contract); `url_cap` > JWTGUARD_MAX_URL_LEN >= the URL's length (the core's
+        // URL rule), so the whole URL and its NUL are written.
+        unsafe { write_detail(url, url_cap, &fetch.url) };
         url_len.set(fetch.url.len());
         source.set(fetch.source);
         kind.set(match fetch.what {
@@ -441,12 +507,22 @@ pub unsafe extern "C" fn jwtguard_verifier_start_fetch(
     })
 }
 
+/// `source` as an index of `v`'s sources.
+fn source_index(v: &jwtguard_verifier, source: usize) -> Result<usize, Fail> {
+    if source < v.verifier.source_count() {
+        Ok(source)
+    } else {
+        Err(Fail::arg_invalid("source", "is not the index of a source of this verifier"))
+    }
+}
+
 /// Answers `source`'s claimed fetch with the body of a successful (200) response. A
 /// document that does not load (not a key set, no usable key, no `issuer` or an
 /// unacceptable `jwks_uri` in a configuration) is an error (`detail` says which) and
-/// counts as a failed fetch: the source keeps its last good keys and retries later.
-/// `*key_count` (optional) receives the number of usable keys taken (0 for a
-/// configuration document).
+/// counts as a failed fetch: the source keeps its last good keys and retries later, as
+/// it does after invalid arguments. `*key_count` (optional) receives the number of
+/// usable keys taken (0 for a configuration document, and on failure). An unknown
+/// `source` is `JWTGUARD_INVALID_PARAMETER`.
 ///
 /// # Safety
 /// `verifier` is NULL or a live handle; `body` is NULL (only with `body_len` 0) or
@@ -465,22 +541,28 @@ pub unsafe extern "C" fn jwtguard_verifier_offer(
     detail_cap: usize,
 ) -> jwtguard_result {
     let run = || {
-        // SAFETY: the caller's contract for each pointer.
-        let (v, count) = unsafe { (handle(verifier, "verifier")?, Out::optional(key_count, "key_count")?) };
+        // SAFETY: the caller's contract for `verifier`.
+        let v = unsafe { handle(verifier, "verifier") }?;
+        let source = source_index(v, source)?;
+        // SAFETY: the caller's contract for `key_count`.
+        let count = unsafe { Out::optional(key_count, "key_count") };
+        if let Ok(Some(count)) = &count {
+            count.set(0);
+        }
         // SAFETY: the caller's contract for `body`.
-        let body = match unsafe { input_bytes(body, body_len, "body") } {
-            Ok(body) => body,
+        let args = count.and_then(|count| Ok((count, unsafe { input_bytes(body, body_len, "body") }?)));
+        let (count, body) = match args {
+            Ok(args) => args,
             Err(fail) => {
+                // The claimed fetch is answered all the same: as failed.
                 v.verifier.fetch_failed(source, now);
                 return Err(fail);
             }
         };
+        // The core counts a document that does not load as a failed fetch.
         let offered = v.verifier.offer(source, body, now)?;
-        if let Some(count) = count {
-            count.set(match offered {
-                Offered::Keys { count } => count,
-                Offered::Configuration { .. } => 0,
-            });
+        if let (Some(count), Offered::Keys { count: n }) = (count, offered) {
+            count.set(n);
         }
         Ok(())
     };
@@ -506,7 +588,8 @@ pub unsafe extern "C" fn jwtguard_verifier_fetch_failed(verifier: *const jwtguar
 
 /// Replaces the keys of a source added with `jwtguard_verifier_builder_add_keys()`
 /// (e.g. a key file that changed); the cache empties itself. The key set is shared,
-/// not copied. `JWTGUARD_POLICY_INVALID` for a fetching source or an unknown index.
+/// not copied. `JWTGUARD_INVALID_PARAMETER` for an unknown index,
+/// `JWTGUARD_POLICY_INVALID` for a source that fetches its keys.
 ///
 /// # Safety
 /// `verifier` is NULL or a live handle; `keys` is NULL or a live key set handle.
@@ -520,7 +603,8 @@ pub unsafe extern "C" fn jwtguard_verifier_set_keys(
     guard(|| {
         // SAFETY: the caller's contract for each pointer.
         let (v, keys) = unsafe { (handle(verifier, "verifier")?, handle(keys, "keys")?) };
-        v.verifier.set_keys(source, keys.keys().clone())?;
+        let keys: KeySet = keys.keys().clone();
+        v.verifier.set_keys(source_index(v, source)?, keys)?;
         Ok(())
     })
 }

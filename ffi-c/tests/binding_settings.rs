@@ -1,44 +1,11 @@
 //! What a binding's configuration needs from the library instead of typing it again:
-//! algorithms by their JOSE names, the refresh interval of fetching sources, and the
-//! body of an APIM policy's rejections.
+//! the refresh interval of fetching sources and the body of an APIM policy's
+//! rejections (algorithms by their JOSE names: `null_and_garbage.rs`).
 
 use std::ffi::c_char;
 use std::ptr;
 
 use jwtguard::*;
-
-fn flag(name: &str) -> u32 {
-    // SAFETY: `name` points to `name.len()` readable bytes.
-    unsafe { jwtguard_algorithm_flag(name.as_ptr().cast::<c_char>(), name.len()) }
-}
-
-#[test]
-fn algorithm_names_give_their_flags() {
-    for (name, bit) in [
-        ("RS256", JWTGUARD_ALG_RS256),
-        ("ES256", JWTGUARD_ALG_ES256),
-        ("RS384", JWTGUARD_ALG_RS384),
-        ("RS512", JWTGUARD_ALG_RS512),
-        ("PS256", JWTGUARD_ALG_PS256),
-        ("PS384", JWTGUARD_ALG_PS384),
-        ("PS512", JWTGUARD_ALG_PS512),
-        ("ES384", JWTGUARD_ALG_ES384),
-        ("EdDSA", JWTGUARD_ALG_EDDSA),
-        ("HS256", JWTGUARD_ALG_HS256),
-        ("HS384", JWTGUARD_ALG_HS384),
-        ("HS512", JWTGUARD_ALG_HS512),
-    ] {
-        assert_eq!(flag(name), bit, "{name}");
-    }
-    for unknown in ["", "none", "rs256", "RS256 ", "EDDSA", "ES512", "HS256\0"] {
-        assert_eq!(flag(unknown), 0, "{unknown:?}");
-    }
-    // SAFETY: NULL with length 0 is allowed; a non-UTF-8 name is simply unknown.
-    unsafe {
-        assert_eq!(jwtguard_algorithm_flag(ptr::null(), 0), 0);
-        assert_eq!(jwtguard_algorithm_flag(b"\xffS256".as_ptr().cast::<c_char>(), 5), 0);
-    }
-}
 
 const JWKS: &str = r#"{"keys":[{"kty":"EC","crv":"P-256","kid":"k1",
   "x":"DJVNnJ07pp_uGXWQ22MgakerpVAWH3ActH2mlPdbm1I","y":"6GnS0yESKSRYT9eqjlaTcTX7VTIBVebnqEJ1Ad1QhiI"}]}"#;
@@ -56,10 +23,19 @@ fn policy() -> *const jwtguard_policy {
     }
 }
 
+/// Adds a source fetching `https://keys.example/jwks`.
+fn add_jwks_url(b: *mut jwtguard_verifier_builder) {
+    let url = "https://keys.example/jwks";
+    // SAFETY: a live builder handle; the URL is readable.
+    let r = unsafe {
+        jwtguard_verifier_builder_add_jwks_url(b, url.as_ptr().cast(), url.len(), ptr::null(), 0, 0, ptr::null_mut())
+    };
+    assert_eq!(r, jwtguard_result::JWTGUARD_OK);
+}
+
 /// A verifier with one JWK set URL whose first fetch succeeded at time 1000, built
 /// with `interval` (None: not set).
 fn fetched_at_1000(interval: Option<u64>) -> *mut jwtguard_verifier {
-    let url = "https://keys.example/jwks";
     // SAFETY: live handles, readable arguments, writable outputs.
     unsafe {
         let p = policy();
@@ -68,16 +44,7 @@ fn fetched_at_1000(interval: Option<u64>) -> *mut jwtguard_verifier {
         if let Some(seconds) = interval {
             assert_eq!(jwtguard_verifier_builder_set_refresh_interval(b, seconds), jwtguard_result::JWTGUARD_OK);
         }
-        let r = jwtguard_verifier_builder_add_jwks_url(
-            b,
-            url.as_ptr().cast(),
-            url.len(),
-            ptr::null(),
-            0,
-            0,
-            ptr::null_mut(),
-        );
-        assert_eq!(r, jwtguard_result::JWTGUARD_OK);
+        add_jwks_url(b);
         let mut v = ptr::null_mut();
         assert_eq!(jwtguard_verifier_builder_build(b, &mut v, ptr::null_mut(), 0), jwtguard_result::JWTGUARD_OK);
         assert!(fetch_due(v, 1000));
@@ -112,18 +79,23 @@ fn refresh_interval_sets_when_the_next_fetch_is_due() {
 }
 
 #[test]
-fn refresh_interval_zero_and_null_are_refused() {
-    // SAFETY: NULL and live handles.
+fn refresh_interval_zero_is_refused_at_once_and_by_build() {
+    // SAFETY: live handles (NULL and misaligned ones: null_and_garbage.rs).
     unsafe {
-        assert_eq!(
-            jwtguard_verifier_builder_set_refresh_interval(ptr::null_mut(), 60),
-            jwtguard_result::JWTGUARD_NULL_PARAMETER
-        );
         let p = policy();
         let b = jwtguard_verifier_builder_new(p);
         jwtguard_policy_free(p);
         assert_eq!(jwtguard_verifier_builder_set_refresh_interval(b, 0), jwtguard_result::JWTGUARD_INVALID_PARAMETER);
-        jwtguard_verifier_builder_free(b);
+        // Refused once, refused again by build (which frees the builder), however
+        // sound what follows.
+        assert_eq!(jwtguard_verifier_builder_set_refresh_interval(b, 60), jwtguard_result::JWTGUARD_OK);
+        add_jwks_url(b);
+        let mut v = ptr::null_mut();
+        assert_eq!(
+            jwtguard_verifier_builder_build(b, &mut v, ptr::null_mut(), 0),
+            jwtguard_result::JWTGUARD_INVALID_PARAMETER
+        );
+        assert!(v.is_null());
     }
 }
 

@@ -13,6 +13,8 @@ PyJWT, see core/tests/fixtures/README.md) and writes, under OUT_DIR:
   main_reversed.json            claims.json "main" with its keys in reverse order
   jwks/apim.entra.json          the key set of fixtures/apim.json (next to this script:
   tokens/apim.<name>.txt        Entra-shaped tokens for test_apim.c, see make_apim_fixtures.py)
+  jwks/verifier.<set>.json      the key sets and tokens of fixtures/verifier.json for
+  tokens/verifier.<name>.txt    test_verifier.c (see make_verifier_fixtures.py)
   cases.txt                     every case with its full policy, one field per line:
 
     case <file>.<name>
@@ -148,12 +150,14 @@ def main():
             write(os.path.join(out, "single_jwk_ec.json"), json.dumps(by_kid["ec-p256"]).encode())
             write(os.path.join(out, "single_jwk_rsa.json"), json.dumps(by_kid["rsa-2048"]).encode())
             write(os.path.join(out, "main_reversed.json"), json.dumps({"keys": list(reversed(keys))}).encode())
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "apim.json"), encoding="utf-8") as f:
-        apim = json.load(f)
-    for name, jwks in apim["key_sets"].items():
-        write(os.path.join(out, "jwks", "apim.%s.json" % name), json.dumps(jwks).encode())
-    for name, token in apim["tokens"].items():
-        write(os.path.join(out, "tokens", "apim.%s.txt" % name), token.encode("utf-8"))
+    for stem in ("apim", "verifier"):
+        here = os.path.dirname(os.path.abspath(__file__))
+        with open(os.path.join(here, "fixtures", stem + ".json"), encoding="utf-8") as f:
+            doc = json.load(f)
+        for name, jwks in doc["key_sets"].items():
+            write(os.path.join(out, "jwks", "%s.%s.json" % (stem, name)), json.dumps(jwks).encode())
+        for name, token in doc["tokens"].items():
+            write(os.path.join(out, "tokens", "%s.%s.txt" % (stem, name)), token.encode("utf-8"))
     write(os.path.join(out, "cases.txt"), ("\n".join(records) + "\n").encode())
     print("extract_fixtures: %d cases written to %s" % (count, out))
 

@@ -23,6 +23,17 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
+    /// `from` with one to `edits` bytes replaced by random ones.
+    fn mutated(&mut self, from: &[u8], edits: usize) -> Vec<u8> {
+        let mut m = from.to_vec();
+        for _ in 0..1 + self.below(edits) {
+            if !m.is_empty() {
+                let at = self.below(m.len());
+                m[at] = self.next() as u8;
+            }
+        }
+        m
+    }
     fn bytes(&mut self, max_len: usize) -> Vec<u8> {
         (0..self.below(max_len + 1)).map(|_| self.next() as u8).collect()
     }
@@ -107,6 +118,7 @@ fn static_strings() {
     // SAFETY: the functions return static NUL-terminated strings.
     unsafe {
         assert!(!CStr::from_ptr(jwtguard_version()).to_bytes().is_empty());
+        assert_eq!(CStr::from_ptr(jwtguard_backend()).to_str().unwrap(), jwtguard_core::Backend::DEFAULT.name());
         let mut rng = Rng(7);
         let codes = (0..2100u32).chain((0..1000).map(|_| rng.next() as u32)).chain([u32::MAX]);
         for code in codes {
@@ -423,16 +435,7 @@ fn verify_and_token_functions() {
         // Random tokens and mutations of a valid one: a token reason, never OK or a panic.
         let mut rng = Rng(0xfeed);
         for i in 0..3000 {
-            let token = if i % 2 == 0 {
-                rng.token_like()
-            } else {
-                let mut m = f.token.clone();
-                for _ in 0..1 + rng.below(3) {
-                    let at = rng.below(m.len());
-                    m[at] = rng.next() as u8;
-                }
-                m
-            };
+            let token = if i % 2 == 0 { rng.token_like() } else { rng.mutated(&f.token, 3) };
             let cap = rng.below(detail.len());
             let r = jwtguard_verify(token.as_ptr(), token.len(), k, p, now, &mut out, detail.as_mut_ptr(), cap);
             if r == JWTGUARD_OK {
@@ -552,68 +555,429 @@ fn verify_and_token_functions() {
     }
 }
 
+/// A verifier over the fixture's keys (a fixed source bound to the policy's issuers)
+/// and a JWKS source at a loopback URL, with a cache.
+fn verifier(k: *const jwtguard_keyset, p: *const jwtguard_policy) -> *mut jwtguard_verifier {
+    let url = "http://127.0.0.1:1/keys";
+    let mut out = null_mut();
+    // SAFETY: live handles, a static URL, a writable out-pointer.
+    unsafe {
+        let b = jwtguard_verifier_builder_new(p);
+        assert!(!b.is_null());
+        assert_eq!(jwtguard_verifier_builder_add_keys(b, k, null(), 0, null_mut()), JWTGUARD_OK);
+        let flags = JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK;
+        assert_eq!(
+            jwtguard_verifier_builder_add_jwks_url(b, url.as_ptr().cast(), url.len(), null(), 0, flags, null_mut()),
+            JWTGUARD_OK
+        );
+        assert_eq!(jwtguard_verifier_builder_set_cache(b, 8, 0), JWTGUARD_OK);
+        assert_eq!(jwtguard_verifier_builder_build(b, &mut out, null_mut(), 0), JWTGUARD_OK);
+    }
+    out
+}
+
 #[test]
-fn cache_functions() {
+fn verifier_builder_functions() {
     let f = fixture();
     let k = keys(&f);
     let p = policy();
-    let now = 1_700_000_000;
-    let mut out: *mut jwtguard_token = ptr::NonNull::dangling().as_ptr();
-    let mut hit = true;
+    let url = "https://issuer.example/keys";
+    let (u, ul) = (url.as_ptr().cast::<c_char>(), url.len());
+    let iss = jwtguard_slice { data: c"https://issuer.example/".as_ptr(), len: 23 };
+    let mut index = 99usize;
+    let mut detail = [0 as c_char; 128];
     // SAFETY: every non-NULL pointer is valid for its use; dangling pointers come only
     // with lengths that are refused unread; misaligned handles are refused unread.
     unsafe {
-        assert_eq!(CStr::from_ptr(jwtguard_backend()).to_str().unwrap(), jwtguard_core::Backend::DEFAULT.name());
-        let cache = jwtguard_cache_new(8, 0);
-        assert!(!cache.is_null());
-        let (t, n) = (f.token.as_ptr(), f.token.len());
-        let misaligned = odd_address::<jwtguard_cache>();
+        assert!(jwtguard_verifier_builder_new(null()).is_null());
+        assert!(jwtguard_verifier_builder_new(odd_address::<jwtguard_policy>()).is_null());
+        jwtguard_verifier_builder_free(null_mut());
+        jwtguard_verifier_builder_free(odd_address());
+        let misaligned = odd_address::<jwtguard_verifier_builder>();
+
+        // A NULL or misaligned builder, whatever the rest.
+        assert_eq!(jwtguard_verifier_builder_add_keys(null_mut(), k, null(), 0, &mut index), JWTGUARD_NULL_PARAMETER);
         assert_eq!(
-            jwtguard_verify_cached(null(), t, n, k, p, now, &mut out, &mut hit, null_mut(), 0),
-            JWTGUARD_NULL_PARAMETER
-        );
-        assert!(out.is_null() && !hit, "outputs are reset whatever the problem");
-        assert_eq!(
-            jwtguard_verify_cached(misaligned, t, n, k, p, now, &mut out, &mut hit, null_mut(), 0),
+            jwtguard_verifier_builder_add_keys(misaligned, k, null(), 0, &mut index),
             JWTGUARD_INVALID_PARAMETER
         );
         assert_eq!(
-            jwtguard_verify_cached(cache, t, n, k, p, now, null_mut(), &mut hit, null_mut(), 0),
+            jwtguard_verifier_builder_add_jwks_url(null_mut(), u, ul, null(), 0, 0, null_mut()),
             JWTGUARD_NULL_PARAMETER
         );
         assert_eq!(
-            jwtguard_verify_cached(cache, t, n, k, p, now, &mut out, null_mut(), null_mut(), 0),
-            JWTGUARD_OK,
-            "cache_hit is optional"
+            jwtguard_verifier_builder_add_openid_config(misaligned, u, ul, null(), 0, 0, null_mut()),
+            JWTGUARD_INVALID_PARAMETER
         );
-        jwtguard_token_free(out);
+        assert_eq!(jwtguard_verifier_builder_set_cache(null_mut(), 8, 0), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_verifier_builder_set_cache(misaligned, 8, 0), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(jwtguard_verifier_builder_set_refresh_interval(null_mut(), 60), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_verifier_builder_set_refresh_interval(misaligned, 60), JWTGUARD_INVALID_PARAMETER);
+        let mut out: *mut jwtguard_verifier = ptr::NonNull::dangling().as_ptr();
+        assert_eq!(jwtguard_verifier_builder_build(null_mut(), &mut out, null_mut(), 0), JWTGUARD_NULL_PARAMETER);
+        assert!(out.is_null());
+        out = ptr::NonNull::dangling().as_ptr();
         assert_eq!(
-            jwtguard_verify_cached(cache, dangling().cast(), HUGE, k, p, now, &mut out, &mut hit, null_mut(), 0),
-            JWTGUARD_TOKEN_TOO_LARGE
+            jwtguard_verifier_builder_build(misaligned, &mut out, detail.as_mut_ptr(), detail.len()),
+            JWTGUARD_INVALID_PARAMETER
         );
-        assert_eq!(
-            jwtguard_verify_cached(cache, null(), 0, k, p, now, &mut out, &mut hit, null_mut(), 0),
-            JWTGUARD_TOKEN_NOT_PRESENT
-        );
-        // Random mutations through the cache: never OK from the cache for wrong bytes.
-        let mut rng = Rng(0xcafe);
+        assert!(out.is_null());
+        assert_eq!(jwtguard_verifier_builder_build(null_mut(), null_mut(), null_mut(), 0), JWTGUARD_NULL_PARAMETER);
+
+        // Each bad argument of each add function: the documented code at once, the same
+        // from build (the builder is freed by build, also when `out` is NULL).
+        type Add = Box<dyn Fn(*mut jwtguard_verifier_builder, *mut usize) -> jwtguard_result>;
+        let cases: Vec<(Add, jwtguard_result)> = vec![
+            (Box::new(|b, i| jwtguard_verifier_builder_add_keys(b, null(), null(), 0, i)), JWTGUARD_NULL_PARAMETER),
+            (
+                Box::new(|b, i| jwtguard_verifier_builder_add_keys(b, odd_address(), null(), 0, i)),
+                JWTGUARD_INVALID_PARAMETER,
+            ),
+            (Box::new(move |b, i| jwtguard_verifier_builder_add_keys(b, k, null(), 1, i)), JWTGUARD_NULL_PARAMETER),
+            (
+                Box::new(move |b, i| jwtguard_verifier_builder_add_keys(b, k, odd_address(), 1, i)),
+                JWTGUARD_INVALID_PARAMETER,
+            ),
+            (
+                Box::new(move |b, i| {
+                    jwtguard_verifier_builder_add_keys(b, k, ptr::NonNull::dangling().as_ptr(), HUGE, i)
+                }),
+                JWTGUARD_INVALID_PARAMETER,
+            ),
+            (
+                Box::new(move |b, i| {
+                    let bad = [jwtguard_slice { data: null(), len: 3 }];
+                    jwtguard_verifier_builder_add_keys(b, k, bad.as_ptr(), 1, i)
+                }),
+                JWTGUARD_NULL_PARAMETER,
+            ),
+            (
+                Box::new(move |b, i| {
+                    let bad = [jwtguard_slice { data: dangling(), len: OVER_ISIZE }];
+                    jwtguard_verifier_builder_add_keys(b, k, bad.as_ptr(), 1, i)
+                }),
+                JWTGUARD_INVALID_PARAMETER,
+            ),
+            (
+                Box::new(move |b, i| {
+                    let bad = [jwtguard_slice { data: c"\xff".as_ptr(), len: 1 }];
+                    jwtguard_verifier_builder_add_keys(b, k, bad.as_ptr(), 1, i)
+                }),
+                JWTGUARD_INVALID_PARAMETER,
+            ),
+            (
+                Box::new(move |b, i| {
+                    let empty = [jwtguard_slice { data: null(), len: 0 }];
+                    jwtguard_verifier_builder_add_keys(b, k, empty.as_ptr(), 1, i)
+                }),
+                JWTGUARD_POLICY_INVALID,
+            ),
+            (
+                Box::new(move |b, _| jwtguard_verifier_builder_add_keys(b, k, null(), 0, odd_address())),
+                JWTGUARD_INVALID_PARAMETER,
+            ),
+            (
+                Box::new(|b, i| jwtguard_verifier_builder_add_jwks_url(b, null(), 5, null(), 0, 0, i)),
+                JWTGUARD_NULL_PARAMETER,
+            ),
+            (
+                Box::new(|b, i| jwtguard_verifier_builder_add_jwks_url(b, dangling(), OVER_ISIZE, null(), 0, 0, i)),
+                JWTGUARD_INVALID_PARAMETER,
+            ),
+            (
+                Box::new(|b, i| jwtguard_verifier_builder_add_jwks_url(b, c"\xff".as_ptr(), 1, null(), 0, 0, i)),
+                JWTGUARD_INVALID_PARAMETER,
+            ),
+            (
+                Box::new(move |b, i| jwtguard_verifier_builder_add_jwks_url(b, u, ul, null(), 0, 1 << 30, i)),
+                JWTGUARD_INVALID_PARAMETER,
+            ),
+            (
+                Box::new(|b, i| jwtguard_verifier_builder_add_jwks_url(b, null(), 0, null(), 0, 0, i)),
+                JWTGUARD_POLICY_INVALID,
+            ),
+            (
+                Box::new(|b, i| {
+                    let http = "http://issuer.example/keys";
+                    jwtguard_verifier_builder_add_jwks_url(b, http.as_ptr().cast(), http.len(), null(), 0, 0, i)
+                }),
+                JWTGUARD_POLICY_INVALID,
+            ),
+            (
+                Box::new(|b, i| jwtguard_verifier_builder_add_openid_config(b, null(), 1, null(), 0, 0, i)),
+                JWTGUARD_NULL_PARAMETER,
+            ),
+            (
+                Box::new(move |b, i| jwtguard_verifier_builder_add_openid_config(b, u, ul, odd_address(), 1, 0, i)),
+                JWTGUARD_INVALID_PARAMETER,
+            ),
+            (
+                Box::new(|b, i| {
+                    let spaced = "https://issuer.example/a b";
+                    jwtguard_verifier_builder_add_openid_config(
+                        b,
+                        spaced.as_ptr().cast(),
+                        spaced.len(),
+                        null(),
+                        0,
+                        0,
+                        i,
+                    )
+                }),
+                JWTGUARD_POLICY_INVALID,
+            ),
+        ];
+        for (n, (add, want)) in cases.iter().enumerate() {
+            let b = jwtguard_verifier_builder_new(p);
+            index = 99;
+            assert_eq!(add(b, &mut index), *want, "case {n}");
+            assert!(index == 0 || index == 99, "case {n}: index {index}");
+            assert_eq!(jwtguard_verifier_builder_add_keys(b, k, &iss, 1, &mut index), JWTGUARD_OK, "case {n}");
+            let mut out: *mut jwtguard_verifier = ptr::NonNull::dangling().as_ptr();
+            let cap = n % 40;
+            let r = jwtguard_verifier_builder_build(
+                b,
+                if n % 3 == 0 { null_mut() } else { &mut out },
+                detail.as_mut_ptr(),
+                cap,
+            );
+            if n % 3 == 0 {
+                assert_eq!(r, JWTGUARD_NULL_PARAMETER, "case {n}: `out` is NULL");
+            } else {
+                assert_eq!(r, *want, "case {n}: build reports the first failure");
+                assert!(out.is_null());
+            }
+            if cap > 0 {
+                assert!(CStr::from_ptr(detail.as_ptr()).to_bytes().len() < cap);
+            }
+        }
+
+        // Random URLs and flags: a result code, never a panic; build agrees.
+        let mut rng = Rng(0x5eed);
         for _ in 0..500 {
-            let mut m = f.token.clone();
-            let at = rng.below(m.len());
-            m[at] = rng.next() as u8;
-            let r = jwtguard_verify_cached(cache, m.as_ptr(), m.len(), k, p, now, &mut out, &mut hit, null_mut(), 0);
-            if m != f.token {
-                assert!(!hit, "a different token is never a hit");
+            let b = jwtguard_verifier_builder_new(p);
+            let mut url = b"https://".to_vec();
+            url.extend(rng.bytes(24));
+            let flags = [0, JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK, rng.next() as u32][rng.below(3)];
+            let r = if rng.below(2) == 0 {
+                jwtguard_verifier_builder_add_jwks_url(b, url.as_ptr().cast(), url.len(), &iss, 1, flags, &mut index)
+            } else {
+                jwtguard_verifier_builder_add_openid_config(
+                    b,
+                    url.as_ptr().cast(),
+                    url.len(),
+                    null(),
+                    0,
+                    flags,
+                    &mut index,
+                )
+            };
+            assert!(matches!(r, JWTGUARD_OK | JWTGUARD_POLICY_INVALID | JWTGUARD_INVALID_PARAMETER), "{r:?}");
+            let mut out = null_mut();
+            let built = jwtguard_verifier_builder_build(b, &mut out, null_mut(), 0);
+            assert_eq!(built, r);
+            jwtguard_verifier_free(out);
+        }
+        jwtguard_keyset_free(k);
+        jwtguard_policy_free(p);
+    }
+}
+
+#[test]
+fn verifier_functions() {
+    let f = fixture();
+    let k = keys(&f);
+    let p = policy();
+    let v = verifier(k, p);
+    let now = 1_700_000_000;
+    let misaligned = odd_address::<jwtguard_verifier>().cast_const();
+    let mut out: *mut jwtguard_token = ptr::NonNull::dangling().as_ptr();
+    let mut hit = true;
+    let mut detail = [0 as c_char; 160];
+    // SAFETY: every non-NULL pointer is valid for its use; dangling pointers come only
+    // with lengths that are refused unread; misaligned handles are refused unread.
+    unsafe {
+        let (t, n) = (f.token.as_ptr(), f.token.len());
+        let verify = |v, t, n, out, hit| jwtguard_verifier_verify(v, t, n, now, out, hit, null_mut(), 0);
+        assert_eq!(verify(null(), t, n, &mut out, &mut hit), JWTGUARD_NULL_PARAMETER);
+        assert!(out.is_null() && !hit, "outputs are reset whatever the problem");
+        assert_eq!(verify(misaligned, t, n, &mut out, &mut hit), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(verify(v, t, n, null_mut(), &mut hit), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(verify(v, null(), 1, &mut out, &mut hit), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(verify(v, null(), 0, &mut out, &mut hit), JWTGUARD_TOKEN_NOT_PRESENT);
+        assert_eq!(verify(v, dangling().cast(), HUGE, &mut out, &mut hit), JWTGUARD_TOKEN_TOO_LARGE);
+        assert_eq!(verify(v, t, n, &mut out, null_mut()), JWTGUARD_OK, "cache_hit is optional");
+        jwtguard_token_free(out);
+        assert_eq!(verify(v, t, n, &mut out, &mut hit), JWTGUARD_OK);
+        assert!(hit);
+        jwtguard_token_free(out);
+
+        // Random tokens and mutations: a token reason (or OK for an unread bit), never a
+        // hit for other bytes, never a panic.
+        let mut rng = Rng(0xbeef);
+        for i in 0..1500 {
+            let token = if i % 2 == 0 { rng.token_like() } else { rng.mutated(&f.token, 3) };
+            let cap = rng.below(detail.len());
+            let r = jwtguard_verifier_verify(
+                v,
+                token.as_ptr(),
+                token.len(),
+                now,
+                &mut out,
+                &mut hit,
+                detail.as_mut_ptr(),
+                cap,
+            );
+            if token != f.token {
+                assert!(!hit);
             }
             if r == JWTGUARD_OK {
                 jwtguard_token_free(out);
+                continue;
             }
+            assert!((1..100).contains(&(r as u32)), "{token:?} gave {r:?}");
+            assert!(out.is_null());
         }
-        assert_eq!(jwtguard_cache_len(misaligned), 0);
-        jwtguard_cache_clear(misaligned);
-        jwtguard_cache_free(misaligned);
-        jwtguard_cache_free(cache);
+
+        // Fetch functions on NULL and misaligned handles.
+        assert!(!jwtguard_verifier_wants_fetch(null(), now));
+        assert!(!jwtguard_verifier_wants_fetch(misaligned, now));
+        assert_eq!(jwtguard_verifier_next_fetch_at(null()), u64::MAX);
+        assert_eq!(jwtguard_verifier_next_fetch_at(misaligned), u64::MAX);
+        assert_eq!(jwtguard_verifier_source_key_count(null(), 0), 0);
+        assert_eq!(jwtguard_verifier_source_key_count(misaligned, 0), 0);
+        assert_eq!(jwtguard_verifier_source_key_count(v, 0), jwtguard_keyset_len(k));
+        assert_eq!(jwtguard_verifier_source_key_count(v, 1), 0, "not fetched yet");
+        assert_eq!(jwtguard_verifier_source_key_count(v, 2), 0);
+        assert_eq!(jwtguard_verifier_source_key_count(v, usize::MAX), 0);
+        assert_eq!(jwtguard_verifier_cache_len(null()), 0);
+        assert_eq!(jwtguard_verifier_cache_len(misaligned), 0);
+        assert_eq!(jwtguard_verifier_cache_len(v), 1);
+        jwtguard_verifier_fetch_failed(null(), 0, now);
+        jwtguard_verifier_fetch_failed(misaligned, 0, now);
+        jwtguard_verifier_fetch_failed(v, usize::MAX, now);
+
+        let mut url = vec![0x55 as c_char; JWTGUARD_MAX_URL_LEN + 2];
+        let (mut source, mut kind, mut len) = (7usize, jwtguard_fetch_kind::JWTGUARD_FETCH_JWKS, 7usize);
+        let cap = JWTGUARD_MAX_URL_LEN + 1;
+        let start = |v, source, kind, url, cap, len| jwtguard_verifier_start_fetch(v, now, source, kind, url, cap, len);
+        assert!(!start(null(), &mut source, &mut kind, url.as_mut_ptr(), cap, &mut len));
+        assert!(!start(misaligned, &mut source, &mut kind, url.as_mut_ptr(), cap, &mut len));
+        assert!(!start(v, null_mut(), &mut kind, url.as_mut_ptr(), cap, &mut len));
+        assert!(!start(v, odd_address(), &mut kind, url.as_mut_ptr(), cap, &mut len));
+        assert!(!start(v, &mut source, null_mut(), url.as_mut_ptr(), cap, &mut len));
+        assert!(!start(v, &mut source, odd_address(), url.as_mut_ptr(), cap, &mut len));
+        assert!(!start(v, &mut source, &mut kind, url.as_mut_ptr(), cap, null_mut()));
+        assert!(!start(v, &mut source, &mut kind, url.as_mut_ptr(), cap, odd_address()));
+        assert!(jwtguard_verifier_wants_fetch(v, now), "nothing was claimed by the calls above");
+        for small in [0, 1, 24, JWTGUARD_MAX_URL_LEN] {
+            len = 7;
+            assert!(!start(v, &mut source, &mut kind, url.as_mut_ptr(), small, &mut len));
+            assert_eq!((source, kind, len), (0, jwtguard_fetch_kind::JWTGUARD_FETCH_NONE, JWTGUARD_MAX_URL_LEN));
+            assert!(url.iter().all(|&c| c == 0x55), "nothing is written to a buffer that may be too small");
+        }
+        assert!(!start(v, &mut source, &mut kind, null_mut(), cap, &mut len), "NULL url with a capacity");
+        assert!(start(v, &mut source, &mut kind, url.as_mut_ptr(), cap, &mut len));
+        assert_eq!((source, kind, len), (1, jwtguard_fetch_kind::JWTGUARD_FETCH_JWKS, 23));
+        assert_eq!(CStr::from_ptr(url.as_ptr()).to_str().unwrap(), "http://127.0.0.1:1/keys");
+        assert_eq!(url[cap], 0x55, "nothing past `url_cap`");
+        assert!(!start(v, &mut source, &mut kind, url.as_mut_ptr(), cap, &mut len), "one fetch at a time");
+        assert_eq!((source, kind, len), (0, jwtguard_fetch_kind::JWTGUARD_FETCH_NONE, 0));
+
+        // offer: each bad argument; then random bodies.
+        let body = f.jwks.as_slice();
+        let mut count = 9usize;
+        let offer = |v, source, body: *const u8, body_len, count| {
+            jwtguard_verifier_offer(v, source, body, body_len, now, count, null_mut(), 0)
+        };
+        assert_eq!(offer(null(), 1, body.as_ptr(), body.len(), &mut count), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(offer(misaligned, 1, body.as_ptr(), body.len(), &mut count), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(offer(v, 2, body.as_ptr(), body.len(), &mut count), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(offer(v, usize::MAX, body.as_ptr(), body.len(), &mut count), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(offer(v, 1, null(), 1, &mut count), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(count, 0);
+        assert_eq!(offer(v, 1, dangling().cast(), OVER_ISIZE, &mut count), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(offer(v, 1, body.as_ptr(), body.len(), odd_address()), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(offer(v, 1, null(), 0, &mut count), JWTGUARD_KEY_SET_MALFORMED);
+        assert_eq!(offer(v, 0, body.as_ptr(), body.len(), &mut count), JWTGUARD_POLICY_INVALID, "a fixed source");
+        assert_eq!(offer(v, 1, body.as_ptr(), body.len(), null_mut()), JWTGUARD_OK, "key_count is optional");
+        assert_eq!(offer(v, 1, body.as_ptr(), body.len(), &mut count), JWTGUARD_OK);
+        assert_eq!(count, jwtguard_keyset_len(k));
+        for _ in 0..1000 {
+            let garbage = if rng.below(2) == 0 { rng.bytes(64) } else { rng.mutated(body, 2) };
+            let cap = rng.below(detail.len());
+            let r = jwtguard_verifier_offer(
+                v,
+                1,
+                garbage.as_ptr(),
+                garbage.len(),
+                now,
+                &mut count,
+                detail.as_mut_ptr(),
+                cap,
+            );
+            assert!(r == JWTGUARD_OK || (100..200).contains(&(r as u32)), "{r:?}");
+            assert_eq!(
+                jwtguard_verifier_source_key_count(v, 1),
+                if r == JWTGUARD_OK { count } else { jwtguard_verifier_source_key_count(v, 1) }
+            );
+        }
+
+        // set_keys.
+        assert_eq!(jwtguard_verifier_set_keys(null(), 0, k), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_verifier_set_keys(misaligned, 0, k), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(jwtguard_verifier_set_keys(v, 0, null()), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_verifier_set_keys(v, 0, odd_address()), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(jwtguard_verifier_set_keys(v, 1, k), JWTGUARD_POLICY_INVALID);
+        assert_eq!(jwtguard_verifier_set_keys(v, 2, k), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(jwtguard_verifier_set_keys(v, 0, k), JWTGUARD_OK);
+        assert_eq!(verify(v, t, n, &mut out, &mut hit), JWTGUARD_OK);
+        assert!(!hit, "new keys empty the cache");
+        jwtguard_token_free(out);
+
+        jwtguard_verifier_free(null_mut());
+        jwtguard_verifier_free(misaligned.cast_mut());
+        jwtguard_verifier_free(v);
         jwtguard_keyset_free(k);
         jwtguard_policy_free(p);
+    }
+}
+
+#[test]
+fn algorithm_names() {
+    // SAFETY: every non-NULL pointer is valid for its length, or comes with a length
+    // that is refused unread; returned names are static NUL-terminated strings.
+    unsafe {
+        let mut listed = Vec::new();
+        for bit in 0..32 {
+            let name = jwtguard_algorithm_name(1 << bit);
+            if name.is_null() {
+                continue;
+            }
+            let name = CStr::from_ptr(name).to_str().unwrap();
+            assert_eq!(jwtguard_algorithm_from_name(name.as_ptr().cast(), name.len()), 1 << bit, "{name}");
+            listed.push(name);
+        }
+        let core: Vec<&str> = jwtguard_core::Algorithm::ALL.iter().map(|a| a.name()).collect();
+        assert_eq!(listed, core, "every algorithm, in bit order");
+        for flag in [0, 3, JWTGUARD_ALG_SET_DEFAULT, 1 << 12, 1 << 31, u32::MAX] {
+            assert!(jwtguard_algorithm_name(flag).is_null(), "{flag:#x}");
+        }
+        assert_eq!(jwtguard_algorithm_from_name(null(), 0), 0);
+        assert_eq!(jwtguard_algorithm_from_name(null(), 5), 0);
+        assert_eq!(jwtguard_algorithm_from_name(dangling(), OVER_ISIZE), 0);
+        for text in ["none", "rs256", "RS256 ", "", "EDDSA", "HS256\0"] {
+            assert_eq!(jwtguard_algorithm_from_name(text.as_ptr().cast(), text.len()), 0, "{text:?}");
+        }
+        assert_eq!(jwtguard_algorithm_from_name(c"\xff".as_ptr(), 1), 0);
+        let mut rng = Rng(0xa1);
+        for _ in 0..2000 {
+            let text = rng.bytes(6);
+            let flag = jwtguard_algorithm_from_name(text.as_ptr().cast(), text.len());
+            assert!(flag == 0 || flag.is_power_of_two() && !jwtguard_algorithm_name(flag).is_null());
+        }
+        assert_eq!(JWTGUARD_ALG_SET_SYMMETRIC & JWTGUARD_ALG_SET_ASYMMETRIC, 0);
+        assert_eq!((JWTGUARD_ALG_SET_SYMMETRIC | JWTGUARD_ALG_SET_ASYMMETRIC).count_ones() as usize, core.len());
+        assert_eq!(JWTGUARD_ALG_SET_DEFAULT & !JWTGUARD_ALG_SET_ASYMMETRIC, 0);
     }
 }

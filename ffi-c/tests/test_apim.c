@@ -1,7 +1,7 @@
 /* Exercises the APIM policy functions of jwtguard.h (jwtguard_apim_policy_*): the
  * China-cloud validate-jwt policy of the APIM article with every accessor, fixture
- * tokens that pass and fail each of its rules (through jwtguard_verify and
- * jwtguard_verify_cached with the policy's core policy, which is the whole check), an
+ * tokens that pass and fail each of its rules (through jwtguard_verify and a cached
+ * jwtguard_verifier with the policy's core policy, which is the whole check), an
  * inline-key policy whose JWK set loads and verifies APIM's RSA algorithms, inline
  * symmetric keys (a set of their own, HS256), validate-azure-ad-token's client
  * application check (azp, or appid without azp) enforced by jwtguard_verify itself,
@@ -87,15 +87,6 @@ static jwtguard_apim_policy *load_china_fixtures(const char *values) {
     return load(xml);
 }
 
-static const jwtguard_keyset *load_keys(const char *rel) {
-    size_t len = 0;
-    char *jwks = tu_read(rel, &len);
-    const jwtguard_keyset *keys = NULL;
-    CHECK_RESULT(jwtguard_keyset_new((const uint8_t *)jwks, len, &keys), JWTGUARD_OK);
-    free(jwks);
-    return keys;
-}
-
 static char *read_token(const char *name, size_t *len) {
     char rel[512];
     snprintf(rel, sizeof rel, "tokens/claims.%s.txt", name);
@@ -124,6 +115,34 @@ static jwtguard_result verify_apim(const jwtguard_apim_policy *apim, const char 
     char rel[512];
     snprintf(rel, sizeof rel, "tokens/claims.%s.txt", name);
     return verify_file(apim, rel, keys, detail, cap);
+}
+
+/* A verifier with the core policy of `apim`, `keys` (for the policy's issuers) and a
+ * cache of 16 tokens for 60 s. */
+static jwtguard_verifier *cached_verifier(const jwtguard_apim_policy *apim,
+                                          const jwtguard_keyset *keys) {
+    const jwtguard_policy *policy = jwtguard_apim_policy_policy(apim);
+    jwtguard_verifier_builder *b = jwtguard_verifier_builder_new(policy);
+    jwtguard_verifier *v = NULL;
+    jwtguard_policy_free(policy);
+    CHECK(b != NULL);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(b, keys, NULL, 0, NULL), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_set_cache(b, 16, 60), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_build(b, &v, NULL, 0), JWTGUARD_OK);
+    return v;
+}
+
+/* Verifies token file `rel` with `v` at NOW; *hit receives the cache's answer. */
+static jwtguard_result verify_cached_file(const jwtguard_verifier *v, const char *rel, bool *hit) {
+    size_t len = 0;
+    char *token = tu_read(rel, &len);
+    jwtguard_token *out = SENTINEL;
+    jwtguard_result r =
+        jwtguard_verifier_verify(v, (const uint8_t *)token, len, NOW, &out, hit, NULL, 0);
+    CHECK(r == JWTGUARD_OK ? out != NULL : out == NULL);
+    jwtguard_token_free(out);
+    free(token);
+    return r;
 }
 
 static int contains(const char *haystack, const char *needle) {
@@ -205,7 +224,7 @@ static void test_china_accessors(void) {
     {
         const jwtguard_policy *p1 = jwtguard_apim_policy_policy(apim);
         const jwtguard_policy *p2 = jwtguard_apim_policy_policy(apim);
-        const jwtguard_keyset *keys = load_keys(MAIN_JWKS);
+        const jwtguard_keyset *keys = tu_load_keys(MAIN_JWKS);
         size_t tlen = 0;
         char *token = read_token("req_scp_any_one_present_valid", &tlen);
         jwtguard_token *out = SENTINEL;
@@ -228,7 +247,7 @@ static void test_china_rules(void) {
     jwtguard_apim_policy *apim = load_china_fixtures("<value>Files.Read</value><value>Mail.Send</value>");
     jwtguard_apim_policy *other_scopes =
         load_china_fixtures("<value>Mail.Send</value><value>Files.ReadWrite</value>");
-    const jwtguard_keyset *keys = load_keys(MAIN_JWKS);
+    const jwtguard_keyset *keys = tu_load_keys(MAIN_JWKS);
     char detail[256];
 
     /* passes: audience, issuer, lifetime, scp "Files.Read Files.Write User.Read" */
@@ -251,25 +270,22 @@ static void test_china_rules(void) {
     CHECK_RESULT(verify_apim(apim, "kid_not_in_set", keys, NULL, 0),
                  JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND);
 
-    /* through the cache: a miss, then a hit; only tokens the core policy passed are stored */
+    /* through a verifier's cache: a miss, then a hit; a refused token is never stored */
     {
-        const jwtguard_policy *policy = jwtguard_apim_policy_policy(apim);
-        jwtguard_cache *cache = jwtguard_cache_new(16, 60);
-        size_t len = 0;
-        char *token = read_token("req_scp_any_one_present_valid", &len);
+        jwtguard_verifier *v = cached_verifier(apim, keys);
         int round;
         for (round = 0; round < 2; round++) {
-            jwtguard_token *out = NULL;
-            bool hit = false;
-            CHECK_RESULT(jwtguard_verify_cached(cache, (const uint8_t *)token, len, keys, policy, NOW,
-                                                &out, &hit, NULL, 0),
+            bool hit = round == 0;
+            CHECK_RESULT(verify_cached_file(v, "tokens/claims.req_scp_any_one_present_valid.txt", &hit),
                          JWTGUARD_OK);
             CHECK(hit == (round == 1));
-            jwtguard_token_free(out);
+            hit = true;
+            CHECK_RESULT(verify_cached_file(v, "tokens/claims.req_claim_absent.txt", &hit),
+                         JWTGUARD_TOKEN_CLAIM_NOT_FOUND);
+            CHECK(!hit);
         }
-        free(token);
-        jwtguard_cache_free(cache);
-        jwtguard_policy_free(policy);
+        CHECK(jwtguard_verifier_cache_len(v) == 1);
+        jwtguard_verifier_free(v);
     }
 
     jwtguard_keyset_free(keys);
@@ -462,7 +478,7 @@ static void test_inline_symmetric_keys(void) {
 static void test_azure_ad_token(void) {
     jwtguard_apim_policy *azure = load(AZURE_AD);
     jwtguard_apim_policy *china = load_china_fixtures("<value>Files.Read</value>");
-    const jwtguard_keyset *keys = load_keys(MAIN_JWKS);
+    const jwtguard_keyset *keys = tu_load_keys(MAIN_JWKS);
     const jwtguard_policy *china_policy = jwtguard_apim_policy_policy(china);
     jwtguard_token *token = NULL;
     jwtguard_token_source kind = 0;
@@ -483,7 +499,7 @@ static void test_azure_ad_token(void) {
 
     /* the client application check is in the core policy: jwtguard_verify applies it */
     {
-        const jwtguard_keyset *entra = load_keys(ENTRA_JWKS);
+        const jwtguard_keyset *entra = tu_load_keys(ENTRA_JWKS);
         CHECK_RESULT(verify_file(azure, "tokens/apim.azp_listed.txt", entra, detail, sizeof detail),
                      JWTGUARD_OK);
         CHECK_STR(detail, "");
@@ -504,32 +520,20 @@ static void test_azure_ad_token(void) {
         /* a present azp that is not a listed string is never replaced by appid */
         CHECK_RESULT(verify_file(azure, "tokens/apim.azp_not_a_string.txt", entra, NULL, 0),
                      JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED);
-        /* through the cache: a refused token is never stored, a listed one is */
+        /* through a verifier's cache: a refused token is never stored, a listed one is */
         {
-            const jwtguard_policy *policy = jwtguard_apim_policy_policy(azure);
-            jwtguard_cache *cache = jwtguard_cache_new(16, 60);
+            jwtguard_verifier *v = cached_verifier(azure, entra);
             int round;
             for (round = 0; round < 2; round++) {
-                size_t n = 0;
-                char *good = tu_read("tokens/apim.azp_listed.txt", &n);
-                char *other;
-                bool hit = true;
-                jwtguard_token *out = NULL;
-                CHECK_RESULT(jwtguard_verify_cached(cache, (const uint8_t *)good, n, entra, policy, NOW,
-                                                    &out, &hit, NULL, 0),
-                             JWTGUARD_OK);
+                bool hit = round == 0;
+                CHECK_RESULT(verify_cached_file(v, "tokens/apim.azp_listed.txt", &hit), JWTGUARD_OK);
                 CHECK(hit == (round == 1));
-                jwtguard_token_free(out);
-                free(good);
-                other = tu_read("tokens/apim.azp_not_listed.txt", &n);
-                CHECK_RESULT(jwtguard_verify_cached(cache, (const uint8_t *)other, n, entra, policy, NOW,
-                                                    &out, &hit, NULL, 0),
+                hit = true;
+                CHECK_RESULT(verify_cached_file(v, "tokens/apim.azp_not_listed.txt", &hit),
                              JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED);
-                CHECK(!hit && out == NULL);
-                free(other);
+                CHECK(!hit);
             }
-            jwtguard_cache_free(cache);
-            jwtguard_policy_free(policy);
+            jwtguard_verifier_free(v);
         }
         jwtguard_keyset_free(entra);
     }
@@ -797,7 +801,7 @@ static void test_null_and_garbage(void) {
     jwtguard_apim_policy *apim = SENTINEL;
     jwtguard_apim_policy *china = load(CHINA);
     jwtguard_token_source kind = 7;
-    const jwtguard_keyset *keys = load_keys(MAIN_JWKS);
+    const jwtguard_keyset *keys = tu_load_keys(MAIN_JWKS);
     char buf[64], detail[256];
     size_t len = 99;
     bool is_set = true;
@@ -895,11 +899,7 @@ static void test_null_and_garbage(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
-        return 2;
-    }
-    tu_dir = argv[1];
+    tu_init(argc, argv);
     test_china_accessors();
     test_china_rules();
     test_inline_keys();

@@ -133,11 +133,7 @@ int main(int argc, char **argv) {
     struct fixture_case c;
     size_t n, cases = 0;
     char *text, *line, *next;
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
-        return 2;
-    }
-    tu_dir = argv[1];
+    tu_init(argc, argv);
     text = tu_read("cases.txt", NULL);
     memset(&c, 0, sizeof c);
     for (line = text; line != NULL && *line != '\0'; line = next) {

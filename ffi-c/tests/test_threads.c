@@ -1,11 +1,13 @@
-/* Several threads verify tokens with one shared policy and a shared "current" key set
- * while another thread keeps replacing that key set (the rotation pattern the header
- * documents): readers clone the current set under a mutex and free their reference
- * after use; the swapper installs a freshly loaded set and frees its reference to the
- * old one, which lives on until its last reader is done. Readers also read claims from
- * one token handle shared by all threads. Odd-numbered readers verify through one
- * shared jwtguard_cache, which every key-set swap empties: results must not change.
- * Every result is asserted.
+/* Several threads verify tokens while another thread keeps replacing the keys, in the
+ * two ways the header documents. Even-numbered readers call jwtguard_verify with one
+ * shared policy and a shared "current" key set: they clone the current set under a
+ * mutex and free their reference after use; the swapper installs a freshly loaded set
+ * and frees its reference to the old one, which lives on until its last reader is
+ * done. Odd-numbered readers call jwtguard_verifier_verify on one shared
+ * jwtguard_verifier (a key source and a cache), whose keys the swapper replaces with
+ * jwtguard_verifier_set_keys, emptying the cache: results must not change, and a
+ * cache hit is only ever a token that verifies. Readers also read claims from one
+ * token handle shared by all threads. Every result is asserted.
  *
  * Usage: test_threads DIR [ITERATIONS_PER_THREAD] */
 #include <pthread.h>
@@ -38,9 +40,9 @@ static pthread_mutex_t current_lock = PTHREAD_MUTEX_INITIALIZER;
 static const jwtguard_keyset *current; /* guarded by current_lock */
 static const jwtguard_policy *policy;  /* shared, never changes */
 static const jwtguard_token *shared_token;
-static jwtguard_cache *shared_cache;
+static jwtguard_verifier *shared_verifier;
 static atomic_int readers_done;
-static atomic_ulong verifications, swaps;
+static atomic_ulong verifications, swaps, hits;
 static char *documents[2];
 static size_t document_lens[2];
 static unsigned long iterations = 500;
@@ -62,12 +64,16 @@ static void *reader(void *arg) {
         const jwtguard_keyset *keys = acquire_keys();
         jwtguard_token *token = NULL;
         jwtguard_result r;
+        bool hit = false;
         CHECK(keys != NULL);
-        if (seed % 2 == 1)
-            r = jwtguard_verify_cached(shared_cache, (const uint8_t *)c->bytes, c->len, keys, policy, NOW,
-                                       &token, NULL, NULL, 0);
-        else
+        if (seed % 2 == 1) {
+            r = jwtguard_verifier_verify(shared_verifier, (const uint8_t *)c->bytes, c->len, NOW, &token,
+                                         &hit, NULL, 0);
+            CHECK(!hit || r == JWTGUARD_OK);
+            if (hit) atomic_fetch_add(&hits, 1);
+        } else {
             r = jwtguard_verify((const uint8_t *)c->bytes, c->len, keys, policy, NOW, &token, NULL, 0);
+        }
         if (r != c->want)
             tu_fail(__FILE__, __LINE__, "%s: %s, expected %s", c->name, jwtguard_result_name(r),
                     jwtguard_result_name(c->want));
@@ -101,6 +107,8 @@ static void *swapper(void *arg) {
         current = fresh;
         pthread_mutex_unlock(&current_lock);
         jwtguard_keyset_free(old); /* readers holding it keep it alive */
+        /* The verifier shares the set; its readers need no lock. */
+        CHECK_RESULT(jwtguard_verifier_set_keys(shared_verifier, 0, fresh), JWTGUARD_OK);
         atomic_fetch_add(&swaps, 1);
     }
     return NULL;
@@ -109,6 +117,7 @@ static void *swapper(void *arg) {
 int main(int argc, char **argv) {
     pthread_t readers[READERS], swap_thread;
     jwtguard_policy_builder *b;
+    jwtguard_verifier_builder *vb;
     jwtguard_token *token = NULL;
     char rel[256];
     size_t i;
@@ -138,8 +147,11 @@ int main(int argc, char **argv) {
                                  &token, NULL, 0),
                  JWTGUARD_OK);
     shared_token = token;
-    shared_cache = jwtguard_cache_new(4, 0);
-    CHECK(shared_cache != NULL);
+    vb = jwtguard_verifier_builder_new(policy);
+    CHECK(vb != NULL);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, current, NULL, 0, NULL), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_set_cache(vb, 4, 0), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_build(vb, &shared_verifier, NULL, 0), JWTGUARD_OK);
 
     CHECK(pthread_create(&swap_thread, NULL, swapper, NULL) == 0);
     for (i = 0; i < READERS; i++)
@@ -149,11 +161,11 @@ int main(int argc, char **argv) {
 
     CHECK(atomic_load(&verifications) == READERS * iterations);
     CHECK(atomic_load(&swaps) > 0);
-    printf("test_threads: %d readers x %lu verifications, %lu key set swaps\n", READERS, iterations,
-           atomic_load(&swaps));
+    printf("test_threads: %d readers x %lu verifications (%lu cache hits), %lu key set swaps\n", READERS,
+           iterations, atomic_load(&hits), atomic_load(&swaps));
 
     jwtguard_token_free(token);
-    jwtguard_cache_free(shared_cache);
+    jwtguard_verifier_free(shared_verifier);
     jwtguard_keyset_free(current);
     jwtguard_policy_free(policy);
     for (i = 0; i < N_CASES; i++) free(cases[i].bytes);

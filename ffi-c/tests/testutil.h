@@ -109,6 +109,54 @@ static inline char *tu_unhex(const char *field, size_t *len) {
     return out;
 }
 
+/* Loads the key set in file tu_dir/rel (a failed load is a failed check; NULL then). */
+static inline const jwtguard_keyset *tu_load_keys(const char *rel) {
+    size_t len = 0;
+    char *jwks = tu_read(rel, &len);
+    const jwtguard_keyset *keys = NULL;
+    CHECK_RESULT(jwtguard_keyset_new((const uint8_t *)jwks, len, &keys), JWTGUARD_OK);
+    CHECK(keys != NULL);
+    free(jwks);
+    return keys;
+}
+
+/* CHECK_TEXT(call using BUF, CAP and &LEN, expected text): the call succeeds and
+ * writes exactly the expected text, NUL-terminated, with LEN its length. */
+#define CHECK_TEXT(call, want)                                                            \
+    do {                                                                                  \
+        char BUF[512];                                                                    \
+        size_t LEN = 12345;                                                               \
+        const size_t CAP = sizeof BUF;                                                    \
+        jwtguard_result r_ = (call);                                                      \
+        CHECK_RESULT(r_, JWTGUARD_OK);                                                    \
+        if (r_ == JWTGUARD_OK) {                                                          \
+            CHECK(LEN == strlen(want));                                                   \
+            CHECK_STR(BUF, want);                                                         \
+        }                                                                                 \
+    } while (0)
+
+/* CHECK_TEXT_FAILS(call using BUF, CAP and &LEN, expected result): nothing written,
+ * LEN reset to 0. */
+#define CHECK_TEXT_FAILS(call, want_result)                                               \
+    do {                                                                                  \
+        char BUF[512];                                                                    \
+        size_t LEN = 12345;                                                               \
+        const size_t CAP = sizeof BUF;                                                    \
+        BUF[0] = 'Z';                                                                     \
+        CHECK_RESULT((call), want_result);                                                \
+        CHECK(LEN == 0 && BUF[0] == 'Z');                                                 \
+    } while (0)
+
+/* Reads the one argument of a test program, FIXTURE_DIR, into tu_dir; exits with a
+ * usage message otherwise. */
+static inline void tu_init(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
+        exit(2);
+    }
+    tu_dir = argv[1];
+}
+
 static inline int tu_summary(const char *name) {
     unsigned long passed = atomic_load(&tu_passed), failed = atomic_load(&tu_failed);
     printf("%s: %lu passed, %lu failed\n", name, passed, failed);

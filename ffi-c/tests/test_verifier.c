@@ -1,0 +1,677 @@
+/* test_verifier.c: the verifier (jwtguard_verifier_*) and the claim export rule, at the
+ * C interface, on tokens and key sets minted by PyJWT (fixtures/verifier.json, see
+ * make_verifier_fixtures.py; extract_fixtures.py writes them as files):
+ *   - each source's keys verify only its issuers' tokens, unless added without issuers;
+ *   - a kid miss with the fallback on reaches a key of the second source;
+ *   - a token without kid is tried against at most 4 keys;
+ *   - the cache: hits, a clock stepped back, key changes;
+ *   - the fetch protocol: claims, offers, bad bodies, back-off, OpenID discovery;
+ *   - control characters and ambiguous joins never leave an accessor as text.
+ *
+ * Usage: test_verifier FIXTURE_DIR */
+#include <stdbool.h>
+
+#include "testutil.h"
+
+#define NOW 1700000000ULL
+#define LOOPBACK JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK
+
+/* As make_verifier_fixtures.py mints them. */
+static const char AUDIENCE[] = "api://jwtguard-verifier";
+static const char ISSUER_A[] = "https://a.example/";
+static const char ISSUER_B[] = "https://b.example/";
+static const jwtguard_slice ONLY_A[] = {{ISSUER_A, sizeof ISSUER_A - 1}};
+static const jwtguard_slice ONLY_B[] = {{ISSUER_B, sizeof ISSUER_B - 1}};
+
+static const jwtguard_keyset *keys(const char *set) {
+    char rel[256];
+    snprintf(rel, sizeof rel, "jwks/verifier.%s.json", set);
+    return tu_load_keys(rel);
+}
+
+static char *jwks_text(const char *set, size_t *len) {
+    char rel[256];
+    snprintf(rel, sizeof rel, "jwks/verifier.%s.json", set);
+    return tu_read(rel, len);
+}
+
+/* Issuers A and B, the fixtures' audience, and the kid-miss fallback as asked. */
+static const jwtguard_policy *policy(bool kid_miss_fallback) {
+    const jwtguard_policy *out = NULL;
+    jwtguard_policy_builder *b = jwtguard_policy_builder_new();
+    CHECK_RESULT(jwtguard_policy_builder_add_audience(b, AUDIENCE, strlen(AUDIENCE)), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_policy_builder_add_issuer(b, ISSUER_A, strlen(ISSUER_A)), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_policy_builder_add_issuer(b, ISSUER_B, strlen(ISSUER_B)), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_policy_builder_set_kid_miss_fallback(b, kid_miss_fallback), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_policy_builder_build(b, &out, NULL, 0), JWTGUARD_OK);
+    jwtguard_policy_builder_free(b);
+    return out;
+}
+
+static jwtguard_verifier *build(jwtguard_verifier_builder *b) {
+    jwtguard_verifier *v = NULL;
+    char detail[256];
+    jwtguard_result r = jwtguard_verifier_builder_build(b, &v, detail, sizeof detail);
+    CHECK_RESULT(r, JWTGUARD_OK);
+    if (r != JWTGUARD_OK) fprintf(stderr, "    build: %s\n", detail);
+    return v;
+}
+
+/* CHECK_UNSAFE(text accessor call using BUF, CAP and &LEN): refused, nothing written. */
+#define CHECK_UNSAFE(call) CHECK_TEXT_FAILS(call, JWTGUARD_CLAIM_UNSAFE)
+
+/* A verifier with `keys` as its one source, bound to `issuers` (n of them). */
+static jwtguard_verifier *one_source(const jwtguard_policy *p, const jwtguard_keyset *keys,
+                                     const jwtguard_slice *issuers, size_t n) {
+    jwtguard_verifier_builder *vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, keys, issuers, n, NULL), JWTGUARD_OK);
+    return build(vb);
+}
+
+/* A verifier with `keys` bound to issuer A and a cache. */
+static jwtguard_verifier *cached_source(const jwtguard_policy *p, const jwtguard_keyset *keys,
+                                        size_t capacity, uint64_t ttl) {
+    jwtguard_verifier_builder *vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, keys, ONLY_A, 1, NULL), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_set_cache(vb, capacity, ttl), JWTGUARD_OK);
+    return build(vb);
+}
+
+/* A detail buffer after a call that returned `r`: "" on success, else "<name of r>: ...". */
+static bool detail_names(const char *detail, jwtguard_result r) {
+    const char *name = jwtguard_result_name(r);
+    if (r == JWTGUARD_OK) return detail[0] == '\0';
+    return strncmp(detail, name, strlen(name)) == 0 && detail[strlen(name)] == ':';
+}
+
+/* Verifies the fixture token `name` at `now`. On success the token is kept in *out when
+ * `out` is non-NULL (else freed); *hit (optional) receives cache_hit. */
+static jwtguard_result verify_at(const jwtguard_verifier *v, const char *name, uint64_t now,
+                                 bool *hit, jwtguard_token **out) {
+    char rel[256], detail[256];
+    size_t len;
+    char *token;
+    jwtguard_token *t = (jwtguard_token *)&t; /* not NULL: must be reset */
+    jwtguard_result r;
+    snprintf(rel, sizeof rel, "tokens/verifier.%s.txt", name);
+    token = tu_read(rel, &len);
+    r = jwtguard_verifier_verify(v, (const uint8_t *)token, len, now, &t, hit, detail,
+                                 sizeof detail);
+    free(token);
+    CHECK((r == JWTGUARD_OK) == (t != NULL));
+    CHECK(detail_names(detail, r));
+    if (out != NULL)
+        *out = t;
+    else
+        jwtguard_token_free(t);
+    return r;
+}
+
+static jwtguard_result verify(const jwtguard_verifier *v, const char *name) {
+    return verify_at(v, name, NOW, NULL, NULL);
+}
+
+/* ---------------------------------------------------------------------------------- */
+
+/* Provider B's keys never verify a token claiming provider A's issuer when each source
+ * is bound to its issuer; added without issuers (the documented opt-out), they do. */
+static void test_issuer_binding(void) {
+    const jwtguard_policy *p = policy(false);
+    const jwtguard_keyset *a = keys("a"), *b = keys("b");
+    jwtguard_verifier_builder *vb = jwtguard_verifier_builder_new(p);
+    jwtguard_verifier *v;
+    jwtguard_token *t = NULL;
+    size_t index = 99;
+
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, a, ONLY_A, 1, &index), JWTGUARD_OK);
+    CHECK(index == 0);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, b, ONLY_B, 1, &index), JWTGUARD_OK);
+    CHECK(index == 1);
+    v = build(vb);
+    CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "a_rs256"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "b_es256"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "b_rs256"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "b_key_a_iss_es256"), JWTGUARD_TOKEN_ISSUER_NOT_ALLOWED);
+    CHECK_RESULT(verify(v, "b_key_a_iss_rs256"), JWTGUARD_TOKEN_ISSUER_NOT_ALLOWED);
+    jwtguard_verifier_free(v);
+
+    /* Both sources for any issuer the policy allows: B's keys now sign for A. */
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, a, NULL, 0, NULL), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, b, NULL, 0, NULL), JWTGUARD_OK);
+    v = build(vb);
+    CHECK_RESULT(verify_at(v, "b_key_a_iss_es256", NOW, NULL, &t), JWTGUARD_OK);
+    CHECK_TEXT(jwtguard_token_issuer(t, BUF, CAP, &LEN), ISSUER_A);
+    CHECK_TEXT(jwtguard_token_kid(t, BUF, CAP, &LEN), "b-es");
+    jwtguard_token_free(t);
+    CHECK_RESULT(verify(v, "b_key_a_iss_rs256"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "a_rs256"), JWTGUARD_OK);
+    jwtguard_verifier_free(v);
+
+    /* Bound the other way round, no provider's token verifies with the other's keys. */
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, a, ONLY_B, 1, NULL), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, b, ONLY_A, 1, NULL), JWTGUARD_OK);
+    v = build(vb);
+    CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_TOKEN_ISSUER_NOT_ALLOWED);
+    CHECK_RESULT(verify(v, "b_rs256"), JWTGUARD_TOKEN_ISSUER_NOT_ALLOWED);
+    CHECK_RESULT(verify(v, "b_key_a_iss_es256"), JWTGUARD_OK);
+    jwtguard_verifier_free(v);
+
+    jwtguard_keyset_free(a);
+    jwtguard_keyset_free(b);
+    jwtguard_policy_free(p);
+}
+
+/* A kid that names no key, with the fallback on, reaches a key of the second source
+ * (after the first source's inline key without kid). */
+static void test_kid_miss_fallback(void) {
+    const jwtguard_policy *fallback = policy(true), *strict = policy(false);
+    const jwtguard_keyset *inline_key = keys("inline"), *b = keys("b");
+    jwtguard_verifier_builder *vb;
+    jwtguard_verifier *v;
+    jwtguard_token *t = NULL;
+
+    vb = jwtguard_verifier_builder_new(fallback);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, inline_key, NULL, 0, NULL), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, b, ONLY_B, 1, NULL), JWTGUARD_OK);
+    v = build(vb);
+    CHECK_RESULT(verify_at(v, "kid_miss_rs256", NOW, NULL, &t), JWTGUARD_OK);
+    CHECK_TEXT(jwtguard_token_kid(t, BUF, CAP, &LEN), "b-retired");
+    CHECK_TEXT(jwtguard_token_issuer(t, BUF, CAP, &LEN), ISSUER_B);
+    jwtguard_token_free(t);
+    jwtguard_verifier_free(v);
+
+    /* The second source is what verified it: the inline key alone does not. */
+    v = one_source(fallback, inline_key, NULL, 0);
+    CHECK_RESULT(verify(v, "kid_miss_rs256"), JWTGUARD_TOKEN_SIGNATURE_INVALID);
+    jwtguard_verifier_free(v);
+
+    /* Without the fallback the unknown kid is the answer. */
+    vb = jwtguard_verifier_builder_new(strict);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, inline_key, NULL, 0, NULL), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, b, ONLY_B, 1, NULL), JWTGUARD_OK);
+    v = build(vb);
+    CHECK_RESULT(verify(v, "kid_miss_rs256"), JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND);
+    CHECK_RESULT(verify(v, "b_rs256"), JWTGUARD_OK);
+    jwtguard_verifier_free(v);
+
+    jwtguard_keyset_free(inline_key);
+    jwtguard_keyset_free(b);
+    jwtguard_policy_free(fallback);
+    jwtguard_policy_free(strict);
+}
+
+/* A token without kid is tried against at most 4 keys of its alg: the 5th is never
+ * tried, whichever key that is. */
+static void test_at_most_four_keys(void) {
+    const jwtguard_policy *p = policy(false);
+    const jwtguard_keyset *five = keys("five"), *rotated = keys("five_rotated");
+    jwtguard_verifier *v;
+
+    CHECK(jwtguard_keyset_len(five) == 5 && jwtguard_keyset_len(rotated) == 5);
+    v = one_source(p, five, ONLY_A, 1);
+    CHECK_RESULT(verify(v, "no_kid_4th"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "no_kid_5th"), JWTGUARD_TOKEN_SIGNATURE_INVALID);
+    jwtguard_verifier_free(v);
+
+    /* k5 first: now its token verifies, and k4's (5th) does not. */
+    v = one_source(p, rotated, ONLY_A, 1);
+    CHECK_RESULT(verify(v, "no_kid_5th"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "no_kid_4th"), JWTGUARD_TOKEN_SIGNATURE_INVALID);
+    jwtguard_verifier_free(v);
+
+    jwtguard_keyset_free(five);
+    jwtguard_keyset_free(rotated);
+    jwtguard_policy_free(p);
+}
+
+/* ---------------------------------------------------------------------------------- */
+
+static void test_cache(void) {
+    const jwtguard_policy *p = policy(false);
+    const jwtguard_keyset *a = keys("a"), *b = keys("b");
+    jwtguard_verifier_builder *vb;
+    jwtguard_verifier *v;
+    bool hit = true;
+
+    CHECK(jwtguard_default_cache_size() == 1024);
+    CHECK(jwtguard_default_cache_ttl() == 300);
+
+    v = cached_source(p, a, 16, 0);
+    CHECK(jwtguard_verifier_cache_len(v) == 0);
+    CHECK_RESULT(verify_at(v, "a_es256", NOW, &hit, NULL), JWTGUARD_OK);
+    CHECK(!hit);
+    CHECK(jwtguard_verifier_cache_len(v) == 1);
+    CHECK_RESULT(verify_at(v, "a_es256", NOW, &hit, NULL), JWTGUARD_OK);
+    CHECK(hit);
+    CHECK_RESULT(verify_at(v, "a_es256", NOW + 299, &hit, NULL), JWTGUARD_OK);
+    CHECK(hit);
+    /* A clock stepped back to before the token's nbf: not a hit, and the reason. */
+    hit = true;
+    CHECK_RESULT(verify_at(v, "a_es256", NOW - 3600, &hit, NULL), JWTGUARD_TOKEN_NOT_YET_VALID);
+    CHECK(!hit);
+    hit = true;
+    CHECK_RESULT(verify_at(v, "a_es256", NOW - 1, &hit, NULL), JWTGUARD_OK);
+    CHECK(!hit);
+    /* Failures are not cached. */
+    CHECK_RESULT(verify_at(v, "b_es256", NOW, &hit, NULL), JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND);
+    CHECK_RESULT(verify_at(v, "b_es256", NOW, &hit, NULL), JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND);
+    CHECK(!hit);
+    /* New keys empty the cache: the token that was a hit is checked again, and fails. */
+    CHECK_RESULT(verify_at(v, "a_es256", NOW, &hit, NULL), JWTGUARD_OK);
+    CHECK(hit);
+    CHECK_RESULT(jwtguard_verifier_set_keys(v, 0, b), JWTGUARD_OK);
+    CHECK_RESULT(verify_at(v, "a_es256", NOW, &hit, NULL), JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND);
+    CHECK(!hit);
+    jwtguard_verifier_free(v);
+
+    /* A TTL of 5 s: a hit before it runs out, a full check after. */
+    v = cached_source(p, a, 16, 5);
+    CHECK_RESULT(verify_at(v, "a_rs256", NOW, &hit, NULL), JWTGUARD_OK);
+    CHECK_RESULT(verify_at(v, "a_rs256", NOW + 4, &hit, NULL), JWTGUARD_OK);
+    CHECK(hit);
+    CHECK_RESULT(verify_at(v, "a_rs256", NOW + 6, &hit, NULL), JWTGUARD_OK);
+    CHECK(!hit);
+    jwtguard_verifier_free(v);
+
+    /* No cache unless asked for, and a capacity of 0 is none. */
+    v = one_source(p, a, ONLY_A, 1);
+    CHECK_RESULT(verify_at(v, "a_es256", NOW, &hit, NULL), JWTGUARD_OK);
+    CHECK_RESULT(verify_at(v, "a_es256", NOW, &hit, NULL), JWTGUARD_OK);
+    CHECK(!hit && jwtguard_verifier_cache_len(v) == 0);
+    jwtguard_verifier_free(v);
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, a, ONLY_A, 1, NULL), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_set_cache(vb, 16, 0), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_set_cache(vb, 0, 0), JWTGUARD_OK);
+    v = build(vb);
+    CHECK_RESULT(verify_at(v, "a_es256", NOW, &hit, NULL), JWTGUARD_OK);
+    CHECK_RESULT(verify_at(v, "a_es256", NOW, &hit, NULL), JWTGUARD_OK);
+    CHECK(!hit && jwtguard_verifier_cache_len(v) == 0);
+    jwtguard_verifier_free(v);
+
+    jwtguard_keyset_free(a);
+    jwtguard_keyset_free(b);
+    jwtguard_policy_free(p);
+}
+
+/* ---------------------------------------------------------------------------------- */
+
+/* Claims a fetch at `now`: true with the source, kind and URL when one was claimed. */
+static bool claim(const jwtguard_verifier *v, uint64_t now, size_t *source,
+                  jwtguard_fetch_kind *kind, char url[JWTGUARD_MAX_URL_LEN + 1]) {
+    size_t len = 12345;
+    bool claimed =
+        jwtguard_verifier_start_fetch(v, now, source, kind, url, JWTGUARD_MAX_URL_LEN + 1, &len);
+    if (claimed)
+        CHECK(len == strlen(url) && *kind != JWTGUARD_FETCH_NONE);
+    else
+        CHECK(len == 0 && *source == 0 && *kind == JWTGUARD_FETCH_NONE);
+    return claimed;
+}
+
+static jwtguard_result offer(const jwtguard_verifier *v, size_t source, const char *body,
+                             size_t len, uint64_t now, size_t *count) {
+    char detail[256];
+    jwtguard_result r = jwtguard_verifier_offer(v, source, (const uint8_t *)body, len, now, count,
+                                                detail, sizeof detail);
+    CHECK(detail_names(detail, r));
+    return r;
+}
+
+static void test_jwks_source(void) {
+    static const char url_keys[] = "http://127.0.0.1:1/keys";
+    const jwtguard_policy *p = policy(false);
+    const jwtguard_keyset *a = keys("a");
+    jwtguard_verifier_builder *vb;
+    jwtguard_verifier *v = NULL;
+    char url[JWTGUARD_MAX_URL_LEN + 1], small[64], detail[256];
+    size_t source = 99, index = 99, count = 99, len = 99, jwks_len;
+    jwtguard_fetch_kind kind = JWTGUARD_FETCH_JWKS;
+    char *jwks_a = jwks_text("a", &jwks_len);
+    uint64_t t;
+
+    /* Plain http only to loopback, and only when allowed: refused at once, and again
+     * by build. */
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_jwks_url(vb, url_keys, strlen(url_keys), ONLY_A, 1,
+                                                        0, &index),
+                 JWTGUARD_POLICY_INVALID);
+    CHECK(index == 0);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, a, ONLY_A, 1, NULL), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_build(vb, &v, detail, sizeof detail),
+                 JWTGUARD_POLICY_INVALID);
+    CHECK(v == NULL);
+    CHECK(strstr(detail, "https") != NULL);
+
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_jwks_url(vb, url_keys, strlen(url_keys), ONLY_A, 1,
+                                                        LOOPBACK, &index),
+                 JWTGUARD_OK);
+    CHECK(index == 0);
+    v = build(vb);
+
+    /* Cold: a fetch is wanted, no key is there yet. */
+    CHECK(jwtguard_verifier_wants_fetch(v, NOW));
+    CHECK(jwtguard_verifier_next_fetch_at(v) <= NOW);
+    CHECK(jwtguard_verifier_source_key_count(v, 0) == 0);
+    CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND);
+
+    /* A buffer that might not hold a URL claims nothing and asks for the size. */
+    CHECK(!jwtguard_verifier_start_fetch(v, NOW, &source, &kind, small, sizeof small, &len));
+    CHECK(len == JWTGUARD_MAX_URL_LEN && kind == JWTGUARD_FETCH_NONE && source == 0);
+    CHECK(!jwtguard_verifier_start_fetch(v, NOW, &source, &kind, NULL, 0, &len));
+    CHECK(len == JWTGUARD_MAX_URL_LEN);
+    CHECK(jwtguard_verifier_wants_fetch(v, NOW));
+
+    /* Exactly one fetch is claimed. */
+    source = 99;
+    CHECK(claim(v, NOW, &source, &kind, url));
+    CHECK(source == 0 && kind == JWTGUARD_FETCH_JWKS);
+    CHECK_STR(url, url_keys);
+    CHECK(!claim(v, NOW, &source, &kind, url));
+    CHECK(!jwtguard_verifier_wants_fetch(v, NOW));
+    CHECK(!jwtguard_verifier_start_fetch(v, NOW, &source, &kind, small, sizeof small, &len));
+    CHECK(len == 0);
+
+    /* The JWK set makes tokens verify; the next fetch is an hour later. */
+    CHECK_RESULT(offer(v, 0, jwks_a, jwks_len, NOW, &count), JWTGUARD_OK);
+    CHECK(count == 2 && jwtguard_verifier_source_key_count(v, 0) == 2);
+    CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "a_rs256"), JWTGUARD_OK);
+    CHECK(!jwtguard_verifier_wants_fetch(v, NOW));
+    CHECK(jwtguard_verifier_next_fetch_at(v) == NOW + 3600);
+    CHECK(jwtguard_verifier_wants_fetch(v, NOW + 3600));
+
+    /* An unknown kid asks for a refetch at once. */
+    CHECK_RESULT(verify(v, "b_es256"), JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND);
+    CHECK(jwtguard_verifier_wants_fetch(v, NOW));
+    CHECK(claim(v, NOW, &source, &kind, url));
+    CHECK(source == 0 && kind == JWTGUARD_FETCH_JWKS);
+
+    /* A bad body: an error, the keys stay, a retry after 10 s. */
+    count = 99;
+    CHECK_RESULT(offer(v, 0, "not json", 8, NOW, &count), JWTGUARD_KEY_SET_MALFORMED);
+    CHECK(count == 0);
+    CHECK(jwtguard_verifier_source_key_count(v, 0) == 2);
+    CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_OK);
+    CHECK(!jwtguard_verifier_wants_fetch(v, NOW + 9));
+    CHECK(jwtguard_verifier_wants_fetch(v, NOW + 10));
+    CHECK(jwtguard_verifier_next_fetch_at(v) == NOW + 10);
+    /* A failed fetch backs off, doubling: 10 s, 20 s, 40 s, ... */
+    t = NOW + 10;
+    CHECK(claim(v, t, &source, &kind, url));
+    CHECK_RESULT(offer(v, 0, "{\"keys\":[]}", 11, t, &count), JWTGUARD_KEY_SET_NO_USABLE_KEY);
+    CHECK(jwtguard_verifier_source_key_count(v, 0) == 2);
+    CHECK(jwtguard_verifier_next_fetch_at(v) == t + 20);
+    CHECK(!jwtguard_verifier_wants_fetch(v, t + 19));
+    t += 20;
+    CHECK(claim(v, t, &source, &kind, url));
+    jwtguard_verifier_fetch_failed(v, 0, t);
+    CHECK(jwtguard_verifier_next_fetch_at(v) == t + 40);
+    CHECK(!jwtguard_verifier_wants_fetch(v, t + 39));
+    CHECK_RESULT(verify(v, "a_rs256"), JWTGUARD_OK);
+    /* Invalid arguments answer the claimed fetch as failed, too. */
+    t += 40;
+    CHECK(claim(v, t, &source, &kind, url));
+    CHECK_RESULT(offer(v, 0, NULL, 5, t, &count), JWTGUARD_NULL_PARAMETER);
+    CHECK(!jwtguard_verifier_wants_fetch(v, t + 79));
+    CHECK(jwtguard_verifier_wants_fetch(v, t + 80));
+    /* A success resets the back-off. */
+    t += 80;
+    CHECK(claim(v, t, &source, &kind, url));
+    CHECK_RESULT(offer(v, 0, jwks_a, jwks_len, t, &count), JWTGUARD_OK);
+    CHECK(jwtguard_verifier_next_fetch_at(v) == t + 3600);
+
+    /* Only a fixed source takes keys from the caller; an unknown source is an
+     * argument error. */
+    CHECK_RESULT(jwtguard_verifier_set_keys(v, 0, a), JWTGUARD_POLICY_INVALID);
+    CHECK_RESULT(jwtguard_verifier_set_keys(v, 1, a), JWTGUARD_INVALID_PARAMETER);
+    CHECK_RESULT(offer(v, 1, jwks_a, jwks_len, t, &count), JWTGUARD_INVALID_PARAMETER);
+    CHECK(jwtguard_verifier_source_key_count(v, 1) == 0);
+    jwtguard_verifier_fetch_failed(v, 7, t); /* ignored */
+    jwtguard_verifier_free(v);
+
+    free(jwks_a);
+    jwtguard_keyset_free(a);
+    jwtguard_policy_free(p);
+}
+
+/* An OpenID source fetches its configuration, then the JWK set it names, and its keys
+ * verify only tokens of the issuer the configuration named. */
+static void test_openid_source(void) {
+    static const char config_url[] = "http://127.0.0.1:1/b/.well-known/openid-configuration";
+    static const char config_b[] =
+        "{\"issuer\":\"https://b.example/\",\"jwks_uri\":\"http://127.0.0.1:1/b/keys\"}";
+    static const char config_elsewhere[] =
+        "{\"issuer\":\"https://b.example/\",\"jwks_uri\":\"http://b.example/keys\"}";
+    const jwtguard_policy *p = policy(false);
+    jwtguard_verifier_builder *vb;
+    jwtguard_verifier *v;
+    char url[JWTGUARD_MAX_URL_LEN + 1];
+    size_t source = 99, count = 99, jwks_len;
+    jwtguard_fetch_kind kind = JWTGUARD_FETCH_NONE;
+    char *jwks_b = jwks_text("b", &jwks_len);
+
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_openid_config(vb, config_url, strlen(config_url),
+                                                             NULL, 0, LOOPBACK, NULL),
+                 JWTGUARD_OK);
+    v = build(vb);
+
+    CHECK(claim(v, NOW, &source, &kind, url));
+    CHECK(source == 0 && kind == JWTGUARD_FETCH_OPENID_CONFIGURATION);
+    CHECK_STR(url, config_url);
+    /* A jwks_uri in plain http to another host is refused like a configured one. */
+    CHECK_RESULT(offer(v, 0, config_elsewhere, strlen(config_elsewhere), NOW, &count),
+                 JWTGUARD_KEY_SET_MALFORMED);
+    CHECK(!jwtguard_verifier_wants_fetch(v, NOW + 9));
+    CHECK(claim(v, NOW + 10, &source, &kind, url));
+    CHECK(kind == JWTGUARD_FETCH_OPENID_CONFIGURATION);
+    CHECK_RESULT(offer(v, 0, config_b, strlen(config_b), NOW + 10, &count), JWTGUARD_OK);
+    CHECK(count == 0);
+    CHECK(jwtguard_verifier_source_key_count(v, 0) == 0);
+
+    /* Then the key set the document named. */
+    CHECK(claim(v, NOW + 10, &source, &kind, url));
+    CHECK(source == 0 && kind == JWTGUARD_FETCH_JWKS);
+    CHECK_STR(url, "http://127.0.0.1:1/b/keys");
+    CHECK_RESULT(offer(v, 0, jwks_b, jwks_len, NOW + 10, &count), JWTGUARD_OK);
+    CHECK(count == 2);
+    CHECK_RESULT(verify(v, "b_es256"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "b_rs256"), JWTGUARD_OK);
+    /* The policy allows A's issuer, the discovered issuer is B: B's keys stay B's. */
+    CHECK_RESULT(verify(v, "b_key_a_iss_es256"), JWTGUARD_TOKEN_ISSUER_NOT_ALLOWED);
+    CHECK_RESULT(verify(v, "b_key_a_iss_rs256"), JWTGUARD_TOKEN_ISSUER_NOT_ALLOWED);
+
+    /* The hourly refresh starts again from the configuration. */
+    CHECK(!jwtguard_verifier_wants_fetch(v, NOW + 10 + 3599));
+    CHECK(claim(v, NOW + 10 + 3600, &source, &kind, url));
+    CHECK(kind == JWTGUARD_FETCH_OPENID_CONFIGURATION);
+    jwtguard_verifier_fetch_failed(v, 0, NOW + 10 + 3600);
+    CHECK_RESULT(verify(v, "b_es256"), JWTGUARD_OK);
+    jwtguard_verifier_free(v);
+
+    free(jwks_b);
+    jwtguard_policy_free(p);
+}
+
+/* jwtguard_verifier_set_keys swaps the keys of a fixed source; the key set is shared,
+ * so the caller may free its handle at once. */
+static void test_set_keys(void) {
+    const jwtguard_policy *p = policy(false);
+    const jwtguard_keyset *a = keys("a"), *b = keys("b");
+    jwtguard_verifier_builder *vb = jwtguard_verifier_builder_new(p);
+    jwtguard_verifier *v;
+
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, a, NULL, 0, NULL), JWTGUARD_OK);
+    v = build(vb);
+    jwtguard_keyset_free(a);
+    CHECK(!jwtguard_verifier_wants_fetch(v, NOW));
+    CHECK(jwtguard_verifier_next_fetch_at(v) == UINT64_MAX);
+    CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "b_es256"), JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND);
+    CHECK(!jwtguard_verifier_wants_fetch(v, NOW)); /* a fixed source never fetches */
+    CHECK_RESULT(jwtguard_verifier_set_keys(v, 0, b), JWTGUARD_OK);
+    jwtguard_keyset_free(b);
+    CHECK_RESULT(verify(v, "b_es256"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "b_rs256"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND);
+    CHECK(jwtguard_verifier_source_key_count(v, 0) == 2);
+    CHECK_RESULT(jwtguard_verifier_set_keys(v, 0, NULL), JWTGUARD_NULL_PARAMETER);
+    CHECK_RESULT(verify(v, "b_es256"), JWTGUARD_OK);
+    /* Fetched documents are not for a fixed source. */
+    {
+        size_t jwks_len, count = 99;
+        char *jwks_a = jwks_text("a", &jwks_len);
+        CHECK_RESULT(offer(v, 0, jwks_a, jwks_len, NOW, &count), JWTGUARD_POLICY_INVALID);
+        CHECK(count == 0);
+        CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND);
+        free(jwks_a);
+    }
+    jwtguard_verifier_free(v);
+    jwtguard_policy_free(p);
+}
+
+/* A failed builder call makes build fail with it, whatever is added after it. */
+static void test_builder_errors(void) {
+    const jwtguard_policy *p = policy(false);
+    const jwtguard_keyset *a = keys("a");
+    static const char bad_utf8[] = "https://\xff.example/";
+    const jwtguard_slice bad_issuer[] = {{bad_utf8, sizeof bad_utf8 - 1}};
+    const jwtguard_slice empty_issuer[] = {{"", 0}};
+    jwtguard_verifier_builder *vb;
+    jwtguard_verifier *v = (jwtguard_verifier *)&v;
+    char detail[256];
+    size_t index = 99;
+
+    CHECK(jwtguard_verifier_builder_new(NULL) == NULL);
+
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, NULL, ONLY_A, 1, &index),
+                 JWTGUARD_NULL_PARAMETER);
+    CHECK(index == 0);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, a, ONLY_A, 1, &index), JWTGUARD_OK);
+    CHECK(index == 0); /* the failed call added nothing */
+    CHECK_RESULT(jwtguard_verifier_builder_build(vb, &v, detail, sizeof detail),
+                 JWTGUARD_NULL_PARAMETER);
+    CHECK(v == NULL);
+    CHECK_STR(detail, "NullParameter: `keys` is NULL");
+
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, a, bad_issuer, 1, NULL),
+                 JWTGUARD_INVALID_PARAMETER);
+    CHECK_RESULT(jwtguard_verifier_builder_build(vb, &v, NULL, 0), JWTGUARD_INVALID_PARAMETER);
+
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, a, NULL, 1, NULL), JWTGUARD_NULL_PARAMETER);
+    jwtguard_verifier_builder_free(vb);
+
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, a, empty_issuer, 1, NULL),
+                 JWTGUARD_POLICY_INVALID);
+    CHECK_RESULT(jwtguard_verifier_builder_build(vb, &v, detail, sizeof detail),
+                 JWTGUARD_POLICY_INVALID);
+    CHECK_PREFIX(detail, "PolicyInvalid: ");
+
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_jwks_url(vb, "https://a.example/keys", 22, ONLY_A, 1,
+                                                        1u << 30, NULL),
+                 JWTGUARD_INVALID_PARAMETER);
+    CHECK_RESULT(jwtguard_verifier_builder_build(vb, &v, NULL, 0), JWTGUARD_INVALID_PARAMETER);
+
+    /* No source at all. */
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_build(vb, &v, detail, sizeof detail),
+                 JWTGUARD_POLICY_INVALID);
+    CHECK_PREFIX(detail, "PolicyInvalid: ");
+
+    /* The builder is freed by build even when `out` is NULL (valgrind sees a leak). */
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_build(vb, NULL, NULL, 0), JWTGUARD_NULL_PARAMETER);
+    CHECK_RESULT(jwtguard_verifier_builder_build(NULL, &v, NULL, 0), JWTGUARD_NULL_PARAMETER);
+
+    /* The policy handle may go once the builder has it. */
+    {
+        const jwtguard_policy *q = policy(false);
+        vb = jwtguard_verifier_builder_new(q);
+        jwtguard_policy_free(q);
+        CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, a, ONLY_A, 1, NULL), JWTGUARD_OK);
+        v = build(vb);
+        CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_OK);
+        jwtguard_verifier_free(v);
+    }
+    jwtguard_verifier_free(NULL);
+    jwtguard_verifier_builder_free(NULL);
+    jwtguard_keyset_free(a);
+    jwtguard_policy_free(p);
+}
+
+/* ---------------------------------------------------------------------------------- */
+
+/* A valid signature does not make a claim safe to put in a header or a log line: the
+ * text accessors refuse control characters and ambiguous joins; the raw JSON stays
+ * available. */
+static void test_export_rule(void) {
+    const jwtguard_policy *p = policy(false);
+    const jwtguard_keyset *a = keys("a"), *crlf = keys("crlf_kid");
+    jwtguard_verifier_builder *vb = jwtguard_verifier_builder_new(p);
+    jwtguard_verifier *v;
+    jwtguard_token *t = NULL;
+
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, a, ONLY_A, 1, NULL), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, crlf, ONLY_A, 1, NULL), JWTGUARD_OK);
+    v = build(vb);
+    CHECK_STR(jwtguard_result_name(JWTGUARD_CLAIM_UNSAFE), "ClaimUnsafe");
+
+    CHECK_RESULT(verify_at(v, "name_crlf", NOW, NULL, &t), JWTGUARD_OK);
+    CHECK_UNSAFE(jwtguard_token_claim_string(t, "name", 4, ",", 1, BUF, CAP, &LEN));
+    CHECK_UNSAFE(jwtguard_token_claim_string(t, "name", 4, NULL, 0, BUF, CAP, &LEN));
+    CHECK_TEXT(jwtguard_token_claim_json(t, "name", 4, BUF, CAP, &LEN),
+               "\"Alice\\r\\nX-Admin: true\"");
+    CHECK_TEXT(jwtguard_token_subject(t, BUF, CAP, &LEN), "user-1");
+    jwtguard_token_free(t);
+
+    CHECK_RESULT(verify_at(v, "name_nul", NOW, NULL, &t), JWTGUARD_OK);
+    CHECK_UNSAFE(jwtguard_token_claim_string(t, "name", 4, ",", 1, BUF, CAP, &LEN));
+    CHECK_TEXT(jwtguard_token_claim_json(t, "name", 4, BUF, CAP, &LEN), "\"Alice\\u0000\"");
+    jwtguard_token_free(t);
+
+    CHECK_RESULT(verify_at(v, "roles_comma", NOW, NULL, &t), JWTGUARD_OK);
+    CHECK_UNSAFE(jwtguard_token_claim_string(t, "roles", 5, ",", 1, BUF, CAP, &LEN));
+    CHECK_TEXT(jwtguard_token_claim_string(t, "roles", 5, " ", 1, BUF, CAP, &LEN), "Reader,Admin");
+    CHECK_TEXT(jwtguard_token_claim_json(t, "roles", 5, BUF, CAP, &LEN), "[\"Reader,Admin\"]");
+    jwtguard_token_free(t);
+
+    CHECK_RESULT(verify_at(v, "roles_two", NOW, NULL, &t), JWTGUARD_OK);
+    CHECK_TEXT(jwtguard_token_claim_string(t, "roles", 5, ",", 1, BUF, CAP, &LEN), "Reader,Admin");
+    CHECK_UNSAFE(jwtguard_token_claim_string(t, "roles", 5, NULL, 0, BUF, CAP, &LEN));
+    CHECK_UNSAFE(jwtguard_token_claim_string(t, "roles", 5, "\n", 1, BUF, CAP, &LEN));
+    jwtguard_token_free(t);
+
+    CHECK_RESULT(verify_at(v, "kid_crlf", NOW, NULL, &t), JWTGUARD_OK);
+    CHECK_UNSAFE(jwtguard_token_kid(t, BUF, CAP, &LEN));
+    CHECK_TEXT(jwtguard_token_issuer(t, BUF, CAP, &LEN), ISSUER_A);
+    jwtguard_token_free(t);
+
+    jwtguard_verifier_free(v);
+    jwtguard_keyset_free(a);
+    jwtguard_keyset_free(crlf);
+    jwtguard_policy_free(p);
+}
+
+int main(int argc, char **argv) {
+    tu_init(argc, argv);
+    test_issuer_binding();
+    test_kid_miss_fallback();
+    test_at_most_four_keys();
+    test_cache();
+    test_jwks_source();
+    test_openid_source();
+    test_set_keys();
+    test_builder_errors();
+    test_export_rule();
+    return tu_summary("test_verifier");
+}

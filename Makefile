@@ -1,5 +1,5 @@
 # jwtguard: `make demo` runs the demo, `make test` runs every test of the project.
-.PHONY: test demo fixtures fuzz install nginx bench
+.PHONY: test demo fixtures fuzz install nginx bench sanitize
 
 test:
 	bash scripts/test
@@ -30,6 +30,11 @@ bench:
 	bash benches/rust/run.sh
 	bash benches/python/run.sh
 	bash benches/nginx/run.sh
+
+# The C ABI under AddressSanitizer, UndefinedBehaviorSanitizer (C side) and
+# ThreadSanitizer (nightly Rust with rust-src, gcc); slow, so not part of `make test`.
+sanitize:
+	bash ffi-c/sanitize.sh
 
 # Installs the C library: PREFIX/lib/libjwtguard.{a,so}, PREFIX/include/jwtguard.h and
 # PREFIX/lib/pkgconfig/jwtguard{,-static}.pc (see ffi-c/README-section.md).

@@ -21,20 +21,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 cd "$root"
 
-run() {
-    printf '+ %s\n' "$*"
-    "$@"
-}
-need() { # need COMMAND DEBIAN_PACKAGE
-    command -v "$1" >/dev/null && return
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        run apt-get update -qq
-        run apt-get install -y -qq "$2"
-    else
-        echo "$1 is required (Debian package $2)" >&2
-        exit 1
-    fi
-}
+. "$here/script-helpers.sh"
 need cc gcc
 need c++ g++
 need valgrind valgrind
@@ -73,9 +60,10 @@ run "${valgrind[@]}" "$work/test_apim" "$fixtures"
 run "${valgrind[@]}" "$work/test_verifier" "$fixtures"
 run "$work/test_threads" "$fixtures" 5000
 run "${valgrind[@]}" "$work/test_threads" "$fixtures" 300
-# Not ThreadSanitizer: the Rust code is not instrumented, and TSan cannot see the
-# acquire fence in Arc's drop, so it reports false races on every key set release.
-# Memcheck (above) checks the memory; the native run checks the results under contention.
+# ThreadSanitizer needs the Rust code and its standard library instrumented (TSan cannot
+# see the acquire fence in an uninstrumented Arc's drop and reports false races on every
+# key set release): `make sanitize` does that, too slow for here. Memcheck (above)
+# checks the memory; the native run checks the results under contention.
 
 echo "== the README example is examples/verify.c, and it works"
 # README.md keeps the example right after this marker.

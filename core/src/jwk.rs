@@ -22,7 +22,8 @@
 //!   re-purposed). A bound key verifies its algorithm only.
 //! - An RSA, EC or OKP JWK holding private key material (`d`, `p`, `q`, `dp`, `dq`,
 //!   `qi`, `oth`, `k`) is refused: a verifier must only ever be given public keys.
-//! - RSA moduli from the flawed Infineon generator (ROCA) are refused.
+//! - RSA moduli that give away their private key are refused: a prime factor below 702,
+//!   a prime modulus, a perfect square, the flawed Infineon generator's (ROCA).
 //! - `x5c` is ignored: nothing is ever read from it.
 
 use crate::alg::{Algorithm, Family, Hash};
@@ -363,8 +364,9 @@ fn rsa_material(jwk: &Object<'_>, options: &KeyOptions) -> Result<Material, Prob
     if n.last().is_none_or(|low| low & 1 == 0) {
         return Err((Reason::KeyInvalid, "RSA modulus is even"));
     }
-    if crate::roca::has_fingerprint(n) {
-        return Err((Reason::KeyInvalid, "RSA key was made by the flawed Infineon generator (ROCA, CVE-2017-15361)"));
+    // Before either backend sees the key, so both refuse the same moduli.
+    if let Some(problem) = crate::roca::weakness(n) {
+        return Err(problem);
     }
     let mut e_buf = [0u8; 16];
     let e_bytes = strip_leading_zeros(member_bytes(jwk, "e", &mut e_buf).map_err(|p| match p.0 {

@@ -373,6 +373,7 @@ fn policy_functions() {
         assert_eq!(jwtguard_policy_builder_build(b, &mut out, null_mut(), 0), JWTGUARD_OK);
         jwtguard_policy_free(out);
         assert_eq!(jwtguard_policy_builder_build(b, null_mut(), null_mut(), 0), JWTGUARD_NULL_PARAMETER);
+        jwtguard_policy_builder_free(b);
 
         // Random text: UTF-8 is accepted, anything else refused and remembered.
         let mut rng = Rng(99);

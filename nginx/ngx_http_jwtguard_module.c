@@ -31,7 +31,6 @@
 
 #define NGX_HTTP_JWTGUARD_MAX_FILE    (1024 * 1024)
 #define NGX_HTTP_JWTGUARD_DETAIL      256
-#define NGX_HTTP_JWTGUARD_URL         4096    /* more than the longest source URL */
 #define NGX_HTTP_JWTGUARD_CLAIM_PREFIX "jwtguard_claim_"
 
 /* what ngx_http_jwtguard_copy() copies */
@@ -601,7 +600,7 @@ ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
     jwtguard_fetch_kind          kind;
     ngx_http_request_t          *sr;
     ngx_http_post_subrequest_t  *ps;
-    static char                  url[NGX_HTTP_JWTGUARD_URL];
+    static char                  url[JWTGUARD_MAX_URL_LEN + 1];
 
     if (!jwtguard_verifier_start_fetch(jv->verifier, (uint64_t) now, &source, &kind,
                                        url, sizeof(url), &len))

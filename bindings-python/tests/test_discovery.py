@@ -627,6 +627,24 @@ def test_async_validation_does_not_block_the_event_loop(server, clock, keys):
     assert server.hit(KEYS) == 3
 
 
+def test_a_servers_reason_phrase_never_reaches_errors_or_logs(server, clock, keys, caplog):
+    serve(server, jwks(public_jwk(keys.rsa, "k1")))
+    v = make_validator(server, clock)
+    assert v.refresh() is True
+
+    def hostile(handler):
+        handler.send_response(502, "Bad\x1b[31m Gateway\x00 X-Injected: 1")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    server.set(KEYS, hostile)
+    with caplog.at_level(logging.WARNING):
+        assert v.refresh() is False
+    assert "HTTP 502 Bad Gateway" in str(v.last_error)
+    for text in [str(v.last_error)] + [r.getMessage() for r in caplog.records]:
+        assert "X-Injected" not in text and "\x1b" not in text and "\x00" not in text
+
+
 def test_refresh_reports_failures(server, clock, keys):
     serve(server, jwks(public_jwk(keys.rsa, "k1")))
     v = make_validator(server, clock)

@@ -58,6 +58,7 @@ reach an HTTP header or a log line unless the application puts them there.
 from __future__ import annotations
 
 import asyncio
+import http
 import http.client
 import logging
 import socket
@@ -168,11 +169,20 @@ def fetch(
     except DiscoveryError:
         raise
     except urllib.error.HTTPError as e:
-        raise DiscoveryError(f"{url}: HTTP {e.code} {e.reason}", url=url) from None
+        # The standard phrase for the status, never the server's own reason text: a
+        # hostile server could put control characters into it, and this text is logged.
+        raise DiscoveryError(f"{url}: HTTP {e.code} {_status_phrase(e.code)}", url=url) from None
     except urllib.error.URLError as e:
         raise DiscoveryError(f"{url}: {_describe(e.reason)}", url=url) from None
     except (OSError, http.client.HTTPException, ValueError) as e:
         raise DiscoveryError(f"{url}: {_describe(e)}", url=url) from None
+
+
+def _status_phrase(code: int) -> str:
+    try:
+        return http.HTTPStatus(code).phrase
+    except ValueError:
+        return "(non-standard status)"
 
 
 def _describe(error: Any) -> str:

@@ -113,8 +113,9 @@ pub struct KeySource {
     config_url: Option<String>,
     /// The key set's URL: configured, or discovered; `None` for fixed keys.
     jwks_uri: Option<String>,
-    /// The issuer the configuration document named.
-    issuer: Option<String>,
+    /// The issuer the configuration document named, as the one-element list a
+    /// verification binds the source's keys to (shared, not copied, per token).
+    issuer: Option<Arc<[String]>>,
     keys: Option<Arc<KeySet>>,
     options: SourceOptions,
     fetches: bool,
@@ -182,7 +183,12 @@ impl KeySource {
 
     /// The issuer of the last configuration document taken (OpenID sources).
     pub fn issuer(&self) -> Option<&str> {
-        self.issuer.as_deref()
+        self.issuer.as_deref().and_then(|list| list.first()).map(String::as_str)
+    }
+
+    /// [`KeySource::issuer`] as a one-element list, shared.
+    pub(crate) fn issuer_list(&self) -> Option<&Arc<[String]>> {
+        self.issuer.as_ref()
     }
 
     /// The key set URL: configured, or the last one discovered.
@@ -299,7 +305,7 @@ impl KeySource {
             .ok_or(malformed("the OpenID configuration has no issuer string"))?;
         let jwks_uri = text("jwks_uri").ok_or(malformed("the OpenID configuration has no jwks_uri string"))?;
         check_url(&jwks_uri, self.options.allow_http_loopback).map_err(malformed)?;
-        self.issuer = Some(issuer.clone());
+        self.issuer = Some(Arc::from([issuer.clone()]));
         self.jwks_uri = Some(jwks_uri.clone());
         self.needs_configuration = false;
         // The keys follow at once, whatever made the configuration due (an unknown kid

@@ -126,6 +126,8 @@ pub struct Verdict {
 
 struct Slot {
     trust: Trust,
+    /// `Trust::Issuers`' list, shared by every verification instead of copied.
+    issuers: Option<Arc<[String]>>,
     source: Mutex<KeySource>,
 }
 
@@ -181,7 +183,13 @@ impl VerifierBuilder {
             _ => None,
         };
         match (problem, source) {
-            (None, Ok(source)) => self.slots.push(Slot { trust, source: Mutex::new(source) }),
+            (None, Ok(source)) => {
+                let issuers = match &trust {
+                    Trust::Issuers(list) => Some(Arc::from(list.as_slice())),
+                    Trust::PolicyIssuers | Trust::Discovered => None,
+                };
+                self.slots.push(Slot { trust, issuers, source: Mutex::new(source) })
+            }
             (problem, _) => self.problem = self.problem.or(problem),
         }
         self
@@ -310,8 +318,9 @@ impl Verifier {
             let Some(keys) = source.keys().cloned() else { continue };
             let issuers: Option<Arc<[String]>> = match &slot.trust {
                 Trust::PolicyIssuers => None,
-                Trust::Issuers(list) => Some(list.clone().into()),
-                Trust::Discovered => Some(source.issuer().map(String::from).into_iter().collect()),
+                Trust::Issuers(_) => slot.issuers.clone(),
+                // Not discovered yet: no issuer, so its keys verify no token.
+                Trust::Discovered => Some(source.issuer_list().cloned().unwrap_or_else(|| Arc::from([]))),
             };
             // At most MAX_KEY_SETS slots exist (the builder checks), so this fits.
             let _ = sets.push((keys, issuers, index));

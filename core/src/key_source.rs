@@ -186,7 +186,8 @@ impl KeySource {
         self.issuer.as_deref().and_then(|list| list.first()).map(String::as_str)
     }
 
-    /// [`KeySource::issuer`] as a one-element list, shared.
+    /// [`KeySource::issuer`] as a one-element list, shared (for the verifier).
+    #[cfg(feature = "std")]
     pub(crate) fn issuer_list(&self) -> Option<&Arc<[String]>> {
         self.issuer.as_ref()
     }

@@ -33,6 +33,7 @@ GROUP_ORDER = ["verify-RS256-2048", "verify-RS256-4096", "verify-ES256", "jwks-l
 FUNCTION_ORDER = [
     "jwtguard-portable",
     "jwtguard-aws-lc",
+    "jwtguard-verifier-aws-lc",
     "jwtguard",
     "jwtguard-json-payload",
     "jsonwebtoken-aws-lc",
@@ -53,6 +54,9 @@ TARGETS = [
     ("verify-RS256-2048", "jwtguard-aws-lc", 1.15, None),
     ("verify-RS256-4096", "jwtguard-aws-lc", 1.15, None),
     ("verify-ES256", "jwtguard-aws-lc", 1.0, None),
+    ("verify-RS256-2048", "jwtguard-verifier-aws-lc", 1.15, None),
+    ("verify-RS256-4096", "jwtguard-verifier-aws-lc", 1.15, None),
+    ("verify-ES256", "jwtguard-verifier-aws-lc", 1.0, None),
     ("verify-RS256-2048", "jwtguard-portable", 1.15, None),
     ("verify-RS256-4096", "jwtguard-portable", 1.15, None),
     ("verify-ES256", "jwtguard-portable", 1.0, None),

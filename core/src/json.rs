@@ -19,8 +19,9 @@
 //!   *before* entering a container, so the recursion is at most [`MAX_DEPTH`] levels of
 //!   `value` → `object`/`array` frames, whatever the input (10 000 `[` fail at the 17th).
 //! - Each object frame keeps, on the stack, one `(u32 start, u32 hash)` pair per member
-//!   name seen so far: `[(u32, u32); MAX_MEMBERS]`, 1 KiB. Only object frames carry it
-//!   (`object` is never inlined into `value`), so the worst case is 16 nested objects,
+//!   name seen so far: a `heapless::Vec<(u32, u32), MAX_MEMBERS>`, 1 KiB, never
+//!   zero-filled. Only object frames carry it (`object` is never inlined into
+//!   `value`), so the worst case is 16 nested objects,
 //!   about 16 KiB plus small frames. `hash` is taken over the *unescaped* UTF-8 name
 //!   (`name_hash`) once the name is validated. A 64-bit filter of the object's hashes
 //!   lets most names skip the comparisons; otherwise a new name is compared with the
@@ -564,14 +565,14 @@ impl<'a> Parser<'a> {
         // (offset of the name's first content byte, hash of the unescaped name), and
         // a 64-bit filter of the hashes seen: most names find their bit clear and skip
         // the comparisons.
-        let mut names = [(0u32, 0u32); MAX_MEMBERS];
-        let mut count = 0usize;
+        // Not zero-filled: only the pushed entries are ever read.
+        let mut names: heapless::Vec<(u32, u32), MAX_MEMBERS> = heapless::Vec::new();
         let mut seen = 0u64;
         loop {
             if self.peek() != Some(b'"') {
                 return Err(JsonError::Syntax);
             }
-            if count >= MAX_MEMBERS {
+            if names.is_full() {
                 return Err(JsonError::TooManyMembers);
             }
             let start = u32::try_from(self.pos + 1).map_err(|_| JsonError::Syntax)?;
@@ -579,17 +580,15 @@ impl<'a> Parser<'a> {
             let hash = name.hash();
             let bit = 1u64 << (hash % 64);
             if seen & bit != 0 {
-                for &(other_start, other_hash) in names.get(..count).unwrap_or(&[]) {
+                for &(other_start, other_hash) in &names {
                     if other_hash == hash && self.same_name(other_start, name.text().raw()) {
                         return Err(JsonError::DuplicateMember);
                     }
                 }
             }
             seen |= bit;
-            if let Some(slot) = names.get_mut(count) {
-                *slot = (start, hash);
-            }
-            count = count.saturating_add(1);
+            // Cannot fail: fullness was checked above.
+            let _ = names.push((start, hash));
 
             self.skip_ws();
             if self.peek() != Some(b':') {

@@ -33,6 +33,10 @@ fn verify(c: &mut Criterion) {
             let verifier = check_token_verifier(name, &fixture, case, |p| Jwtguard::new(&fixture, p, backend));
             bench_token(&mut group, name, verifier, token);
         }
+        let name = "jwtguard-verifier-aws-lc";
+        let verifier =
+            check_token_verifier(name, &fixture, case, |p| JwtguardVerifier::new(&fixture, p, Backend::AwsLc));
+        bench_token(&mut group, name, verifier, token);
         let name = "jsonwebtoken-aws-lc";
         bench_token(
             &mut group,

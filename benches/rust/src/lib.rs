@@ -267,6 +267,34 @@ impl TokenVerifier for Jwtguard {
     }
 }
 
+/// jwtguard-core's `Verifier`, the path of the C library, the Python package and the
+/// nginx module: the same keys as one fixed source trusted for the policy's issuers,
+/// without the verified-token cache (so every call verifies in full).
+pub struct JwtguardVerifier {
+    verifier: jwtguard_core::Verifier,
+    now: u64,
+}
+
+impl JwtguardVerifier {
+    /// Keys from `fixture.jwks` on `backend`, policy from `spec`.
+    pub fn new(fixture: &Fixture, spec: &PolicySpec, backend: jwtguard_core::Backend) -> JwtguardVerifier {
+        let keys = jwtguard_keys(&fixture.jwks_bytes(), backend);
+        let verifier = jwtguard_core::Verifier::builder(jwtguard_policy(spec))
+            .fixed_keys(keys, jwtguard_core::Trust::PolicyIssuers)
+            .build()
+            .expect("jwtguard verifier builds");
+        JwtguardVerifier { verifier, now: fixture.now }
+    }
+}
+
+impl TokenVerifier for JwtguardVerifier {
+    #[inline]
+    fn verify(&mut self, token: &str) -> Result<usize, String> {
+        let verdict = self.verifier.verify(token.as_bytes(), self.now).map_err(|e| e.to_string())?;
+        verdict.token.claims().string("oid").map(|s| s.raw().len()).ok_or_else(|| "no oid".to_string())
+    }
+}
+
 // ---------------------------------------------------------------------------------
 // jsonwebtoken
 

@@ -129,7 +129,8 @@ reasons! {
     KeySetTooLarge = 101 => "JwtInvalid", "key set exceeds the size or key-count limit";
     /// The key set holds no key jwtguard can verify with.
     KeySetNoUsableKey = 102 => "JwtInvalid", "key set contains no usable signing key";
-    /// Two usable keys share one `kid`.
+    /// Two usable keys share one `kid`, or a usable key shares its `kid` with a key that
+    /// failed to load (which of them the provider signs with is unknown).
     KeySetDuplicateKid = 103 => "JwtInvalid", "key set contains two keys with the same kid";
     /// A key member is missing, of the wrong type, or not valid base64.
     KeyMalformed = 104 => "JwtInvalid", "a key is malformed";

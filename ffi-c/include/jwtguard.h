@@ -360,7 +360,8 @@ enum jwtguard_result
      */
     JWTGUARD_KEY_SET_NO_USABLE_KEY = 102,
     /**
-     * Two usable keys share one `kid`.
+     * Two usable keys share one `kid`, or a usable key shares its `kid` with a key that
+     * failed to load (which of them the provider signs with is unknown).
      */
     JWTGUARD_KEY_SET_DUPLICATE_KID = 103,
     /**

@@ -65,7 +65,8 @@ pub enum jwtguard_result {
     JWTGUARD_KEY_SET_TOO_LARGE = 101,
     /// The key set holds no key jwtguard can verify with.
     JWTGUARD_KEY_SET_NO_USABLE_KEY = 102,
-    /// Two usable keys share one `kid`.
+    /// Two usable keys share one `kid`, or a usable key shares its `kid` with a key that
+    /// failed to load (which of them the provider signs with is unknown).
     JWTGUARD_KEY_SET_DUPLICATE_KID = 103,
     /// A key member is missing, of the wrong type, or not valid base64.
     JWTGUARD_KEY_MALFORMED = 104,

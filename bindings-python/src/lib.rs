@@ -19,6 +19,7 @@ use jwtguard_core::jws::{self, JwsRules};
 use jwtguard_core::{AlgorithmSet, Error as CoreError, KeySet, Reason, Verified};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
+use pyo3::type_object::PyTypeCheck;
 use pyo3::types::{PyBytes, PyString};
 
 mod apim;
@@ -59,6 +60,12 @@ fn token_bytes(token: &Bound<'_, PyAny>) -> PyResult<TokenBytes> {
     token.extract::<PyBackedBytes>().map(TokenBytes::Bytes).map_err(|_| {
         pyo3::exceptions::PyTypeError::new_err(format!("token must be str or bytes, not {}", type_name(token)))
     })
+}
+
+/// The items of an iterable, each a `T`, or a `TypeError` saying `message`.
+pub(crate) fn each<'py, T: PyTypeCheck>(items: &Bound<'py, PyAny>, message: &str) -> PyResult<Vec<Bound<'py, T>>> {
+    let wrong = || pyo3::exceptions::PyTypeError::new_err(message.to_owned());
+    items.try_iter()?.map(|item| item?.cast_into::<T>().map_err(|_| wrong())).collect()
 }
 
 /// Python's `repr` of a string (for `__repr__`s).
@@ -146,31 +153,36 @@ fn verify_detailed<'py>(
     keys,
     *,
     algorithms = None,
-    max_token_size = jwtguard_core::DEFAULT_MAX_TOKEN_LEN,
-    kid_miss_fallback = false,
-    require_kid = false,
+    max_token_size = None,
+    kid_miss_fallback = None,
+    require_kid = None,
 ))]
 fn verify_jws(
     py: Python<'_>,
     token: &Bound<'_, PyAny>,
     keys: &Bound<'_, PyAny>,
     algorithms: Option<&Bound<'_, PyAny>>,
-    max_token_size: usize,
-    kid_miss_fallback: bool,
-    require_kid: bool,
+    max_token_size: Option<usize>,
+    kid_miss_fallback: Option<bool>,
+    require_kid: Option<bool>,
 ) -> PyResult<VerifiedJws> {
     let token = token_bytes(token)?;
     let sets = key_sets(py, keys)?;
+    // What is not given is the core's default.
+    let defaults = JwsRules::default();
     let rules = JwsRules {
-        algorithms: AlgorithmSet::of(&policy::algorithms(py, algorithms)?),
-        max_token_len: max_token_size,
-        kid_miss_fallback,
-        require_kid,
+        algorithms: match algorithms.filter(|a| !a.is_none()) {
+            Some(names) => AlgorithmSet::of(&policy::algorithms(py, names)?),
+            None => defaults.algorithms,
+        },
+        max_token_len: max_token_size.unwrap_or(defaults.max_token_len),
+        kid_miss_fallback: kid_miss_fallback.unwrap_or(defaults.kid_miss_fallback),
+        require_kid: require_kid.unwrap_or(defaults.require_kid),
     };
     let result = py.detach(|| {
         let token = token.as_bytes();
         let sets: Vec<&KeySet> = sets.iter().map(|set| &**set).collect();
-        let mut scratch = vec![0u8; jws::scratch_len(token.len().min(max_token_size))];
+        let mut scratch = vec![0u8; jws::scratch_len(token.len().min(rules.max_token_len))];
         let (verified, index) = jws::verify_in(token, &sets, &rules, &mut scratch)?;
         let (header, key) = (verified.header(), verified.key());
         let kid: Option<String> = header.kid().map(|s| s.chars().collect());

@@ -318,7 +318,7 @@ impl PyVerifier {
             builder_sources.push((kind, place, trust_arg(py, &trust)?));
         }
         let all_bound = builder_sources.iter().all(|(_, _, trust)| *trust != Trust::PolicyIssuers);
-        let core_policy = policy.get().for_sources(py, all_bound)?;
+        let core_policy = policy.get().for_sources(py, all_bound)?.clone();
         let mut builder = Verifier::builder(core_policy);
         for (kind, place, trust) in builder_sources {
             builder = match kind.as_str() {
@@ -363,7 +363,7 @@ impl PyVerifier {
         let token = token_bytes(token)?;
         let now = now_arg(now)?;
         let verified = py
-            .detach(|| self.inner.verify_with_policy(token.as_bytes(), now, &policy))
+            .detach(|| self.inner.verify_with_policy(token.as_bytes(), now, policy))
             .map_err(|e| verify_error(py, &e))?;
         answer(py, json_objects::to_dict(py, verified.payload())?, &verified, detailed)
     }

@@ -84,13 +84,14 @@ class RequiredClaim:
         cls,
         name: str,
         values: _Strings = None,
-        match: Literal["all", "any"] = "all",
+        match: Optional[Literal["all", "any"]] = None,
         separator: Optional[str] = None,
         fallback: Optional[str] = None,
     ) -> "RequiredClaim":
-        """Raises ``PolicyError`` for a bad ``match`` or a separator that is not one character.
-        ``fallback``: the claim read instead when the token has no claim ``name`` (never
-        when it has a malformed one), e.g. ``appid`` for ``azp``."""
+        """``match`` is ``"all"`` unless given. Raises the core's ``PolicyError`` for another
+        ``match`` or a separator that is not one character. ``fallback``: the claim read
+        instead when the token has no claim ``name`` (never when it has a malformed one),
+        e.g. ``appid`` for ``azp``."""
     @property
     def name(self) -> str: ...
     @property
@@ -106,8 +107,12 @@ class RequiredClaim:
 
 @final
 class Policy:
-    """The rules a token must satisfy, validated by the core when constructed (raises
-    ``PolicyError``). Immutable, thread-safe. A policy without issuers (and without
+    """The rules a token must satisfy, built and validated by the core when constructed
+    (raises ``PolicyError``); every property is read back from the core's policy, and an
+    argument left at ``None`` keeps the core's default (``require_expiration_time`` and
+    ``check_key_issuer`` true, ``clock_skew`` 0, RS256 and ES256, ``max_token_size``
+    ``DEFAULT_MAX_TOKEN_SIZE``, no ``kid_miss_fallback``, no ``require_kid``). Immutable,
+    thread-safe. A policy without issuers (and without
     ``any_issuer``) is *incomplete*: usable by a ``Validator``, which adds the discovered
     issuer; ``verify`` with it raises ``PolicyError``. ``require_kid`` refuses a token
     that names no key (no ``kid``, no ``x5t``) when more than one key could verify it,
@@ -120,12 +125,12 @@ class Policy:
         issuers: _Strings = None,
         required_claims: Optional[Iterable[RequiredClaim]] = None,
         clock_skew: Optional[int] = None,
-        require_expiration_time: bool = True,
+        require_expiration_time: Optional[bool] = None,
         algorithms: _Strings = None,
-        max_token_size: int = ...,
-        kid_miss_fallback: bool = False,
-        require_kid: bool = False,
-        check_key_issuer: bool = True,
+        max_token_size: Optional[int] = None,
+        kid_miss_fallback: Optional[bool] = None,
+        require_kid: Optional[bool] = None,
+        check_key_issuer: Optional[bool] = None,
         any_audience: bool = False,
         any_issuer: bool = False,
     ) -> "Policy": ...
@@ -146,7 +151,8 @@ class Policy:
     @property
     def require_expiration_time(self) -> bool: ...
     @property
-    def algorithms(self) -> Tuple[str, ...]: ...
+    def algorithms(self) -> Tuple[str, ...]:
+        """The allowed algorithms, in the core's order (RS256, ES256, RS384, ...)."""
     @property
     def max_token_size(self) -> int: ...
     @property
@@ -278,11 +284,12 @@ def verify_jws(
     keys: _Keys,
     *,
     algorithms: _Strings = None,
-    max_token_size: int = ...,
-    kid_miss_fallback: bool = False,
-    require_kid: bool = False,
+    max_token_size: Optional[int] = None,
+    kid_miss_fallback: Optional[bool] = None,
+    require_kid: Optional[bool] = None,
 ) -> VerifiedJws:
-    """The JWS layer alone (no claim rules). Raises ``TokenError``."""
+    """The JWS layer alone (no claim rules); ``None`` keeps the core's default (as for
+    ``Policy``). Raises ``TokenError``."""
 
 def _reasons() -> List[Tuple[str, int, str, str]]: ...
 

@@ -8,10 +8,9 @@
 //!
 //! Several key sets given to `verify` are searched as one by the core (a `kid` names the
 //! first set's key carrying it; without one, a few keys at most are tried), each set
-//! trusted for every issuer of the policy. `_Verifier` (verifier.rs) is the core's
-//! `Verifier` for `jwtguard.Validator`: key sources bound to their issuers, the fetch
-//! schedule and the verified-token cache; `TokenCache` (cache.rs) is one over the key
-//! sets and policy of its calls.
+//! trusted for every issuer of the policy. `_Verifier` (verifier.rs) is the one binding
+//! of the core's `Verifier`, for `jwtguard.Validator`: key sources bound to their
+//! issuers, the fetch schedule and the verified-token cache.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -23,7 +22,6 @@ use pyo3::type_object::PyTypeCheck;
 use pyo3::types::{PyBytes, PyString};
 
 mod apim;
-mod cache;
 mod errors;
 mod json_objects;
 mod keyset;
@@ -290,7 +288,6 @@ fn _jwtguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyRequiredClaim>()?;
     m.add_class::<VerifiedToken>()?;
     m.add_class::<VerifiedJws>()?;
-    m.add_class::<cache::PyTokenCache>()?;
     m.add_class::<verifier::PyVerifier>()?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(verify_detailed, m)?)?;

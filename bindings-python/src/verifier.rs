@@ -87,7 +87,7 @@ pub struct PyVerifier {
 /// key change); such dead entries are swept when the table reaches twice the cache's
 /// capacity. Every answer is a fresh copy (new dicts and lists; the strings and numbers
 /// inside are immutable and shared), so callers may mutate what they get.
-pub(crate) struct CacheSide {
+struct CacheSide {
     hits: AtomicU64,
     misses: AtomicU64,
     claims: Mutex<KeptClaims>,
@@ -102,7 +102,7 @@ type KeptClaims = HashMap<usize, (Weak<Verified>, Py<PyAny>)>;
 const MIN_SWEEP: usize = 16;
 
 impl CacheSide {
-    pub(crate) fn new(capacity: usize) -> CacheSide {
+    fn new(capacity: usize) -> CacheSide {
         CacheSide { hits: AtomicU64::new(0), misses: AtomicU64::new(0), claims: Mutex::new(HashMap::new()), capacity }
     }
 
@@ -135,7 +135,7 @@ impl CacheSide {
     }
 
     /// Forgets every kept claim (the core's cache was emptied).
-    pub(crate) fn clear(&self, py: Python<'_>) {
+    fn clear(&self, py: Python<'_>) {
         let dropped = std::mem::take(&mut *self.table(py));
         drop(dropped);
     }
@@ -170,17 +170,6 @@ fn fresh<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 
 static CACHE_INFO: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-pub(crate) fn cache_info<'py>(
-    py: Python<'py>,
-    side: &CacheSide,
-    maxsize: usize,
-    currsize: usize,
-    ttl: u64,
-) -> PyResult<Bound<'py, PyAny>> {
-    let (hits, misses) = (side.hits.load(Ordering::Relaxed), side.misses.load(Ordering::Relaxed));
-    CACHE_INFO.import(py, "jwtguard._cache", "CacheInfo")?.call1((hits, misses, maxsize, currsize, ttl))
-}
-
 /// The exception for a verification error: `DiscoveryError` while no source has keys
 /// (the core's `NO_KEYS_YET`), else the token error.
 fn verify_error(py: Python<'_>, error: &CoreError) -> PyErr {
@@ -189,7 +178,7 @@ fn verify_error(py: Python<'_>, error: &CoreError) -> PyErr {
 }
 
 /// The claims as a new dict, or with `detailed` a `VerifiedToken`.
-fn answer<'py>(
+pub(crate) fn answer<'py>(
     py: Python<'py>,
     claims: Bound<'py, PyAny>,
     verified: &Verified,
@@ -204,7 +193,7 @@ fn answer<'py>(
 /// `verifier.verify` with the GIL released: the claims as a new dict, or a
 /// `VerifiedToken`; `side` (when the verifier caches) counts the lookup and keeps the
 /// claims of cached tokens.
-pub(crate) fn run<'py>(
+fn run<'py>(
     py: Python<'py>,
     verifier: &Verifier,
     token: &Bound<'py, PyAny>,
@@ -426,7 +415,9 @@ impl PyVerifier {
 
     /// `CacheInfo(hits, misses, maxsize, currsize, ttl)` of the verified-token cache.
     fn cache_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        cache_info(py, &self.side, self.cache_size, self.inner.cache_len(), self.cache_ttl)
+        let (hits, misses) = (self.side.hits.load(Ordering::Relaxed), self.side.misses.load(Ordering::Relaxed));
+        let info = (hits, misses, self.cache_size, self.inner.cache_len(), self.cache_ttl);
+        CACHE_INFO.import(py, "jwtguard._cache", "CacheInfo")?.call1(info)
     }
 
     /// Empties the verified-token cache (the counts are kept).

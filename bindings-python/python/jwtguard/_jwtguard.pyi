@@ -11,7 +11,6 @@ __all__ = [
     "RequiredClaim",
     "VerifiedToken",
     "VerifiedJws",
-    "TokenCache",
     "_Verifier",
     "verify",
     "verify_detailed",
@@ -39,9 +38,9 @@ MAX_KEYS: int
 #: claims, or in a key set (the top-level object is depth 1): 16.
 MAX_JSON_DEPTH: int
 TENANT_TEMPLATE: str
-#: Default ``maxsize`` of a ``TokenCache`` and ``cache_size`` of a ``Validator``: 1024.
+#: Default ``cache_size`` of a ``Validator``: 1024.
 DEFAULT_CACHE_SIZE: int
-#: Default ``ttl`` of a ``TokenCache`` and ``cache_ttl`` of a ``Validator``: 300 (seconds).
+#: Default ``cache_ttl`` of a ``Validator``: 300 (seconds).
 DEFAULT_CACHE_TTL: int
 #: The signature backend of this build: ``"aws-lc"`` (AWS-LC) or ``"portable"`` (RustCrypto).
 BACKEND: Literal["aws-lc", "portable"]
@@ -194,35 +193,6 @@ class VerifiedToken(VerifiedJws):
 
     @property
     def claims(self) -> Dict[str, Any]: ...
-
-@final
-class TokenCache:
-    """Remembers tokens that verified (the core's cache), keyed by the whole token
-    (compared byte for byte): at most ``maxsize`` (0 disables it), the least recently used
-    forgotten first; each for at most ``ttl`` seconds (whole seconds, a fraction is
-    dropped) and never at or after its ``exp``, nor for a ``now`` earlier than the one it
-    verified at. Entries are tied to the ``KeySet`` and ``Policy`` objects they verified
-    with: a call with other ones forgets every entry first. Failures are never cached.
-    Each answer is a new object, so callers may mutate what they get. Thread-safe;
-    verification runs with the GIL released."""
-
-    def __new__(cls, maxsize: int = ..., ttl: Union[int, float, None] = None) -> "TokenCache":
-        """Raises ``ValueError`` for a negative ``maxsize`` or ``ttl``."""
-    def verify(self, token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None) -> Dict[str, Any]:
-        """``jwtguard.verify`` through the cache; a new dict on every call."""
-    def verify_detailed(
-        self, token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None
-    ) -> VerifiedToken:
-        """``jwtguard.verify_detailed`` through the cache; a new object on every call."""
-    def clear(self) -> None:
-        """Forgets every entry (the hit and miss counts are kept)."""
-    def cache_info(self) -> CacheInfo:
-        """``CacheInfo(hits, misses, maxsize, currsize, ttl)``."""
-    def __len__(self) -> int: ...
-    @property
-    def maxsize(self) -> int: ...
-    @property
-    def ttl(self) -> int: ...
 
 _Trust = Union[Literal["policy", "discovered"], Sequence[str]]
 _Source = Union[Tuple[Literal["openid", "jwks"], str, _Trust], Tuple[Literal["keys"], KeySet, _Trust]]

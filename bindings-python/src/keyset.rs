@@ -144,14 +144,9 @@ pub fn key_sets(py: Python<'_>, keys: &Bound<'_, PyAny>) -> PyResult<Vec<Arc<Key
             "keys must be a jwtguard.KeySet (load a JWKS with KeySet.from_jwks) or a sequence of them",
         ));
     }
-    let mut sets = Vec::new();
-    for item in keys.try_iter()? {
-        let item = item?;
-        let set = item.cast::<PyKeySet>().map_err(|_| {
-            pyo3::exceptions::PyTypeError::new_err("keys must be a jwtguard.KeySet or a sequence of KeySet objects")
-        })?;
-        sets.push(set.get().inner.clone());
-    }
+    let message = "keys must be a jwtguard.KeySet or a sequence of KeySet objects";
+    let sets: Vec<Arc<KeySet>> =
+        crate::each::<PyKeySet>(keys, message)?.iter().map(|set| set.get().inner.clone()).collect();
     if sets.is_empty() {
         return Err(errors::binding(py, Kind::KeySet, Reason::KeySetNoUsableKey, "no key set was given"));
     }

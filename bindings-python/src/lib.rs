@@ -86,20 +86,25 @@ fn now_arg(now: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
     }
 }
 
-/// Verifies `token` against `sets` searched as one (each may sign for any issuer the
-/// policy allows) with the GIL released: the core's owned result, with the index of the
-/// set whose key verified it.
-fn verify_sets(
-    py: Python<'_>,
-    token: &Bound<'_, PyAny>,
-    keys: &Bound<'_, PyAny>,
-    policy: &Bound<'_, PyPolicy>,
-    now: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Verified> {
+/// `jwtguard.verify` (the claims as a dict) and, with `detailed`,
+/// `jwtguard.verify_detailed` (a `VerifiedToken`): the signature with a key from `keys`
+/// (a `KeySet`, or a sequence of them searched as one), then every rule of `policy` at
+/// `now` (Unix seconds, default: the current time). Raises `TokenError`.
+#[pyfunction]
+#[pyo3(signature = (token, keys, policy, now = None, detailed = false))]
+fn _verify<'py>(
+    py: Python<'py>,
+    token: &Bound<'py, PyAny>,
+    keys: &Bound<'py, PyAny>,
+    policy: &Bound<'py, PyPolicy>,
+    now: Option<&Bound<'py, PyAny>>,
+    detailed: bool,
+) -> PyResult<Bound<'py, PyAny>> {
     let token = token_bytes(token)?;
     let sets = key_sets(py, keys)?;
     let policy = policy.get().complete(py)?;
     let now = now_arg(now)?;
+    // Each set may sign for any issuer the policy allows; the GIL is released.
     let result = py.detach(|| {
         let token = token.as_bytes();
         let sets: Vec<(&KeySet, Option<&[&str]>)> = sets.iter().map(|set| (&**set, None)).collect();
@@ -107,40 +112,11 @@ fn verify_sets(
         jwtguard_core::verify_in(token, &sets, policy, now, &mut scratch)
             .map(|(verified, index)| Verified::from_token(&verified, index))
     });
-    result.map_err(|e| {
+    let verified = result.map_err(|e| {
         let kind = if e.reason() == Reason::PolicyInvalid { Kind::Policy } else { Kind::Token };
         errors::from_core(py, kind, &e)
-    })
-}
-
-/// Verifies a JWT access token: the signature with a key from `keys` (a `KeySet`, or a
-/// sequence of them tried in turn), then every rule of `policy` at `now` (Unix seconds,
-/// default: the current time). Returns the claims as a dict; raises `TokenError`.
-#[pyfunction]
-#[pyo3(signature = (token, keys, policy, now = None))]
-fn verify<'py>(
-    py: Python<'py>,
-    token: &Bound<'py, PyAny>,
-    keys: &Bound<'py, PyAny>,
-    policy: &Bound<'py, PyPolicy>,
-    now: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let verified = verify_sets(py, token, keys, policy, now)?;
-    json_objects::to_dict(py, verified.payload())
-}
-
-/// Like `verify`, returning a `VerifiedToken` (header, claims, the key that verified).
-#[pyfunction]
-#[pyo3(signature = (token, keys, policy, now = None))]
-fn verify_detailed<'py>(
-    py: Python<'py>,
-    token: &Bound<'py, PyAny>,
-    keys: &Bound<'py, PyAny>,
-    policy: &Bound<'py, PyPolicy>,
-    now: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, VerifiedToken>> {
-    let verified = verify_sets(py, token, keys, policy, now)?;
-    VerifiedToken::new(py, json_objects::to_dict(py, verified.payload())?, &verified)
+    })?;
+    verifier::answer(py, json_objects::to_dict(py, verified.payload())?, &verified, detailed)
 }
 
 /// The JWS layer alone: format, header, algorithm, key and signature, with no claim
@@ -289,8 +265,7 @@ fn _jwtguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<VerifiedToken>()?;
     m.add_class::<VerifiedJws>()?;
     m.add_class::<verifier::PyVerifier>()?;
-    m.add_function(wrap_pyfunction!(verify, m)?)?;
-    m.add_function(wrap_pyfunction!(verify_detailed, m)?)?;
+    m.add_function(wrap_pyfunction!(_verify, m)?)?;
     m.add_function(wrap_pyfunction!(verify_jws, m)?)?;
     m.add_function(wrap_pyfunction!(_reasons, m)?)?;
     m.add_function(wrap_pyfunction!(apim::_translate_apim_policy, m)?)?;

@@ -60,10 +60,9 @@ from ._jwtguard import (
     VerifiedJws,
     VerifiedToken,
     __version__,
-    verify,
-    verify_detailed,
     verify_jws,
 )
+from ._verify import verify, verify_detailed
 from .discovery import Validator
 from .apim import ApimPolicy, TokenSource
 from . import entra

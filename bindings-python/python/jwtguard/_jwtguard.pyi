@@ -12,8 +12,7 @@ __all__ = [
     "VerifiedToken",
     "VerifiedJws",
     "_Verifier",
-    "verify",
-    "verify_detailed",
+    "_verify",
     "verify_jws",
     "_reasons",
     "_translate_apim_policy",
@@ -241,14 +240,11 @@ class _Verifier:
     def cache_info(self) -> CacheInfo: ...
     def cache_clear(self) -> None: ...
 
-def verify(token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None) -> Dict[str, Any]:
-    """Verifies ``token`` and returns its claims. Several key sets are searched as one,
-    each trusted for every issuer of ``policy``. Raises ``TokenError`` (a subclass per
-    reason), or ``PolicyError`` for an incomplete policy. Releases the GIL."""
+def _verify(
+    token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None, detailed: bool = False
+) -> Any:
+    """``jwtguard.verify`` (the claims), or with ``detailed`` ``jwtguard.verify_detailed``."""
 
-def verify_detailed(
-    token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None
-) -> VerifiedToken: ...
 def verify_jws(
     token: _Token,
     keys: _Keys,

@@ -88,28 +88,13 @@ impl PyKeySet {
             d.set_item("x5t", key.x5t())?;
             d.set_item("alg", key.algorithm().map(|a| a.name()))?;
             d.set_item("issuer", key.issuer())?;
-            match key.kind() {
-                KeyKind::Rsa { bits } => {
-                    d.set_item("kty", "RSA")?;
-                    d.set_item("bits", bits)?;
-                }
-                KeyKind::EcP256 => {
-                    d.set_item("kty", "EC")?;
-                    d.set_item("crv", "P-256")?;
-                }
-                KeyKind::EcP384 => {
-                    d.set_item("kty", "EC")?;
-                    d.set_item("crv", "P-384")?;
-                }
-                KeyKind::Ed25519 => {
-                    d.set_item("kty", "OKP")?;
-                    d.set_item("crv", "Ed25519")?;
-                }
-                KeyKind::Oct { bytes } => {
-                    // Loaded only with allow_symmetric; the secret itself is never exposed.
-                    d.set_item("kty", "oct")?;
-                    d.set_item("bytes", bytes)?;
-                }
+            let kind = key.kind();
+            d.set_item("kty", kind.kty())?;
+            match kind {
+                KeyKind::Rsa { bits } => d.set_item("bits", bits)?,
+                // Loaded only with allow_symmetric; the secret itself is never exposed.
+                KeyKind::Oct { bytes } => d.set_item("bytes", bytes)?,
+                _ => d.set_item("crv", kind.curve())?,
             }
             list.append(d)?;
         }

@@ -344,6 +344,11 @@ impl PyPolicy {
 }
 
 impl PyPolicy {
+    /// A complete core policy (e.g. one `jwtguard-policy` built), as it is.
+    pub fn from_core(core: Policy) -> Self {
+        PyPolicy { core, incomplete: None }
+    }
+
     /// The core policy; the core's `PolicyError` when the policy is incomplete.
     pub fn complete(&self, py: Python<'_>) -> PyResult<&Policy> {
         self.for_sources(py, false)

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-use jwtguard_core::key_source::{self, FetchWhat, KeySource, Offered, Refresh, SourceOptions};
+use jwtguard_core::key_source::{self, KeySource, Offered, Refresh, SourceOptions};
 use jwtguard_core::{Error as CoreError, Reason, Trust, Verified, Verifier, NO_KEYS_YET};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
@@ -365,13 +365,7 @@ impl PyVerifier {
     /// Claims the first due fetch: `(source, what, url)` with what `"openid-configuration"`
     /// or `"jwks"`, or `None`. Answer it with `offer` or `fetch_failed`.
     fn start_fetch(&self, now: u64) -> Option<(usize, &'static str, String)> {
-        self.inner.start_fetch(now).map(|fetch| {
-            let what = match fetch.what {
-                FetchWhat::OpenIdConfiguration => "openid-configuration",
-                FetchWhat::Jwks => "jwks",
-            };
-            (fetch.source, what, fetch.url)
-        })
+        self.inner.start_fetch(now).map(|fetch| (fetch.source, fetch.what.name(), fetch.url))
     }
 
     /// Hands the core the body fetched for `source`: `("configuration", issuer,

@@ -276,4 +276,5 @@ def _translate_apim_policy(
     allow_any_audience: bool = False,
     allow_any_issuer: bool = False,
 ) -> Dict[str, Any]:
-    """The translation behind ``ApimPolicy.from_xml`` (plain data); raises ``PolicyError``."""
+    """The translation behind ``ApimPolicy.from_xml``: the core policy it built as a
+    ``Policy`` (``"policy"``), the rest as plain data; raises ``PolicyError``."""

@@ -9,11 +9,10 @@
 //! document with the core's key source, for `jwtguard.discover`.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use jwtguard_core::key_source::{self, KeySource, Offered, Refresh, SourceOptions};
-use jwtguard_core::{Error as CoreError, Reason, Trust, Verified, Verifier, NO_KEYS_YET};
+use jwtguard_core::{Error as CoreError, Reason, Trust, Verdict, Verified, Verifier, NO_KEYS_YET};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::sync::{MutexExt, PyOnceLock};
@@ -69,16 +68,15 @@ fn trust_arg(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Trust> {
 pub struct PyVerifier {
     inner: Verifier,
     side: CacheSide,
-    cache_size: usize,
+    /// The cache's TTL asked for (`cache_info` shows it also when there is no cache).
     cache_ttl: u64,
     /// Every source is bound to issuers of its own (an incomplete policy may do).
     all_bound: bool,
 }
 
-/// What this layer keeps beside a core verifier's cache: the lookups answered from the
-/// cache (`hits`) and not (`misses`, failures included), as `functools.lru_cache`
-/// counts them, and the claims built for cached tokens, so that a hit copies a dict
-/// instead of building it from the payload again (a translation kept, no decision).
+/// What this layer keeps beside a core verifier's cache (which counts its hits and
+/// misses): the claims built for cached tokens, so that a hit copies a dict instead of
+/// building it from the payload again (a translation kept, no decision).
 ///
 /// The claims are keyed by the address of the core's `Arc<Verified>` and hold a `Weak`
 /// to it: while the entry exists that address cannot be taken by another token. They
@@ -88,8 +86,6 @@ pub struct PyVerifier {
 /// capacity. Every answer is a fresh copy (new dicts and lists; the strings and numbers
 /// inside are immutable and shared), so callers may mutate what they get.
 struct CacheSide {
-    hits: AtomicU64,
-    misses: AtomicU64,
     claims: Mutex<KeptClaims>,
     /// The core cache's capacity.
     capacity: usize,
@@ -103,7 +99,7 @@ const MIN_SWEEP: usize = 16;
 
 impl CacheSide {
     fn new(capacity: usize) -> CacheSide {
-        CacheSide { hits: AtomicU64::new(0), misses: AtomicU64::new(0), claims: Mutex::new(HashMap::new()), capacity }
+        CacheSide { claims: Mutex::new(HashMap::new()), capacity }
     }
 
     /// The table; Python code never runs while it is held (values are only cloned or
@@ -188,36 +184,6 @@ pub(crate) fn answer<'py>(
         return Ok(claims);
     }
     Ok(VerifiedToken::new(py, claims, verified)?.into_any())
-}
-
-/// `verifier.verify` with the GIL released: the claims as a new dict, or a
-/// `VerifiedToken`; `side` (when the verifier caches) counts the lookup and keeps the
-/// claims of cached tokens.
-fn run<'py>(
-    py: Python<'py>,
-    verifier: &Verifier,
-    token: &Bound<'py, PyAny>,
-    now: Option<&Bound<'py, PyAny>>,
-    detailed: bool,
-    side: Option<&CacheSide>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let token = token_bytes(token)?;
-    let now = now_arg(now)?;
-    // A hit checks no signature: answered without releasing the GIL.
-    let verdict = match verifier.cached(token.as_bytes(), now) {
-        Some(hit) => Ok(hit),
-        None => py.detach(|| verifier.verify(token.as_bytes(), now)),
-    };
-    if let Some(side) = side {
-        let hit = verdict.as_ref().is_ok_and(|v| v.cached);
-        (if hit { &side.hits } else { &side.misses }).fetch_add(1, Ordering::Relaxed);
-    }
-    let verdict = verdict.map_err(|e| verify_error(py, &e))?;
-    let claims = match side {
-        Some(side) if verdict.cached => side.claims(py, &verdict.token)?,
-        _ => json_objects::to_dict(py, verdict.token.payload())?,
-    };
-    answer(py, claims, &verdict.token, detailed)
 }
 
 /// The core's rule for a URL a key source fetches (https; plain http only to a loopback
@@ -322,13 +288,9 @@ impl PyVerifier {
                 _ => return Err(pyo3::exceptions::PyValueError::new_err(format!("unknown key source kind {kind:?}"))),
             };
         }
-        // A cache without time is no cache (its counts stay at zero).
-        let cache_size = if cache_ttl > 0 { cache_size } else { 0 };
-        if cache_size > 0 {
-            builder = builder.cache(cache_size, cache_ttl);
-        }
-        let inner = builder.build().map_err(|e| errors::from_core(py, Kind::Policy, &e))?;
-        Ok(PyVerifier { inner, side: CacheSide::new(cache_size), cache_size, cache_ttl, all_bound })
+        let inner =
+            builder.cache(cache_size, cache_ttl).build().map_err(|e| errors::from_core(py, Kind::Policy, &e))?;
+        Ok(PyVerifier { side: CacheSide::new(inner.cache_capacity()), inner, cache_ttl, all_bound })
     }
 
     /// Verifies `token` at `now` (default: the system clock): the claims as a new dict,
@@ -344,17 +306,22 @@ impl PyVerifier {
         detailed: bool,
         policy: Option<&Bound<'py, PyPolicy>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let Some(policy) = policy else {
-            let side = (self.cache_size > 0).then_some(&self.side);
-            return run(py, &self.inner, token, now, detailed, side);
+        let policy = policy.map(|p| p.get().for_sources(py, self.all_bound)).transpose()?;
+        let (token, now) = (token_bytes(token)?, now_arg(now)?);
+        let token = token.as_bytes();
+        let verdict = match policy {
+            Some(policy) => py
+                .detach(|| self.inner.verify_with_policy(token, now, policy))
+                .map(|verified| Verdict { token: Arc::new(verified), cached: false }),
+            // A hit checks no signature: answered without releasing the GIL.
+            None => self.inner.cached(token, now).map_or_else(|| py.detach(|| self.inner.verify(token, now)), Ok),
         };
-        let policy = policy.get().for_sources(py, self.all_bound)?;
-        let token = token_bytes(token)?;
-        let now = now_arg(now)?;
-        let verified = py
-            .detach(|| self.inner.verify_with_policy(token.as_bytes(), now, policy))
-            .map_err(|e| verify_error(py, &e))?;
-        answer(py, json_objects::to_dict(py, verified.payload())?, &verified, detailed)
+        let verdict = verdict.map_err(|e| verify_error(py, &e))?;
+        let claims = match verdict.cached {
+            true => self.side.claims(py, &verdict.token)?,
+            false => json_objects::to_dict(py, verdict.token.payload())?,
+        };
+        answer(py, claims, &verdict.token, detailed)
     }
 
     /// Whether a fetch is due at `now`.
@@ -409,8 +376,8 @@ impl PyVerifier {
 
     /// `CacheInfo(hits, misses, maxsize, currsize, ttl)` of the verified-token cache.
     fn cache_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let (hits, misses) = (self.side.hits.load(Ordering::Relaxed), self.side.misses.load(Ordering::Relaxed));
-        let info = (hits, misses, self.cache_size, self.inner.cache_len(), self.cache_ttl);
+        let (hits, misses) = self.inner.cache_counts();
+        let info = (hits, misses, self.inner.cache_capacity(), self.inner.cache_len(), self.cache_ttl);
         CACHE_INFO.import(py, "jwtguard._cache", "CacheInfo")?.call1(info)
     }
 

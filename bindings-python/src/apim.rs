@@ -1,6 +1,7 @@
 //! `jwtguard._translate_apim_policy`: an Azure API Management `<validate-jwt>` or
-//! `<validate-azure-ad-token>` policy, translated by `jwtguard-policy`, as plain Python
-//! data for `jwtguard.ApimPolicy` (apim.py builds the `Policy` and key set from it).
+//! `<validate-azure-ad-token>` policy, translated by `jwtguard-policy`, for
+//! `jwtguard.ApimPolicy`: the core policy it built as a `jwtguard.Policy`, the rest as
+//! plain Python data (apim.py loads the inline key sets from it).
 //!
 //! Every decision is `jwtguard-policy`'s: this layer only converts. A refusal is a
 //! `PolicyError` (`PolicyInvalid`) whose message is the refusal's kind, location and
@@ -12,9 +13,10 @@ use std::collections::BTreeMap;
 use jwtguard_core::Reason;
 use jwtguard_policy::{ApimPolicy, InlineKeyKind, ParseOptions, PolicyKind, TokenSource};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::PyDict;
 
 use crate::errors::{self, Kind};
+use crate::policy::PyPolicy;
 
 /// Translates `xml`; see `jwtguard.ApimPolicy.from_xml` for the arguments.
 #[pyfunction]
@@ -41,42 +43,12 @@ pub fn _translate_apim_policy<'py>(
 
 fn to_dict<'py>(py: Python<'py>, apim: &ApimPolicy) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    let policy = apim.policy();
     let kind = match apim.kind() {
         PolicyKind::ValidateJwt => "validate-jwt",
         PolicyKind::ValidateAzureAdToken => "validate-azure-ad-token",
     };
     d.set_item("kind", kind)?;
-    d.set_item("audiences", policy.audiences().collect::<Vec<_>>())?;
-    d.set_item("issuers", policy.issuers().collect::<Vec<_>>())?;
-    d.set_item("any_audience", policy.any_audience())?;
-    d.set_item("any_issuer", policy.any_issuer())?;
-    let claims = PyList::empty(py);
-    for ((name, values, match_, separator), fallback) in policy.required_claims().zip(policy.required_claim_fallbacks())
-    {
-        let match_ = match match_ {
-            jwtguard_core::Match::All => "all",
-            jwtguard_core::Match::Any => "any",
-        };
-        let values: Vec<&str> = values.iter().collect();
-        let separator = separator.map(String::from);
-        claims.append(PyTuple::new(
-            py,
-            [
-                name.into_pyobject(py)?.into_any(),
-                values.into_pyobject(py)?.into_any(),
-                match_.into_pyobject(py)?.into_any(),
-                separator.into_pyobject(py)?.into_any(),
-                fallback.into_pyobject(py)?.into_any(),
-            ],
-        )?)?;
-    }
-    d.set_item("required_claims", claims)?;
-    d.set_item("clock_skew", policy.clock_skew())?;
-    d.set_item("require_expiration_time", policy.require_expiration_time())?;
-    d.set_item("algorithms", policy.algorithms().iter().map(|a| a.name()).collect::<Vec<_>>())?;
-    d.set_item("kid_miss_fallback", policy.jws_rules().kid_miss_fallback)?;
-    d.set_item("require_kid", policy.jws_rules().require_kid)?;
+    d.set_item("policy", PyPolicy::from_core(apim.policy().clone()))?;
     d.set_item("openid_config_urls", apim.openid_config_urls())?;
     let derived: Vec<(&str, &str)> = apim.derived_issuers().iter().map(|i| (i.issuer(), i.discovery_url())).collect();
     d.set_item("derived_issuers", derived)?;

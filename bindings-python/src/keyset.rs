@@ -88,28 +88,13 @@ impl PyKeySet {
             d.set_item("x5t", key.x5t())?;
             d.set_item("alg", key.algorithm().map(|a| a.name()))?;
             d.set_item("issuer", key.issuer())?;
-            match key.kind() {
-                KeyKind::Rsa { bits } => {
-                    d.set_item("kty", "RSA")?;
-                    d.set_item("bits", bits)?;
-                }
-                KeyKind::EcP256 => {
-                    d.set_item("kty", "EC")?;
-                    d.set_item("crv", "P-256")?;
-                }
-                KeyKind::EcP384 => {
-                    d.set_item("kty", "EC")?;
-                    d.set_item("crv", "P-384")?;
-                }
-                KeyKind::Ed25519 => {
-                    d.set_item("kty", "OKP")?;
-                    d.set_item("crv", "Ed25519")?;
-                }
-                KeyKind::Oct { bytes } => {
-                    // Loaded only with allow_symmetric; the secret itself is never exposed.
-                    d.set_item("kty", "oct")?;
-                    d.set_item("bytes", bytes)?;
-                }
+            let kind = key.kind();
+            d.set_item("kty", kind.kty())?;
+            match kind {
+                KeyKind::Rsa { bits } => d.set_item("bits", bits)?,
+                // Loaded only with allow_symmetric; the secret itself is never exposed.
+                KeyKind::Oct { bytes } => d.set_item("bytes", bytes)?,
+                _ => d.set_item("crv", kind.curve())?,
             }
             list.append(d)?;
         }
@@ -144,14 +129,9 @@ pub fn key_sets(py: Python<'_>, keys: &Bound<'_, PyAny>) -> PyResult<Vec<Arc<Key
             "keys must be a jwtguard.KeySet (load a JWKS with KeySet.from_jwks) or a sequence of them",
         ));
     }
-    let mut sets = Vec::new();
-    for item in keys.try_iter()? {
-        let item = item?;
-        let set = item.cast::<PyKeySet>().map_err(|_| {
-            pyo3::exceptions::PyTypeError::new_err("keys must be a jwtguard.KeySet or a sequence of KeySet objects")
-        })?;
-        sets.push(set.get().inner.clone());
-    }
+    let message = "keys must be a jwtguard.KeySet or a sequence of KeySet objects";
+    let sets: Vec<Arc<KeySet>> =
+        crate::each::<PyKeySet>(keys, message)?.iter().map(|set| set.get().inner.clone()).collect();
     if sets.is_empty() {
         return Err(errors::binding(py, Kind::KeySet, Reason::KeySetNoUsableKey, "no key set was given"));
     }

@@ -8,10 +8,9 @@
 //!
 //! Several key sets given to `verify` are searched as one by the core (a `kid` names the
 //! first set's key carrying it; without one, a few keys at most are tried), each set
-//! trusted for every issuer of the policy. `_Verifier` (verifier.rs) is the core's
-//! `Verifier` for `jwtguard.Validator`: key sources bound to their issuers, the fetch
-//! schedule and the verified-token cache; `TokenCache` (cache.rs) is one over the key
-//! sets and policy of its calls.
+//! trusted for every issuer of the policy. `_Verifier` (verifier.rs) is the one binding
+//! of the core's `Verifier`, for `jwtguard.Validator`: key sources bound to their
+//! issuers, the fetch schedule and the verified-token cache.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -19,10 +18,10 @@ use jwtguard_core::jws::{self, JwsRules};
 use jwtguard_core::{AlgorithmSet, Error as CoreError, KeySet, Reason, Verified};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
+use pyo3::type_object::PyTypeCheck;
 use pyo3::types::{PyBytes, PyString};
 
 mod apim;
-mod cache;
 mod errors;
 mod json_objects;
 mod keyset;
@@ -61,6 +60,12 @@ fn token_bytes(token: &Bound<'_, PyAny>) -> PyResult<TokenBytes> {
     })
 }
 
+/// The items of an iterable, each a `T`, or a `TypeError` saying `message`.
+pub(crate) fn each<'py, T: PyTypeCheck>(items: &Bound<'py, PyAny>, message: &str) -> PyResult<Vec<Bound<'py, T>>> {
+    let wrong = || pyo3::exceptions::PyTypeError::new_err(message.to_owned());
+    items.try_iter()?.map(|item| item?.cast_into::<T>().map_err(|_| wrong())).collect()
+}
+
 /// Python's `repr` of a string (for `__repr__`s).
 pub(crate) fn py_repr(py: Python<'_>, s: Option<&str>) -> String {
     match s {
@@ -81,20 +86,25 @@ fn now_arg(now: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
     }
 }
 
-/// Verifies `token` against `sets` searched as one (each may sign for any issuer the
-/// policy allows) with the GIL released: the core's owned result, with the index of the
-/// set whose key verified it.
-fn verify_sets(
-    py: Python<'_>,
-    token: &Bound<'_, PyAny>,
-    keys: &Bound<'_, PyAny>,
-    policy: &Bound<'_, PyPolicy>,
-    now: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Verified> {
+/// `jwtguard.verify` (the claims as a dict) and, with `detailed`,
+/// `jwtguard.verify_detailed` (a `VerifiedToken`): the signature with a key from `keys`
+/// (a `KeySet`, or a sequence of them searched as one), then every rule of `policy` at
+/// `now` (Unix seconds, default: the current time). Raises `TokenError`.
+#[pyfunction]
+#[pyo3(signature = (token, keys, policy, now = None, detailed = false))]
+fn _verify<'py>(
+    py: Python<'py>,
+    token: &Bound<'py, PyAny>,
+    keys: &Bound<'py, PyAny>,
+    policy: &Bound<'py, PyPolicy>,
+    now: Option<&Bound<'py, PyAny>>,
+    detailed: bool,
+) -> PyResult<Bound<'py, PyAny>> {
     let token = token_bytes(token)?;
     let sets = key_sets(py, keys)?;
     let policy = policy.get().complete(py)?;
     let now = now_arg(now)?;
+    // Each set may sign for any issuer the policy allows; the GIL is released.
     let result = py.detach(|| {
         let token = token.as_bytes();
         let sets: Vec<(&KeySet, Option<&[&str]>)> = sets.iter().map(|set| (&**set, None)).collect();
@@ -102,40 +112,11 @@ fn verify_sets(
         jwtguard_core::verify_in(token, &sets, policy, now, &mut scratch)
             .map(|(verified, index)| Verified::from_token(&verified, index))
     });
-    result.map_err(|e| {
+    let verified = result.map_err(|e| {
         let kind = if e.reason() == Reason::PolicyInvalid { Kind::Policy } else { Kind::Token };
         errors::from_core(py, kind, &e)
-    })
-}
-
-/// Verifies a JWT access token: the signature with a key from `keys` (a `KeySet`, or a
-/// sequence of them tried in turn), then every rule of `policy` at `now` (Unix seconds,
-/// default: the current time). Returns the claims as a dict; raises `TokenError`.
-#[pyfunction]
-#[pyo3(signature = (token, keys, policy, now = None))]
-fn verify<'py>(
-    py: Python<'py>,
-    token: &Bound<'py, PyAny>,
-    keys: &Bound<'py, PyAny>,
-    policy: &Bound<'py, PyPolicy>,
-    now: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let verified = verify_sets(py, token, keys, policy, now)?;
-    json_objects::to_dict(py, verified.payload())
-}
-
-/// Like `verify`, returning a `VerifiedToken` (header, claims, the key that verified).
-#[pyfunction]
-#[pyo3(signature = (token, keys, policy, now = None))]
-fn verify_detailed<'py>(
-    py: Python<'py>,
-    token: &Bound<'py, PyAny>,
-    keys: &Bound<'py, PyAny>,
-    policy: &Bound<'py, PyPolicy>,
-    now: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, VerifiedToken>> {
-    let verified = verify_sets(py, token, keys, policy, now)?;
-    VerifiedToken::new(py, json_objects::to_dict(py, verified.payload())?, &verified)
+    })?;
+    verifier::answer(py, json_objects::to_dict(py, verified.payload())?, &verified, detailed)
 }
 
 /// The JWS layer alone: format, header, algorithm, key and signature, with no claim
@@ -146,31 +127,36 @@ fn verify_detailed<'py>(
     keys,
     *,
     algorithms = None,
-    max_token_size = jwtguard_core::DEFAULT_MAX_TOKEN_LEN,
-    kid_miss_fallback = false,
-    require_kid = false,
+    max_token_size = None,
+    kid_miss_fallback = None,
+    require_kid = None,
 ))]
 fn verify_jws(
     py: Python<'_>,
     token: &Bound<'_, PyAny>,
     keys: &Bound<'_, PyAny>,
     algorithms: Option<&Bound<'_, PyAny>>,
-    max_token_size: usize,
-    kid_miss_fallback: bool,
-    require_kid: bool,
+    max_token_size: Option<usize>,
+    kid_miss_fallback: Option<bool>,
+    require_kid: Option<bool>,
 ) -> PyResult<VerifiedJws> {
     let token = token_bytes(token)?;
     let sets = key_sets(py, keys)?;
+    // What is not given is the core's default.
+    let defaults = JwsRules::default();
     let rules = JwsRules {
-        algorithms: AlgorithmSet::of(&policy::algorithms(py, algorithms)?),
-        max_token_len: max_token_size,
-        kid_miss_fallback,
-        require_kid,
+        algorithms: match algorithms.filter(|a| !a.is_none()) {
+            Some(names) => AlgorithmSet::of(&policy::algorithms(py, names)?),
+            None => defaults.algorithms,
+        },
+        max_token_len: max_token_size.unwrap_or(defaults.max_token_len),
+        kid_miss_fallback: kid_miss_fallback.unwrap_or(defaults.kid_miss_fallback),
+        require_kid: require_kid.unwrap_or(defaults.require_kid),
     };
     let result = py.detach(|| {
         let token = token.as_bytes();
         let sets: Vec<&KeySet> = sets.iter().map(|set| &**set).collect();
-        let mut scratch = vec![0u8; jws::scratch_len(token.len().min(max_token_size))];
+        let mut scratch = vec![0u8; jws::scratch_len(token.len().min(rules.max_token_len))];
         let (verified, index) = jws::verify_in(token, &sets, &rules, &mut scratch)?;
         let (header, key) = (verified.header(), verified.key());
         let kid: Option<String> = header.kid().map(|s| s.chars().collect());
@@ -278,10 +264,8 @@ fn _jwtguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyRequiredClaim>()?;
     m.add_class::<VerifiedToken>()?;
     m.add_class::<VerifiedJws>()?;
-    m.add_class::<cache::PyTokenCache>()?;
     m.add_class::<verifier::PyVerifier>()?;
-    m.add_function(wrap_pyfunction!(verify, m)?)?;
-    m.add_function(wrap_pyfunction!(verify_detailed, m)?)?;
+    m.add_function(wrap_pyfunction!(_verify, m)?)?;
     m.add_function(wrap_pyfunction!(verify_jws, m)?)?;
     m.add_function(wrap_pyfunction!(_reasons, m)?)?;
     m.add_function(wrap_pyfunction!(apim::_translate_apim_policy, m)?)?;

@@ -9,11 +9,10 @@
 //! document with the core's key source, for `jwtguard.discover`.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-use jwtguard_core::key_source::{self, FetchWhat, KeySource, Offered, Refresh, SourceOptions};
-use jwtguard_core::{Error as CoreError, Reason, Trust, Verified, Verifier, NO_KEYS_YET};
+use jwtguard_core::key_source::{self, KeySource, Offered, Refresh, SourceOptions};
+use jwtguard_core::{Error as CoreError, Reason, Trust, Verdict, Verified, Verifier, NO_KEYS_YET};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::sync::{MutexExt, PyOnceLock};
@@ -69,16 +68,15 @@ fn trust_arg(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Trust> {
 pub struct PyVerifier {
     inner: Verifier,
     side: CacheSide,
-    cache_size: usize,
+    /// The cache's TTL asked for (`cache_info` shows it also when there is no cache).
     cache_ttl: u64,
     /// Every source is bound to issuers of its own (an incomplete policy may do).
     all_bound: bool,
 }
 
-/// What this layer keeps beside a core verifier's cache: the lookups answered from the
-/// cache (`hits`) and not (`misses`, failures included), as `functools.lru_cache`
-/// counts them, and the claims built for cached tokens, so that a hit copies a dict
-/// instead of building it from the payload again (a translation kept, no decision).
+/// What this layer keeps beside a core verifier's cache (which counts its hits and
+/// misses): the claims built for cached tokens, so that a hit copies a dict instead of
+/// building it from the payload again (a translation kept, no decision).
 ///
 /// The claims are keyed by the address of the core's `Arc<Verified>` and hold a `Weak`
 /// to it: while the entry exists that address cannot be taken by another token. They
@@ -87,9 +85,7 @@ pub struct PyVerifier {
 /// key change); such dead entries are swept when the table reaches twice the cache's
 /// capacity. Every answer is a fresh copy (new dicts and lists; the strings and numbers
 /// inside are immutable and shared), so callers may mutate what they get.
-pub(crate) struct CacheSide {
-    hits: AtomicU64,
-    misses: AtomicU64,
+struct CacheSide {
     claims: Mutex<KeptClaims>,
     /// The core cache's capacity.
     capacity: usize,
@@ -102,8 +98,8 @@ type KeptClaims = HashMap<usize, (Weak<Verified>, Py<PyAny>)>;
 const MIN_SWEEP: usize = 16;
 
 impl CacheSide {
-    pub(crate) fn new(capacity: usize) -> CacheSide {
-        CacheSide { hits: AtomicU64::new(0), misses: AtomicU64::new(0), claims: Mutex::new(HashMap::new()), capacity }
+    fn new(capacity: usize) -> CacheSide {
+        CacheSide { claims: Mutex::new(HashMap::new()), capacity }
     }
 
     /// The table; Python code never runs while it is held (values are only cloned or
@@ -135,7 +131,7 @@ impl CacheSide {
     }
 
     /// Forgets every kept claim (the core's cache was emptied).
-    pub(crate) fn clear(&self, py: Python<'_>) {
+    fn clear(&self, py: Python<'_>) {
         let dropped = std::mem::take(&mut *self.table(py));
         drop(dropped);
     }
@@ -170,17 +166,6 @@ fn fresh<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 
 static CACHE_INFO: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-pub(crate) fn cache_info<'py>(
-    py: Python<'py>,
-    side: &CacheSide,
-    maxsize: usize,
-    currsize: usize,
-    ttl: u64,
-) -> PyResult<Bound<'py, PyAny>> {
-    let (hits, misses) = (side.hits.load(Ordering::Relaxed), side.misses.load(Ordering::Relaxed));
-    CACHE_INFO.import(py, "jwtguard._cache", "CacheInfo")?.call1((hits, misses, maxsize, currsize, ttl))
-}
-
 /// The exception for a verification error: `DiscoveryError` while no source has keys
 /// (the core's `NO_KEYS_YET`), else the token error.
 fn verify_error(py: Python<'_>, error: &CoreError) -> PyErr {
@@ -189,7 +174,7 @@ fn verify_error(py: Python<'_>, error: &CoreError) -> PyErr {
 }
 
 /// The claims as a new dict, or with `detailed` a `VerifiedToken`.
-fn answer<'py>(
+pub(crate) fn answer<'py>(
     py: Python<'py>,
     claims: Bound<'py, PyAny>,
     verified: &Verified,
@@ -199,36 +184,6 @@ fn answer<'py>(
         return Ok(claims);
     }
     Ok(VerifiedToken::new(py, claims, verified)?.into_any())
-}
-
-/// `verifier.verify` with the GIL released: the claims as a new dict, or a
-/// `VerifiedToken`; `side` (when the verifier caches) counts the lookup and keeps the
-/// claims of cached tokens.
-pub(crate) fn run<'py>(
-    py: Python<'py>,
-    verifier: &Verifier,
-    token: &Bound<'py, PyAny>,
-    now: Option<&Bound<'py, PyAny>>,
-    detailed: bool,
-    side: Option<&CacheSide>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let token = token_bytes(token)?;
-    let now = now_arg(now)?;
-    // A hit checks no signature: answered without releasing the GIL.
-    let verdict = match verifier.cached(token.as_bytes(), now) {
-        Some(hit) => Ok(hit),
-        None => py.detach(|| verifier.verify(token.as_bytes(), now)),
-    };
-    if let Some(side) = side {
-        let hit = verdict.as_ref().is_ok_and(|v| v.cached);
-        (if hit { &side.hits } else { &side.misses }).fetch_add(1, Ordering::Relaxed);
-    }
-    let verdict = verdict.map_err(|e| verify_error(py, &e))?;
-    let claims = match side {
-        Some(side) if verdict.cached => side.claims(py, &verdict.token)?,
-        _ => json_objects::to_dict(py, verdict.token.payload())?,
-    };
-    answer(py, claims, &verdict.token, detailed)
 }
 
 /// The core's rule for a URL a key source fetches (https; plain http only to a loopback
@@ -318,7 +273,7 @@ impl PyVerifier {
             builder_sources.push((kind, place, trust_arg(py, &trust)?));
         }
         let all_bound = builder_sources.iter().all(|(_, _, trust)| *trust != Trust::PolicyIssuers);
-        let core_policy = policy.get().for_sources(py, all_bound)?;
+        let core_policy = policy.get().for_sources(py, all_bound)?.clone();
         let mut builder = Verifier::builder(core_policy);
         for (kind, place, trust) in builder_sources {
             builder = match kind.as_str() {
@@ -333,13 +288,9 @@ impl PyVerifier {
                 _ => return Err(pyo3::exceptions::PyValueError::new_err(format!("unknown key source kind {kind:?}"))),
             };
         }
-        // A cache without time is no cache (its counts stay at zero).
-        let cache_size = if cache_ttl > 0 { cache_size } else { 0 };
-        if cache_size > 0 {
-            builder = builder.cache(cache_size, cache_ttl);
-        }
-        let inner = builder.build().map_err(|e| errors::from_core(py, Kind::Policy, &e))?;
-        Ok(PyVerifier { inner, side: CacheSide::new(cache_size), cache_size, cache_ttl, all_bound })
+        let inner =
+            builder.cache(cache_size, cache_ttl).build().map_err(|e| errors::from_core(py, Kind::Policy, &e))?;
+        Ok(PyVerifier { side: CacheSide::new(inner.cache_capacity()), inner, cache_ttl, all_bound })
     }
 
     /// Verifies `token` at `now` (default: the system clock): the claims as a new dict,
@@ -355,17 +306,22 @@ impl PyVerifier {
         detailed: bool,
         policy: Option<&Bound<'py, PyPolicy>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let Some(policy) = policy else {
-            let side = (self.cache_size > 0).then_some(&self.side);
-            return run(py, &self.inner, token, now, detailed, side);
+        let policy = policy.map(|p| p.get().for_sources(py, self.all_bound)).transpose()?;
+        let (token, now) = (token_bytes(token)?, now_arg(now)?);
+        let token = token.as_bytes();
+        let verdict = match policy {
+            Some(policy) => py
+                .detach(|| self.inner.verify_with_policy(token, now, policy))
+                .map(|verified| Verdict { token: Arc::new(verified), cached: false }),
+            // A hit checks no signature: answered without releasing the GIL.
+            None => self.inner.cached(token, now).map_or_else(|| py.detach(|| self.inner.verify(token, now)), Ok),
         };
-        let policy = policy.get().for_sources(py, self.all_bound)?;
-        let token = token_bytes(token)?;
-        let now = now_arg(now)?;
-        let verified = py
-            .detach(|| self.inner.verify_with_policy(token.as_bytes(), now, &policy))
-            .map_err(|e| verify_error(py, &e))?;
-        answer(py, json_objects::to_dict(py, verified.payload())?, &verified, detailed)
+        let verdict = verdict.map_err(|e| verify_error(py, &e))?;
+        let claims = match verdict.cached {
+            true => self.side.claims(py, &verdict.token)?,
+            false => json_objects::to_dict(py, verdict.token.payload())?,
+        };
+        answer(py, claims, &verdict.token, detailed)
     }
 
     /// Whether a fetch is due at `now`.
@@ -376,13 +332,7 @@ impl PyVerifier {
     /// Claims the first due fetch: `(source, what, url)` with what `"openid-configuration"`
     /// or `"jwks"`, or `None`. Answer it with `offer` or `fetch_failed`.
     fn start_fetch(&self, now: u64) -> Option<(usize, &'static str, String)> {
-        self.inner.start_fetch(now).map(|fetch| {
-            let what = match fetch.what {
-                FetchWhat::OpenIdConfiguration => "openid-configuration",
-                FetchWhat::Jwks => "jwks",
-            };
-            (fetch.source, what, fetch.url)
-        })
+        self.inner.start_fetch(now).map(|fetch| (fetch.source, fetch.what.name(), fetch.url))
     }
 
     /// Hands the core the body fetched for `source`: `("configuration", issuer,
@@ -426,7 +376,9 @@ impl PyVerifier {
 
     /// `CacheInfo(hits, misses, maxsize, currsize, ttl)` of the verified-token cache.
     fn cache_info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        cache_info(py, &self.side, self.cache_size, self.inner.cache_len(), self.cache_ttl)
+        let (hits, misses) = self.inner.cache_counts();
+        let info = (hits, misses, self.inner.cache_capacity(), self.inner.cache_len(), self.cache_ttl);
+        CACHE_INFO.import(py, "jwtguard._cache", "CacheInfo")?.call1(info)
     }
 
     /// Empties the verified-token cache (the counts are kept).

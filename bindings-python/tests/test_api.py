@@ -99,6 +99,14 @@ def test_policy_keeps_its_arguments(setup):
     assert jwtguard.Policy(audiences=["a"], issuers=["i"], clock_skew=2**80).clock_skew == 2**64 - 1
 
 
+def test_more_key_sets_than_the_core_searches_is_a_policy_error(setup):
+    too_many = [setup["keys"]] * 17
+    with pytest.raises(jwtguard.PolicyError) as info:
+        jwtguard.verify(setup["token"], too_many, setup["policy"], now=NOW)
+    assert info.value.reason == "PolicyInvalid"
+    assert jwtguard.verify(setup["token"], too_many[:16], setup["policy"], now=NOW)["n"] == 42
+
+
 def test_require_kid(keys):
     """With several keys that could verify it, a token naming no key is refused with
     require_kid, and verified without it (within the few keys tried)."""

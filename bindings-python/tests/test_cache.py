@@ -1,5 +1,5 @@
-"""The verified-token cache (`Validator(cache_size=..., cache_ttl=...)`, `TokenCache`),
-with real tokens minted by PyJWT and an injected clock: hits, exact-bytes keys, the
+"""The verified-token cache (`Validator(cache_size=..., cache_ttl=...)`, also with static
+key sets: `Validator(keys=..., policy=...)`), with real tokens minted by PyJWT and an injected clock: hits, exact-bytes keys, the
 `exp` and TTL deadlines, the LRU bound, failures never cached, flushes on new keys or a
 new policy, copies that callers may mutate, threads. Re-verification is proven with the
 `cache_info()` counters and, where it changes the answer, by keys or a clock that make
@@ -43,7 +43,7 @@ def test_defaults_and_backend(keys, clock):
     assert v.cache_info() == jwtguard.CacheInfo(hits=0, misses=0, maxsize=1024, currsize=0, ttl=300)
     assert jwtguard.BACKEND == "aws-lc"  # the Python build enables the core's aws-lc feature
     stub = (Path(jwtguard.__file__).parent / "_jwtguard.pyi").read_text()
-    assert "BACKEND" in stub and "class TokenCache" in stub
+    assert "BACKEND" in stub and "class TokenCache" not in stub and not hasattr(jwtguard, "TokenCache")
 
 
 def test_configuration_is_checked(keys, clock):
@@ -55,11 +55,6 @@ def test_configuration_is_checked(keys, clock):
     with pytest.raises(ValueError):
         static_validator(keys, clock, cache_ttl=float("nan"))
     assert static_validator(keys, clock, cache_ttl=2.9).cache_info().ttl == 2  # whole seconds
-    with pytest.raises(ValueError):
-        jwtguard.TokenCache(-1)
-    cache = jwtguard.TokenCache()
-    assert (cache.maxsize, cache.ttl, len(cache)) == (1024, 300, 0)
-    assert "0/1024 entries, ttl=300 s" in repr(cache)
 
 
 def test_disabled_cache_verifies_every_time(keys, clock):
@@ -257,15 +252,19 @@ def test_lru_bound(keys, clock):
     assert info(v) == (4, 6, 3)
 
 
-def test_token_cache_lru_directly(keys):
-    cache = jwtguard.TokenCache(maxsize=1)
+def test_static_keys_with_now_given(keys):
+    """What `TokenCache` offered: static key sets, a policy, and `now` per call."""
     key_set = jwtguard.KeySet.from_jwks(jwks(public_jwk(keys.rsa, "k1")))
+    v = jwtguard.Validator(keys=[key_set], policy=POLICY, cache_size=1)
     t1, t2 = (mint(keys.rsa, "k1", claims(sub=sub)) for sub in "ab")
-    assert cache.verify(t1, key_set, POLICY, now=NOW)["sub"] == "a"
-    assert cache.verify(t1, key_set, POLICY, now=NOW + 10)["sub"] == "a"
-    assert cache.verify(t2, key_set, POLICY, now=NOW + 10)["sub"] == "b"  # evicts t1
-    assert cache.verify(t1, key_set, POLICY, now=NOW + 10)["sub"] == "a"  # verified again
-    assert cache.cache_info() == jwtguard.CacheInfo(hits=1, misses=3, maxsize=1, currsize=1, ttl=300)
+    assert v.validate(t1, now=NOW)["sub"] == "a"
+    assert v.validate(t1, now=NOW + 10)["sub"] == "a"
+    assert v.validate(t2, now=NOW + 10)["sub"] == "b"  # evicts t1
+    assert v.validate(t1, now=NOW + 10)["sub"] == "a"  # verified again
+    assert v.validate_detailed(t1, now=NOW + 10).claims["sub"] == "a"  # a hit
+    assert v.cache_info() == jwtguard.CacheInfo(hits=2, misses=3, maxsize=1, currsize=1, ttl=300)
+    with pytest.raises(jwtguard.TokenExpiredError):
+        v.validate(t1, now=NOW + 86400)
 
 
 # --- failures -------------------------------------------------------------------------------
@@ -375,29 +374,24 @@ def test_cache_clear(keys, clock):
     assert info(v) == (1, 2, 1)
 
 
-def test_token_cache_forgets_on_other_key_sets_or_policy(keys):
-    cache = jwtguard.TokenCache()
+def test_each_validator_has_its_own_cache_for_its_keys_and_policy(keys):
+    """Key sets and policy are bound when the validator is made: other ones mean another
+    validator, whose cache starts empty; an incomplete policy with static keys is refused."""
     document = jwks(public_jwk(keys.rsa, "k1"))
-    a, b = jwtguard.KeySet.from_jwks(document), jwtguard.KeySet.from_jwks(document)
-    other = jwtguard.KeySet.from_jwks(jwks(public_jwk(keys.rsa_b, "k1")))
     t = mint(keys.rsa, "k1", claims())
-    cache.verify(t, a, POLICY, now=NOW)
-    cache.verify(t, a, POLICY, now=NOW)
-    cache.verify(t, [a], POLICY, now=NOW)  # the same key set, as a list
-    assert cache.cache_info()[:2] == (2, 1)
-    cache.verify(t, b, POLICY, now=NOW)  # an equal but different KeySet object: forgets
-    assert cache.cache_info()[:2] == (2, 2)
+    a = jwtguard.Validator(keys=jwtguard.KeySet.from_jwks(document), policy=POLICY)
+    a.validate(t, now=NOW)
+    a.validate(t, now=NOW)
+    assert a.cache_info()[:4] == (1, 1, 1024, 1)
+    other = jwtguard.Validator(keys=jwtguard.KeySet.from_jwks(jwks(public_jwk(keys.rsa_b, "k1"))), policy=POLICY)
     with pytest.raises(jwtguard.TokenSignatureInvalidError):
-        cache.verify(t, other, POLICY, now=NOW)
-    with pytest.raises(jwtguard.TokenSignatureKeyNotFoundError):
-        cache.verify(t, [jwtguard.KeySet.from_jwks(jwks(public_jwk(keys.ec, "e1")))], POLICY, now=NOW)
-    cache.verify(t, b, POLICY, now=NOW)
-    strict = POLICY.replace(audiences=["api://someone-else"])
+        other.validate(t, now=NOW)
+    strict = jwtguard.Validator(keys=a.key_sets, policy=POLICY.replace(audiences=["api://someone-else"]))
     with pytest.raises(jwtguard.TokenAudienceNotAllowedError):
-        cache.verify(t, b, strict, now=NOW)  # another policy: forgets, verifies again
-    assert cache.cache_info() == jwtguard.CacheInfo(2, 6, 1024, 0, 300)
+        strict.validate(t, now=NOW)
+    assert (other.cache_info()[:2], strict.cache_info()[:2], a.cache_info()[:2]) == ((0, 1), (0, 1), (1, 1))
     with pytest.raises(jwtguard.PolicyError):
-        cache.verify(t, b, jwtguard.Policy(audiences=[AUDIENCE]), now=NOW)  # incomplete
+        jwtguard.Validator(keys=a.key_sets, policy=jwtguard.Policy(audiences=[AUDIENCE]))  # incomplete
 
 
 # --- threads ---------------------------------------------------------------------------------

@@ -87,3 +87,41 @@ pub enum KeyKind {
         bytes: usize,
     },
 }
+
+impl KeyKind {
+    /// The JWK `kty` of such a key: `"RSA"`, `"EC"`, `"OKP"` or `"oct"`.
+    pub const fn kty(self) -> &'static str {
+        match self {
+            KeyKind::Rsa { .. } => "RSA",
+            KeyKind::EcP256 | KeyKind::EcP384 => "EC",
+            KeyKind::Ed25519 => "OKP",
+            KeyKind::Oct { .. } => "oct",
+        }
+    }
+
+    /// The JWK `crv` of such a key (`"P-256"`, `"P-384"`, `"Ed25519"`); `None` for RSA
+    /// and `oct` keys, which have none.
+    pub const fn curve(self) -> Option<&'static str> {
+        match self {
+            KeyKind::EcP256 => Some("P-256"),
+            KeyKind::EcP384 => Some("P-384"),
+            KeyKind::Ed25519 => Some("Ed25519"),
+            KeyKind::Rsa { .. } | KeyKind::Oct { .. } => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KeyKind;
+
+    #[test]
+    fn key_kinds_are_named_as_jwks_name_them() {
+        let named = |k: KeyKind| (k.kty(), k.curve());
+        assert_eq!(named(KeyKind::Rsa { bits: 2048 }), ("RSA", None));
+        assert_eq!(named(KeyKind::EcP256), ("EC", Some("P-256")));
+        assert_eq!(named(KeyKind::EcP384), ("EC", Some("P-384")));
+        assert_eq!(named(KeyKind::Ed25519), ("OKP", Some("Ed25519")));
+        assert_eq!(named(KeyKind::Oct { bytes: 32 }), ("oct", None));
+    }
+}

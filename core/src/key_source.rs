@@ -89,6 +89,16 @@ pub enum FetchWhat {
     Jwks,
 }
 
+impl FetchWhat {
+    /// A name for logs and bindings: `"openid-configuration"` or `"jwks"`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            FetchWhat::OpenIdConfiguration => "openid-configuration",
+            FetchWhat::Jwks => "jwks",
+        }
+    }
+}
+
 /// What an accepted document changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Offered {
@@ -402,4 +412,15 @@ fn is_octet(part: &str) -> bool {
         && part.len() <= 3
         && part.bytes().all(|b| b.is_ascii_digit())
         && part.parse::<u16>().is_ok_and(|n| n <= 255)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FetchWhat;
+
+    #[test]
+    fn fetches_are_named() {
+        assert_eq!(FetchWhat::OpenIdConfiguration.name(), "openid-configuration");
+        assert_eq!(FetchWhat::Jwks.name(), "jwks");
+    }
 }

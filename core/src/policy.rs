@@ -27,13 +27,31 @@ pub const MAX_CLAIM_VALUES: usize = 256;
 pub const MAX_POLICY_TEXT: usize = 4096;
 
 /// How the values of a required claim must match (APIM's `match` attribute).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Match {
     /// Every listed value must be present in the claim (APIM's default).
     #[default]
     All,
     /// At least one listed value must be present.
     Any,
+}
+
+impl Match {
+    /// The name APIM spells it with: `"all"` or `"any"`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Match::All => "all",
+            Match::Any => "any",
+        }
+    }
+
+    /// The match named exactly `name` (`"all"` or `"any"`), or `PolicyInvalid`.
+    pub fn from_name(name: &str) -> Result<Match, Error> {
+        [Match::All, Match::Any]
+            .into_iter()
+            .find(|m| m.name() == name)
+            .ok_or(Error::new(Reason::PolicyInvalid, "a required claim's match must be \"all\" or \"any\""))
+    }
 }
 
 /// A required claim, as given to [`PolicyBuilder::require_claim`].
@@ -47,6 +65,18 @@ pub struct RequiredClaim<'a> {
     pub match_: Match,
     /// Splits a string claim into values (e.g. `' '` for `scp`); `None` keeps it whole.
     pub separator: Option<char>,
+}
+
+impl RequiredClaim<'_> {
+    /// The separator given as text (an attribute, a binding's argument): its one
+    /// character, or `PolicyInvalid` for text of any other length.
+    pub fn separator_from(text: &str) -> Result<char, Error> {
+        let mut chars = text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(c),
+            _ => Err(Error::new(Reason::PolicyInvalid, "a required claim's separator must be exactly one character")),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -182,6 +212,11 @@ impl Policy {
     /// Whether tokens without `exp` are rejected.
     pub fn require_expiration_time(&self) -> bool {
         self.require_expiration_time
+    }
+
+    /// Whether a key's own `issuer` member must equal the token's `iss`.
+    pub fn check_key_issuer(&self) -> bool {
+        self.check_key_issuer
     }
 
     /// Allowed algorithms.
@@ -409,5 +444,37 @@ impl PolicyBuilder {
             Some(detail) => Err(Error::new(Reason::PolicyInvalid, detail)),
             None => Ok(self.policy),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn match_names_round_trip_and_others_are_refused() {
+        for m in [Match::All, Match::Any] {
+            assert_eq!(Match::from_name(m.name()), Ok(m));
+        }
+        for name in ["", "All", "some", "any "] {
+            assert_eq!(Match::from_name(name).map_err(|e| e.reason()), Err(Reason::PolicyInvalid));
+        }
+    }
+
+    #[test]
+    fn a_separator_is_exactly_one_character() {
+        assert_eq!(RequiredClaim::separator_from(" "), Ok(' '));
+        assert_eq!(RequiredClaim::separator_from("\u{e9}"), Ok('\u{e9}'));
+        for text in ["", ", ", "ab"] {
+            assert_eq!(RequiredClaim::separator_from(text).map_err(|e| e.reason()), Err(Reason::PolicyInvalid));
+        }
+    }
+
+    #[test]
+    fn check_key_issuer_is_readable() {
+        let built = |on| Policy::builder().any_audience().any_issuer().check_key_issuer(on).build();
+        assert!(built(true).is_ok_and(|p| p.check_key_issuer()));
+        assert!(built(false).is_ok_and(|p| !p.check_key_issuer()));
+        assert!(Policy::builder().any_audience().any_issuer().build().is_ok_and(|p| p.check_key_issuer()));
     }
 }

@@ -144,6 +144,8 @@ pub struct Verifier {
     cache: Option<Mutex<CacheState>>,
     /// Counts key changes in any source.
     generation: AtomicU64,
+    /// The cache's hits and misses ([`Verifier::cache_counts`]).
+    counts: [AtomicU64; 2],
 }
 
 /// Builds a [`Verifier`]; sources are numbered in the order they are added, from 0.
@@ -232,10 +234,13 @@ impl VerifierBuilder {
         if self.slots.is_empty() {
             return Err(Error::new(Reason::PolicyInvalid, "a verifier needs at least one key source"));
         }
+        // A cache of no size or no time is none (it would count lookups it never answers).
         let cache = self
             .cache
+            .filter(|&(capacity, ttl)| capacity > 0 && ttl > 0)
             .map(|(capacity, ttl)| Mutex::new(CacheState { generation: 0, tokens: TokenCache::new(capacity, ttl) }));
-        Ok(Verifier { policy: self.policy, slots: self.slots, cache, generation: AtomicU64::new(0) })
+        let counts = [AtomicU64::new(0), AtomicU64::new(0)];
+        Ok(Verifier { policy: self.policy, slots: self.slots, cache, generation: AtomicU64::new(0), counts })
     }
 }
 
@@ -265,11 +270,14 @@ impl Verifier {
     /// Verifies `token` at `now` (Unix seconds): from the cache when it verified before
     /// (see the module contract), else in full.
     pub fn verify(&self, token: &[u8], now: u64) -> Result<Verdict, Error> {
-        if token.len() > self.policy.max_token_len() {
-            return Err(Error::TOKEN_TOO_LARGE);
-        }
         if let Some(hit) = self.cached(token, now) {
             return Ok(hit);
+        }
+        if self.cache.is_some() {
+            self.counts[1].fetch_add(1, Ordering::Relaxed);
+        }
+        if token.len() > self.policy.max_token_len() {
+            return Err(Error::TOKEN_TOO_LARGE);
         }
         let generation = self.generation.load(Ordering::Acquire);
         let verified = Arc::new(self.verify_uncached(token, now, &self.policy, true)?);
@@ -297,6 +305,7 @@ impl Verifier {
     /// The cache's answer for `token` at `now`, checking nothing else: `Some` exactly
     /// when [`Verifier::verify`] would answer from the cache. For a caller that gives up
     /// a lock (e.g. an interpreter's) around signature checks and need not for a hit.
+    /// Counts a hit; a miss is counted by the [`Verifier::verify`] that follows.
     pub fn cached(&self, token: &[u8], now: u64) -> Option<Verdict> {
         let cache = self.cache.as_ref()?;
         if token.len() > self.policy.max_token_len() {
@@ -308,7 +317,11 @@ impl Verifier {
             cache.tokens.clear();
             cache.generation = generation;
         }
-        cache.tokens.get(token, now).map(|hit| Verdict { token: hit.clone(), cached: true })
+        let hit = cache.tokens.get(token, now).map(|hit| Verdict { token: hit.clone(), cached: true });
+        if hit.is_some() {
+            self.counts[0].fetch_add(1, Ordering::Relaxed);
+        }
+        hit
     }
 
     fn snapshot(&self) -> heapless::Vec<Snapshot, MAX_KEY_SETS> {
@@ -439,6 +452,19 @@ impl Verifier {
     /// Entries in the cache (0 without one).
     pub fn cache_len(&self) -> usize {
         self.cache.as_ref().map_or(0, |cache| lock(cache).tokens.len())
+    }
+
+    /// The cache's lookups so far, as `functools.lru_cache` counts them: `(hits,
+    /// misses)`, a miss being every [`Verifier::verify`] the cache did not answer
+    /// (failures included); `(0, 0)` without a cache. Emptying the cache keeps them.
+    pub fn cache_counts(&self) -> (u64, u64) {
+        (self.counts[0].load(Ordering::Relaxed), self.counts[1].load(Ordering::Relaxed))
+    }
+
+    /// The most entries the cache keeps: 0 without one (none asked for, or one of no
+    /// size or no time, which [`VerifierBuilder::build`] leaves out).
+    pub fn cache_capacity(&self) -> usize {
+        self.cache.as_ref().map_or(0, |cache| lock(cache).tokens.capacity())
     }
 
     /// Empties the cache (e.g. after an out-of-band revocation).

@@ -206,6 +206,25 @@ fn the_cache_misses_when_the_clock_steps_back() {
     assert_eq!(reason(&verifier, &token, NOW - 60), Err(Reason::TokenNotYetValid));
     assert!(!verifier.verify(token.as_bytes(), NOW).expect("valid").cached, "the early look dropped the entry");
     assert!(verifier.cached(token.as_bytes(), NOW + 600).is_none(), "never at exp");
+    // Hits: a `cached` and a `verify`; misses: every `verify` the cache did not answer.
+    assert_eq!(verifier.cache_counts(), (2, 3));
+    verifier.cache_clear();
+    assert_eq!((verifier.cache_counts(), verifier.cache_capacity(), verifier.cache_len()), ((2, 3), 16, 0));
+}
+
+/// A cache of no size or no time is none: it counts nothing.
+#[test]
+fn a_cache_of_no_size_or_no_time_is_none() {
+    let a = Provider::new(33);
+    let token = a.token_for(Some("a"), ISSUER_A);
+    for (capacity, ttl) in [(0, 300), (16, 0)] {
+        let builder = Verifier::builder(policy()).fixed_keys(a.keys(Some("a")), Trust::PolicyIssuers);
+        let verifier = builder.cache(capacity, ttl).build().expect("verifier");
+        for _ in 0..2 {
+            assert!(!verifier.verify(token.as_bytes(), NOW).expect("valid").cached);
+        }
+        assert_eq!((verifier.cache_counts(), verifier.cache_capacity()), ((0, 0), 0));
+    }
 }
 
 #[test]

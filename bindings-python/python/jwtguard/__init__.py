@@ -9,8 +9,9 @@ Verify with a static key set::
     claims = jwtguard.verify(token, keys, policy)      # dict, or raises TokenError
 
 Or let a :class:`Validator` fetch and refresh the keys from the OpenID configuration
-(it also remembers tokens that verified: see :class:`TokenCache`), or enforce an Azure
-API Management policy as it is: ``Validator.from_apim_policy(xml)`` (:class:`ApimPolicy`).
+(it also remembers tokens that verified, with static key sets too:
+``Validator(keys=keys, policy=policy)``), or enforce an Azure API Management policy as it
+is: ``Validator.from_apim_policy(xml)`` (:class:`ApimPolicy`).
 """
 
 from __future__ import annotations
@@ -56,14 +57,12 @@ from ._jwtguard import (
     KeySet,
     Policy,
     RequiredClaim,
-    TokenCache,
     VerifiedJws,
     VerifiedToken,
     __version__,
-    verify,
-    verify_detailed,
     verify_jws,
 )
+from ._verify import verify, verify_detailed
 from .discovery import Validator
 from .apim import ApimPolicy, TokenSource
 from . import entra
@@ -90,7 +89,6 @@ __all__ = [
     "RequiredClaim",
     "TENANT_TEMPLATE",
     "TOKEN_ERRORS",
-    "TokenCache",
     "TokenAlgorithmKeyMismatchError",
     "TokenAlgorithmNotAllowedError",
     "TokenAlgorithmNotSupportedError",

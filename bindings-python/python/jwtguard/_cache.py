@@ -1,5 +1,4 @@
-"""``CacheInfo``, what :meth:`jwtguard.TokenCache.cache_info` and
-:meth:`jwtguard.Validator.cache_info` return."""
+"""``CacheInfo``, what :meth:`jwtguard.Validator.cache_info` returns."""
 
 from __future__ import annotations
 

@@ -11,10 +11,8 @@ __all__ = [
     "RequiredClaim",
     "VerifiedToken",
     "VerifiedJws",
-    "TokenCache",
     "_Verifier",
-    "verify",
-    "verify_detailed",
+    "_verify",
     "verify_jws",
     "_reasons",
     "_translate_apim_policy",
@@ -39,9 +37,9 @@ MAX_KEYS: int
 #: claims, or in a key set (the top-level object is depth 1): 16.
 MAX_JSON_DEPTH: int
 TENANT_TEMPLATE: str
-#: Default ``maxsize`` of a ``TokenCache`` and ``cache_size`` of a ``Validator``: 1024.
+#: Default ``cache_size`` of a ``Validator``: 1024.
 DEFAULT_CACHE_SIZE: int
-#: Default ``ttl`` of a ``TokenCache`` and ``cache_ttl`` of a ``Validator``: 300 (seconds).
+#: Default ``cache_ttl`` of a ``Validator``: 300 (seconds).
 DEFAULT_CACHE_TTL: int
 #: The signature backend of this build: ``"aws-lc"`` (AWS-LC) or ``"portable"`` (RustCrypto).
 BACKEND: Literal["aws-lc", "portable"]
@@ -84,13 +82,14 @@ class RequiredClaim:
         cls,
         name: str,
         values: _Strings = None,
-        match: Literal["all", "any"] = "all",
+        match: Optional[Literal["all", "any"]] = None,
         separator: Optional[str] = None,
         fallback: Optional[str] = None,
     ) -> "RequiredClaim":
-        """Raises ``PolicyError`` for a bad ``match`` or a separator that is not one character.
-        ``fallback``: the claim read instead when the token has no claim ``name`` (never
-        when it has a malformed one), e.g. ``appid`` for ``azp``."""
+        """``match`` is ``"all"`` unless given. Raises the core's ``PolicyError`` for another
+        ``match`` or a separator that is not one character. ``fallback``: the claim read
+        instead when the token has no claim ``name`` (never when it has a malformed one),
+        e.g. ``appid`` for ``azp``."""
     @property
     def name(self) -> str: ...
     @property
@@ -106,8 +105,12 @@ class RequiredClaim:
 
 @final
 class Policy:
-    """The rules a token must satisfy, validated by the core when constructed (raises
-    ``PolicyError``). Immutable, thread-safe. A policy without issuers (and without
+    """The rules a token must satisfy, built and validated by the core when constructed
+    (raises ``PolicyError``); every property is read back from the core's policy, and an
+    argument left at ``None`` keeps the core's default (``require_expiration_time`` and
+    ``check_key_issuer`` true, ``clock_skew`` 0, RS256 and ES256, ``max_token_size``
+    ``DEFAULT_MAX_TOKEN_SIZE``, no ``kid_miss_fallback``, no ``require_kid``). Immutable,
+    thread-safe. A policy without issuers (and without
     ``any_issuer``) is *incomplete*: usable by a ``Validator``, which adds the discovered
     issuer; ``verify`` with it raises ``PolicyError``. ``require_kid`` refuses a token
     that names no key (no ``kid``, no ``x5t``) when more than one key could verify it,
@@ -120,12 +123,12 @@ class Policy:
         issuers: _Strings = None,
         required_claims: Optional[Iterable[RequiredClaim]] = None,
         clock_skew: Optional[int] = None,
-        require_expiration_time: bool = True,
+        require_expiration_time: Optional[bool] = None,
         algorithms: _Strings = None,
-        max_token_size: int = ...,
-        kid_miss_fallback: bool = False,
-        require_kid: bool = False,
-        check_key_issuer: bool = True,
+        max_token_size: Optional[int] = None,
+        kid_miss_fallback: Optional[bool] = None,
+        require_kid: Optional[bool] = None,
+        check_key_issuer: Optional[bool] = None,
         any_audience: bool = False,
         any_issuer: bool = False,
     ) -> "Policy": ...
@@ -146,7 +149,8 @@ class Policy:
     @property
     def require_expiration_time(self) -> bool: ...
     @property
-    def algorithms(self) -> Tuple[str, ...]: ...
+    def algorithms(self) -> Tuple[str, ...]:
+        """The allowed algorithms, in the core's order (RS256, ES256, RS384, ...)."""
     @property
     def max_token_size(self) -> int: ...
     @property
@@ -188,35 +192,6 @@ class VerifiedToken(VerifiedJws):
 
     @property
     def claims(self) -> Dict[str, Any]: ...
-
-@final
-class TokenCache:
-    """Remembers tokens that verified (the core's cache), keyed by the whole token
-    (compared byte for byte): at most ``maxsize`` (0 disables it), the least recently used
-    forgotten first; each for at most ``ttl`` seconds (whole seconds, a fraction is
-    dropped) and never at or after its ``exp``, nor for a ``now`` earlier than the one it
-    verified at. Entries are tied to the ``KeySet`` and ``Policy`` objects they verified
-    with: a call with other ones forgets every entry first. Failures are never cached.
-    Each answer is a new object, so callers may mutate what they get. Thread-safe;
-    verification runs with the GIL released."""
-
-    def __new__(cls, maxsize: int = ..., ttl: Union[int, float, None] = None) -> "TokenCache":
-        """Raises ``ValueError`` for a negative ``maxsize`` or ``ttl``."""
-    def verify(self, token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None) -> Dict[str, Any]:
-        """``jwtguard.verify`` through the cache; a new dict on every call."""
-    def verify_detailed(
-        self, token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None
-    ) -> VerifiedToken:
-        """``jwtguard.verify_detailed`` through the cache; a new object on every call."""
-    def clear(self) -> None:
-        """Forgets every entry (the hit and miss counts are kept)."""
-    def cache_info(self) -> CacheInfo:
-        """``CacheInfo(hits, misses, maxsize, currsize, ttl)``."""
-    def __len__(self) -> int: ...
-    @property
-    def maxsize(self) -> int: ...
-    @property
-    def ttl(self) -> int: ...
 
 _Trust = Union[Literal["policy", "discovered"], Sequence[str]]
 _Source = Union[Tuple[Literal["openid", "jwks"], str, _Trust], Tuple[Literal["keys"], KeySet, _Trust]]
@@ -265,24 +240,22 @@ class _Verifier:
     def cache_info(self) -> CacheInfo: ...
     def cache_clear(self) -> None: ...
 
-def verify(token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None) -> Dict[str, Any]:
-    """Verifies ``token`` and returns its claims. Several key sets are searched as one,
-    each trusted for every issuer of ``policy``. Raises ``TokenError`` (a subclass per
-    reason), or ``PolicyError`` for an incomplete policy. Releases the GIL."""
+def _verify(
+    token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None, detailed: bool = False
+) -> Any:
+    """``jwtguard.verify`` (the claims), or with ``detailed`` ``jwtguard.verify_detailed``."""
 
-def verify_detailed(
-    token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None
-) -> VerifiedToken: ...
 def verify_jws(
     token: _Token,
     keys: _Keys,
     *,
     algorithms: _Strings = None,
-    max_token_size: int = ...,
-    kid_miss_fallback: bool = False,
-    require_kid: bool = False,
+    max_token_size: Optional[int] = None,
+    kid_miss_fallback: Optional[bool] = None,
+    require_kid: Optional[bool] = None,
 ) -> VerifiedJws:
-    """The JWS layer alone (no claim rules). Raises ``TokenError``."""
+    """The JWS layer alone (no claim rules); ``None`` keeps the core's default (as for
+    ``Policy``). Raises ``TokenError``."""
 
 def _reasons() -> List[Tuple[str, int, str, str]]: ...
 
@@ -303,4 +276,5 @@ def _translate_apim_policy(
     allow_any_audience: bool = False,
     allow_any_issuer: bool = False,
 ) -> Dict[str, Any]:
-    """The translation behind ``ApimPolicy.from_xml`` (plain data); raises ``PolicyError``."""
+    """The translation behind ``ApimPolicy.from_xml``: the core policy it built as a
+    ``Policy`` (``"policy"``), the rest as plain data; raises ``PolicyError``."""

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List, Mapping, NamedTuple, Optional, Tuple
 
-from ._jwtguard import KeySet, Policy, RequiredClaim, _translate_apim_policy
+from ._jwtguard import KeySet, Policy, _translate_apim_policy
 
 
 class TokenSource(NamedTuple):
@@ -95,24 +95,9 @@ class ApimPolicy:
             bool(allow_any_audience),
             bool(allow_any_issuer),
         )
-        policy = Policy(
-            audiences=data["audiences"],
-            issuers=data["issuers"],
-            required_claims=[
-                RequiredClaim(name, values, match=match, separator=separator, fallback=fallback)
-                for name, values, match, separator, fallback in data["required_claims"]
-            ],
-            clock_skew=data["clock_skew"],
-            require_expiration_time=data["require_expiration_time"],
-            algorithms=data["algorithms"],
-            kid_miss_fallback=data["kid_miss_fallback"],
-            require_kid=data["require_kid"],
-            any_audience=data["any_audience"],
-            any_issuer=data["any_issuer"],
-        )
         return cls(
             kind=data["kind"],
-            policy=policy,
+            policy=data["policy"],
             openid_config_urls=tuple(data["openid_config_urls"]),
             derived_issuers=tuple(tuple(d) for d in data["derived_issuers"]),
             inline_keys=_inline_key_sets(data["inline_jwks_rsa"], data["inline_jwks_symmetric"]),

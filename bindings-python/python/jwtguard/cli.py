@@ -34,9 +34,9 @@ from ._jwtguard import (
     KeySet,
     Policy,
     RequiredClaim,
-    verify,
     verify_jws,
 )
+from ._verify import verify
 from .discovery import Validator, discover, fetch_jwks
 
 MAX_SKEW = 2**64 - 1  # the core saturates: this waives both lifetime checks

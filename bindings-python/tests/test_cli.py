@@ -204,7 +204,7 @@ def test_invalid_policy_is_a_usage_error(provider, keys):
         "--audience",
         AUDIENCE,
         "--algorithm",
-        "ES512",
+        "ES256K",
         good(keys),
     )
     assert r.returncode == 2 and "PolicyInvalid" in r.stderr

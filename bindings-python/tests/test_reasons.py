@@ -41,8 +41,8 @@ def _token_cases(k):
         "TokenTooLarge": (good, {"max_token_size": 64}),
         "TokenMalformed": (f"{header}.{payload}", {}),
         "TokenHeaderUnsupported": (mint(rsa_key, "rsa", claims(), jku="https://attacker.example/keys"), {}),
-        # ES512 (P-521) is not implemented; the signature bytes are never looked at.
-        "TokenAlgorithmNotSupported": (mint_raw(rsa_key, {"alg": "ES512", "kid": "rsa"}, claims()), {}),
+        # ES256K (secp256k1) is not implemented; the signature bytes are never looked at.
+        "TokenAlgorithmNotSupported": (mint_raw(rsa_key, {"alg": "ES256K", "kid": "rsa"}, claims()), {}),
         "TokenAlgorithmNotAllowed": (mint(ec_key, "ec", claims()), {"algorithms": ["RS256"]}),
         "TokenSignatureKeyNotFound": (mint(rsa_key, "no-such-kid", claims()), {}),
         "TokenAlgorithmKeyMismatch": (mint(ec_key, "rsa", claims()), {}),
@@ -130,7 +130,7 @@ def _key_set_cases(k):
         "KeySetNoUsableKey": jwks({"kty": "oct", "kid": "h", "k": b64url(b"secret")}),
         "KeySetDuplicateKid": jwks(good, public_jwk(k.rsa_b, "good")),
         "KeyMalformed": {"kty": "RSA", "kid": "k", "e": "AQAB"},
-        "KeyUnsupported": {"kty": "EC", "crv": "P-521", "x": b64url(bytes(66)), "y": b64url(bytes(66))},
+        "KeyUnsupported": {"kty": "EC", "crv": "secp256k1", "x": b64url(bytes(32)), "y": b64url(bytes(32))},
         "KeyTooSmall": _rsa_jwk_with(
             rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key().public_numbers().n
         ),
@@ -170,7 +170,7 @@ POLICY_CASES = {
     "no audience": dict(issuers=[ISSUER]),
     "empty issuer": dict(audiences=[AUDIENCE], issuers=[""]),
     "no algorithm": dict(audiences=[AUDIENCE], issuers=[ISSUER], algorithms=[]),
-    "unknown algorithm": dict(audiences=[AUDIENCE], issuers=[ISSUER], algorithms=["ES512"]),
+    "unknown algorithm": dict(audiences=[AUDIENCE], issuers=[ISSUER], algorithms=["ES256K"]),
     "zero size": dict(audiences=[AUDIENCE], issuers=[ISSUER], max_token_size=0),
     "33 audiences": dict(audiences=[f"a{i}" for i in range(33)], issuers=[ISSUER]),
     "negative skew": dict(audiences=[AUDIENCE], issuers=[ISSUER], clock_skew=-1),

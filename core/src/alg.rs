@@ -26,6 +26,12 @@ pub enum Algorithm {
     ES384,
     /// EdDSA with Ed25519 (RFC 8037 §3.1), `kty: "OKP"`, `crv: "Ed25519"` keys.
     EdDSA,
+    /// ECDSA on P-521 with SHA-512 (RFC 7518 §3.4), 132-byte `r || s` signatures.
+    ES512,
+    /// Ed25519 under its fully-specified name (RFC 9864): the same signature as
+    /// [`Algorithm::EdDSA`] on Ed25519 keys, and never any other curve. A policy allows
+    /// the two names separately, and a key bound to one (`alg`) verifies only that one.
+    Ed25519,
     /// HMAC with SHA-256 (RFC 7518 §3.2): symmetric `oct` keys of at least 32 bytes,
     /// only when the key set was loaded with
     /// [`KeyOptions::allow_symmetric`](crate::KeyOptions) and the policy allows it.
@@ -66,7 +72,9 @@ pub(crate) enum Family {
     EcP256,
     /// ECDSA on P-384.
     EcP384,
-    /// Ed25519.
+    /// ECDSA on P-521.
+    EcP521,
+    /// Ed25519 (`EdDSA` and `Ed25519`).
     Ed25519,
     /// HMAC.
     Hmac,
@@ -92,7 +100,7 @@ macro_rules! algorithm_names {
 
 impl Algorithm {
     /// Every implemented algorithm.
-    pub const ALL: [Algorithm; 12] = [
+    pub const ALL: [Algorithm; 14] = [
         Algorithm::RS256,
         Algorithm::ES256,
         Algorithm::RS384,
@@ -105,9 +113,13 @@ impl Algorithm {
         Algorithm::HS256,
         Algorithm::HS384,
         Algorithm::HS512,
+        Algorithm::ES512,
+        Algorithm::Ed25519,
     ];
 
-    algorithm_names!(RS256, ES256, RS384, RS512, PS256, PS384, PS512, ES384, EdDSA, HS256, HS384, HS512);
+    algorithm_names!(
+        RS256, ES256, RS384, RS512, PS256, PS384, PS512, ES384, EdDSA, HS256, HS384, HS512, ES512, Ed25519
+    );
 
     /// The algorithm with this exact (case-sensitive) JOSE name.
     pub fn from_name(name: &str) -> Option<Algorithm> {
@@ -125,7 +137,8 @@ impl Algorithm {
             Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => Family::RsaPss,
             Algorithm::ES256 => Family::EcP256,
             Algorithm::ES384 => Family::EcP384,
-            Algorithm::EdDSA => Family::Ed25519,
+            Algorithm::ES512 => Family::EcP521,
+            Algorithm::EdDSA | Algorithm::Ed25519 => Family::Ed25519,
             Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => Family::Hmac,
         }
     }
@@ -136,7 +149,8 @@ impl Algorithm {
         match self {
             Algorithm::RS256 | Algorithm::PS256 | Algorithm::ES256 | Algorithm::HS256 => Hash::Sha256,
             Algorithm::RS384 | Algorithm::PS384 | Algorithm::ES384 | Algorithm::HS384 => Hash::Sha384,
-            Algorithm::RS512 | Algorithm::PS512 | Algorithm::HS512 | Algorithm::EdDSA => Hash::Sha512,
+            Algorithm::RS512 | Algorithm::PS512 | Algorithm::ES512 | Algorithm::HS512 => Hash::Sha512,
+            Algorithm::EdDSA | Algorithm::Ed25519 => Hash::Sha512,
         }
     }
 
@@ -157,6 +171,8 @@ impl Algorithm {
             Algorithm::HS256 => 1 << 9,
             Algorithm::HS384 => 1 << 10,
             Algorithm::HS512 => 1 << 11,
+            Algorithm::ES512 => 1 << 12,
+            Algorithm::Ed25519 => 1 << 13,
         }
     }
 }
@@ -178,7 +194,8 @@ impl AlgorithmSet {
     /// with (Entra ID signs RS256 only). Every other algorithm is opt-in through
     /// [`PolicyBuilder::algorithms`](crate::PolicyBuilder::algorithms).
     pub const DEFAULT: AlgorithmSet = AlgorithmSet::EMPTY.with(Algorithm::RS256).with(Algorithm::ES256);
-    /// Every asymmetric algorithm (RS*, PS*, ES256, ES384, EdDSA); no HMAC.
+    /// Every asymmetric algorithm (RS*, PS*, ES256, ES384, ES512, EdDSA, Ed25519); no
+    /// HMAC.
     pub const ASYMMETRIC: AlgorithmSet = AlgorithmSet::DEFAULT
         .with(Algorithm::RS384)
         .with(Algorithm::RS512)
@@ -186,7 +203,9 @@ impl AlgorithmSet {
         .with(Algorithm::PS384)
         .with(Algorithm::PS512)
         .with(Algorithm::ES384)
-        .with(Algorithm::EdDSA);
+        .with(Algorithm::ES512)
+        .with(Algorithm::EdDSA)
+        .with(Algorithm::Ed25519);
     /// HS256, HS384 and HS512.
     pub const SYMMETRIC: AlgorithmSet =
         AlgorithmSet::EMPTY.with(Algorithm::HS256).with(Algorithm::HS384).with(Algorithm::HS512);

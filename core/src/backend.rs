@@ -79,6 +79,8 @@ pub enum KeyKind {
     EcP256,
     /// An ECDSA key on P-384.
     EcP384,
+    /// An ECDSA key on P-521.
+    EcP521,
     /// An Ed25519 key (`kty: "OKP"`).
     Ed25519,
     /// An HMAC secret (`kty: "oct"`) of this many bytes.
@@ -93,18 +95,19 @@ impl KeyKind {
     pub const fn kty(self) -> &'static str {
         match self {
             KeyKind::Rsa { .. } => "RSA",
-            KeyKind::EcP256 | KeyKind::EcP384 => "EC",
+            KeyKind::EcP256 | KeyKind::EcP384 | KeyKind::EcP521 => "EC",
             KeyKind::Ed25519 => "OKP",
             KeyKind::Oct { .. } => "oct",
         }
     }
 
-    /// The JWK `crv` of such a key (`"P-256"`, `"P-384"`, `"Ed25519"`); `None` for RSA
+    /// The JWK `crv` of such a key (`"P-256"`, `"P-384"`, `"P-521"`, `"Ed25519"`); `None` for RSA
     /// and `oct` keys, which have none.
     pub const fn curve(self) -> Option<&'static str> {
         match self {
             KeyKind::EcP256 => Some("P-256"),
             KeyKind::EcP384 => Some("P-384"),
+            KeyKind::EcP521 => Some("P-521"),
             KeyKind::Ed25519 => Some("Ed25519"),
             KeyKind::Rsa { .. } | KeyKind::Oct { .. } => None,
         }
@@ -121,6 +124,7 @@ mod tests {
         assert_eq!(named(KeyKind::Rsa { bits: 2048 }), ("RSA", None));
         assert_eq!(named(KeyKind::EcP256), ("EC", Some("P-256")));
         assert_eq!(named(KeyKind::EcP384), ("EC", Some("P-384")));
+        assert_eq!(named(KeyKind::EcP521), ("EC", Some("P-521")));
         assert_eq!(named(KeyKind::Ed25519), ("OKP", Some("Ed25519")));
         assert_eq!(named(KeyKind::Oct { bytes: 32 }), ("oct", None));
     }

@@ -6,8 +6,8 @@
 //!   `rsa` crate's default maximum), odd; public exponent odd, at least 65537 (or 3 when
 //!   [`KeyOptions::allow_small_rsa_exponent`](crate::KeyOptions) is set), at most
 //!   2^33 - 1 (the `rsa` crate's limit).
-//! - EC: curve P-256 (`x`, `y` exactly 32 bytes) or P-384 (exactly 48 bytes), the point
-//!   on the curve.
+//! - EC: curve P-256 (`x`, `y` exactly 32 bytes), P-384 (exactly 48 bytes) or P-521
+//!   (exactly 66 bytes), the point on the curve.
 //! - OKP: curve Ed25519 only, `x` exactly 32 bytes, a canonical encoding of a point on
 //!   the curve that is not of small order.
 //! - oct (HMAC secrets): refused unless the caller set
@@ -17,9 +17,9 @@
 //!   the key, and no other key type ever verifies an HS* token.
 //! - `use` absent or `"sig"`; `key_ops` absent or containing `"verify"`; `alg` absent or
 //!   one of the algorithms the key type (and curve) implements here: RSA keys RS256,
-//!   RS384, RS512, PS256, PS384, PS512; P-256 ES256; P-384 ES384; Ed25519 EdDSA; oct
-//!   HS256, HS384, HS512 (a key bound to any other algorithm is unusable, never
-//!   re-purposed). A bound key verifies its algorithm only.
+//!   RS384, RS512, PS256, PS384, PS512; P-256 ES256; P-384 ES384; P-521 ES512; Ed25519
+//!   EdDSA or Ed25519; oct HS256, HS384, HS512 (a key bound to any other algorithm is
+//!   unusable, never re-purposed). A bound key verifies its algorithm only.
 //! - An RSA, EC or OKP JWK holding private key material (`d`, `p`, `q`, `dp`, `dq`,
 //!   `qi`, `oth`, `k`) is refused: a verifier must only ever be given public keys.
 //! - RSA moduli that give away their private key are refused: a prime factor below 702,
@@ -141,7 +141,9 @@ impl Key {
     pub fn supports(&self, alg: Algorithm) -> bool {
         let type_fits = match (self.kind(), alg.family()) {
             (KeyKind::Rsa { .. }, Family::RsaPkcs1 | Family::RsaPss) => true,
-            (KeyKind::EcP256, Family::EcP256) | (KeyKind::EcP384, Family::EcP384) => true,
+            (KeyKind::EcP256, Family::EcP256)
+            | (KeyKind::EcP384, Family::EcP384)
+            | (KeyKind::EcP521, Family::EcP521) => true,
             (KeyKind::Ed25519, Family::Ed25519) => true,
             (KeyKind::Oct { bytes }, Family::Hmac) => bytes >= alg.hash().len(),
             _ => false,
@@ -163,7 +165,7 @@ impl Key {
         if signature.len() != self.signature_len(alg) {
             return false;
         }
-        if alg == Algorithm::EdDSA && !ed25519_r_is_acceptable(signature) {
+        if alg.family() == Family::Ed25519 && !ed25519_r_is_acceptable(signature) {
             return false;
         }
         match &self.material {
@@ -174,13 +176,15 @@ impl Key {
     }
 
     /// The only signature length this key can have produced with `alg`: the modulus
-    /// length for RSA, 64 bytes (`r || s`) for P-256, 96 for P-384, 64 for Ed25519,
-    /// the hash output for HMAC (no truncated tags). Checked before any backend runs.
+    /// length for RSA, 64 bytes (`r || s`) for P-256, 96 for P-384, 132 for P-521, 64
+    /// for Ed25519, the hash output for HMAC (no truncated tags). Checked before any
+    /// backend runs.
     fn signature_len(&self, alg: Algorithm) -> usize {
         match self.kind() {
             KeyKind::Rsa { bits } => bits.div_ceil(8),
             KeyKind::EcP256 | KeyKind::Ed25519 => 64,
             KeyKind::EcP384 => 96,
+            KeyKind::EcP521 => 132,
             KeyKind::Oct { .. } => alg.hash().len(),
         }
     }
@@ -298,7 +302,7 @@ fn check_alg(jwk: &Object<'_>, kty: &Kty) -> Result<Option<Algorithm>, Problem> 
     let fits = |a: &Algorithm| match kty {
         Kty::Rsa => matches!(a.family(), Family::RsaPkcs1 | Family::RsaPss),
         // The curve is checked against the algorithm with the key material.
-        Kty::Ec => matches!(a.family(), Family::EcP256 | Family::EcP384),
+        Kty::Ec => matches!(a.family(), Family::EcP256 | Family::EcP384 | Family::EcP521),
         Kty::Okp => a.family() == Family::Ed25519,
         Kty::Oct => a.family() == Family::Hmac,
     };
@@ -411,28 +415,49 @@ fn rsa_material(_jwk: &Object<'_>, _options: &KeyOptions) -> Result<Material, Pr
 enum Curve {
     P256,
     P384,
+    P521,
+}
+
+/// The prepared key of one curve from its SEC1 `point`: RustCrypto's crate for the curve
+/// always validates the point; when `options` choose AWS-LC, its own parse of the same
+/// point is what verifies.
+macro_rules! ec_key {
+    ($point:ident, $options:ident, $curve:ident, $len:literal, $native:ident, $kind:ident, $invalid:literal) => {{
+        let key = $curve::ecdsa::VerifyingKey::from_sec1_bytes($point).map_err(|_| (Reason::KeyInvalid, $invalid))?;
+        #[cfg(feature = "aws-lc")]
+        if $options.backend == crate::Backend::AwsLc {
+            let key = <&[u8; $len]>::try_from($point)
+                .ok()
+                .and_then(crate::native::NativeKey::$native)
+                .ok_or((Reason::KeyInvalid, $invalid))?;
+            return Ok(Material::Native { key, kind: KeyKind::$kind });
+        }
+        Ok(Material::Portable(PortableKey::$kind(key)))
+    }};
 }
 
 fn ec_material(jwk: &Object<'_>, alg: Option<Algorithm>, options: &KeyOptions) -> Result<Material, Problem> {
     let curve = match jwk.get("crv") {
         Some(Value::String(s)) if s.eq_str("P-256") => Curve::P256,
         Some(Value::String(s)) if s.eq_str("P-384") => Curve::P384,
-        Some(Value::String(_)) => return Err((Reason::KeyUnsupported, "EC curve is neither P-256 nor P-384")),
+        Some(Value::String(s)) if s.eq_str("P-521") => Curve::P521,
+        Some(Value::String(_)) => return Err((Reason::KeyUnsupported, "EC curve is not P-256, P-384 or P-521")),
         Some(_) => return Err((Reason::KeyMalformed, "crv is not a string")),
         None => return Err((Reason::KeyMalformed, "crv is missing")),
     };
     let (curve_alg, size) = match curve {
         Curve::P256 => (Algorithm::ES256, 32),
         Curve::P384 => (Algorithm::ES384, 48),
+        Curve::P521 => (Algorithm::ES512, 66),
     };
     if alg.is_some_and(|bound| bound != curve_alg) {
         return Err((Reason::KeyUnsupported, "EC key is bound to the algorithm of another curve"));
     }
     // SEC1 uncompressed: 0x04 || x || y.
-    let mut point = [0u8; 97];
+    let mut point = [0u8; 133];
     point[0] = 0x04;
     for (name, at) in [("x", 1), ("y", 1 + size)] {
-        let mut buf = [0u8; 64];
+        let mut buf = [0u8; 72];
         let coordinate = member_bytes(jwk, name, &mut buf).map_err(|p| match p.0 {
             Reason::KeyTooLarge => (Reason::KeyInvalid, "EC coordinate is not exactly the curve's size"),
             _ => p,
@@ -447,32 +472,9 @@ fn ec_material(jwk: &Object<'_>, alg: Option<Algorithm>, options: &KeyOptions) -
     let _ = options;
     // The point is always validated by RustCrypto, whichever backend verifies.
     match curve {
-        Curve::P256 => {
-            let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
-                .map_err(|_| (Reason::KeyInvalid, "EC point is not on the P-256 curve"))?;
-            #[cfg(feature = "aws-lc")]
-            if options.backend == crate::Backend::AwsLc {
-                let key = <&[u8; 65]>::try_from(point)
-                    .ok()
-                    .and_then(crate::native::NativeKey::ecdsa_p256)
-                    .ok_or((Reason::KeyInvalid, "EC point is not on the P-256 curve"))?;
-                return Ok(Material::Native { key, kind: KeyKind::EcP256 });
-            }
-            Ok(Material::Portable(PortableKey::EcP256(key)))
-        }
-        Curve::P384 => {
-            let key = p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
-                .map_err(|_| (Reason::KeyInvalid, "EC point is not on the P-384 curve"))?;
-            #[cfg(feature = "aws-lc")]
-            if options.backend == crate::Backend::AwsLc {
-                let key = <&[u8; 97]>::try_from(point)
-                    .ok()
-                    .and_then(crate::native::NativeKey::ecdsa_p384)
-                    .ok_or((Reason::KeyInvalid, "EC point is not on the P-384 curve"))?;
-                return Ok(Material::Native { key, kind: KeyKind::EcP384 });
-            }
-            Ok(Material::Portable(PortableKey::EcP384(key)))
-        }
+        Curve::P256 => ec_key!(point, options, p256, 65, ecdsa_p256, EcP256, "EC point is not on the P-256 curve"),
+        Curve::P384 => ec_key!(point, options, p384, 97, ecdsa_p384, EcP384, "EC point is not on the P-384 curve"),
+        Curve::P521 => ec_key!(point, options, p521, 133, ecdsa_p521, EcP521, "EC point is not on the P-521 curve"),
     }
 }
 

@@ -439,7 +439,7 @@ fn unsupported_alg(alg: Str<'_>) -> Error {
     } else {
         Error::new(
             Reason::TokenAlgorithmNotSupported,
-            "token algorithm is not supported (RS256/384/512, PS256/384/512, ES256, ES384, EdDSA, HS256/384/512 are)",
+            "token algorithm is not supported (RS256/384/512, PS256/384/512, ES256/384/512, EdDSA, Ed25519, HS256/384/512 are)",
         )
     }
 }

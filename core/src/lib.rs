@@ -1,9 +1,9 @@
 //! # jwtguard-core
 //!
 //! Verifies compact JWS/JWT access tokens (RS256, RS384, RS512, PS256, PS384, PS512,
-//! ES256, ES384, EdDSA with Ed25519, and — with symmetric keys explicitly allowed —
-//! HS256, HS384, HS512) against caller-supplied JWKs and applies Azure API Management
-//! `validate-jwt` claim rules. The default policy allows RS256 and ES256; the others
+//! ES256, ES384, ES512, EdDSA and its RFC 9864 name Ed25519, and — with symmetric keys
+//! explicitly allowed — HS256, HS384, HS512) against caller-supplied JWKs and applies
+//! Azure API Management `validate-jwt` claim rules. The default policy allows RS256 and ES256; the others
 //! are opt-in. `no_std`, no I/O, no clock: the caller passes the key material and `now`
 //! (Unix seconds).
 //!

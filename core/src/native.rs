@@ -22,7 +22,7 @@ use crate::signed::{Secret, Signed};
 pub(crate) enum NativeKey {
     /// RS256, RS384, RS512, then PS256, PS384, PS512.
     Rsa(Box<[ParsedPublicKey; 6]>),
-    /// ECDSA, P-256/SHA-256 or P-384/SHA-384 (fixed-width `r || s`).
+    /// ECDSA, P-256/SHA-256, P-384/SHA-384 or P-521/SHA-512 (fixed-width `r || s`).
     Ecdsa(ParsedPublicKey),
     /// Ed25519.
     Ed25519(ParsedPublicKey),
@@ -89,6 +89,11 @@ impl NativeKey {
         ParsedPublicKey::new(&signature::ECDSA_P384_SHA384_FIXED, point).ok().map(NativeKey::Ecdsa)
     }
 
+    /// An ECDSA P-521 / SHA-512 key from an uncompressed SEC1 point.
+    pub(crate) fn ecdsa_p521(point: &[u8; 133]) -> Option<NativeKey> {
+        ParsedPublicKey::new(&signature::ECDSA_P521_SHA512_FIXED, point).ok().map(NativeKey::Ecdsa)
+    }
+
     /// An Ed25519 key from its 32-byte encoding.
     pub(crate) fn ed25519(x: &[u8; 32]) -> Option<NativeKey> {
         ParsedPublicKey::new(&signature::ED25519, x).ok().map(NativeKey::Ed25519)
@@ -105,8 +110,10 @@ impl Verify for NativeKey {
             };
         match (self, alg) {
             (NativeKey::Rsa(keys), _) => rsa_index(alg).is_some_and(|i| with_digest(&keys[i])),
-            (NativeKey::Ecdsa(key), Algorithm::ES256 | Algorithm::ES384) => with_digest(key),
-            (NativeKey::Ed25519(key), Algorithm::EdDSA) => key.verify_sig(signed.message(), signature).is_ok(),
+            (NativeKey::Ecdsa(key), Algorithm::ES256 | Algorithm::ES384 | Algorithm::ES512) => with_digest(key),
+            (NativeKey::Ed25519(key), Algorithm::EdDSA | Algorithm::Ed25519) => {
+                key.verify_sig(signed.message(), signature).is_ok()
+            }
             (NativeKey::Hmac(secret), Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512) => {
                 let key = hmac::Key::new(hmac_algorithm(alg.hash()), secret.bytes());
                 hmac::verify(&key, signed.message(), signature).is_ok()

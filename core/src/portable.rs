@@ -1,4 +1,4 @@
-//! The portable backend: RustCrypto's `rsa`, `p256`, `p384`, `ed25519-dalek` and
+//! The portable backend: RustCrypto's `rsa`, `p256`, `p384`, `p521`, `ed25519-dalek` and
 //! `hmac`, pure Rust and `no_std`.
 //!
 //! Security contract: only keys that passed jwtguard's own validation in
@@ -23,6 +23,7 @@ pub(crate) enum PortableKey {
     },
     EcP256(p256::ecdsa::VerifyingKey),
     EcP384(p384::ecdsa::VerifyingKey),
+    EcP521(p521::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
     Hmac(Secret),
 }
@@ -35,6 +36,7 @@ impl PortableKey {
             PortableKey::Rsa { bits, .. } => KeyKind::Rsa { bits: *bits },
             PortableKey::EcP256(_) => KeyKind::EcP256,
             PortableKey::EcP384(_) => KeyKind::EcP384,
+            PortableKey::EcP521(_) => KeyKind::EcP521,
             PortableKey::Ed25519(_) => KeyKind::Ed25519,
             PortableKey::Hmac(secret) => KeyKind::Oct { bytes: secret.bytes().len() },
         }
@@ -74,11 +76,15 @@ impl Verify for PortableKey {
                 Ok(sig) => alg == Algorithm::ES384 && key.verify_prehash(signed.digest(), &sig).is_ok(),
                 Err(_) => false,
             },
+            PortableKey::EcP521(key) => match p521::ecdsa::Signature::from_slice(signature) {
+                Ok(sig) => alg == Algorithm::ES512 && key.verify_prehash(signed.digest(), &sig).is_ok(),
+                Err(_) => false,
+            },
             PortableKey::Ed25519(key) => match <&[u8; 64]>::try_from(signature) {
                 // Strict: rejects non-canonical s, small-order R and A (RFC 8032 §5.1.7
                 // plus the checks that make the decision the same everywhere).
                 Ok(bytes) => {
-                    alg == Algorithm::EdDSA
+                    matches!(alg, Algorithm::EdDSA | Algorithm::Ed25519)
                         && key.verify_strict(signed.message(), &ed25519_dalek::Signature::from_bytes(bytes)).is_ok()
                 }
                 Err(_) => false,

@@ -88,7 +88,7 @@ fn the_default_backend_allocates_nothing_on_the_rust_heap_for_es256() {
 }
 
 #[test]
-fn es384_eddsa_and_hmac_verifications_allocate_nothing() {
+fn es384_es512_eddsa_and_hmac_verifications_allocate_nothing() {
     let file = FixtureFile::load("algorithms.json");
     let mut scratch = [0u8; DEFAULT_MAX_TOKEN_LEN];
     let mut checked = 0;
@@ -104,4 +104,15 @@ fn es384_eddsa_and_hmac_verifications_allocate_nothing() {
         checked += 1;
     }
     assert_eq!(checked, 6);
+
+    // ES512: PyJWT's token by the P-521 key of the attack catalogue.
+    let attacks = FixtureFile::load("attacks.json");
+    let case = attacks.case("alg_es512_allowed");
+    let options = KeyOptions { backend: Backend::Portable, ..case.key_options };
+    let keys = KeySet::from_json_with(&case.jwks, &options).expect("the P-521 key set");
+    let policy = case.policy();
+    let (count, result) =
+        count_allocations(|| verify(case.token.as_bytes(), &keys, &policy, case.now, &mut scratch).is_ok());
+    assert!(result, "ES512 must verify");
+    assert_eq!(count, 0, "ES512 must not touch the heap");
 }

@@ -4,9 +4,11 @@
 //!   through the JWS layer and the JWT layer, and stop verifying when one byte changes.
 //! - A.1 (HS256) verifies with its published oct key, loaded with the symmetric opt-in
 //!   and under a policy allowing HS256; without either it is refused.
-//! - A.4 (ES512, P-521) uses an algorithm jwtguard does not implement: its header
-//!   decodes fine, and it must be rejected with `TokenAlgorithmNotSupported`.
-//! - RFC 8037 A.4 (Ed25519, the key of RFC 8037 A.2) verifies as EdDSA.
+//! - A.4 (ES512, P-521) verifies with its key when the policy allows ES512, and is
+//!   refused by default and by every other key.
+//! - RFC 8037 A.4 (Ed25519, the key of RFC 8037 A.2) verifies as EdDSA; a token by the
+//!   same key under RFC 9864's name `Ed25519` verifies only where that name is allowed
+//!   and the key is not bound to `EdDSA`.
 //!
 //! The strings and keys below are copied from RFC 7515 (public members only; the
 //! private members the RFC also lists are never needed to verify). They were checked
@@ -354,29 +356,52 @@ fn a1_hs256_verifies_with_its_published_key() {
     }
 }
 
+/// A.4: the P-521 public key (the RFC's `d` left out).
+const A4_JWK: &str = r#"{"kty":"EC","crv":"P-521",
+"x":"AekpBQ8ST8a8VcfVOTNl353vSrDCLLJXmPk06wTjxrrjcBpXp5EOnYG_NjFZ6OvLFV1jSfS9tsz4qUxcWceqwQGk",
+"y":"ADSmRA43Z1DSNx_RvcLI87cdL07l6jQyyBXMoxVg_l2Th-x3S1WDhjDly79ajL4Kkd0AZMaZmh9ubmf63e3kyMj2"}"#;
+
+fn es512_rules() -> JwsRules {
+    JwsRules { algorithms: AlgorithmSet::of(&[Algorithm::ES512]), ..JwsRules::default() }
+}
+
 #[test]
-fn a4_es512_is_not_supported() {
-    let a4_header: serde_json::Value = serde_json::from_slice(&segment(A4_ES512, 0)).expect("A.4 header is JSON");
-    assert_eq!(a4_header["alg"], "ES512");
+fn a4_es512_verifies_only_where_allowed_and_only_with_its_key() {
+    let keys = KeySet::from_json(A4_JWK.as_bytes()).expect("the RFC 7515 A.4 P-521 key loads");
+    assert_eq!(keys.keys()[0].kind(), KeyKind::EcP521);
+    assert!(keys.keys()[0].supports(Algorithm::ES512));
+    assert!(!keys.keys()[0].supports(Algorithm::ES256) && !keys.keys()[0].supports(Algorithm::ES384));
     assert_eq!(segment(A4_ES512, 2).len(), 132, "A.4 carries a P-521 signature");
 
-    let policy = any_policy();
-    let every = JwsRules { algorithms: AlgorithmSet::ASYMMETRIC.union(AlgorithmSet::SYMMETRIC), ..JwsRules::default() };
-    let mut checked = 0;
-    for keys in [rsa_keys(), ec_keys(), KeySet::from_json_with(A1_JWK.as_bytes(), &symmetric()).unwrap()] {
-        for rules in [JwsRules::default(), every] {
-            assert_eq!(
-                jws_verify(A4_ES512.as_bytes(), &keys, &rules),
-                JwsOutcome::Rejected(Reason::TokenAlgorithmNotSupported)
-            );
-        }
-        assert_eq!(
-            verify_owned(A4_ES512.as_bytes(), &keys, &policy, EXP - 1).unwrap_err().reason(),
-            Reason::TokenAlgorithmNotSupported
-        );
-        checked += 1;
+    match jws_verify(A4_ES512.as_bytes(), &keys, &es512_rules()) {
+        JwsOutcome::Valid { payload, .. } => assert_eq!(payload, b"Payload"),
+        other => panic!("RFC 7515 A.4 must verify, got {other:?}"),
     }
-    assert_eq!(checked, 3);
+    for token in signature_flips(A4_ES512) {
+        assert_eq!(
+            jws_verify(token.as_bytes(), &keys, &es512_rules()),
+            JwsOutcome::Rejected(Reason::TokenSignatureInvalid)
+        );
+    }
+    // ES512 is opt-in: the default policy (RS256, ES256) refuses it before any key is used.
+    assert_eq!(
+        jws_verify(A4_ES512.as_bytes(), &keys, &JwsRules::default()),
+        JwsOutcome::Rejected(Reason::TokenAlgorithmNotAllowed)
+    );
+    // No other key of the RFC verifies it, even with every algorithm allowed.
+    let every = JwsRules { algorithms: AlgorithmSet::ASYMMETRIC.union(AlgorithmSet::SYMMETRIC), ..JwsRules::default() };
+    for other in [rsa_keys(), ec_keys(), KeySet::from_json_with(A1_JWK.as_bytes(), &symmetric()).unwrap()] {
+        assert_eq!(
+            jws_verify(A4_ES512.as_bytes(), &other, &every),
+            JwsOutcome::Rejected(Reason::TokenSignatureKeyNotFound)
+        );
+    }
+    // Its payload is not a claims set: the JWT layer verifies, then refuses the payload.
+    let policy = Policy::builder().any_audience().any_issuer().algorithms(&[Algorithm::ES512]).build().unwrap();
+    assert_eq!(
+        verify_owned(A4_ES512.as_bytes(), &keys, &policy, EXP - 1).unwrap_err().reason(),
+        Reason::TokenMalformed
+    );
 }
 
 /// RFC 8037 A.2: the Ed25519 public key.
@@ -405,6 +430,49 @@ fn rfc8037_a4_ed25519_verifies() {
     // Its payload is not JSON: the JWS layer verifies it, the JWT layer refuses it.
     let policy = Policy::builder().any_audience().any_issuer().algorithms(&[Algorithm::EdDSA]).build().unwrap();
     assert_eq!(verify_owned(RFC8037_A4.as_bytes(), &keys, &policy, 0).unwrap_err().reason(), Reason::TokenMalformed);
+}
+
+/// `{"alg":"Ed25519"}` (RFC 9864's fully specified name) over
+/// `{"iss":"joe","exp":1300819380}`, signed by Python `cryptography` with the RFC 8037
+/// A.1 private key.
+const ED25519_NAMED: &str = "eyJhbGciOiJFZDI1NTE5In0.eyJpc3MiOiJqb2UiLCJleHAiOjEzMDA4MTkzODB9\
+.oTkSDHTUOrmekh0HFixyO6XWhfyPtgBE9Kc7dvAiEc57feRIOEE6BiF1xqySVu2kYDmKdXNiLlOdYUoiRCLDCA";
+
+#[test]
+fn the_rfc9864_name_ed25519_is_its_own_algorithm_on_the_same_keys() {
+    let keys = KeySet::from_json(RFC8037_JWK.as_bytes()).unwrap();
+    let named = Policy::builder().any_audience().any_issuer().algorithms(&[Algorithm::Ed25519]).build().unwrap();
+    let claims = verify_owned(ED25519_NAMED.as_bytes(), &keys, &named, EXP - 1).expect("verifies under Ed25519");
+    assert_eq!(claims.header().alg(), Algorithm::Ed25519);
+    assert_eq!(Algorithm::from_name("Ed25519"), Some(Algorithm::Ed25519));
+    for token in signature_flips(ED25519_NAMED) {
+        assert_eq!(
+            verify_owned(token.as_bytes(), &keys, &named, EXP - 1).unwrap_err().reason(),
+            Reason::TokenSignatureInvalid
+        );
+    }
+    // Allowing one name does not allow the other.
+    let eddsa = Policy::builder().any_audience().any_issuer().algorithms(&[Algorithm::EdDSA]).build().unwrap();
+    assert_eq!(
+        verify_owned(ED25519_NAMED.as_bytes(), &keys, &eddsa, EXP - 1).unwrap_err().reason(),
+        Reason::TokenAlgorithmNotAllowed
+    );
+    let ed25519_only = JwsRules { algorithms: AlgorithmSet::of(&[Algorithm::Ed25519]), ..JwsRules::default() };
+    assert_eq!(
+        jws_verify(RFC8037_A4.as_bytes(), &keys, &ed25519_only),
+        JwsOutcome::Rejected(Reason::TokenAlgorithmNotAllowed)
+    );
+    // A key bound to one name verifies only that one (without a `kid`, a set with no
+    // usable key has no key for the token).
+    let bound = |alg: &str| {
+        let jwk = RFC8037_JWK.replace("\"kty\"", &format!("\"alg\":\"{alg}\",\"kty\""));
+        KeySet::from_json(jwk.as_bytes()).unwrap()
+    };
+    assert!(verify_owned(ED25519_NAMED.as_bytes(), &bound("Ed25519"), &named, EXP - 1).is_ok());
+    assert_eq!(
+        verify_owned(ED25519_NAMED.as_bytes(), &bound("EdDSA"), &named, EXP - 1).unwrap_err().reason(),
+        Reason::TokenSignatureKeyNotFound
+    );
 }
 
 /// An EdDSA signature by the RFC 8037 key whose `R` is the identity point (small order)

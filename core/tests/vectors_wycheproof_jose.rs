@@ -12,7 +12,7 @@
 //! key set loads (and if not, the precise reason), and what the token gets. When a
 //! group's key does not load, the token is still run against a *stand-in* key set (one
 //! unrelated P-256 key whose kid no vector uses) so that the token-level reason, e.g.
-//! `TokenAlgorithmNotSupported` for ES512, is asserted too. The overall
+//! `TokenSignatureKeyNotFound` for a token whose kid named that key, is asserted too. The overall
 //! decision (accepted only when the key set loads and the token verifies) is then
 //! compared with the Wycheproof label; each disagreement is an explicit, commented
 //! exception, never a silent skip.
@@ -87,10 +87,15 @@ const QUESTION_MARK_LABELLED_VALID: [u64; 2] = [372, 373];
 /// RFC 7520 Figure 20 (PS384), labelled valid, against an RSA JWK that says `alg: PS256`:
 /// a key's `alg` binds it to that one algorithm, so jwtguard refuses (key/alg mismatch).
 const KEY_BOUND_TO_PS256: [u64; 2] = [346, 350];
+/// RFC 7520 Figure 27 (ES512), labelled valid, against the P-521 JWK of its Figure 3 as
+/// the vectors give it, with `alg: "ES521"`, a name no JOSE registry has: a key bound to
+/// an algorithm jwtguard does not know is unusable, never re-purposed
+/// (`rfc7520_figure_27_verifies_with_its_key_bound_to_es512` shows the signature
+/// verifies once the key names ES512).
+const KEY_BOUND_TO_ES521: [u64; 2] = [347, 351];
 
 /// `json_web_signature_test.json`, case by case.
 fn expected_jws(tc_id: u64) -> Expected {
-    let not_supported = Reject(TokenAlgorithmNotSupported);
     let malformed = Reject(TokenMalformed);
     let bad_sig = Reject(TokenSignatureInvalid);
     let no_such_kid = Reject(TokenSignatureKeyNotFound);
@@ -144,10 +149,11 @@ fn expected_jws(tc_id: u64) -> Expected {
 
         // --- groups "rfc7520" and "rfc7520WithKeyOps": RS256 Figure 13 and HS256 Figure 35
         // verify. PS384 Figure 20 names an RSA key whose JWK says alg PS256: the key's alg
-        // binds it (documented exception). ES512 (key alg "ES521", P-521) is not supported.
+        // binds it (documented exception). ES512 Figure 27's P-521 key says alg "ES521":
+        // unusable (documented exception), so its kid names no key.
         345 | 349 | 348 | 352 => loads(Accept),
         346 | 350 => loads(Reject(TokenAlgorithmKeyMismatch)),
-        347 | 351 => no_key(KeyUnsupported, not_supported),
+        347 | 351 => no_key(KeyUnsupported, no_such_kid),
 
         // --- "rsa_encryption" / "ec_key_for_encryption": use "enc" (353, 354) or
         // key_ops ["encrypt"] (355, 356) make the key unusable for verification. The
@@ -219,6 +225,8 @@ enum Exception {
     UnsupportedAlgorithm,
     /// `valid`, but the token's alg is not the one the key's own `alg` member names.
     KeyBoundToAnotherAlgorithm,
+    /// `valid`, but the key names an algorithm no registry has, so it does not load.
+    KeyBoundToUnknownAlgorithm,
     /// Label errors listed in the README.
     LabelError,
 }
@@ -271,6 +279,7 @@ struct Tally {
     invalid_rejected: usize,
     valid_rejected_unsupported_alg: usize,
     valid_rejected_key_bound: usize,
+    valid_rejected_key_unknown_alg: usize,
     label_errors: usize,
     key_set_not_loaded: usize,
 }
@@ -306,6 +315,12 @@ fn judge(file: &str, tc_id: u64, label: &str, jws: &str, observed: &Observed, ta
             assert_eq!(header_alg(jws).as_deref(), Some("PS384"));
             tally.valid_rejected_key_bound += 1;
             Some(Exception::KeyBoundToAnotherAlgorithm)
+        }
+        ("valid", false) if file == "jws" && KEY_BOUND_TO_ES521.contains(&tc_id) => {
+            assert_eq!(observed.key_set, Reject(KeyUnsupported));
+            assert_eq!(header_alg(jws).as_deref(), Some("ES512"));
+            tally.valid_rejected_key_unknown_alg += 1;
+            Some(Exception::KeyBoundToUnknownAlgorithm)
         }
         ("valid", false) if file == "jws" && QUESTION_MARK_LABELLED_VALID.contains(&tc_id) => {
             tally.label_errors += 1;
@@ -409,14 +424,16 @@ fn json_web_signature_vectors() {
     // 357-359, 376, 377; RS384 264-267; RS512 268-271; PS256 272-275, 287, 288; PS384
     // 320-323; PS512 325-328.
     assert_eq!(tally.valid_accepted, 8 + 2 + 8 + 4 + 4 + 6 + 4 + 4);
-    // Valid but ES512 (347, 351): P-521 is not implemented.
-    assert_eq!(tally.valid_rejected_unsupported_alg, 2);
+    // Every valid case's algorithm is implemented.
+    assert_eq!(tally.valid_rejected_unsupported_alg, 0);
+    // Valid ES512 (347, 351) against a P-521 key bound to "ES521".
+    assert_eq!(tally.valid_rejected_key_unknown_alg, 2);
     // Valid but PS384 against a key bound to PS256 (346, 350).
     assert_eq!(tally.valid_rejected_key_bound, 2);
     // 367, 370 (same as 357) and 372, 373 ('?' in a segment).
     assert_eq!(tally.label_errors, 4);
     assert_eq!(tally.invalid_rejected, 401 - 40 - 2 - 2 - 4);
-    // Groups whose key does not load: the two P-521 keys (347, 351), encryption keys (4).
+    // Groups whose key does not load: the two "ES521" keys (347, 351), encryption keys (4).
     assert_eq!(tally.key_set_not_loaded, 2 + 4);
 }
 
@@ -545,4 +562,35 @@ fn oct_keys_are_refused_without_the_opt_in() {
         }
     }
     assert!(checked >= 10, "checked {checked}");
+}
+
+/// RFC 7520 Figure 27 (tc 347) is a sound ES512 signature: with its P-521 key bound to
+/// ES512 (the name the RFC's algorithm has) it verifies, and one flipped signature
+/// byte, or a key left unbound, change that only as they should.
+#[test]
+fn rfc7520_figure_27_verifies_with_its_key_bound_to_es512() {
+    let doc = read_json("wycheproof/json_web_signature_test.json");
+    let group = doc["testGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["tests"].as_array().unwrap().iter().any(|t| t["tcId"] == 347))
+        .expect("the group of tc 347");
+    let jws = group["tests"].as_array().unwrap().iter().find(|t| t["tcId"] == 347).unwrap()["jws"].as_str().unwrap();
+    assert_eq!(group["public"]["alg"], "ES521");
+    let es512 = JwsRules { algorithms: AlgorithmSet::of(&[Algorithm::ES512]), ..rules() };
+    for alg in [Some("ES512"), None] {
+        let mut key = group["public"].clone();
+        match alg {
+            Some(alg) => key["alg"] = alg.into(),
+            None => drop(key.as_object_mut().unwrap().remove("alg")),
+        }
+        let keys = common::key_set(&key).expect("the P-521 key loads");
+        assert_eq!(jws_verify(jws.as_bytes(), &keys, &es512).reason(), None, "key alg {alg:?}");
+        let (head, sig) = jws.rsplit_once('.').unwrap();
+        let mut sig = common::b64url_decode(sig);
+        sig[70] ^= 1;
+        let flipped = format!("{head}.{}", common::b64url(&sig));
+        assert_eq!(jws_verify(flipped.as_bytes(), &keys, &es512).reason(), Some(TokenSignatureInvalid));
+    }
 }

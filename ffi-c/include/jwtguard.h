@@ -1,8 +1,8 @@
 /*
  * jwtguard.h: the C interface of jwtguard, a JWT access-token verifier (compact JWS:
- * RS256 and ES256 by default; RS384/512, PS256/384/512, ES384, EdDSA and, with
- * symmetric keys, HS256/384/512 when the policy allows them) with Azure API Management
- * validate-jwt claim rules.
+ * RS256 and ES256 by default; RS384/512, PS256/384/512, ES384, ES512, EdDSA, Ed25519
+ * and, with symmetric keys, HS256/384/512 when the policy allows them) with Azure API
+ * Management validate-jwt claim rules.
  *
  * Typical use: build one jwtguard_verifier at start-up and share it between threads:
  * the policy of your API (jwtguard_policy_builder_*), then its key sources
@@ -191,15 +191,27 @@
 #define JWTGUARD_ALG_HS512 (1 << 11)
 
 /**
+ * `jwtguard_policy_builder_set_algorithms()` flag: ES512 (ECDSA P-521, SHA-512).
+ */
+#define JWTGUARD_ALG_ES512 (1 << 12)
+
+/**
+ * `jwtguard_policy_builder_set_algorithms()` flag: Ed25519 (RFC 9864's fully specified
+ * name for EdDSA with Ed25519; the same keys as `JWTGUARD_ALG_EDDSA`).
+ */
+#define JWTGUARD_ALG_ED25519 (1 << 13)
+
+/**
  * The algorithms the default policy allows: RS256 and ES256.
  */
 #define JWTGUARD_ALG_SET_DEFAULT (JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256)
 
 /**
- * Every asymmetric algorithm: `JWTGUARD_ALG_RS256` to `JWTGUARD_ALG_EDDSA` (RS*, PS*,
- * ES256, ES384, EdDSA), what an identity provider's public keys verify.
+ * Every asymmetric algorithm: `JWTGUARD_ALG_RS256` to `JWTGUARD_ALG_EDDSA`,
+ * `JWTGUARD_ALG_ES512` and `JWTGUARD_ALG_ED25519` (RS*, PS*, ES*, EdDSA, Ed25519), what
+ * an identity provider's public keys verify.
  */
-#define JWTGUARD_ALG_SET_ASYMMETRIC 511
+#define JWTGUARD_ALG_SET_ASYMMETRIC 12799
 
 /**
  * `JWTGUARD_ALG_HS256`, `JWTGUARD_ALG_HS384` and `JWTGUARD_ALG_HS512`: verified only

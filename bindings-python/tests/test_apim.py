@@ -18,7 +18,18 @@ CLIENT = "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
 CHINA_V2 = f"https://login.partner.microsoftonline.cn/{TENANT}/v2.0"
 CHINA_V1 = f"https://sts.chinacloudapi.cn/{TENANT}/"
 
-# The article's policy, inside a whole policy document.
+# The article's policy exactly as it prints it (placeholders filled): the audience is
+# restricted by a required claim on aud; no <audiences>, no <issuers>.
+ARTICLE_POLICY = f"""<validate-jwt header-name="Authorization" failed-validation-httpcode="401" failed-validation-error-message="Unauthorized. Access token is missing or invalid.">
+    <openid-config url="https://login.partner.microsoftonline.cn/{TENANT}/v2.0/.well-known/openid-configuration" />
+    <required-claims>
+        <claim name="aud">
+            <value>{BACKEND}</value>
+        </claim>
+    </required-claims>
+</validate-jwt>"""
+
+# The article's policy with <audiences> and a scope rule, inside a whole policy document.
 CHINA_POLICY = f"""<policies>
   <inbound>
     <base />
@@ -74,6 +85,29 @@ def test_the_china_cloud_policy_translates_exactly():
     assert set(policy.algorithms) == {"RS256", "RS512", "PS256", "ES256"}
     assert policy.require_expiration_time and policy.clock_skew == 0
     assert policy.require_kid is False  # API Management tries the keys for a token without kid
+
+
+def test_the_articles_policy_as_printed_works_end_to_end(server, keys):
+    apim = jwtguard.ApimPolicy.from_xml(ARTICLE_POLICY)
+    assert apim.policy.audiences == (BACKEND,)
+    assert apim.policy.issuers == (CHINA_V2,)
+    assert apim.policy.required_claims == (jwtguard.RequiredClaim("aud", [BACKEND]),)
+    assert any("required claim `aud`" in note for note in apim.notes)
+    url = server.openid("/article", CHINA_V2, jwks(public_jwk(keys.rsa, "k1")))
+    validator = jwtguard.Validator.from_apim_policy(ARTICLE_POLICY, openid_config=url, allow_http_loopback=True)
+    assert validator.validate(mint(keys.rsa, "k1", entra_claims()), now=NOW)["aud"] == BACKEND
+    both = entra_claims(aud=["api://another", BACKEND])
+    assert validator.validate(mint(keys.rsa, "k1", both), now=NOW)["aud"] == ["api://another", BACKEND]
+    for reason, payload in {
+        "TokenAudienceNotAllowed": entra_claims(aud="api://another"),
+        "TokenIssuerNotAllowed": entra_claims(issuer=CHINA_V1),
+        "TokenExpired": entra_claims(exp=NOW - 600),
+    }.items():
+        with pytest.raises(jwtguard.TokenError) as info:
+            validator.validate(mint(keys.rsa, "k1", payload), now=NOW)
+        assert info.value.reason == reason, payload
+    with pytest.raises(jwtguard.TokenSignatureInvalidError):
+        validator.validate(mint(keys.rsa_b, "k1", entra_claims()), now=NOW)
 
 
 def test_validator_from_the_policy_enforces_every_rule(server, keys):

@@ -38,6 +38,18 @@ CHINA = f"""<validate-jwt header-name="Authorization" failed-validation-httpcode
 </validate-jwt>
 """
 
+# The article's policy exactly as it prints it: the audience is restricted by a required
+# claim on aud, with no <audiences> and no <issuers>.
+ARTICLE = f"""<validate-jwt header-name="Authorization" failed-validation-httpcode="401" failed-validation-error-message="{MESSAGE}">
+    <openid-config url="{DISCOVERY}" />
+    <required-claims>
+        <claim name="aud">
+            <value>{BACKEND_APP}</value>
+        </claim>
+    </required-claims>
+</validate-jwt>
+"""
+
 # A whole policy document, 403 and APIM's per-failure texts.
 FORBIDDEN = f"""<policies>
   <inbound>
@@ -143,6 +155,7 @@ def http_conf(backend_port, port, inline_port, d):
             jwtguard_cache_size off;
             proxy_pass http://backend;
         }}
+        location /article/ {{ jwtguard_apim_policy {d}/article.xml; proxy_pass http://backend; }}
         location /forbidden/ {{ jwtguard_apim_policy {d}/forbidden.xml; proxy_pass http://backend; }}
         location /query/ {{ jwtguard_apim_policy {d}/query.xml; proxy_pass http://backend; }}
         location /cookie/ {{ jwtguard_apim_policy {d}/cookie.xml; proxy_pass http://backend; }}
@@ -170,7 +183,7 @@ def env():
     ng = Nginx("")
     d = ng.dir
     write_atomic(os.path.join(d, "keys.json"), jwks(KEY_A))
-    for name, text in (("china", CHINA), ("forbidden", FORBIDDEN), ("query", QUERY), ("cookie", COOKIE),
+    for name, text in (("china", CHINA), ("article", ARTICLE), ("forbidden", FORBIDDEN), ("query", QUERY), ("cookie", COOKIE),
                        ("header", HEADER), ("last-word", LAST_WORD), ("inline", inline_policy()), ("azure", AZURE),
                        ("auth0", AUTH0)):
         write_atomic(os.path.join(d, name + ".xml"), text)
@@ -226,6 +239,15 @@ def test_china_policy_end_to_end(env, path):
     t = good()
     for _ in range(3):
         accepted(env, path, bearer(t))
+
+
+def test_the_articles_policy_as_printed(env):
+    accepted(env, "/article/", bearer(good()))
+    accepted(env, "/article/", bearer(good(aud=["api://other", BACKEND_APP])))
+    rejected(env, "/article/", bearer(good(aud="api://other")), reason="TokenAudienceNotAllowed")
+    rejected(env, "/article/", bearer(good(iss=ISS_V1)), reason="TokenIssuerNotAllowed")
+    rejected(env, "/article/", bearer(good(key=STRANGER)), reason="TokenSignatureInvalid")
+    rejected(env, "/article/", {}, reason=None)
 
 
 def test_china_policy_www_authenticate(env):

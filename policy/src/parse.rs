@@ -737,8 +737,19 @@ impl<'a, 'input> Ctx<'a, 'input> {
         }
     }
 
-    fn require_audiences(&mut self, node: Node<'a, 'input>, common: &Common, what: &str) -> Result<bool> {
+    /// Whether the audience check is waived: not when audiences are listed, nor when a
+    /// required claim on `aud` restricts the audience (as the Azure article's own policy
+    /// does): its values become the audiences, and the claim rule stays, so `match="all"`
+    /// with several values still needs every one of them in the token's `aud`.
+    fn require_audiences(&mut self, node: Node<'a, 'input>, common: &mut Common, what: &str) -> Result<bool> {
         if !common.audiences.is_empty() {
+            return Ok(false);
+        }
+        let aud_values = common.claims.iter().filter(|c| c.name == "aud" && c.separator.is_none());
+        let derived: Vec<String> = aud_values.flat_map(|c| c.values.iter().cloned()).collect();
+        if !derived.is_empty() {
+            self.note(node, None, "no <audiences>: the audiences are the values of the required claim `aud`");
+            common.audiences = derived;
             return Ok(false);
         }
         if self.opts.allow_any_audience {
@@ -962,7 +973,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
             self.note(node, None, "no issuer configured: the issuer check is waived (allow_any_issuer)");
             any_issuer = true;
         }
-        let any_audience = self.require_audiences(node, &common, "no <audiences> are listed")?;
+        let any_audience = self.require_audiences(node, &mut common, "no <audiences> are listed")?;
         let rules = BuildRules {
             issuers: &issuers,
             any_audience,
@@ -1075,7 +1086,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
             common.claims = self.required_claims(c)?;
         }
         let any_audience =
-            self.require_audiences(node, &common, "no <backend-application-ids> and no <audiences> are listed")?;
+            self.require_audiences(node, &mut common, "no <backend-application-ids> and no <audiences> are listed")?;
         let issuers = vec![cloud.v1_issuer(&tenant), cloud.v2_issuer(&tenant)];
         let rules = BuildRules {
             issuers: &issuers,

@@ -487,3 +487,69 @@ fn discovery_urls_are_canonical() {
     assert_eq!(issuers(&p), [format!("https://login.partner.microsoftonline.cn/{TENANT}/v2.0")]);
     assert_eq!(p.derived_issuers()[0].discovery_url(), url);
 }
+
+/// The Azure article's policy exactly as it prints it (placeholders filled): no
+/// `<audiences>` and no `<issuers>`; the audience is restricted by a required claim on
+/// `aud`, which is an audience restriction: its values are the audiences, and the
+/// claim rule stays.
+fn article_policy() -> String {
+    format!(
+        r#"<validate-jwt header-name="Authorization" failed-validation-httpcode="401" failed-validation-error-message="Unauthorized. Access token is missing or invalid.">
+    <openid-config url="https://login.partner.microsoftonline.cn/{TENANT}/v2.0/.well-known/openid-configuration" />
+    <required-claims>
+        <claim name="aud">
+            <value>{BACKEND_APP}</value>
+        </claim>
+    </required-claims>
+</validate-jwt>"#
+    )
+}
+
+#[test]
+fn the_articles_policy_restricts_the_audience_through_its_required_claim() {
+    let p = translate(&article_policy());
+    assert_eq!(audiences(&p), [BACKEND_APP]);
+    assert!(!p.policy().any_audience());
+    assert_eq!(claims(&p), [claim("aud", &[BACKEND_APP], Match::All, None)]);
+    let v2 = format!("https://login.partner.microsoftonline.cn/{TENANT}/v2.0");
+    assert_eq!(issuers(&p), [v2.as_str()]);
+    assert!(note_texts(&p).iter().any(|n| n.contains("values of the required claim `aud`")), "{:#?}", note_texts(&p));
+
+    let keys = KeySet::from_json(support::es256_jwks().as_bytes()).expect("keys");
+    let now = 1_800_000_000u64;
+    let token = |aud: &str| {
+        support::es256_token(&format!(r#"{{"iss":"{v2}","aud":{aud},"exp":{},"scp":"Files.Read"}}"#, now + 600))
+    };
+    let check = |t: String| verify_owned(t.as_bytes(), &keys, p.policy(), now).map(|_| ()).map_err(|e| e.reason());
+    assert_eq!(check(token(&format!(r#""{BACKEND_APP}""#))), Ok(()));
+    assert_eq!(check(token(&format!(r#"["api://other","{BACKEND_APP}"]"#))), Ok(()));
+    assert_eq!(check(token(r#""api://other""#)), Err(Reason::TokenAudienceNotAllowed));
+    assert_eq!(check(token(&format!(r#""{BACKEND_APP}x""#))), Err(Reason::TokenAudienceNotAllowed));
+}
+
+/// `match="all"` on `aud` with two values keeps APIM's meaning: the token's `aud` must
+/// hold both; `match="any"` takes either. A separator on `aud` is not an audience list.
+#[test]
+fn a_required_aud_claim_keeps_its_match() {
+    let xml = |m: &str| {
+        format!(
+            r#"<validate-jwt><openid-config url="https://login.microsoftonline.com/{TENANT}/v2.0/.well-known/openid-configuration" /><required-claims><claim name="aud" match="{m}"><value>a</value><value>b</value></claim></required-claims></validate-jwt>"#
+        )
+    };
+    let keys = KeySet::from_json(support::es256_jwks().as_bytes()).expect("keys");
+    let now = 1_800_000_000u64;
+    let iss = format!("https://login.microsoftonline.com/{TENANT}/v2.0");
+    let token = |aud: &str| support::es256_token(&format!(r#"{{"iss":"{iss}","aud":{aud},"exp":{}}}"#, now + 600));
+    for (m, one, both) in [("all", Err(Reason::TokenClaimValueNotAllowed), Ok(())), ("any", Ok(()), Ok(()))] {
+        let p = translate(&xml(m));
+        assert_eq!(audiences(&p), ["a", "b"]);
+        let check = |t: String| verify_owned(t.as_bytes(), &keys, p.policy(), now).map(|_| ()).map_err(|e| e.reason());
+        assert_eq!(check(token(r#""a""#)), one, "match {m}");
+        assert_eq!(check(token(r#"["b","a"]"#)), both, "match {m}");
+        assert_eq!(check(token(r#""c""#)), Err(Reason::TokenAudienceNotAllowed), "match {m}");
+    }
+    let separated = format!(
+        r#"<validate-jwt><openid-config url="https://login.microsoftonline.com/{TENANT}/v2.0/.well-known/openid-configuration" /><required-claims><claim name="aud" separator=" "><value>a</value></claim></required-claims></validate-jwt>"#
+    );
+    assert_eq!(support::refuse(&separated).kind(), jwtguard_policy::ErrorKind::MissingAudience);
+}

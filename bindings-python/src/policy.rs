@@ -128,7 +128,7 @@ pub struct PyPolicy {
 }
 
 /// The constructor's arguments, in order: `arguments()` reads each from its property.
-const ARGUMENTS: [&str; 12] = [
+const ARGUMENTS: [&str; 13] = [
     "audiences",
     "issuers",
     "required_claims",
@@ -141,6 +141,7 @@ const ARGUMENTS: [&str; 12] = [
     "check_key_issuer",
     "any_audience",
     "any_issuer",
+    "token_types",
 ];
 
 /// Algorithm names -> algorithms; an unknown name is a `PolicyError`. HS256/384/512
@@ -181,6 +182,7 @@ impl PyPolicy {
         check_key_issuer = None,
         any_audience = false,
         any_issuer = false,
+        token_types = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -197,6 +199,7 @@ impl PyPolicy {
         check_key_issuer: Option<bool>,
         any_audience: bool,
         any_issuer: bool,
+        token_types: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let issuers = strings(issuers, "issuers")?;
         let mut b = Policy::builder().audiences(strings(audiences, "audiences")?.iter().map(String::as_str));
@@ -221,6 +224,7 @@ impl PyPolicy {
         b = given(b, kid_miss_fallback, PolicyBuilder::kid_miss_fallback);
         b = given(b, require_kid, PolicyBuilder::require_kid);
         b = given(b, check_key_issuer, PolicyBuilder::check_key_issuer);
+        b = b.token_types(strings(token_types, "token_types")?.iter().map(String::as_str));
         match b.clone().build() {
             Ok(core) => Ok(PyPolicy { core, incomplete: None }),
             // Incomplete rather than invalid when waiving the issuer check is all it
@@ -312,6 +316,12 @@ impl PyPolicy {
     #[getter]
     fn check_key_issuer(&self) -> bool {
         self.core.check_key_issuer()
+    }
+
+    /// The token types (`typ`) a token must carry one of; empty: `typ` is not checked.
+    #[getter]
+    fn token_types<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.core.token_types().collect::<Vec<_>>())
     }
 
     #[getter]

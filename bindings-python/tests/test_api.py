@@ -132,6 +132,29 @@ def test_require_kid(keys):
     assert jwtguard.verify(no_kid, only, strict, now=NOW)["sub"] == "user-1"
 
 
+def test_token_types(keys):
+    """RFC 9068: with token_types, an ID token (typ JWT) of the same issuer and audience
+    is refused; at+jwt passes in each spelling of the media type."""
+    keyset = jwtguard.KeySet.from_jwks(jwks(public_jwk(keys.rsa, "r1")))
+    any_type = jwtguard.Policy(audiences=[AUDIENCE], issuers=[ISSUER])
+    access = any_type.replace(token_types=["at+jwt"])
+    assert (any_type.token_types, access.token_types) == ((), ("at+jwt",))
+    assert jwtguard.Policy(**access.arguments()).token_types == ("at+jwt",)
+    for typ in ("at+jwt", "application/at+jwt", "AT+JWT"):
+        token = mint(keys.rsa, "r1", claims(), typ=typ)
+        assert jwtguard.verify(token, keyset, access, now=NOW)["sub"] == "user-1"
+        assert jwtguard.Validator(keys=keyset, policy=access).validate(token, now=NOW)["sub"] == "user-1"
+    id_token = mint(keys.rsa, "r1", claims(), typ="JWT")
+    assert jwtguard.verify(id_token, keyset, any_type, now=NOW)["sub"] == "user-1"
+    with pytest.raises(jwtguard.TokenTypeNotAllowedError) as info:
+        jwtguard.verify(id_token, keyset, access, now=NOW)
+    assert info.value.reason == "TokenTypeNotAllowed" and info.value.apim_reason == "JwtInvalid"
+    with pytest.raises(jwtguard.TokenTypeNotAllowedError):
+        jwtguard.Validator(keys=keyset, policy=access).validate(id_token, now=NOW)
+    with pytest.raises(jwtguard.PolicyError):
+        any_type.replace(token_types=[""])
+
+
 def test_verify_arguments(setup):
     token, keys, policy = setup["token"], setup["keys"], setup["policy"]
     expected = jwtguard.verify(token, keys, policy, now=NOW)

@@ -310,6 +310,25 @@ def test_explain_shows_every_rule(provider, keys):
     assert "verdict: REJECTED  TokenExpired" in text.stdout
 
 
+def test_token_type_in_verify_and_explain(provider, keys):
+    url, _ = provider
+    access = mint(keys.rsa, "k1", claims(iss=ISSUER), typ="at+jwt")
+    id_token = mint(keys.rsa, "k1", claims(iss=ISSUER), typ="JWT")
+    verify = ["verify", "--openid-config", url, "--allow-http-loopback", "--audience", AUDIENCE, "--now", NOW]
+    assert run(*verify, "--token-type", "at+jwt", access).returncode == 0
+    r = run(*verify, "--token-type", "at+jwt", id_token)
+    assert r.returncode == 1 and "TokenTypeNotAllowed" in r.stderr, r.stderr
+    report = json.loads(run(*explain_args(url, "--token-type", "at+jwt", "--json", id_token)).stdout)
+    rules = _rules(report)
+    assert (rules["type"]["status"], rules["type"]["reason"]) == ("fail", "TokenTypeNotAllowed")
+    assert rules["type"]["note"] == "typ 'JWT'"
+    assert rules["audience"]["status"] == "pass" and rules["claims format"]["status"] == "pass"
+    assert report["verdict"]["reason"] == "TokenTypeNotAllowed"
+    passed = _rules(json.loads(run(*explain_args(url, "--token-type", "at+jwt", "--json", access)).stdout))
+    assert passed["type"]["status"] == "pass"
+    assert _rules(json.loads(run(*explain_args(url, "--json", id_token)).stdout))["type"]["note"] == "no token type required"
+
+
 def test_explain_a_valid_token(provider, keys):
     url, _ = provider
     r = run(*explain_args(url, good(keys)))

@@ -62,6 +62,7 @@ def _token_cases(k):
             mint(rsa_key, "rsa", claims(scp="Files.Write Mail.Read")),
             {"required_claims": [jwtguard.RequiredClaim("scp", ["Files.Read"], match="any", separator=" ")]},
         ),
+        "TokenTypeNotAllowed": (mint(rsa_key, "rsa", claims(), typ="JWT"), {"token_types": ["at+jwt"]}),
         # A token naming a key the set rejected gets that key's reason.
         "KeyTooSmall": (mint(rsa_key, "weak", claims()), {}),
     }

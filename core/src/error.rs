@@ -122,6 +122,9 @@ reasons! {
     TokenClaimNotFound = 16 => "TokenClaimNotFound", "a required claim is missing";
     /// A required claim is present but its value is not allowed.
     TokenClaimValueNotAllowed = 17 => "TokenClaimValueNotAllowed", "a required claim has a value that is not allowed";
+    /// The policy lists token types (`typ`, e.g. RFC 9068's `at+jwt`) and the token's
+    /// header names none of them, or has no `typ`.
+    TokenTypeNotAllowed = 18 => "JwtInvalid", "token type (typ) is not allowed by the policy";
 
     /// The key set is not valid JSON of the expected shape.
     KeySetMalformed = 100 => "JwtInvalid", "key set is not a well-formed JWK or JWK set";

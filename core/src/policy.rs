@@ -11,7 +11,7 @@ use core::ops::Range;
 
 use crate::alg::{Algorithm, AlgorithmSet};
 use crate::error::{Error, Reason};
-use crate::json::KnownName;
+use crate::json::{KnownName, Str};
 use crate::jws::JwsRules;
 
 /// Most audiences a policy may list.
@@ -22,6 +22,11 @@ pub const MAX_ISSUERS: usize = 32;
 pub const MAX_REQUIRED_CLAIMS: usize = 16;
 /// Most values across all required-claim rules.
 pub const MAX_CLAIM_VALUES: usize = 256;
+/// Most token types (`typ` values) a policy may list.
+pub const MAX_TOKEN_TYPES: usize = 8;
+/// Longest `typ` header compared with a policy's token types, in bytes after
+/// unescaping; a longer one is no allowed type.
+const MAX_TYP_LEN: usize = 128;
 /// Bytes of policy text (audiences, issuers, claim names and values) without `alloc`.
 #[cfg(not(feature = "alloc"))]
 pub const MAX_POLICY_TEXT: usize = 4096;
@@ -106,6 +111,7 @@ pub struct Policy {
     any_issuer: bool,
     rules: heapless::Vec<ClaimRule, MAX_REQUIRED_CLAIMS>,
     values: heapless::Vec<Range<u32>, MAX_CLAIM_VALUES>,
+    token_types: heapless::Vec<Range<u32>, MAX_TOKEN_TYPES>,
     pub(crate) clock_skew: u64,
     pub(crate) require_expiration_time: bool,
     pub(crate) check_key_issuer: bool,
@@ -134,6 +140,7 @@ impl Policy {
                 any_issuer: false,
                 rules: heapless::Vec::new(),
                 values: heapless::Vec::new(),
+                token_types: heapless::Vec::new(),
                 clock_skew: 0,
                 require_expiration_time: true,
                 check_key_issuer: true,
@@ -165,6 +172,31 @@ impl Policy {
     /// True when the issuer check is waived.
     pub fn any_issuer(&self) -> bool {
         self.any_issuer
+    }
+
+    /// The allowed token types (`typ`); empty when any type, or none, is accepted.
+    pub fn token_types(&self) -> impl Iterator<Item = &str> + '_ {
+        self.token_types.iter().map(|r| self.text(r))
+    }
+
+    /// `Ok` when the policy lists no token type, or when the header's `typ` is one of
+    /// them as RFC 7515 §4.1.9 compares media types: case-insensitively, a value without
+    /// `/` read as `application/` followed by it (`at+jwt` is `application/at+jwt`).
+    pub(crate) fn check_token_type(&self, typ: Option<Str<'_>>) -> Result<(), Error> {
+        if self.token_types.is_empty() {
+            return Ok(());
+        }
+        let mut buf = [0u8; MAX_TYP_LEN];
+        let Some(typ) = typ else {
+            return Err(Error::new(
+                Reason::TokenTypeNotAllowed,
+                "token has no typ header; the policy requires a token type",
+            ));
+        };
+        match typ.unescape_into(&mut buf) {
+            Some(typ) if self.token_types().any(|allowed| same_media_type(typ, allowed)) => Ok(()),
+            _ => Err(Error::new(Reason::TokenTypeNotAllowed, "token type (typ) is not one the policy allows")),
+        }
     }
 
     /// The required-claim rules, in order: `(name, values, match, separator)`.
@@ -322,6 +354,27 @@ impl PolicyBuilder {
         issuers.into_iter().fold(self, PolicyBuilder::issuer)
     }
 
+    /// Allows tokens whose header `typ` is `token_type` (compared as media types: see
+    /// [`Policy::token_types`]); may be called repeatedly. With none listed (the
+    /// default) `typ` is not checked: Microsoft Entra access tokens say `JWT`. RFC 9068
+    /// access tokens say `at+jwt`, which tells them from ID tokens of the same issuer
+    /// and audience.
+    pub fn token_type(mut self, token_type: &str) -> Self {
+        if token_type.is_empty() {
+            self.note("a token type is empty");
+        }
+        let stored = self.store(token_type).is_some_and(|r| self.policy.token_types.push(r).is_ok());
+        if !stored {
+            self.note("too many token types or too much policy text");
+        }
+        self
+    }
+
+    /// Adds each of `token_types` (see [`PolicyBuilder::token_type`]).
+    pub fn token_types<'s>(self, token_types: impl IntoIterator<Item = &'s str>) -> Self {
+        token_types.into_iter().fold(self, PolicyBuilder::token_type)
+    }
+
     /// Waives the issuer check (keys' own `issuer` binding still applies).
     pub fn any_issuer(mut self) -> Self {
         self.policy.any_issuer = true;
@@ -447,9 +500,40 @@ impl PolicyBuilder {
     }
 }
 
+/// Whether media types `a` and `b` are the same for `typ` (RFC 7515 §4.1.9): ASCII
+/// case-insensitive, `application/` implied when there is no `/`.
+fn same_media_type(a: &str, b: &str) -> bool {
+    fn parts(t: &str) -> (&str, &str) {
+        t.split_once('/').unwrap_or(("application", t))
+    }
+    let ((a_type, a_sub), (b_type, b_sub)) = (parts(a), parts(b));
+    a_type.eq_ignore_ascii_case(b_type) && a_sub.eq_ignore_ascii_case(b_sub)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_types_compare_as_media_types() {
+        for (a, b) in [
+            ("at+jwt", "at+jwt"),
+            ("AT+JWT", "at+jwt"),
+            ("application/at+jwt", "at+jwt"),
+            ("Application/At+Jwt", "AT+JWT"),
+        ] {
+            assert!(same_media_type(a, b) && same_media_type(b, a), "{a} {b}");
+        }
+        for (a, b) in [
+            ("jwt", "at+jwt"),
+            ("text/at+jwt", "at+jwt"),
+            ("at+jwt ", "at+jwt"),
+            ("application/", "application"),
+            ("", "at+jwt"),
+        ] {
+            assert!(!same_media_type(a, b) && !same_media_type(b, a), "{a:?} {b:?}");
+        }
+    }
 
     #[test]
     fn match_names_round_trip_and_others_are_refused() {

@@ -39,8 +39,8 @@ impl<'a> VerifiedToken<'a> {
 /// `policy` at time `now` (Unix seconds).
 ///
 /// Checks run in a fixed order — size, format, header, algorithm, key, signature,
-/// payload JSON, claims — so a forged token always reports a signature or format
-/// error, never a claim error. `scratch` must hold at least
+/// token type (`typ`, when the policy lists types), payload JSON, claims — so a forged
+/// token always reports a signature or format error, never a type or claim error. `scratch` must hold at least
 /// [`jws::scratch_len`]`(token.len())` bytes (a `[u8; DEFAULT_MAX_TOKEN_LEN]` always
 /// suffices under the default size limit).
 pub fn verify<'a>(
@@ -68,6 +68,7 @@ pub fn verify_in<'a, S: AsRef<str>>(
         keys.push(set).map_err(|_| Error::new(Reason::PolicyInvalid, "more key sources than a verifier may hold"))?;
     }
     let (jws, index) = jws::verify_in(token, &keys, policy.jws_rules(), scratch)?;
+    policy.check_token_type(jws.header().typ())?;
     let (claims, found) = rules::read_claims(jws.payload(), policy).map_err(payload_error)?;
     let source_issuers = sets.get(index).and_then(|(_, issuers)| *issuers);
     rules::check(&found, jws.key().issuer(), source_issuers, policy, now)?;

@@ -19,9 +19,9 @@ fn names_and_codes_are_unique_and_round_trip() {
         assert_eq!(format!("{r}"), r.name());
         assert!(!r.message().is_empty());
     }
-    assert_eq!(Reason::ALL.len(), 28);
+    assert_eq!(Reason::ALL.len(), 29);
     assert_eq!(Reason::from_code(0), None);
-    assert_eq!(Reason::from_code(18), None);
+    assert_eq!(Reason::from_code(19), None);
 }
 
 #[test]
@@ -37,6 +37,7 @@ fn codes_are_the_published_ones() {
         (Reason::TokenIssuerNotAllowed, 15),
         (Reason::TokenClaimNotFound, 16),
         (Reason::TokenClaimValueNotAllowed, 17),
+        (Reason::TokenTypeNotAllowed, 18),
         (Reason::KeySetMalformed, 100),
         (Reason::KeyInvalid, 109),
         (Reason::PolicyInvalid, 200),

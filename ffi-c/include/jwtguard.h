@@ -360,6 +360,11 @@ enum jwtguard_result
      */
     JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED = 17,
     /**
+     * The policy lists token types (`typ`, e.g. RFC 9068's `at+jwt`) and the token's
+     * header names none of them, or has no `typ`.
+     */
+    JWTGUARD_TOKEN_TYPE_NOT_ALLOWED = 18,
+    /**
      * The key set is not valid JSON of the expected shape.
      */
     JWTGUARD_KEY_SET_MALFORMED = 100,

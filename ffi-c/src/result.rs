@@ -59,6 +59,9 @@ pub enum jwtguard_result {
     JWTGUARD_TOKEN_CLAIM_NOT_FOUND = 16,
     /// A required claim is present but its value is not allowed.
     JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED = 17,
+    /// The policy lists token types (`typ`, e.g. RFC 9068's `at+jwt`) and the token's
+    /// header names none of them, or has no `typ`.
+    JWTGUARD_TOKEN_TYPE_NOT_ALLOWED = 18,
     /// The key set is not valid JSON of the expected shape.
     JWTGUARD_KEY_SET_MALFORMED = 100,
     /// The key set is over the size or key-count limit.
@@ -152,6 +155,7 @@ impl jwtguard_result {
         JWTGUARD_TOKEN_ISSUER_NOT_ALLOWED,
         JWTGUARD_TOKEN_CLAIM_NOT_FOUND,
         JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED,
+        JWTGUARD_TOKEN_TYPE_NOT_ALLOWED,
         JWTGUARD_KEY_SET_MALFORMED,
         JWTGUARD_KEY_SET_TOO_LARGE,
         JWTGUARD_KEY_SET_NO_USABLE_KEY,

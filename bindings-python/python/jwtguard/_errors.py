@@ -174,6 +174,10 @@ class TokenClaimValueNotAllowedError(TokenError):
     """A required claim has no allowed value (``.claim`` names it)."""
 
 
+class TokenTypeNotAllowedError(TokenError):
+    """The policy lists token types (``typ``, e.g. ``at+jwt``) and the token has another, or none."""
+
+
 # The classes defined above (exported by the package), before any generated one.
 _STATIC = frozenset(
     name for name, value in list(globals().items()) if isinstance(value, type) and name.endswith("Error")

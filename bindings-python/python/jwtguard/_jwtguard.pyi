@@ -120,7 +120,10 @@ class Policy:
     issuer; ``verify`` with it raises ``PolicyError``. ``require_kid`` refuses a token
     that names no key (no ``kid``, no ``x5t``) when more than one key could verify it,
     with ``TokenSignatureKeyNotFound``; by default such a token is tried against a few
-    keys at most."""
+    keys at most. ``token_types`` (e.g. ``["at+jwt"]``, RFC 9068 access tokens) requires
+    the header ``typ`` to be one of them, compared as media types (case-insensitive,
+    ``application/`` optional); a token without ``typ`` or with another is
+    ``TokenTypeNotAllowed``. Off by default: Microsoft Entra access tokens say ``JWT``."""
 
     def __new__(
         cls,
@@ -136,6 +139,7 @@ class Policy:
         check_key_issuer: Optional[bool] = None,
         any_audience: bool = False,
         any_issuer: bool = False,
+        token_types: _Strings = None,
     ) -> "Policy": ...
     def replace(self, **changes: Any) -> Policy:
         """A copy with some constructor arguments changed."""
@@ -168,6 +172,8 @@ class Policy:
     def any_audience(self) -> bool: ...
     @property
     def any_issuer(self) -> bool: ...
+    @property
+    def token_types(self) -> Tuple[str, ...]: ...
     @property
     def is_complete(self) -> bool: ...
 

@@ -129,6 +129,13 @@ def _add_policy_options(p: argparse.ArgumentParser, audience_required: bool) -> 
         "--algorithm", action="append", default=[], metavar="ALG", help="allowed algorithm (default RS256 and ES256)"
     )
     g.add_argument(
+        "--token-type",
+        action="append",
+        default=[],
+        metavar="TYP",
+        help="required header typ, e.g. at+jwt for RFC 9068 access tokens (repeatable: any one)",
+    )
+    g.add_argument(
         "--require-kid",
         action="store_true",
         help="refuse a token naming no key (no kid) when more than one key could verify it",
@@ -308,6 +315,8 @@ def policy_arguments(args: argparse.Namespace) -> Dict[str, Any]:
         out["algorithms"] = args.algorithm
     if args.require_kid:
         out["require_kid"] = True
+    if args.token_type:
+        out["token_types"] = args.token_type
     return out
 
 
@@ -438,6 +447,7 @@ def _rule_of(error: TokenError) -> str:
         "TokenIssuerNotAllowed": "key issuer" if "signing key" in (error.detail or "") else "issuer",
         "TokenClaimNotFound": f"claim {error.claim}",
         "TokenClaimValueNotAllowed": f"claim {error.claim}",
+        "TokenTypeNotAllowed": "type",
     }.get(error.reason or "", "?")
 
 
@@ -467,6 +477,7 @@ def explain(
     skew = int(policy_args.get("clock_skew", 0) or 0)
     require_exp = policy_args.pop("require_expiration_time", True)
     check_key_issuer = policy_args.pop("check_key_issuer", True)
+    token_types: List[str] = list(policy_args.pop("token_types", ()) or ())
     waived = Policy(
         any_audience=True,
         any_issuer=True,
@@ -482,7 +493,7 @@ def explain(
         return rules.setdefault(name, _Rule(name))
 
     signature = rule("signature")
-    names = [_FORMAT, "exp", "nbf", "audience", "issuer", "key issuer"] + [f"claim {c.name}" for c in required]
+    names = ["type", _FORMAT, "exp", "nbf", "audience", "issuer", "key issuer"] + [f"claim {c.name}" for c in required]
     verified = None
     if validator is None:
         signature.note = f"no keys: {key_error}" if key_error else "no keys given"
@@ -570,6 +581,11 @@ def explain(
             else:
                 r.note = f"not evaluated ({outcome.reason})"
 
+        if token_types:
+            typ = header.get("typ") if isinstance(header, dict) else None
+            isolated("type", lifetime_waived.replace(token_types=token_types), f"typ {typ!r}")
+        else:
+            rule("type").note = "no token type required"
         if audiences:
             isolated("audience", lifetime_waived.replace(audiences=list(audiences), any_audience=False))
         else:
@@ -596,6 +612,7 @@ def explain(
             required_claims=required,
             require_expiration_time=require_exp,
             check_key_issuer=check_key_issuer,
+            token_types=token_types,
             **policy_args,
         )
         if validator is None:

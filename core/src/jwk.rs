@@ -513,8 +513,9 @@ fn okp_material(jwk: &Object<'_>, options: &KeyOptions) -> Result<Material, Prob
 }
 
 fn oct_material(jwk: &Object<'_>, alg: Option<Algorithm>, options: &KeyOptions) -> Result<Material, Problem> {
-    let mut buf = [0u8; MAX_OCT_BYTES + 8];
-    let k = member_bytes(jwk, "k", &mut buf).map_err(|p| match p.0 {
+    // The decoded secret is wiped from this buffer when it goes out of scope.
+    let mut buf = zeroize::Zeroizing::new([0u8; MAX_OCT_BYTES + 8]);
+    let k = member_bytes(jwk, "k", &mut *buf).map_err(|p| match p.0 {
         Reason::KeyTooLarge => (Reason::KeyTooLarge, "HMAC key is longer than 256 bytes"),
         _ => p,
     })?;

@@ -49,9 +49,18 @@ impl<'m> Signed<'m> {
 /// Longest HMAC secret (`k` of an oct key) accepted, in bytes.
 pub const MAX_OCT_BYTES: usize = 256;
 
-/// An HMAC secret. Its `Debug` form never shows the bytes.
+/// An HMAC secret. Its `Debug` form never shows the bytes, and its bytes are wiped
+/// when it is dropped.
 #[derive(Clone)]
 pub(crate) struct Secret(pub(crate) heapless::Vec<u8, MAX_OCT_BYTES>);
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.wipe();
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for Secret {}
 
 impl core::fmt::Debug for Secret {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -62,5 +71,24 @@ impl core::fmt::Debug for Secret {
 impl Secret {
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.0
+    }
+
+    /// Overwrites the bytes with zeros (what dropping does).
+    fn wipe(&mut self) {
+        zeroize::Zeroize::zeroize(self.0.as_mut_slice());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Secret;
+
+    #[test]
+    fn a_secret_is_wiped_on_drop() {
+        fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        wiped_on_drop::<Secret>();
+        let mut secret = Secret(heapless::Vec::from_slice(&[0xa5; 32]).unwrap());
+        secret.wipe();
+        assert_eq!(secret.bytes(), [0u8; 32]);
     }
 }

@@ -120,6 +120,13 @@ pub(crate) struct RenderedKey {
     pub(crate) kty: &'static str,
 }
 
+/// A symmetric key's `k` is a secret: every member is wiped when the key is dropped.
+impl Drop for RenderedKey {
+    fn drop(&mut self) {
+        self.members.iter_mut().for_each(|(_, value)| zeroize::Zeroize::zeroize(value));
+    }
+}
+
 /// Renders `{"keys":[...]}` with one JWK per key, in policy order.
 pub(crate) fn render_jwks(keys: &[&RenderedKey]) -> String {
     let mut out = String::from("{\"keys\":[");

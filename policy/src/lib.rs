@@ -217,6 +217,18 @@ pub struct ApimPolicy {
     pub(crate) notes: Vec<Note>,
 }
 
+/// The inline key sets may hold symmetric secrets: they are wiped when the policy is
+/// dropped. (A copy handed to a caller, e.g. a Python string, is the caller's.)
+impl Drop for ApimPolicy {
+    fn drop(&mut self) {
+        for jwks in [&mut self.inline_jwks, &mut self.inline_jwks_rsa, &mut self.inline_jwks_symmetric] {
+            zeroize::Zeroize::zeroize(jwks);
+        }
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for ApimPolicy {}
+
 impl ApimPolicy {
     /// Translates a policy document with the default (strict) [`ParseOptions`].
     pub fn from_xml(xml: &str) -> Result<ApimPolicy, Error> {

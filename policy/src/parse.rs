@@ -650,7 +650,8 @@ impl<'a, 'input> Ctx<'a, 'input> {
             }
             let n = self.attr(key, "n", true)?;
             let e = self.attr(key, "e", true)?;
-            let text = self.text(key, true)?;
+            // A symmetric key's text is its secret: wiped when it goes out of scope.
+            let text = zeroize::Zeroizing::new(self.text(key, true)?);
             let (kind, bits, kty, members) = match (n, e) {
                 (Some(n), Some(e)) => {
                     if !text.is_empty() {
@@ -677,7 +678,8 @@ impl<'a, 'input> Ctx<'a, 'input> {
                     ));
                 }
                 (None, None) => {
-                    let secret = keys::decode_base64(&text).filter(|s| !s.is_empty()).ok_or_else(|| {
+                    let secret = keys::decode_base64(&text).filter(|s| !s.is_empty()).map(zeroize::Zeroizing::new);
+                    let secret = secret.ok_or_else(|| {
                         self.err(
                             ErrorKind::InvalidKey,
                             key,
@@ -711,7 +713,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
     /// later in the binding. The core decides; its detail never holds key material.
     fn key_loads(&self, node: Node<'a, 'input>, jwk: &RenderedKey, kind: InlineKeyKind) -> Result<()> {
         let options = KeyOptions { allow_symmetric: kind == InlineKeyKind::Symmetric, ..KeyOptions::default() };
-        match KeySet::from_json_with(keys::render_jwk(jwk).as_bytes(), &options) {
+        match KeySet::from_json_with(zeroize::Zeroizing::new(keys::render_jwk(jwk)).as_bytes(), &options) {
             Ok(_) => Ok(()),
             Err(e) => Err(self.err(
                 ErrorKind::InvalidKey,

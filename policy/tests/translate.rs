@@ -553,3 +553,19 @@ fn a_required_aud_claim_keeps_its_match() {
     );
     assert_eq!(support::refuse(&separated).kind(), jwtguard_policy::ErrorKind::MissingAudience);
 }
+
+/// Inline secrets are wiped when the policy (or a rendered key) is dropped: the type
+/// says so to the compiler, and a policy with a symmetric key still hands out its key set.
+#[test]
+fn a_policy_holding_secrets_is_wiped_on_drop() {
+    fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+    wiped_on_drop::<ApimPolicy>();
+    let xml = format!(
+        r#"<validate-jwt><issuer-signing-keys><key id="s">{}</key></issuer-signing-keys><audiences><audience>a</audience></audiences><issuers><issuer>i</issuer></issuers></validate-jwt>"#,
+        support::HMAC_KEY
+    );
+    let p = translate(&xml);
+    let copy = p.clone();
+    drop(p);
+    assert!(copy.inline_jwks_of(InlineKeyKind::Symmetric).is_some_and(|j| j.contains(r#""kty":"oct""#)));
+}

@@ -20,7 +20,16 @@ use crate::policy::PyPolicy;
 
 /// Translates `xml`; see `jwtguard.ApimPolicy.from_xml` for the arguments.
 #[pyfunction]
-#[pyo3(signature = (xml, named_values = None, allow_unknown = false, allow_any_audience = false, allow_any_issuer = false))]
+#[pyo3(signature = (
+    xml,
+    named_values = None,
+    allow_unknown = false,
+    allow_any_audience = false,
+    allow_any_issuer = false,
+    allowed_tenants = None,
+    allow_any_tenant = false,
+))]
+#[allow(clippy::too_many_arguments)]
 pub fn _translate_apim_policy<'py>(
     py: Python<'py>,
     xml: &str,
@@ -28,12 +37,16 @@ pub fn _translate_apim_policy<'py>(
     allow_unknown: bool,
     allow_any_audience: bool,
     allow_any_issuer: bool,
+    allowed_tenants: Option<Vec<String>>,
+    allow_any_tenant: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let options = ParseOptions {
         named_values: named_values.unwrap_or_default(),
         allow_unknown,
         allow_any_audience,
         allow_any_issuer,
+        allowed_tenants: allowed_tenants.unwrap_or_default(),
+        allow_any_tenant,
         ..ParseOptions::default()
     };
     let apim = ApimPolicy::from_xml_with(xml, &options)

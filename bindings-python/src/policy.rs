@@ -128,7 +128,7 @@ pub struct PyPolicy {
 }
 
 /// The constructor's arguments, in order: `arguments()` reads each from its property.
-const ARGUMENTS: [&str; 13] = [
+const ARGUMENTS: [&str; 15] = [
     "audiences",
     "issuers",
     "required_claims",
@@ -142,6 +142,8 @@ const ARGUMENTS: [&str; 13] = [
     "any_audience",
     "any_issuer",
     "token_types",
+    "allowed_tenants",
+    "any_tenant",
 ];
 
 /// Algorithm names -> algorithms; an unknown name is a `PolicyError`. HS256/384/512
@@ -183,6 +185,8 @@ impl PyPolicy {
         any_audience = false,
         any_issuer = false,
         token_types = None,
+        allowed_tenants = None,
+        any_tenant = false,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -200,6 +204,8 @@ impl PyPolicy {
         any_audience: bool,
         any_issuer: bool,
         token_types: Option<&Bound<'_, PyAny>>,
+        allowed_tenants: Option<&Bound<'_, PyAny>>,
+        any_tenant: bool,
     ) -> PyResult<Self> {
         let issuers = strings(issuers, "issuers")?;
         let mut b = Policy::builder().audiences(strings(audiences, "audiences")?.iter().map(String::as_str));
@@ -225,6 +231,8 @@ impl PyPolicy {
         b = given(b, require_kid, PolicyBuilder::require_kid);
         b = given(b, check_key_issuer, PolicyBuilder::check_key_issuer);
         b = b.token_types(strings(token_types, "token_types")?.iter().map(String::as_str));
+        b = b.allowed_tenants(strings(allowed_tenants, "allowed_tenants")?.iter().map(String::as_str));
+        b = if any_tenant { b.any_tenant() } else { b };
         match b.clone().build() {
             Ok(core) => Ok(PyPolicy { core, incomplete: None }),
             // Incomplete rather than invalid when waiving the issuer check is all it
@@ -322,6 +330,17 @@ impl PyPolicy {
     #[getter]
     fn token_types<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         PyTuple::new(py, self.core.token_types().collect::<Vec<_>>())
+    }
+
+    /// The tenants (`tid`) a multi-tenant issuer (`{tenantid}`) accepts tokens of.
+    #[getter]
+    fn allowed_tenants<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.core.allowed_tenants().collect::<Vec<_>>())
+    }
+
+    #[getter]
+    fn any_tenant(&self) -> bool {
+        self.core.any_tenant()
     }
 
     #[getter]

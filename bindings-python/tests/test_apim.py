@@ -110,6 +110,26 @@ def test_the_articles_policy_as_printed_works_end_to_end(server, keys):
         validator.validate(mint(keys.rsa_b, "k1", entra_claims()), now=NOW)
 
 
+def test_a_multi_tenant_policy_takes_its_allowed_tenants(server, keys):
+    xml = f"""<validate-azure-ad-token tenant-id="organizations">
+  <client-application-ids><application-id>{CLIENT}</application-id></client-application-ids>
+  <backend-application-ids><application-id>{BACKEND}</application-id></backend-application-ids>
+</validate-azure-ad-token>"""
+    with pytest.raises(jwtguard.PolicyError, match="MissingAllowedTenants"):
+        jwtguard.ApimPolicy.from_xml(xml)
+    apim = jwtguard.ApimPolicy.from_xml(xml, allowed_tenants=[TENANT])
+    template = "https://login.microsoftonline.com/{tenantid}/v2.0"
+    assert template in apim.policy.issuers and apim.policy.allowed_tenants == (TENANT,)
+    assert jwtguard.ApimPolicy.from_xml(xml, allow_any_tenant=True).policy.any_tenant
+    url = server.openid("/organizations/v2.0", template, jwks(public_jwk(keys.rsa, "k1")))
+    validator = jwtguard.Validator.from_apim_policy(apim, openid_config=url, allow_http_loopback=True)
+    def token(tid):
+        return mint(keys.rsa, "k1", entra_claims(f"https://login.microsoftonline.com/{tid}/v2.0", tid=tid, azp=CLIENT))
+    assert validator.validate(token(TENANT), now=NOW)["tid"] == TENANT
+    with pytest.raises(jwtguard.TokenIssuerNotAllowedError, match="tenant"):
+        validator.validate(token("00000000-0000-0000-0000-000000000002"), now=NOW)
+
+
 def test_validator_from_the_policy_enforces_every_rule(server, keys):
     document = jwks(public_jwk(keys.rsa, "k1"))
     url = server.openid("/china", CHINA_V2, document)

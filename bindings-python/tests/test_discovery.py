@@ -555,7 +555,7 @@ def test_jwks_uri_and_static_sources(server, clock, keys):
 
 def test_entra_multi_tenant_configuration(server, keys):
     """The real 2025 Entra keys behind a local 'common' configuration whose issuer is the
-    {tenantid} template: each token's tid fills it."""
+    {tenantid} template: each token's tid fills it, and only allowed tenants pass."""
     import json as _json
     from conftest import shared_vectors
 
@@ -565,13 +565,19 @@ def test_entra_multi_tenant_configuration(server, keys):
     url = server.openid("/common/v2.0", jwtguard.entra.issuer("common"), document)
     for name in ("ii_ms_token1.jwt", "ii_ms_token3_msa.jwt"):
         case = cases[name]
-        v = jwtguard.Validator(
-            url,
-            policy=jwtguard.Policy(audiences=[case["aud"]]),
-            allow_http_loopback=True,
-            clock=FakeClock(case["verify_at"]),
-        )
-        assert v.validate((root / name).read_text().strip())["tid"] == case["tid"]
+        token = (root / name).read_text().strip()
+        for tenants, allowed in (([case["tid"].upper()], True), (["00000000-0000-0000-0000-000000000001"], False), ([], False)):
+            v = jwtguard.Validator(
+                url,
+                policy=jwtguard.Policy(audiences=[case["aud"]], allowed_tenants=tenants),
+                allow_http_loopback=True,
+                clock=FakeClock(case["verify_at"]),
+            )
+            if allowed:
+                assert v.validate(token)["tid"] == case["tid"]
+            else:
+                with pytest.raises(jwtguard.TokenIssuerNotAllowedError, match="tenant"):
+                    v.validate(token)
 
 
 # --- asyncio ---------------------------------------------------------------------------------

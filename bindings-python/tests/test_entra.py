@@ -117,7 +117,11 @@ def test_validator_helper_builds_sources_and_policy():
     assert v.policy.audiences == ("api://my-api",) and v.policy.clock_skew == 60
     by_domain = entra.validator("contoso.onmicrosoft.com", ["a", "b"])
     assert by_domain.policy.issuers == () and not by_domain.policy.is_complete  # taken from discovery
-    multi = entra.validator("common", "api://my-api", required_claims=[jwtguard.RequiredClaim("tid", [TID])])
+    multi = entra.validator("common", "api://my-api", allowed_tenants=[TID])
     assert multi.policy.issuers == ("https://login.microsoftonline.com/{tenantid}/v2.0",)
+    assert (multi.policy.allowed_tenants, multi.policy.any_tenant) == ((TID,), False)
+    assert entra.validator("organizations", "api://my-api", any_tenant=True).policy.any_tenant
+    with pytest.raises(jwtguard.PolicyError, match="allowed tenants"):
+        entra.validator("common", "api://my-api")
     with pytest.raises(ValueError):
         entra.validator(TID, "a", versions=())

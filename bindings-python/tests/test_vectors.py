@@ -97,11 +97,13 @@ def test_entra_multi_tenant_issuer_template(case, token, document):
     version = "v2" if case["ver"] == "2.0" else "v1"
     template = jwtguard.entra.issuer("common", version)
     assert "{tenantid}" in template
-    policy = _policy(case, issuers=[template])
+    policy = _policy(case, issuers=[template], allowed_tenants=[case["tid"]])
     assert jwtguard.verify(token, keys, policy, now=case["verify_at"])["tid"] == case["tid"]
     other = jwtguard.entra.issuer("common", "v1" if version == "v2" else "v2")
     with pytest.raises(jwtguard.TokenIssuerNotAllowedError):
-        jwtguard.verify(token, keys, _policy(case, issuers=[other]), now=case["verify_at"])
+        jwtguard.verify(token, keys, _policy(case, issuers=[other], any_tenant=True), now=case["verify_at"])
+    with pytest.raises(jwtguard.TokenIssuerNotAllowedError, match="tenant"):
+        jwtguard.verify(token, keys, policy.replace(allowed_tenants=["another"]), now=case["verify_at"])
 
 
 def test_entra_key_issuer_is_enforced():

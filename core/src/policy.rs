@@ -22,6 +22,8 @@ pub const MAX_ISSUERS: usize = 32;
 pub const MAX_REQUIRED_CLAIMS: usize = 16;
 /// Most values across all required-claim rules.
 pub const MAX_CLAIM_VALUES: usize = 256;
+/// Most tenants a multi-tenant policy may allow.
+pub const MAX_TENANTS: usize = 64;
 /// Most token types (`typ` values) a policy may list.
 pub const MAX_TOKEN_TYPES: usize = 8;
 /// Longest `typ` header compared with a policy's token types, in bytes after
@@ -112,6 +114,8 @@ pub struct Policy {
     rules: heapless::Vec<ClaimRule, MAX_REQUIRED_CLAIMS>,
     values: heapless::Vec<Range<u32>, MAX_CLAIM_VALUES>,
     token_types: heapless::Vec<Range<u32>, MAX_TOKEN_TYPES>,
+    tenants: heapless::Vec<Range<u32>, MAX_TENANTS>,
+    any_tenant: bool,
     pub(crate) clock_skew: u64,
     pub(crate) require_expiration_time: bool,
     pub(crate) check_key_issuer: bool,
@@ -141,6 +145,8 @@ impl Policy {
                 rules: heapless::Vec::new(),
                 values: heapless::Vec::new(),
                 token_types: heapless::Vec::new(),
+                tenants: heapless::Vec::new(),
+                any_tenant: false,
                 clock_skew: 0,
                 require_expiration_time: true,
                 check_key_issuer: true,
@@ -172,6 +178,16 @@ impl Policy {
     /// True when the issuer check is waived.
     pub fn any_issuer(&self) -> bool {
         self.any_issuer
+    }
+
+    /// The tenants (`tid`) whose tokens a multi-tenant issuer (`{tenantid}`) accepts.
+    pub fn allowed_tenants(&self) -> impl Iterator<Item = &str> + '_ {
+        self.tenants.iter().map(|r| self.text(r))
+    }
+
+    /// True when a multi-tenant issuer accepts every tenant's tokens (explicitly waived).
+    pub fn any_tenant(&self) -> bool {
+        self.any_tenant
     }
 
     /// The allowed token types (`typ`); empty when any type, or none, is accepted.
@@ -336,8 +352,10 @@ impl PolicyBuilder {
     /// An issuer holding `{tenantid}` (Microsoft Entra multi-tenant applications, e.g.
     /// `https://login.microsoftonline.com/{tenantid}/v2.0`) matches a token whose `iss`
     /// equals it with `{tenantid}` replaced by the token's own `tid` (a non-empty
-    /// string without `/`): any tenant's tokens pass that rule, so restrict tenants
-    /// with a required `tid` claim where that matters.
+    /// string without `/`) when that `tid` is one of the [allowed
+    /// tenants](PolicyBuilder::allowed_tenant); such a policy needs allowed tenants or
+    /// an explicit [`PolicyBuilder::any_tenant`]. The same holds for a key source bound
+    /// to such an issuer.
     pub fn issuer(mut self, issuer: &str) -> Self {
         if issuer.is_empty() {
             self.note("an issuer is empty");
@@ -373,6 +391,32 @@ impl PolicyBuilder {
     /// Adds each of `token_types` (see [`PolicyBuilder::token_type`]).
     pub fn token_types<'s>(self, token_types: impl IntoIterator<Item = &'s str>) -> Self {
         token_types.into_iter().fold(self, PolicyBuilder::token_type)
+    }
+
+    /// Allows tokens of tenant `tid` (a Microsoft Entra tenant ID, compared ASCII
+    /// case-insensitively) where a multi-tenant issuer (`{tenantid}`) matched; may be
+    /// called repeatedly. Exact issuers are not affected.
+    pub fn allowed_tenant(mut self, tid: &str) -> Self {
+        if tid.is_empty() || tid.contains('/') {
+            self.note("an allowed tenant is empty or holds '/'");
+        }
+        let stored = self.store(tid).is_some_and(|r| self.policy.tenants.push(r).is_ok());
+        if !stored {
+            self.note("too many allowed tenants or too much policy text");
+        }
+        self
+    }
+
+    /// Adds each of `tenants` (see [`PolicyBuilder::allowed_tenant`]).
+    pub fn allowed_tenants<'s>(self, tenants: impl IntoIterator<Item = &'s str>) -> Self {
+        tenants.into_iter().fold(self, PolicyBuilder::allowed_tenant)
+    }
+
+    /// Lets a multi-tenant issuer accept every tenant's tokens: for an application any
+    /// organization may sign in to, whose own code decides per tenant.
+    pub fn any_tenant(mut self) -> Self {
+        self.policy.any_tenant = true;
+        self
     }
 
     /// Waives the issuer check (keys' own `issuer` binding still applies).
@@ -490,6 +534,8 @@ impl PolicyBuilder {
             Some("no algorithm allowed")
         } else if p.jws.max_token_len == 0 {
             Some("maximum token length is zero")
+        } else if p.needs_tenants(self.policy.issuers()) {
+            Some(NO_TENANTS)
         } else {
             None
         });
@@ -497,6 +543,18 @@ impl PolicyBuilder {
             Some(detail) => Err(Error::new(Reason::PolicyInvalid, detail)),
             None => Ok(self.policy),
         }
+    }
+}
+
+/// Why a policy or verifier with a multi-tenant issuer is refused.
+pub(crate) const NO_TENANTS: &str =
+    "a multi-tenant issuer ({tenantid}) needs allowed tenants (allowed_tenant), or any_tenant() to accept every tenant";
+
+impl Policy {
+    /// Whether `issuers` hold a multi-tenant template while this policy neither lists
+    /// allowed tenants nor accepts any tenant.
+    pub(crate) fn needs_tenants<'i>(&self, mut issuers: impl Iterator<Item = &'i str>) -> bool {
+        self.tenants.is_empty() && !self.any_tenant && issuers.any(|i| i.contains(crate::rules::TENANT_TEMPLATE))
     }
 }
 

@@ -52,11 +52,15 @@ pub(crate) fn check<S: AsRef<str>>(
         }
     }
     if let Some(issuers) = source_issuers {
-        if !issuer_in(found, issuers.iter().map(AsRef::as_ref)) {
-            return Err(Error::new(
-                Reason::TokenIssuerNotAllowed,
-                "token issuer is not one the key's provider may sign for (keys of one provider never verify another's tokens)",
-            ));
+        match issuer_match(found, issuers.iter().map(AsRef::as_ref)) {
+            IssuerMatch::Exact => {}
+            IssuerMatch::Tenant => check_tenant(found, policy)?,
+            IssuerMatch::None => {
+                return Err(Error::new(
+                    Reason::TokenIssuerNotAllowed,
+                    "token issuer is not one the key's provider may sign for (keys of one provider never verify another's tokens)",
+                ))
+            }
         }
     }
     for ((rule, value), fallback) in policy.rules().iter().zip(&found.required).zip(&found.fallbacks) {
@@ -178,11 +182,49 @@ fn check_issuer(found: &Found<'_>, policy: &Policy) -> Result<(), Error> {
     if found.iss.is_some_and(|v| v.as_str().is_none()) {
         return Err(Error::with_claim(Reason::TokenClaimMalformed, "iss is not a string", "iss"));
     }
-    if policy.any_issuer() || issuer_in(found, policy.issuers()) {
-        Ok(())
-    } else {
-        Err(Error::new(Reason::TokenIssuerNotAllowed, "token issuer is not allowed by the policy"))
+    if policy.any_issuer() {
+        return Ok(());
     }
+    match issuer_match(found, policy.issuers()) {
+        IssuerMatch::Exact => Ok(()),
+        IssuerMatch::Tenant => check_tenant(found, policy),
+        IssuerMatch::None => {
+            Err(Error::new(Reason::TokenIssuerNotAllowed, "token issuer is not allowed by the policy"))
+        }
+    }
+}
+
+/// How a token's `iss` matched a list of issuers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum IssuerMatch {
+    None,
+    /// Equal to a listed issuer.
+    Exact,
+    /// Equal to a `{tenantid}` template filled with the token's `tid`: any tenant's
+    /// tokens match, so the policy's tenants decide ([`check_tenant`]).
+    Tenant,
+}
+
+/// A token that matched a multi-tenant issuer: its `tid` must be one of the policy's
+/// allowed tenants (GUIDs, compared ASCII case-insensitively), unless the policy
+/// accepts every tenant.
+fn check_tenant(found: &Found<'_>, policy: &Policy) -> Result<(), Error> {
+    if policy.any_tenant() {
+        return Ok(());
+    }
+    let mut buf = [0u8; 128];
+    let tid = found.tid.and_then(|v| v.as_str()).and_then(|s| s.unescape_into(&mut buf));
+    if tid.is_some_and(|tid| policy.allowed_tenants().any(|t| t.eq_ignore_ascii_case(tid))) {
+        return Ok(());
+    }
+    Err(Error::new(
+        Reason::TokenIssuerNotAllowed,
+        if policy.allowed_tenants().next().is_none() {
+            "token issuer is a multi-tenant issuer and the policy allows no tenant (list the allowed tenants, or accept any tenant explicitly)"
+        } else {
+            "token tenant (tid) is not one the policy allows"
+        },
+    ))
 }
 
 /// The multi-tenant placeholder in issuers (Microsoft Entra key sets and policies): an
@@ -194,26 +236,34 @@ pub const TENANT_TEMPLATE: &str = "{tenantid}";
 /// `{tenantid}` in an issuer is filled with the token's `tid` (a non-empty string
 /// without `/`; a token without one matches no template).
 fn issuer_in<'i>(found: &Found<'_>, issuers: impl Iterator<Item = &'i str> + Clone) -> bool {
-    let Some(iss) = found.iss.and_then(|v| v.as_str()) else { return false };
+    issuer_match(found, issuers) != IssuerMatch::None
+}
+
+/// How the token's `iss` matches `issuers` (see [`issuer_in`]); an exact match wins.
+fn issuer_match<'i>(found: &Found<'_>, issuers: impl Iterator<Item = &'i str> + Clone) -> IssuerMatch {
+    let Some(iss) = found.iss.and_then(|v| v.as_str()) else { return IssuerMatch::None };
     let mut templated = false;
     for issuer in issuers.clone() {
         if issuer.contains(TENANT_TEMPLATE) {
             templated = true;
         } else if iss.eq_str(issuer) {
-            return true;
+            return IssuerMatch::Exact;
         }
     }
     if !templated {
-        return false;
+        return IssuerMatch::None;
     }
     let mut iss_buf = [0u8; crate::jwk::MAX_ISSUER_LEN * 2];
     let mut tid_buf = [0u8; 128];
     let tid = found.tid.and_then(|v| v.as_str()).and_then(|s| s.unescape_into(&mut tid_buf));
-    let (Some(iss), Some(tid)) = (iss.unescape_into(&mut iss_buf), tid) else { return false };
+    let (Some(iss), Some(tid)) = (iss.unescape_into(&mut iss_buf), tid) else { return IssuerMatch::None };
     if tid.is_empty() || tid.contains('/') {
-        return false;
+        return IssuerMatch::None;
     }
-    issuers.filter(|i| i.contains(TENANT_TEMPLATE)).any(|template| matches_template(iss, template, tid))
+    match issuers.filter(|i| i.contains(TENANT_TEMPLATE)).any(|template| matches_template(iss, template, tid)) {
+        true => IssuerMatch::Tenant,
+        false => IssuerMatch::None,
+    }
 }
 
 /// True when `iss` equals `template` with every `{tenantid}` replaced by `tid`.

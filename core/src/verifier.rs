@@ -179,6 +179,9 @@ impl VerifierBuilder {
             (_, Trust::Issuers(list)) if list.is_empty() || list.iter().any(String::is_empty) => {
                 Some(Error::new(Reason::PolicyInvalid, "a key source's issuer list is empty or holds an empty issuer"))
             }
+            (_, Trust::Issuers(list)) if self.policy.needs_tenants(list.iter().map(String::as_str)) => {
+                Some(Error::new(Reason::PolicyInvalid, crate::policy::NO_TENANTS))
+            }
             _ if self.slots.len() == MAX_KEY_SETS => {
                 Some(Error::new(Reason::PolicyInvalid, "a verifier holds at most 16 key sources"))
             }

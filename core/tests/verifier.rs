@@ -445,25 +445,92 @@ fn discovered_key_urls_must_be_https() {
     }
 }
 
-/// `{tenantid}` in a policy issuer is filled with the token's own `tid`.
+/// `{tenantid}` in a policy issuer is filled with the token's own `tid`, and only the
+/// allowed tenants' tokens pass (or every tenant's, when the policy says so).
 #[test]
-fn policy_issuer_templates_are_filled_with_the_tokens_tid() {
+fn policy_issuer_templates_are_filled_with_the_tokens_tid_for_allowed_tenants() {
     let a = Provider::new(60);
     let template = "https://login.microsoftonline.com/{tenantid}/v2.0";
-    let policy = Policy::builder().audience("api").issuer(template).build().expect("policy");
-    let verifier =
-        Verifier::builder(policy).fixed_keys(a.keys(Some("a")), Trust::PolicyIssuers).build().expect("verifier");
+    let builder = || Policy::builder().audience("api").issuer(template);
+    let refused = builder().build().expect_err("a multi-tenant issuer without tenants");
+    assert_eq!(refused.reason(), Reason::PolicyInvalid);
+    assert!(refused.detail().contains("allowed tenants"), "{refused}");
+    let verifier = |policy: Policy| {
+        Verifier::builder(policy).fixed_keys(a.keys(Some("a")), Trust::PolicyIssuers).build().expect("verifier")
+    };
     let claims = |iss: &str, tid: &str| {
         a.token(Some("a"), &format!(r#""iss":"{iss}","tid":"{tid}","aud":"api","exp":{}"#, NOW + 60))
     };
-    let good = claims("https://login.microsoftonline.com/t1/v2.0", "t1");
-    assert_eq!(reason(&verifier, &good, NOW), Ok(0));
-    let other = claims("https://login.microsoftonline.com/t2/v2.0", "t1");
-    assert_eq!(reason(&verifier, &other, NOW), Err(Reason::TokenIssuerNotAllowed));
-    let slash = claims("https://login.microsoftonline.com/t1/x/v2.0", "t1/x");
-    assert_eq!(reason(&verifier, &slash, NOW), Err(Reason::TokenIssuerNotAllowed));
-    let empty = claims("https://login.microsoftonline.com//v2.0", "");
-    assert_eq!(reason(&verifier, &empty, NOW), Err(Reason::TokenIssuerNotAllowed));
+    let t1 = claims("https://login.microsoftonline.com/t1/v2.0", "t1");
+    let t3 = claims("https://login.microsoftonline.com/t3/v2.0", "t3");
+    let allowed = verifier(builder().allowed_tenants(["T1", "t2"]).build().expect("policy"));
+    assert_eq!(reason(&allowed, &t1, NOW), Ok(0), "tenant IDs compare case-insensitively");
+    let err = allowed.verify(t3.as_bytes(), NOW).expect_err("t3 is not allowed");
+    assert_eq!(
+        (err.reason(), err.detail()),
+        (Reason::TokenIssuerNotAllowed, "token tenant (tid) is not one the policy allows")
+    );
+    let every = verifier(builder().any_tenant().build().expect("policy"));
+    for good in [&t1, &t3] {
+        assert_eq!(reason(&every, good, NOW), Ok(0));
+    }
+    for verifier in [&allowed, &every] {
+        let other = claims("https://login.microsoftonline.com/t2/v2.0", "t1");
+        assert_eq!(reason(verifier, &other, NOW), Err(Reason::TokenIssuerNotAllowed));
+        let slash = claims("https://login.microsoftonline.com/t1/x/v2.0", "t1/x");
+        assert_eq!(reason(verifier, &slash, NOW), Err(Reason::TokenIssuerNotAllowed));
+        let empty = claims("https://login.microsoftonline.com//v2.0", "");
+        assert_eq!(reason(verifier, &empty, NOW), Err(Reason::TokenIssuerNotAllowed));
+    }
+    // An exact issuer is not a tenant rule: a single-tenant policy never needs tenants.
+    let exact = Policy::builder().audience("api").issuer("https://login.microsoftonline.com/t3/v2.0");
+    assert_eq!(reason(&verifier(exact.build().expect("policy")), &t3, NOW), Ok(0));
+    for tid in ["", "a/b"] {
+        assert_eq!(builder().allowed_tenant(tid).build().map_err(|e| e.reason()).err(), Some(Reason::PolicyInvalid));
+    }
+}
+
+/// A key source bound to a multi-tenant issuer needs the policy's tenants too, and so
+/// does an OpenID source whose discovered issuer is one (Entra's `common` endpoint):
+/// without them its tokens are refused, saying why.
+#[test]
+fn multi_tenant_sources_need_allowed_tenants() {
+    let a = Provider::new(61);
+    let template = "https://login.microsoftonline.com/{tenantid}/v2.0";
+    let any_issuer = || Policy::builder().audience("api").any_issuer();
+    let bound = Verifier::builder(any_issuer().build().unwrap())
+        .fixed_keys(a.keys(Some("a")), Trust::Issuers(vec![template.into()]))
+        .build()
+        .map(|_| ())
+        .map_err(|e| e.reason());
+    assert_eq!(bound, Err(Reason::PolicyInvalid));
+    let verifier = |policy: Policy| {
+        let options = SourceOptions { allow_http_loopback: true, ..SourceOptions::default() };
+        let v = Verifier::builder(policy)
+            .openid_config(
+                "http://127.0.0.1:8080/common/v2.0/.well-known/openid-configuration",
+                Trust::Discovered,
+                options,
+            )
+            .build()
+            .expect("verifier");
+        v.start_fetch(NOW).expect("configuration");
+        let config = format!(r#"{{"issuer":"{template}","jwks_uri":"http://127.0.0.1:8080/common/keys"}}"#);
+        v.offer(0, config.as_bytes(), NOW).expect("configuration");
+        v.start_fetch(NOW).expect("keys");
+        v.offer(0, a.jwks(Some("a")).as_bytes(), NOW).expect("keys");
+        v
+    };
+    let token = a.token(
+        Some("a"),
+        &format!(r#""iss":"https://login.microsoftonline.com/t1/v2.0","tid":"t1","aud":"api","exp":{}"#, NOW + 60),
+    );
+    let none = verifier(any_issuer().build().unwrap()).verify(token.as_bytes(), NOW).expect_err("no tenant allowed");
+    assert_eq!(none.reason(), Reason::TokenIssuerNotAllowed);
+    assert!(none.detail().contains("allows no tenant"), "{none}");
+    assert_eq!(reason(&verifier(any_issuer().allowed_tenant("t1").build().unwrap()), &token, NOW), Ok(0));
+    let other = verifier(any_issuer().allowed_tenant("t2").build().unwrap());
+    assert_eq!(reason(&other, &token, NOW), Err(Reason::TokenIssuerNotAllowed));
 }
 
 #[test]

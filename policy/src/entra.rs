@@ -1,9 +1,11 @@
 //! Microsoft Entra ID clouds, tenants, issuers and discovery URLs.
 //!
-//! Security contract: issuers are only ever built from a tenant GUID and a fixed cloud
-//! table. A tenant written as a domain name, or a multi-tenant id (`common`,
-//! `organizations`, `consumers`), has no fixed issuer and is refused rather than
-//! guessed.
+//! Security contract: issuers are only ever built from a tenant GUID, or the core's
+//! `{tenantid}` template for the multi-tenant ids `common` and `organizations`, and a
+//! fixed cloud table. `consumers` is the fixed tenant of personal Microsoft accounts. A
+//! tenant written as a domain name has no issuer that follows from it and is refused
+//! rather than guessed. A multi-tenant issuer accepts only the policy's allowed tenants
+//! (the core enforces it; the policy needs them, or an explicit waiver).
 
 /// A Microsoft Entra ID cloud (national clouds are separate identity systems).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,7 +64,8 @@ pub struct EntraSettings {
 }
 
 impl EntraSettings {
-    /// The directory (tenant) ID, a lowercase GUID.
+    /// The tenant as discovery names it: a directory (tenant) ID, a lowercase GUID, or
+    /// `common`, `organizations` or `consumers`.
     pub fn tenant(&self) -> &str {
         &self.tenant
     }
@@ -88,9 +91,22 @@ pub(crate) fn is_guid(s: &str) -> bool {
         })
 }
 
-/// The multi-tenant ids Entra accepts in place of a tenant.
-pub(crate) fn is_multi_tenant(s: &str) -> bool {
-    ["common", "organizations", "consumers"].iter().any(|m| s.eq_ignore_ascii_case(m))
+/// The tenant of personal Microsoft accounts, which the `consumers` endpoint signs for.
+pub const CONSUMERS_TENANT_ID: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
+
+/// The tenant an issuer is built with for the tenant id `t`: a GUID (lowercased), the
+/// `{tenantid}` template for `common` and `organizations` (tokens of many tenants), the
+/// personal-account tenant for `consumers`; `None` for anything else (a domain name).
+pub(crate) fn issuer_tenant(t: &str) -> Option<String> {
+    if is_guid(t) {
+        Some(t.to_ascii_lowercase())
+    } else if ["common", "organizations"].iter().any(|m| t.eq_ignore_ascii_case(m)) {
+        Some(jwtguard_core::TENANT_TEMPLATE.to_string())
+    } else if t.eq_ignore_ascii_case("consumers") {
+        Some(CONSUMERS_TENANT_ID.to_string())
+    } else {
+        None
+    }
 }
 
 /// Splits `https://host/path` into (host, path without leading slash). Anything else: None.
@@ -117,7 +133,7 @@ const DISCOVERY_SUFFIX: &str = "/.well-known/openid-configuration";
 /// - anything else: the URL without `/.well-known/openid-configuration`, which OpenID
 ///   Connect Discovery 1.0 section 4.3 requires to equal the document's `issuer`.
 ///
-/// `Err` says why no issuer follows (multi-tenant path, domain-name tenant, query string).
+/// `Err` says why no issuer follows (domain-name tenant, query string, ...).
 pub(crate) fn issuer_from_discovery_url(url: &str) -> Result<String, &'static str> {
     let (host, path) = split_https(url).ok_or("the URL is not an https URL")?;
     if url.contains(['?', '#']) {
@@ -151,15 +167,10 @@ pub(crate) fn issuer_from_discovery_url(url: &str) -> Result<String, &'static st
     Ok(prefix.to_string())
 }
 
-/// A tenant path segment that has a fixed issuer: a GUID, lowercased.
+/// The issuer's tenant for a tenant path segment (see [`issuer_tenant`]).
 fn entra_tenant(t: &str) -> Result<String, &'static str> {
-    if is_guid(t) {
-        Ok(t.to_ascii_lowercase())
-    } else if is_multi_tenant(t) {
-        Err("a multi-tenant endpoint: each tenant has its own issuer")
-    } else {
-        Err("the tenant is not a GUID: a domain name's issuer holds the tenant GUID, which only the document states")
-    }
+    issuer_tenant(t)
+        .ok_or("the tenant is not a GUID: a domain name's issuer holds the tenant GUID, which only the document states")
 }
 
 #[cfg(test)]
@@ -206,9 +217,32 @@ mod tests {
     }
 
     #[test]
+    fn multi_tenant_urls_give_the_template_and_consumers_its_tenant() {
+        for (url, issuer) in [
+            (
+                "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration",
+                "https://login.microsoftonline.com/{tenantid}/v2.0",
+            ),
+            (
+                "https://login.microsoftonline.com/Organizations/.well-known/openid-configuration",
+                "https://sts.windows.net/{tenantid}/",
+            ),
+            (
+                "https://login.partner.microsoftonline.cn/organizations/v2.0/.well-known/openid-configuration",
+                "https://login.partner.microsoftonline.cn/{tenantid}/v2.0",
+            ),
+            (
+                "https://login.microsoftonline.com/consumers/v2.0/.well-known/openid-configuration",
+                "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0",
+            ),
+        ] {
+            assert_eq!(issuer_from_discovery_url(url).as_deref(), Ok(issuer), "{url}");
+        }
+    }
+
+    #[test]
     fn some_urls_have_no_fixed_issuer() {
         for url in [
-            "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration",
             "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration",
             "https://login.microsoftonline.com/tfp/contoso.onmicrosoft.com/b2c_1_x/v2.0/.well-known/openid-configuration",
             "https://idp.example/.well-known/openid-configuration?p=x",

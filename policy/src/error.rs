@@ -156,6 +156,10 @@ kinds! {
     MissingIssuer => "no issuer is configured";
     /// Neither `<openid-config>` nor `<issuer-signing-keys>`: there is nothing to verify signatures with.
     MissingKeySource => "no signing key source is configured";
+    /// A multi-tenant issuer (`common`, `organizations`) without
+    /// [`crate::ParseOptions::allowed_tenants`] or
+    /// [`crate::ParseOptions::allow_any_tenant`].
+    MissingAllowedTenants => "a multi-tenant policy lists no allowed tenant";
     /// A `tenant-id` this crate cannot map to fixed issuers (multi-tenant ids, domain names).
     UnsupportedTenant => "this tenant-id is not supported";
     /// jwtguard-core refused the translated policy (the detail is the core's rule).

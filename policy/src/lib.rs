@@ -87,6 +87,14 @@ pub struct ParseOptions {
     /// When no issuer is listed or derivable, waive the issuer check
     /// ([`jwtguard_core::PolicyBuilder::any_issuer`]) instead of refusing.
     pub allow_any_issuer: bool,
+    /// The tenants (directory IDs) whose tokens a multi-tenant issuer accepts
+    /// (`tenant-id="common"` / `"organizations"`, or such a discovery URL); see
+    /// [`jwtguard_core::PolicyBuilder::allowed_tenant`].
+    pub allowed_tenants: Vec<String>,
+    /// Let a multi-tenant issuer accept every tenant's tokens
+    /// ([`jwtguard_core::PolicyBuilder::any_tenant`]) instead of refusing a multi-tenant
+    /// policy without [`ParseOptions::allowed_tenants`].
+    pub allow_any_tenant: bool,
 }
 
 impl Default for ParseOptions {
@@ -97,6 +105,8 @@ impl Default for ParseOptions {
             allow_unknown: false,
             allow_any_audience: false,
             allow_any_issuer: false,
+            allowed_tenants: Vec::new(),
+            allow_any_tenant: false,
         }
     }
 }

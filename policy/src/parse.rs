@@ -773,9 +773,20 @@ impl<'a, 'input> Ctx<'a, 'input> {
         if inline_keys.iter().any(|k| k.kind() == InlineKeyKind::Symmetric) {
             algorithms.extend(APIM_SYMMETRIC);
         }
+        let multi_tenant = issuers.iter().any(|i| i.contains(jwtguard_core::TENANT_TEMPLATE));
+        if multi_tenant && self.opts.allowed_tenants.is_empty() && !self.opts.allow_any_tenant {
+            return Err(self.err(
+                ErrorKind::MissingAllowedTenants,
+                node,
+                None,
+                "its issuer accepts tokens of any Microsoft Entra tenant; give the tenants allowed to call \
+                 (ParseOptions::allowed_tenants) or accept every tenant explicitly (ParseOptions::allow_any_tenant)",
+            ));
+        }
         let mut b = Policy::builder()
             .audiences(common.audiences.iter().map(String::as_str))
             .issuers(issuers.iter().map(String::as_str))
+            .allowed_tenants(self.opts.allowed_tenants.iter().map(String::as_str))
             .clock_skew(skew)
             .require_expiration_time(require_exp)
             .algorithms(&algorithms)
@@ -786,6 +797,9 @@ impl<'a, 'input> Ctx<'a, 'input> {
         }
         if any_issuer {
             b = b.any_issuer();
+        }
+        if self.opts.allow_any_tenant {
+            b = b.any_tenant();
         }
         for claim in &common.claims {
             let values: Vec<&str> = claim.values.iter().map(String::as_str).collect();
@@ -1089,7 +1103,9 @@ impl<'a, 'input> Ctx<'a, 'input> {
         }
         let any_audience =
             self.require_audiences(node, &mut common, "no <backend-application-ids> and no <audiences> are listed")?;
-        let issuers = vec![cloud.v1_issuer(&tenant), cloud.v2_issuer(&tenant)];
+        // `tenant` passed `self.tenant`, so it has an issuer tenant.
+        let issuer_tenant = entra::issuer_tenant(&tenant).unwrap_or_default();
+        let issuers = vec![cloud.v1_issuer(&issuer_tenant), cloud.v2_issuer(&issuer_tenant)];
         let rules = BuildRules {
             issuers: &issuers,
             any_audience,
@@ -1160,20 +1176,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
             }
             None => (value.to_string(), None),
         };
-        if entra::is_multi_tenant(&tenant) {
-            return Err(self.err(
-                ErrorKind::UnsupportedTenant,
-                node,
-                ATTR,
-                format!(
-                    "{} accepts tokens of many tenants, each with its own issuer; jwtguard-core's policy lists fixed \
-                     issuers (an issuer template with the token's `tid` is not expressible yet); use validate-jwt \
-                     with the allowed tenants' issuers",
-                    self.quote_read(node, ATTR, &tenant)
-                ),
-            ));
-        }
-        if !entra::is_guid(&tenant) {
+        if entra::issuer_tenant(&tenant).is_none() {
             return Err(self.err(
                 ErrorKind::UnsupportedTenant,
                 node,
@@ -1186,7 +1189,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
             ));
         }
         let lower = tenant.to_ascii_lowercase();
-        if lower != tenant {
+        if lower != tenant && entra::is_guid(&tenant) {
             self.note(node, ATTR, "tenant GUID lowercased, as Entra writes it in issuers");
         }
         Ok((lower, cloud))

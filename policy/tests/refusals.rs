@@ -246,11 +246,11 @@ fn missing_issuer() {
     assert_refusal(&e, ErrorKind::MissingIssuer, "validate-jwt", None);
     // A discovery URL whose issuer does not follow from it, and no <issuers>.
     let xml = format!(
-        r#"<validate-jwt><openid-config url="https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration"/>{AUD}</validate-jwt>"#
+        r#"<validate-jwt><openid-config url="https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration"/>{AUD}</validate-jwt>"#
     );
     let e = refuse(&xml);
     assert_refusal(&e, ErrorKind::MissingIssuer, "openid-config", Some("url"));
-    assert!(e.detail().contains("multi-tenant"), "{e}");
+    assert!(e.detail().contains("GUID"), "{e}");
 }
 
 #[test]
@@ -301,11 +301,16 @@ fn unresolved_named_value() {
 }
 
 #[test]
-fn multi_tenant_and_domain_tenants() {
+fn multi_tenant_ids_need_allowed_tenants_and_domain_tenants_are_refused() {
     for t in ["common", "organizations", "https://login.microsoftonline.com/organizations"] {
         let e = refuse(&aad(&format!(r#"tenant-id="{t}""#), ""));
-        assert_refusal(&e, ErrorKind::UnsupportedTenant, "validate-azure-ad-token", Some("tenant-id"));
+        assert_refusal(&e, ErrorKind::MissingAllowedTenants, "validate-azure-ad-token", None);
+        assert!(e.detail().contains("allowed_tenants"), "{e}");
     }
+    let e = refuse(&format!(
+        r#"<validate-jwt><openid-config url="https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration"/>{AUD}</validate-jwt>"#
+    ));
+    assert_refusal(&e, ErrorKind::MissingAllowedTenants, "validate-jwt", None);
     for t in ["contoso.onmicrosoft.com", "https://contoso.partner.onmschina.cn"] {
         let e = refuse(&aad(&format!(r#"tenant-id="{t}""#), ""));
         assert_refusal(&e, ErrorKind::UnsupportedTenant, "validate-azure-ad-token", Some("tenant-id"));
@@ -450,7 +455,7 @@ fn named_values_are_never_shown_in_errors() {
     };
     tenant(&secret("", ".onmicrosoft.com"), UnsupportedTenant);
     tenant(&secret("https://login.microsoftonline.com/", "/v2.0"), InvalidValue);
-    tenant(&format!("https://login.microsoftonline.com/common{}", "/".repeat(200)), UnsupportedTenant);
+    tenant(&format!("https://login.microsoftonline.com/contoso{}", "/".repeat(200)), UnsupportedTenant);
     let endpoint = aad(&format!(r#"tenant-id="{TENANT}" authentication-endpoint="{s}""#), "");
     let at = (InvalidValue, "validate-azure-ad-token", Some("authentication-endpoint"));
     refuse_secret(&endpoint, &secret("https://", ".example"), at, true);

@@ -569,3 +569,56 @@ fn a_policy_holding_secrets_is_wiped_on_drop() {
     drop(p);
     assert!(copy.inline_jwks_of(InlineKeyKind::Symmetric).is_some_and(|j| j.contains(r#""kty":"oct""#)));
 }
+
+/// `tenant-id="organizations"` (and a `common` discovery URL) translate to the core's
+/// `{tenantid}` issuers with the caller's allowed tenants, which the core enforces on
+/// verified tokens; `consumers` is the fixed tenant of personal accounts.
+#[test]
+fn multi_tenant_policies_take_the_allowed_tenants() {
+    let options = ParseOptions { allowed_tenants: vec![TENANT.into()], ..ParseOptions::default() };
+    let xml = format!(
+        r#"<validate-azure-ad-token tenant-id="organizations"><client-application-ids><application-id>{CLIENT_APP}</application-id></client-application-ids><backend-application-ids><application-id>{BACKEND_APP}</application-id></backend-application-ids></validate-azure-ad-token>"#
+    );
+    let p = ApimPolicy::from_xml_with(&xml, &options).expect("translates");
+    assert_eq!(
+        issuers(&p),
+        ["https://sts.windows.net/{tenantid}/", "https://login.microsoftonline.com/{tenantid}/v2.0"]
+    );
+    assert_eq!(p.policy().allowed_tenants().collect::<Vec<_>>(), [TENANT]);
+    assert_eq!(p.entra().map(|e| e.tenant()), Some("organizations"));
+    assert_eq!(
+        p.openid_config_urls(),
+        ["https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration"]
+    );
+    let keys = KeySet::from_json(support::es256_jwks().as_bytes()).expect("keys");
+    let now = 1_800_000_000u64;
+    let token = |tid: &str| {
+        support::es256_token(&format!(
+            r#"{{"iss":"https://login.microsoftonline.com/{tid}/v2.0","tid":"{tid}","aud":"{BACKEND_APP}","azp":"{CLIENT_APP}","exp":{}}}"#,
+            now + 600
+        ))
+    };
+    let check = |p: &ApimPolicy, t: String| {
+        verify_owned(t.as_bytes(), &keys, p.policy(), now).map(|_| ()).map_err(|e| e.reason())
+    };
+    let other = "00000000-0000-0000-0000-000000000002";
+    assert_eq!(check(&p, token(TENANT)), Ok(()));
+    assert_eq!(check(&p, token(other)), Err(Reason::TokenIssuerNotAllowed));
+    let any = ParseOptions { allow_any_tenant: true, ..ParseOptions::default() };
+    let every = ApimPolicy::from_xml_with(&xml, &any).expect("translates");
+    assert!(every.policy().any_tenant());
+    assert_eq!(check(&every, token(other)), Ok(()));
+
+    let common = format!(
+        r#"<validate-jwt><openid-config url="https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration"/><audiences><audience>{BACKEND_APP}</audience></audiences></validate-jwt>"#
+    );
+    let p = ApimPolicy::from_xml_with(&common, &options).expect("translates");
+    assert_eq!(issuers(&p), ["https://login.microsoftonline.com/{tenantid}/v2.0"]);
+    assert_eq!(check(&p, token(TENANT)), Ok(()));
+
+    let consumers = xml.replace("organizations", "consumers");
+    let p = translate(&consumers);
+    let personal = "9188040d-6c67-4c5b-b112-36a304b66dad";
+    assert_eq!(issuers(&p)[1], format!("https://login.microsoftonline.com/{personal}/v2.0"));
+    assert_eq!(check(&p, token(personal)), Ok(()));
+}

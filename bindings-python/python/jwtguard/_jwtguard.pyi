@@ -123,7 +123,10 @@ class Policy:
     keys at most. ``token_types`` (e.g. ``["at+jwt"]``, RFC 9068 access tokens) requires
     the header ``typ`` to be one of them, compared as media types (case-insensitive,
     ``application/`` optional); a token without ``typ`` or with another is
-    ``TokenTypeNotAllowed``. Off by default: Microsoft Entra access tokens say ``JWT``."""
+    ``TokenTypeNotAllowed``. Off by default: Microsoft Entra access tokens say ``JWT``.
+    An issuer holding ``{tenantid}`` (a multi-tenant Entra application) accepts the tokens
+    of ``allowed_tenants`` (tenant IDs), or of every tenant with ``any_tenant=True``; one
+    of the two is required for such an issuer, and for a key source bound to one."""
 
     def __new__(
         cls,
@@ -140,6 +143,8 @@ class Policy:
         any_audience: bool = False,
         any_issuer: bool = False,
         token_types: _Strings = None,
+        allowed_tenants: _Strings = None,
+        any_tenant: bool = False,
     ) -> "Policy": ...
     def replace(self, **changes: Any) -> Policy:
         """A copy with some constructor arguments changed."""
@@ -174,6 +179,10 @@ class Policy:
     def any_issuer(self) -> bool: ...
     @property
     def token_types(self) -> Tuple[str, ...]: ...
+    @property
+    def allowed_tenants(self) -> Tuple[str, ...]: ...
+    @property
+    def any_tenant(self) -> bool: ...
     @property
     def is_complete(self) -> bool: ...
 
@@ -286,6 +295,8 @@ def _translate_apim_policy(
     allow_unknown: bool = False,
     allow_any_audience: bool = False,
     allow_any_issuer: bool = False,
+    allowed_tenants: Optional[List[str]] = None,
+    allow_any_tenant: bool = False,
 ) -> Dict[str, Any]:
     """The translation behind ``ApimPolicy.from_xml``: the core policy it built as a
     ``Policy`` (``"policy"``), the rest as plain data; raises ``PolicyError``."""

@@ -26,7 +26,7 @@ Security contract:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Mapping, NamedTuple, Optional, Tuple
+from typing import List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from ._jwtguard import KeySet, Policy, _translate_apim_policy
 
@@ -78,14 +78,19 @@ class ApimPolicy:
         allow_unknown: bool = False,
         allow_any_audience: bool = False,
         allow_any_issuer: bool = False,
+        allowed_tenants: Optional[Sequence[str]] = None,
+        allow_any_tenant: bool = False,
     ) -> "ApimPolicy":
         """Translates ``xml`` (at most 1 MiB). ``named_values`` fills in APIM's
         ``{{name}}`` references (a reference without a value is refused; values are
         never shown, whole or in part, in errors or notes, which quote the
         ``{{name}}`` reference instead). ``allow_unknown`` turns unknown attributes and
         elements into notes; ``allow_any_audience`` / ``allow_any_issuer`` waive a
-        missing audience or issuer explicitly. Raises :class:`PolicyError`, also for an
-        inline key that would not load (e.g. an HMAC secret under 32 bytes)."""
+        missing audience or issuer explicitly. A multi-tenant policy
+        (``tenant-id="organizations"``, a ``common`` discovery URL) accepts the tokens of
+        ``allowed_tenants`` (tenant IDs), or of every tenant with ``allow_any_tenant``;
+        without either it is refused. Raises :class:`PolicyError`, also for an inline key
+        that would not load (e.g. an HMAC secret under 32 bytes)."""
         if not isinstance(xml, str):
             raise TypeError("xml must be a str")
         data = _translate_apim_policy(
@@ -94,6 +99,8 @@ class ApimPolicy:
             bool(allow_unknown),
             bool(allow_any_audience),
             bool(allow_any_issuer),
+            [str(t) for t in allowed_tenants] if allowed_tenants is not None else None,
+            bool(allow_any_tenant),
         )
         return cls(
             kind=data["kind"],

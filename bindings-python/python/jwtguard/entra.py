@@ -9,9 +9,10 @@ explain``) when unsure.
 
 Multi-tenant apps (``tenant="common"`` or ``"organizations"``): the issuer is the
 template ``https://login.microsoftonline.com/{tenantid}/v2.0``; jwtguard fills
-``{tenantid}`` with the token's ``tid`` before comparing, so any tenant's tokens pass
-the issuer check (and the signing key's own ``issuer`` must match the same way). Restrict
-tenants yourself (e.g. a ``RequiredClaim("tid", [...])``) if only some may call.
+``{tenantid}`` with the token's ``tid`` before comparing (and the signing key's own
+``issuer`` must match the same way), and accepts only the tenants listed in
+``allowed_tenants``, or every tenant with ``any_tenant=True``: one of the two is
+required.
 
 Sources for the endpoints:
 
@@ -138,6 +139,8 @@ def validator(
     cloud: str = "global",
     required_claims: Sequence[RequiredClaim] = (),
     clock_skew: int = 0,
+    allowed_tenants: Sequence[str] = (),
+    any_tenant: bool = False,
     **options: Any,
 ) -> Validator:
     """A :class:`Validator` for an Entra-protected API that accepts tokens of
@@ -147,8 +150,10 @@ def validator(
     Each version's OpenID configuration is a key source (the v2.0 keys carry a per-key
     ``issuer`` that only v2.0 tokens match; the v1.0 keys carry none). The allowed
     issuers are :func:`issuer` of each version when ``tenant`` is a tenant ID or an
-    alias, else (a domain name) the discovered ones. ``options`` go to
-    :class:`Validator` (``allow_http_loopback``, ``timeout``, ``logger``, ...)."""
+    alias, else (a domain name) the discovered ones. A multi-tenant ``tenant``
+    (``common``, ``organizations``) needs ``allowed_tenants`` (tenant IDs) or
+    ``any_tenant=True``. ``options`` go to :class:`Validator` (``allow_http_loopback``,
+    ``timeout``, ``logger``, ...)."""
     versions = [_version(v) for v in versions]
     if not versions:
         raise ValueError("versions must name at least one token version")
@@ -159,6 +164,8 @@ def validator(
         issuers=issuers(tenant, versions, cloud) if named_by_id else None,
         required_claims=list(required_claims),
         clock_skew=clock_skew,
+        allowed_tenants=list(allowed_tenants),
+        any_tenant=any_tenant,
     )
     configs = [openid_config_url(tenant, v, cloud) for v in dict.fromkeys(versions)]
     return Validator(configs, policy=policy, **options)

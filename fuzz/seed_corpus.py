@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the seed corpora for the fuzz targets from the project's fixtures and the
-published vectors (RFC 7515 examples, ../shared/vectors). Standard library only.
+published vectors (RFC 7515 examples, tests/vectors). Standard library only.
 
     python3 fuzz/seed_corpus.py            # from the repository root
 
@@ -14,7 +14,7 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "vectors")
+SHARED = os.path.join(ROOT, "tests", "vectors")
 CORPUS = os.path.join(ROOT, "fuzz", "corpus")
 
 RFC7515_TOKENS = [

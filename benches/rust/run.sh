@@ -12,7 +12,7 @@
 # Environment:
 #   OPENSSL_SPEED=0              do not run `openssl speed` (reuse the saved output, if any)
 #   OPENSSL_SPEED_SECONDS=N      seconds per openssl speed test (default 3)
-#   JWTGUARD_SHARED_VECTORS=DIR  the shared test vectors (default <repo>/../shared/vectors)
+#   JWTGUARD_VECTORS=DIR         the published test vectors (default <repo>/tests/vectors)
 #
 # Build output and results: <repo>/target/bench-rust (criterion/, openssl-speed.txt).
 set -eu

@@ -25,17 +25,17 @@ HERE = Path(__file__).resolve().parent
 PACKAGE_DIR = HERE.parent
 REPO = PACKAGE_DIR.parent
 FIXTURES = REPO / "core" / "tests" / "fixtures"
-SHARED = REPO.parent / "shared" / "vectors"
+VECTORS = REPO / "tests" / "vectors"
 
 NOW = 1_700_000_000
 AUDIENCE = "api://jwtguard-python-test"
 ISSUER = "https://issuer.example/tenant/v2.0"
 
 
-def shared_vectors() -> Path:
-    """``<repo>/../shared/vectors``; a missing folder fails loudly, never skips."""
-    assert SHARED.is_dir(), f"shared test vectors not found at {SHARED} (see the README: Tests)"
-    return SHARED
+def published_vectors() -> Path:
+    """``<repo>/tests/vectors``; a missing folder fails loudly, never skips."""
+    assert VECTORS.is_dir(), f"published test vectors not found at {VECTORS}"
+    return VECTORS
 
 
 # --- keys and tokens ------------------------------------------------------------------

@@ -557,9 +557,9 @@ def test_entra_multi_tenant_configuration(server, keys):
     """The real 2025 Entra keys behind a local 'common' configuration whose issuer is the
     {tenantid} template: each token's tid fills it, and only allowed tenants pass."""
     import json as _json
-    from conftest import shared_vectors
+    from conftest import published_vectors
 
-    root = shared_vectors() / "entra"
+    root = published_vectors() / "entra"
     document = _json.loads((root / "ii_ms_jwks_2025.json").read_text())
     cases = {c["token_file"]: c for c in _json.loads((root / "cases.json").read_text())["cases"]}
     url = server.openid("/common/v2.0", jwtguard.entra.issuer("common"), document)

@@ -1,5 +1,5 @@
 """Published vectors through the Python API: the seven real Microsoft Entra tokens
-(``../shared/vectors/entra``) and all of Wycheproof JOSE (``../shared/vectors/wycheproof``),
+(``tests/vectors/entra``) and all of Wycheproof JOSE (``tests/vectors/wycheproof``),
 each case with its exact expected outcome (the same table as the core's test)."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import json
 import pytest
 
 import jwtguard
-from conftest import shared_vectors
+from conftest import published_vectors
 
 # --- Microsoft Entra ------------------------------------------------------------------
 
 
 def _entra():
-    root = shared_vectors() / "entra"
+    root = published_vectors() / "entra"
     cases = json.loads((root / "cases.json").read_text())["cases"]
     assert len(cases) == 7
     for case in cases:
@@ -254,7 +254,7 @@ def _judge(label, tc, key_set, token, jws):
 
 
 def test_wycheproof_json_web_signature_all_cases():
-    doc = json.loads((shared_vectors() / "wycheproof" / "json_web_signature_test.json").read_text())
+    doc = json.loads((published_vectors() / "wycheproof" / "json_web_signature_test.json").read_text())
     assert doc["numberOfTests"] == 401
     seen, tally, outcomes = [], {}, {}
     for group in doc["testGroups"]:
@@ -283,7 +283,7 @@ def _public_members(jwk):
 
 
 def test_wycheproof_json_web_key_all_cases():
-    doc = json.loads((shared_vectors() / "wycheproof" / "json_web_key_test.json").read_text())
+    doc = json.loads((published_vectors() / "wycheproof" / "json_web_key_test.json").read_text())
     assert doc["numberOfTests"] == 26
     seen, tally = [], {}
     for group in doc["testGroups"]:

@@ -1,5 +1,5 @@
 //! Real Microsoft Entra ID tokens with the key sets published when they were issued
-//! (`shared/vectors/entra/`, see its README.md and cases.json).
+//! (`tests/vectors/entra/`, see its README.md and cases.json).
 //!
 //! Each of the seven tokens must verify at `verify_at` with its own key set and a
 //! policy naming its `aud` and `iss` (keys' own `issuer` enforced), and must fail with

@@ -1,4 +1,4 @@
-//! Project Wycheproof JOSE vectors (`shared/vectors/wycheproof/`, see its README.md).
+//! Project Wycheproof JOSE vectors (`tests/vectors/wycheproof/`, see its README.md).
 //!
 //! `json_web_signature_test.json` (401 cases): each group's key (`public`, or for
 //! groups without one the `private` JWK) is loaded as a key set with the symmetric

@@ -20,7 +20,7 @@ use serde::Deserialize;
 pub const TOKENS_JSON: &str = include_str!("../data/tokens.json");
 
 /// The real Microsoft Entra key set used by the key-set load benchmark, relative to the
-/// shared vectors directory.
+/// published vectors directory.
 pub const ENTRA_JWKS: &str = "entra/ii_ms_jwks_2025.json";
 
 /// The three verification cases: criterion group name and `tokens.json` entry.
@@ -148,23 +148,23 @@ impl TokenCase {
     }
 }
 
-/// `<repo>/../shared/vectors`, or `$JWTGUARD_SHARED_VECTORS` when set.
-pub fn shared_vectors_dir() -> PathBuf {
-    match std::env::var_os("JWTGUARD_SHARED_VECTORS") {
+/// `<repo>/tests/vectors`, or `$JWTGUARD_VECTORS` when set.
+pub fn vectors_dir() -> PathBuf {
+    match std::env::var_os("JWTGUARD_VECTORS") {
         Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vectors"),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors"),
     }
 }
 
-/// The real Entra key set (`shared/vectors/entra/ii_ms_jwks_2025.json`), read at run
-/// time; panics with a clear message when the shared vectors are absent.
+/// The real Entra key set (`tests/vectors/entra/ii_ms_jwks_2025.json`), read at run
+/// time; panics with a clear message when the vectors are absent.
 pub fn entra_jwks() -> Vec<u8> {
-    let path = shared_vectors_dir().join(ENTRA_JWKS);
+    let path = vectors_dir().join(ENTRA_JWKS);
     std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
             "cannot read the real Entra key set at {}: {e}\n\
-             The key-set load benchmark needs the published test vectors in <repo>/../shared/vectors \
-             (see the repository README), or JWTGUARD_SHARED_VECTORS=<dir> pointing at them. \
+             The key-set load benchmark needs the published test vectors in <repo>/tests/vectors, \
+             or JWTGUARD_VECTORS=<dir> pointing at them. \
              Run the other benchmarks with a filter (e.g. `run.sh verify-`) to skip it.",
             path.display()
         )

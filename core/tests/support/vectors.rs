@@ -1,8 +1,8 @@
 //! Helpers shared by the vector tests (`vectors_*.rs`).
 //!
-//! The vectors live outside the repository, in `<repo>/../shared/vectors/`. When that
-//! folder is missing every test that needs it fails with a message saying so: a
-//! missing folder must never look like a passing run.
+//! The vectors live in `<repo>/tests/vectors/` (its README says where each comes from).
+//! Were that folder missing, every test that needs it fails with a message saying so:
+//! a missing folder must never look like a passing run.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -11,19 +11,14 @@ use base64ct::{Base64UrlUnpadded, Encoding};
 use jwtguard_core::jws::{self, JwsRules};
 use jwtguard_core::{Error, KeySet, Reason};
 
-/// `<repo>/../shared/vectors`, checked to exist.
+/// `<repo>/tests/vectors`, checked to exist.
 pub fn vectors_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors");
-    assert!(
-        dir.is_dir(),
-        "shared test vectors not found at {} (expected <repo>/../shared/vectors beside the \
-         repository): these tests cannot run without them",
-        dir.display()
-    );
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+    assert!(dir.is_dir(), "published test vectors not found at {}: these tests cannot run without them", dir.display());
     dir
 }
 
-/// The bytes of `shared/vectors/<relative>`; fails loudly when absent.
+/// The bytes of `tests/vectors/<relative>`; fails loudly when absent.
 pub fn read_vector(relative: &str) -> Vec<u8> {
     let path = vectors_dir().join(relative);
     std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read vector file {}: {e}", path.display()))

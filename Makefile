@@ -1,8 +1,27 @@
 # jwtguard: `make demo` runs the demo, `make test` runs every test of the project.
-.PHONY: test demo fixtures fuzz install nginx bench sanitize
+.PHONY: test demo fixtures fuzz install nginx bench sanitize \
+	test-core test-c test-python test-nginx lint fmt doc
 
 test:
 	bash scripts/test
+
+# One part each, for a contributor who touched that part (`make test` runs them all).
+test-core:
+	bash scripts/test core
+test-c:
+	bash scripts/test c
+test-python:
+	bash scripts/test python
+test-nginx:
+	bash scripts/test nginx
+lint:
+	bash scripts/test fmt lint
+doc:
+	bash scripts/test doc
+# Rewrites the Rust sources in the project's format.
+fmt:
+	cargo fmt --all
+	cd benches/rust && cargo fmt
 
 demo:
 	bash scripts/demo

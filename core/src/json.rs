@@ -28,7 +28,7 @@
 //!   earlier ones of the same object: hashes first (≤ 127 integer compares), and only on
 //!   equal hashes a full comparison — raw bytes when neither name has a backslash, else
 //!   the unescaped `char` streams. That work is bounded by the member cap.
-//! - Readers that want a few members during validation ([`Object::parse_visiting`]) get
+//! - Readers that want a few members during validation (`Object::parse_visiting`) get
 //!   each name with its hash and compare it with hashes computed once
 //!   (`KnownName`), so a member nobody wants costs a few integer compares.
 //! - UTF-8 is checked with `core::str::from_utf8` on a string's contents, only when the

@@ -25,7 +25,7 @@ pub struct PyRequiredClaim {
     name: String,
     values: Vec<String>,
     match_: Match,
-    separator: Option<char>,
+    separator: Option<String>,
     /// The claim read instead when the token has no `name` claim.
     fallback: Option<String>,
 }
@@ -60,7 +60,8 @@ impl PyRequiredClaim {
         fallback: Option<String>,
     ) -> PyResult<Self> {
         let match_ = r#match.map_or(Ok(Match::default()), Match::from_name).map_err(policy_error(py))?;
-        let separator = separator.map(RequiredClaim::separator_from).transpose().map_err(policy_error(py))?;
+        let separator =
+            separator.map(RequiredClaim::separator_from).transpose().map_err(policy_error(py))?.map(String::from);
         Ok(PyRequiredClaim { name, values: strings(values, "values")?, match_, separator, fallback })
     }
 
@@ -80,8 +81,8 @@ impl PyRequiredClaim {
     }
 
     #[getter]
-    fn separator(&self) -> Option<String> {
-        self.separator.map(String::from)
+    fn separator(&self) -> Option<&str> {
+        self.separator.as_deref()
     }
 
     /// The claim read instead when the token has no claim `name` (e.g. `appid` for
@@ -110,7 +111,8 @@ impl PyRequiredClaim {
     /// The rule added to `builder`.
     fn add_to(&self, builder: PolicyBuilder) -> PolicyBuilder {
         let values: Vec<&str> = self.values.iter().map(String::as_str).collect();
-        let rule = RequiredClaim { name: &self.name, values: &values, match_: self.match_, separator: self.separator };
+        let separator = self.separator.as_deref();
+        let rule = RequiredClaim { name: &self.name, values: &values, match_: self.match_, separator };
         match &self.fallback {
             Some(fallback) => builder.require_claim_or(rule, fallback),
             None => builder.require_claim(rule),
@@ -281,7 +283,7 @@ impl PyPolicy {
             name: name.to_owned(),
             values: values.iter().map(str::to_owned).collect(),
             match_,
-            separator,
+            separator: separator.map(str::to_owned),
             fallback: fallback.map(str::to_owned),
         });
         PyTuple::new(py, claims.collect::<Vec<_>>())

@@ -236,6 +236,12 @@ def test_required_claims_through_python(setup):
         check(jwtguard.RequiredClaim("scp", ["Mail.Read", "Files.Write"], match="all", separator=" "))
     assert info.value.claim == "scp"
     assert check(jwtguard.RequiredClaim("scp", ["Mail.Read", "Files.Write"], match="any", separator=" "))
+    # A longer separator splits as written: "Files.Read Mail.Read" has no ", ".
+    split = jwtguard.RequiredClaim("scp", ["Mail.Read"], separator=", ")
+    assert split.separator == ", "
+    with pytest.raises(jwtguard.TokenClaimValueNotAllowedError):
+        check(split)
+    assert check(jwtguard.RequiredClaim("scp", ["Files.Read Mail.Read"], separator=", "))
 
 
 def test_package_layout():

@@ -216,7 +216,7 @@ def test_invalid_policy_is_a_usage_error(provider, keys):
         "--audience",
         AUDIENCE,
         "--require-claim",
-        "scp=a:sep=ab",
+        "scp=a:sep=0123456789abcdefg",
         good(keys),
     )
     assert r.returncode == 2 and "PolicyInvalid" in r.stderr

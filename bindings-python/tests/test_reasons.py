@@ -191,7 +191,7 @@ def test_policy_reason(case):
     assert type(e) is jwtguard.PolicyError and isinstance(e, ValueError)
 
 
-@pytest.mark.parametrize("kwargs", [dict(match="some"), dict(separator=", ")])
+@pytest.mark.parametrize("kwargs", [dict(match="some"), dict(separator=""), dict(separator="x" * 17)])
 def test_required_claim_arguments(kwargs):
     with pytest.raises(jwtguard.PolicyError) as info:
         jwtguard.RequiredClaim("scp", ["a"], **kwargs)

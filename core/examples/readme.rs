@@ -12,7 +12,7 @@ fn check_request(jwks: &[u8], bearer_token: &str, now: u64) -> Result<String, Er
     let policy = Policy::builder()
         .audience("6e74172b-be56-4843-9ff4-e66a39bb12e3") // the backend app's client id
         .issuer("https://login.partner.microsoftonline.cn/<tenant-id>/v2.0")
-        .require_claim(RequiredClaim { name: "scp", values: &["Files.Read"], match_: Match::Any, separator: Some(' ') })
+        .require_claim(RequiredClaim { name: "scp", values: &["Files.Read"], match_: Match::Any, separator: Some(" ") })
         .clock_skew(60)
         .build()?;
 

@@ -77,7 +77,7 @@ pub use claims::Claims;
 pub use error::{ClaimName, Error, Reason};
 pub use jwk::{Key, KeyOptions};
 pub use keyset::{KeySet, RejectedKey, MAX_KEYS, MAX_REJECTED_KEYS};
-pub use policy::{Match, Policy, PolicyBuilder, RequiredClaim};
+pub use policy::{Match, Policy, PolicyBuilder, RequiredClaim, MAX_SEPARATOR_LEN};
 pub use rules::TENANT_TEMPLATE;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]

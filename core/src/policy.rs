@@ -24,6 +24,8 @@ pub const MAX_REQUIRED_CLAIMS: usize = 16;
 pub const MAX_CLAIM_VALUES: usize = 256;
 /// Most tenants a multi-tenant policy may allow.
 pub const MAX_TENANTS: usize = 64;
+/// Longest required-claim separator, in bytes.
+pub const MAX_SEPARATOR_LEN: usize = 16;
 /// Most token types (`typ` values) a policy may list.
 pub const MAX_TOKEN_TYPES: usize = 8;
 /// Longest `typ` header compared with a policy's token types, in bytes after
@@ -70,19 +72,20 @@ pub struct RequiredClaim<'a> {
     pub values: &'a [&'a str],
     /// Whether all or any of `values` must be present.
     pub match_: Match,
-    /// Splits a string claim into values (e.g. `' '` for `scp`); `None` keeps it whole.
-    pub separator: Option<char>,
+    /// Splits a string claim into values (e.g. `" "` for `scp`, or a longer text such as
+    /// `", "`, as API Management accepts); `None` keeps it whole. Parts are split like
+    /// `str::split` (leftmost, not overlapping), after JSON unescaping.
+    pub separator: Option<&'a str>,
 }
 
 impl RequiredClaim<'_> {
-    /// The separator given as text (an attribute, a binding's argument): its one
-    /// character, or `PolicyInvalid` for text of any other length.
-    pub fn separator_from(text: &str) -> Result<char, Error> {
-        let mut chars = text.chars();
-        match (chars.next(), chars.next()) {
-            (Some(c), None) => Ok(c),
-            _ => Err(Error::new(Reason::PolicyInvalid, "a required claim's separator must be exactly one character")),
+    /// Checks a separator given as text (an attribute, a binding's argument): one to
+    /// [`MAX_SEPARATOR_LEN`] bytes, or `PolicyInvalid`.
+    pub fn separator_from(text: &str) -> Result<&str, Error> {
+        if text.is_empty() || text.len() > MAX_SEPARATOR_LEN {
+            return Err(Error::new(Reason::PolicyInvalid, "a required claim's separator must be 1 to 16 bytes"));
         }
+        Ok(text)
     }
 }
 
@@ -95,7 +98,7 @@ pub(crate) struct ClaimRule {
     known_hashes: (u32, Option<u32>),
     pub(crate) values: Range<u16>,
     pub(crate) match_: Match,
-    pub(crate) separator: Option<char>,
+    pub(crate) separator: Option<Range<u32>>,
 }
 
 #[cfg(feature = "alloc")]
@@ -216,8 +219,14 @@ impl Policy {
     }
 
     /// The required-claim rules, in order: `(name, values, match, separator)`.
-    pub fn required_claims(&self) -> impl Iterator<Item = (&str, ClaimValues<'_>, Match, Option<char>)> + '_ {
-        self.rules.iter().map(|rule| (self.text(&rule.name), self.claim_values(rule), rule.match_, rule.separator))
+    pub fn required_claims(&self) -> impl Iterator<Item = (&str, ClaimValues<'_>, Match, Option<&str>)> + '_ {
+        self.rules
+            .iter()
+            .map(|rule| (self.text(&rule.name), self.claim_values(rule), rule.match_, self.rule_separator(rule)))
+    }
+
+    pub(crate) fn rule_separator(&self, rule: &ClaimRule) -> Option<&str> {
+        rule.separator.as_ref().map(|range| self.text(range))
     }
 
     pub(crate) fn rules(&self) -> &[ClaimRule] {
@@ -468,8 +477,19 @@ impl PolicyBuilder {
             }
         }
         let values = first as u16..self.policy.values.len() as u16;
+        if let Some(problem) = claim.separator.and_then(|s| RequiredClaim::separator_from(s).err()) {
+            self.note(problem.detail());
+        }
+        let separator = match claim.separator.map(|s| self.store(s)) {
+            None => None,
+            Some(Some(range)) => Some(range),
+            Some(None) => {
+                self.note("too much policy text");
+                return self;
+            }
+        };
         let known_hashes = (KnownName::new(claim.name).hash(), fallback_name.map(|f| KnownName::new(f).hash()));
-        let rule = ClaimRule { name, fallback, known_hashes, values, match_: claim.match_, separator: claim.separator };
+        let rule = ClaimRule { name, fallback, known_hashes, values, match_: claim.match_, separator };
         if self.policy.rules.push(rule).is_err() {
             self.note("too many required claims");
         }
@@ -604,12 +624,18 @@ mod tests {
     }
 
     #[test]
-    fn a_separator_is_exactly_one_character() {
-        assert_eq!(RequiredClaim::separator_from(" "), Ok(' '));
-        assert_eq!(RequiredClaim::separator_from("\u{e9}"), Ok('\u{e9}'));
-        for text in ["", ", ", "ab"] {
+    fn a_separator_is_one_to_sixteen_bytes() {
+        for text in [" ", "\u{e9}", ", ", "||", "0123456789abcdef"] {
+            assert_eq!(RequiredClaim::separator_from(text), Ok(text));
+        }
+        for text in ["", "0123456789abcdefg"] {
             assert_eq!(RequiredClaim::separator_from(text).map_err(|e| e.reason()), Err(Reason::PolicyInvalid));
         }
+        let claim = |separator| RequiredClaim { name: "scp", values: &["a"], match_: Match::Any, separator };
+        let build = |separator| Policy::builder().any_audience().any_issuer().require_claim(claim(separator)).build();
+        assert_eq!(build(Some("")).map_err(|e| e.reason()).err(), Some(Reason::PolicyInvalid));
+        let built = build(Some(", ")).expect("a two-byte separator");
+        assert_eq!(built.required_claims().next().map(|(.., sep)| sep), Some(Some(", ")));
     }
 
     #[test]

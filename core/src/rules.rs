@@ -290,7 +290,8 @@ fn check_required_claim(value: Option<Value<'_>>, policy: &Policy, rule: &ClaimR
     if wanted.is_empty() {
         return Ok(());
     }
-    let present = |w: &str| token_has(value, w, rule.separator);
+    let separator = policy.rule_separator(rule);
+    let present = |w: &str| token_has(value, w, separator);
     let satisfied = match rule.match_ {
         Match::All => wanted.iter().all(present),
         Match::Any => wanted.iter().any(present),
@@ -308,7 +309,7 @@ fn check_required_claim(value: Option<Value<'_>>, policy: &Policy, rule: &ClaimR
 
 /// True when the claim `value` holds `wanted`: a string (split by `separator` when
 /// set), any element of an array, or a number/boolean whose JSON text is `wanted`.
-fn token_has(value: Value<'_>, wanted: &str, separator: Option<char>) -> bool {
+fn token_has(value: Value<'_>, wanted: &str, separator: Option<&str>) -> bool {
     match value {
         Value::String(s) => match separator {
             Some(sep) => split_contains(s, sep, wanted),
@@ -332,36 +333,91 @@ fn scalar_is(value: Value<'_>, wanted: &str) -> bool {
 }
 
 /// True when one `separator`-delimited part of `s` (after unescaping) equals `wanted`.
-fn split_contains(s: Str<'_>, separator: char, wanted: &str) -> bool {
-    let wanted = wanted.as_bytes();
-    // Without escapes and with an ASCII separator, the parts are byte runs: an ASCII
-    // byte never occurs inside a multi-byte UTF-8 sequence.
-    if let (Ok(sep), false) = (u8::try_from(separator), s.raw().contains(&b'\\')) {
-        if sep.is_ascii() {
-            return s.raw().split(|&b| b == sep).any(|part| part == wanted);
-        }
+/// Parts are split as `str::split` splits them: the leftmost occurrence first, never
+/// overlapping. Bytes are compared: a UTF-8 separator only ever matches at character
+/// boundaries.
+fn split_contains(s: Str<'_>, separator: &str, wanted: &str) -> bool {
+    let (sep, wanted) = (separator.as_bytes(), wanted.as_bytes());
+    if !s.raw().contains(&b'\\') {
+        // Without escapes the raw bytes are the text.
+        return match sep {
+            [one] => s.raw().split(|b| b == one).any(|part| part == wanted),
+            _ => Parts::new(sep, wanted).any_in(s.raw().iter().copied()),
+        };
     }
-    let mut pos = 0usize; // bytes of `wanted` matched so far in this part
-    let mut matching = true;
     let mut utf8 = [0u8; 4];
+    let mut parts = Parts::new(sep, wanted);
     for c in s.chars() {
-        if c == separator {
-            if matching && pos == wanted.len() {
+        for &b in c.encode_utf8(&mut utf8).as_bytes() {
+            if parts.push(b) {
                 return true;
             }
-            pos = 0;
-            matching = true;
-            continue;
-        }
-        if matching {
-            let encoded = c.encode_utf8(&mut utf8).as_bytes();
-            match wanted.get(pos..pos + encoded.len()) {
-                Some(expected) if expected == encoded => pos += encoded.len(),
-                _ => matching = false,
-            }
         }
     }
-    matching && pos == wanted.len()
+    parts.finish()
+}
+
+/// A streaming split of bytes by `sep` that checks each part against `wanted`, holding
+/// only the next `sep.len()` bytes: the window is either the separator (a part ends)
+/// or its first byte belongs to the current part.
+struct Parts<'p> {
+    sep: &'p [u8],
+    wanted: &'p [u8],
+    window: heapless::Deque<u8, { crate::policy::MAX_SEPARATOR_LEN }>,
+    /// Bytes of `wanted` matched so far in the current part, while it still matches.
+    matched: Option<usize>,
+}
+
+impl<'p> Parts<'p> {
+    fn new(sep: &'p [u8], wanted: &'p [u8]) -> Self {
+        Parts { sep, wanted, window: heapless::Deque::new(), matched: Some(0) }
+    }
+
+    /// True when some part of `bytes` equals `wanted`.
+    fn any_in(mut self, bytes: impl Iterator<Item = u8>) -> bool {
+        for b in bytes {
+            if self.push(b) {
+                return true;
+            }
+        }
+        self.finish()
+    }
+
+    /// Takes the next byte; true when it completes a separator that ends a matching part.
+    fn push(&mut self, b: u8) -> bool {
+        if self.window.push_back(b).is_err() {
+            return false; // unreachable: the window is emptied at the separator's length
+        }
+        if self.window.len() < self.sep.len() {
+            return false;
+        }
+        if self.window.iter().eq(self.sep.iter()) {
+            self.window.clear();
+            return self.end_part();
+        }
+        if let Some(first) = self.window.pop_front() {
+            self.feed(first);
+        }
+        false
+    }
+
+    /// Ends the input: the bytes still held belong to the last part.
+    fn finish(mut self) -> bool {
+        while let Some(b) = self.window.pop_front() {
+            self.feed(b);
+        }
+        self.end_part()
+    }
+
+    fn feed(&mut self, b: u8) {
+        self.matched = self.matched.filter(|&n| self.wanted.get(n) == Some(&b)).map(|n| n + 1);
+    }
+
+    fn end_part(&mut self) -> bool {
+        let whole = self.matched == Some(self.wanted.len());
+        self.matched = Some(0);
+        whole
+    }
 }
 
 #[cfg(test)]
@@ -383,7 +439,7 @@ mod tests {
         let policy = Policy::builder()
             .audience("api")
             .issuer("https://issuer/")
-            .require_claim(RequiredClaim { name: "scp", values: &["read"], match_: Match::Any, separator: Some(' ') })
+            .require_claim(RequiredClaim { name: "scp", values: &["read"], match_: Match::Any, separator: Some(" ") })
             .require_claim(RequiredClaim { name: "roles", values: &["admin"], match_: Match::All, separator: None })
             .build()
             .expect("policy");
@@ -438,18 +494,30 @@ mod tests {
         assert_eq!(outcome(&with(r#","appid":"client-1""#), &strict), Err(Reason::TokenClaimNotFound));
     }
 
-    /// A separator split over an escaped string gives the same parts as over the plain one.
+    /// A separator split, plain or over an escaped string, gives exactly `str::split`'s
+    /// parts, for one-byte, multi-byte, multi-character and self-overlapping separators.
     #[test]
-    fn separated_values_match_with_and_without_escapes() {
-        let cases =
-            [("a b c", "b", true), ("a b c", "a b", false), ("ab", "a", false), ("", "a", false), (" a ", "a", true)];
-        for (claim, wanted, expected) in cases {
-            for text in [doc_with(claim, false), doc_with(claim, true)] {
-                let doc = crate::json::Object::parse(text.as_bytes()).expect("valid");
-                let Some(Value::String(s)) = doc.get("v") else { panic!("string") };
-                assert_eq!(split_contains(s, ' ', wanted), expected, "{claim:?} / {wanted:?}");
+    fn separated_values_match_str_split_with_and_without_escapes() {
+        let texts =
+            ["a b c", "ab", "", " a ", "a, b,c, ", "x||y|||z", "caf\u{e9}\u{e9}t\u{e9}", "aaaa", "aaa", "a\u{e9}b"];
+        let separators = [" ", ", ", "||", "\u{e9}", "aa", "a", "ab", "\u{e9}t"];
+        let mut checked = 0;
+        for text in texts {
+            for sep in separators {
+                let mut wanted: std::vec::Vec<&str> = text.split(sep).collect();
+                wanted.extend(["a", "b", "", "a b", "zz", text]);
+                for w in wanted {
+                    let expected = text.split(sep).any(|part| part == w);
+                    for doc in [doc_with(text, false), doc_with(text, true)] {
+                        let doc = crate::json::Object::parse(doc.as_bytes()).expect("valid");
+                        let Some(Value::String(s)) = doc.get("v") else { panic!("string") };
+                        assert_eq!(split_contains(s, sep, w), expected, "{text:?} split by {sep:?}, {w:?}");
+                        checked += 1;
+                    }
+                }
             }
         }
+        assert!(checked > 1000, "{checked}");
     }
 
     /// `{"v":"<value>"}`, every character of `value` written as a `\uXXXX` escape when

@@ -137,7 +137,7 @@ struct ClaimSpec {
     name: String,
     values: Vec<String>,
     match_: Match,
-    separator: Option<char>,
+    separator: Option<String>,
 }
 
 /// A validated verification policy (opaque).
@@ -192,7 +192,7 @@ impl jwtguard_policy_builder {
                 name: &claim.name,
                 values: &values,
                 match_: claim.match_,
-                separator: claim.separator,
+                separator: claim.separator.as_deref(),
             });
         }
         if let Some(seconds) = self.clock_skew {
@@ -380,7 +380,9 @@ pub unsafe extern "C" fn jwtguard_policy_builder_add_required_claim(
         };
         let separator = match separator {
             0 => None,
-            code => Some(char::from_u32(code).ok_or(Fail::arg_invalid("separator", "is not a Unicode scalar value"))?),
+            code => Some(String::from(
+                char::from_u32(code).ok_or(Fail::arg_invalid("separator", "is not a Unicode scalar value"))?,
+            )),
         };
         b.claims.push(ClaimSpec { name: name.to_owned(), values, match_, separator });
         Ok(())

@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use jwtguard_core::{Algorithm, KeyOptions, KeySet, Match, Policy, RequiredClaim, MAX_KEYS};
+use jwtguard_core::{Algorithm, KeyOptions, KeySet, Match, Policy, RequiredClaim, MAX_KEYS, MAX_SEPARATOR_LEN};
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
 
 use crate::entra::{self, EntraCloud, EntraSettings};
@@ -114,7 +114,7 @@ struct ClaimSpec {
     name: String,
     values: Vec<String>,
     match_: Match,
-    separator: Option<char>,
+    separator: Option<String>,
 }
 
 /// What both validation policies share once read.
@@ -587,18 +587,13 @@ impl<'a, 'input> Ctx<'a, 'input> {
             };
             let separator = match self.attr(claim, "separator", false)? {
                 None => None,
+                Some(s) if RequiredClaim::separator_from(&s).is_ok() => Some(s),
                 Some(s) => {
-                    let mut chars = s.chars();
-                    match (chars.next(), chars.next()) {
-                        (Some(c), None) => Some(c),
-                        _ => {
-                            let detail = format!(
-                                "`separator` is {}; jwtguard-core splits a claim by exactly one character",
-                                self.quote_read(claim, Some("separator"), &s)
-                            );
-                            return Err(self.err(ErrorKind::InvalidValue, claim, Some("separator"), detail));
-                        }
-                    }
+                    let detail = format!(
+                        "`separator` is {}; jwtguard-core splits a claim by 1 to {MAX_SEPARATOR_LEN} bytes",
+                        self.quote_read(claim, Some("separator"), &s)
+                    );
+                    return Err(self.err(ErrorKind::InvalidValue, claim, Some("separator"), detail));
                 }
             };
             let mut values = Vec::new();
@@ -807,7 +802,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
                 name: &claim.name,
                 values: &values,
                 match_: claim.match_,
-                separator: claim.separator,
+                separator: claim.separator.as_deref(),
             });
         }
         if !client_applications.is_empty() {

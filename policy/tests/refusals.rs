@@ -175,9 +175,15 @@ fn invalid_claim_settings() {
     assert_refusal(&e, ErrorKind::InvalidValue, "claim", Some("match"));
     let e = refuse(&jwt(
         "",
-        r#"<required-claims><claim name="scp" separator=", "><value>a</value></claim></required-claims>"#,
+        r#"<required-claims><claim name="scp" separator=""><value>a</value></claim></required-claims>"#,
     ));
     assert_refusal(&e, ErrorKind::InvalidValue, "claim", Some("separator"));
+    let e = refuse(&jwt(
+        "",
+        r#"<required-claims><claim name="scp" separator="0123456789abcdefg"><value>a</value></claim></required-claims>"#,
+    ));
+    assert_refusal(&e, ErrorKind::InvalidValue, "claim", Some("separator"));
+    assert!(e.detail().contains("1 to 16 bytes"), "{e}");
     let e = refuse(&jwt("", r#"<required-claims><claim><value>a</value></claim></required-claims>"#));
     assert_refusal(&e, ErrorKind::MissingAttribute, "claim", None);
     let e = refuse(&jwt("", r#"<required-claims><claim name="scp"><value>  </value></claim></required-claims>"#));

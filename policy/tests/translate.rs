@@ -8,17 +8,19 @@ use jwtguard_policy::{
 };
 use support::{rsa_e, rsa_n, translate, BACKEND_APP, CLIENT_APP, TENANT};
 
-type Claim = (String, Vec<String>, Match, Option<char>);
+type Claim = (String, Vec<String>, Match, Option<String>);
 
 fn claims(p: &ApimPolicy) -> Vec<Claim> {
     p.policy()
         .required_claims()
-        .map(|(name, values, m, sep)| (name.to_string(), values.iter().map(str::to_string).collect(), m, sep))
+        .map(|(name, values, m, sep)| {
+            (name.to_string(), values.iter().map(str::to_string).collect(), m, sep.map(str::to_string))
+        })
         .collect()
 }
 
-fn claim(name: &str, values: &[&str], m: Match, sep: Option<char>) -> Claim {
-    (name.to_string(), values.iter().map(|v| v.to_string()).collect(), m, sep)
+fn claim(name: &str, values: &[&str], m: Match, sep: Option<&str>) -> Claim {
+    (name.to_string(), values.iter().map(|v| v.to_string()).collect(), m, sep.map(str::to_string))
 }
 
 fn audiences(p: &ApimPolicy) -> Vec<&str> {
@@ -86,7 +88,7 @@ fn china_cloud_validate_jwt_in_a_policy_document() {
     assert_eq!(audiences(&p), [BACKEND_APP]);
     let v2 = format!("https://login.partner.microsoftonline.cn/{TENANT}/v2.0");
     assert_eq!(issuers(&p), [v2.as_str()]);
-    assert_eq!(claims(&p), [claim("scp", &["Files.Read", "Files.ReadWrite"], Match::Any, Some(' '))]);
+    assert_eq!(claims(&p), [claim("scp", &["Files.Read", "Files.ReadWrite"], Match::Any, Some(" "))]);
     assert_eq!(p.policy().clock_skew(), 0);
     assert!(p.policy().require_expiration_time());
     assert!(!p.policy().jws_rules().kid_miss_fallback);
@@ -325,7 +327,7 @@ fn validate_azure_ad_token_china() {
     assert_eq!(issuers(&p), [v1.as_str(), v2.as_str()]);
     assert_eq!(
         claims(&p),
-        [claim("scp", &["Orders.Read"], Match::Any, Some(' ')), claim("azp", &[CLIENT_APP], Match::Any, None)]
+        [claim("scp", &["Orders.Read"], Match::Any, Some(" ")), claim("azp", &[CLIENT_APP], Match::Any, None)]
     );
     assert_eq!(
         p.openid_config_urls(),
@@ -621,4 +623,29 @@ fn multi_tenant_policies_take_the_allowed_tenants() {
     let personal = "9188040d-6c67-4c5b-b112-36a304b66dad";
     assert_eq!(issuers(&p)[1], format!("https://login.microsoftonline.com/{personal}/v2.0"));
     assert_eq!(check(&p, token(personal)), Ok(()));
+}
+
+/// A separator longer than one character, as API Management accepts it, splits the claim
+/// as written (`", "` here), on tokens the core really verified.
+#[test]
+fn a_multi_character_separator_splits_the_claim() {
+    let xml = format!(
+        r#"<validate-jwt><issuers><issuer>https://idp.example/</issuer></issuers><openid-config url="https://idp.example/.well-known/openid-configuration"/><audiences><audience>{BACKEND_APP}</audience></audiences><required-claims><claim name="groups" match="any" separator=", "><value>Admins</value></claim></required-claims></validate-jwt>"#
+    );
+    let p = translate(&xml);
+    assert_eq!(claims(&p), [claim("groups", &["Admins"], Match::Any, Some(", "))]);
+    let keys = KeySet::from_json(support::es256_jwks().as_bytes()).expect("keys");
+    let now = 1_800_000_000u64;
+    let check = |groups: &str| {
+        let token = support::es256_token(&format!(
+            r#"{{"iss":"https://idp.example/","aud":"{BACKEND_APP}","exp":{},"groups":"{groups}"}}"#,
+            now + 600
+        ));
+        verify_owned(token.as_bytes(), &keys, p.policy(), now).map(|_| ()).map_err(|e| e.reason())
+    };
+    assert_eq!(check("Readers, Admins"), Ok(()));
+    assert_eq!(check("Readers, Admins, Ops"), Ok(()));
+    assert_eq!(check("Readers,Admins"), Err(Reason::TokenClaimValueNotAllowed), "\",\" alone does not separate");
+    assert_eq!(check("Readers, Admins2"), Err(Reason::TokenClaimValueNotAllowed));
+    assert_eq!(check(r"Readers\u002c Admins"), Ok(()), "escapes are read before splitting");
 }

@@ -225,7 +225,7 @@ pub struct Jwtguard {
 /// The jwtguard policy for `spec`.
 pub fn jwtguard_policy(spec: &PolicySpec) -> jwtguard_core::Policy {
     use jwtguard_core::{Match, Policy, RequiredClaim};
-    let separator = spec.required_claim.separator.chars().next();
+    let separator = Some(spec.required_claim.separator.as_str()).filter(|s| !s.is_empty());
     Policy::builder()
         .audience(&spec.audience)
         .issuer(&spec.issuer)

@@ -92,7 +92,8 @@ class RequiredClaim:
         fallback: Optional[str] = None,
     ) -> "RequiredClaim":
         """``match`` is ``"all"`` unless given. Raises the core's ``PolicyError`` for another
-        ``match`` or a separator that is not one character. ``fallback``: the claim read
+        ``match`` or a separator that is not 1 to 16 bytes (``" "``, ``", "``: a string claim
+        is split as ``str.split`` splits it, after JSON unescaping). ``fallback``: the claim read
         instead when the token has no claim ``name`` (never when it has a malformed one),
         e.g. ``appid`` for ``azp``."""
     @property

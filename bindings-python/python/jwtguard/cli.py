@@ -51,8 +51,8 @@ class UsageError(Exception):
 
 
 def parse_required_claim(spec: str) -> RequiredClaim:
-    """``NAME``, or ``NAME=V1,V2`` with optional ``:any``/``:all`` and ``:sep=C``
-    (``C`` may be quoted: ``:sep=' '``) suffixes, in either order."""
+    """``NAME``, or ``NAME=V1,V2`` with optional ``:any``/``:all`` and ``:sep=S``
+    (``S`` may be quoted: ``:sep=' '``, ``:sep=', '``) suffixes, in either order."""
     name, has_values, rest = spec.partition("=")
     if not name:
         raise UsageError(f"--require-claim {spec!r}: the claim name is missing")

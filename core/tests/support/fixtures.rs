@@ -117,7 +117,7 @@ pub fn policy_from_json(spec: &Value) -> Policy {
     for rule in spec["required_claims"].as_array().expect("required_claims") {
         let values = strings(&rule["values"]);
         let values: Vec<&str> = values.iter().map(String::as_str).collect();
-        let separator = rule["separator"].as_str().map(|s| s.chars().next().expect("one-char separator"));
+        let separator = rule["separator"].as_str();
         let match_ = match rule["match"].as_str() {
             Some("all") => Match::All,
             Some("any") => Match::Any,

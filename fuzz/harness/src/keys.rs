@@ -91,7 +91,7 @@ pub fn strict_policy() -> &'static Policy {
                 name: "scp",
                 values: &["Files.Read", "Mail.Send"],
                 match_: Match::Any,
-                separator: Some(' '),
+                separator: Some(" "),
             })
             .build()
             .expect("strict policy")

@@ -46,6 +46,13 @@
 #define NGX_HTTP_JWTGUARD_CACHE_MISS  1
 #define NGX_HTTP_JWTGUARD_CACHE_HIT   2
 
+/* a directive of the http, server and location levels, stored in the loc conf */
+#define NGX_HTTP_JWTGUARD_COMMAND(name, args, set, field, post)               \
+    { ngx_string(name),                                                       \
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|(args), set,     \
+      NGX_HTTP_LOC_CONF_OFFSET, offsetof(ngx_http_jwtguard_loc_conf_t, field), \
+      post }
+
 
 /* a verifier source that holds a key file's keys */
 typedef struct {
@@ -130,7 +137,7 @@ typedef struct {
     time_t                    clock_skew;
     ngx_flag_t                require_exp;
     ngx_uint_t                algorithms;   /* JWTGUARD_ALG_* mask */
-    ngx_uint_t                failed_status;
+    ngx_int_t                 failed_status;
     ngx_str_t                 failed_message;
     ngx_str_t                 realm;
     ngx_int_t                 cache_size;   /* entries; 0: no cache */
@@ -215,8 +222,8 @@ static char *ngx_http_jwtguard_values(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static char *ngx_http_jwtguard_failed_status(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
+static char *ngx_http_jwtguard_status_check(ngx_conf_t *cf, void *post,
+    void *data);
 static char *ngx_http_jwtguard_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_int_t ngx_http_jwtguard_add_variables(ngx_conf_t *cf);
@@ -231,134 +238,48 @@ static char *ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
 static ngx_conf_post_t  ngx_http_jwtguard_cache_ttl_post =
     { ngx_http_jwtguard_cache_ttl_check };
 
+static ngx_conf_post_t  ngx_http_jwtguard_status_post =
+    { ngx_http_jwtguard_status_check };
+
 
 static ngx_command_t  ngx_http_jwtguard_commands[] = {
 
-    { ngx_string("jwtguard"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
-      ngx_conf_set_flag_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, enable),
-      NULL },
-
-    { ngx_string("jwtguard_token"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_set_complex_value_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, token),
-      NULL },
-
-    { ngx_string("jwtguard_require_scheme"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, scheme),
-      NULL },
-
-    { ngx_string("jwtguard_keys_file"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
-      ngx_http_jwtguard_keys_file,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
-
-    { ngx_string("jwtguard_keys_request"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
-      ngx_http_jwtguard_keys_request,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
-
-    { ngx_string("jwtguard_apim_policy"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_jwtguard_apim_policy,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
-
-    { ngx_string("jwtguard_keys_cache"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_sec_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, keys_cache),
-      NULL },
-
-    { ngx_string("jwtguard_audience"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
-      ngx_http_jwtguard_values,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, audiences),
-      NULL },
-
-    { ngx_string("jwtguard_issuer"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
-      ngx_http_jwtguard_values,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, issuers),
-      NULL },
-
-    { ngx_string("jwtguard_require_claim"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
-      ngx_http_jwtguard_require_claim,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
-
-    { ngx_string("jwtguard_clock_skew"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_sec_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, clock_skew),
-      NULL },
-
-    { ngx_string("jwtguard_require_expiration_time"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
-      ngx_conf_set_flag_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, require_exp),
-      NULL },
-
-    { ngx_string("jwtguard_algorithms"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
-      ngx_http_jwtguard_algorithms,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
-
-    { ngx_string("jwtguard_failed_status"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_jwtguard_failed_status,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
-
-    { ngx_string("jwtguard_failed_message"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, failed_message),
-      NULL },
-
-    { ngx_string("jwtguard_realm"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, realm),
-      NULL },
-
-    { ngx_string("jwtguard_cache_size"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_jwtguard_cache_size,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
-
-    { ngx_string("jwtguard_cache_ttl"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_sec_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, cache_ttl),
-      &ngx_http_jwtguard_cache_ttl_post },
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard", NGX_CONF_FLAG,
+        ngx_conf_set_flag_slot, enable, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_token", NGX_CONF_TAKE1,
+        ngx_http_set_complex_value_slot, token, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_require_scheme", NGX_CONF_TAKE1,
+        ngx_conf_set_str_slot, scheme, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_keys_file", NGX_CONF_1MORE,
+        ngx_http_jwtguard_keys_file, files, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_keys_request", NGX_CONF_1MORE,
+        ngx_http_jwtguard_keys_request, request, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_apim_policy", NGX_CONF_TAKE1,
+        ngx_http_jwtguard_apim_policy, apim, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_keys_cache", NGX_CONF_TAKE1,
+        ngx_conf_set_sec_slot, keys_cache, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_audience", NGX_CONF_1MORE,
+        ngx_http_jwtguard_values, audiences, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_issuer", NGX_CONF_1MORE,
+        ngx_http_jwtguard_values, issuers, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_require_claim", NGX_CONF_1MORE,
+        ngx_http_jwtguard_require_claim, claims, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_clock_skew", NGX_CONF_TAKE1,
+        ngx_conf_set_sec_slot, clock_skew, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_require_expiration_time", NGX_CONF_FLAG,
+        ngx_conf_set_flag_slot, require_exp, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_algorithms", NGX_CONF_1MORE,
+        ngx_http_jwtguard_algorithms, algorithms, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_failed_status", NGX_CONF_TAKE1,
+        ngx_conf_set_num_slot, failed_status, &ngx_http_jwtguard_status_post),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_failed_message", NGX_CONF_TAKE1,
+        ngx_conf_set_str_slot, failed_message, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_realm", NGX_CONF_TAKE1,
+        ngx_conf_set_str_slot, realm, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_cache_size", NGX_CONF_TAKE1,
+        ngx_http_jwtguard_cache_size, cache_size, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_cache_ttl", NGX_CONF_TAKE1,
+        ngx_conf_set_sec_slot, cache_ttl, &ngx_http_jwtguard_cache_ttl_post),
 
       ngx_null_command
 };
@@ -1225,6 +1146,22 @@ ngx_http_jwtguard_keys_cleanup(void *data)
 
 /* ---------------------------------------------------------------- variables */
 
+/* Sets a variable to `len` bytes at `data`, or not found when `data` is NULL. */
+
+static ngx_int_t
+ngx_http_jwtguard_variable(ngx_http_variable_value_t *v, const void *data,
+    size_t len)
+{
+    v->data = (u_char *) data;
+    v->len = len;
+    v->valid = (data != NULL);
+    v->no_cacheable = 1;
+    v->not_found = (data == NULL);
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_http_jwtguard_error_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
@@ -1234,20 +1171,10 @@ ngx_http_jwtguard_error_variable(ngx_http_request_t *r,
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
 
-    if (ctx == NULL || ctx->result == JWTGUARD_OK) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
+    name = (ctx == NULL || ctx->result == JWTGUARD_OK)
+           ? NULL : jwtguard_result_name(ctx->result);
 
-    name = jwtguard_result_name(ctx->result);
-
-    v->data = (u_char *) name;
-    v->len = ngx_strlen(name);
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-
-    return NGX_OK;
+    return ngx_http_jwtguard_variable(v, name, name ? ngx_strlen(name) : 0);
 }
 
 
@@ -1255,29 +1182,18 @@ static ngx_int_t
 ngx_http_jwtguard_cache_status_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
+    ngx_str_t                *s;
     ngx_http_jwtguard_ctx_t  *ctx;
 
+    /* indexed by NGX_HTTP_JWTGUARD_CACHE_* */
+    static ngx_str_t  status[] = {
+        ngx_null_string, ngx_string("MISS"), ngx_string("HIT")
+    };
+
     ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
+    s = &status[ctx ? ctx->cache_status : NGX_HTTP_JWTGUARD_CACHE_NONE];
 
-    if (ctx == NULL || ctx->cache_status == NGX_HTTP_JWTGUARD_CACHE_NONE) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    if (ctx->cache_status == NGX_HTTP_JWTGUARD_CACHE_HIT) {
-        v->data = (u_char *) "HIT";
-        v->len = sizeof("HIT") - 1;
-
-    } else {
-        v->data = (u_char *) "MISS";
-        v->len = sizeof("MISS") - 1;
-    }
-
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-
-    return NGX_OK;
+    return ngx_http_jwtguard_variable(v, s->data, s->len);
 }
 
 
@@ -1297,8 +1213,7 @@ ngx_http_jwtguard_token_value(ngx_http_request_t *r, ngx_http_variable_value_t *
     ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
 
     if (ctx == NULL || ctx->token == NULL) {
-        v->not_found = 1;
-        return NGX_OK;
+        return ngx_http_jwtguard_variable(v, NULL, 0);
     }
 
     rc = ngx_http_jwtguard_copy(r->pool,
@@ -1313,17 +1228,10 @@ ngx_http_jwtguard_token_value(ngx_http_request_t *r, ngx_http_variable_value_t *
                           jwtguard_result_message(rc));
         }
 
-        v->not_found = 1;
-        return NGX_OK;
+        return ngx_http_jwtguard_variable(v, NULL, 0);
     }
 
-    v->data = value.data;
-    v->len = value.len;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-
-    return NGX_OK;
+    return ngx_http_jwtguard_variable(v, value.data, value.len);
 }
 
 
@@ -2045,28 +1953,12 @@ ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
 
 static char *
-ngx_http_jwtguard_failed_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+ngx_http_jwtguard_status_check(ngx_conf_t *cf, void *post, void *data)
 {
-    ngx_http_jwtguard_loc_conf_t *jlcf = conf;
+    ngx_int_t  *status = data;
 
-    ngx_str_t  *value;
-
-    if (jlcf->failed_status != NGX_CONF_UNSET_UINT) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-
-    if (ngx_strcmp(value[1].data, "401") == 0) {
-        jlcf->failed_status = NGX_HTTP_UNAUTHORIZED;
-
-    } else if (ngx_strcmp(value[1].data, "403") == 0) {
-        jlcf->failed_status = NGX_HTTP_FORBIDDEN;
-
-    } else {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid value \"%V\", 401 or 403 expected", &value[1]);
-        return NGX_CONF_ERROR;
+    if (*status != NGX_HTTP_UNAUTHORIZED && *status != NGX_HTTP_FORBIDDEN) {
+        return "has an invalid value, 401 or 403 expected";
     }
 
     return NGX_CONF_OK;
@@ -2238,7 +2130,7 @@ ngx_http_jwtguard_create_loc_conf(ngx_conf_t *cf)
     conf->clock_skew = NGX_CONF_UNSET;
     conf->require_exp = NGX_CONF_UNSET;
     conf->algorithms = NGX_CONF_UNSET_UINT;
-    conf->failed_status = NGX_CONF_UNSET_UINT;
+    conf->failed_status = NGX_CONF_UNSET;
     conf->cache_size = NGX_CONF_UNSET;
     conf->cache_ttl = NGX_CONF_UNSET;
     conf->apim = NGX_CONF_UNSET_PTR;
@@ -2555,7 +2447,7 @@ ngx_http_jwtguard_replaced_directive(ngx_http_jwtguard_loc_conf_t *conf)
         return "jwtguard_require_scheme";
     }
 
-    if (conf->failed_status != NGX_CONF_UNSET_UINT) {
+    if (conf->failed_status != NGX_CONF_UNSET) {
         return "jwtguard_failed_status";
     }
 
@@ -2665,8 +2557,8 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->require_exp, prev->require_exp, NGX_CONF_UNSET);
     ngx_conf_merge_uint_value(conf->algorithms, prev->algorithms,
                               NGX_CONF_UNSET_UINT);
-    ngx_conf_merge_uint_value(conf->failed_status, prev->failed_status,
-                              NGX_HTTP_UNAUTHORIZED);
+    ngx_conf_merge_value(conf->failed_status, prev->failed_status,
+                         NGX_HTTP_UNAUTHORIZED);
     ngx_conf_merge_str_value(conf->realm, prev->realm, "");
     ngx_conf_merge_value(conf->cache_size, prev->cache_size,
                          (ngx_int_t) jwtguard_default_cache_size());

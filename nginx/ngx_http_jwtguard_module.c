@@ -6,10 +6,12 @@
  * jwtguard_verifier, built at configuration time from its policy and its key sources
  * (key files, the keys request, an APIM policy's inline keys; each source bound to its
  * own issuers or to the policy's), with the verified-token cache. A location that
- * changes nothing about verification shares its parent's verifier. Per request: one
- * jwtguard_verifier_verify(); the verified token is kept in the request context for the
- * $jwtguard_claim_<name> and $jwtguard_kid variables (whose text the core refuses when
- * it is not safe in a header or a log line) and freed by a request pool cleanup.
+ * changes nothing about verification shares its parent's verifier. Per request: the
+ * token where jwtguard_http_find_token() finds it, one jwtguard_verifier_verify(), and
+ * for a rejection jwtguard_http_challenge(); the verified token is kept in the request
+ * context for the $jwtguard_claim_<name> and $jwtguard_kid variables (whose text the
+ * core refuses when it is not safe in a header or a log line) and freed by a request
+ * pool cleanup.
  *
  * The module does the I/O: it reads key files (once per configuration, then again in
  * each worker when a file's mtime, size or inode changed or its last read failed,
@@ -41,6 +43,7 @@
 #define NGX_HTTP_JWTGUARD_GET_NOTE    4
 #define NGX_HTTP_JWTGUARD_GET_SCHEME  5
 #define NGX_HTTP_JWTGUARD_GET_JWKS    6
+#define NGX_HTTP_JWTGUARD_GET_CHALLENGE 7
 
 #define NGX_HTTP_JWTGUARD_CACHE_NONE  0       /* $jwtguard_cache_status: empty */
 #define NGX_HTTP_JWTGUARD_CACHE_MISS  1
@@ -97,7 +100,6 @@ typedef struct {
     ngx_str_t                 inline_error; /* why the inline keys did not load */
     const jwtguard_keyset    *inline_keys[2]; /* the RSA keys, the symmetric keys */
     ngx_uint_t                n_inline;
-    unsigned                  authorization:1; /* the token is in Authorization */
 } ngx_http_jwtguard_apim_t;
 
 
@@ -214,10 +216,9 @@ static char *ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static ngx_int_t ngx_http_jwtguard_apim_token(ngx_http_request_t *r,
-    ngx_http_jwtguard_apim_t *a, ngx_str_t *token);
-static ngx_table_elt_t *ngx_http_jwtguard_header(ngx_http_request_t *r,
-    ngx_str_t *name, ngx_list_part_t **part, ngx_uint_t *i);
+static void ngx_http_jwtguard_find_token(ngx_http_request_t *r,
+    ngx_http_jwtguard_loc_conf_t *jlcf, ngx_str_t *token);
+static char *ngx_http_jwtguard_not_empty(ngx_conf_t *cf, void *post, void *data);
 static char *ngx_http_jwtguard_values(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -241,6 +242,9 @@ static ngx_conf_post_t  ngx_http_jwtguard_cache_ttl_post =
 static ngx_conf_post_t  ngx_http_jwtguard_status_post =
     { ngx_http_jwtguard_status_check };
 
+static ngx_conf_post_t  ngx_http_jwtguard_not_empty_post =
+    { ngx_http_jwtguard_not_empty };
+
 
 static ngx_command_t  ngx_http_jwtguard_commands[] = {
 
@@ -249,7 +253,7 @@ static ngx_command_t  ngx_http_jwtguard_commands[] = {
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_token", NGX_CONF_TAKE1,
         ngx_http_set_complex_value_slot, token, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_require_scheme", NGX_CONF_TAKE1,
-        ngx_conf_set_str_slot, scheme, NULL),
+        ngx_conf_set_str_slot, scheme, &ngx_http_jwtguard_not_empty_post),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_keys_file", NGX_CONF_1MORE,
         ngx_http_jwtguard_keys_file, files, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_keys_request", NGX_CONF_1MORE,
@@ -345,7 +349,6 @@ static ngx_http_output_body_filter_pt  ngx_http_next_body_filter;
 static ngx_int_t
 ngx_http_jwtguard_handler(ngx_http_request_t *r)
 {
-    u_char                        *p, *end;
     bool                           hit;
     time_t                         now;
     ngx_int_t                      rc;
@@ -407,36 +410,8 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-    } else if (jlcf->apim && !jlcf->apim->authorization) {
-        if (ngx_http_jwtguard_apim_token(r, jlcf->apim, &token) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-    } else if (r->headers_in.authorization) {
-        p = r->headers_in.authorization->value.data;
-        end = p + r->headers_in.authorization->value.len;
-
-        while (p < end && (*p == ' ' || *p == '\t')) {
-            p++;
-        }
-
-        if ((size_t) (end - p) > jlcf->scheme.len
-            && ngx_strncasecmp(p, jlcf->scheme.data, jlcf->scheme.len) == 0
-            && (p[jlcf->scheme.len] == ' ' || p[jlcf->scheme.len] == '\t'))
-        {
-            p += jlcf->scheme.len;
-
-            while (p < end && (*p == ' ' || *p == '\t')) {
-                p++;
-            }
-
-            while (end > p && (end[-1] == ' ' || end[-1] == '\t')) {
-                end--;
-            }
-
-            token.data = p;
-            token.len = end - p;
-        }
+    } else {
+        ngx_http_jwtguard_find_token(r, jlcf, &token);
     }
 
     if (token.len == 0) {
@@ -698,25 +673,16 @@ static ngx_int_t
 ngx_http_jwtguard_fail(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf,
     jwtguard_result result)
 {
-    u_char                    *p;
-    size_t                     len;
     ngx_int_t                  rc;
-    ngx_str_t                  reason;
+    ngx_str_t                  challenge;
     ngx_table_elt_t           *h;
     ngx_http_complex_value_t   cv;
 
-    reason.data = (u_char *) jwtguard_result_name(result);
-    reason.len = ngx_strlen(reason.data);
-
-    /* RFC 6750 section 3: Bearer realm="...", error="...", error_description="..." */
-
-    len = sizeof("Bearer") - 1
-          + sizeof(" realm=\"\",") - 1 + jlcf->realm.len
-          + sizeof(" error=\"insufficient_scope\", error_description=\"\"") - 1
-          + reason.len;
-
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
+    /* RFC 6750 section 3, as the library words it */
+    if (ngx_http_jwtguard_copy(r->pool, NGX_HTTP_JWTGUARD_GET_CHALLENGE, jlcf, result,
+                               &jlcf->realm, &challenge)
+        != JWTGUARD_OK)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -730,26 +696,8 @@ ngx_http_jwtguard_fail(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf
     h->next = NULL;
 #endif
     ngx_str_set(&h->key, "WWW-Authenticate");
-    h->value.data = p;
+    h->value = challenge;
 
-    p = ngx_cpymem(p, "Bearer", sizeof("Bearer") - 1);
-
-    if (jlcf->realm.len) {
-        p = ngx_sprintf(p, " realm=\"%V\"", &jlcf->realm);
-    }
-
-    if (result != JWTGUARD_TOKEN_NOT_PRESENT) {
-        /* RFC 6750 section 3.1: a 403 for a missing claim value is a scope problem */
-        p = ngx_sprintf(p, "%s error=\"%s\", error_description=\"%V\"",
-                        jlcf->realm.len ? "," : "",
-                        (jlcf->failed_status == NGX_HTTP_FORBIDDEN
-                         && (result == JWTGUARD_TOKEN_CLAIM_NOT_FOUND
-                             || result == JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED))
-                        ? "insufficient_scope" : "invalid_token",
-                        &reason);
-    }
-
-    h->value.len = p - h->value.data;
     r->headers_out.www_authenticate = h;
 
     if (ngx_http_discard_request_body(r) != NGX_OK) {
@@ -795,175 +743,69 @@ ngx_http_jwtguard_ctx_cleanup(void *data)
 }
 
 
-/* The token from an APIM policy's token source other than the Authorization header
- * (that one goes through the scheme check): empty when absent. Never falls back to
- * another place. */
+/* The token where the level's APIM policy says, else in the Authorization header
+ * (as jwtguard_require_scheme says): the library finds it in the first header of
+ * that name, the query string, or the first Cookie header that has it; empty when
+ * absent. Never falls back to another place. */
 
-static ngx_int_t
-ngx_http_jwtguard_apim_token(ngx_http_request_t *r, ngx_http_jwtguard_apim_t *a,
-    ngx_str_t *token)
+static void
+ngx_http_jwtguard_find_token(ngx_http_request_t *r,
+    ngx_http_jwtguard_loc_conf_t *jlcf, ngx_str_t *token)
 {
-    u_char           *p, *end, *item, *last;
-    ngx_str_t         cookie;
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    size_t                  offset, len;
+    ngx_str_t              *name, *header, text;
+    ngx_uint_t              i;
+    ngx_list_part_t        *part;
+    ngx_table_elt_t        *h;
+    jwtguard_token_source   source;
 
-    ngx_str_null(token);
+    static ngx_str_t  authorization = ngx_string("Authorization");
+    static ngx_str_t  cookie = ngx_string("Cookie");
 
-    switch (a->source) {
+    source = jlcf->apim ? jlcf->apim->source : JWTGUARD_TOKEN_SOURCE_HEADER;
+    name = jlcf->apim ? &jlcf->apim->source_name : &authorization;
+    header = (source == JWTGUARD_TOKEN_SOURCE_COOKIE) ? &cookie : name;
+    part = &r->headers_in.headers.part;
+    h = part->elts;
 
-    case JWTGUARD_TOKEN_SOURCE_HEADER:
-        /* the whole value of the first such header, without surrounding spaces */
-        part = NULL;
-        h = ngx_http_jwtguard_header(r, &a->source_name, &part, &i);
-        if (h == NULL) {
-            return NGX_OK;
-        }
+    for (i = 0; /* void */ ; i++) {
 
-        p = h->value.data;
-        end = p + h->value.len;
+        if (source == JWTGUARD_TOKEN_SOURCE_QUERY) {
+            text = r->args;
 
-        while (p < end && (*p == ' ' || *p == '\t')) {
-            p++;
-        }
+        } else {
+            if (i >= part->nelts) {
+                if (part->next == NULL) {
+                    return;
+                }
 
-        while (end > p && (end[-1] == ' ' || end[-1] == '\t')) {
-            end--;
-        }
-
-        token->data = p;
-        token->len = end - p;
-        return NGX_OK;
-
-    case JWTGUARD_TOKEN_SOURCE_HEADER_LAST_WORD:
-        /* .Split(' ').Last(): what follows the last space */
-        part = NULL;
-        h = ngx_http_jwtguard_header(r, &a->source_name, &part, &i);
-        if (h == NULL) {
-            return NGX_OK;
-        }
-
-        end = h->value.data + h->value.len;
-
-        for (p = end; p > h->value.data && p[-1] != ' '; p--) {
-            /* void */
-        }
-
-        token->data = p;
-        token->len = end - p;
-        return NGX_OK;
-
-    case JWTGUARD_TOKEN_SOURCE_QUERY:
-        /* the first "name=value" of the query string, name compared exactly */
-        p = r->args.data;
-        end = p + r->args.len;
-
-        while (p < end) {
-            item = p;
-            last = ngx_strlchr(p, end, '&');
-            if (last == NULL) {
-                last = end;
+                part = part->next;
+                h = part->elts;
+                i = 0;
             }
 
-            p = last + 1;
-
-            if ((size_t) (last - item) > a->source_name.len
-                && item[a->source_name.len] == '='
-                && ngx_strncmp(item, a->source_name.data, a->source_name.len) == 0)
+            if (h[i].key.len != header->len
+                || ngx_strncasecmp(h[i].key.data, header->data, header->len) != 0)
             {
-                token->data = item + a->source_name.len + 1;
-                token->len = last - token->data;
-                return NGX_OK;
-            }
-        }
-
-        return NGX_OK;
-
-    case JWTGUARD_TOKEN_SOURCE_COOKIE:
-        /* the first trimmed ";"-separated item of the Cookie headers that starts
-         * with "name=", name compared exactly */
-        ngx_str_set(&cookie, "Cookie");
-        part = NULL;
-
-        for (h = ngx_http_jwtguard_header(r, &cookie, &part, &i);
-             h;
-             i++, h = ngx_http_jwtguard_header(r, &cookie, &part, &i))
-        {
-            p = h->value.data;
-            end = p + h->value.len;
-
-            while (p < end) {
-                last = ngx_strlchr(p, end, ';');
-                if (last == NULL) {
-                    last = end;
-                }
-
-                item = p;
-                p = last + 1;
-
-                while (item < last && (*item == ' ' || *item == '\t')) {
-                    item++;
-                }
-
-                while (last > item && (last[-1] == ' ' || last[-1] == '\t')) {
-                    last--;
-                }
-
-                if ((size_t) (last - item) > a->source_name.len
-                    && item[a->source_name.len] == '='
-                    && ngx_strncmp(item, a->source_name.data, a->source_name.len)
-                       == 0)
-                {
-                    token->data = item + a->source_name.len + 1;
-                    token->len = last - token->data;
-                    return NGX_OK;
-                }
-            }
-        }
-
-        return NGX_OK;
-    }
-
-    return NGX_ERROR;
-}
-
-
-/* The next request header named `name` (case-insensitively), from list part *part
- * (NULL: the first) at index *i; NULL when there is none. */
-
-static ngx_table_elt_t *
-ngx_http_jwtguard_header(ngx_http_request_t *r, ngx_str_t *name,
-    ngx_list_part_t **part, ngx_uint_t *i)
-{
-    ngx_table_elt_t  *h;
-
-    if (*part == NULL) {
-        *part = &r->headers_in.headers.part;
-        *i = 0;
-    }
-
-    for ( ;; (*i)++) {
-        if (*i >= (*part)->nelts) {
-            if ((*part)->next == NULL) {
-                return NULL;
-            }
-
-            *part = (*part)->next;
-            *i = 0;
-
-            if ((*part)->nelts == 0) {
                 continue;
             }
+
+            text = h[i].value;
         }
 
-        h = (*part)->elts;
-        h = &h[*i];
-
-        if (h->key.len == name->len
-            && ngx_strncasecmp(h->key.data, name->data, name->len) == 0)
+        if (jwtguard_http_find_token(source, (const char *) name->data, name->len,
+                                     (const char *) jlcf->scheme.data,
+                                     jlcf->scheme.len, text.data, text.len,
+                                     &offset, &len)
+            == JWTGUARD_OK)
         {
-            return h;
+            token->data = text.data + offset;
+            token->len = len;
+            return;
+        }
+
+        if (source != JWTGUARD_TOKEN_SOURCE_COOKIE) {
+            return;
         }
     }
 }
@@ -1289,9 +1131,14 @@ ngx_http_jwtguard_get(ngx_uint_t what, const void *object, ngx_uint_t index,
     case NGX_HTTP_JWTGUARD_GET_SCHEME:
         return jwtguard_apim_policy_require_scheme(object, buf, cap, len);
 
-    default: /* NGX_HTTP_JWTGUARD_GET_JWKS */
+    case NGX_HTTP_JWTGUARD_GET_JWKS:
         return jwtguard_apim_policy_inline_jwks(object, (uint32_t) index, buf, cap,
                                                 len);
+
+    default: /* NGX_HTTP_JWTGUARD_GET_CHALLENGE: `object` is the loc conf */
+        return jwtguard_http_challenge((uint32_t) index, (uint16_t)
+                   ((const ngx_http_jwtguard_loc_conf_t *) object)->failed_status,
+                   (const char *) name->data, name->len, buf, cap, len);
     }
 }
 
@@ -1689,12 +1536,6 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    a->authorization = a->source == JWTGUARD_TOKEN_SOURCE_HEADER
-                       && a->source_name.len == sizeof("Authorization") - 1
-                       && ngx_strncasecmp(a->source_name.data,
-                                          (u_char *) "Authorization",
-                                          sizeof("Authorization") - 1) == 0;
-
     if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_SCHEME, a->apim, 0,
                                NULL, &a->scheme)
         != JWTGUARD_OK)
@@ -1962,6 +1803,15 @@ ngx_http_jwtguard_status_check(ngx_conf_t *cf, void *post, void *data)
     }
 
     return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_jwtguard_not_empty(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_str_t  *value = data;
+
+    return value->len ? NGX_CONF_OK : "must not be empty";
 }
 
 
@@ -2545,7 +2395,8 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_ptr_value(conf->token, prev->token, NULL);
-    ngx_conf_merge_str_value(conf->scheme, prev->scheme, "Bearer");
+    /* unset: the library's default scheme (Bearer) */
+    ngx_conf_merge_str_value(conf->scheme, prev->scheme, "");
     ngx_conf_merge_ptr_value(conf->files, prev->files, NULL);
     ngx_conf_merge_ptr_value(conf->request, prev->request, NULL);
     ngx_conf_merge_sec_value(conf->keys_cache, prev->keys_cache, NGX_CONF_UNSET);
@@ -2565,12 +2416,6 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_sec_value(conf->cache_ttl, prev->cache_ttl,
                              (time_t) jwtguard_default_cache_ttl());
     ngx_conf_merge_ptr_value(conf->apim, prev->apim, NULL);
-
-    if (conf->scheme.len == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "jwtguard_require_scheme must not be empty");
-        return NGX_CONF_ERROR;
-    }
 
     if (conf->failed_message.data == NULL) {
         conf->failed_message = prev->failed_message;

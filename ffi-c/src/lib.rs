@@ -39,6 +39,8 @@ mod verifier;
 
 mod apim;
 
+mod http;
+
 mod util;
 
 #[cfg(feature = "fuzzing")]

@@ -44,6 +44,11 @@
 #define NGX_HTTP_JWTGUARD_GET_SCHEME  5
 #define NGX_HTTP_JWTGUARD_GET_JWKS    6
 #define NGX_HTTP_JWTGUARD_GET_CHALLENGE 7
+#define NGX_HTTP_JWTGUARD_GET_SOURCE  8
+
+#define NGX_HTTP_JWTGUARD_VAR_ERROR   0       /* ngx_http_jwtguard_request_variable */
+#define NGX_HTTP_JWTGUARD_VAR_KID     1
+#define NGX_HTTP_JWTGUARD_VAR_CACHE   2
 
 #define NGX_HTTP_JWTGUARD_CACHE_NONE  0       /* $jwtguard_cache_status: empty */
 #define NGX_HTTP_JWTGUARD_CACHE_MISS  1
@@ -153,9 +158,9 @@ typedef struct {
 
 
 typedef struct {
-    ngx_array_t               files;        /* ngx_http_jwtguard_file_t *, per path */
-    ngx_array_t               uris;         /* ngx_str_t: keys request URIs */
-    ngx_array_t               policies;     /* ngx_http_jwtguard_apim_t *, per file */
+    ngx_array_t              *files;        /* ngx_http_jwtguard_file_t *, per path */
+    ngx_array_t              *uris;         /* ngx_str_t: keys request URIs */
+    ngx_array_t              *policies;     /* ngx_http_jwtguard_apim_t *, per file */
 } ngx_http_jwtguard_main_conf_t;
 
 
@@ -194,19 +199,17 @@ static u_char *ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log,
     size_t *len, ngx_file_info_t *fi, ngx_str_t *err);
 static jwtguard_result ngx_http_jwtguard_copy(ngx_pool_t *pool, ngx_uint_t what,
     const void *object, ngx_uint_t index, ngx_str_t *name, ngx_str_t *out);
+static ngx_int_t ngx_http_jwtguard_cleanup(ngx_pool_t *pool,
+    ngx_pool_cleanup_pt handler, void *data);
 static void ngx_http_jwtguard_keys_cleanup(void *data);
 static void ngx_http_jwtguard_policy_cleanup(void *data);
 static void ngx_http_jwtguard_verifier_cleanup(void *data);
 static void ngx_http_jwtguard_ctx_cleanup(void *data);
-static ngx_int_t ngx_http_jwtguard_cache_status_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
 static char *ngx_http_jwtguard_cache_size(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_jwtguard_cache_ttl_check(ngx_conf_t *cf, void *post,
     void *data);
-static ngx_int_t ngx_http_jwtguard_error_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_jwtguard_kid_variable(ngx_http_request_t *r,
+static ngx_int_t ngx_http_jwtguard_request_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_jwtguard_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
@@ -322,14 +325,14 @@ ngx_module_t  ngx_http_jwtguard_module = {
 
 static ngx_http_variable_t  ngx_http_jwtguard_vars[] = {
 
-    { ngx_string("jwtguard_error"), NULL, ngx_http_jwtguard_error_variable, 0,
-      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+    { ngx_string("jwtguard_error"), NULL, ngx_http_jwtguard_request_variable,
+      NGX_HTTP_JWTGUARD_VAR_ERROR, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
-    { ngx_string("jwtguard_kid"), NULL, ngx_http_jwtguard_kid_variable, 0,
-      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+    { ngx_string("jwtguard_kid"), NULL, ngx_http_jwtguard_request_variable,
+      NGX_HTTP_JWTGUARD_VAR_KID, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
-    { ngx_string("jwtguard_cache_status"), NULL,
-      ngx_http_jwtguard_cache_status_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+    { ngx_string("jwtguard_cache_status"), NULL, ngx_http_jwtguard_request_variable,
+      NGX_HTTP_JWTGUARD_VAR_CACHE, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string(NGX_HTTP_JWTGUARD_CLAIM_PREFIX), NULL,
       ngx_http_jwtguard_claim_variable, 0,
@@ -356,7 +359,6 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
     ngx_uint_t                     i;
     jwtguard_result                result;
     jwtguard_token                *verified;
-    ngx_pool_cleanup_t            *cln;
     ngx_http_jwtguard_ctx_t       *ctx;
     ngx_http_jwtguard_source_t    *files;
     ngx_http_jwtguard_loc_conf_t  *jlcf;
@@ -382,13 +384,11 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        cln = ngx_pool_cleanup_add(r->pool, 0);
-        if (cln == NULL) {
+        if (ngx_http_jwtguard_cleanup(r->pool, ngx_http_jwtguard_ctx_cleanup, ctx)
+            != NGX_OK)
+        {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-
-        cln->handler = ngx_http_jwtguard_ctx_cleanup;
-        cln->data = ctx;
 
         ngx_http_set_ctx(r, ctx, ngx_http_jwtguard_module);
     }
@@ -976,6 +976,27 @@ ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log, size_t *len,
 }
 
 
+/* Runs handler(data) when `pool` is destroyed; at once when that cannot be arranged
+ * (out of memory), so what `data` holds is freed either way. */
+
+static ngx_int_t
+ngx_http_jwtguard_cleanup(ngx_pool_t *pool, ngx_pool_cleanup_pt handler, void *data)
+{
+    ngx_pool_cleanup_t  *cln;
+
+    cln = ngx_pool_cleanup_add(pool, 0);
+    if (cln == NULL) {
+        handler(data);
+        return NGX_ERROR;
+    }
+
+    cln->handler = handler;
+    cln->data = data;
+
+    return NGX_OK;
+}
+
+
 static void
 ngx_http_jwtguard_keys_cleanup(void *data)
 {
@@ -1001,41 +1022,6 @@ ngx_http_jwtguard_variable(ngx_http_variable_value_t *v, const void *data,
     v->not_found = (data == NULL);
 
     return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_jwtguard_error_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    const char               *name;
-    ngx_http_jwtguard_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
-
-    name = (ctx == NULL || ctx->result == JWTGUARD_OK)
-           ? NULL : jwtguard_result_name(ctx->result);
-
-    return ngx_http_jwtguard_variable(v, name, name ? ngx_strlen(name) : 0);
-}
-
-
-static ngx_int_t
-ngx_http_jwtguard_cache_status_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    ngx_str_t                *s;
-    ngx_http_jwtguard_ctx_t  *ctx;
-
-    /* indexed by NGX_HTTP_JWTGUARD_CACHE_* */
-    static ngx_str_t  status[] = {
-        ngx_null_string, ngx_string("MISS"), ngx_string("HIT")
-    };
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
-    s = &status[ctx ? ctx->cache_status : NGX_HTTP_JWTGUARD_CACHE_NONE];
-
-    return ngx_http_jwtguard_variable(v, s->data, s->len);
 }
 
 
@@ -1077,13 +1063,29 @@ ngx_http_jwtguard_token_value(ngx_http_request_t *r, ngx_http_variable_value_t *
 }
 
 
+/* $jwtguard_error, $jwtguard_kid or $jwtguard_cache_status, by `data` */
+
 static ngx_int_t
-ngx_http_jwtguard_kid_variable(ngx_http_request_t *r,
+ngx_http_jwtguard_request_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    static ngx_str_t  var = ngx_string("jwtguard_kid");
+    const char               *s;
+    ngx_http_jwtguard_ctx_t  *ctx;
 
-    return ngx_http_jwtguard_token_value(r, v, NULL, &var);
+    static ngx_str_t    kid = ngx_string("jwtguard_kid");
+    static const char  *cache_status[] = { NULL, "MISS", "HIT" }; /* _CACHE_* */
+
+    if (data == NGX_HTTP_JWTGUARD_VAR_KID) {
+        return ngx_http_jwtguard_token_value(r, v, NULL, &kid);
+    }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
+
+    s = (ctx == NULL) ? NULL
+        : (data == NGX_HTTP_JWTGUARD_VAR_CACHE) ? cache_status[ctx->cache_status]
+        : (ctx->result == JWTGUARD_OK) ? NULL : jwtguard_result_name(ctx->result);
+
+    return ngx_http_jwtguard_variable(v, s, s ? ngx_strlen(s) : 0);
 }
 
 
@@ -1130,6 +1132,10 @@ ngx_http_jwtguard_get(ngx_uint_t what, const void *object, ngx_uint_t index,
 
     case NGX_HTTP_JWTGUARD_GET_SCHEME:
         return jwtguard_apim_policy_require_scheme(object, buf, cap, len);
+
+    case NGX_HTTP_JWTGUARD_GET_SOURCE: /* `index` points to the kind's storage */
+        return jwtguard_apim_policy_token_source(object,
+                   (jwtguard_token_source *) index, buf, cap, len);
 
     case NGX_HTTP_JWTGUARD_GET_JWKS:
         return jwtguard_apim_policy_inline_jwks(object, (uint32_t) index, buf, cap,
@@ -1187,6 +1193,44 @@ ngx_http_jwtguard_add_variables(ngx_conf_t *cf)
 
 /* ---------------------------------------------------------------- configuration */
 
+/* A new element of the directive's array *a, created at its first element (*a is
+ * NGX_CONF_UNSET_PTR or NULL until then); NULL when out of memory. */
+
+static void *
+ngx_http_jwtguard_push(ngx_conf_t *cf, ngx_array_t **a, size_t size)
+{
+    if (*a == NGX_CONF_UNSET_PTR || *a == NULL) {
+        *a = ngx_array_create(cf->pool, 2, size);
+        if (*a == NULL) {
+            return NULL;
+        }
+    }
+
+    return ngx_array_push(*a);
+}
+
+
+/* The element of `a` (pointers to structures that start with their path) whose path
+ * is `path`; NULL when none is. */
+
+static void *
+ngx_http_jwtguard_find_path(ngx_array_t *a, ngx_str_t *path)
+{
+    ngx_str_t   **elts = a ? a->elts : NULL;
+    ngx_uint_t    i;
+
+    for (i = 0; elts && i < a->nelts; i++) {
+        if (elts[i]->len == path->len
+            && ngx_strncmp(elts[i]->data, path->data, path->len) == 0)
+        {
+            return elts[i];
+        }
+    }
+
+    return NULL;
+}
+
+
 /* The parameters of a key source directive from value[2] on: "issuer=<iss>" (any
  * number: the issuers the source's keys may sign for) and, for a key file,
  * "check=<time>". */
@@ -1210,14 +1254,8 @@ ngx_http_jwtguard_source_params(ngx_conf_t *cf, ngx_http_jwtguard_source_t *src,
                 return NGX_CONF_ERROR;
             }
 
-            if (src->issuers == NULL) {
-                src->issuers = ngx_array_create(cf->pool, 2, sizeof(jwtguard_slice));
-                if (src->issuers == NULL) {
-                    return NGX_CONF_ERROR;
-                }
-            }
-
-            issuer = ngx_array_push(src->issuers);
+            issuer = ngx_http_jwtguard_push(cf, &src->issuers,
+                                            sizeof(jwtguard_slice));
             if (issuer == NULL) {
                 return NGX_CONF_ERROR;
             }
@@ -1265,21 +1303,12 @@ ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     char                           *rv;
     time_t                          check;
     ngx_str_t                      *value, path, err;
-    ngx_uint_t                      i;
-    ngx_pool_cleanup_t             *cln;
-    ngx_http_jwtguard_file_t       *k, **kp, **files;
+    ngx_http_jwtguard_file_t       *k, **kp;
     ngx_http_jwtguard_source_t     *src;
     ngx_http_jwtguard_main_conf_t  *jmcf;
 
-    if (jlcf->files == NGX_CONF_UNSET_PTR) {
-        jlcf->files = ngx_array_create(cf->pool, 2,
-                                       sizeof(ngx_http_jwtguard_source_t));
-        if (jlcf->files == NULL) {
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    src = ngx_array_push(jlcf->files);
+    src = ngx_http_jwtguard_push(cf, &jlcf->files,
+                                 sizeof(ngx_http_jwtguard_source_t));
     if (src == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -1306,19 +1335,11 @@ ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
 
-    files = jmcf->files.elts;
+    src->file = ngx_http_jwtguard_find_path(jmcf->files, &path);
 
-    for (i = 0; i < jmcf->files.nelts; i++) {
-        if (files[i]->path.len == path.len
-            && ngx_strncmp(files[i]->path.data, path.data, path.len) == 0)
-        {
-            src->file = files[i];
-            if (check < files[i]->check) {
-                files[i]->check = check;
-            }
-
-            return NGX_CONF_OK;
-        }
+    if (src->file) {
+        src->file->check = ngx_min(src->file->check, check);
+        return NGX_CONF_OK;
     }
 
     k = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_file_t));
@@ -1336,13 +1357,11 @@ ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    cln = ngx_pool_cleanup_add(cf->pool, 0);
-    if (cln == NULL) {
+    if (ngx_http_jwtguard_cleanup(cf->pool, ngx_http_jwtguard_keys_cleanup, &k->keys)
+        != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
-
-    cln->handler = ngx_http_jwtguard_keys_cleanup;
-    cln->data = &k->keys;
 
     if (ngx_http_jwtguard_load(k, cf->log, &err) != NGX_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -1350,7 +1369,8 @@ ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    kp = ngx_array_push(&jmcf->files);
+    kp = ngx_http_jwtguard_push(cf, &jmcf->files,
+                                sizeof(ngx_http_jwtguard_file_t *));
     if (kp == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -1401,7 +1421,7 @@ ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
 
-    uri = ngx_array_push(&jmcf->uris);
+    uri = ngx_http_jwtguard_push(cf, &jmcf->uris, sizeof(ngx_str_t));
     if (uri == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -1438,10 +1458,9 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     u_char                          *buf;
     size_t                           len;
     ngx_str_t                       *value, path, err, s;
-    ngx_uint_t                       i, n, kind;
+    ngx_uint_t                       i, n, m, kind;
     jwtguard_result                  rc;
     ngx_file_info_t                  fi;
-    ngx_pool_cleanup_t              *cln;
     const jwtguard_keyset           *keys;
     ngx_http_jwtguard_apim_t        *a, **ap;
     ngx_http_jwtguard_main_conf_t   *jmcf;
@@ -1464,15 +1483,10 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
 
-    ap = jmcf->policies.elts;
+    jlcf->apim = ngx_http_jwtguard_find_path(jmcf->policies, &path);
 
-    for (i = 0; i < jmcf->policies.nelts; i++) {
-        if (ap[i]->path.len == path.len
-            && ngx_strncmp(ap[i]->path.data, path.data, path.len) == 0)
-        {
-            jlcf->apim = ap[i];
-            return NGX_CONF_OK;
-        }
+    if (jlcf->apim) {
+        return NGX_CONF_OK;
     }
 
     a = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_apim_t));
@@ -1482,13 +1496,11 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     a->path = path;
 
-    cln = ngx_pool_cleanup_add(cf->pool, 0);
-    if (cln == NULL) {
+    if (ngx_http_jwtguard_cleanup(cf->pool, ngx_http_jwtguard_apim_cleanup, a)
+        != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
-
-    cln->handler = ngx_http_jwtguard_apim_cleanup;
-    cln->data = a;
 
     buf = ngx_http_jwtguard_read_file(&path, cf->log, &len, &fi, &err);
     if (buf == NULL) {
@@ -1516,21 +1528,8 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     /* the token source */
 
-    len = 0;
-    if (jwtguard_apim_policy_token_source(a->apim, &a->source, NULL, 0, &len)
-        != JWTGUARD_BUFFER_TOO_SMALL)
-    {
-        return NGX_CONF_ERROR;
-    }
-
-    a->source_name.data = ngx_pnalloc(cf->pool, len + 1);
-    if (a->source_name.data == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    if (jwtguard_apim_policy_token_source(a->apim, &a->source,
-                                          (char *) a->source_name.data, len + 1,
-                                          &a->source_name.len)
+    if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_SOURCE, a->apim,
+                               (ngx_uint_t) &a->source, NULL, &a->source_name)
         != JWTGUARD_OK)
     {
         return NGX_CONF_ERROR;
@@ -1558,35 +1557,24 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     /* what the operator must know: where the keys are published, and the notes */
 
     n = jwtguard_apim_policy_openid_config_count(a->apim);
+    m = jwtguard_apim_policy_note_count(a->apim);
 
-    for (i = 0; i < n; i++) {
-        if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_URL, a->apim, i,
-                                   NULL, &s)
+    for (i = 0; i < n + m; i++) {
+        if (ngx_http_jwtguard_copy(cf->pool, i < n ? NGX_HTTP_JWTGUARD_GET_URL
+                                                   : NGX_HTTP_JWTGUARD_GET_NOTE,
+                                   a->apim, i < n ? i : i - n, NULL, &s)
             != JWTGUARD_OK)
         {
             return NGX_CONF_ERROR;
         }
 
-        ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
-                           "jwtguard: APIM policy \"%V\": signing keys are "
-                           "published through \"%V\"; fetch its jwks_uri into a "
-                           "jwtguard_keys_file (python -m jwtguard fetch-jwks "
-                           "--openid-config ...) or proxy it for "
-                           "jwtguard_keys_request", &path, &s);
-    }
-
-    n = jwtguard_apim_policy_note_count(a->apim);
-
-    for (i = 0; i < n; i++) {
-        if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_NOTE, a->apim, i,
-                                   NULL, &s)
-            != JWTGUARD_OK)
-        {
-            return NGX_CONF_ERROR;
-        }
-
-        ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
-                           "jwtguard: APIM policy \"%V\": note: %V", &path, &s);
+        ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0, i < n
+                           ? "jwtguard: APIM policy \"%V\": signing keys are "
+                             "published through \"%V\"; fetch its jwks_uri into a "
+                             "jwtguard_keys_file (python -m jwtguard fetch-jwks "
+                             "--openid-config ...) or proxy it for "
+                             "jwtguard_keys_request"
+                           : "jwtguard: APIM policy \"%V\": note: %V", &path, &s);
     }
 
     /* inline keys: the RSA keys, and the symmetric keys as a set of their own (the
@@ -1630,15 +1618,12 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         a->inline_keys[a->n_inline] = keys;
 
-        cln = ngx_pool_cleanup_add(cf->pool, 0);
-        if (cln == NULL) {
-            jwtguard_keyset_free(keys);
-            a->inline_keys[a->n_inline] = NULL;
+        if (ngx_http_jwtguard_cleanup(cf->pool, ngx_http_jwtguard_keys_cleanup,
+                                      &a->inline_keys[a->n_inline++])
+            != NGX_OK)
+        {
             return NGX_CONF_ERROR;
         }
-
-        cln->handler = ngx_http_jwtguard_keys_cleanup;
-        cln->data = &a->inline_keys[a->n_inline++];
 
         ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
                            "jwtguard: APIM policy \"%V\": %uz inline %s keys, used "
@@ -1648,7 +1633,8 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                            ? "symmetric (HMAC)" : "RSA");
     }
 
-    ap = ngx_array_push(&jmcf->policies);
+    ap = ngx_http_jwtguard_push(cf, &jmcf->policies,
+                                sizeof(ngx_http_jwtguard_apim_t *));
     if (ap == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -1672,14 +1658,6 @@ ngx_http_jwtguard_values(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_array_t  **a;
 
     a = (ngx_array_t **) (p + cmd->offset);
-
-    if (*a == NGX_CONF_UNSET_PTR) {
-        *a = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
-        if (*a == NULL) {
-            return NGX_CONF_ERROR;
-        }
-    }
-
     value = cf->args->elts;
 
     for (i = 1; i < cf->args->nelts; i++) {
@@ -1687,7 +1665,7 @@ ngx_http_jwtguard_values(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return "has an empty value";
         }
 
-        s = ngx_array_push(*a);
+        s = ngx_http_jwtguard_push(cf, a, sizeof(ngx_str_t));
         if (s == NULL) {
             return NGX_CONF_ERROR;
         }
@@ -1711,15 +1689,8 @@ ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_uint_t                  i;
     ngx_http_jwtguard_claim_t  *claim;
 
-    if (jlcf->claims == NGX_CONF_UNSET_PTR) {
-        jlcf->claims = ngx_array_create(cf->pool, 2,
-                                        sizeof(ngx_http_jwtguard_claim_t));
-        if (jlcf->claims == NULL) {
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    claim = ngx_array_push(jlcf->claims);
+    claim = ngx_http_jwtguard_push(cf, &jlcf->claims,
+                                   sizeof(ngx_http_jwtguard_claim_t));
     if (claim == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -1917,33 +1888,8 @@ ngx_http_jwtguard_cache_ttl_check(ngx_conf_t *cf, void *post, void *data)
 static void *
 ngx_http_jwtguard_create_main_conf(ngx_conf_t *cf)
 {
-    ngx_http_jwtguard_main_conf_t  *jmcf;
-
-    jmcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_main_conf_t));
-    if (jmcf == NULL) {
-        return NULL;
-    }
-
-    if (ngx_array_init(&jmcf->files, cf->pool, 4,
-                       sizeof(ngx_http_jwtguard_file_t *))
-        != NGX_OK)
-    {
-        return NULL;
-    }
-
-    if (ngx_array_init(&jmcf->uris, cf->pool, 2, sizeof(ngx_str_t)) != NGX_OK)
-    {
-        return NULL;
-    }
-
-    if (ngx_array_init(&jmcf->policies, cf->pool, 2,
-                       sizeof(ngx_http_jwtguard_apim_t *))
-        != NGX_OK)
-    {
-        return NULL;
-    }
-
-    return jmcf;
+    /* its arrays are created at their first element */
+    return ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_main_conf_t));
 }
 
 
@@ -1996,7 +1942,6 @@ ngx_http_jwtguard_build_policy(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *con
     ngx_uint_t                  i, j;
     jwtguard_slice             *slices;
     jwtguard_result             rc;
-    ngx_pool_cleanup_t         *cln;
     jwtguard_policy_builder    *b;
     ngx_http_jwtguard_claim_t  *claim;
     char                        detail[NGX_HTTP_JWTGUARD_DETAIL];
@@ -2072,15 +2017,13 @@ ngx_http_jwtguard_build_policy(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *con
         return NGX_CONF_ERROR;
     }
 
-    cln = ngx_pool_cleanup_add(cf->pool, 0);
-    if (cln == NULL) {
-        jwtguard_policy_free(conf->policy);
+    if (ngx_http_jwtguard_cleanup(cf->pool, ngx_http_jwtguard_policy_cleanup,
+                                  (void *) conf->policy)
+        != NGX_OK)
+    {
         conf->policy = NULL;
         return NGX_CONF_ERROR;
     }
-
-    cln->handler = ngx_http_jwtguard_policy_cleanup;
-    cln->data = (void *) conf->policy;
 
     return NGX_CONF_OK;
 }
@@ -2105,7 +2048,6 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
     size_t                         n_issuers;
     ngx_uint_t                     i, n, unbound;
     jwtguard_result                rc;
-    ngx_pool_cleanup_t            *cln;
     const jwtguard_slice          *issuers;
     jwtguard_verifier_builder     *b;
     ngx_http_jwtguard_source_t    *src;
@@ -2227,14 +2169,12 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
         return NGX_CONF_ERROR;
     }
 
-    cln = ngx_pool_cleanup_add(cf->pool, 0);
-    if (cln == NULL) {
-        jwtguard_verifier_free(jv->verifier);
+    if (ngx_http_jwtguard_cleanup(cf->pool, ngx_http_jwtguard_verifier_cleanup,
+                                  jv->verifier)
+        != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
-
-    cln->handler = ngx_http_jwtguard_verifier_cleanup;
-    cln->data = jv->verifier;
 
     if (unbound && n + (conf->request != NULL) > 1
         && conf->issuers && conf->issuers->nelts > 1)
@@ -2265,47 +2205,17 @@ ngx_http_jwtguard_verifier_cleanup(void *data)
 static const char *
 ngx_http_jwtguard_replaced_directive(ngx_http_jwtguard_loc_conf_t *conf)
 {
-    if (conf->audiences != NGX_CONF_UNSET_PTR) {
-        return "jwtguard_audience";
-    }
-
-    if (conf->issuers != NGX_CONF_UNSET_PTR) {
-        return "jwtguard_issuer";
-    }
-
-    if (conf->claims != NGX_CONF_UNSET_PTR) {
-        return "jwtguard_require_claim";
-    }
-
-    if (conf->clock_skew != NGX_CONF_UNSET) {
-        return "jwtguard_clock_skew";
-    }
-
-    if (conf->require_exp != NGX_CONF_UNSET) {
-        return "jwtguard_require_expiration_time";
-    }
-
-    if (conf->algorithms != NGX_CONF_UNSET_UINT) {
-        return "jwtguard_algorithms";
-    }
-
-    if (conf->token != NGX_CONF_UNSET_PTR) {
-        return "jwtguard_token";
-    }
-
-    if (conf->scheme.data != NULL) {
-        return "jwtguard_require_scheme";
-    }
-
-    if (conf->failed_status != NGX_CONF_UNSET) {
-        return "jwtguard_failed_status";
-    }
-
-    if (conf->failed_message.data != NULL) {
-        return "jwtguard_failed_message";
-    }
-
-    return NULL;
+    return conf->audiences != NGX_CONF_UNSET_PTR ? "jwtguard_audience"
+           : conf->issuers != NGX_CONF_UNSET_PTR ? "jwtguard_issuer"
+           : conf->claims != NGX_CONF_UNSET_PTR ? "jwtguard_require_claim"
+           : conf->clock_skew != NGX_CONF_UNSET ? "jwtguard_clock_skew"
+           : conf->require_exp != NGX_CONF_UNSET ? "jwtguard_require_expiration_time"
+           : conf->algorithms != NGX_CONF_UNSET_UINT ? "jwtguard_algorithms"
+           : conf->token != NGX_CONF_UNSET_PTR ? "jwtguard_token"
+           : conf->scheme.data != NULL ? "jwtguard_require_scheme"
+           : conf->failed_status != NGX_CONF_UNSET ? "jwtguard_failed_status"
+           : conf->failed_message.data != NULL ? "jwtguard_failed_message"
+           : NULL;
 }
 
 
@@ -2505,10 +2415,10 @@ ngx_http_jwtguard_init(ngx_conf_t *cf)
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
     jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
 
-    uri = jmcf->uris.elts;
+    uri = jmcf->uris ? jmcf->uris->elts : NULL;
     cscf = cmcf->servers.elts;
 
-    for (i = 0; i < jmcf->uris.nelts; i++) {
+    for (i = 0; uri && i < jmcf->uris->nelts; i++) {
         for (j = 0; j < cmcf->servers.nelts; j++) {
             clcf = cscf[j]->ctx->loc_conf[ngx_http_core_module.ctx_index];
             ngx_http_jwtguard_check_buffer(cf, clcf->static_locations, &uri[i]);

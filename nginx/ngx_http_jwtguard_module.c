@@ -178,6 +178,7 @@ typedef struct {
     unsigned                  claimed:1;    /* a fetch the core awaits an answer for */
     unsigned                  fetched:1;    /* this request fetched keys already */
     unsigned                  decided:1;
+    ngx_log_t                 log;          /* the request's, without its line */
 } ngx_http_jwtguard_ctx_t;
 
 
@@ -199,6 +200,8 @@ static u_char *ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log,
     size_t *len, ngx_file_info_t *fi, ngx_str_t *err);
 static jwtguard_result ngx_http_jwtguard_copy(ngx_pool_t *pool, ngx_uint_t what,
     const void *object, ngx_uint_t index, ngx_str_t *name, ngx_str_t *out);
+static u_char *ngx_http_jwtguard_log_handler(ngx_log_t *log, u_char *buf,
+    size_t len);
 static ngx_int_t ngx_http_jwtguard_cleanup(ngx_pool_t *pool,
     ngx_pool_cleanup_pt handler, void *data);
 static void ngx_http_jwtguard_keys_cleanup(void *data);
@@ -391,6 +394,9 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
         }
 
         ngx_http_set_ctx(r, ctx, ngx_http_jwtguard_module);
+
+        ctx->log = *r->connection->log;
+        ctx->log.handler = ngx_http_jwtguard_log_handler;
     }
 
     if (ctx->subrequest) {
@@ -417,7 +423,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
     if (token.len == 0) {
         ctx->result = JWTGUARD_TOKEN_NOT_PRESENT;
         ctx->decided = 1;
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, &ctx->log, 0,
                       "jwtguard: TokenNotPresent: no access token");
         return ngx_http_jwtguard_fail(r, jlcf, ctx->result);
     }
@@ -430,7 +436,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
         files = jlcf->files->elts;
 
         for (i = 0; i < jlcf->files->nelts; i++) {
-            ngx_http_jwtguard_refresh(files[i].file, r->connection->log);
+            ngx_http_jwtguard_refresh(files[i].file, &ctx->log);
         }
     }
 
@@ -467,7 +473,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
 
     if (result != JWTGUARD_OK) {
         ctx->result = result;
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, &ctx->log, 0,
                       "jwtguard: %s", detail[0] ? detail
                                                 : jwtguard_result_name(result));
         return ngx_http_jwtguard_fail(r, jlcf, result);
@@ -476,7 +482,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
     ctx->token = verified;
     ctx->result = JWTGUARD_OK;
 
-    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, &ctx->log, 0,
                    "jwtguard: token verified (%s)%s", jwtguard_token_alg(verified),
                    hit ? " from the cache" : "");
 
@@ -649,21 +655,21 @@ ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx)
                                      b->last - b->pos, (uint64_t) now, &count,
                                      detail, sizeof(detail));
         if (rc != JWTGUARD_OK) {
-            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+            ngx_log_error(NGX_LOG_ERR, &ctx->log, 0,
                           "jwtguard: keys request \"%V\" returned no valid key set, "
                           "keeping the current keys: %s", uri,
                           detail[0] ? detail : jwtguard_result_name(rc));
             return;
         }
 
-        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_NOTICE, &ctx->log, 0,
                       "jwtguard: keys request \"%V\": %uz keys", uri, count);
         return;
     }
 
     jwtguard_verifier_fetch_failed(ctx->jv->verifier, ctx->source, (uint64_t) now);
 
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+    ngx_log_error(NGX_LOG_ERR, &ctx->log, 0,
                   "jwtguard: keys request \"%V\" failed (status %ui: %s), keeping "
                   "the current keys", uri, sr->headers_out.status, failure);
 }
@@ -976,6 +982,23 @@ ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log, size_t *len,
 }
 
 
+/* The context of the module's log lines about a request: the client and the server,
+ * not nginx's "request:" part, since the request line may hold the token (a query
+ * parameter). */
+
+static u_char *
+ngx_http_jwtguard_log_handler(ngx_log_t *log, u_char *buf, size_t len)
+{
+    ngx_http_log_ctx_t        *lctx = log->data;
+    ngx_http_core_srv_conf_t  *cscf;
+
+    cscf = ngx_http_get_module_srv_conf(lctx->request, ngx_http_core_module);
+
+    return ngx_snprintf(buf, len, ", client: %V, server: %V",
+                        &lctx->connection->addr_text, &cscf->server_name);
+}
+
+
 /* Runs handler(data) when `pool` is destroyed; at once when that cannot be arranged
  * (out of memory), so what `data` holds is freed either way. */
 
@@ -1051,7 +1074,7 @@ ngx_http_jwtguard_token_value(ngx_http_request_t *r, ngx_http_variable_value_t *
 
     if (rc != JWTGUARD_OK) {
         if (rc == JWTGUARD_CLAIM_UNSAFE) {
-            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+            ngx_log_error(NGX_LOG_INFO, &ctx->log, 0,
                           "jwtguard: $%V not set: %s", var,
                           jwtguard_result_message(rc));
         }

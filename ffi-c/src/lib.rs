@@ -48,6 +48,7 @@ mod util;
 pub mod fuzzing;
 
 pub use apim::*;
+pub use http::*;
 pub use keyset::*;
 pub use policy::*;
 pub use result::*;

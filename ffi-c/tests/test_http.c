@@ -78,6 +78,9 @@ static void test_challenge(void) {
                                        &LEN),
                "Bearer realm=\"api\", error=\"invalid_token\", "
                "error_description=\"TokenClaimNotFound\"");
+    /* a code that is not one of the core's reasons */
+    CHECK_TEXT(jwtguard_http_challenge(JWTGUARD_NULL_PARAMETER, 401, NULL, 0, BUF, CAP, &LEN),
+               "Bearer error=\"invalid_token\", error_description=\"Unknown\"");
     char small[10] = "Z";
     size_t len = 0;
     CHECK_RESULT(jwtguard_http_challenge(JWTGUARD_TOKEN_EXPIRED, 401, NULL, 0, small, sizeof small,

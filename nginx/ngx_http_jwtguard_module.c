@@ -440,11 +440,9 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
         }
     }
 
-    if (!ctx->fetched) {
-        rc = ngx_http_jwtguard_fetch(r, jlcf->jv, ctx, now);
-        if (rc != NGX_DECLINED) {
-            return rc;
-        }
+    rc = ngx_http_jwtguard_fetch(r, jlcf->jv, ctx, now);
+    if (rc != NGX_DECLINED) {
+        return rc;
     }
 
     verified = NULL;
@@ -462,7 +460,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
 
     /* an unknown kid may make a fetch due: verify again after it */
 
-    if (result == JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND && !ctx->fetched) {
+    if (result == JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND) {
         rc = ngx_http_jwtguard_fetch(r, jlcf->jv, ctx, now);
         if (rc != NGX_DECLINED) {
             return rc;
@@ -492,7 +490,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
 
 /* Claims the fetch the verifier wants, if any, and starts it as a subrequest to the
  * keys request's URI; the access phase resumes when it is done. NGX_DECLINED when no
- * fetch is due (or one is under way in this worker). */
+ * fetch is due (or one is under way in this worker), or this request fetched once. */
 
 static ngx_int_t
 ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
@@ -504,8 +502,9 @@ ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
     ngx_http_post_subrequest_t  *ps;
     static char                  url[JWTGUARD_MAX_URL_LEN + 1];
 
-    if (!jwtguard_verifier_start_fetch(jv->verifier, (uint64_t) now, &source, &kind,
-                                       url, sizeof(url), &len))
+    if (ctx->fetched
+        || !jwtguard_verifier_start_fetch(jv->verifier, (uint64_t) now, &source,
+                                          &kind, url, sizeof(url), &len))
     {
         return NGX_DECLINED;
     }
@@ -1963,6 +1962,7 @@ ngx_http_jwtguard_build_policy(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *con
 {
     ngx_str_t                  *s;
     ngx_uint_t                  i, j;
+    ngx_array_t                *values;
     jwtguard_slice             *slices;
     jwtguard_result             rc;
     jwtguard_policy_builder    *b;
@@ -1974,19 +1974,14 @@ ngx_http_jwtguard_build_policy(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *con
         return NGX_CONF_ERROR;
     }
 
-    if (conf->audiences) {
-        s = conf->audiences->elts;
-        for (i = 0; i < conf->audiences->nelts; i++) {
-            (void) jwtguard_policy_builder_add_audience(b, (const char *) s[i].data,
-                                                        s[i].len);
-        }
-    }
+    for (j = 0; j < 2; j++) {
+        values = j ? conf->issuers : conf->audiences;
+        s = values ? values->elts : NULL;
 
-    if (conf->issuers) {
-        s = conf->issuers->elts;
-        for (i = 0; i < conf->issuers->nelts; i++) {
-            (void) jwtguard_policy_builder_add_issuer(b, (const char *) s[i].data,
-                                                      s[i].len);
+        for (i = 0; s && i < values->nelts; i++) {
+            (void) (j ? jwtguard_policy_builder_add_issuer
+                      : jwtguard_policy_builder_add_audience)
+                   (b, (const char *) s[i].data, s[i].len);
         }
     }
 

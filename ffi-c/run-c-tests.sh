@@ -10,7 +10,8 @@
 #      also natively with many iterations), test_apim (APIM
 #      policy documents: accessors, verification, refusals, arguments), test_verifier
 #      (the verifier: issuer binding, key search, cache, fetch protocol; the claim
-#      export rule);
+#      export rule), test_http (the HTTP helpers: the token in a request, the
+#      WWW-Authenticate challenge);
 #   4. checks that the README's C example is examples/verify.c, builds it and runs it on
 #      fixtures (also under valgrind);
 #   5. runs `make install PREFIX=<tmp>` and builds the example through pkg-config, once
@@ -51,13 +52,14 @@ for std in c++11 c++17; do
 done
 
 echo "== C tests (static library, valgrind)"
-for t in test_fixtures test_api test_threads test_apim test_verifier; do
+for t in test_fixtures test_api test_threads test_apim test_verifier test_http; do
     run cc "${cflags[@]}" -pthread -o "$work/$t" "$here/tests/$t.c" "$lib" "${native_libs[@]}"
 done
 run "${valgrind[@]}" "$work/test_fixtures" "$fixtures"
 run "${valgrind[@]}" "$work/test_api" "$fixtures"
 run "${valgrind[@]}" "$work/test_apim" "$fixtures"
 run "${valgrind[@]}" "$work/test_verifier" "$fixtures"
+run "${valgrind[@]}" "$work/test_http" "$fixtures"
 run "$work/test_threads" "$fixtures" 5000
 run "${valgrind[@]}" "$work/test_threads" "$fixtures" 300
 # ThreadSanitizer needs the Rust code and its standard library instrumented (TSan cannot

@@ -6,10 +6,12 @@
  * jwtguard_verifier, built at configuration time from its policy and its key sources
  * (key files, the keys request, an APIM policy's inline keys; each source bound to its
  * own issuers or to the policy's), with the verified-token cache. A location that
- * changes nothing about verification shares its parent's verifier. Per request: one
- * jwtguard_verifier_verify(); the verified token is kept in the request context for the
- * $jwtguard_claim_<name> and $jwtguard_kid variables (whose text the core refuses when
- * it is not safe in a header or a log line) and freed by a request pool cleanup.
+ * changes nothing about verification shares its parent's verifier. Per request: the
+ * token where jwtguard_http_find_token() finds it, one jwtguard_verifier_verify(), and
+ * for a rejection jwtguard_http_challenge(); the verified token is kept in the request
+ * context for the $jwtguard_claim_<name> and $jwtguard_kid variables (whose text the
+ * core refuses when it is not safe in a header or a log line) and freed by a request
+ * pool cleanup.
  *
  * The module does the I/O: it reads key files (once per configuration, then again in
  * each worker when a file's mtime, size or inode changed or its last read failed,
@@ -41,10 +43,23 @@
 #define NGX_HTTP_JWTGUARD_GET_NOTE    4
 #define NGX_HTTP_JWTGUARD_GET_SCHEME  5
 #define NGX_HTTP_JWTGUARD_GET_JWKS    6
+#define NGX_HTTP_JWTGUARD_GET_CHALLENGE 7
+#define NGX_HTTP_JWTGUARD_GET_SOURCE  8
+
+#define NGX_HTTP_JWTGUARD_VAR_ERROR   0       /* ngx_http_jwtguard_request_variable */
+#define NGX_HTTP_JWTGUARD_VAR_KID     1
+#define NGX_HTTP_JWTGUARD_VAR_CACHE   2
 
 #define NGX_HTTP_JWTGUARD_CACHE_NONE  0       /* $jwtguard_cache_status: empty */
 #define NGX_HTTP_JWTGUARD_CACHE_MISS  1
 #define NGX_HTTP_JWTGUARD_CACHE_HIT   2
+
+/* a directive of the http, server and location levels, stored in the loc conf */
+#define NGX_HTTP_JWTGUARD_COMMAND(name, args, set, field, post)               \
+    { ngx_string(name),                                                       \
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|(args), set,     \
+      NGX_HTTP_LOC_CONF_OFFSET, offsetof(ngx_http_jwtguard_loc_conf_t, field), \
+      post }
 
 
 /* a verifier source that holds a key file's keys */
@@ -90,7 +105,6 @@ typedef struct {
     ngx_str_t                 inline_error; /* why the inline keys did not load */
     const jwtguard_keyset    *inline_keys[2]; /* the RSA keys, the symmetric keys */
     ngx_uint_t                n_inline;
-    unsigned                  authorization:1; /* the token is in Authorization */
 } ngx_http_jwtguard_apim_t;
 
 
@@ -130,7 +144,7 @@ typedef struct {
     time_t                    clock_skew;
     ngx_flag_t                require_exp;
     ngx_uint_t                algorithms;   /* JWTGUARD_ALG_* mask */
-    ngx_uint_t                failed_status;
+    ngx_int_t                 failed_status;
     ngx_str_t                 failed_message;
     ngx_str_t                 realm;
     ngx_int_t                 cache_size;   /* entries; 0: no cache */
@@ -144,9 +158,9 @@ typedef struct {
 
 
 typedef struct {
-    ngx_array_t               files;        /* ngx_http_jwtguard_file_t *, per path */
-    ngx_array_t               uris;         /* ngx_str_t: keys request URIs */
-    ngx_array_t               policies;     /* ngx_http_jwtguard_apim_t *, per file */
+    ngx_array_t              *files;        /* ngx_http_jwtguard_file_t *, per path */
+    ngx_array_t              *uris;         /* ngx_str_t: keys request URIs */
+    ngx_array_t              *policies;     /* ngx_http_jwtguard_apim_t *, per file */
 } ngx_http_jwtguard_main_conf_t;
 
 
@@ -164,6 +178,7 @@ typedef struct {
     unsigned                  claimed:1;    /* a fetch the core awaits an answer for */
     unsigned                  fetched:1;    /* this request fetched keys already */
     unsigned                  decided:1;
+    ngx_log_t                 log;          /* the request's, without its line */
 } ngx_http_jwtguard_ctx_t;
 
 
@@ -185,19 +200,19 @@ static u_char *ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log,
     size_t *len, ngx_file_info_t *fi, ngx_str_t *err);
 static jwtguard_result ngx_http_jwtguard_copy(ngx_pool_t *pool, ngx_uint_t what,
     const void *object, ngx_uint_t index, ngx_str_t *name, ngx_str_t *out);
+static u_char *ngx_http_jwtguard_log_handler(ngx_log_t *log, u_char *buf,
+    size_t len);
+static ngx_int_t ngx_http_jwtguard_cleanup(ngx_pool_t *pool,
+    ngx_pool_cleanup_pt handler, void *data);
 static void ngx_http_jwtguard_keys_cleanup(void *data);
 static void ngx_http_jwtguard_policy_cleanup(void *data);
 static void ngx_http_jwtguard_verifier_cleanup(void *data);
 static void ngx_http_jwtguard_ctx_cleanup(void *data);
-static ngx_int_t ngx_http_jwtguard_cache_status_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
 static char *ngx_http_jwtguard_cache_size(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_jwtguard_cache_ttl_check(ngx_conf_t *cf, void *post,
     void *data);
-static ngx_int_t ngx_http_jwtguard_error_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data);
-static ngx_int_t ngx_http_jwtguard_kid_variable(ngx_http_request_t *r,
+static ngx_int_t ngx_http_jwtguard_request_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_jwtguard_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
@@ -207,16 +222,15 @@ static char *ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static ngx_int_t ngx_http_jwtguard_apim_token(ngx_http_request_t *r,
-    ngx_http_jwtguard_apim_t *a, ngx_str_t *token);
-static ngx_table_elt_t *ngx_http_jwtguard_header(ngx_http_request_t *r,
-    ngx_str_t *name, ngx_list_part_t **part, ngx_uint_t *i);
+static void ngx_http_jwtguard_find_token(ngx_http_request_t *r,
+    ngx_http_jwtguard_loc_conf_t *jlcf, ngx_str_t *token);
+static char *ngx_http_jwtguard_not_empty(ngx_conf_t *cf, void *post, void *data);
 static char *ngx_http_jwtguard_values(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static char *ngx_http_jwtguard_failed_status(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
+static char *ngx_http_jwtguard_status_check(ngx_conf_t *cf, void *post,
+    void *data);
 static char *ngx_http_jwtguard_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_int_t ngx_http_jwtguard_add_variables(ngx_conf_t *cf);
@@ -231,134 +245,51 @@ static char *ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
 static ngx_conf_post_t  ngx_http_jwtguard_cache_ttl_post =
     { ngx_http_jwtguard_cache_ttl_check };
 
+static ngx_conf_post_t  ngx_http_jwtguard_status_post =
+    { ngx_http_jwtguard_status_check };
+
+static ngx_conf_post_t  ngx_http_jwtguard_not_empty_post =
+    { ngx_http_jwtguard_not_empty };
+
 
 static ngx_command_t  ngx_http_jwtguard_commands[] = {
 
-    { ngx_string("jwtguard"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
-      ngx_conf_set_flag_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, enable),
-      NULL },
-
-    { ngx_string("jwtguard_token"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_set_complex_value_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, token),
-      NULL },
-
-    { ngx_string("jwtguard_require_scheme"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, scheme),
-      NULL },
-
-    { ngx_string("jwtguard_keys_file"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
-      ngx_http_jwtguard_keys_file,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
-
-    { ngx_string("jwtguard_keys_request"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
-      ngx_http_jwtguard_keys_request,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
-
-    { ngx_string("jwtguard_apim_policy"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_jwtguard_apim_policy,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
-
-    { ngx_string("jwtguard_keys_cache"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_sec_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, keys_cache),
-      NULL },
-
-    { ngx_string("jwtguard_audience"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
-      ngx_http_jwtguard_values,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, audiences),
-      NULL },
-
-    { ngx_string("jwtguard_issuer"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
-      ngx_http_jwtguard_values,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, issuers),
-      NULL },
-
-    { ngx_string("jwtguard_require_claim"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
-      ngx_http_jwtguard_require_claim,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
-
-    { ngx_string("jwtguard_clock_skew"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_sec_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, clock_skew),
-      NULL },
-
-    { ngx_string("jwtguard_require_expiration_time"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
-      ngx_conf_set_flag_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, require_exp),
-      NULL },
-
-    { ngx_string("jwtguard_algorithms"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
-      ngx_http_jwtguard_algorithms,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
-
-    { ngx_string("jwtguard_failed_status"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_jwtguard_failed_status,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
-
-    { ngx_string("jwtguard_failed_message"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, failed_message),
-      NULL },
-
-    { ngx_string("jwtguard_realm"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, realm),
-      NULL },
-
-    { ngx_string("jwtguard_cache_size"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_jwtguard_cache_size,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
-
-    { ngx_string("jwtguard_cache_ttl"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_sec_slot,
-      NGX_HTTP_LOC_CONF_OFFSET,
-      offsetof(ngx_http_jwtguard_loc_conf_t, cache_ttl),
-      &ngx_http_jwtguard_cache_ttl_post },
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard", NGX_CONF_FLAG,
+        ngx_conf_set_flag_slot, enable, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_token", NGX_CONF_TAKE1,
+        ngx_http_set_complex_value_slot, token, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_require_scheme", NGX_CONF_TAKE1,
+        ngx_conf_set_str_slot, scheme, &ngx_http_jwtguard_not_empty_post),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_keys_file", NGX_CONF_1MORE,
+        ngx_http_jwtguard_keys_file, files, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_keys_request", NGX_CONF_1MORE,
+        ngx_http_jwtguard_keys_request, request, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_apim_policy", NGX_CONF_TAKE1,
+        ngx_http_jwtguard_apim_policy, apim, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_keys_cache", NGX_CONF_TAKE1,
+        ngx_conf_set_sec_slot, keys_cache, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_audience", NGX_CONF_1MORE,
+        ngx_http_jwtguard_values, audiences, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_issuer", NGX_CONF_1MORE,
+        ngx_http_jwtguard_values, issuers, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_require_claim", NGX_CONF_1MORE,
+        ngx_http_jwtguard_require_claim, claims, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_clock_skew", NGX_CONF_TAKE1,
+        ngx_conf_set_sec_slot, clock_skew, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_require_expiration_time", NGX_CONF_FLAG,
+        ngx_conf_set_flag_slot, require_exp, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_algorithms", NGX_CONF_1MORE,
+        ngx_http_jwtguard_algorithms, algorithms, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_failed_status", NGX_CONF_TAKE1,
+        ngx_conf_set_num_slot, failed_status, &ngx_http_jwtguard_status_post),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_failed_message", NGX_CONF_TAKE1,
+        ngx_conf_set_str_slot, failed_message, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_realm", NGX_CONF_TAKE1,
+        ngx_conf_set_str_slot, realm, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_cache_size", NGX_CONF_TAKE1,
+        ngx_http_jwtguard_cache_size, cache_size, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_cache_ttl", NGX_CONF_TAKE1,
+        ngx_conf_set_sec_slot, cache_ttl, &ngx_http_jwtguard_cache_ttl_post),
 
       ngx_null_command
 };
@@ -397,14 +328,14 @@ ngx_module_t  ngx_http_jwtguard_module = {
 
 static ngx_http_variable_t  ngx_http_jwtguard_vars[] = {
 
-    { ngx_string("jwtguard_error"), NULL, ngx_http_jwtguard_error_variable, 0,
-      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+    { ngx_string("jwtguard_error"), NULL, ngx_http_jwtguard_request_variable,
+      NGX_HTTP_JWTGUARD_VAR_ERROR, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
-    { ngx_string("jwtguard_kid"), NULL, ngx_http_jwtguard_kid_variable, 0,
-      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+    { ngx_string("jwtguard_kid"), NULL, ngx_http_jwtguard_request_variable,
+      NGX_HTTP_JWTGUARD_VAR_KID, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
-    { ngx_string("jwtguard_cache_status"), NULL,
-      ngx_http_jwtguard_cache_status_variable, 0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+    { ngx_string("jwtguard_cache_status"), NULL, ngx_http_jwtguard_request_variable,
+      NGX_HTTP_JWTGUARD_VAR_CACHE, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string(NGX_HTTP_JWTGUARD_CLAIM_PREFIX), NULL,
       ngx_http_jwtguard_claim_variable, 0,
@@ -424,7 +355,6 @@ static ngx_http_output_body_filter_pt  ngx_http_next_body_filter;
 static ngx_int_t
 ngx_http_jwtguard_handler(ngx_http_request_t *r)
 {
-    u_char                        *p, *end;
     bool                           hit;
     time_t                         now;
     ngx_int_t                      rc;
@@ -432,7 +362,6 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
     ngx_uint_t                     i;
     jwtguard_result                result;
     jwtguard_token                *verified;
-    ngx_pool_cleanup_t            *cln;
     ngx_http_jwtguard_ctx_t       *ctx;
     ngx_http_jwtguard_source_t    *files;
     ngx_http_jwtguard_loc_conf_t  *jlcf;
@@ -458,15 +387,16 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        cln = ngx_pool_cleanup_add(r->pool, 0);
-        if (cln == NULL) {
+        if (ngx_http_jwtguard_cleanup(r->pool, ngx_http_jwtguard_ctx_cleanup, ctx)
+            != NGX_OK)
+        {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        cln->handler = ngx_http_jwtguard_ctx_cleanup;
-        cln->data = ctx;
-
         ngx_http_set_ctx(r, ctx, ngx_http_jwtguard_module);
+
+        ctx->log = *r->connection->log;
+        ctx->log.handler = ngx_http_jwtguard_log_handler;
     }
 
     if (ctx->subrequest) {
@@ -486,42 +416,14 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-    } else if (jlcf->apim && !jlcf->apim->authorization) {
-        if (ngx_http_jwtguard_apim_token(r, jlcf->apim, &token) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-    } else if (r->headers_in.authorization) {
-        p = r->headers_in.authorization->value.data;
-        end = p + r->headers_in.authorization->value.len;
-
-        while (p < end && (*p == ' ' || *p == '\t')) {
-            p++;
-        }
-
-        if ((size_t) (end - p) > jlcf->scheme.len
-            && ngx_strncasecmp(p, jlcf->scheme.data, jlcf->scheme.len) == 0
-            && (p[jlcf->scheme.len] == ' ' || p[jlcf->scheme.len] == '\t'))
-        {
-            p += jlcf->scheme.len;
-
-            while (p < end && (*p == ' ' || *p == '\t')) {
-                p++;
-            }
-
-            while (end > p && (end[-1] == ' ' || end[-1] == '\t')) {
-                end--;
-            }
-
-            token.data = p;
-            token.len = end - p;
-        }
+    } else {
+        ngx_http_jwtguard_find_token(r, jlcf, &token);
     }
 
     if (token.len == 0) {
         ctx->result = JWTGUARD_TOKEN_NOT_PRESENT;
         ctx->decided = 1;
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, &ctx->log, 0,
                       "jwtguard: TokenNotPresent: no access token");
         return ngx_http_jwtguard_fail(r, jlcf, ctx->result);
     }
@@ -534,15 +436,13 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
         files = jlcf->files->elts;
 
         for (i = 0; i < jlcf->files->nelts; i++) {
-            ngx_http_jwtguard_refresh(files[i].file, r->connection->log);
+            ngx_http_jwtguard_refresh(files[i].file, &ctx->log);
         }
     }
 
-    if (!ctx->fetched) {
-        rc = ngx_http_jwtguard_fetch(r, jlcf->jv, ctx, now);
-        if (rc != NGX_DECLINED) {
-            return rc;
-        }
+    rc = ngx_http_jwtguard_fetch(r, jlcf->jv, ctx, now);
+    if (rc != NGX_DECLINED) {
+        return rc;
     }
 
     verified = NULL;
@@ -560,7 +460,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
 
     /* an unknown kid may make a fetch due: verify again after it */
 
-    if (result == JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND && !ctx->fetched) {
+    if (result == JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND) {
         rc = ngx_http_jwtguard_fetch(r, jlcf->jv, ctx, now);
         if (rc != NGX_DECLINED) {
             return rc;
@@ -571,7 +471,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
 
     if (result != JWTGUARD_OK) {
         ctx->result = result;
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_INFO, &ctx->log, 0,
                       "jwtguard: %s", detail[0] ? detail
                                                 : jwtguard_result_name(result));
         return ngx_http_jwtguard_fail(r, jlcf, result);
@@ -580,7 +480,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
     ctx->token = verified;
     ctx->result = JWTGUARD_OK;
 
-    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, &ctx->log, 0,
                    "jwtguard: token verified (%s)%s", jwtguard_token_alg(verified),
                    hit ? " from the cache" : "");
 
@@ -590,7 +490,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
 
 /* Claims the fetch the verifier wants, if any, and starts it as a subrequest to the
  * keys request's URI; the access phase resumes when it is done. NGX_DECLINED when no
- * fetch is due (or one is under way in this worker). */
+ * fetch is due (or one is under way in this worker), or this request fetched once. */
 
 static ngx_int_t
 ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
@@ -602,8 +502,9 @@ ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
     ngx_http_post_subrequest_t  *ps;
     static char                  url[JWTGUARD_MAX_URL_LEN + 1];
 
-    if (!jwtguard_verifier_start_fetch(jv->verifier, (uint64_t) now, &source, &kind,
-                                       url, sizeof(url), &len))
+    if (ctx->fetched
+        || !jwtguard_verifier_start_fetch(jv->verifier, (uint64_t) now, &source,
+                                          &kind, url, sizeof(url), &len))
     {
         return NGX_DECLINED;
     }
@@ -753,21 +654,21 @@ ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx)
                                      b->last - b->pos, (uint64_t) now, &count,
                                      detail, sizeof(detail));
         if (rc != JWTGUARD_OK) {
-            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+            ngx_log_error(NGX_LOG_ERR, &ctx->log, 0,
                           "jwtguard: keys request \"%V\" returned no valid key set, "
                           "keeping the current keys: %s", uri,
                           detail[0] ? detail : jwtguard_result_name(rc));
             return;
         }
 
-        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_NOTICE, &ctx->log, 0,
                       "jwtguard: keys request \"%V\": %uz keys", uri, count);
         return;
     }
 
     jwtguard_verifier_fetch_failed(ctx->jv->verifier, ctx->source, (uint64_t) now);
 
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+    ngx_log_error(NGX_LOG_ERR, &ctx->log, 0,
                   "jwtguard: keys request \"%V\" failed (status %ui: %s), keeping "
                   "the current keys", uri, sr->headers_out.status, failure);
 }
@@ -777,25 +678,16 @@ static ngx_int_t
 ngx_http_jwtguard_fail(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf,
     jwtguard_result result)
 {
-    u_char                    *p;
-    size_t                     len;
     ngx_int_t                  rc;
-    ngx_str_t                  reason;
+    ngx_str_t                  challenge;
     ngx_table_elt_t           *h;
     ngx_http_complex_value_t   cv;
 
-    reason.data = (u_char *) jwtguard_result_name(result);
-    reason.len = ngx_strlen(reason.data);
-
-    /* RFC 6750 section 3: Bearer realm="...", error="...", error_description="..." */
-
-    len = sizeof("Bearer") - 1
-          + sizeof(" realm=\"\",") - 1 + jlcf->realm.len
-          + sizeof(" error=\"insufficient_scope\", error_description=\"\"") - 1
-          + reason.len;
-
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
+    /* RFC 6750 section 3, as the library words it */
+    if (ngx_http_jwtguard_copy(r->pool, NGX_HTTP_JWTGUARD_GET_CHALLENGE, jlcf, result,
+                               &jlcf->realm, &challenge)
+        != JWTGUARD_OK)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -809,26 +701,8 @@ ngx_http_jwtguard_fail(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf
     h->next = NULL;
 #endif
     ngx_str_set(&h->key, "WWW-Authenticate");
-    h->value.data = p;
+    h->value = challenge;
 
-    p = ngx_cpymem(p, "Bearer", sizeof("Bearer") - 1);
-
-    if (jlcf->realm.len) {
-        p = ngx_sprintf(p, " realm=\"%V\"", &jlcf->realm);
-    }
-
-    if (result != JWTGUARD_TOKEN_NOT_PRESENT) {
-        /* RFC 6750 section 3.1: a 403 for a missing claim value is a scope problem */
-        p = ngx_sprintf(p, "%s error=\"%s\", error_description=\"%V\"",
-                        jlcf->realm.len ? "," : "",
-                        (jlcf->failed_status == NGX_HTTP_FORBIDDEN
-                         && (result == JWTGUARD_TOKEN_CLAIM_NOT_FOUND
-                             || result == JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED))
-                        ? "insufficient_scope" : "invalid_token",
-                        &reason);
-    }
-
-    h->value.len = p - h->value.data;
     r->headers_out.www_authenticate = h;
 
     if (ngx_http_discard_request_body(r) != NGX_OK) {
@@ -874,175 +748,69 @@ ngx_http_jwtguard_ctx_cleanup(void *data)
 }
 
 
-/* The token from an APIM policy's token source other than the Authorization header
- * (that one goes through the scheme check): empty when absent. Never falls back to
- * another place. */
+/* The token where the level's APIM policy says, else in the Authorization header
+ * (as jwtguard_require_scheme says): the library finds it in the first header of
+ * that name, the query string, or the first Cookie header that has it; empty when
+ * absent. Never falls back to another place. */
 
-static ngx_int_t
-ngx_http_jwtguard_apim_token(ngx_http_request_t *r, ngx_http_jwtguard_apim_t *a,
-    ngx_str_t *token)
+static void
+ngx_http_jwtguard_find_token(ngx_http_request_t *r,
+    ngx_http_jwtguard_loc_conf_t *jlcf, ngx_str_t *token)
 {
-    u_char           *p, *end, *item, *last;
-    ngx_str_t         cookie;
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    size_t                  offset, len;
+    ngx_str_t              *name, *header, text;
+    ngx_uint_t              i;
+    ngx_list_part_t        *part;
+    ngx_table_elt_t        *h;
+    jwtguard_token_source   source;
 
-    ngx_str_null(token);
+    static ngx_str_t  authorization = ngx_string("Authorization");
+    static ngx_str_t  cookie = ngx_string("Cookie");
 
-    switch (a->source) {
+    source = jlcf->apim ? jlcf->apim->source : JWTGUARD_TOKEN_SOURCE_HEADER;
+    name = jlcf->apim ? &jlcf->apim->source_name : &authorization;
+    header = (source == JWTGUARD_TOKEN_SOURCE_COOKIE) ? &cookie : name;
+    part = &r->headers_in.headers.part;
+    h = part->elts;
 
-    case JWTGUARD_TOKEN_SOURCE_HEADER:
-        /* the whole value of the first such header, without surrounding spaces */
-        part = NULL;
-        h = ngx_http_jwtguard_header(r, &a->source_name, &part, &i);
-        if (h == NULL) {
-            return NGX_OK;
-        }
+    for (i = 0; /* void */ ; i++) {
 
-        p = h->value.data;
-        end = p + h->value.len;
+        if (source == JWTGUARD_TOKEN_SOURCE_QUERY) {
+            text = r->args;
 
-        while (p < end && (*p == ' ' || *p == '\t')) {
-            p++;
-        }
+        } else {
+            if (i >= part->nelts) {
+                if (part->next == NULL) {
+                    return;
+                }
 
-        while (end > p && (end[-1] == ' ' || end[-1] == '\t')) {
-            end--;
-        }
-
-        token->data = p;
-        token->len = end - p;
-        return NGX_OK;
-
-    case JWTGUARD_TOKEN_SOURCE_HEADER_LAST_WORD:
-        /* .Split(' ').Last(): what follows the last space */
-        part = NULL;
-        h = ngx_http_jwtguard_header(r, &a->source_name, &part, &i);
-        if (h == NULL) {
-            return NGX_OK;
-        }
-
-        end = h->value.data + h->value.len;
-
-        for (p = end; p > h->value.data && p[-1] != ' '; p--) {
-            /* void */
-        }
-
-        token->data = p;
-        token->len = end - p;
-        return NGX_OK;
-
-    case JWTGUARD_TOKEN_SOURCE_QUERY:
-        /* the first "name=value" of the query string, name compared exactly */
-        p = r->args.data;
-        end = p + r->args.len;
-
-        while (p < end) {
-            item = p;
-            last = ngx_strlchr(p, end, '&');
-            if (last == NULL) {
-                last = end;
+                part = part->next;
+                h = part->elts;
+                i = 0;
             }
 
-            p = last + 1;
-
-            if ((size_t) (last - item) > a->source_name.len
-                && item[a->source_name.len] == '='
-                && ngx_strncmp(item, a->source_name.data, a->source_name.len) == 0)
+            if (h[i].key.len != header->len
+                || ngx_strncasecmp(h[i].key.data, header->data, header->len) != 0)
             {
-                token->data = item + a->source_name.len + 1;
-                token->len = last - token->data;
-                return NGX_OK;
-            }
-        }
-
-        return NGX_OK;
-
-    case JWTGUARD_TOKEN_SOURCE_COOKIE:
-        /* the first trimmed ";"-separated item of the Cookie headers that starts
-         * with "name=", name compared exactly */
-        ngx_str_set(&cookie, "Cookie");
-        part = NULL;
-
-        for (h = ngx_http_jwtguard_header(r, &cookie, &part, &i);
-             h;
-             i++, h = ngx_http_jwtguard_header(r, &cookie, &part, &i))
-        {
-            p = h->value.data;
-            end = p + h->value.len;
-
-            while (p < end) {
-                last = ngx_strlchr(p, end, ';');
-                if (last == NULL) {
-                    last = end;
-                }
-
-                item = p;
-                p = last + 1;
-
-                while (item < last && (*item == ' ' || *item == '\t')) {
-                    item++;
-                }
-
-                while (last > item && (last[-1] == ' ' || last[-1] == '\t')) {
-                    last--;
-                }
-
-                if ((size_t) (last - item) > a->source_name.len
-                    && item[a->source_name.len] == '='
-                    && ngx_strncmp(item, a->source_name.data, a->source_name.len)
-                       == 0)
-                {
-                    token->data = item + a->source_name.len + 1;
-                    token->len = last - token->data;
-                    return NGX_OK;
-                }
-            }
-        }
-
-        return NGX_OK;
-    }
-
-    return NGX_ERROR;
-}
-
-
-/* The next request header named `name` (case-insensitively), from list part *part
- * (NULL: the first) at index *i; NULL when there is none. */
-
-static ngx_table_elt_t *
-ngx_http_jwtguard_header(ngx_http_request_t *r, ngx_str_t *name,
-    ngx_list_part_t **part, ngx_uint_t *i)
-{
-    ngx_table_elt_t  *h;
-
-    if (*part == NULL) {
-        *part = &r->headers_in.headers.part;
-        *i = 0;
-    }
-
-    for ( ;; (*i)++) {
-        if (*i >= (*part)->nelts) {
-            if ((*part)->next == NULL) {
-                return NULL;
-            }
-
-            *part = (*part)->next;
-            *i = 0;
-
-            if ((*part)->nelts == 0) {
                 continue;
             }
+
+            text = h[i].value;
         }
 
-        h = (*part)->elts;
-        h = &h[*i];
-
-        if (h->key.len == name->len
-            && ngx_strncasecmp(h->key.data, name->data, name->len) == 0)
+        if (jwtguard_http_find_token(source, (const char *) name->data, name->len,
+                                     (const char *) jlcf->scheme.data,
+                                     jlcf->scheme.len, text.data, text.len,
+                                     &offset, &len)
+            == JWTGUARD_OK)
         {
-            return h;
+            token->data = text.data + offset;
+            token->len = len;
+            return;
+        }
+
+        if (source != JWTGUARD_TOKEN_SOURCE_COOKIE) {
+            return;
         }
     }
 }
@@ -1213,6 +981,44 @@ ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log, size_t *len,
 }
 
 
+/* The context of the module's log lines about a request: the client and the server,
+ * not nginx's "request:" part, since the request line may hold the token (a query
+ * parameter). */
+
+static u_char *
+ngx_http_jwtguard_log_handler(ngx_log_t *log, u_char *buf, size_t len)
+{
+    ngx_http_log_ctx_t        *lctx = log->data;
+    ngx_http_core_srv_conf_t  *cscf;
+
+    cscf = ngx_http_get_module_srv_conf(lctx->request, ngx_http_core_module);
+
+    return ngx_snprintf(buf, len, ", client: %V, server: %V",
+                        &lctx->connection->addr_text, &cscf->server_name);
+}
+
+
+/* Runs handler(data) when `pool` is destroyed; at once when that cannot be arranged
+ * (out of memory), so what `data` holds is freed either way. */
+
+static ngx_int_t
+ngx_http_jwtguard_cleanup(ngx_pool_t *pool, ngx_pool_cleanup_pt handler, void *data)
+{
+    ngx_pool_cleanup_t  *cln;
+
+    cln = ngx_pool_cleanup_add(pool, 0);
+    if (cln == NULL) {
+        handler(data);
+        return NGX_ERROR;
+    }
+
+    cln->handler = handler;
+    cln->data = data;
+
+    return NGX_OK;
+}
+
+
 static void
 ngx_http_jwtguard_keys_cleanup(void *data)
 {
@@ -1225,57 +1031,17 @@ ngx_http_jwtguard_keys_cleanup(void *data)
 
 /* ---------------------------------------------------------------- variables */
 
-static ngx_int_t
-ngx_http_jwtguard_error_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
-{
-    const char               *name;
-    ngx_http_jwtguard_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
-
-    if (ctx == NULL || ctx->result == JWTGUARD_OK) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    name = jwtguard_result_name(ctx->result);
-
-    v->data = (u_char *) name;
-    v->len = ngx_strlen(name);
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-
-    return NGX_OK;
-}
-
+/* Sets a variable to `len` bytes at `data`, or not found when `data` is NULL. */
 
 static ngx_int_t
-ngx_http_jwtguard_cache_status_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
+ngx_http_jwtguard_variable(ngx_http_variable_value_t *v, const void *data,
+    size_t len)
 {
-    ngx_http_jwtguard_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
-
-    if (ctx == NULL || ctx->cache_status == NGX_HTTP_JWTGUARD_CACHE_NONE) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    if (ctx->cache_status == NGX_HTTP_JWTGUARD_CACHE_HIT) {
-        v->data = (u_char *) "HIT";
-        v->len = sizeof("HIT") - 1;
-
-    } else {
-        v->data = (u_char *) "MISS";
-        v->len = sizeof("MISS") - 1;
-    }
-
-    v->valid = 1;
+    v->data = (u_char *) data;
+    v->len = len;
+    v->valid = (data != NULL);
     v->no_cacheable = 1;
-    v->not_found = 0;
+    v->not_found = (data == NULL);
 
     return NGX_OK;
 }
@@ -1297,8 +1063,7 @@ ngx_http_jwtguard_token_value(ngx_http_request_t *r, ngx_http_variable_value_t *
     ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
 
     if (ctx == NULL || ctx->token == NULL) {
-        v->not_found = 1;
-        return NGX_OK;
+        return ngx_http_jwtguard_variable(v, NULL, 0);
     }
 
     rc = ngx_http_jwtguard_copy(r->pool,
@@ -1308,32 +1073,41 @@ ngx_http_jwtguard_token_value(ngx_http_request_t *r, ngx_http_variable_value_t *
 
     if (rc != JWTGUARD_OK) {
         if (rc == JWTGUARD_CLAIM_UNSAFE) {
-            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+            ngx_log_error(NGX_LOG_INFO, &ctx->log, 0,
                           "jwtguard: $%V not set: %s", var,
                           jwtguard_result_message(rc));
         }
 
-        v->not_found = 1;
-        return NGX_OK;
+        return ngx_http_jwtguard_variable(v, NULL, 0);
     }
 
-    v->data = value.data;
-    v->len = value.len;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-
-    return NGX_OK;
+    return ngx_http_jwtguard_variable(v, value.data, value.len);
 }
 
 
+/* $jwtguard_error, $jwtguard_kid or $jwtguard_cache_status, by `data` */
+
 static ngx_int_t
-ngx_http_jwtguard_kid_variable(ngx_http_request_t *r,
+ngx_http_jwtguard_request_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    static ngx_str_t  var = ngx_string("jwtguard_kid");
+    const char               *s;
+    ngx_http_jwtguard_ctx_t  *ctx;
 
-    return ngx_http_jwtguard_token_value(r, v, NULL, &var);
+    static ngx_str_t    kid = ngx_string("jwtguard_kid");
+    static const char  *cache_status[] = { NULL, "MISS", "HIT" }; /* _CACHE_* */
+
+    if (data == NGX_HTTP_JWTGUARD_VAR_KID) {
+        return ngx_http_jwtguard_token_value(r, v, NULL, &kid);
+    }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
+
+    s = (ctx == NULL) ? NULL
+        : (data == NGX_HTTP_JWTGUARD_VAR_CACHE) ? cache_status[ctx->cache_status]
+        : (ctx->result == JWTGUARD_OK) ? NULL : jwtguard_result_name(ctx->result);
+
+    return ngx_http_jwtguard_variable(v, s, s ? ngx_strlen(s) : 0);
 }
 
 
@@ -1381,9 +1155,18 @@ ngx_http_jwtguard_get(ngx_uint_t what, const void *object, ngx_uint_t index,
     case NGX_HTTP_JWTGUARD_GET_SCHEME:
         return jwtguard_apim_policy_require_scheme(object, buf, cap, len);
 
-    default: /* NGX_HTTP_JWTGUARD_GET_JWKS */
+    case NGX_HTTP_JWTGUARD_GET_SOURCE: /* `index` points to the kind's storage */
+        return jwtguard_apim_policy_token_source(object,
+                   (jwtguard_token_source *) index, buf, cap, len);
+
+    case NGX_HTTP_JWTGUARD_GET_JWKS:
         return jwtguard_apim_policy_inline_jwks(object, (uint32_t) index, buf, cap,
                                                 len);
+
+    default: /* NGX_HTTP_JWTGUARD_GET_CHALLENGE: `object` is the loc conf */
+        return jwtguard_http_challenge((uint32_t) index, (uint16_t)
+                   ((const ngx_http_jwtguard_loc_conf_t *) object)->failed_status,
+                   (const char *) name->data, name->len, buf, cap, len);
     }
 }
 
@@ -1432,6 +1215,44 @@ ngx_http_jwtguard_add_variables(ngx_conf_t *cf)
 
 /* ---------------------------------------------------------------- configuration */
 
+/* A new element of the directive's array *a, created at its first element (*a is
+ * NGX_CONF_UNSET_PTR or NULL until then); NULL when out of memory. */
+
+static void *
+ngx_http_jwtguard_push(ngx_conf_t *cf, ngx_array_t **a, size_t size)
+{
+    if (*a == NGX_CONF_UNSET_PTR || *a == NULL) {
+        *a = ngx_array_create(cf->pool, 2, size);
+        if (*a == NULL) {
+            return NULL;
+        }
+    }
+
+    return ngx_array_push(*a);
+}
+
+
+/* The element of `a` (pointers to structures that start with their path) whose path
+ * is `path`; NULL when none is. */
+
+static void *
+ngx_http_jwtguard_find_path(ngx_array_t *a, ngx_str_t *path)
+{
+    ngx_str_t   **elts = a ? a->elts : NULL;
+    ngx_uint_t    i;
+
+    for (i = 0; elts && i < a->nelts; i++) {
+        if (elts[i]->len == path->len
+            && ngx_strncmp(elts[i]->data, path->data, path->len) == 0)
+        {
+            return elts[i];
+        }
+    }
+
+    return NULL;
+}
+
+
 /* The parameters of a key source directive from value[2] on: "issuer=<iss>" (any
  * number: the issuers the source's keys may sign for) and, for a key file,
  * "check=<time>". */
@@ -1455,14 +1276,8 @@ ngx_http_jwtguard_source_params(ngx_conf_t *cf, ngx_http_jwtguard_source_t *src,
                 return NGX_CONF_ERROR;
             }
 
-            if (src->issuers == NULL) {
-                src->issuers = ngx_array_create(cf->pool, 2, sizeof(jwtguard_slice));
-                if (src->issuers == NULL) {
-                    return NGX_CONF_ERROR;
-                }
-            }
-
-            issuer = ngx_array_push(src->issuers);
+            issuer = ngx_http_jwtguard_push(cf, &src->issuers,
+                                            sizeof(jwtguard_slice));
             if (issuer == NULL) {
                 return NGX_CONF_ERROR;
             }
@@ -1510,21 +1325,12 @@ ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     char                           *rv;
     time_t                          check;
     ngx_str_t                      *value, path, err;
-    ngx_uint_t                      i;
-    ngx_pool_cleanup_t             *cln;
-    ngx_http_jwtguard_file_t       *k, **kp, **files;
+    ngx_http_jwtguard_file_t       *k, **kp;
     ngx_http_jwtguard_source_t     *src;
     ngx_http_jwtguard_main_conf_t  *jmcf;
 
-    if (jlcf->files == NGX_CONF_UNSET_PTR) {
-        jlcf->files = ngx_array_create(cf->pool, 2,
-                                       sizeof(ngx_http_jwtguard_source_t));
-        if (jlcf->files == NULL) {
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    src = ngx_array_push(jlcf->files);
+    src = ngx_http_jwtguard_push(cf, &jlcf->files,
+                                 sizeof(ngx_http_jwtguard_source_t));
     if (src == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -1551,19 +1357,11 @@ ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
 
-    files = jmcf->files.elts;
+    src->file = ngx_http_jwtguard_find_path(jmcf->files, &path);
 
-    for (i = 0; i < jmcf->files.nelts; i++) {
-        if (files[i]->path.len == path.len
-            && ngx_strncmp(files[i]->path.data, path.data, path.len) == 0)
-        {
-            src->file = files[i];
-            if (check < files[i]->check) {
-                files[i]->check = check;
-            }
-
-            return NGX_CONF_OK;
-        }
+    if (src->file) {
+        src->file->check = ngx_min(src->file->check, check);
+        return NGX_CONF_OK;
     }
 
     k = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_file_t));
@@ -1581,13 +1379,11 @@ ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    cln = ngx_pool_cleanup_add(cf->pool, 0);
-    if (cln == NULL) {
+    if (ngx_http_jwtguard_cleanup(cf->pool, ngx_http_jwtguard_keys_cleanup, &k->keys)
+        != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
-
-    cln->handler = ngx_http_jwtguard_keys_cleanup;
-    cln->data = &k->keys;
 
     if (ngx_http_jwtguard_load(k, cf->log, &err) != NGX_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -1595,7 +1391,8 @@ ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    kp = ngx_array_push(&jmcf->files);
+    kp = ngx_http_jwtguard_push(cf, &jmcf->files,
+                                sizeof(ngx_http_jwtguard_file_t *));
     if (kp == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -1646,7 +1443,7 @@ ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
 
-    uri = ngx_array_push(&jmcf->uris);
+    uri = ngx_http_jwtguard_push(cf, &jmcf->uris, sizeof(ngx_str_t));
     if (uri == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -1683,10 +1480,9 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     u_char                          *buf;
     size_t                           len;
     ngx_str_t                       *value, path, err, s;
-    ngx_uint_t                       i, n, kind;
+    ngx_uint_t                       i, n, m, kind;
     jwtguard_result                  rc;
     ngx_file_info_t                  fi;
-    ngx_pool_cleanup_t              *cln;
     const jwtguard_keyset           *keys;
     ngx_http_jwtguard_apim_t        *a, **ap;
     ngx_http_jwtguard_main_conf_t   *jmcf;
@@ -1709,15 +1505,10 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
 
-    ap = jmcf->policies.elts;
+    jlcf->apim = ngx_http_jwtguard_find_path(jmcf->policies, &path);
 
-    for (i = 0; i < jmcf->policies.nelts; i++) {
-        if (ap[i]->path.len == path.len
-            && ngx_strncmp(ap[i]->path.data, path.data, path.len) == 0)
-        {
-            jlcf->apim = ap[i];
-            return NGX_CONF_OK;
-        }
+    if (jlcf->apim) {
+        return NGX_CONF_OK;
     }
 
     a = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_apim_t));
@@ -1727,13 +1518,11 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     a->path = path;
 
-    cln = ngx_pool_cleanup_add(cf->pool, 0);
-    if (cln == NULL) {
+    if (ngx_http_jwtguard_cleanup(cf->pool, ngx_http_jwtguard_apim_cleanup, a)
+        != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
-
-    cln->handler = ngx_http_jwtguard_apim_cleanup;
-    cln->data = a;
 
     buf = ngx_http_jwtguard_read_file(&path, cf->log, &len, &fi, &err);
     if (buf == NULL) {
@@ -1761,31 +1550,12 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     /* the token source */
 
-    len = 0;
-    if (jwtguard_apim_policy_token_source(a->apim, &a->source, NULL, 0, &len)
-        != JWTGUARD_BUFFER_TOO_SMALL)
-    {
-        return NGX_CONF_ERROR;
-    }
-
-    a->source_name.data = ngx_pnalloc(cf->pool, len + 1);
-    if (a->source_name.data == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    if (jwtguard_apim_policy_token_source(a->apim, &a->source,
-                                          (char *) a->source_name.data, len + 1,
-                                          &a->source_name.len)
+    if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_SOURCE, a->apim,
+                               (ngx_uint_t) &a->source, NULL, &a->source_name)
         != JWTGUARD_OK)
     {
         return NGX_CONF_ERROR;
     }
-
-    a->authorization = a->source == JWTGUARD_TOKEN_SOURCE_HEADER
-                       && a->source_name.len == sizeof("Authorization") - 1
-                       && ngx_strncasecmp(a->source_name.data,
-                                          (u_char *) "Authorization",
-                                          sizeof("Authorization") - 1) == 0;
 
     if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_SCHEME, a->apim, 0,
                                NULL, &a->scheme)
@@ -1809,35 +1579,24 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     /* what the operator must know: where the keys are published, and the notes */
 
     n = jwtguard_apim_policy_openid_config_count(a->apim);
+    m = jwtguard_apim_policy_note_count(a->apim);
 
-    for (i = 0; i < n; i++) {
-        if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_URL, a->apim, i,
-                                   NULL, &s)
+    for (i = 0; i < n + m; i++) {
+        if (ngx_http_jwtguard_copy(cf->pool, i < n ? NGX_HTTP_JWTGUARD_GET_URL
+                                                   : NGX_HTTP_JWTGUARD_GET_NOTE,
+                                   a->apim, i < n ? i : i - n, NULL, &s)
             != JWTGUARD_OK)
         {
             return NGX_CONF_ERROR;
         }
 
-        ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
-                           "jwtguard: APIM policy \"%V\": signing keys are "
-                           "published through \"%V\"; fetch its jwks_uri into a "
-                           "jwtguard_keys_file (python -m jwtguard fetch-jwks "
-                           "--openid-config ...) or proxy it for "
-                           "jwtguard_keys_request", &path, &s);
-    }
-
-    n = jwtguard_apim_policy_note_count(a->apim);
-
-    for (i = 0; i < n; i++) {
-        if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_NOTE, a->apim, i,
-                                   NULL, &s)
-            != JWTGUARD_OK)
-        {
-            return NGX_CONF_ERROR;
-        }
-
-        ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
-                           "jwtguard: APIM policy \"%V\": note: %V", &path, &s);
+        ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0, i < n
+                           ? "jwtguard: APIM policy \"%V\": signing keys are "
+                             "published through \"%V\"; fetch its jwks_uri into a "
+                             "jwtguard_keys_file (python -m jwtguard fetch-jwks "
+                             "--openid-config ...) or proxy it for "
+                             "jwtguard_keys_request"
+                           : "jwtguard: APIM policy \"%V\": note: %V", &path, &s);
     }
 
     /* inline keys: the RSA keys, and the symmetric keys as a set of their own (the
@@ -1881,15 +1640,12 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         a->inline_keys[a->n_inline] = keys;
 
-        cln = ngx_pool_cleanup_add(cf->pool, 0);
-        if (cln == NULL) {
-            jwtguard_keyset_free(keys);
-            a->inline_keys[a->n_inline] = NULL;
+        if (ngx_http_jwtguard_cleanup(cf->pool, ngx_http_jwtguard_keys_cleanup,
+                                      &a->inline_keys[a->n_inline++])
+            != NGX_OK)
+        {
             return NGX_CONF_ERROR;
         }
-
-        cln->handler = ngx_http_jwtguard_keys_cleanup;
-        cln->data = &a->inline_keys[a->n_inline++];
 
         ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
                            "jwtguard: APIM policy \"%V\": %uz inline %s keys, used "
@@ -1899,7 +1655,8 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                            ? "symmetric (HMAC)" : "RSA");
     }
 
-    ap = ngx_array_push(&jmcf->policies);
+    ap = ngx_http_jwtguard_push(cf, &jmcf->policies,
+                                sizeof(ngx_http_jwtguard_apim_t *));
     if (ap == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -1923,14 +1680,6 @@ ngx_http_jwtguard_values(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_array_t  **a;
 
     a = (ngx_array_t **) (p + cmd->offset);
-
-    if (*a == NGX_CONF_UNSET_PTR) {
-        *a = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
-        if (*a == NULL) {
-            return NGX_CONF_ERROR;
-        }
-    }
-
     value = cf->args->elts;
 
     for (i = 1; i < cf->args->nelts; i++) {
@@ -1938,7 +1687,7 @@ ngx_http_jwtguard_values(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return "has an empty value";
         }
 
-        s = ngx_array_push(*a);
+        s = ngx_http_jwtguard_push(cf, a, sizeof(ngx_str_t));
         if (s == NULL) {
             return NGX_CONF_ERROR;
         }
@@ -1962,15 +1711,8 @@ ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_uint_t                  i;
     ngx_http_jwtguard_claim_t  *claim;
 
-    if (jlcf->claims == NGX_CONF_UNSET_PTR) {
-        jlcf->claims = ngx_array_create(cf->pool, 2,
-                                        sizeof(ngx_http_jwtguard_claim_t));
-        if (jlcf->claims == NULL) {
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    claim = ngx_array_push(jlcf->claims);
+    claim = ngx_http_jwtguard_push(cf, &jlcf->claims,
+                                   sizeof(ngx_http_jwtguard_claim_t));
     if (claim == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -2045,31 +1787,24 @@ ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
 
 static char *
-ngx_http_jwtguard_failed_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+ngx_http_jwtguard_status_check(ngx_conf_t *cf, void *post, void *data)
 {
-    ngx_http_jwtguard_loc_conf_t *jlcf = conf;
+    ngx_int_t  *status = data;
 
-    ngx_str_t  *value;
-
-    if (jlcf->failed_status != NGX_CONF_UNSET_UINT) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-
-    if (ngx_strcmp(value[1].data, "401") == 0) {
-        jlcf->failed_status = NGX_HTTP_UNAUTHORIZED;
-
-    } else if (ngx_strcmp(value[1].data, "403") == 0) {
-        jlcf->failed_status = NGX_HTTP_FORBIDDEN;
-
-    } else {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid value \"%V\", 401 or 403 expected", &value[1]);
-        return NGX_CONF_ERROR;
+    if (*status != NGX_HTTP_UNAUTHORIZED && *status != NGX_HTTP_FORBIDDEN) {
+        return "has an invalid value, 401 or 403 expected";
     }
 
     return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_jwtguard_not_empty(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_str_t  *value = data;
+
+    return value->len ? NGX_CONF_OK : "must not be empty";
 }
 
 
@@ -2175,33 +1910,8 @@ ngx_http_jwtguard_cache_ttl_check(ngx_conf_t *cf, void *post, void *data)
 static void *
 ngx_http_jwtguard_create_main_conf(ngx_conf_t *cf)
 {
-    ngx_http_jwtguard_main_conf_t  *jmcf;
-
-    jmcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_main_conf_t));
-    if (jmcf == NULL) {
-        return NULL;
-    }
-
-    if (ngx_array_init(&jmcf->files, cf->pool, 4,
-                       sizeof(ngx_http_jwtguard_file_t *))
-        != NGX_OK)
-    {
-        return NULL;
-    }
-
-    if (ngx_array_init(&jmcf->uris, cf->pool, 2, sizeof(ngx_str_t)) != NGX_OK)
-    {
-        return NULL;
-    }
-
-    if (ngx_array_init(&jmcf->policies, cf->pool, 2,
-                       sizeof(ngx_http_jwtguard_apim_t *))
-        != NGX_OK)
-    {
-        return NULL;
-    }
-
-    return jmcf;
+    /* its arrays are created at their first element */
+    return ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_main_conf_t));
 }
 
 
@@ -2238,7 +1948,7 @@ ngx_http_jwtguard_create_loc_conf(ngx_conf_t *cf)
     conf->clock_skew = NGX_CONF_UNSET;
     conf->require_exp = NGX_CONF_UNSET;
     conf->algorithms = NGX_CONF_UNSET_UINT;
-    conf->failed_status = NGX_CONF_UNSET_UINT;
+    conf->failed_status = NGX_CONF_UNSET;
     conf->cache_size = NGX_CONF_UNSET;
     conf->cache_ttl = NGX_CONF_UNSET;
     conf->apim = NGX_CONF_UNSET_PTR;
@@ -2252,9 +1962,9 @@ ngx_http_jwtguard_build_policy(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *con
 {
     ngx_str_t                  *s;
     ngx_uint_t                  i, j;
+    ngx_array_t                *values;
     jwtguard_slice             *slices;
     jwtguard_result             rc;
-    ngx_pool_cleanup_t         *cln;
     jwtguard_policy_builder    *b;
     ngx_http_jwtguard_claim_t  *claim;
     char                        detail[NGX_HTTP_JWTGUARD_DETAIL];
@@ -2264,19 +1974,14 @@ ngx_http_jwtguard_build_policy(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *con
         return NGX_CONF_ERROR;
     }
 
-    if (conf->audiences) {
-        s = conf->audiences->elts;
-        for (i = 0; i < conf->audiences->nelts; i++) {
-            (void) jwtguard_policy_builder_add_audience(b, (const char *) s[i].data,
-                                                        s[i].len);
-        }
-    }
+    for (j = 0; j < 2; j++) {
+        values = j ? conf->issuers : conf->audiences;
+        s = values ? values->elts : NULL;
 
-    if (conf->issuers) {
-        s = conf->issuers->elts;
-        for (i = 0; i < conf->issuers->nelts; i++) {
-            (void) jwtguard_policy_builder_add_issuer(b, (const char *) s[i].data,
-                                                      s[i].len);
+        for (i = 0; s && i < values->nelts; i++) {
+            (void) (j ? jwtguard_policy_builder_add_issuer
+                      : jwtguard_policy_builder_add_audience)
+                   (b, (const char *) s[i].data, s[i].len);
         }
     }
 
@@ -2330,15 +2035,13 @@ ngx_http_jwtguard_build_policy(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *con
         return NGX_CONF_ERROR;
     }
 
-    cln = ngx_pool_cleanup_add(cf->pool, 0);
-    if (cln == NULL) {
-        jwtguard_policy_free(conf->policy);
+    if (ngx_http_jwtguard_cleanup(cf->pool, ngx_http_jwtguard_policy_cleanup,
+                                  (void *) conf->policy)
+        != NGX_OK)
+    {
         conf->policy = NULL;
         return NGX_CONF_ERROR;
     }
-
-    cln->handler = ngx_http_jwtguard_policy_cleanup;
-    cln->data = (void *) conf->policy;
 
     return NGX_CONF_OK;
 }
@@ -2363,7 +2066,6 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
     size_t                         n_issuers;
     ngx_uint_t                     i, n, unbound;
     jwtguard_result                rc;
-    ngx_pool_cleanup_t            *cln;
     const jwtguard_slice          *issuers;
     jwtguard_verifier_builder     *b;
     ngx_http_jwtguard_source_t    *src;
@@ -2485,14 +2187,12 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
         return NGX_CONF_ERROR;
     }
 
-    cln = ngx_pool_cleanup_add(cf->pool, 0);
-    if (cln == NULL) {
-        jwtguard_verifier_free(jv->verifier);
+    if (ngx_http_jwtguard_cleanup(cf->pool, ngx_http_jwtguard_verifier_cleanup,
+                                  jv->verifier)
+        != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
-
-    cln->handler = ngx_http_jwtguard_verifier_cleanup;
-    cln->data = jv->verifier;
 
     if (unbound && n + (conf->request != NULL) > 1
         && conf->issuers && conf->issuers->nelts > 1)
@@ -2523,47 +2223,17 @@ ngx_http_jwtguard_verifier_cleanup(void *data)
 static const char *
 ngx_http_jwtguard_replaced_directive(ngx_http_jwtguard_loc_conf_t *conf)
 {
-    if (conf->audiences != NGX_CONF_UNSET_PTR) {
-        return "jwtguard_audience";
-    }
-
-    if (conf->issuers != NGX_CONF_UNSET_PTR) {
-        return "jwtguard_issuer";
-    }
-
-    if (conf->claims != NGX_CONF_UNSET_PTR) {
-        return "jwtguard_require_claim";
-    }
-
-    if (conf->clock_skew != NGX_CONF_UNSET) {
-        return "jwtguard_clock_skew";
-    }
-
-    if (conf->require_exp != NGX_CONF_UNSET) {
-        return "jwtguard_require_expiration_time";
-    }
-
-    if (conf->algorithms != NGX_CONF_UNSET_UINT) {
-        return "jwtguard_algorithms";
-    }
-
-    if (conf->token != NGX_CONF_UNSET_PTR) {
-        return "jwtguard_token";
-    }
-
-    if (conf->scheme.data != NULL) {
-        return "jwtguard_require_scheme";
-    }
-
-    if (conf->failed_status != NGX_CONF_UNSET_UINT) {
-        return "jwtguard_failed_status";
-    }
-
-    if (conf->failed_message.data != NULL) {
-        return "jwtguard_failed_message";
-    }
-
-    return NULL;
+    return conf->audiences != NGX_CONF_UNSET_PTR ? "jwtguard_audience"
+           : conf->issuers != NGX_CONF_UNSET_PTR ? "jwtguard_issuer"
+           : conf->claims != NGX_CONF_UNSET_PTR ? "jwtguard_require_claim"
+           : conf->clock_skew != NGX_CONF_UNSET ? "jwtguard_clock_skew"
+           : conf->require_exp != NGX_CONF_UNSET ? "jwtguard_require_expiration_time"
+           : conf->algorithms != NGX_CONF_UNSET_UINT ? "jwtguard_algorithms"
+           : conf->token != NGX_CONF_UNSET_PTR ? "jwtguard_token"
+           : conf->scheme.data != NULL ? "jwtguard_require_scheme"
+           : conf->failed_status != NGX_CONF_UNSET ? "jwtguard_failed_status"
+           : conf->failed_message.data != NULL ? "jwtguard_failed_message"
+           : NULL;
 }
 
 
@@ -2653,7 +2323,8 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_ptr_value(conf->token, prev->token, NULL);
-    ngx_conf_merge_str_value(conf->scheme, prev->scheme, "Bearer");
+    /* unset: the library's default scheme (Bearer) */
+    ngx_conf_merge_str_value(conf->scheme, prev->scheme, "");
     ngx_conf_merge_ptr_value(conf->files, prev->files, NULL);
     ngx_conf_merge_ptr_value(conf->request, prev->request, NULL);
     ngx_conf_merge_sec_value(conf->keys_cache, prev->keys_cache, NGX_CONF_UNSET);
@@ -2665,20 +2336,14 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->require_exp, prev->require_exp, NGX_CONF_UNSET);
     ngx_conf_merge_uint_value(conf->algorithms, prev->algorithms,
                               NGX_CONF_UNSET_UINT);
-    ngx_conf_merge_uint_value(conf->failed_status, prev->failed_status,
-                              NGX_HTTP_UNAUTHORIZED);
+    ngx_conf_merge_value(conf->failed_status, prev->failed_status,
+                         NGX_HTTP_UNAUTHORIZED);
     ngx_conf_merge_str_value(conf->realm, prev->realm, "");
     ngx_conf_merge_value(conf->cache_size, prev->cache_size,
                          (ngx_int_t) jwtguard_default_cache_size());
     ngx_conf_merge_sec_value(conf->cache_ttl, prev->cache_ttl,
                              (time_t) jwtguard_default_cache_ttl());
     ngx_conf_merge_ptr_value(conf->apim, prev->apim, NULL);
-
-    if (conf->scheme.len == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "jwtguard_require_scheme must not be empty");
-        return NGX_CONF_ERROR;
-    }
 
     if (conf->failed_message.data == NULL) {
         conf->failed_message = prev->failed_message;
@@ -2768,10 +2433,10 @@ ngx_http_jwtguard_init(ngx_conf_t *cf)
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
     jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
 
-    uri = jmcf->uris.elts;
+    uri = jmcf->uris ? jmcf->uris->elts : NULL;
     cscf = cmcf->servers.elts;
 
-    for (i = 0; i < jmcf->uris.nelts; i++) {
+    for (i = 0; uri && i < jmcf->uris->nelts; i++) {
         for (j = 0; j < cmcf->servers.nelts; j++) {
             clcf = cscf[j]->ctx->loc_conf[ngx_http_core_module.ctx_index];
             ngx_http_jwtguard_check_buffer(cf, clcf->static_locations, &uri[i]);

@@ -1728,6 +1728,68 @@ jwtguard_result jwtguard_apim_policy_note(const struct jwtguard_apim_policy *api
                                           size_t cap,
                                           size_t *out_len);
 
+/**
+ * Finds the access token in one piece of an HTTP request, the way Azure API Management
+ * takes it from the token source `source` named `name` (see
+ * `jwtguard_apim_policy_token_source`); `text` is the piece that source reads:
+ *
+ * - `JWTGUARD_TOKEN_SOURCE_HEADER`: the value of the first header named `name`. For
+ *   `Authorization` (name compared case-insensitively) the value must start with
+ *   `scheme` (compared case-insensitively; `""` is `Bearer`) after optional spaces and
+ *   tabs, followed by at least one space or tab; the token is the rest. For another
+ *   header the token is the whole value. Surrounding spaces and tabs are removed.
+ * - `JWTGUARD_TOKEN_SOURCE_HEADER_LAST_WORD`: the value of the first header named
+ *   `name`; the token is what follows its last space.
+ * - `JWTGUARD_TOKEN_SOURCE_QUERY`: the query string (without `?`); the token is the
+ *   value of its first `name=value` item (name compared exactly, not percent-decoded).
+ * - `JWTGUARD_TOKEN_SOURCE_COOKIE`: the value of one `Cookie` header (try each in
+ *   order); the token is the value of its first `;`-separated item, spaces and tabs
+ *   removed, that starts with `name=` (name compared exactly).
+ *
+ * On `JWTGUARD_OK` the token is the `*out_len` bytes at `text + *out_offset` (it may be
+ * empty: the token was named without a value). `JWTGUARD_TOKEN_NOT_PRESENT` when
+ * `text` holds no token (another scheme, the scheme alone, no such item). The rules are
+ * `jwtguard_policy::http::find_token`'s.
+ *
+ * # Safety
+ * `name`, `scheme` and `text` follow the input convention; `out_offset` and `out_len`
+ * are NULL or valid for writing one `size_t` each.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_http_find_token(jwtguard_token_source source,
+                                         const char *name,
+                                         size_t name_len,
+                                         const char *scheme,
+                                         size_t scheme_len,
+                                         const uint8_t *text,
+                                         size_t text_len,
+                                         size_t *out_offset,
+                                         size_t *out_len);
+
+/**
+ * Copies the value of the `WWW-Authenticate` header that answers a rejection for
+ * `result` with HTTP status `status` under the buffer convention, e.g.
+ * `Bearer realm="api", error="invalid_token", error_description="TokenExpired"`:
+ * `Bearer`, then ` realm="<realm>"` when `realm` is not empty (copied as given), then,
+ * unless `result` is `JWTGUARD_TOKEN_NOT_PRESENT`, `error="invalid_token"` (or
+ * `"insufficient_scope"` when a 403 answers `JWTGUARD_TOKEN_CLAIM_NOT_FOUND` or
+ * `JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED`, RFC 6750 section 3.1) and
+ * `error_description="<jwtguard_result_name(result)>"` (`"Unknown"` for a code that is
+ * not one of the core's reasons). The rules are `jwtguard_policy::http::challenge`'s.
+ *
+ * # Safety
+ * `realm` follows the input convention; `buf`/`cap`/`out_len` follow the buffer
+ * convention.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_http_challenge(uint32_t result,
+                                        uint16_t status,
+                                        const char *realm,
+                                        size_t realm_len,
+                                        char *buf,
+                                        size_t cap,
+                                        size_t *out_len);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

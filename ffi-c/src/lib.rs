@@ -39,6 +39,8 @@ mod verifier;
 
 mod apim;
 
+mod http;
+
 mod util;
 
 #[cfg(feature = "fuzzing")]
@@ -46,6 +48,7 @@ mod util;
 pub mod fuzzing;
 
 pub use apim::*;
+pub use http::*;
 pub use keyset::*;
 pub use policy::*;
 pub use result::*;

@@ -303,7 +303,13 @@ def test_query_parameter_policy(env):
     rejected(env, f"/query/?Access_Token={t}", {})
     rejected(env, f"/query/?xaccess_token={t}", {})
     rejected(env, "/query/", bearer(t), reason=None)
-    rejected(env, f"/query/?access_token={good(aud='api://other')}", {}, reason="TokenAudienceNotAllowed")
+    other = good(aud='api://other')
+    rejected(env, f"/query/?access_token={other}", {}, reason="TokenAudienceNotAllowed")
+    # the reason is logged, the request line that holds the token is not
+    time.sleep(0.2)
+    log = env.nginx.log()
+    assert "TokenAudienceNotAllowed" in log and "client: 127.0.0.1" in log
+    assert other.split(".")[1] not in log and other.split(".")[2] not in log
 
 
 def test_cookie_policy(env):

@@ -43,6 +43,7 @@ use jwtguard_core::Policy;
 mod entra;
 mod error;
 mod expr;
+pub mod http;
 mod keys;
 mod parse;
 

@@ -6,6 +6,8 @@
 //! differential test runs every fixture, published vector and fuzz corpus through both
 //! backends and requires the same outcome.
 
+use core::ffi::CStr;
+
 use crate::alg::Algorithm;
 use crate::signed::Signed;
 
@@ -53,10 +55,15 @@ impl Backend {
 
     /// A stable lower-case name: `"portable"` or `"aws-lc"`.
     pub fn name(self) -> &'static str {
+        self.c_name().to_str().unwrap_or_default()
+    }
+
+    /// [`Backend::name`] as a C string (for the C ABI).
+    pub const fn c_name(self) -> &'static CStr {
         match self {
-            Backend::Portable => "portable",
+            Backend::Portable => c"portable",
             #[cfg(feature = "aws-lc")]
-            Backend::AwsLc => "aws-lc",
+            Backend::AwsLc => c"aws-lc",
         }
     }
 }

@@ -29,7 +29,7 @@
 use crate::alg::{Algorithm, Family, Hash};
 use crate::b64;
 use crate::backend::{Backend, KeyKind, Verify};
-use crate::error::Reason;
+use crate::error::{Error, Reason};
 use crate::json::{Object, Str, Value};
 use crate::portable::PortableKey;
 use crate::signed::{Secret, Signed};
@@ -82,6 +82,17 @@ impl Default for KeyOptions {
             backend: Backend::DEFAULT,
             allow_symmetric: false,
         }
+    }
+}
+
+impl KeyOptions {
+    /// `KeySetTooLarge` for a document of `len` bytes over [`KeyOptions::max_len`]: for
+    /// a caller that can refuse a document by its length before reading it.
+    pub fn check_len(&self, len: usize) -> Result<(), Error> {
+        if len > self.max_len {
+            return Err(Error::KEY_SET_TOO_LARGE);
+        }
+        Ok(())
     }
 }
 

@@ -60,6 +60,15 @@ impl Refresh {
     /// The defaults documented on each field.
     pub const DEFAULT: Refresh =
         Refresh { interval: 3600, kid_miss_interval: 300, retry_min: 10, retry_max: 300, fetch_timeout: 30 };
+
+    /// `PolicyInvalid` for times a source cannot work with: an `interval` of 0 (a fetch
+    /// due again the moment keys load). Fetching sources are checked when created.
+    pub fn check(&self) -> Result<(), Error> {
+        if self.interval == 0 {
+            return Err(Error::new(Reason::PolicyInvalid, "the refresh interval is 0"));
+        }
+        Ok(())
+    }
 }
 
 impl Default for Refresh {
@@ -153,13 +162,13 @@ impl KeySource {
 
     /// Keys fetched from a JWK set URL.
     pub fn jwks(url: &str, options: SourceOptions) -> Result<KeySource, Error> {
-        check_url(url, options.allow_http_loopback).map_err(|detail| Error::new(Reason::PolicyInvalid, detail))?;
+        check_options(url, &options)?;
         Ok(KeySource::empty(None, Some(url.to_string()), options))
     }
 
     /// Keys found through an OpenID Connect configuration document's URL.
     pub fn openid(url: &str, options: SourceOptions) -> Result<KeySource, Error> {
-        check_url(url, options.allow_http_loopback).map_err(|detail| Error::new(Reason::PolicyInvalid, detail))?;
+        check_options(url, &options)?;
         Ok(KeySource { needs_configuration: true, ..KeySource::empty(Some(url.to_string()), None, options) })
     }
 
@@ -361,6 +370,12 @@ impl KeySource {
         self.kid_miss_pending = true;
         true
     }
+}
+
+/// A fetching source's URL and refresh times are acceptable (`PolicyInvalid` if not).
+fn check_options(url: &str, options: &SourceOptions) -> Result<(), Error> {
+    check_url(url, options.allow_http_loopback).map_err(|detail| Error::new(Reason::PolicyInvalid, detail))?;
+    options.refresh.check()
 }
 
 /// Checks a URL a source fetches (see the module contract); the detail on failure.

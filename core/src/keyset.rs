@@ -80,9 +80,7 @@ impl KeySet {
     /// Loads a JWK set or a single JWK. A single JWK must itself be usable (its
     /// precise rejection is returned); a set must hold at least one usable key.
     pub fn from_json_with(document: &[u8], options: &KeyOptions) -> Result<KeySet, Error> {
-        if document.len() > options.max_len {
-            return Err(Error::KEY_SET_TOO_LARGE);
-        }
+        options.check_len(document.len())?;
         let root = Object::parse(document).map_err(|e| Error::new(Reason::KeySetMalformed, e.describe()))?;
         match (root.get("keys"), root.get("kty")) {
             (Some(_), Some(_)) => Err(Error::new(Reason::KeySetMalformed, "document has both keys and kty")),

@@ -286,6 +286,15 @@ impl Policy {
         self.jws.max_token_len
     }
 
+    /// `TokenTooLarge` for a token of `len` bytes over [`Policy::max_token_len`]: for a
+    /// caller that can refuse a token by its length before reading it.
+    pub fn check_len(&self, len: usize) -> Result<(), Error> {
+        if len > self.jws.max_token_len {
+            return Err(Error::TOKEN_TOO_LARGE);
+        }
+        Ok(())
+    }
+
     /// The JWS-layer part of this policy.
     pub fn jws_rules(&self) -> &JwsRules {
         &self.jws

@@ -273,14 +273,12 @@ impl Verifier {
     /// Verifies `token` at `now` (Unix seconds): from the cache when it verified before
     /// (see the module contract), else in full.
     pub fn verify(&self, token: &[u8], now: u64) -> Result<Verdict, Error> {
+        self.policy.check_len(token.len())?;
         if let Some(hit) = self.cached(token, now) {
             return Ok(hit);
         }
         if self.cache.is_some() {
             self.counts[1].fetch_add(1, Ordering::Relaxed);
-        }
-        if token.len() > self.policy.max_token_len() {
-            return Err(Error::TOKEN_TOO_LARGE);
         }
         let generation = self.generation.load(Ordering::Acquire);
         let verified = Arc::new(self.verify_uncached(token, now, &self.policy, true)?);
@@ -299,9 +297,7 @@ impl Verifier {
     /// neither read nor written, and a `kid` no key has schedules no refetch. For tools
     /// that explain a verdict rule by rule.
     pub fn verify_with_policy(&self, token: &[u8], now: u64, policy: &Policy) -> Result<Verified, Error> {
-        if token.len() > policy.max_token_len() {
-            return Err(Error::TOKEN_TOO_LARGE);
-        }
+        policy.check_len(token.len())?;
         self.verify_uncached(token, now, policy, false)
     }
 

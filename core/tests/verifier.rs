@@ -551,10 +551,29 @@ fn a_verifier_is_refused_when_its_sources_cannot_work() {
         Verifier::builder(policy()).jwks_url("http://a.example/k", Trust::PolicyIssuers, SourceOptions::default());
     assert_eq!(plain_http.problem().map(|e| e.reason()), Some(Reason::PolicyInvalid), "seen when added");
     assert_eq!(build(plain_http), Err(Reason::PolicyInvalid));
+    let no_interval =
+        SourceOptions { refresh: Refresh { interval: 0, ..Refresh::DEFAULT }, ..SourceOptions::default() };
+    assert_eq!(no_interval.refresh.check().map_err(|e| e.reason()), Err(Reason::PolicyInvalid));
+    let hot_loop = Verifier::builder(policy()).openid_config("https://a.example/c", Trust::Discovered, no_interval);
+    assert_eq!(hot_loop.problem().map(|e| e.reason()), Some(Reason::PolicyInvalid), "a refresh interval of 0");
+    assert_eq!(Refresh::DEFAULT.check(), Ok(()));
     assert_eq!(Verifier::builder(policy()).fixed_keys(a.keys(None), Trust::PolicyIssuers).problem(), None);
     let mut many = Verifier::builder(policy());
     for _ in 0..=jwtguard_core::MAX_KEY_SETS {
         many = many.fixed_keys(a.keys(None), Trust::PolicyIssuers);
     }
     assert_eq!(build(many), Err(Reason::PolicyInvalid));
+}
+
+#[test]
+fn inputs_are_refused_by_their_length_alone_as_when_read() {
+    let policy = policy();
+    let max = policy.max_token_len();
+    assert_eq!(policy.check_len(max), Ok(()));
+    assert_eq!(policy.check_len(max + 1).map_err(|e| e.reason()), Err(Reason::TokenTooLarge));
+    let options = jwtguard_core::KeyOptions { max_len: 10, ..Default::default() };
+    assert_eq!(options.check_len(10), Ok(()));
+    assert_eq!(options.check_len(11).map_err(|e| e.reason()), Err(Reason::KeySetTooLarge));
+    let read = KeySet::from_json_with(&[b' '; 11], &options).map(|_| ()).map_err(|e| e.reason());
+    assert_eq!(read, Err(Reason::KeySetTooLarge));
 }

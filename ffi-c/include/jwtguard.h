@@ -13,8 +13,9 @@
  * need from the verified token (jwtguard_token_*) and free it. The library does no
  * I/O: when a source needs its keys fetched, jwtguard_verifier_start_fetch names the
  * URL, and your HTTP client answers with jwtguard_verifier_offer or
- * jwtguard_verifier_fetch_failed. jwtguard_verify checks a token against one key set
- * you load, without sources or cache.
+ * jwtguard_verifier_fetch_failed. Keys you load yourself (jwtguard_keyset_new) are a
+ * source too: jwtguard_verifier_builder_add_keys, replaced later with
+ * jwtguard_verifier_set_keys.
  *
  * Claims as text. A valid signature proves who issued a token, not that its contents
  * are safe: providers sign what users typed. The text accessors (jwtguard_token_kid,
@@ -493,10 +494,9 @@ typedef uint32_t jwtguard_fetch_kind;
  *
  * Security contract: the core policy (`jwtguard_apim_policy_policy()`) holds every
  * rule of the document that decides whether a token is accepted, the client
- * application check of `<client-application-ids>` included, so `jwtguard_verify()` or
- * a verifier built with it apply the whole policy. The other accessors are
- * the binding's settings: where to read the token, how to answer a rejection, where
- * the keys are.
+ * application check of `<client-application-ids>` included, so a verifier built with
+ * it applies the whole policy. The other accessors are the binding's settings: where
+ * to read the token, how to answer a rejection, where the keys are.
  */
 typedef struct jwtguard_apim_policy jwtguard_apim_policy;
 
@@ -531,8 +531,8 @@ typedef struct jwtguard_policy_builder jwtguard_policy_builder;
  * policy.
  *
  * It owns a copy of the decoded header and payload: it does not borrow the token
- * bytes, the key set or the policy, which may be freed while it lives. Immutable: the
- * accessors may be called from several threads at once. Free it with
+ * bytes, the verifier, its key sets or its policy, which may be freed while it lives.
+ * Immutable: the accessors may be called from several threads at once. Free it with
  * `jwtguard_token_free()`.
  */
 typedef struct jwtguard_token jwtguard_token;
@@ -980,41 +980,6 @@ const struct jwtguard_policy *jwtguard_policy_clone(const struct jwtguard_policy
 void jwtguard_policy_free(const struct jwtguard_policy *policy);
 
 /**
- * Verifies a JWT access token (compact JWS; the algorithms `policy` allows, RS256 and
- * ES256 by default, see `jwtguard_policy_builder_set_algorithms()`): the signature with a key
- * from `keys`, then every rule of `policy` at time `now` (Unix seconds, from the
- * caller's clock).
- *
- * Checks run in a fixed order (size, format, header, algorithm, key, signature,
- * payload JSON, claim rules), so a forged token always reports the signature or
- * format, never a claim. On success returns `JWTGUARD_OK` and `*out` receives a new
- * token handle (free it with `jwtguard_token_free()`); otherwise `*out` is set to NULL
- * and the result is the reason. `JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND` means the
- * key set may be stale: refresh it (rate-limited) and retry once.
- *
- * `token` is the bare token (no `Bearer ` prefix, no whitespace); NULL with
- * `token_len` 0 is `JWTGUARD_TOKEN_NOT_PRESENT`. A `token_len` over the policy's
- * maximum is `JWTGUARD_TOKEN_TOO_LARGE` without any byte being read. `detail`
- * (optional) receives `""` on success, else the precise rule, e.g.
- * ``"TokenClaimValueNotAllowed: a required claim does not have an allowed value
- * (claim `scp`)"``.
- *
- * # Safety
- * `token` is NULL (only with `token_len` 0) or points to `token_len` readable bytes;
- * `keys` and `policy` are NULL or live handles; `out` is NULL or valid for writing one
- * pointer; `detail` is NULL or valid for writing `detail_cap` bytes.
- */
-JWTGUARD_MUST_USE
-jwtguard_result jwtguard_verify(const uint8_t *token,
-                                size_t token_len,
-                                const struct jwtguard_keyset *keys,
-                                const struct jwtguard_policy *policy,
-                                uint64_t now,
-                                struct jwtguard_token **out,
-                                char *detail,
-                                size_t detail_cap);
-
-/**
  * Frees a verified token. NULL is ignored.
  *
  * # Safety
@@ -1244,7 +1209,7 @@ jwtguard_result jwtguard_verifier_builder_add_openid_config(struct jwtguard_veri
 
 /**
  * The time from a successful fetch to the next one (seconds; default 3600), for the
- * fetching sources added after this call. 0 is `JWTGUARD_INVALID_PARAMETER`, and,
+ * fetching sources added after this call. 0 is `JWTGUARD_POLICY_INVALID`, and,
  * like any failed call on the builder, makes `jwtguard_verifier_builder_build()`
  * fail too.
  *
@@ -1291,11 +1256,27 @@ jwtguard_result jwtguard_verifier_builder_build(struct jwtguard_verifier_builder
 void jwtguard_verifier_free(struct jwtguard_verifier *verifier);
 
 /**
- * Verifies a token at `now` (Unix seconds): from the cache when it verified before,
- * else in full (see `jwtguard_verify()` for the order of the checks and `detail`).
- * `*cache_hit` (optional) tells which. `JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND` for an
+ * Verifies a JWT access token (compact JWS; the algorithms the policy allows, RS256
+ * and ES256 by default, see `jwtguard_policy_builder_set_algorithms()`) at `now` (Unix
+ * seconds, from the caller's clock): from the cache when it verified before, else in
+ * full: the signature with a key of the sources, then every rule of the policy.
+ * `*cache_hit` (optional) tells which.
+ *
+ * Checks run in a fixed order (size, format, header, algorithm, key, signature,
+ * payload JSON, claim rules), so a forged token always reports the signature or
+ * format, never a claim. On success returns `JWTGUARD_OK` and `*out` receives a new
+ * token handle (free it with `jwtguard_token_free()`); otherwise `*out` is set to NULL
+ * and the result is the reason. `JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND` for an
  * unknown `kid` also makes fetching sources want a refetch (at most once per 5
- * minutes): call `jwtguard_verifier_start_fetch()`, and after the fetch verify again.
+ * minutes): call `jwtguard_verifier_start_fetch()`, and after the fetch verify again;
+ * with keys of your own, replace them (`jwtguard_verifier_set_keys()`) and retry once.
+ *
+ * `token` is the bare token (no `Bearer ` prefix, no whitespace); NULL with
+ * `token_len` 0 is `JWTGUARD_TOKEN_NOT_PRESENT`. A `token_len` over the policy's
+ * maximum is `JWTGUARD_TOKEN_TOO_LARGE` without any byte being read. `detail`
+ * (optional) receives `""` on success, else the precise rule, e.g.
+ * ``"TokenClaimValueNotAllowed: a required claim does not have an allowed value
+ * (claim `scp`)"``.
  *
  * # Safety
  * `verifier` is NULL or a live handle; `token` is NULL (only with `token_len` 0) or
@@ -1525,8 +1506,8 @@ uint32_t jwtguard_apim_policy_kind(const struct jwtguard_apim_policy *apim);
 
 /**
  * Returns a new reference to the core policy the document translates to, for
- * `jwtguard_verify()` and `jwtguard_verifier_builder_new()`: audiences,
- * issuers, required claims, the client application check of `validate-azure-ad-token`
+ * `jwtguard_verifier_builder_new()`: audiences, issuers, required claims, the client
+ * application check of `validate-azure-ad-token`
  * (`<client-application-ids>`: the `azp` claim, or `appid` when the token has no
  * `azp`, must be listed; else `JWTGUARD_TOKEN_CLAIM_NOT_FOUND` or
  * `JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED`), clock skew, the `exp` rule, the

@@ -4,15 +4,17 @@
 //! sources).
 
 use core::ffi::c_char;
-use core::ptr;
-use std::collections::BTreeMap;
+use core::{fmt, ptr};
 use std::sync::Arc;
 
-use ::jwtguard_policy::{ApimPolicy, InlineKeyKind, ParseOptions, PolicyKind, TokenSource, DEFAULT_MAX_POLICY_LEN};
+use ::jwtguard_policy::{ApimPolicy, InlineKeyKind, ParseOptions, PolicyKind, TokenSource};
 
-use crate::policy::{jwtguard_policy, jwtguard_slice};
+use crate::policy::jwtguard_policy;
 use crate::result::{jwtguard_result, Fail};
-use crate::util::{free_boxed, guard, guard_value, handle, input_bytes, input_str, write_detail, Out, OutBuf};
+use crate::util::{
+    assert_send_sync, copy_out, free_boxed, guard, guard_detail, handle, input_bytes, input_strings, jwtguard_slice,
+    nth, read_handle, Out, OutBuf, Report,
+};
 
 /// `jwtguard_apim_policy_from_xml_with_options()` flag: turn unknown attributes and
 /// elements into notes instead of refusing the document.
@@ -57,19 +59,15 @@ pub const JWTGUARD_TOKEN_SOURCE_COOKIE: jwtguard_token_source = 4;
 ///
 /// Security contract: the core policy (`jwtguard_apim_policy_policy()`) holds every
 /// rule of the document that decides whether a token is accepted, the client
-/// application check of `<client-application-ids>` included, so `jwtguard_verify()` or
-/// a verifier built with it apply the whole policy. The other accessors are
-/// the binding's settings: where to read the token, how to answer a rejection, where
-/// the keys are.
+/// application check of `<client-application-ids>` included, so a verifier built with
+/// it applies the whole policy. The other accessors are the binding's settings: where
+/// to read the token, how to answer a rejection, where the keys are.
 pub struct jwtguard_apim_policy {
     apim: ApimPolicy,
     policy: Arc<jwtguard_policy>,
 }
 
-const _: () = {
-    const fn assert_send_sync<T: Send + Sync>() {}
-    assert_send_sync::<jwtguard_apim_policy>();
-};
+const _: () = assert_send_sync::<jwtguard_apim_policy>();
 
 /// Why a document was not turned into a handle: a calling-convention failure, or the
 /// document itself (`JWTGUARD_POLICY_INVALID` with the policy crate's text).
@@ -84,53 +82,22 @@ impl From<Fail> for Refusal {
     }
 }
 
-/// Like `util::guard_detail`, for failures whose text is built at run time.
-///
-/// # Safety
-/// `detail` is NULL or valid for writes of `detail_cap` bytes.
-unsafe fn guard_refusal(
-    detail: *mut c_char,
-    detail_cap: usize,
-    f: impl FnOnce() -> Result<(), Refusal>,
-) -> jwtguard_result {
-    let code = guard_value(None, || {
-        let (code, text) = match f() {
-            Ok(()) => (jwtguard_result::JWTGUARD_OK, String::new()),
-            Err(Refusal::Fail(fail)) => (fail.code, fail.to_string()),
-            Err(Refusal::Document(text)) => (jwtguard_result::JWTGUARD_POLICY_INVALID, text),
-        };
-        // SAFETY: the caller's contract for `detail`, passed on.
-        unsafe { write_detail(detail, detail_cap, &text) };
-        Some(code)
-    });
-    code.unwrap_or_else(|| {
-        // SAFETY: the caller's contract for `detail`, passed on.
-        unsafe { write_detail(detail, detail_cap, "Panic: internal error (a panic was caught)") };
-        jwtguard_result::JWTGUARD_PANIC
-    })
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Fail(fail) => fail.fmt(f),
+            Refusal::Document(text) => f.write_str(text),
+        }
+    }
 }
 
-/// Reads an array of `n` slices; NULL only with `n` 0.
-///
-/// # Safety
-/// `slices` is NULL or points to `n` readable `jwtguard_slice`s that stay valid for `'a`.
-unsafe fn slice_array<'a>(
-    slices: *const jwtguard_slice,
-    n: usize,
-    arg: &'static str,
-) -> Result<&'a [jwtguard_slice], Fail> {
-    if slices.is_null() {
-        return if n == 0 { Ok(&[]) } else { Err(Fail::arg_null(arg)) };
+impl Report for Refusal {
+    fn code(&self) -> jwtguard_result {
+        match self {
+            Refusal::Fail(fail) => fail.code,
+            Refusal::Document(_) => jwtguard_result::JWTGUARD_POLICY_INVALID,
+        }
     }
-    if !slices.is_aligned() {
-        return Err(Fail::arg_invalid(arg, "is misaligned"));
-    }
-    if n > isize::MAX as usize / core::mem::size_of::<jwtguard_slice>() {
-        return Err(Fail::arg_invalid("n_named_values", "is too large"));
-    }
-    // SAFETY: non-NULL and aligned (checked), the byte size fits in `isize` (checked),
-    // and the caller promised `n` readable slices living for `'a`.
-    Ok(unsafe { core::slice::from_raw_parts(slices, n) })
 }
 
 /// Translates an APIM policy document with the strict defaults: unknown attributes and
@@ -151,20 +118,9 @@ pub unsafe extern "C" fn jwtguard_apim_policy_from_xml(
     detail: *mut c_char,
     detail_cap: usize,
 ) -> jwtguard_result {
+    let none = ptr::null();
     // SAFETY: the same contract, passed on; no named values.
-    unsafe {
-        jwtguard_apim_policy_from_xml_with_options(
-            xml,
-            xml_len,
-            0,
-            ptr::null(),
-            ptr::null(),
-            0,
-            out,
-            detail,
-            detail_cap,
-        )
-    }
+    unsafe { jwtguard_apim_policy_from_xml_with_options(xml, xml_len, 0, none, none, 0, out, detail, detail_cap) }
 }
 
 /// Translates an APIM policy document (UTF-8, a byte-order mark allowed; at most 1 MiB):
@@ -217,49 +173,36 @@ pub unsafe extern "C" fn jwtguard_apim_policy_from_xml_with_options(
         out.set(ptr::null_mut());
         let known = JWTGUARD_APIM_ALLOW_UNKNOWN | JWTGUARD_APIM_ALLOW_ANY_AUDIENCE | JWTGUARD_APIM_ALLOW_ANY_ISSUER;
         if flags & !known != 0 {
-            return Err(Fail::arg_invalid("flags", "has bits that are not JWTGUARD_APIM_* flags").into());
+            return Err(Refusal::Fail(Fail::arg_invalid("flags", "has bits that are not JWTGUARD_APIM_* flags")));
         }
         // SAFETY: the caller's contract for both arrays.
         let (names, values) = unsafe {
             (
-                slice_array(named_value_names, n_named_values, "named_value_names")?,
-                slice_array(named_value_values, n_named_values, "named_value_values")?,
+                input_strings(named_value_names, n_named_values, "named_value_names", "named_value_names[i]")?,
+                input_strings(named_value_values, n_named_values, "named_value_values", "named_value_values[i]")?,
             )
         };
-        let mut named_values = BTreeMap::new();
-        for (name, value) in names.iter().zip(values) {
-            // SAFETY: the caller promised each slice is valid as documented.
-            let (name, value) = unsafe {
-                (
-                    input_str(name.data, name.len, "named_value_names[i]")?,
-                    input_str(value.data, value.len, "named_value_values[i]")?,
-                )
-            };
-            named_values.insert(name.to_owned(), value.to_owned());
-        }
-        if !xml.is_null() && xml_len > DEFAULT_MAX_POLICY_LEN {
-            // Decided on the length alone: the bytes are never looked at.
-            return Err(Refusal::Document(format!(
-                "PolicyInvalid: InputTooLarge at the document: the policy document is {xml_len} bytes, over the limit of {DEFAULT_MAX_POLICY_LEN}"
-            )));
-        }
-        // SAFETY: the caller's contract for `xml`.
-        let document = unsafe { input_bytes(xml, xml_len, "xml") }?;
         let options = ParseOptions {
-            named_values,
+            named_values: names.into_iter().zip(values).collect(),
             allow_unknown: flags & JWTGUARD_APIM_ALLOW_UNKNOWN != 0,
             allow_any_audience: flags & JWTGUARD_APIM_ALLOW_ANY_AUDIENCE != 0,
             allow_any_issuer: flags & JWTGUARD_APIM_ALLOW_ANY_ISSUER != 0,
             ..ParseOptions::default()
         };
-        let apim = ApimPolicy::from_bytes_with(document, &options)
-            .map_err(|e| Refusal::Document(format!("PolicyInvalid: {e}")))?;
+        let refused = |e| Refusal::Document(format!("PolicyInvalid: {e}"));
+        if !xml.is_null() {
+            // Decided on the length alone: the bytes are never looked at.
+            options.check_len(xml_len).map_err(refused)?;
+        }
+        // SAFETY: the caller's contract for `xml`.
+        let document = unsafe { input_bytes(xml, xml_len, "xml") }?;
+        let apim = ApimPolicy::from_bytes_with(document, &options).map_err(refused)?;
         let policy = Arc::new(jwtguard_policy::from_core(apim.policy().clone()));
         out.set(Box::into_raw(Box::new(jwtguard_apim_policy { apim, policy })));
         Ok(())
     };
     // SAFETY: the caller's contract for `detail`.
-    unsafe { guard_refusal(detail, detail_cap, body) }
+    unsafe { guard_detail(detail, detail_cap, body) }
 }
 
 /// Frees an APIM policy. NULL is ignored. References returned by
@@ -280,18 +223,18 @@ pub unsafe extern "C" fn jwtguard_apim_policy_free(apim: *mut jwtguard_apim_poli
 /// `apim` is NULL or a live APIM policy handle.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_apim_policy_kind(apim: *const jwtguard_apim_policy) -> u32 {
-    guard_value(0, || {
-        // SAFETY: the caller's contract for `apim`.
-        unsafe { handle(apim, "apim") }.map_or(0, |a| match a.apim.kind() {
+    // SAFETY: the caller's contract for `apim`.
+    unsafe {
+        read_handle(apim, 0, |a| match a.apim.kind() {
             PolicyKind::ValidateJwt => JWTGUARD_APIM_VALIDATE_JWT,
             PolicyKind::ValidateAzureAdToken => JWTGUARD_APIM_VALIDATE_AZURE_AD_TOKEN,
         })
-    })
+    }
 }
 
 /// Returns a new reference to the core policy the document translates to, for
-/// `jwtguard_verify()` and `jwtguard_verifier_builder_new()`: audiences,
-/// issuers, required claims, the client application check of `validate-azure-ad-token`
+/// `jwtguard_verifier_builder_new()`: audiences, issuers, required claims, the client
+/// application check of `validate-azure-ad-token`
 /// (`<client-application-ids>`: the `azp` claim, or `appid` when the token has no
 /// `azp`, must be listed; else `JWTGUARD_TOKEN_CLAIM_NOT_FOUND` or
 /// `JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED`), clock skew, the `exp` rule, the
@@ -306,10 +249,8 @@ pub unsafe extern "C" fn jwtguard_apim_policy_kind(apim: *const jwtguard_apim_po
 #[no_mangle]
 #[must_use]
 pub unsafe extern "C" fn jwtguard_apim_policy_policy(apim: *const jwtguard_apim_policy) -> *const jwtguard_policy {
-    guard_value(ptr::null(), || {
-        // SAFETY: the caller's contract for `apim`.
-        unsafe { handle(apim, "apim") }.map_or(ptr::null(), |a| Arc::into_raw(Arc::clone(&a.policy)))
-    })
+    // SAFETY: the caller's contract for `apim`.
+    unsafe { read_handle(apim, ptr::null(), |a| Arc::into_raw(Arc::clone(&a.policy))) }
 }
 
 /// Where the token is read from: `*kind` receives a `JWTGUARD_TOKEN_SOURCE_*` value
@@ -361,11 +302,8 @@ pub unsafe extern "C" fn jwtguard_apim_policy_require_scheme(
     cap: usize,
     out_len: *mut usize,
 ) -> jwtguard_result {
-    guard(|| {
-        // SAFETY: the caller's contract for each pointer.
-        let (out, apim) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(apim, "apim")?) };
-        out.put(apim.apim.require_scheme().unwrap_or("").as_bytes())
-    })
+    // SAFETY: the caller's contract for each pointer.
+    unsafe { copy_out(apim, "apim", buf, cap, out_len, |a| Ok(a.apim.require_scheme().unwrap_or(""))) }
 }
 
 /// Returns `failed-validation-httpcode`, the HTTP status of a rejection (100 to 599;
@@ -375,10 +313,8 @@ pub unsafe extern "C" fn jwtguard_apim_policy_require_scheme(
 /// `apim` is NULL or a live APIM policy handle.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_apim_policy_failed_status(apim: *const jwtguard_apim_policy) -> u16 {
-    guard_value(0, || {
-        // SAFETY: the caller's contract for `apim`.
-        unsafe { handle(apim, "apim") }.map_or(0, |a| a.apim.failed_validation_httpcode())
-    })
+    // SAFETY: the caller's contract for `apim`.
+    unsafe { read_handle(apim, 0, |a| a.apim.failed_validation_httpcode()) }
 }
 
 /// Copies `failed-validation-error-message`, the body of a rejection, under the buffer
@@ -430,23 +366,21 @@ pub unsafe extern "C" fn jwtguard_apim_policy_failure_message(
     cap: usize,
     out_len: *mut usize,
 ) -> jwtguard_result {
-    guard(|| {
-        // SAFETY: the caller's contract for `buf` and `out_len`.
-        let out = unsafe { OutBuf::new(buf, cap, out_len) }?;
-        // SAFETY: the caller's contract for `apim`.
-        let apim = unsafe { handle(apim, "apim") }?;
+    let get = |a: &jwtguard_apim_policy| {
         let reason = jwtguard_core::Reason::ALL
             .iter()
             .find(|r| r.code() == result && r.name().starts_with("Token"))
             .ok_or(Fail::arg_invalid("result", "is not a token failure"))?;
-        match apim.apim.failed_validation_error_message() {
-            Some(message) => out.put(message.as_bytes()),
+        Ok(match a.apim.failed_validation_error_message() {
+            Some(message) => message.to_owned(),
             None if *reason == jwtguard_core::Reason::TokenNotPresent => {
-                out.put(::jwtguard_policy::APIM_DEFAULT_TOKEN_MISSING_MESSAGE.as_bytes())
+                ::jwtguard_policy::APIM_DEFAULT_TOKEN_MISSING_MESSAGE.to_owned()
             }
-            None => out.put(format!("JWT validation failed: {}.", reason.message()).as_bytes()),
-        }
-    })
+            None => format!("JWT validation failed: {}.", reason.message()),
+        })
+    };
+    // SAFETY: the caller's contract for each pointer.
+    unsafe { copy_out(apim, "apim", buf, cap, out_len, get) }
 }
 
 /// Returns the number of OpenID Connect discovery documents (`<openid-config url>`; for
@@ -457,10 +391,8 @@ pub unsafe extern "C" fn jwtguard_apim_policy_failure_message(
 /// `apim` is NULL or a live APIM policy handle.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_apim_policy_openid_config_count(apim: *const jwtguard_apim_policy) -> usize {
-    guard_value(0, || {
-        // SAFETY: the caller's contract for `apim`.
-        unsafe { handle(apim, "apim") }.map_or(0, |a| a.apim.openid_config_urls().len())
-    })
+    // SAFETY: the caller's contract for `apim`.
+    unsafe { read_handle(apim, 0, |a| a.apim.openid_config_urls().len()) }
 }
 
 /// Copies discovery URL number `index` (0-based, in policy order, always `https`) under
@@ -478,12 +410,8 @@ pub unsafe extern "C" fn jwtguard_apim_policy_openid_config_url(
     cap: usize,
     out_len: *mut usize,
 ) -> jwtguard_result {
-    guard(|| {
-        // SAFETY: the caller's contract for each pointer.
-        let (out, apim) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(apim, "apim")?) };
-        let url = apim.apim.openid_config_urls().get(index).ok_or(Fail::arg_invalid("index", "is out of range"))?;
-        out.put(url.as_bytes())
-    })
+    // SAFETY: the caller's contract for each pointer.
+    unsafe { copy_out(apim, "apim", buf, cap, out_len, |a| nth(a.apim.openid_config_urls(), index)) }
 }
 
 /// Returns the number of issuers in the core policy that were not listed in `<issuers>`
@@ -495,10 +423,8 @@ pub unsafe extern "C" fn jwtguard_apim_policy_openid_config_url(
 /// `apim` is NULL or a live APIM policy handle.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_apim_policy_derived_issuer_count(apim: *const jwtguard_apim_policy) -> usize {
-    guard_value(0, || {
-        // SAFETY: the caller's contract for `apim`.
-        unsafe { handle(apim, "apim") }.map_or(0, |a| a.apim.derived_issuers().len())
-    })
+    // SAFETY: the caller's contract for `apim`.
+    unsafe { read_handle(apim, 0, |a| a.apim.derived_issuers().len()) }
 }
 
 /// Copies derived issuer number `index` (0-based) under the buffer convention: the
@@ -518,12 +444,13 @@ pub unsafe extern "C" fn jwtguard_apim_policy_derived_issuer(
     cap: usize,
     out_len: *mut usize,
 ) -> jwtguard_result {
-    guard(|| {
-        // SAFETY: the caller's contract for each pointer.
-        let (out, apim) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(apim, "apim")?) };
-        let derived = apim.apim.derived_issuers().get(index).ok_or(Fail::arg_invalid("index", "is out of range"))?;
-        out.put(if url { derived.discovery_url() } else { derived.issuer() }.as_bytes())
-    })
+    // SAFETY: the caller's contract for each pointer.
+    unsafe {
+        copy_out(apim, "apim", buf, cap, out_len, |a| {
+            let derived = nth(a.apim.derived_issuers(), index)?;
+            Ok(if url { derived.discovery_url() } else { derived.issuer() })
+        })
+    }
 }
 
 /// `jwtguard_apim_policy_inline_jwks()`: the inline RSA keys (`<key n="..." e="..."/>`),
@@ -562,21 +489,13 @@ pub unsafe extern "C" fn jwtguard_apim_policy_inline_jwks(
     cap: usize,
     out_len: *mut usize,
 ) -> jwtguard_result {
-    guard(|| {
-        // SAFETY: the caller's contract for each pointer.
-        let (out, apim) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(apim, "apim")?) };
-        let kind = match kind {
-            JWTGUARD_APIM_KEYS_ASYMMETRIC => InlineKeyKind::Rsa,
-            JWTGUARD_APIM_KEYS_SYMMETRIC => InlineKeyKind::Symmetric,
-            _ => {
-                return Err(Fail::arg_invalid(
-                    "kind",
-                    "is not JWTGUARD_APIM_KEYS_ASYMMETRIC or JWTGUARD_APIM_KEYS_SYMMETRIC",
-                ))
-            }
-        };
-        out.put(apim.apim.inline_jwks_of(kind).unwrap_or("").as_bytes())
-    })
+    let kind = match kind {
+        JWTGUARD_APIM_KEYS_ASYMMETRIC => Ok(InlineKeyKind::Rsa),
+        JWTGUARD_APIM_KEYS_SYMMETRIC => Ok(InlineKeyKind::Symmetric),
+        _ => Err(Fail::arg_invalid("kind", "is not JWTGUARD_APIM_KEYS_ASYMMETRIC or JWTGUARD_APIM_KEYS_SYMMETRIC")),
+    };
+    // SAFETY: the caller's contract for each pointer.
+    unsafe { copy_out(apim, "apim", buf, cap, out_len, |a| Ok(a.apim.inline_jwks_of(kind?).unwrap_or(""))) }
 }
 
 /// Returns the number of notes: settings accepted without effect, defaults applied,
@@ -587,10 +506,8 @@ pub unsafe extern "C" fn jwtguard_apim_policy_inline_jwks(
 /// `apim` is NULL or a live APIM policy handle.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_apim_policy_note_count(apim: *const jwtguard_apim_policy) -> usize {
-    guard_value(0, || {
-        // SAFETY: the caller's contract for `apim`.
-        unsafe { handle(apim, "apim") }.map_or(0, |a| a.apim.notes().len())
-    })
+    // SAFETY: the caller's contract for `apim`.
+    unsafe { read_handle(apim, 0, |a| a.apim.notes().len()) }
 }
 
 /// Copies note number `index` (0-based) as one line, `"<location>: <message>"` (e.g.
@@ -610,10 +527,6 @@ pub unsafe extern "C" fn jwtguard_apim_policy_note(
     cap: usize,
     out_len: *mut usize,
 ) -> jwtguard_result {
-    guard(|| {
-        // SAFETY: the caller's contract for each pointer.
-        let (out, apim) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(apim, "apim")?) };
-        let note = apim.apim.notes().get(index).ok_or(Fail::arg_invalid("index", "is out of range"))?;
-        out.put(note.to_string().as_bytes())
-    })
+    // SAFETY: the caller's contract for each pointer.
+    unsafe { copy_out(apim, "apim", buf, cap, out_len, |a| Ok(nth(a.apim.notes(), index)?.to_string())) }
 }

@@ -2,12 +2,14 @@
 
 use core::ffi::c_char;
 use core::ptr;
-use std::sync::Arc;
 
-use jwtguard_core::{Error, KeyOptions, KeySet, DEFAULT_MAX_KEY_SET_LEN};
+use jwtguard_core::{KeyOptions, KeySet, DEFAULT_MAX_KEY_SET_LEN};
 
 use crate::result::{jwtguard_result, Fail};
-use crate::util::{guard, guard_detail, guard_value, handle, input_bytes, Out, OutBuf};
+use crate::util::{
+    assert_send_sync, clone_shared, free_shared, guard, handle, input_bytes, make_handle, new_shared, nth, read_handle,
+    Out, OutBuf,
+};
 
 /// A set of validated verification keys (opaque).
 ///
@@ -26,11 +28,7 @@ impl jwtguard_keyset {
     }
 }
 
-// The handle is shared across threads by design.
-const _: () = {
-    const fn assert_send_sync<T: Send + Sync>() {}
-    assert_send_sync::<jwtguard_keyset>();
-};
+const _: () = assert_send_sync::<jwtguard_keyset>();
 
 /// `jwtguard_keyset_new_with_options()` flag: also accept odd RSA public exponents from
 /// 3 up (legal, but a sign of unusual, possibly hand-made keys).
@@ -101,24 +99,20 @@ pub unsafe extern "C" fn jwtguard_keyset_new_with_options(
     detail: *mut c_char,
     detail_cap: usize,
 ) -> jwtguard_result {
-    let body = || {
-        // SAFETY: `out` is NULL or writable (contract above).
-        let out = unsafe { Out::required(out, "out") }?;
-        out.set(ptr::null());
-        let options = key_options(flags)?;
+    let make = || {
         let max_len = if max_len == 0 { DEFAULT_MAX_KEY_SET_LEN } else { max_len };
-        if !jwks.is_null() && jwks_len > max_len {
+        let options = KeyOptions { max_len, ..key_options(flags)? };
+        if !jwks.is_null() {
             // Decided on the length alone: the bytes are never looked at.
-            return Err(Error::KEY_SET_TOO_LARGE.into());
+            options.check_len(jwks_len)?;
         }
         // SAFETY: `jwks` is NULL or points to `jwks_len` readable bytes (contract).
         let document = unsafe { input_bytes(jwks, jwks_len, "jwks") }?;
-        let keys = KeySet::from_json_with(document, &KeyOptions { max_len, ..options })?;
-        out.set(Arc::into_raw(Arc::new(jwtguard_keyset { keys })));
-        Ok(())
+        let keys = KeySet::from_json_with(document, &options)?;
+        Ok(new_shared(jwtguard_keyset { keys }))
     };
-    // SAFETY: `detail` is the caller's (contract above).
-    unsafe { guard_detail(detail, detail_cap, body) }
+    // SAFETY: the caller's contract for `out` and `detail`.
+    unsafe { make_handle(out, ptr::null(), detail, detail_cap, make) }
 }
 
 /// Returns another reference to the same key set (the reference count goes up), for
@@ -131,15 +125,8 @@ pub unsafe extern "C" fn jwtguard_keyset_new_with_options(
 #[no_mangle]
 #[must_use]
 pub unsafe extern "C" fn jwtguard_keyset_clone(keys: *const jwtguard_keyset) -> *const jwtguard_keyset {
-    guard_value(ptr::null(), || {
-        if keys.is_null() || !keys.is_aligned() {
-            return ptr::null();
-        }
-        // SAFETY: a live handle was created by `Arc::into_raw` and holds one strong
-        // reference that the caller has not given up, so the count is at least 1.
-        unsafe { Arc::increment_strong_count(keys) };
-        keys
-    })
+    // SAFETY: the caller's contract, which is `clone_shared`'s.
+    unsafe { clone_shared(keys) }
 }
 
 /// Releases one reference to a key set; the keys are freed with the last reference.
@@ -149,14 +136,8 @@ pub unsafe extern "C" fn jwtguard_keyset_clone(keys: *const jwtguard_keyset) -> 
 /// `keys` is NULL or a live key set handle that the caller owns.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_keyset_free(keys: *const jwtguard_keyset) {
-    guard_value((), || {
-        if keys.is_null() || !keys.is_aligned() {
-            return;
-        }
-        // SAFETY: a live handle was created by `Arc::into_raw` and the caller gives up
-        // the strong reference it owns; it will not use the pointer again.
-        unsafe { Arc::decrement_strong_count(keys) };
-    })
+    // SAFETY: the caller's contract, which is `free_shared`'s.
+    unsafe { free_shared(keys) }
 }
 
 /// Returns the number of usable keys in the set (at least 1 for a loaded set), or 0
@@ -166,10 +147,8 @@ pub unsafe extern "C" fn jwtguard_keyset_free(keys: *const jwtguard_keyset) {
 /// `keys` is NULL or a live key set handle.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_keyset_len(keys: *const jwtguard_keyset) -> usize {
-    guard_value(0, || {
-        // SAFETY: NULL or a live handle (contract).
-        unsafe { handle(keys, "keys") }.map_or(0, |k| k.keys.len())
-    })
+    // SAFETY: NULL or a live handle (contract).
+    unsafe { read_handle(keys, 0, |k| k.keys.len()) }
 }
 
 /// Returns the number of keys the document held that could not be used (for logs; see
@@ -179,10 +158,8 @@ pub unsafe extern "C" fn jwtguard_keyset_len(keys: *const jwtguard_keyset) -> us
 /// `keys` is NULL or a live key set handle.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_keyset_rejected_len(keys: *const jwtguard_keyset) -> usize {
-    guard_value(0, || {
-        // SAFETY: NULL or a live handle (contract).
-        unsafe { handle(keys, "keys") }.map_or(0, |k| k.keys.rejected().len())
-    })
+    // SAFETY: NULL or a live handle (contract).
+    unsafe { read_handle(keys, 0, |k| k.keys.rejected().len()) }
 }
 
 /// Describes rejected key number `index` (0-based, below
@@ -211,7 +188,7 @@ pub unsafe extern "C" fn jwtguard_keyset_rejected(
         reason.set(jwtguard_result::JWTGUARD_OK);
         // SAFETY: the caller's contract for `keys`.
         let keys = unsafe { handle(keys, "keys") }?;
-        let rejected = keys.keys.rejected().get(index).ok_or(Fail::arg_invalid("index", "is out of range"))?;
+        let rejected = nth(keys.keys.rejected(), index)?;
         reason.set(jwtguard_result::from_reason(rejected.reason()));
         buf.put(rejected.kid().unwrap_or("").as_bytes())
     })

@@ -2,12 +2,14 @@
 
 use core::ffi::c_char;
 use core::ptr;
-use std::sync::Arc;
 
-use jwtguard_core::{Algorithm, AlgorithmSet, Match, Policy, RequiredClaim};
+use jwtguard_core::{Algorithm, AlgorithmSet, Match, Policy, PolicyBuilder, RequiredClaim};
 
 use crate::result::{jwtguard_result, Fail};
-use crate::util::{free_boxed, guard, guard_detail, guard_value, handle, handle_mut, input_str, input_strings, Out};
+use crate::util::{
+    assert_send_sync, clone_shared, free_boxed, free_shared, guard, guard_value, handle, handle_mut, input_str,
+    input_strings, jwtguard_slice, make_handle, new_shared, Building,
+};
 
 /// How the values of a required claim must match: `JWTGUARD_MATCH_ALL` or
 /// `JWTGUARD_MATCH_ANY`. Any other value is `JWTGUARD_INVALID_PARAMETER`.
@@ -55,36 +57,6 @@ pub const JWTGUARD_ALG_ES512: u32 = 1 << 12;
 /// name for EdDSA with Ed25519; the same keys as `JWTGUARD_ALG_EDDSA`).
 pub const JWTGUARD_ALG_ED25519: u32 = 1 << 13;
 
-/// Each `JWTGUARD_ALG_*` flag with its algorithm, in bit order.
-const ALGORITHM_FLAGS: [(u32, Algorithm); 14] = [
-    (JWTGUARD_ALG_RS256, Algorithm::RS256),
-    (JWTGUARD_ALG_ES256, Algorithm::ES256),
-    (JWTGUARD_ALG_RS384, Algorithm::RS384),
-    (JWTGUARD_ALG_RS512, Algorithm::RS512),
-    (JWTGUARD_ALG_PS256, Algorithm::PS256),
-    (JWTGUARD_ALG_PS384, Algorithm::PS384),
-    (JWTGUARD_ALG_PS512, Algorithm::PS512),
-    (JWTGUARD_ALG_ES384, Algorithm::ES384),
-    (JWTGUARD_ALG_EDDSA, Algorithm::EdDSA),
-    (JWTGUARD_ALG_HS256, Algorithm::HS256),
-    (JWTGUARD_ALG_HS384, Algorithm::HS384),
-    (JWTGUARD_ALG_HS512, Algorithm::HS512),
-    (JWTGUARD_ALG_ES512, Algorithm::ES512),
-    (JWTGUARD_ALG_ED25519, Algorithm::Ed25519),
-];
-
-// The flags are the core's bits (cbindgen needs them written out; the core has the table).
-const _: () = {
-    let mut i = 0;
-    while i < ALGORITHM_FLAGS.len() {
-        assert!(
-            ALGORITHM_FLAGS[i].0 == ALGORITHM_FLAGS[i].1.bit() as u32,
-            "a JWTGUARD_ALG_* flag is not the core's bit"
-        );
-        i += 1;
-    }
-};
-
 /// The algorithms the default policy allows: RS256 and ES256.
 pub const JWTGUARD_ALG_SET_DEFAULT: u32 = JWTGUARD_ALG_RS256 | JWTGUARD_ALG_ES256;
 /// Every asymmetric algorithm: `JWTGUARD_ALG_RS256` to `JWTGUARD_ALG_EDDSA`,
@@ -95,49 +67,35 @@ pub const JWTGUARD_ALG_SET_ASYMMETRIC: u32 = 0x31ff;
 /// with symmetric keys (shared secrets, see `JWTGUARD_KEYSET_ALLOW_SYMMETRIC`).
 pub const JWTGUARD_ALG_SET_SYMMETRIC: u32 = 0xe00;
 
+// The flags are the core's bits (cbindgen needs them written out).
 const _: () = assert!(
-    JWTGUARD_ALG_SET_DEFAULT == AlgorithmSet::DEFAULT.bits() as u32
+    JWTGUARD_ALG_RS256 == Algorithm::RS256.bit() as u32
+        && JWTGUARD_ALG_ES256 == Algorithm::ES256.bit() as u32
+        && JWTGUARD_ALG_RS384 == Algorithm::RS384.bit() as u32
+        && JWTGUARD_ALG_RS512 == Algorithm::RS512.bit() as u32
+        && JWTGUARD_ALG_PS256 == Algorithm::PS256.bit() as u32
+        && JWTGUARD_ALG_PS384 == Algorithm::PS384.bit() as u32
+        && JWTGUARD_ALG_PS512 == Algorithm::PS512.bit() as u32
+        && JWTGUARD_ALG_ES384 == Algorithm::ES384.bit() as u32
+        && JWTGUARD_ALG_EDDSA == Algorithm::EdDSA.bit() as u32
+        && JWTGUARD_ALG_HS256 == Algorithm::HS256.bit() as u32
+        && JWTGUARD_ALG_HS384 == Algorithm::HS384.bit() as u32
+        && JWTGUARD_ALG_HS512 == Algorithm::HS512.bit() as u32
+        && JWTGUARD_ALG_ES512 == Algorithm::ES512.bit() as u32
+        && JWTGUARD_ALG_ED25519 == Algorithm::Ed25519.bit() as u32
+        && JWTGUARD_ALG_SET_DEFAULT == AlgorithmSet::DEFAULT.bits() as u32
         && JWTGUARD_ALG_SET_ASYMMETRIC == AlgorithmSet::ASYMMETRIC.bits() as u32
         && JWTGUARD_ALG_SET_SYMMETRIC == AlgorithmSet::SYMMETRIC.bits() as u32,
-    "a JWTGUARD_ALG_SET_* mask is not the core's set"
+    "a JWTGUARD_ALG_* flag is not the core's bit"
 );
-
-/// A borrowed UTF-8 string: `len` bytes at `data`, not necessarily NUL-terminated.
-/// `data` may be NULL when `len` is 0.
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct jwtguard_slice {
-    /// The bytes.
-    pub data: *const c_char,
-    /// Their number.
-    pub len: usize,
-}
 
 /// Collects the rules of a policy (opaque). Not synchronized: use it from one thread at
 /// a time. Every setter copies its arguments. A setter that fails (NULL or invalid
 /// argument) also makes every later `jwtguard_policy_builder_build()` fail with the
 /// same code, so an ignored error can never yield a more permissive policy.
 pub struct jwtguard_policy_builder {
-    audiences: Vec<String>,
-    any_audience: bool,
-    issuers: Vec<String>,
-    any_issuer: bool,
-    claims: Vec<ClaimSpec>,
-    clock_skew: Option<u64>,
-    require_expiration_time: Option<bool>,
-    algorithms: Option<Vec<Algorithm>>,
-    max_token_len: Option<usize>,
-    kid_miss_fallback: Option<bool>,
-    check_key_issuer: Option<bool>,
-    /// The first setter failure, reported again by `build`.
-    problem: Option<Fail>,
-}
-
-struct ClaimSpec {
-    name: String,
-    values: Vec<String>,
-    match_: Match,
-    separator: Option<String>,
+    /// The core builder, which holds the rules and their first problem.
+    state: Building<PolicyBuilder>,
 }
 
 /// A validated verification policy (opaque).
@@ -160,77 +118,55 @@ impl jwtguard_policy {
     }
 }
 
-const _: () = {
-    const fn assert_send_sync<T: Send + Sync>() {}
-    assert_send_sync::<jwtguard_policy>();
-};
+const _: () = assert_send_sync::<jwtguard_policy>();
 
-impl jwtguard_policy_builder {
-    /// Remembers the first failure of a setter and passes the outcome on.
-    fn note<T>(&mut self, outcome: Result<T, Fail>) -> Result<T, Fail> {
-        if let (Err(fail), None) = (&outcome, &self.problem) {
-            self.problem = Some(*fail);
-        }
-        outcome
-    }
-
-    fn to_policy(&self) -> Result<Policy, Fail> {
-        if let Some(problem) = self.problem {
-            return Err(problem);
-        }
-        let mut b = Policy::builder().audiences(self.audiences.iter().map(String::as_str));
-        if self.any_audience {
-            b = b.any_audience();
-        }
-        b = b.issuers(self.issuers.iter().map(String::as_str));
-        if self.any_issuer {
-            b = b.any_issuer();
-        }
-        for claim in &self.claims {
-            let values: Vec<&str> = claim.values.iter().map(String::as_str).collect();
-            b = b.require_claim(RequiredClaim {
-                name: &claim.name,
-                values: &values,
-                match_: claim.match_,
-                separator: claim.separator.as_deref(),
-            });
-        }
-        if let Some(seconds) = self.clock_skew {
-            b = b.clock_skew(seconds);
-        }
-        if let Some(required) = self.require_expiration_time {
-            b = b.require_expiration_time(required);
-        }
-        if let Some(algorithms) = &self.algorithms {
-            b = b.algorithms(algorithms);
-        }
-        if let Some(bytes) = self.max_token_len {
-            b = b.max_token_len(bytes);
-        }
-        if let Some(enabled) = self.kid_miss_fallback {
-            b = b.kid_miss_fallback(enabled);
-        }
-        if let Some(enabled) = self.check_key_issuer {
-            b = b.check_key_issuer(enabled);
-        }
-        Ok(b.build()?)
-    }
-}
-
-/// Runs a setter on a builder handle.
+/// Runs a setter on a builder handle: `read` checks the arguments and returns the
+/// change to make to the core builder.
 ///
 /// # Safety
 /// `builder` is NULL or a live builder handle not used by another thread meanwhile.
-unsafe fn with_builder(
+unsafe fn set<F: FnOnce(PolicyBuilder) -> PolicyBuilder>(
     builder: *mut jwtguard_policy_builder,
-    f: impl FnOnce(&mut jwtguard_policy_builder) -> Result<(), Fail>,
+    read: impl FnOnce() -> Result<F, Fail>,
 ) -> jwtguard_result {
     guard(|| {
         // SAFETY: the caller's contract.
         let b = unsafe { handle_mut(builder, "builder") }?;
-        let outcome = f(b);
-        b.note(outcome)
+        let change = read();
+        b.state.update(|inner| match change {
+            Ok(change) => (change(inner), Ok(())),
+            Err(fail) => (inner, Err(fail)),
+        })
     })
+}
+
+/// [`set`] for a setter whose arguments need no check.
+///
+/// # Safety
+/// As [`set`].
+unsafe fn change(
+    builder: *mut jwtguard_policy_builder,
+    change: impl FnOnce(PolicyBuilder) -> PolicyBuilder,
+) -> jwtguard_result {
+    // SAFETY: the caller's contract, passed on.
+    unsafe { set(builder, || Ok(change)) }
+}
+
+/// [`set`] for a setter of one text argument (`arg`).
+///
+/// # Safety
+/// As [`set`]; `text` is NULL (only with `len` 0) or points to `len` readable bytes.
+unsafe fn add_text(
+    builder: *mut jwtguard_policy_builder,
+    text: *const c_char,
+    len: usize,
+    arg: &'static str,
+    add: fn(PolicyBuilder, &str) -> PolicyBuilder,
+) -> jwtguard_result {
+    // SAFETY: the caller's contract for `text`.
+    let read = || unsafe { input_str(text, len, arg) }.map(|text| move |p| add(p, text));
+    // SAFETY: the caller's contract for `builder`.
+    unsafe { set(builder, read) }
 }
 
 /// Starts a policy with the defaults: no audience or issuer yet (one of each, or the
@@ -242,20 +178,7 @@ unsafe fn with_builder(
 #[must_use]
 pub extern "C" fn jwtguard_policy_builder_new() -> *mut jwtguard_policy_builder {
     guard_value(ptr::null_mut(), || {
-        Box::into_raw(Box::new(jwtguard_policy_builder {
-            audiences: Vec::new(),
-            any_audience: false,
-            issuers: Vec::new(),
-            any_issuer: false,
-            claims: Vec::new(),
-            clock_skew: None,
-            require_expiration_time: None,
-            algorithms: None,
-            max_token_len: None,
-            kid_miss_fallback: None,
-            check_key_issuer: None,
-            problem: None,
-        }))
+        Box::into_raw(Box::new(jwtguard_policy_builder { state: Building::new(Policy::builder()) }))
     })
 }
 
@@ -282,14 +205,8 @@ pub unsafe extern "C" fn jwtguard_policy_builder_add_audience(
     audience: *const c_char,
     audience_len: usize,
 ) -> jwtguard_result {
-    let body = |b: &mut jwtguard_policy_builder| {
-        // SAFETY: the caller's contract for `audience`.
-        let audience = unsafe { input_str(audience, audience_len, "audience") }?;
-        b.audiences.push(audience.to_owned());
-        Ok(())
-    };
-    // SAFETY: the caller's contract for `builder` and `audience`.
-    unsafe { with_builder(builder, body) }
+    // SAFETY: the caller's contract, passed on.
+    unsafe { add_text(builder, audience, audience_len, "audience", PolicyBuilder::audience) }
 }
 
 /// Waives the audience check. Only for tokens whose audience is checked elsewhere.
@@ -300,12 +217,8 @@ pub unsafe extern "C" fn jwtguard_policy_builder_add_audience(
 pub unsafe extern "C" fn jwtguard_policy_builder_any_audience(
     builder: *mut jwtguard_policy_builder,
 ) -> jwtguard_result {
-    let body = |b: &mut jwtguard_policy_builder| {
-        b.any_audience = true;
-        Ok(())
-    };
     // SAFETY: the caller's contract for `builder`.
-    unsafe { with_builder(builder, body) }
+    unsafe { change(builder, |p| p.any_audience()) }
 }
 
 /// Allows tokens whose `iss` equals `issuer` exactly. May be called repeatedly.
@@ -319,14 +232,8 @@ pub unsafe extern "C" fn jwtguard_policy_builder_add_issuer(
     issuer: *const c_char,
     issuer_len: usize,
 ) -> jwtguard_result {
-    let body = |b: &mut jwtguard_policy_builder| {
-        // SAFETY: the caller's contract for `issuer`.
-        let issuer = unsafe { input_str(issuer, issuer_len, "issuer") }?;
-        b.issuers.push(issuer.to_owned());
-        Ok(())
-    };
-    // SAFETY: the caller's contract for `builder` and `issuer`.
-    unsafe { with_builder(builder, body) }
+    // SAFETY: the caller's contract, passed on.
+    unsafe { add_text(builder, issuer, issuer_len, "issuer", PolicyBuilder::issuer) }
 }
 
 /// Waives the issuer check (a key's own `issuer`, when it has one, still applies).
@@ -335,12 +242,8 @@ pub unsafe extern "C" fn jwtguard_policy_builder_add_issuer(
 /// `builder` is NULL or a live builder handle.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_policy_builder_any_issuer(builder: *mut jwtguard_policy_builder) -> jwtguard_result {
-    let body = |b: &mut jwtguard_policy_builder| {
-        b.any_issuer = true;
-        Ok(())
-    };
     // SAFETY: the caller's contract for `builder`.
-    unsafe { with_builder(builder, body) }
+    unsafe { change(builder, |p| p.any_issuer()) }
 }
 
 /// Adds a required claim (APIM `<required-claims>`): claim `name` must be present and,
@@ -368,7 +271,7 @@ pub unsafe extern "C" fn jwtguard_policy_builder_add_required_claim(
     match_mode: jwtguard_match,
     separator: u32,
 ) -> jwtguard_result {
-    let body = |b: &mut jwtguard_policy_builder| {
+    let read = || {
         // SAFETY: the caller's contract for `name`.
         let name = unsafe { input_str(name, name_len, "name") }?;
         // SAFETY: the caller's contract for `values`.
@@ -384,11 +287,13 @@ pub unsafe extern "C" fn jwtguard_policy_builder_add_required_claim(
                 char::from_u32(code).ok_or(Fail::arg_invalid("separator", "is not a Unicode scalar value"))?,
             )),
         };
-        b.claims.push(ClaimSpec { name: name.to_owned(), values, match_, separator });
-        Ok(())
+        Ok(move |p: PolicyBuilder| {
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            p.require_claim(RequiredClaim { name, values: &values, match_, separator: separator.as_deref() })
+        })
     };
-    // SAFETY: the caller's contract for every pointer.
-    unsafe { with_builder(builder, body) }
+    // SAFETY: the caller's contract for `builder`.
+    unsafe { set(builder, read) }
 }
 
 /// Seconds of tolerance for `exp` and `nbf` (default 0).
@@ -400,12 +305,8 @@ pub unsafe extern "C" fn jwtguard_policy_builder_set_clock_skew(
     builder: *mut jwtguard_policy_builder,
     seconds: u64,
 ) -> jwtguard_result {
-    let body = |b: &mut jwtguard_policy_builder| {
-        b.clock_skew = Some(seconds);
-        Ok(())
-    };
     // SAFETY: the caller's contract for `builder`.
-    unsafe { with_builder(builder, body) }
+    unsafe { change(builder, |p| p.clock_skew(seconds)) }
 }
 
 /// Whether a token without `exp` is rejected (default true).
@@ -417,12 +318,8 @@ pub unsafe extern "C" fn jwtguard_policy_builder_set_require_expiration_time(
     builder: *mut jwtguard_policy_builder,
     required: bool,
 ) -> jwtguard_result {
-    let body = |b: &mut jwtguard_policy_builder| {
-        b.require_expiration_time = Some(required);
-        Ok(())
-    };
     // SAFETY: the caller's contract for `builder`.
-    unsafe { with_builder(builder, body) }
+    unsafe { change(builder, |p| p.require_expiration_time(required)) }
 }
 
 /// The algorithms tokens may use, as a mask of `JWTGUARD_ALG_*` flags (default
@@ -439,17 +336,20 @@ pub unsafe extern "C" fn jwtguard_policy_builder_set_algorithms(
     builder: *mut jwtguard_policy_builder,
     algorithms: u32,
 ) -> jwtguard_result {
-    let body = |b: &mut jwtguard_policy_builder| {
-        let known = ALGORITHM_FLAGS.iter().fold(0, |mask, (flag, _)| mask | flag);
-        if algorithms & !known != 0 {
+    let read = || {
+        let list: Vec<Algorithm> = Algorithm::ALL.into_iter().filter(|a| algorithms & alg_flag(*a) != 0).collect();
+        if u32::from(AlgorithmSet::of(&list).bits()) != algorithms {
             return Err(Fail::arg_invalid("algorithms", "has bits that are not JWTGUARD_ALG_* flags"));
         }
-        let list = ALGORITHM_FLAGS.iter().filter(|(flag, _)| algorithms & flag != 0).map(|(_, alg)| *alg).collect();
-        b.algorithms = Some(list);
-        Ok(())
+        Ok(move |p: PolicyBuilder| p.algorithms(&list))
     };
     // SAFETY: the caller's contract for `builder`.
-    unsafe { with_builder(builder, body) }
+    unsafe { set(builder, read) }
+}
+
+/// The `JWTGUARD_ALG_*` flag of `alg`.
+fn alg_flag(alg: Algorithm) -> u32 {
+    u32::from(alg.bit())
 }
 
 /// Returns the JOSE name of the algorithm of one `JWTGUARD_ALG_*` flag, e.g. `"RS256"`
@@ -459,7 +359,7 @@ pub unsafe extern "C" fn jwtguard_policy_builder_set_algorithms(
 #[no_mangle]
 pub extern "C" fn jwtguard_algorithm_name(flag: u32) -> *const c_char {
     guard_value(ptr::null(), || {
-        ALGORITHM_FLAGS.iter().find(|(f, _)| *f == flag).map_or(ptr::null(), |(_, alg)| alg.c_name().as_ptr())
+        Algorithm::ALL.iter().find(|a| alg_flag(**a) == flag).map_or(ptr::null(), |alg| alg.c_name().as_ptr())
     })
 }
 
@@ -474,7 +374,7 @@ pub unsafe extern "C" fn jwtguard_algorithm_from_name(name: *const c_char, name_
     guard_value(0, || {
         // SAFETY: the caller's contract for `name`.
         let Ok(name) = (unsafe { input_str(name, name_len, "name") }) else { return 0 };
-        Algorithm::from_name(name).map_or(0, |alg| u32::from(alg.bit()))
+        Algorithm::from_name(name).map_or(0, alg_flag)
     })
 }
 
@@ -488,12 +388,8 @@ pub unsafe extern "C" fn jwtguard_policy_builder_set_max_token_len(
     builder: *mut jwtguard_policy_builder,
     max_token_len: usize,
 ) -> jwtguard_result {
-    let body = |b: &mut jwtguard_policy_builder| {
-        b.max_token_len = Some(max_token_len);
-        Ok(())
-    };
     // SAFETY: the caller's contract for `builder`.
-    unsafe { with_builder(builder, body) }
+    unsafe { change(builder, move |p| p.max_token_len(max_token_len)) }
 }
 
 /// When a token's `kid` names no key, try every compatible key instead of failing with
@@ -507,12 +403,8 @@ pub unsafe extern "C" fn jwtguard_policy_builder_set_kid_miss_fallback(
     builder: *mut jwtguard_policy_builder,
     enabled: bool,
 ) -> jwtguard_result {
-    let body = |b: &mut jwtguard_policy_builder| {
-        b.kid_miss_fallback = Some(enabled);
-        Ok(())
-    };
     // SAFETY: the caller's contract for `builder`.
-    unsafe { with_builder(builder, body) }
+    unsafe { change(builder, move |p| p.kid_miss_fallback(enabled)) }
 }
 
 /// Whether a key's own `issuer` member (Microsoft Entra publishes one, with
@@ -526,12 +418,8 @@ pub unsafe extern "C" fn jwtguard_policy_builder_set_check_key_issuer(
     builder: *mut jwtguard_policy_builder,
     enabled: bool,
 ) -> jwtguard_result {
-    let body = |b: &mut jwtguard_policy_builder| {
-        b.check_key_issuer = Some(enabled);
-        Ok(())
-    };
     // SAFETY: the caller's contract for `builder`.
-    unsafe { with_builder(builder, body) }
+    unsafe { change(builder, move |p| p.check_key_issuer(enabled)) }
 }
 
 /// Validates the collected rules and returns a policy in `*out` (free it with
@@ -554,16 +442,13 @@ pub unsafe extern "C" fn jwtguard_policy_builder_build(
     detail: *mut c_char,
     detail_cap: usize,
 ) -> jwtguard_result {
-    let body = || {
-        // SAFETY: the caller's contract for `out` and `builder`.
-        let (out, builder) = unsafe { (Out::required(out, "out")?, handle(builder, "builder")) };
-        out.set(ptr::null());
-        let policy = builder?.to_policy()?;
-        out.set(Arc::into_raw(Arc::new(jwtguard_policy { policy })));
-        Ok(())
+    let make = || {
+        // SAFETY: the caller's contract for `builder`.
+        let builder = unsafe { handle(builder, "builder") }?;
+        Ok(new_shared(jwtguard_policy { policy: builder.state.get()?.clone().build()? }))
     };
-    // SAFETY: the caller's contract for `detail`.
-    unsafe { guard_detail(detail, detail_cap, body) }
+    // SAFETY: the caller's contract for `out` and `detail`.
+    unsafe { make_handle(out, ptr::null(), detail, detail_cap, make) }
 }
 
 /// Returns another reference to the same policy (the reference count goes up). Free
@@ -575,15 +460,8 @@ pub unsafe extern "C" fn jwtguard_policy_builder_build(
 #[no_mangle]
 #[must_use]
 pub unsafe extern "C" fn jwtguard_policy_clone(policy: *const jwtguard_policy) -> *const jwtguard_policy {
-    guard_value(ptr::null(), || {
-        if policy.is_null() || !policy.is_aligned() {
-            return ptr::null();
-        }
-        // SAFETY: a live handle was created by `Arc::into_raw` and holds a strong
-        // reference the caller has not given up, so the count is at least 1.
-        unsafe { Arc::increment_strong_count(policy) };
-        policy
-    })
+    // SAFETY: the caller's contract, which is `clone_shared`'s.
+    unsafe { clone_shared(policy) }
 }
 
 /// Releases one reference to a policy; it is freed with the last reference. NULL is
@@ -593,27 +471,19 @@ pub unsafe extern "C" fn jwtguard_policy_clone(policy: *const jwtguard_policy) -
 /// `policy` is NULL or a live policy handle that the caller owns and does not use again.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_policy_free(policy: *const jwtguard_policy) {
-    guard_value((), || {
-        if policy.is_null() || !policy.is_aligned() {
-            return;
-        }
-        // SAFETY: a live handle was created by `Arc::into_raw`; the caller gives up the
-        // strong reference it owns.
-        unsafe { Arc::decrement_strong_count(policy) };
-    })
+    // SAFETY: the caller's contract, which is `free_shared`'s.
+    unsafe { free_shared(policy) }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::ALGORITHM_FLAGS;
     use jwtguard_core::Algorithm;
 
     #[test]
     fn every_algorithm_has_one_distinct_flag_in_bit_order() {
-        assert_eq!(ALGORITHM_FLAGS.len(), Algorithm::ALL.len());
-        for (i, ((flag, alg), core)) in ALGORITHM_FLAGS.iter().zip(Algorithm::ALL).enumerate() {
-            assert_eq!(*flag, 1 << i, "{alg}");
-            assert_eq!(*alg, core, "the flags follow Algorithm::ALL");
+        for (i, alg) in Algorithm::ALL.into_iter().enumerate() {
+            assert_eq!(super::alg_flag(alg), 1 << i, "{alg}");
         }
+        assert_eq!(Algorithm::ALL.len(), 14, "a new algorithm needs its JWTGUARD_ALG_* flag");
     }
 }

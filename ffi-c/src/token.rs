@@ -5,47 +5,32 @@ use core::ptr;
 use std::sync::Arc;
 
 use jwtguard_core::export::{self, ExportError};
-use jwtguard_core::json::Value;
-use jwtguard_core::{verify_owned, Claims, Error, OwnedToken, Policy, Verified};
+use jwtguard_core::json::{Str, Value};
+use jwtguard_core::{Claims, OwnedToken, Policy, Verified};
 
-use crate::keyset::jwtguard_keyset;
-use crate::policy::jwtguard_policy;
 use crate::result::{jwtguard_result, Fail};
-use crate::util::{free_boxed, guard, guard_detail, guard_value, handle, input_bytes, input_str, Out, OutBuf};
+use crate::util::{assert_send_sync, copy_out, free_boxed, guard, handle, input_bytes, input_str, read_handle, Out};
 
 /// A verified token (opaque): its signature verified and its claims satisfied the
 /// policy.
 ///
 /// It owns a copy of the decoded header and payload: it does not borrow the token
-/// bytes, the key set or the policy, which may be freed while it lives. Immutable: the
-/// accessors may be called from several threads at once. Free it with
+/// bytes, the verifier, its key sets or its policy, which may be freed while it lives.
+/// Immutable: the accessors may be called from several threads at once. Free it with
 /// `jwtguard_token_free()`.
 pub struct jwtguard_token {
-    /// Shared with a cache when the token came from one.
-    held: Held,
-}
-
-enum Held {
-    Owned(Arc<OwnedToken>),
-    Verified(Arc<Verified>),
+    /// Shared with the verifier's cache when the token came from it.
+    verified: Arc<Verified>,
 }
 
 impl jwtguard_token {
-    /// A new handle (to free with `jwtguard_token_free()`) for a verified token.
-    pub(crate) fn new_shared(token: Arc<OwnedToken>) -> *mut jwtguard_token {
-        Box::into_raw(Box::new(jwtguard_token { held: Held::Owned(token) }))
-    }
-
-    /// A new handle for a token from a verifier.
-    pub(crate) fn from_verified(token: Arc<Verified>) -> *mut jwtguard_token {
-        Box::into_raw(Box::new(jwtguard_token { held: Held::Verified(token) }))
+    /// A new handle (to free with `jwtguard_token_free()`) for a token from a verifier.
+    pub(crate) fn from_verified(verified: Arc<Verified>) -> *mut jwtguard_token {
+        Box::into_raw(Box::new(jwtguard_token { verified }))
     }
 
     fn token(&self) -> &OwnedToken {
-        match &self.held {
-            Held::Owned(token) => token,
-            Held::Verified(verified) => verified.token(),
-        }
+        self.verified.token()
     }
 }
 
@@ -55,84 +40,17 @@ impl jwtguard_token {
 /// # Safety
 /// `token` is NULL (only with `token_len` 0) or points to `token_len` readable bytes
 /// that stay valid for `'a`.
-pub(crate) unsafe fn checked_token<'a>(
-    token: *const u8,
-    token_len: usize,
-    policy: &jwtguard_policy,
-) -> Result<&'a [u8], Fail> {
-    // SAFETY: the caller's contract, passed on.
-    unsafe { checked_len(token, token_len, policy.policy()) }
-}
-
-/// [`checked_token`] for a core policy.
-///
-/// # Safety
-/// As [`checked_token`].
-pub(crate) unsafe fn checked_len<'a>(token: *const u8, token_len: usize, policy: &Policy) -> Result<&'a [u8], Fail> {
-    if !token.is_null() && token_len > policy.max_token_len() {
-        return Err(Error::TOKEN_TOO_LARGE.into());
+pub(crate) unsafe fn checked_token<'a>(token: *const u8, token_len: usize, policy: &Policy) -> Result<&'a [u8], Fail> {
+    if !token.is_null() {
+        policy.check_len(token_len)?;
     }
     // SAFETY: the caller's contract for `token`.
     unsafe { input_bytes(token, token_len, "token") }
 }
 
-const _: () = {
-    const fn assert_send_sync<T: Send + Sync>() {}
-    assert_send_sync::<jwtguard_token>();
-};
+const _: () = assert_send_sync::<jwtguard_token>();
 
 const NOT_PRESENT: Fail = Fail::new(jwtguard_result::JWTGUARD_CLAIM_NOT_PRESENT, "the token has no such claim");
-
-/// Verifies a JWT access token (compact JWS; the algorithms `policy` allows, RS256 and
-/// ES256 by default, see `jwtguard_policy_builder_set_algorithms()`): the signature with a key
-/// from `keys`, then every rule of `policy` at time `now` (Unix seconds, from the
-/// caller's clock).
-///
-/// Checks run in a fixed order (size, format, header, algorithm, key, signature,
-/// payload JSON, claim rules), so a forged token always reports the signature or
-/// format, never a claim. On success returns `JWTGUARD_OK` and `*out` receives a new
-/// token handle (free it with `jwtguard_token_free()`); otherwise `*out` is set to NULL
-/// and the result is the reason. `JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND` means the
-/// key set may be stale: refresh it (rate-limited) and retry once.
-///
-/// `token` is the bare token (no `Bearer ` prefix, no whitespace); NULL with
-/// `token_len` 0 is `JWTGUARD_TOKEN_NOT_PRESENT`. A `token_len` over the policy's
-/// maximum is `JWTGUARD_TOKEN_TOO_LARGE` without any byte being read. `detail`
-/// (optional) receives `""` on success, else the precise rule, e.g.
-/// ``"TokenClaimValueNotAllowed: a required claim does not have an allowed value
-/// (claim `scp`)"``.
-///
-/// # Safety
-/// `token` is NULL (only with `token_len` 0) or points to `token_len` readable bytes;
-/// `keys` and `policy` are NULL or live handles; `out` is NULL or valid for writing one
-/// pointer; `detail` is NULL or valid for writing `detail_cap` bytes.
-#[no_mangle]
-#[must_use]
-pub unsafe extern "C" fn jwtguard_verify(
-    token: *const u8,
-    token_len: usize,
-    keys: *const jwtguard_keyset,
-    policy: *const jwtguard_policy,
-    now: u64,
-    out: *mut *mut jwtguard_token,
-    detail: *mut c_char,
-    detail_cap: usize,
-) -> jwtguard_result {
-    let body = || {
-        // SAFETY: the caller's contract for `out`.
-        let out = unsafe { Out::required(out, "out") }?;
-        out.set(ptr::null_mut());
-        // SAFETY: the caller's contract for `keys` and `policy`.
-        let (keys, policy) = unsafe { (handle(keys, "keys")?, handle(policy, "policy")?) };
-        // SAFETY: the caller's contract for `token`.
-        let token = unsafe { checked_token(token, token_len, policy) }?;
-        let verified = verify_owned(token, keys.keys(), policy.policy(), now)?;
-        out.set(jwtguard_token::new_shared(Arc::new(verified)));
-        Ok(())
-    };
-    // SAFETY: the caller's contract for `detail`.
-    unsafe { guard_detail(detail, detail_cap, body) }
-}
 
 /// Frees a verified token. NULL is ignored.
 ///
@@ -152,10 +70,8 @@ pub unsafe extern "C" fn jwtguard_token_free(token: *mut jwtguard_token) {
 /// `token` is NULL or a live token handle.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_token_alg(token: *const jwtguard_token) -> *const c_char {
-    guard_value(ptr::null(), || {
-        // SAFETY: the caller's contract for `token`.
-        unsafe { handle(token, "token") }.map_or(ptr::null(), |t| t.token().header().alg().c_name().as_ptr())
-    })
+    // SAFETY: the caller's contract for `token`.
+    unsafe { read_handle(token, ptr::null(), |t| t.token().header().alg().c_name().as_ptr()) }
 }
 
 /// Copies the header's `kid` (unescaped) under the buffer convention;
@@ -172,12 +88,8 @@ pub unsafe extern "C" fn jwtguard_token_kid(
     cap: usize,
     out_len: *mut usize,
 ) -> jwtguard_result {
-    guard(|| {
-        // SAFETY: the caller's contract for each pointer.
-        let (out, token) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(token, "token")?) };
-        let kid = token.token().header().kid().ok_or(NOT_PRESENT)?;
-        out.put(export::string(kid).map_err(export_fail)?.as_bytes())
-    })
+    // SAFETY: the caller's contract for each pointer.
+    unsafe { copy_out(token, "token", buf, cap, out_len, |t| exported(t.token().header().kid().ok_or(NOT_PRESENT)?)) }
 }
 
 /// Copies claim `name` as text under the buffer convention: a string unescaped; a
@@ -210,19 +122,14 @@ pub unsafe extern "C" fn jwtguard_token_claim_string(
     cap: usize,
     out_len: *mut usize,
 ) -> jwtguard_result {
-    guard(|| {
-        // SAFETY: the caller's contract for each pointer.
-        let (out, token, name, separator) = unsafe {
-            (
-                OutBuf::new(buf, cap, out_len)?,
-                handle(token, "token")?,
-                input_str(name, name_len, "name")?,
-                input_str(separator, separator_len, "separator")?,
-            )
-        };
-        let value = token.token().claims().get(name).ok_or(NOT_PRESENT)?;
-        out.put(claim_text(value, separator)?.as_bytes())
-    })
+    let get = |t: &jwtguard_token| {
+        // SAFETY: the caller's contract for `name` and `separator`.
+        let (name, separator) =
+            unsafe { (input_str(name, name_len, "name")?, input_str(separator, separator_len, "separator")?) };
+        claim_text(t.token().claims().get(name).ok_or(NOT_PRESENT)?, separator)
+    };
+    // SAFETY: the caller's contract for each pointer.
+    unsafe { copy_out(token, "token", buf, cap, out_len, get) }
 }
 
 /// Reads claim `name` as an integer into `*out` (0 unless `JWTGUARD_OK`). Only a JSON
@@ -275,12 +182,12 @@ pub unsafe extern "C" fn jwtguard_token_claim_json(
     cap: usize,
     out_len: *mut usize,
 ) -> jwtguard_result {
-    guard(|| {
-        // SAFETY: the caller's contract for each pointer.
-        let (out, token, name) =
-            unsafe { (OutBuf::new(buf, cap, out_len)?, handle(token, "token")?, input_str(name, name_len, "name")?) };
-        out.put(token.token().claims().json(name).ok_or(NOT_PRESENT)?)
-    })
+    // SAFETY: the caller's contract for each pointer.
+    unsafe {
+        copy_out(token, "token", buf, cap, out_len, |t| {
+            t.token().claims().json(input_str(name, name_len, "name")?).ok_or(NOT_PRESENT)
+        })
+    }
 }
 
 /// Copies the subject (`sub`, unescaped) under the buffer convention.
@@ -335,12 +242,12 @@ pub unsafe extern "C" fn jwtguard_token_audience(
     cap: usize,
     out_len: *mut usize,
 ) -> jwtguard_result {
-    guard(|| {
-        // SAFETY: the caller's contract for each pointer.
-        let (out, token) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(token, "token")?) };
-        let value = token.token().claims().get("aud").ok_or(NOT_PRESENT)?;
-        out.put(claim_text(value, ",")?.as_bytes())
-    })
+    // SAFETY: the caller's contract for each pointer.
+    unsafe {
+        copy_out(token, "token", buf, cap, out_len, |t| {
+            claim_text(t.token().claims().get("aud").ok_or(NOT_PRESENT)?, ",")
+        })
+    }
 }
 
 /// Reads the expiration time (`exp`, Unix seconds, a fraction rounded down) into `*out`
@@ -382,14 +289,13 @@ unsafe fn string_claim(
     cap: usize,
     out_len: *mut usize,
 ) -> jwtguard_result {
-    guard(|| {
-        // SAFETY: the caller's contract for each pointer.
-        let (out, token) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(token, "token")?) };
-        match token.token().claims().get(name).ok_or(NOT_PRESENT)? {
-            Value::String(s) => out.put(export::string(s).map_err(export_fail)?.as_bytes()),
+    // SAFETY: the caller's contract for each pointer.
+    unsafe {
+        copy_out(token, "token", buf, cap, out_len, |t| match t.token().claims().get(name).ok_or(NOT_PRESENT)? {
+            Value::String(s) => exported(s),
             _ => Err(Fail::new(jwtguard_result::JWTGUARD_CLAIM_WRONG_TYPE, "the claim is not a string")),
-        }
-    })
+        })
+    }
 }
 
 /// A refusal of the core's export rule as a result code.
@@ -399,6 +305,11 @@ fn export_fail(e: ExportError) -> Fail {
         ExportError::Unsafe(_) => jwtguard_result::JWTGUARD_CLAIM_UNSAFE,
     };
     Fail::new(code, e.describe())
+}
+
+/// A string (unescaped) under the core's export rule.
+fn exported(s: Str<'_>) -> Result<String, Fail> {
+    export::string(s).map_err(export_fail)
 }
 
 /// A claim as text under the core's export rule.

@@ -8,9 +8,10 @@
 //! more than the caller promised.
 
 use core::ffi::c_char;
+use core::{fmt, ptr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
-use crate::policy::jwtguard_slice;
 use crate::result::{jwtguard_result, Fail};
 
 /// Runs `f`, turning its outcome into a result code and a caught panic into
@@ -26,25 +27,37 @@ pub(crate) fn guard(f: impl FnOnce() -> Result<(), Fail>) -> jwtguard_result {
     }
 }
 
-/// Like [`guard`], and also writes the outcome to the caller's detail buffer: `""` on
-/// success, the failure's text otherwise.
+/// A failure as an entry point reports it: a result code, and its text (`Display`)
+/// for the detail buffer.
+pub(crate) trait Report: fmt::Display {
+    /// The result code.
+    fn code(&self) -> jwtguard_result;
+}
+
+impl Report for Fail {
+    fn code(&self) -> jwtguard_result {
+        self.code
+    }
+}
+
+/// Like [`guard`] (for any kind of failure), and also writes the outcome to the
+/// caller's detail buffer: `""` on success, the failure's text otherwise.
 ///
 /// # Safety
 /// `detail` is NULL or valid for writes of `detail_cap` bytes.
-pub(crate) unsafe fn guard_detail(
+pub(crate) unsafe fn guard_detail<E: Report>(
     detail: *mut c_char,
     detail_cap: usize,
-    f: impl FnOnce() -> Result<(), Fail>,
+    f: impl FnOnce() -> Result<(), E>,
 ) -> jwtguard_result {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let outcome = f();
-        let text = match &outcome {
-            Ok(()) => String::new(),
-            Err(fail) => fail.to_string(),
+        let (code, text) = match f() {
+            Ok(()) => (jwtguard_result::JWTGUARD_OK, String::new()),
+            Err(failure) => (failure.code(), failure.to_string()),
         };
         // SAFETY: the caller's contract for `detail`, passed on.
         unsafe { write_detail(detail, detail_cap, &text) };
-        outcome.map_or_else(|fail| fail.code, |()| jwtguard_result::JWTGUARD_OK)
+        code
     }));
     match outcome {
         Ok(code) => code,
@@ -56,6 +69,109 @@ pub(crate) unsafe fn guard_detail(
         }
     }
 }
+
+/// Runs an entry point that makes a handle: `*out` is set to `null`, then to what
+/// `make` returns; `detail` receives the outcome as [`guard_detail`] writes it.
+///
+/// # Safety
+/// `out` is NULL or valid for writes of one `P`; `detail` is NULL or valid for writes
+/// of `detail_cap` bytes.
+pub(crate) unsafe fn make_handle<P>(
+    out: *mut P,
+    null: P,
+    detail: *mut c_char,
+    detail_cap: usize,
+    make: impl FnOnce() -> Result<P, Fail>,
+) -> jwtguard_result {
+    let body = || -> Result<(), Fail> {
+        // SAFETY: the caller's contract for `out`.
+        let out = unsafe { Out::required(out, "out") }?;
+        out.set(null);
+        out.set(make()?);
+        Ok(())
+    };
+    // SAFETY: the caller's contract for `detail`.
+    unsafe { guard_detail(detail, detail_cap, body) }
+}
+
+/// Runs an entry point that reads a value of the object behind handle `ptr`: `none`
+/// for a NULL or misaligned handle (or a caught panic).
+///
+/// # Safety
+/// `ptr` is NULL or a live handle of this type.
+pub(crate) unsafe fn read_handle<T, R: Copy>(ptr: *const T, none: R, read: impl FnOnce(&T) -> R) -> R {
+    guard_value(none, || {
+        // SAFETY: the caller's contract.
+        unsafe { handle(ptr, "handle") }.map_or(none, read)
+    })
+}
+
+/// Runs an entry point that copies a value of the object behind handle `ptr` (the
+/// argument `arg`) under the buffer convention.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle of this type; `buf`/`cap`/`out_len` as for
+/// [`OutBuf::new`].
+pub(crate) unsafe fn copy_out<'a, T: 'a, V: AsRef<[u8]>>(
+    ptr: *const T,
+    arg: &'static str,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+    get: impl FnOnce(&'a T) -> Result<V, Fail>,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for each pointer.
+        let (out, object) = unsafe { (OutBuf::new(buf, cap, out_len)?, handle(ptr, arg)?) };
+        out.put(get(object)?.as_ref())
+    })
+}
+
+/// Element `index` of `list`; an index out of range is an invalid `index` argument.
+pub(crate) fn nth<T>(list: &[T], index: usize) -> Result<&T, Fail> {
+    list.get(index).ok_or(Fail::arg_invalid("index", "is out of range"))
+}
+
+/// A new reference-counted handle (`*_clone`/`*_free`: [`clone_shared`], [`free_shared`]).
+pub(crate) fn new_shared<T>(value: T) -> *const T {
+    Arc::into_raw(Arc::new(value))
+}
+
+/// Another reference to a reference-counted handle: the same pointer (NULL for a NULL
+/// or misaligned one).
+///
+/// # Safety
+/// `ptr` is NULL, misaligned, or a live handle from [`new_shared`].
+pub(crate) unsafe fn clone_shared<T>(ptr: *const T) -> *const T {
+    guard_value(ptr::null(), || {
+        if ptr.is_null() || !ptr.is_aligned() {
+            return ptr::null();
+        }
+        // SAFETY: a live handle was created by `Arc::into_raw` and holds a strong
+        // reference the caller has not given up, so the count is at least 1.
+        unsafe { Arc::increment_strong_count(ptr) };
+        ptr
+    })
+}
+
+/// Releases one reference to a reference-counted handle; NULL and misaligned pointers
+/// are ignored.
+///
+/// # Safety
+/// `ptr` is NULL, misaligned, or a live handle from [`new_shared`] whose reference the
+/// caller gives up.
+pub(crate) unsafe fn free_shared<T>(ptr: *const T) {
+    guard_value((), || {
+        if !ptr.is_null() && ptr.is_aligned() {
+            // SAFETY: a live handle was created by `Arc::into_raw`; the caller gives up
+            // the strong reference it owns.
+            unsafe { Arc::decrement_strong_count(ptr) };
+        }
+    })
+}
+
+/// Compiles only for a `T` that any number of threads may share (a handle type).
+pub(crate) const fn assert_send_sync<T: Send + Sync>() {}
 
 /// Runs `f` for an entry point that returns a value instead of a result code;
 /// `on_panic` is returned if it panics.
@@ -130,6 +246,17 @@ pub(crate) unsafe fn input_str<'a>(ptr: *const c_char, len: usize, arg: &'static
     core::str::from_utf8(bytes).map_err(|_| Fail::arg_invalid(arg, "is not valid UTF-8"))
 }
 
+/// A borrowed UTF-8 string: `len` bytes at `data`, not necessarily NUL-terminated.
+/// `data` may be NULL when `len` is 0.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct jwtguard_slice {
+    /// The bytes.
+    pub data: *const c_char,
+    /// Their number.
+    pub len: usize,
+}
+
 /// Reads an array of `n` [`jwtguard_slice`]s of UTF-8 text (NULL with `n` 0 is none)
 /// into owned strings; `arg` and `element` (e.g. `"values"`, `"values[i].data"`) name
 /// the array and its text in failures.
@@ -171,14 +298,34 @@ pub(crate) unsafe fn input_strings(
 /// `ptr` is NULL, misaligned, or was returned by `Box::into_raw` for a `T` in this
 /// library, is not yet freed and is not used again by any thread.
 pub(crate) unsafe fn free_boxed<T>(ptr: *mut T) {
-    guard_value((), || {
-        if ptr.is_null() || !ptr.is_aligned() {
-            return;
-        }
-        // SAFETY: non-NULL and aligned (checked); the caller's contract says it came
-        // from `Box::into_raw` and is given up here.
-        drop(unsafe { Box::from_raw(ptr) });
-    })
+    // SAFETY: the caller's contract, which is `take_boxed`'s.
+    guard_value((), || drop(unsafe { take_boxed(ptr, "") }))
+}
+
+/// What a misaligned handle argument is.
+const NOT_A_HANDLE: &str = "is misaligned (not a handle)";
+
+/// Checks that pointer argument `arg` is non-NULL and aligned (`misaligned` describes
+/// the failure otherwise).
+fn checked<T>(ptr: *const T, arg: &'static str, misaligned: &'static str) -> Result<(), Fail> {
+    if ptr.is_null() {
+        return Err(Fail::arg_null(arg));
+    }
+    if !ptr.is_aligned() {
+        return Err(Fail::arg_invalid(arg, misaligned));
+    }
+    Ok(())
+}
+
+/// Takes back a boxed handle the caller gives up (checked as [`handle`] checks it).
+///
+/// # Safety
+/// When non-NULL and aligned, `ptr` came from `Box::into_raw` for a `T` in this
+/// library, is not yet freed and is not used again by any thread.
+pub(crate) unsafe fn take_boxed<T>(ptr: *mut T, arg: &'static str) -> Result<Box<T>, Fail> {
+    checked(ptr, arg, NOT_A_HANDLE)?;
+    // SAFETY: non-NULL and aligned (checked); the caller gives up its only reference.
+    Ok(unsafe { Box::from_raw(ptr) })
 }
 
 /// Borrows the object behind a handle.
@@ -187,12 +334,7 @@ pub(crate) unsafe fn free_boxed<T>(ptr: *mut T) {
 /// When non-NULL, `ptr` is a live handle of this type (returned by this library and not
 /// yet freed) for `'a`.
 pub(crate) unsafe fn handle<'a, T>(ptr: *const T, arg: &'static str) -> Result<&'a T, Fail> {
-    if ptr.is_null() {
-        return Err(Fail::arg_null(arg));
-    }
-    if !ptr.is_aligned() {
-        return Err(Fail::arg_invalid(arg, "is misaligned (not a handle)"));
-    }
+    checked(ptr, arg, NOT_A_HANDLE)?;
     // SAFETY: non-NULL and aligned (checked); the caller promised a live handle.
     Ok(unsafe { &*ptr })
 }
@@ -203,15 +345,59 @@ pub(crate) unsafe fn handle<'a, T>(ptr: *const T, arg: &'static str) -> Result<&
 /// When non-NULL, `ptr` is a live handle of this type that no other thread uses during
 /// the call.
 pub(crate) unsafe fn handle_mut<'a, T>(ptr: *mut T, arg: &'static str) -> Result<&'a mut T, Fail> {
-    if ptr.is_null() {
-        return Err(Fail::arg_null(arg));
-    }
-    if !ptr.is_aligned() {
-        return Err(Fail::arg_invalid(arg, "is misaligned (not a handle)"));
-    }
+    checked(ptr, arg, NOT_A_HANDLE)?;
     // SAFETY: non-NULL and aligned (checked); the caller promised a live handle with
     // no concurrent use, so this is the only reference during the call.
     Ok(unsafe { &mut *ptr })
+}
+
+/// The state behind a builder handle: the core builder, and the first call on the
+/// handle that failed, which `build` reports again (so an ignored error never yields a
+/// more permissive result than the caller asked for).
+pub(crate) struct Building<B> {
+    /// `None` only after a panic was caught while it was taken out.
+    inner: Option<B>,
+    problem: Option<Fail>,
+}
+
+const UNUSABLE: Fail = Fail::arg_invalid("builder", "is unusable after an internal error");
+
+impl<B> Building<B> {
+    pub(crate) fn new(inner: B) -> Building<B> {
+        Building { inner: Some(inner), problem: None }
+    }
+
+    /// Records the first failure and passes `outcome` on.
+    pub(crate) fn note<T>(&mut self, outcome: Result<T, Fail>) -> Result<T, Fail> {
+        if let Err(fail) = &outcome {
+            self.problem = self.problem.or(Some(*fail));
+        }
+        outcome
+    }
+
+    /// Replaces the core builder with the one `f` returns, and passes on (and records)
+    /// the outcome `f` returns with it.
+    pub(crate) fn update<T>(&mut self, f: impl FnOnce(B) -> (B, Result<T, Fail>)) -> Result<T, Fail> {
+        let outcome = match self.inner.take() {
+            Some(inner) => {
+                let (inner, outcome) = f(inner);
+                self.inner = Some(inner);
+                outcome
+            }
+            None => Err(UNUSABLE),
+        };
+        self.note(outcome)
+    }
+
+    /// The core builder, or the first failure of a call on the handle.
+    pub(crate) fn get(&self) -> Result<&B, Fail> {
+        self.problem.map_or(self.inner.as_ref().ok_or(UNUSABLE), Err)
+    }
+
+    /// As [`Building::get`], giving the builder up.
+    pub(crate) fn into_inner(self) -> Result<B, Fail> {
+        self.problem.map_or(self.inner.ok_or(UNUSABLE), Err)
+    }
 }
 
 /// An out-parameter: a checked, non-NULL, aligned pointer the caller lets us write.
@@ -226,12 +412,7 @@ impl<T> Out<T> {
     /// When non-NULL, `ptr` is valid for writes of one `T` for as long as the returned
     /// value is used (the duration of the call).
     pub(crate) unsafe fn required(ptr: *mut T, arg: &'static str) -> Result<Out<T>, Fail> {
-        if ptr.is_null() {
-            return Err(Fail::arg_null(arg));
-        }
-        if !ptr.is_aligned() {
-            return Err(Fail::arg_invalid(arg, "is misaligned"));
-        }
+        checked(ptr, arg, "is misaligned")?;
         Ok(Out { ptr })
     }
 

@@ -9,12 +9,12 @@ use jwtguard_core::key_source::{FetchWhat, Offered, Refresh, SourceOptions};
 use jwtguard_core::{KeySet, Trust, Verifier, VerifierBuilder};
 
 use crate::keyset::{jwtguard_keyset, key_options};
-use crate::policy::{jwtguard_policy, jwtguard_slice};
+use crate::policy::jwtguard_policy;
 use crate::result::{jwtguard_result, Fail};
-use crate::token::{checked_len, jwtguard_token};
+use crate::token::{checked_token, jwtguard_token};
 use crate::util::{
-    free_boxed, guard, guard_detail, guard_value, handle, handle_mut, input_bytes, input_str, input_strings,
-    write_detail, Out,
+    assert_send_sync, free_boxed, guard, guard_detail, guard_value, handle, handle_mut, input_bytes, input_str,
+    input_strings, jwtguard_slice, make_handle, read_handle, take_boxed, write_detail, Building, Out,
 };
 
 /// Verifies tokens against ordered key sources under one policy, with an optional
@@ -48,57 +48,32 @@ pub struct jwtguard_verifier {
 /// `jwtguard_verifier_builder_build()` fail with the same code, so an ignored error
 /// never yields a verifier with a source missing.
 pub struct jwtguard_verifier_builder {
-    /// `None` only after a panic was caught while it was taken out.
-    builder: Option<VerifierBuilder>,
+    state: Building<VerifierBuilder>,
     /// Sources added so far (the next source's index).
     sources: usize,
-    /// The first failure, reported again by `build`.
-    problem: Option<Fail>,
     /// When the fetching sources added from now on fetch.
     refresh: Refresh,
 }
 
-const UNUSABLE: Fail = Fail::arg_invalid("builder", "is unusable after an internal error");
-
 impl jwtguard_verifier_builder {
-    /// Records the first failure and returns `outcome`.
-    fn note<T>(&mut self, outcome: Result<T, Fail>) -> Result<T, Fail> {
-        if let Err(fail) = &outcome {
-            self.problem = self.problem.or(Some(*fail));
-        }
-        outcome
-    }
-
-    /// Adds a source; the core's objection to it, if any, is the result.
-    fn add(&mut self, source: NewSource<'_>) -> Result<usize, Fail> {
-        let inner = self.builder.take().ok_or(UNUSABLE)?;
-        let earlier = inner.problem();
-        let inner = match source {
-            NewSource::Keys(keys, trust) => inner.fixed_keys(keys.clone(), trust),
-            NewSource::Jwks(url, trust, options) => inner.jwks_url(url, trust, options),
-            NewSource::OpenId(url, trust, options) => inner.openid_config(url, trust, options),
-        };
-        let problem = if earlier.is_none() { inner.problem() } else { None };
-        self.builder = Some(inner);
-        if let Some(problem) = problem {
-            return Err(problem.into());
-        }
+    /// Adds a source (or records why it was not read); the core's objection to it, if
+    /// any, is the result.
+    fn add(&mut self, source: Result<impl FnOnce(VerifierBuilder) -> VerifierBuilder, Fail>) -> Result<usize, Fail> {
+        self.state.update(|inner| {
+            let earlier = inner.problem();
+            let inner = match source {
+                Ok(add) => add(inner),
+                Err(fail) => return (inner, Err(fail)),
+            };
+            let problem = if earlier.is_none() { inner.problem() } else { None };
+            (inner, problem.map_or(Ok(()), |problem| Err(problem.into())))
+        })?;
         self.sources += 1;
         Ok(self.sources - 1)
     }
 }
 
-/// A source to add, its arguments read and checked.
-enum NewSource<'a> {
-    Keys(&'a KeySet, Trust),
-    Jwks(&'a str, Trust, SourceOptions),
-    OpenId(&'a str, Trust, SourceOptions),
-}
-
-const _: () = {
-    const fn assert_send_sync<T: Send + Sync>() {}
-    assert_send_sync::<jwtguard_verifier>();
-};
+const _: () = assert_send_sync::<jwtguard_verifier>();
 
 /// Which document a fetch is for.
 #[repr(u32)]
@@ -137,9 +112,8 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_new(
         let Ok(policy) = (unsafe { handle(policy, "policy") }) else { return ptr::null_mut() };
         let builder = Verifier::builder(policy.policy().clone());
         Box::into_raw(Box::new(jwtguard_verifier_builder {
-            builder: Some(builder),
+            state: Building::new(builder),
             sources: 0,
-            problem: None,
             refresh: Refresh::DEFAULT,
         }))
     })
@@ -171,27 +145,25 @@ unsafe fn trust(issuers: *const jwtguard_slice, n: usize, fallback: Trust) -> Re
 /// # Safety
 /// `builder` is NULL or a live builder handle used by no other thread;
 /// `source_index` is NULL or valid for writing one `size_t`.
-unsafe fn add_source<'a>(
+unsafe fn add_source<F: FnOnce(VerifierBuilder) -> VerifierBuilder>(
     builder: *mut jwtguard_verifier_builder,
     source_index: *mut usize,
-    read: impl FnOnce(Refresh) -> Result<NewSource<'a>, Fail>,
+    read: impl FnOnce(Refresh) -> Result<F, Fail>,
 ) -> jwtguard_result {
     guard(|| {
         // SAFETY: the caller's contract for `builder`.
         let b = unsafe { handle_mut(builder, "builder") }?;
-        let outcome = (|| {
-            // SAFETY: the caller's contract for `source_index`.
-            let index = unsafe { Out::optional(source_index, "source_index") }?;
-            if let Some(index) = &index {
-                index.set(0);
-            }
-            let added = b.add(read(b.refresh)?)?;
-            if let Some(index) = index {
-                index.set(added);
-            }
-            Ok(())
-        })();
-        b.note(outcome)
+        // SAFETY: the caller's contract for `source_index`.
+        let index = unsafe { Out::optional(source_index, "source_index") };
+        if let Ok(Some(index)) = &index {
+            index.set(0);
+        }
+        let index = b.state.note(index)?;
+        let added = b.add(read(b.refresh))?;
+        if let Some(index) = index {
+            index.set(added);
+        }
+        Ok(())
     })
 }
 
@@ -218,7 +190,7 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_add_keys(
     let read = |_| {
         // SAFETY: the caller's contract for `keys` and `issuers`.
         let (keys, trust) = unsafe { (handle(keys, "keys")?, trust(issuers, n_issuers, Trust::PolicyIssuers)?) };
-        Ok(NewSource::Keys(keys.keys(), trust))
+        Ok(move |b: VerifierBuilder| b.fixed_keys(keys.keys().clone(), trust))
     };
     // SAFETY: the caller's contract for `builder` and `source_index`, passed on.
     unsafe { add_source(builder, source_index, read) }
@@ -244,14 +216,8 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_add_jwks_url(
     flags: u32,
     source_index: *mut usize,
 ) -> jwtguard_result {
-    let read = |refresh| {
-        // SAFETY: the caller's contract for `url` and `issuers`.
-        let (url, trust) =
-            unsafe { (input_str(url, url_len, "url")?, trust(issuers, n_issuers, Trust::PolicyIssuers)?) };
-        Ok(NewSource::Jwks(url, trust, source_options(flags, refresh)?))
-    };
-    // SAFETY: the caller's contract for `builder` and `source_index`, passed on.
-    unsafe { add_source(builder, source_index, read) }
+    // SAFETY: the caller's contract, passed on.
+    unsafe { add_fetching(builder, url, url_len, issuers, n_issuers, flags, source_index, FetchWhat::Jwks) }
 }
 
 /// Adds keys found through an OpenID Connect configuration document (its `jwks_uri`
@@ -271,10 +237,41 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_add_openid_config(
     flags: u32,
     source_index: *mut usize,
 ) -> jwtguard_result {
+    // SAFETY: the caller's contract, passed on.
+    unsafe {
+        add_fetching(builder, url, url_len, issuers, n_issuers, flags, source_index, FetchWhat::OpenIdConfiguration)
+    }
+}
+
+/// Adds a source that fetches its keys from `url`: a JWK set (issuers as given, or
+/// those the policy allows) or an OpenID configuration (issuers as given, or the
+/// document's own).
+///
+/// # Safety
+/// As `jwtguard_verifier_builder_add_jwks_url()`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn add_fetching(
+    builder: *mut jwtguard_verifier_builder,
+    url: *const c_char,
+    url_len: usize,
+    issuers: *const jwtguard_slice,
+    n_issuers: usize,
+    flags: u32,
+    source_index: *mut usize,
+    what: FetchWhat,
+) -> jwtguard_result {
     let read = |refresh| {
+        let fallback = match what {
+            FetchWhat::Jwks => Trust::PolicyIssuers,
+            FetchWhat::OpenIdConfiguration => Trust::Discovered,
+        };
         // SAFETY: the caller's contract for `url` and `issuers`.
-        let (url, trust) = unsafe { (input_str(url, url_len, "url")?, trust(issuers, n_issuers, Trust::Discovered)?) };
-        Ok(NewSource::OpenId(url, trust, source_options(flags, refresh)?))
+        let (url, trust) = unsafe { (input_str(url, url_len, "url")?, trust(issuers, n_issuers, fallback)?) };
+        let options = source_options(flags, refresh)?;
+        Ok(move |b: VerifierBuilder| match what {
+            FetchWhat::Jwks => b.jwks_url(url, trust, options),
+            FetchWhat::OpenIdConfiguration => b.openid_config(url, trust, options),
+        })
     };
     // SAFETY: the caller's contract for `builder` and `source_index`, passed on.
     unsafe { add_source(builder, source_index, read) }
@@ -286,7 +283,7 @@ fn source_options(flags: u32, refresh: Refresh) -> Result<SourceOptions, Fail> {
 }
 
 /// The time from a successful fetch to the next one (seconds; default 3600), for the
-/// fetching sources added after this call. 0 is `JWTGUARD_INVALID_PARAMETER`, and,
+/// fetching sources added after this call. 0 is `JWTGUARD_POLICY_INVALID`, and,
 /// like any failed call on the builder, makes `jwtguard_verifier_builder_build()`
 /// fail too.
 ///
@@ -300,10 +297,9 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_set_refresh_interval(
     guard(|| {
         // SAFETY: the caller's contract for `builder`.
         let b = unsafe { handle_mut(builder, "builder") }?;
-        if seconds == 0 {
-            return b.note(Err(Fail::arg_invalid("seconds", "is 0")));
-        }
-        b.refresh.interval = seconds;
+        let refresh = Refresh { interval: seconds, ..b.refresh };
+        b.state.note(refresh.check().map_err(Fail::from))?;
+        b.refresh = refresh;
         Ok(())
     })
 }
@@ -323,12 +319,9 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_set_cache(
     guard(|| {
         // SAFETY: the caller's contract for `builder`.
         let b = unsafe { handle_mut(builder, "builder") }?;
-        let inner = b.builder.take().ok_or(UNUSABLE);
-        let inner = b.note(inner)?;
         let ttl = if ttl_seconds == 0 { jwtguard_core::DEFAULT_CACHE_TTL } else { ttl_seconds };
         // A capacity of 0 stores nothing: no cache.
-        b.builder = Some(inner.cache(capacity, ttl));
-        Ok(())
+        b.state.update(|inner| (inner.cache(capacity, ttl), Ok(())))
     })
 }
 
@@ -348,32 +341,14 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_build(
     detail: *mut c_char,
     detail_cap: usize,
 ) -> jwtguard_result {
-    let body = || {
-        // The builder is given up whatever else is wrong (`free_boxed`'s checks).
-        let b = if builder.is_null() || !builder.is_aligned() {
-            None
-        } else {
-            // SAFETY: non-NULL and aligned (checked); the caller gives up the live
-            // handle here, so this is its only owner.
-            Some(unsafe { Box::from_raw(builder) })
-        };
-        // SAFETY: the caller's contract for `out`.
-        let out = unsafe { Out::required(out, "out") }?;
-        out.set(ptr::null_mut());
-        let b = match b {
-            Some(b) => b,
-            None if builder.is_null() => return Err(Fail::arg_null("builder")),
-            None => return Err(Fail::arg_invalid("builder", "is misaligned (not a handle)")),
-        };
-        if let Some(problem) = b.problem {
-            return Err(problem);
-        }
-        let verifier = b.builder.ok_or(UNUSABLE)?.build()?;
-        out.set(Box::into_raw(Box::new(jwtguard_verifier { verifier })));
-        Ok(())
+    // SAFETY: the caller gives the builder up, whatever else is wrong.
+    let b = unsafe { take_boxed(builder, "builder") };
+    let make = || {
+        let verifier = b?.state.into_inner()?.build()?;
+        Ok(Box::into_raw(Box::new(jwtguard_verifier { verifier })))
     };
-    // SAFETY: the caller's contract for `detail`.
-    unsafe { guard_detail(detail, detail_cap, body) }
+    // SAFETY: the caller's contract for `out` and `detail`.
+    unsafe { make_handle(out, ptr::null_mut(), detail, detail_cap, make) }
 }
 
 /// Frees a verifier. NULL is ignored. Tokens it returned stay valid.
@@ -386,11 +361,27 @@ pub unsafe extern "C" fn jwtguard_verifier_free(verifier: *mut jwtguard_verifier
     unsafe { free_boxed(verifier) }
 }
 
-/// Verifies a token at `now` (Unix seconds): from the cache when it verified before,
-/// else in full (see `jwtguard_verify()` for the order of the checks and `detail`).
-/// `*cache_hit` (optional) tells which. `JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND` for an
+/// Verifies a JWT access token (compact JWS; the algorithms the policy allows, RS256
+/// and ES256 by default, see `jwtguard_policy_builder_set_algorithms()`) at `now` (Unix
+/// seconds, from the caller's clock): from the cache when it verified before, else in
+/// full: the signature with a key of the sources, then every rule of the policy.
+/// `*cache_hit` (optional) tells which.
+///
+/// Checks run in a fixed order (size, format, header, algorithm, key, signature,
+/// payload JSON, claim rules), so a forged token always reports the signature or
+/// format, never a claim. On success returns `JWTGUARD_OK` and `*out` receives a new
+/// token handle (free it with `jwtguard_token_free()`); otherwise `*out` is set to NULL
+/// and the result is the reason. `JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND` for an
 /// unknown `kid` also makes fetching sources want a refetch (at most once per 5
-/// minutes): call `jwtguard_verifier_start_fetch()`, and after the fetch verify again.
+/// minutes): call `jwtguard_verifier_start_fetch()`, and after the fetch verify again;
+/// with keys of your own, replace them (`jwtguard_verifier_set_keys()`) and retry once.
+///
+/// `token` is the bare token (no `Bearer ` prefix, no whitespace); NULL with
+/// `token_len` 0 is `JWTGUARD_TOKEN_NOT_PRESENT`. A `token_len` over the policy's
+/// maximum is `JWTGUARD_TOKEN_TOO_LARGE` without any byte being read. `detail`
+/// (optional) receives `""` on success, else the precise rule, e.g.
+/// ``"TokenClaimValueNotAllowed: a required claim does not have an allowed value
+/// (claim `scp`)"``.
 ///
 /// # Safety
 /// `verifier` is NULL or a live handle; `token` is NULL (only with `token_len` 0) or
@@ -408,26 +399,24 @@ pub unsafe extern "C" fn jwtguard_verifier_verify(
     detail: *mut c_char,
     detail_cap: usize,
 ) -> jwtguard_result {
-    let body = || {
-        // SAFETY: the caller's contract for `out` and `cache_hit`.
-        let (out, hit) = unsafe { (Out::required(out, "out")?, Out::optional(cache_hit, "cache_hit")?) };
-        out.set(ptr::null_mut());
+    let make = || {
+        // SAFETY: the caller's contract for `cache_hit`.
+        let hit = unsafe { Out::optional(cache_hit, "cache_hit") }?;
         if let Some(hit) = &hit {
             hit.set(false);
         }
         // SAFETY: the caller's contract for `verifier`.
         let v = unsafe { handle(verifier, "verifier") }?;
         // SAFETY: the caller's contract for `token`.
-        let token = unsafe { checked_len(token, token_len, v.verifier.policy()) }?;
+        let token = unsafe { checked_token(token, token_len, v.verifier.policy()) }?;
         let verdict = v.verifier.verify(token, now)?;
         if let Some(hit) = hit {
             hit.set(verdict.cached);
         }
-        out.set(jwtguard_token::from_verified(verdict.token));
-        Ok(())
+        Ok(jwtguard_token::from_verified(verdict.token))
     };
-    // SAFETY: the caller's contract for `detail`.
-    unsafe { guard_detail(detail, detail_cap, body) }
+    // SAFETY: the caller's contract for `out` and `detail`.
+    unsafe { make_handle(out, ptr::null_mut(), detail, detail_cap, make) }
 }
 
 /// True when a source wants a fetch at `now` (none is under way for it). False for a
@@ -437,10 +426,8 @@ pub unsafe extern "C" fn jwtguard_verifier_verify(
 /// `verifier` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_verifier_wants_fetch(verifier: *const jwtguard_verifier, now: u64) -> bool {
-    guard_value(false, || {
-        // SAFETY: the caller's contract for `verifier`.
-        unsafe { handle(verifier, "verifier") }.is_ok_and(|v| v.verifier.wants_fetch(now))
-    })
+    // SAFETY: the caller's contract for `verifier`.
+    unsafe { read_handle(verifier, false, |v| v.verifier.wants_fetch(now)) }
 }
 
 /// Claims the next due fetch (one at a time per source). Returns true when one was
@@ -540,7 +527,7 @@ pub unsafe extern "C" fn jwtguard_verifier_offer(
     detail: *mut c_char,
     detail_cap: usize,
 ) -> jwtguard_result {
-    let run = || {
+    let run = || -> Result<(), Fail> {
         // SAFETY: the caller's contract for `verifier`.
         let v = unsafe { handle(verifier, "verifier") }?;
         let source = source_index(v, source)?;
@@ -578,12 +565,8 @@ pub unsafe extern "C" fn jwtguard_verifier_offer(
 /// `verifier` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_verifier_fetch_failed(verifier: *const jwtguard_verifier, source: usize, now: u64) {
-    guard_value((), || {
-        // SAFETY: the caller's contract for `verifier`.
-        if let Ok(v) = unsafe { handle(verifier, "verifier") } {
-            v.verifier.fetch_failed(source, now);
-        }
-    })
+    // SAFETY: the caller's contract for `verifier`.
+    unsafe { read_handle(verifier, (), |v| v.verifier.fetch_failed(source, now)) }
 }
 
 /// Replaces the keys of a source added with `jwtguard_verifier_builder_add_keys()`
@@ -616,10 +599,8 @@ pub unsafe extern "C" fn jwtguard_verifier_set_keys(
 /// `verifier` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_verifier_next_fetch_at(verifier: *const jwtguard_verifier) -> u64 {
-    guard_value(u64::MAX, || {
-        // SAFETY: the caller's contract for `verifier`.
-        unsafe { handle(verifier, "verifier") }.ok().and_then(|v| v.verifier.next_fetch_at()).unwrap_or(u64::MAX)
-    })
+    // SAFETY: the caller's contract for `verifier`.
+    unsafe { read_handle(verifier, u64::MAX, |v| v.verifier.next_fetch_at().unwrap_or(u64::MAX)) }
 }
 
 /// Number of usable keys `source` holds now (0 before its first fetch, for an unknown
@@ -632,10 +613,8 @@ pub unsafe extern "C" fn jwtguard_verifier_source_key_count(
     verifier: *const jwtguard_verifier,
     source: usize,
 ) -> usize {
-    guard_value(0, || {
-        // SAFETY: the caller's contract for `verifier`.
-        unsafe { handle(verifier, "verifier") }.ok().and_then(|v| v.verifier.source_keys(source)).map_or(0, |k| k.len())
-    })
+    // SAFETY: the caller's contract for `verifier`.
+    unsafe { read_handle(verifier, 0, |v| v.verifier.source_keys(source).map_or(0, |k| k.len())) }
 }
 
 /// Entries in the verifier's cache (0 without one, or for NULL).
@@ -644,10 +623,8 @@ pub unsafe extern "C" fn jwtguard_verifier_source_key_count(
 /// `verifier` is NULL or a live handle.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_verifier_cache_len(verifier: *const jwtguard_verifier) -> usize {
-    guard_value(0, || {
-        // SAFETY: the caller's contract for `verifier`.
-        unsafe { handle(verifier, "verifier") }.map_or(0, |v| v.verifier.cache_len())
-    })
+    // SAFETY: the caller's contract for `verifier`.
+    unsafe { read_handle(verifier, 0, |v| v.verifier.cache_len()) }
 }
 
 /// The default failure text of an API gateway answering 401, as Azure API Management

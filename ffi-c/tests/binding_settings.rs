@@ -85,7 +85,7 @@ fn refresh_interval_zero_is_refused_at_once_and_by_build() {
         let p = policy();
         let b = jwtguard_verifier_builder_new(p);
         jwtguard_policy_free(p);
-        assert_eq!(jwtguard_verifier_builder_set_refresh_interval(b, 0), jwtguard_result::JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(jwtguard_verifier_builder_set_refresh_interval(b, 0), jwtguard_result::JWTGUARD_POLICY_INVALID);
         // Refused once, refused again by build (which frees the builder), however
         // sound what follows.
         assert_eq!(jwtguard_verifier_builder_set_refresh_interval(b, 60), jwtguard_result::JWTGUARD_OK);
@@ -93,7 +93,7 @@ fn refresh_interval_zero_is_refused_at_once_and_by_build() {
         let mut v = ptr::null_mut();
         assert_eq!(
             jwtguard_verifier_builder_build(b, &mut v, ptr::null_mut(), 0),
-            jwtguard_result::JWTGUARD_INVALID_PARAMETER
+            jwtguard_result::JWTGUARD_POLICY_INVALID
         );
         assert!(v.is_null());
     }

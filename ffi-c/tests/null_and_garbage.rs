@@ -90,10 +90,12 @@ fn policy() -> *const jwtguard_policy {
     out
 }
 
-fn verified(f: &Fixture, k: *const jwtguard_keyset, p: *const jwtguard_policy) -> *mut jwtguard_token {
+fn verified(f: &Fixture, v: *const jwtguard_verifier) -> *mut jwtguard_token {
     let mut out = null_mut();
-    // SAFETY: live handles and buffers.
-    let r = unsafe { jwtguard_verify(f.token.as_ptr(), f.token.len(), k, p, 1_700_000_000, &mut out, null_mut(), 0) };
+    // SAFETY: a live handle and buffers.
+    let r = unsafe {
+        jwtguard_verifier_verify(v, f.token.as_ptr(), f.token.len(), 1_700_000_000, &mut out, null_mut(), null_mut(), 0)
+    };
     assert_eq!(r, JWTGUARD_OK);
     out
 }
@@ -400,6 +402,7 @@ fn verify_and_token_functions() {
     let f = fixture();
     let k = keys(&f);
     let p = policy();
+    let v = verifier(k, p);
     let now = 1_700_000_000;
     let mut out: *mut jwtguard_token = ptr::NonNull::dangling().as_ptr();
     let mut detail = [0 as c_char; 200];
@@ -408,27 +411,14 @@ fn verify_and_token_functions() {
     unsafe {
         let t = f.token.as_ptr();
         let n = f.token.len();
-        assert_eq!(jwtguard_verify(null(), 1, k, p, now, &mut out, null_mut(), 0), JWTGUARD_NULL_PARAMETER);
+        let verify = |t, n, now, out, detail: &mut [c_char], cap| {
+            jwtguard_verifier_verify(v, t, n, now, out, null_mut(), detail.as_mut_ptr(), cap)
+        };
+        assert_eq!(verify(null(), HUGE, now, &mut out, &mut detail, 0), JWTGUARD_NULL_PARAMETER);
         assert!(out.is_null());
-        assert_eq!(jwtguard_verify(null(), HUGE, k, p, now, &mut out, null_mut(), 0), JWTGUARD_NULL_PARAMETER);
-        assert_eq!(jwtguard_verify(null(), 0, k, p, now, &mut out, null_mut(), 0), JWTGUARD_TOKEN_NOT_PRESENT);
-        out = ptr::NonNull::dangling().as_ptr();
-        assert_eq!(jwtguard_verify(t, n, null(), p, now, &mut out, null_mut(), 0), JWTGUARD_NULL_PARAMETER);
-        assert!(out.is_null(), "*out is reset even when another argument is the problem");
-        assert_eq!(jwtguard_verify(t, n, k, null(), now, &mut out, null_mut(), 0), JWTGUARD_NULL_PARAMETER);
-        assert_eq!(jwtguard_verify(t, n, k, p, now, null_mut(), null_mut(), 0), JWTGUARD_NULL_PARAMETER);
-        let misaligned_keys = odd_address::<jwtguard_keyset>().cast_const();
-        assert_eq!(jwtguard_verify(t, n, misaligned_keys, p, now, &mut out, null_mut(), 0), JWTGUARD_INVALID_PARAMETER);
-        assert_eq!(
-            jwtguard_verify(dangling().cast(), HUGE, k, p, now, &mut out, null_mut(), 0),
-            JWTGUARD_TOKEN_TOO_LARGE
-        );
-        assert_eq!(
-            jwtguard_verify(dangling().cast(), 16 * 1024 + 1, k, p, now, &mut out, null_mut(), 0),
-            JWTGUARD_TOKEN_TOO_LARGE
-        );
+        assert_eq!(verify(dangling().cast(), 16 * 1024 + 1, now, &mut out, &mut detail, 0), JWTGUARD_TOKEN_TOO_LARGE);
         for now in [0, 1, u64::MAX] {
-            let r = jwtguard_verify(t, n, k, p, now, &mut out, detail.as_mut_ptr(), detail.len());
+            let r = verify(t, n, now, &mut out, &mut detail, 200);
             assert!(matches!(r, JWTGUARD_OK | JWTGUARD_TOKEN_EXPIRED | JWTGUARD_TOKEN_NOT_YET_VALID), "{r:?}");
             jwtguard_token_free(out);
         }
@@ -438,7 +428,7 @@ fn verify_and_token_functions() {
         for i in 0..3000 {
             let token = if i % 2 == 0 { rng.token_like() } else { rng.mutated(&f.token, 3) };
             let cap = rng.below(detail.len());
-            let r = jwtguard_verify(token.as_ptr(), token.len(), k, p, now, &mut out, detail.as_mut_ptr(), cap);
+            let r = verify(token.as_ptr(), token.len(), now, &mut out, &mut detail, cap);
             if r == JWTGUARD_OK {
                 // A mutation that kept the token valid (e.g. in an unread bit): fine.
                 jwtguard_token_free(out);
@@ -453,7 +443,7 @@ fn verify_and_token_functions() {
         }
 
         // Token accessors.
-        let tok = verified(&f, k, p);
+        let tok = verified(&f, v);
         let misaligned = odd_address::<jwtguard_token>().cast_const();
         let mut buf = [0 as c_char; 64];
         let mut len = 99usize;
@@ -551,6 +541,7 @@ fn verify_and_token_functions() {
     }
     // SAFETY: handles created above, freed once.
     unsafe {
+        jwtguard_verifier_free(v);
         jwtguard_policy_free(p);
         jwtguard_keyset_free(k);
     }

@@ -225,3 +225,11 @@ fn result_rs_depends_on_nothing_else_in_the_crate() {
         assert!(!source.contains(needle), "src/result.rs names `{needle}`");
     }
 }
+
+#[test]
+fn util_rs_depends_only_on_result() {
+    // The entry points' modules all use `util`, so it names none of them.
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/util.rs")).expect("src/util.rs");
+    let named: Vec<&str> = source.match_indices("crate::").map(|(at, _)| &source[at..]).collect();
+    assert!(named.iter().all(|rest| rest.starts_with("crate::result::")), "src/util.rs names another module");
+}

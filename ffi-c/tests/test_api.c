@@ -1,10 +1,11 @@
 /* Exercises every function of jwtguard.h with valid and invalid input: key sets
  * (JWKS, single JWK, bad sets, options, rejected keys, clone/free), the policy builder
- * (every setter, every error, builder poisoning), verify (each failure family, NULLs,
- * lengths, detail truncation), every JWTGUARD_ALG_* flag (each algorithm verifies only
- * when allowed), symmetric keys (only with JWTGUARD_KEYSET_ALLOW_SYMMETRIC and an HS*
- * policy), and every token accessor (types, absent claims, buffer too small then
- * retry). Fixtures come from extract_fixtures.py.
+ * (every setter, every error, builder poisoning), verification by a verifier with one
+ * key set (each failure family, NULLs, lengths, detail truncation), every
+ * JWTGUARD_ALG_* flag (each algorithm verifies only when allowed), symmetric keys (only
+ * with JWTGUARD_KEYSET_ALLOW_SYMMETRIC and an HS* policy), and every token accessor
+ * (types, absent claims, buffer too small then retry). Fixtures come from
+ * extract_fixtures.py.
  *
  * Usage: test_api DIR */
 #include "testutil.h"
@@ -42,7 +43,7 @@ static jwtguard_result verify_case(const char *file, const char *name, const jwt
     jwtguard_result r;
     snprintf(rel, sizeof rel, "tokens/%s.%s.txt", file, name);
     token = tu_read(rel, &len);
-    r = jwtguard_verify((const uint8_t *)token, len, keys, policy, NOW, out, detail, detail_cap);
+    r = tu_verify((const uint8_t *)token, len, keys, policy, NOW, out, detail, detail_cap);
     free(token);
     return r;
 }
@@ -558,36 +559,44 @@ static void test_verify(void) {
     {
         static const uint8_t garbage[] = {0x00, 0xff, 0x2e, 0x2e, 0x41, 0x80, 0x0a, 0x2e, 0x7b};
         static const uint8_t small[10] = "eyJhbGciOi";
+        jwtguard_verifier *v = tu_verifier(keys, policy);
+        jwtguard_verifier_builder *b = jwtguard_verifier_builder_new(policy);
+        jwtguard_verifier *none = SENTINEL;
         token = SENTINEL;
-        CHECK_RESULT(jwtguard_verify(NULL, 5, keys, policy, NOW, &token, detail, sizeof detail),
+        CHECK_RESULT(jwtguard_verifier_verify(v, NULL, 5, NOW, &token, NULL, detail, sizeof detail),
                      JWTGUARD_NULL_PARAMETER);
         CHECK(token == NULL);
         CHECK_STR(detail, "NullParameter: `token` is NULL");
-        CHECK_RESULT(jwtguard_verify(NULL, 0, keys, policy, NOW, &token, detail, sizeof detail),
+        CHECK_RESULT(jwtguard_verifier_verify(v, NULL, 0, NOW, &token, NULL, detail, sizeof detail),
                      JWTGUARD_TOKEN_NOT_PRESENT);
         token = SENTINEL;
-        CHECK_RESULT(jwtguard_verify(small, 10, NULL, policy, NOW, &token, detail, sizeof detail),
+        CHECK_RESULT(jwtguard_verifier_verify(NULL, small, 10, NOW, &token, NULL, detail, sizeof detail),
                      JWTGUARD_NULL_PARAMETER);
         CHECK(token == NULL); /* reset whichever argument is wrong */
-        CHECK_STR(detail, "NullParameter: `keys` is NULL");
-        CHECK_RESULT(jwtguard_verify(small, 10, keys, NULL, NOW, &token, detail, sizeof detail),
+        CHECK_STR(detail, "NullParameter: `verifier` is NULL");
+        /* a NULL key set is refused when added, and again when built */
+        CHECK_RESULT(jwtguard_verifier_builder_add_keys(b, NULL, NULL, 0, NULL), JWTGUARD_NULL_PARAMETER);
+        CHECK_RESULT(jwtguard_verifier_builder_build(b, &none, detail, sizeof detail),
                      JWTGUARD_NULL_PARAMETER);
-        CHECK_STR(detail, "NullParameter: `policy` is NULL");
-        CHECK_RESULT(jwtguard_verify(small, 10, keys, policy, NOW, NULL, detail, sizeof detail),
+        CHECK(none == NULL);
+        CHECK_STR(detail, "NullParameter: `keys` is NULL");
+        CHECK(jwtguard_verifier_builder_new(NULL) == NULL);
+        CHECK_RESULT(jwtguard_verifier_verify(v, small, 10, NOW, NULL, NULL, detail, sizeof detail),
                      JWTGUARD_NULL_PARAMETER);
         CHECK_STR(detail, "NullParameter: `out` is NULL");
         /* Over the policy's maximum: decided on the length, no byte read (valgrind). */
-        CHECK_RESULT(jwtguard_verify(small, (size_t)1 << 40, keys, policy, NOW, &token, detail,
-                                     sizeof detail),
+        CHECK_RESULT(jwtguard_verifier_verify(v, small, (size_t)1 << 40, NOW, &token, NULL, detail,
+                                              sizeof detail),
                      JWTGUARD_TOKEN_TOO_LARGE);
-        CHECK_RESULT(jwtguard_verify(small, SIZE_MAX, keys, policy, NOW, &token, NULL, 0),
+        CHECK_RESULT(jwtguard_verifier_verify(v, small, SIZE_MAX, NOW, &token, NULL, NULL, 0),
                      JWTGUARD_TOKEN_TOO_LARGE);
-        CHECK_RESULT(jwtguard_verify(garbage, sizeof garbage, keys, policy, NOW, &token, NULL, 0),
+        CHECK_RESULT(jwtguard_verifier_verify(v, garbage, sizeof garbage, NOW, &token, NULL, NULL, 0),
                      JWTGUARD_TOKEN_MALFORMED);
-        CHECK_RESULT(jwtguard_verify(small, 10, keys, policy, NOW, &token, NULL, 0),
+        CHECK_RESULT(jwtguard_verifier_verify(v, small, 10, NOW, &token, NULL, NULL, 0),
                      JWTGUARD_TOKEN_MALFORMED);
-        CHECK_RESULT(jwtguard_verify(small, 10, keys, policy, UINT64_MAX, &token, NULL, 0),
+        CHECK_RESULT(jwtguard_verifier_verify(v, small, 10, UINT64_MAX, &token, NULL, NULL, 0),
                      JWTGUARD_TOKEN_MALFORMED);
+        jwtguard_verifier_free(v);
         CHECK(token == NULL);
     }
 

@@ -1,10 +1,10 @@
 /* Exercises the APIM policy functions of jwtguard.h (jwtguard_apim_policy_*): the
  * China-cloud validate-jwt policy of the APIM article with every accessor, fixture
- * tokens that pass and fail each of its rules (through jwtguard_verify and a cached
- * jwtguard_verifier with the policy's core policy, which is the whole check), an
+ * tokens that pass and fail each of its rules (through a jwtguard_verifier, with and
+ * without a cache, built with the policy's core policy, which is the whole check), an
  * inline-key policy whose JWK set loads and verifies APIM's RSA algorithms, inline
  * symmetric keys (a set of their own, HS256), validate-azure-ad-token's client
- * application check (azp, or appid without azp) enforced by jwtguard_verify itself,
+ * application check (azp, or appid without azp) enforced by that verification itself,
  * one test per refusal (PolicyInvalid, the detail naming the kind and the attribute or
  * element), named values and flags, and NULL, garbage and buffer-size arguments.
  * Fixtures come from extract_fixtures.py (the Entra-shaped tokens from
@@ -93,7 +93,7 @@ static char *read_token(const char *name, size_t *len) {
     return tu_read(rel, len);
 }
 
-/* Verifies token file `rel` with jwtguard_verify() and the core policy of `apim`. */
+/* Verifies token file `rel` with `keys` and the core policy of `apim` (tu_verify()). */
 static jwtguard_result verify_file(const jwtguard_apim_policy *apim, const char *rel,
                                    const jwtguard_keyset *keys, char *detail, size_t cap) {
     size_t len = 0;
@@ -101,7 +101,7 @@ static jwtguard_result verify_file(const jwtguard_apim_policy *apim, const char 
     const jwtguard_policy *policy = jwtguard_apim_policy_policy(apim);
     jwtguard_token *out = SENTINEL;
     jwtguard_result r =
-        jwtguard_verify((const uint8_t *)token, len, keys, policy, NOW, &out, detail, cap);
+        tu_verify((const uint8_t *)token, len, keys, policy, NOW, &out, detail, cap);
     CHECK(r == JWTGUARD_OK ? out != NULL : out == NULL);
     jwtguard_token_free(out);
     jwtguard_policy_free(policy);
@@ -233,7 +233,7 @@ static void test_china_accessors(void) {
         jwtguard_policy_free(p2);
         jwtguard_apim_policy_free(apim);
         /* the fixture token's audience is not the backend app's client id */
-        CHECK_RESULT(jwtguard_verify((const uint8_t *)token, tlen, keys, p1, NOW, &out, detail,
+        CHECK_RESULT(tu_verify((const uint8_t *)token, tlen, keys, p1, NOW, &out, detail,
                                      sizeof detail),
                      JWTGUARD_TOKEN_AUDIENCE_NOT_ALLOWED);
         CHECK(out == NULL);
@@ -497,7 +497,7 @@ static void test_azure_ad_token(void) {
     /* the policies beside it (<base />) are noted */
     CHECK(jwtguard_apim_policy_note_count(azure) >= 1);
 
-    /* the client application check is in the core policy: jwtguard_verify applies it */
+    /* the client application check is in the core policy: verification applies it */
     {
         const jwtguard_keyset *entra = tu_load_keys(ENTRA_JWKS);
         CHECK_RESULT(verify_file(azure, "tokens/apim.azp_listed.txt", entra, detail, sizeof detail),
@@ -538,7 +538,7 @@ static void test_azure_ad_token(void) {
         jwtguard_keyset_free(entra);
     }
     /* the China policy has no client check: the fixture token (no azp, no appid) passes */
-    CHECK_RESULT(jwtguard_verify((const uint8_t *)bytes, len, keys, china_policy, NOW, &token, NULL, 0),
+    CHECK_RESULT(tu_verify((const uint8_t *)bytes, len, keys, china_policy, NOW, &token, NULL, 0),
                  JWTGUARD_OK);
     /* and the backend application id is not the fixtures' audience */
     CHECK_RESULT(verify_apim(azure, "req_scp_any_one_present_valid", keys, NULL, 0),

@@ -1,9 +1,9 @@
 /* Several threads verify tokens while another thread keeps replacing the keys, in the
- * two ways the header documents. Even-numbered readers call jwtguard_verify with one
- * shared policy and a shared "current" key set: they clone the current set under a
- * mutex and free their reference after use; the swapper installs a freshly loaded set
- * and frees its reference to the old one, which lives on until its last reader is
- * done. Odd-numbered readers call jwtguard_verifier_verify on one shared
+ * two ways the header documents. Even-numbered readers build a verifier of their own
+ * (tu_verify) from one shared policy and a shared "current" key set: they clone the
+ * current set under a mutex and free their reference after use; the swapper installs a
+ * freshly loaded set and frees its reference to the old one, which lives on until its
+ * last reader is done. Odd-numbered readers call jwtguard_verifier_verify on one shared
  * jwtguard_verifier (a key source and a cache), whose keys the swapper replaces with
  * jwtguard_verifier_set_keys, emptying the cache: results must not change, and a
  * cache hit is only ever a token that verifies. Readers also read claims from one
@@ -72,7 +72,7 @@ static void *reader(void *arg) {
             CHECK(!hit || r == JWTGUARD_OK);
             if (hit) atomic_fetch_add(&hits, 1);
         } else {
-            r = jwtguard_verify((const uint8_t *)c->bytes, c->len, keys, policy, NOW, &token, NULL, 0);
+            r = tu_verify((const uint8_t *)c->bytes, c->len, keys, policy, NOW, &token, NULL, 0);
         }
         if (r != c->want)
             tu_fail(__FILE__, __LINE__, "%s: %s, expected %s", c->name, jwtguard_result_name(r),
@@ -143,7 +143,7 @@ int main(int argc, char **argv) {
     CHECK_RESULT(jwtguard_policy_builder_add_issuer(b, ISS, strlen(ISS)), JWTGUARD_OK);
     CHECK_RESULT(jwtguard_policy_builder_build(b, &policy, NULL, 0), JWTGUARD_OK);
     jwtguard_policy_builder_free(b);
-    CHECK_RESULT(jwtguard_verify((const uint8_t *)cases[2].bytes, cases[2].len, current, policy, NOW,
+    CHECK_RESULT(tu_verify((const uint8_t *)cases[2].bytes, cases[2].len, current, policy, NOW,
                                  &token, NULL, 0),
                  JWTGUARD_OK);
     shared_token = token;

@@ -120,6 +120,30 @@ static inline const jwtguard_keyset *tu_load_keys(const char *rel) {
     return keys;
 }
 
+/* A verifier whose one source is `keys` (bound to the issuers `policy` allows), without
+ * a cache: what a caller with one key set builds. NULL (after a failed check) when it
+ * cannot be built. */
+static inline jwtguard_verifier *tu_verifier(const jwtguard_keyset *keys, const jwtguard_policy *policy) {
+    jwtguard_verifier_builder *b = jwtguard_verifier_builder_new(policy);
+    jwtguard_verifier *v = NULL;
+    CHECK(b != NULL);
+    if (b == NULL) return NULL;
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(b, keys, NULL, 0, NULL), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_build(b, &v, NULL, 0), JWTGUARD_OK);
+    return v;
+}
+
+/* Verifies `token` with a verifier from tu_verifier(keys, policy), built for this one
+ * call; `*out` and `detail` as jwtguard_verifier_verify() writes them. */
+static inline jwtguard_result tu_verify(const uint8_t *token, size_t len, const jwtguard_keyset *keys,
+                                        const jwtguard_policy *policy, uint64_t now,
+                                        jwtguard_token **out, char *detail, size_t detail_cap) {
+    jwtguard_verifier *v = tu_verifier(keys, policy);
+    jwtguard_result r = jwtguard_verifier_verify(v, token, len, now, out, NULL, detail, detail_cap);
+    jwtguard_verifier_free(v);
+    return r;
+}
+
 /* CHECK_TEXT(call using BUF, CAP and &LEN, expected text): the call succeeds and
  * writes exactly the expected text, NUL-terminated, with LEN its length. */
 #define CHECK_TEXT(call, want)                                                            \

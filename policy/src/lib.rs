@@ -112,6 +112,17 @@ impl Default for ParseOptions {
     }
 }
 
+impl ParseOptions {
+    /// `InputTooLarge` for a document of `len` bytes over [`ParseOptions::max_len`]:
+    /// for a caller that can refuse a document by its length before reading it.
+    pub fn check_len(&self, len: usize) -> Result<(), Error> {
+        if len > self.max_len {
+            return Err(parse::too_large(len, self.max_len));
+        }
+        Ok(())
+    }
+}
+
 /// Which APIM policy was translated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PolicyKind {
@@ -254,9 +265,7 @@ impl ApimPolicy {
     /// Translates a policy document given as bytes (must be UTF-8; a UTF-8 byte-order
     /// mark is allowed). The length is checked before decoding.
     pub fn from_bytes_with(bytes: &[u8], options: &ParseOptions) -> Result<ApimPolicy, Error> {
-        if bytes.len() > options.max_len {
-            return Err(parse::too_large(bytes.len(), options.max_len));
-        }
+        options.check_len(bytes.len())?;
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let xml = std::str::from_utf8(bytes).map_err(|e| {
             Error::new(ErrorKind::XmlMalformed, Location::document(), format!("not UTF-8 at byte {}", e.valid_up_to()))

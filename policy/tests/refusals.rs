@@ -378,6 +378,9 @@ fn input_too_large() {
     assert_eq!(e.kind(), ErrorKind::InputTooLarge);
     let small = ParseOptions { max_len: 10, ..ParseOptions::default() };
     assert_eq!(refuse_with(&jwt("", ""), &small).kind(), ErrorKind::InputTooLarge);
+    // The same refusal by the length alone, for callers that have not read the bytes.
+    assert_eq!(small.check_len(11).map_err(|e| e.kind()), Err(ErrorKind::InputTooLarge));
+    assert!(small.check_len(10).is_ok());
 }
 
 #[test]

@@ -236,7 +236,8 @@ class _Verifier:
         cache_size: int = 0,
         cache_ttl: Union[int, float, None] = None,
     ) -> "_Verifier":
-        """Raises ``PolicyError`` for a source or policy the core refuses."""
+        """Raises ``PolicyError`` for a source or policy the core refuses (also a
+        ``refresh_interval`` below one second)."""
     def verify(
         self,
         token: _Token,

@@ -291,7 +291,7 @@ class Validator:
 
     ``refresh_interval``, ``unknown_kid_min_interval`` and ``retry_interval`` (a fixed
     retry interval instead of the back-off) change the core's schedule; ``None`` keeps
-    its defaults. ``timeout``, ``max_response_bytes`` and ``ssl_context`` apply to each
+    its defaults, and a ``refresh_interval`` below one second is a :class:`PolicyError`. ``timeout``, ``max_response_bytes`` and ``ssl_context`` apply to each
     HTTP GET; ``clock`` gives the time in seconds (for the schedule, and for verification
     when ``validate`` is called without ``now``).
 

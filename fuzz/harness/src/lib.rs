@@ -5,6 +5,7 @@
 
 pub mod apim;
 pub mod backends;
+pub mod c_abi;
 pub mod json_tree;
 pub mod keys;
 pub mod sources;
@@ -108,10 +109,10 @@ pub fn json(data: &[u8]) {
 }
 
 /// `ffi`: the C ABI entry points with arbitrary lengths, bytes and output capacities
-/// (see `jwtguard::fuzzing` in ffi-c for the input layout), against the fixture key set when
+/// (see [`c_abi`] for the input layout), against the fixture key set when
 /// the input asks for it.
 pub fn ffi(data: &[u8]) {
-    jwtguard::fuzzing::exercise(data, keys::fixture_jwks(), keys::AUDIENCE, keys::ISSUER, 1_700_000_000);
+    c_abi::exercise(data, keys::fixture_jwks(), keys::AUDIENCE, keys::ISSUER, 1_700_000_000);
 }
 
 /// Every reason a token verification may legitimately produce (token reasons, and the

@@ -112,7 +112,7 @@ typedef struct {
     ngx_str_t                 name;
     ngx_array_t               values;       /* ngx_str_t */
     jwtguard_match            match;
-    uint32_t                  separator;
+    ngx_str_t                 separator;    /* empty: the claim is not split */
 } ngx_http_jwtguard_claim_t;
 
 
@@ -1699,14 +1699,13 @@ ngx_http_jwtguard_values(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-/* jwtguard_require_claim <name> [<value>...] [match=any|all] [separator=<c>] */
+/* jwtguard_require_claim <name> [<value>...] [match=any|all] [separator=<text>] */
 
 static char *
 ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_jwtguard_loc_conf_t *jlcf = conf;
 
-    u_char                     *p;
     ngx_str_t                  *value, *s;
     ngx_uint_t                  i;
     ngx_http_jwtguard_claim_t  *claim;
@@ -1721,7 +1720,7 @@ ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     claim->name = value[1];
     claim->match = JWTGUARD_MATCH_ALL;    /* APIM's default */
-    claim->separator = 0;
+    ngx_str_null(&claim->separator);
 
     if (ngx_array_init(&claim->values, cf->pool, 4, sizeof(ngx_str_t)) != NGX_OK) {
         return NGX_CONF_ERROR;
@@ -1744,25 +1743,9 @@ ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
 
         if (ngx_strncmp(value[i].data, "separator=", 10) == 0) {
-            p = value[i].data + 10;
-
-            /* one character: ASCII, or one UTF-8 encoded code point */
-            if (value[i].len == 11 && *p < 0x80) {
-                claim->separator = *p;
-
-            } else {
-                claim->separator = ngx_utf8_decode(&p, value[i].len - 10);
-
-                if (claim->separator > 0x10ffff
-                    || p != value[i].data + value[i].len)
-                {
-                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                       "invalid separator in \"%V\", "
-                                       "one character expected", &value[i]);
-                    return NGX_CONF_ERROR;
-                }
-            }
-
+            /* 1 to 16 bytes of UTF-8: the core checks it when the policy is built */
+            claim->separator.data = value[i].data + 10;
+            claim->separator.len = value[i].len - 10;
             continue;
         }
 
@@ -2006,7 +1989,8 @@ ngx_http_jwtguard_build_policy(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *con
             (void) jwtguard_policy_builder_add_required_claim(b,
                        (const char *) claim[i].name.data, claim[i].name.len,
                        slices, claim[i].values.nelts, claim[i].match,
-                       claim[i].separator);
+                       (const char *) claim[i].separator.data,
+                       claim[i].separator.len);
         }
     }
 

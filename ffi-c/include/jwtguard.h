@@ -251,6 +251,13 @@
 #define JWTGUARD_APIM_ALLOW_ANY_ISSUER 4
 
 /**
+ * `jwtguard_apim_policy_from_xml_with_options()` flag: a multi-tenant policy
+ * (`tenant-id="common"` or `"organizations"`, or such a discovery URL) accepts the tokens
+ * of every tenant instead of being refused when no allowed tenant is given.
+ */
+#define JWTGUARD_APIM_ALLOW_ANY_TENANT 8
+
+/**
  * `jwtguard_apim_policy_kind()`: the document held a `<validate-jwt>` policy.
  */
 #define JWTGUARD_APIM_VALIDATE_JWT 1
@@ -834,19 +841,20 @@ jwtguard_result jwtguard_policy_builder_any_issuer(struct jwtguard_policy_builde
 /**
  * Adds a required claim (APIM `<required-claims>`): claim `name` must be present and,
  * when `n_values` > 0, hold the listed values as `match_mode` says (`JWTGUARD_MATCH_ALL` or
- * `JWTGUARD_MATCH_ANY`). A string claim is split by `separator` (a Unicode scalar
- * value such as `' '` for `scp`; 0 keeps it whole), an array is taken element by
- * element, numbers and booleans compare by their JSON text (`42`, `true`). Rules are
- * checked in the order they were added.
+ * `JWTGUARD_MATCH_ANY`). A string claim is split by `separator` (1 to 16 bytes of
+ * UTF-8, e.g. `" "` for `scp` or `", "`; NULL or length 0 keeps it whole), an array is
+ * taken element by element, numbers and booleans compare by their JSON text (`42`,
+ * `true`). Rules are checked in the order they were added.
  *
- * `values` may be NULL when `n_values` is 0 (presence only). An unknown `match_mode`, a
- * `separator` that is not a Unicode scalar value, or text that is not UTF-8 is
- * `JWTGUARD_INVALID_PARAMETER`.
+ * `values` may be NULL when `n_values` is 0 (presence only). An unknown `match_mode` or
+ * text that is not UTF-8 is `JWTGUARD_INVALID_PARAMETER`; an empty name or a separator
+ * longer than 16 bytes makes `jwtguard_policy_builder_build()` fail (`POLICY_INVALID`).
  *
  * # Safety
- * `builder` is NULL or a live builder handle; `name` is NULL (only with length 0) or
- * points to `name_len` readable bytes; `values` is NULL (only with `n_values` 0) or
- * points to `n_values` readable `jwtguard_slice`s, each valid as that type describes.
+ * `builder` is NULL or a live builder handle; `name` and `separator` are each NULL (only
+ * with length 0) or point to that many readable bytes; `values` is NULL (only with
+ * `n_values` 0) or points to `n_values` readable `jwtguard_slice`s, each valid as that
+ * type describes.
  */
 jwtguard_result jwtguard_policy_builder_add_required_claim(struct jwtguard_policy_builder *builder,
                                                            const char *name,
@@ -854,7 +862,69 @@ jwtguard_result jwtguard_policy_builder_add_required_claim(struct jwtguard_polic
                                                            const struct jwtguard_slice *values,
                                                            size_t n_values,
                                                            jwtguard_match match_mode,
-                                                           uint32_t separator);
+                                                           const char *separator,
+                                                           size_t separator_len);
+
+/**
+ * Same as `jwtguard_policy_builder_add_required_claim()`, with a fallback claim: where the
+ * token has no claim `name`, the rule checks claim `fallback` instead (NULL or length 0:
+ * none). APIM's client-application check is one: `azp` in v2.0 Microsoft Entra tokens,
+ * `appid` in v1.0 tokens. Failures name `name`.
+ *
+ * # Safety
+ * As `jwtguard_policy_builder_add_required_claim()`; `fallback` is NULL (only with
+ * `fallback_len` 0) or points to `fallback_len` readable bytes.
+ */
+jwtguard_result jwtguard_policy_builder_add_required_claim_or(struct jwtguard_policy_builder *builder,
+                                                              const char *name,
+                                                              size_t name_len,
+                                                              const struct jwtguard_slice *values,
+                                                              size_t n_values,
+                                                              jwtguard_match match_mode,
+                                                              const char *separator,
+                                                              size_t separator_len,
+                                                              const char *fallback,
+                                                              size_t fallback_len);
+
+/**
+ * Allows tokens whose header `typ` is `token_type`, compared as RFC 7515 media types
+ * (ASCII case-insensitive, `application/` optional): `at+jwt` for RFC 9068 access
+ * tokens, which tells them from ID tokens of the same issuer and audience. May be
+ * called repeatedly; any listed type suffices. With none (the default) `typ` is not
+ * checked; a token whose `typ` is not listed fails with `JWTGUARD_TOKEN_TYPE_NOT_ALLOWED`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder handle; `token_type` is NULL (only with length 0)
+ * or points to `token_type_len` readable bytes.
+ */
+jwtguard_result jwtguard_policy_builder_add_token_type(struct jwtguard_policy_builder *builder,
+                                                       const char *token_type,
+                                                       size_t token_type_len);
+
+/**
+ * Allows tokens of Microsoft Entra tenant `tenant_id` (compared ASCII case-insensitively
+ * with the token's `tid`) where a multi-tenant issuer such as
+ * `https://login.microsoftonline.com/{tenantid}/v2.0` matched. May be called repeatedly.
+ * A policy with a multi-tenant issuer needs at least one allowed tenant, or
+ * `jwtguard_policy_builder_any_tenant()`, else `build` fails (`POLICY_INVALID`). Exact
+ * issuers are not affected.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder handle; `tenant_id` is NULL (only with length 0)
+ * or points to `tenant_id_len` readable bytes.
+ */
+jwtguard_result jwtguard_policy_builder_add_allowed_tenant(struct jwtguard_policy_builder *builder,
+                                                           const char *tenant_id,
+                                                           size_t tenant_id_len);
+
+/**
+ * Lets a multi-tenant issuer accept the tokens of every tenant: only for an application
+ * any organization may sign in to, whose own code decides per tenant (`tid`).
+ *
+ * # Safety
+ * `builder` is NULL or a live builder handle.
+ */
+jwtguard_result jwtguard_policy_builder_any_tenant(struct jwtguard_policy_builder *builder);
 
 /**
  * Seconds of tolerance for `exp` and `nbf` (default 0).
@@ -1427,8 +1497,8 @@ uint64_t jwtguard_default_cache_ttl(void);
 /**
  * Translates an APIM policy document with the strict defaults: unknown attributes and
  * elements are refused, an audience and an issuer are required, no named values.
- * Same as `jwtguard_apim_policy_from_xml_with_options()` with flags 0 and no named
- * values; see there.
+ * Same as `jwtguard_apim_policy_from_xml_with_options()` with flags 0, no named values
+ * and no allowed tenants; see there.
  *
  * # Safety
  * `xml` is NULL (only with `xml_len` 0) or points to `xml_len` readable bytes; `out`
@@ -1448,13 +1518,19 @@ jwtguard_result jwtguard_apim_policy_from_xml(const uint8_t *xml,
  * inside a whole `<policies><inbound>...</inbound></policies>` document.
  *
  * - `flags`: 0 or a mask of `JWTGUARD_APIM_ALLOW_UNKNOWN`,
- *   `JWTGUARD_APIM_ALLOW_ANY_AUDIENCE`, `JWTGUARD_APIM_ALLOW_ANY_ISSUER`; each relaxes
- *   one rule and leaves a note. Unknown bits are `JWTGUARD_INVALID_PARAMETER`.
+ *   `JWTGUARD_APIM_ALLOW_ANY_AUDIENCE`, `JWTGUARD_APIM_ALLOW_ANY_ISSUER`,
+ *   `JWTGUARD_APIM_ALLOW_ANY_TENANT`; each relaxes one rule and leaves a note. Unknown
+ *   bits are `JWTGUARD_INVALID_PARAMETER`.
  * - `named_value_names` / `named_value_values`: `n_named_values` pairs filling the
  *   document's `{{name}}` references (a reference without a value is refused). Values
  *   are never shown, whole or in part, in `detail` or in notes: jwtguard-policy quotes
  *   a value written with a reference as written (`{{name}}`), and its text is passed
  *   on unchanged. Both may be NULL when `n_named_values` is 0.
+ * - `allowed_tenants`: `n_allowed_tenants` Microsoft Entra tenant IDs whose tokens a
+ *   multi-tenant policy (`tenant-id="common"` / `"organizations"`, or such a discovery
+ *   URL) accepts; such a policy without any, and without
+ *   `JWTGUARD_APIM_ALLOW_ANY_TENANT`, is refused (`MissingAllowedTenants`). May be NULL
+ *   when `n_allowed_tenants` is 0.
  *
  * On success `*out` receives a new handle (free it with `jwtguard_apim_policy_free()`).
  * A document that cannot be translated exactly is `JWTGUARD_POLICY_INVALID`, `*out` is
@@ -1471,9 +1547,10 @@ jwtguard_result jwtguard_apim_policy_from_xml(const uint8_t *xml,
  * # Safety
  * `xml` is NULL (only with `xml_len` 0) or points to `xml_len` readable bytes;
  * `named_value_names` and `named_value_values` are NULL (only with `n_named_values` 0)
- * or point to `n_named_values` readable `jwtguard_slice`s each, valid as that type
- * describes; `out` is NULL or valid for writing one pointer; `detail` is NULL or valid
- * for writing `detail_cap` bytes.
+ * or point to `n_named_values` readable `jwtguard_slice`s each, and `allowed_tenants`
+ * is NULL (only with `n_allowed_tenants` 0) or points to `n_allowed_tenants` of them,
+ * each valid as that type describes; `out` is NULL or valid for writing one pointer;
+ * `detail` is NULL or valid for writing `detail_cap` bytes.
  */
 JWTGUARD_MUST_USE
 jwtguard_result jwtguard_apim_policy_from_xml_with_options(const uint8_t *xml,
@@ -1482,6 +1559,8 @@ jwtguard_result jwtguard_apim_policy_from_xml_with_options(const uint8_t *xml,
                                                            const struct jwtguard_slice *named_value_names,
                                                            const struct jwtguard_slice *named_value_values,
                                                            size_t n_named_values,
+                                                           const struct jwtguard_slice *allowed_tenants,
+                                                           size_t n_allowed_tenants,
                                                            struct jwtguard_apim_policy **out,
                                                            char *detail,
                                                            size_t detail_cap);

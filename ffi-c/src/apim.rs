@@ -25,6 +25,10 @@ pub const JWTGUARD_APIM_ALLOW_ANY_AUDIENCE: u32 = 2;
 /// `jwtguard_apim_policy_from_xml_with_options()` flag: a policy with no issuer listed
 /// or derivable waives the issuer check instead of being refused.
 pub const JWTGUARD_APIM_ALLOW_ANY_ISSUER: u32 = 4;
+/// `jwtguard_apim_policy_from_xml_with_options()` flag: a multi-tenant policy
+/// (`tenant-id="common"` or `"organizations"`, or such a discovery URL) accepts the tokens
+/// of every tenant instead of being refused when no allowed tenant is given.
+pub const JWTGUARD_APIM_ALLOW_ANY_TENANT: u32 = 8;
 
 /// `jwtguard_apim_policy_kind()`: the document held a `<validate-jwt>` policy.
 pub const JWTGUARD_APIM_VALIDATE_JWT: u32 = 1;
@@ -102,8 +106,8 @@ impl Report for Refusal {
 
 /// Translates an APIM policy document with the strict defaults: unknown attributes and
 /// elements are refused, an audience and an issuer are required, no named values.
-/// Same as `jwtguard_apim_policy_from_xml_with_options()` with flags 0 and no named
-/// values; see there.
+/// Same as `jwtguard_apim_policy_from_xml_with_options()` with flags 0, no named values
+/// and no allowed tenants; see there.
 ///
 /// # Safety
 /// `xml` is NULL (only with `xml_len` 0) or points to `xml_len` readable bytes; `out`
@@ -119,8 +123,10 @@ pub unsafe extern "C" fn jwtguard_apim_policy_from_xml(
     detail_cap: usize,
 ) -> jwtguard_result {
     let none = ptr::null();
-    // SAFETY: the same contract, passed on; no named values.
-    unsafe { jwtguard_apim_policy_from_xml_with_options(xml, xml_len, 0, none, none, 0, out, detail, detail_cap) }
+    // SAFETY: the same contract, passed on; no named values, no allowed tenants.
+    unsafe {
+        jwtguard_apim_policy_from_xml_with_options(xml, xml_len, 0, none, none, 0, none, 0, out, detail, detail_cap)
+    }
 }
 
 /// Translates an APIM policy document (UTF-8, a byte-order mark allowed; at most 1 MiB):
@@ -128,13 +134,19 @@ pub unsafe extern "C" fn jwtguard_apim_policy_from_xml(
 /// inside a whole `<policies><inbound>...</inbound></policies>` document.
 ///
 /// - `flags`: 0 or a mask of `JWTGUARD_APIM_ALLOW_UNKNOWN`,
-///   `JWTGUARD_APIM_ALLOW_ANY_AUDIENCE`, `JWTGUARD_APIM_ALLOW_ANY_ISSUER`; each relaxes
-///   one rule and leaves a note. Unknown bits are `JWTGUARD_INVALID_PARAMETER`.
+///   `JWTGUARD_APIM_ALLOW_ANY_AUDIENCE`, `JWTGUARD_APIM_ALLOW_ANY_ISSUER`,
+///   `JWTGUARD_APIM_ALLOW_ANY_TENANT`; each relaxes one rule and leaves a note. Unknown
+///   bits are `JWTGUARD_INVALID_PARAMETER`.
 /// - `named_value_names` / `named_value_values`: `n_named_values` pairs filling the
 ///   document's `{{name}}` references (a reference without a value is refused). Values
 ///   are never shown, whole or in part, in `detail` or in notes: jwtguard-policy quotes
 ///   a value written with a reference as written (`{{name}}`), and its text is passed
 ///   on unchanged. Both may be NULL when `n_named_values` is 0.
+/// - `allowed_tenants`: `n_allowed_tenants` Microsoft Entra tenant IDs whose tokens a
+///   multi-tenant policy (`tenant-id="common"` / `"organizations"`, or such a discovery
+///   URL) accepts; such a policy without any, and without
+///   `JWTGUARD_APIM_ALLOW_ANY_TENANT`, is refused (`MissingAllowedTenants`). May be NULL
+///   when `n_allowed_tenants` is 0.
 ///
 /// On success `*out` receives a new handle (free it with `jwtguard_apim_policy_free()`).
 /// A document that cannot be translated exactly is `JWTGUARD_POLICY_INVALID`, `*out` is
@@ -151,9 +163,10 @@ pub unsafe extern "C" fn jwtguard_apim_policy_from_xml(
 /// # Safety
 /// `xml` is NULL (only with `xml_len` 0) or points to `xml_len` readable bytes;
 /// `named_value_names` and `named_value_values` are NULL (only with `n_named_values` 0)
-/// or point to `n_named_values` readable `jwtguard_slice`s each, valid as that type
-/// describes; `out` is NULL or valid for writing one pointer; `detail` is NULL or valid
-/// for writing `detail_cap` bytes.
+/// or point to `n_named_values` readable `jwtguard_slice`s each, and `allowed_tenants`
+/// is NULL (only with `n_allowed_tenants` 0) or points to `n_allowed_tenants` of them,
+/// each valid as that type describes; `out` is NULL or valid for writing one pointer;
+/// `detail` is NULL or valid for writing `detail_cap` bytes.
 #[no_mangle]
 #[must_use]
 pub unsafe extern "C" fn jwtguard_apim_policy_from_xml_with_options(
@@ -163,6 +176,8 @@ pub unsafe extern "C" fn jwtguard_apim_policy_from_xml_with_options(
     named_value_names: *const jwtguard_slice,
     named_value_values: *const jwtguard_slice,
     n_named_values: usize,
+    allowed_tenants: *const jwtguard_slice,
+    n_allowed_tenants: usize,
     out: *mut *mut jwtguard_apim_policy,
     detail: *mut c_char,
     detail_cap: usize,
@@ -171,15 +186,19 @@ pub unsafe extern "C" fn jwtguard_apim_policy_from_xml_with_options(
         // SAFETY: the caller's contract for `out`.
         let out = unsafe { Out::required(out, "out") }?;
         out.set(ptr::null_mut());
-        let known = JWTGUARD_APIM_ALLOW_UNKNOWN | JWTGUARD_APIM_ALLOW_ANY_AUDIENCE | JWTGUARD_APIM_ALLOW_ANY_ISSUER;
+        let known = JWTGUARD_APIM_ALLOW_UNKNOWN
+            | JWTGUARD_APIM_ALLOW_ANY_AUDIENCE
+            | JWTGUARD_APIM_ALLOW_ANY_ISSUER
+            | JWTGUARD_APIM_ALLOW_ANY_TENANT;
         if flags & !known != 0 {
             return Err(Refusal::Fail(Fail::arg_invalid("flags", "has bits that are not JWTGUARD_APIM_* flags")));
         }
-        // SAFETY: the caller's contract for both arrays.
-        let (names, values) = unsafe {
+        // SAFETY: the caller's contract for the three arrays.
+        let (names, values, tenants) = unsafe {
             (
                 input_strings(named_value_names, n_named_values, "named_value_names", "named_value_names[i]")?,
                 input_strings(named_value_values, n_named_values, "named_value_values", "named_value_values[i]")?,
+                input_strings(allowed_tenants, n_allowed_tenants, "allowed_tenants", "allowed_tenants[i]")?,
             )
         };
         let options = ParseOptions {
@@ -187,6 +206,8 @@ pub unsafe extern "C" fn jwtguard_apim_policy_from_xml_with_options(
             allow_unknown: flags & JWTGUARD_APIM_ALLOW_UNKNOWN != 0,
             allow_any_audience: flags & JWTGUARD_APIM_ALLOW_ANY_AUDIENCE != 0,
             allow_any_issuer: flags & JWTGUARD_APIM_ALLOW_ANY_ISSUER != 0,
+            allowed_tenants: tenants,
+            allow_any_tenant: flags & JWTGUARD_APIM_ALLOW_ANY_TENANT != 0,
             ..ParseOptions::default()
         };
         let refused = |e| Refusal::Document(format!("PolicyInvalid: {e}"));

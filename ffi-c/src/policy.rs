@@ -248,19 +248,20 @@ pub unsafe extern "C" fn jwtguard_policy_builder_any_issuer(builder: *mut jwtgua
 
 /// Adds a required claim (APIM `<required-claims>`): claim `name` must be present and,
 /// when `n_values` > 0, hold the listed values as `match_mode` says (`JWTGUARD_MATCH_ALL` or
-/// `JWTGUARD_MATCH_ANY`). A string claim is split by `separator` (a Unicode scalar
-/// value such as `' '` for `scp`; 0 keeps it whole), an array is taken element by
-/// element, numbers and booleans compare by their JSON text (`42`, `true`). Rules are
-/// checked in the order they were added.
+/// `JWTGUARD_MATCH_ANY`). A string claim is split by `separator` (1 to 16 bytes of
+/// UTF-8, e.g. `" "` for `scp` or `", "`; NULL or length 0 keeps it whole), an array is
+/// taken element by element, numbers and booleans compare by their JSON text (`42`,
+/// `true`). Rules are checked in the order they were added.
 ///
-/// `values` may be NULL when `n_values` is 0 (presence only). An unknown `match_mode`, a
-/// `separator` that is not a Unicode scalar value, or text that is not UTF-8 is
-/// `JWTGUARD_INVALID_PARAMETER`.
+/// `values` may be NULL when `n_values` is 0 (presence only). An unknown `match_mode` or
+/// text that is not UTF-8 is `JWTGUARD_INVALID_PARAMETER`; an empty name or a separator
+/// longer than 16 bytes makes `jwtguard_policy_builder_build()` fail (`POLICY_INVALID`).
 ///
 /// # Safety
-/// `builder` is NULL or a live builder handle; `name` is NULL (only with length 0) or
-/// points to `name_len` readable bytes; `values` is NULL (only with `n_values` 0) or
-/// points to `n_values` readable `jwtguard_slice`s, each valid as that type describes.
+/// `builder` is NULL or a live builder handle; `name` and `separator` are each NULL (only
+/// with length 0) or point to that many readable bytes; `values` is NULL (only with
+/// `n_values` 0) or points to `n_values` readable `jwtguard_slice`s, each valid as that
+/// type describes.
 #[no_mangle]
 pub unsafe extern "C" fn jwtguard_policy_builder_add_required_claim(
     builder: *mut jwtguard_policy_builder,
@@ -269,11 +270,57 @@ pub unsafe extern "C" fn jwtguard_policy_builder_add_required_claim(
     values: *const jwtguard_slice,
     n_values: usize,
     match_mode: jwtguard_match,
-    separator: u32,
+    separator: *const c_char,
+    separator_len: usize,
+) -> jwtguard_result {
+    // SAFETY: the caller's contract, passed on; no fallback.
+    unsafe {
+        jwtguard_policy_builder_add_required_claim_or(
+            builder,
+            name,
+            name_len,
+            values,
+            n_values,
+            match_mode,
+            separator,
+            separator_len,
+            ptr::null(),
+            0,
+        )
+    }
+}
+
+/// Same as `jwtguard_policy_builder_add_required_claim()`, with a fallback claim: where the
+/// token has no claim `name`, the rule checks claim `fallback` instead (NULL or length 0:
+/// none). APIM's client-application check is one: `azp` in v2.0 Microsoft Entra tokens,
+/// `appid` in v1.0 tokens. Failures name `name`.
+///
+/// # Safety
+/// As `jwtguard_policy_builder_add_required_claim()`; `fallback` is NULL (only with
+/// `fallback_len` 0) or points to `fallback_len` readable bytes.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn jwtguard_policy_builder_add_required_claim_or(
+    builder: *mut jwtguard_policy_builder,
+    name: *const c_char,
+    name_len: usize,
+    values: *const jwtguard_slice,
+    n_values: usize,
+    match_mode: jwtguard_match,
+    separator: *const c_char,
+    separator_len: usize,
+    fallback: *const c_char,
+    fallback_len: usize,
 ) -> jwtguard_result {
     let read = || {
-        // SAFETY: the caller's contract for `name`.
-        let name = unsafe { input_str(name, name_len, "name") }?;
+        // SAFETY: the caller's contract for `name`, `separator` and `fallback`.
+        let (name, separator, fallback) = unsafe {
+            (
+                input_str(name, name_len, "name")?,
+                input_str(separator, separator_len, "separator")?,
+                input_str(fallback, fallback_len, "fallback")?,
+            )
+        };
         // SAFETY: the caller's contract for `values`.
         let values = unsafe { input_strings(values, n_values, "values", "values[i].data") }?;
         let match_ = match match_mode {
@@ -281,19 +328,69 @@ pub unsafe extern "C" fn jwtguard_policy_builder_add_required_claim(
             JWTGUARD_MATCH_ANY => Match::Any,
             _ => return Err(Fail::arg_invalid("match_mode", "is not JWTGUARD_MATCH_ALL or JWTGUARD_MATCH_ANY")),
         };
-        let separator = match separator {
-            0 => None,
-            code => Some(String::from(
-                char::from_u32(code).ok_or(Fail::arg_invalid("separator", "is not a Unicode scalar value"))?,
-            )),
-        };
         Ok(move |p: PolicyBuilder| {
             let values: Vec<&str> = values.iter().map(String::as_str).collect();
-            p.require_claim(RequiredClaim { name, values: &values, match_, separator: separator.as_deref() })
+            let separator = (!separator.is_empty()).then_some(separator);
+            let claim = RequiredClaim { name, values: &values, match_, separator };
+            if fallback.is_empty() {
+                p.require_claim(claim)
+            } else {
+                p.require_claim_or(claim, fallback)
+            }
         })
     };
     // SAFETY: the caller's contract for `builder`.
     unsafe { set(builder, read) }
+}
+
+/// Allows tokens whose header `typ` is `token_type`, compared as RFC 7515 media types
+/// (ASCII case-insensitive, `application/` optional): `at+jwt` for RFC 9068 access
+/// tokens, which tells them from ID tokens of the same issuer and audience. May be
+/// called repeatedly; any listed type suffices. With none (the default) `typ` is not
+/// checked; a token whose `typ` is not listed fails with `JWTGUARD_TOKEN_TYPE_NOT_ALLOWED`.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle; `token_type` is NULL (only with length 0)
+/// or points to `token_type_len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_add_token_type(
+    builder: *mut jwtguard_policy_builder,
+    token_type: *const c_char,
+    token_type_len: usize,
+) -> jwtguard_result {
+    // SAFETY: the caller's contract, passed on.
+    unsafe { add_text(builder, token_type, token_type_len, "token_type", PolicyBuilder::token_type) }
+}
+
+/// Allows tokens of Microsoft Entra tenant `tenant_id` (compared ASCII case-insensitively
+/// with the token's `tid`) where a multi-tenant issuer such as
+/// `https://login.microsoftonline.com/{tenantid}/v2.0` matched. May be called repeatedly.
+/// A policy with a multi-tenant issuer needs at least one allowed tenant, or
+/// `jwtguard_policy_builder_any_tenant()`, else `build` fails (`POLICY_INVALID`). Exact
+/// issuers are not affected.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle; `tenant_id` is NULL (only with length 0)
+/// or points to `tenant_id_len` readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_add_allowed_tenant(
+    builder: *mut jwtguard_policy_builder,
+    tenant_id: *const c_char,
+    tenant_id_len: usize,
+) -> jwtguard_result {
+    // SAFETY: the caller's contract, passed on.
+    unsafe { add_text(builder, tenant_id, tenant_id_len, "tenant_id", PolicyBuilder::allowed_tenant) }
+}
+
+/// Lets a multi-tenant issuer accept the tokens of every tenant: only for an application
+/// any organization may sign in to, whose own code decides per tenant (`tid`).
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_any_tenant(builder: *mut jwtguard_policy_builder) -> jwtguard_result {
+    // SAFETY: the caller's contract for `builder`.
+    unsafe { change(builder, |p| p.any_tenant()) }
 }
 
 /// Seconds of tolerance for `exp` and `nbf` (default 0).

@@ -30,7 +30,7 @@ PyJWT, see core/tests/fixtures/README.md) and writes, under OUT_DIR:
     algorithms <mask of JWTGUARD_ALG_* bits: 1 = RS256, 2 = ES256, 4 = RS384, ...>
     kid_miss_fallback <0|1>
     check_key_issuer <0|1>
-    claim <name> <all|any> <separator code point, 0 = none> <n> <value>...  (repeated)
+    claim <name> <all|any> <separator hex, - = none> <n> <value>...  (repeated)
     end
 
   Text fields are written as "x" followed by the UTF-8 bytes in hex ("x" alone is the
@@ -90,13 +90,11 @@ def policy_lines(policy):
     lines.append("check_key_issuer %d" % int(policy["check_key_issuer"]))
     for rule in policy["required_claims"]:
         sep = rule["separator"]
-        if sep is not None and len(sep) != 1:
-            raise SystemExit("separator %r is not one character" % sep)
         fields = [
             "claim",
             hx(rule["name"]),
             rule["match"],
-            str(ord(sep) if sep else 0),
+            hx(sep) if sep else "-",
             str(len(rule["values"])),
         ] + [hx(v) for v in rule["values"]]
         lines.append(" ".join(fields))

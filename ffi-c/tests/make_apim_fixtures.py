@@ -13,6 +13,8 @@ Cases, each named for what <client-application-ids> must decide:
   azp_wins_over_appid   azp names another application, appid the listed one
   no_client_claim       neither azp nor appid
   azp_not_a_string      azp is a number, appid the listed one (never read instead)
+and, for the article's policy (the audience as a required aud claim):
+  other_audience        v2.0 token for another application (aud OTHER_APP)
 """
 
 import json
@@ -43,6 +45,7 @@ def main():
         "azp_wins_over_appid": {"iss": V2_ISSUER, "ver": "2.0", "azp": OTHER_APP, "appid": CLIENT_APP},
         "no_client_claim": {"iss": V2_ISSUER, "ver": "2.0"},
         "azp_not_a_string": {"iss": V2_ISSUER, "ver": "2.0", "azp": 42, "appid": CLIENT_APP},
+        "other_audience": {"iss": V2_ISSUER, "ver": "2.0", "azp": CLIENT_APP, "aud": OTHER_APP},
     }
     tokens = {
         name: jwt.encode({**base, **claims}, private, algorithm="RS256", headers={"kid": KID})

@@ -25,6 +25,12 @@ Tokens (aud AUDIENCE, nbf = iat = NOW - 60, exp = NOW + 3600):
   roles_comma               A's token (a-es) with roles ["Reader,Admin"]
   roles_two                 A's token (a-es) with roles ["Reader","Admin"]
   kid_crlf                  A's token signed by a-es under the crlf_kid kid
+  at_jwt                    A's token (a-es) with header typ "at+jwt" (RFC 9068)
+  roles_string              A's token (a-es) with roles "Reader, Admin" (one string)
+  appid_only                A's token (a-es) with appid "client-1" and no azp
+  azp_other                 A's token (a-es) with azp "client-2"
+  tenant_1, tenant_2        signed by a-es, iss ENTRA_ISSUER filled with TENANT_1 /
+                            TENANT_2, and tid to match
 """
 
 import json
@@ -37,6 +43,13 @@ AUDIENCE = "api://jwtguard-verifier"
 ISSUER_A = "https://a.example/"
 ISSUER_B = "https://b.example/"
 CRLF_KID = "a-es\r\nX-Admin: true"
+ENTRA_ISSUER = "https://login.microsoftonline.com/{tenantid}/v2.0"
+TENANT_1 = "11111111-1111-4111-8111-111111111111"
+TENANT_2 = "22222222-2222-4222-8222-222222222222"
+
+
+def entra(tenant):
+    return {"iss": ENTRA_ISSUER.replace("{tenantid}", tenant), "tid": tenant}
 
 
 def rsa_key():
@@ -70,7 +83,7 @@ def main():
         "crlf_kid": {"keys": [public_jwk(a_es, CRLF_KID)]},
     }
     base = {"aud": AUDIENCE, "sub": "user-1", "iat": NOW - 60, "nbf": NOW - 60, "exp": NOW + 3600}
-    # name: (signing key, its public JWK, alg, kid or None, extra claims)
+    # name: (signing key, alg, kid or None, extra claims[, extra header members])
     cases = {
         "a_es256": (a_es, "ES256", "a-es", {"iss": ISSUER_A}),
         "a_rs256": (a_rs, "RS256", "a-rs", {"iss": ISSUER_A}),
@@ -86,24 +99,34 @@ def main():
         "roles_comma": (a_es, "ES256", "a-es", {"iss": ISSUER_A, "roles": ["Reader,Admin"]}),
         "roles_two": (a_es, "ES256", "a-es", {"iss": ISSUER_A, "roles": ["Reader", "Admin"]}),
         "kid_crlf": (a_es, "ES256", CRLF_KID, {"iss": ISSUER_A}),
+        "at_jwt": (a_es, "ES256", "a-es", {"iss": ISSUER_A}, {"typ": "at+jwt"}),
+        "roles_string": (a_es, "ES256", "a-es", {"iss": ISSUER_A, "roles": "Reader, Admin"}),
+        "appid_only": (a_es, "ES256", "a-es", {"iss": ISSUER_A, "appid": "client-1"}),
+        "azp_other": (a_es, "ES256", "a-es", {"iss": ISSUER_A, "azp": "client-2"}),
+        "tenant_1": (a_es, "ES256", "a-es", entra(TENANT_1)),
+        "tenant_2": (a_es, "ES256", "a-es", entra(TENANT_2)),
     }
     tokens = {}
-    for name, (private, alg, kid, claims) in cases.items():
-        headers = {"kid": kid} if kid is not None else None
-        token = jwt.encode({**base, **claims}, private, algorithm=alg, headers=headers)
+    for name, (private, alg, kid, claims, *extra) in cases.items():
+        headers = {"kid": kid} if kid is not None else {}
+        headers.update(*extra)
+        token = jwt.encode({**base, **claims}, private, algorithm=alg, headers=headers or None)
         # The token must verify with its own public key, independently of jwtguard.
         public = jwt.PyJWK(public_jwk(private), algorithm=alg)
         decoded = jwt.decode(
             token, public, algorithms=[alg], audience=AUDIENCE, options={"verify_exp": False, "verify_nbf": False}
         )
         assert decoded == {**base, **claims}, name
-        assert jwt.get_unverified_header(token).get("kid") == kid, name
+        header = jwt.get_unverified_header(token)
+        assert header.get("kid") == kid, name
+        assert header.get("typ") == (extra[0]["typ"] if extra else "JWT"), name
         tokens[name] = token
     doc = {
         "generated_by": "ffi-c/tests/make_verifier_fixtures.py (PyJWT %s)" % jwt.__version__,
         "now": NOW,
         "audience": AUDIENCE,
-        "issuers": {"a": ISSUER_A, "b": ISSUER_B},
+        "issuers": {"a": ISSUER_A, "b": ISSUER_B, "entra": ENTRA_ISSUER},
+        "tenants": [TENANT_1, TENANT_2],
         "key_sets": key_sets,
         "tokens": tokens,
     }

@@ -266,7 +266,13 @@ fn policy_functions() {
         assert_eq!(jwtguard_policy_builder_any_audience(nb), JWTGUARD_NULL_PARAMETER);
         assert_eq!(jwtguard_policy_builder_add_issuer(nb, s, 1), JWTGUARD_NULL_PARAMETER);
         assert_eq!(jwtguard_policy_builder_any_issuer(nb), JWTGUARD_NULL_PARAMETER);
-        assert_eq!(jwtguard_policy_builder_add_required_claim(nb, s, 1, null(), 0, 0, 0), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_policy_builder_add_token_type(nb, s, 1), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_policy_builder_add_allowed_tenant(nb, s, 1), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_policy_builder_any_tenant(nb), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(
+            jwtguard_policy_builder_add_required_claim(nb, s, 1, null(), 0, 0, null(), 0),
+            JWTGUARD_NULL_PARAMETER
+        );
         assert_eq!(jwtguard_policy_builder_set_clock_skew(nb, u64::MAX), JWTGUARD_NULL_PARAMETER);
         assert_eq!(jwtguard_policy_builder_set_require_expiration_time(nb, true), JWTGUARD_NULL_PARAMETER);
         assert_eq!(jwtguard_policy_builder_set_algorithms(nb, 3), JWTGUARD_NULL_PARAMETER);
@@ -288,37 +294,48 @@ fn policy_functions() {
             (Box::new(|b| jwtguard_policy_builder_add_issuer(b, c"\xff".as_ptr(), 1)), JWTGUARD_INVALID_PARAMETER),
             (Box::new(|b| jwtguard_policy_builder_add_issuer(b, dangling(), HUGE)), JWTGUARD_INVALID_PARAMETER),
             (
-                Box::new(|b| jwtguard_policy_builder_add_required_claim(b, null(), HUGE, null(), 0, 0, 0)),
+                Box::new(|b| jwtguard_policy_builder_add_required_claim(b, null(), HUGE, null(), 0, 0, null(), 0)),
                 JWTGUARD_NULL_PARAMETER,
             ),
             (
-                Box::new(|b| jwtguard_policy_builder_add_required_claim(b, c"scp".as_ptr(), 3, null(), HUGE, 0, 0)),
+                Box::new(|b| {
+                    jwtguard_policy_builder_add_required_claim(b, c"scp".as_ptr(), 3, null(), HUGE, 0, null(), 0)
+                }),
                 JWTGUARD_NULL_PARAMETER,
             ),
             (
                 Box::new(move |b| {
-                    jwtguard_policy_builder_add_required_claim(b, c"scp".as_ptr(), 3, values.as_ptr(), HUGE, 0, 0)
+                    jwtguard_policy_builder_add_required_claim(
+                        b,
+                        c"scp".as_ptr(),
+                        3,
+                        values.as_ptr(),
+                        HUGE,
+                        0,
+                        null(),
+                        0,
+                    )
                 }),
                 JWTGUARD_INVALID_PARAMETER,
             ),
             (
                 Box::new(|b| {
                     let v = [jwtguard_slice { data: null(), len: HUGE }];
-                    jwtguard_policy_builder_add_required_claim(b, c"scp".as_ptr(), 3, v.as_ptr(), 1, 0, 0)
+                    jwtguard_policy_builder_add_required_claim(b, c"scp".as_ptr(), 3, v.as_ptr(), 1, 0, null(), 0)
                 }),
                 JWTGUARD_NULL_PARAMETER,
             ),
             (
                 Box::new(|b| {
                     let v = [jwtguard_slice { data: dangling(), len: OVER_ISIZE }];
-                    jwtguard_policy_builder_add_required_claim(b, c"scp".as_ptr(), 3, v.as_ptr(), 1, 0, 0)
+                    jwtguard_policy_builder_add_required_claim(b, c"scp".as_ptr(), 3, v.as_ptr(), 1, 0, null(), 0)
                 }),
                 JWTGUARD_INVALID_PARAMETER,
             ),
             (
                 Box::new(|b| {
                     let misaligned = odd_address::<jwtguard_slice>().cast_const();
-                    jwtguard_policy_builder_add_required_claim(b, c"scp".as_ptr(), 3, misaligned, 1, 0, 0)
+                    jwtguard_policy_builder_add_required_claim(b, c"scp".as_ptr(), 3, misaligned, 1, 0, null(), 0)
                 }),
                 JWTGUARD_INVALID_PARAMETER,
             ),
@@ -326,21 +343,55 @@ fn policy_functions() {
         let bad_match = [2u32, 3, 255, u32::MAX]
             .map(|m| -> (Call, _) {
                 (
-                    Box::new(move |b| jwtguard_policy_builder_add_required_claim(b, c"r".as_ptr(), 1, null(), 0, m, 0)),
-                    JWTGUARD_INVALID_PARAMETER,
-                )
-            })
-            .into_iter();
-        let bad_separator = [0xD800u32, 0xDBFF, 0xDC00, 0xDFFF, 0x11_0000, u32::MAX]
-            .map(|sep| -> (Call, _) {
-                (
                     Box::new(move |b| {
-                        jwtguard_policy_builder_add_required_claim(b, c"r".as_ptr(), 1, null(), 0, 0, sep)
+                        jwtguard_policy_builder_add_required_claim(b, c"r".as_ptr(), 1, null(), 0, m, null(), 0)
                     }),
                     JWTGUARD_INVALID_PARAMETER,
                 )
             })
             .into_iter();
+        let bad_separator = [&b"\xff"[..], b"\xc3", b" \x80"]
+            .map(|sep| -> (Call, _) {
+                (
+                    Box::new(move |b| {
+                        let p = sep.as_ptr().cast();
+                        jwtguard_policy_builder_add_required_claim(b, c"r".as_ptr(), 1, null(), 0, 0, p, sep.len())
+                    }),
+                    JWTGUARD_INVALID_PARAMETER,
+                )
+            })
+            .into_iter()
+            .chain([
+                (
+                    Box::new(|b| {
+                        jwtguard_policy_builder_add_required_claim(b, c"r".as_ptr(), 1, null(), 0, 0, null(), 1)
+                    }) as Call,
+                    JWTGUARD_NULL_PARAMETER,
+                ),
+                (
+                    Box::new(|b| {
+                        let fallback = c"\xff".as_ptr();
+                        jwtguard_policy_builder_add_required_claim_or(
+                            b,
+                            c"r".as_ptr(),
+                            1,
+                            null(),
+                            0,
+                            0,
+                            null(),
+                            0,
+                            fallback,
+                            1,
+                        )
+                    }),
+                    JWTGUARD_INVALID_PARAMETER,
+                ),
+                (Box::new(|b| jwtguard_policy_builder_add_token_type(b, null(), 3)), JWTGUARD_NULL_PARAMETER),
+                (
+                    Box::new(|b| jwtguard_policy_builder_add_allowed_tenant(b, c"\xfe".as_ptr(), 1)),
+                    JWTGUARD_INVALID_PARAMETER,
+                ),
+            ]);
         let bad_algorithms = [1u32 << 14, 0x7fff, 0x8000_0000, u32::MAX]
             .map(|mask| -> (Call, _) {
                 (Box::new(move |b| jwtguard_policy_builder_set_algorithms(b, mask)), JWTGUARD_INVALID_PARAMETER)
@@ -360,11 +411,40 @@ fn policy_functions() {
             jwtguard_policy_builder_free(b);
         }
 
+        // Accepted by the setter, refused by the core when the policy is built.
+        let refused_at_build: [Call; 3] = [
+            Box::new(|b| {
+                let long = c"12345678901234567".as_ptr();
+                jwtguard_policy_builder_add_required_claim(b, c"r".as_ptr(), 1, null(), 0, 0, long, 17)
+            }),
+            Box::new(|b| jwtguard_policy_builder_add_allowed_tenant(b, c"a/b".as_ptr(), 3)),
+            Box::new(|b| jwtguard_policy_builder_add_token_type(b, c"".as_ptr(), 0)),
+        ];
+        for call in refused_at_build {
+            let b = jwtguard_policy_builder_new();
+            assert_eq!(jwtguard_policy_builder_any_audience(b), JWTGUARD_OK);
+            assert_eq!(jwtguard_policy_builder_any_issuer(b), JWTGUARD_OK);
+            assert_eq!(call(b), JWTGUARD_OK);
+            assert_eq!(jwtguard_policy_builder_build(b, &mut out, null_mut(), 0), JWTGUARD_POLICY_INVALID);
+            assert!(out.is_null());
+            jwtguard_policy_builder_free(b);
+        }
+
         // Valid edge values are accepted.
         let b = jwtguard_policy_builder_new();
-        for sep in [0u32, 1, b' ' as u32, 0xD7FF, 0xE000, 0x10_FFFF] {
-            assert_eq!(jwtguard_policy_builder_add_required_claim(b, c"r".as_ptr(), 1, null(), 0, 1, sep), JWTGUARD_OK);
+        for sep in ["", "\u{1}", " ", ", ", "\u{D7FF}", "\u{10FFFF}", "1234567890123456"] {
+            let (p, n) = (sep.as_ptr().cast(), sep.len());
+            assert_eq!(
+                jwtguard_policy_builder_add_required_claim(b, c"r".as_ptr(), 1, null(), 0, 1, p, n),
+                JWTGUARD_OK
+            );
         }
+        let (azp, appid) = (c"azp".as_ptr(), c"appid".as_ptr());
+        let r = jwtguard_policy_builder_add_required_claim_or(b, azp, 3, null(), 0, 1, null(), 0, appid, 5);
+        assert_eq!(r, JWTGUARD_OK);
+        assert_eq!(jwtguard_policy_builder_add_token_type(b, c"at+jwt".as_ptr(), 6), JWTGUARD_OK);
+        assert_eq!(jwtguard_policy_builder_add_allowed_tenant(b, c"t1".as_ptr(), 2), JWTGUARD_OK);
+        assert_eq!(jwtguard_policy_builder_any_tenant(b), JWTGUARD_OK);
         for mask in (0..4).chain([JWTGUARD_ALG_EDDSA, JWTGUARD_ALG_HS512, JWTGUARD_ALG_ED25519, 0x3fff]) {
             assert_eq!(jwtguard_policy_builder_set_algorithms(b, mask), JWTGUARD_OK);
         }

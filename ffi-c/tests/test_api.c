@@ -266,7 +266,7 @@ static void test_policy_builder(void) {
     CHECK_RESULT(jwtguard_policy_builder_add_issuer(NULL, ISS, strlen(ISS)), JWTGUARD_NULL_PARAMETER);
     CHECK_RESULT(jwtguard_policy_builder_any_issuer(NULL), JWTGUARD_NULL_PARAMETER);
     CHECK_RESULT(jwtguard_policy_builder_add_required_claim(NULL, "scp", 3, scopes, 2,
-                                                           JWTGUARD_MATCH_ANY, ' '),
+                                                           JWTGUARD_MATCH_ANY, " ", 1),
                  JWTGUARD_NULL_PARAMETER);
     CHECK_RESULT(jwtguard_policy_builder_set_clock_skew(NULL, 60), JWTGUARD_NULL_PARAMETER);
     CHECK_RESULT(jwtguard_policy_builder_set_require_expiration_time(NULL, false),
@@ -293,9 +293,9 @@ static void test_policy_builder(void) {
     CHECK_RESULT(jwtguard_policy_builder_build(b, &policy, detail, sizeof detail), JWTGUARD_POLICY_INVALID);
     CHECK_STR(detail, "PolicyInvalid: no issuer configured (call any_issuer() to waive the check)");
     CHECK_RESULT(jwtguard_policy_builder_add_issuer(b, ISS, strlen(ISS)), JWTGUARD_OK);
-    CHECK_RESULT(jwtguard_policy_builder_add_required_claim(b, "scp", 3, scopes, 2, JWTGUARD_MATCH_ANY, ' '),
+    CHECK_RESULT(jwtguard_policy_builder_add_required_claim(b, "scp", 3, scopes, 2, JWTGUARD_MATCH_ANY, " ", 1),
                  JWTGUARD_OK);
-    CHECK_RESULT(jwtguard_policy_builder_add_required_claim(b, "oid", 3, NULL, 0, JWTGUARD_MATCH_ALL, 0),
+    CHECK_RESULT(jwtguard_policy_builder_add_required_claim(b, "oid", 3, NULL, 0, JWTGUARD_MATCH_ALL, NULL, 0),
                  JWTGUARD_OK);
     CHECK_RESULT(jwtguard_policy_builder_set_clock_skew(b, 60), JWTGUARD_OK);
     CHECK_RESULT(jwtguard_policy_builder_set_require_expiration_time(b, true), JWTGUARD_OK);
@@ -349,24 +349,24 @@ static void test_policy_builder(void) {
             const jwtguard_slice *values;
             size_t n_values;
             jwtguard_match match;
-            uint32_t separator;
+            const char *separator;
             const char *detail;
         } bad[] = {
-            {JWTGUARD_INVALID_PARAMETER, "scp", 3, scopes, 2, 2, ' ',
+            {JWTGUARD_INVALID_PARAMETER, "scp", 3, scopes, 2, 2, " ",
              "InvalidParameter: `match_mode` is not JWTGUARD_MATCH_ALL or JWTGUARD_MATCH_ANY"},
-            {JWTGUARD_INVALID_PARAMETER, "scp", 3, scopes, 2, JWTGUARD_MATCH_ALL, 0xD800,
-             "InvalidParameter: `separator` is not a Unicode scalar value"},
-            {JWTGUARD_INVALID_PARAMETER, "scp", 3, scopes, 2, JWTGUARD_MATCH_ALL, 0x110000,
-             "InvalidParameter: `separator` is not a Unicode scalar value"},
-            {JWTGUARD_NULL_PARAMETER, "scp", 3, NULL, 2, JWTGUARD_MATCH_ALL, ' ',
+            {JWTGUARD_INVALID_PARAMETER, "scp", 3, scopes, 2, JWTGUARD_MATCH_ALL, "\xed\xa0\x80",
+             "InvalidParameter: `separator` is not valid UTF-8"},
+            {JWTGUARD_INVALID_PARAMETER, "scp", 3, scopes, 2, JWTGUARD_MATCH_ALL, ",\xc3",
+             "InvalidParameter: `separator` is not valid UTF-8"},
+            {JWTGUARD_NULL_PARAMETER, "scp", 3, NULL, 2, JWTGUARD_MATCH_ALL, " ",
              "NullParameter: `values` is NULL"},
-            {JWTGUARD_NULL_PARAMETER, NULL, 3, scopes, 2, JWTGUARD_MATCH_ALL, ' ',
+            {JWTGUARD_NULL_PARAMETER, NULL, 3, scopes, 2, JWTGUARD_MATCH_ALL, " ",
              "NullParameter: `name` is NULL"},
-            {JWTGUARD_INVALID_PARAMETER, "\x80", 1, scopes, 2, JWTGUARD_MATCH_ALL, ' ',
+            {JWTGUARD_INVALID_PARAMETER, "\x80", 1, scopes, 2, JWTGUARD_MATCH_ALL, " ",
              "InvalidParameter: `name` is not valid UTF-8"},
-            {JWTGUARD_INVALID_PARAMETER, "scp", 3, bad_utf8, 1, JWTGUARD_MATCH_ALL, ' ',
+            {JWTGUARD_INVALID_PARAMETER, "scp", 3, bad_utf8, 1, JWTGUARD_MATCH_ALL, " ",
              "InvalidParameter: `values[i].data` is not valid UTF-8"},
-            {JWTGUARD_NULL_PARAMETER, "scp", 3, null_value, 1, JWTGUARD_MATCH_ALL, ' ',
+            {JWTGUARD_NULL_PARAMETER, "scp", 3, null_value, 1, JWTGUARD_MATCH_ALL, " ",
              "NullParameter: `values[i].data` is NULL"},
         };
         for (i = 0; i < (int)(sizeof bad / sizeof bad[0]); i++) {
@@ -375,7 +375,8 @@ static void test_policy_builder(void) {
             CHECK_RESULT(jwtguard_policy_builder_any_issuer(b), JWTGUARD_OK);
             CHECK_RESULT(jwtguard_policy_builder_add_required_claim(b, bad[i].name, bad[i].name_len,
                                                                    bad[i].values, bad[i].n_values,
-                                                                   bad[i].match, bad[i].separator),
+                                                                   bad[i].match, bad[i].separator,
+                                                                   strlen(bad[i].separator)),
                          bad[i].want);
             CHECK_RESULT(jwtguard_policy_builder_build(b, &policy, detail, sizeof detail), bad[i].want);
             CHECK_STR(detail, bad[i].detail);
@@ -408,7 +409,7 @@ static void test_policy_builder(void) {
             case 2: CHECK_RESULT(jwtguard_policy_builder_add_audience(b, NULL, 0), JWTGUARD_OK); break;
             case 3:
                 CHECK_RESULT(jwtguard_policy_builder_add_required_claim(b, "scp", 3, empty_value, 1,
-                                                                       JWTGUARD_MATCH_ALL, 0),
+                                                                       JWTGUARD_MATCH_ALL, NULL, 0),
                              JWTGUARD_OK);
                 break;
             case 4:
@@ -417,7 +418,7 @@ static void test_policy_builder(void) {
                 break;
             default:
                 CHECK_RESULT(jwtguard_policy_builder_add_required_claim(b, NULL, 0, NULL, 0,
-                                                                       JWTGUARD_MATCH_ANY, 0),
+                                                                       JWTGUARD_MATCH_ANY, NULL, 0),
                              JWTGUARD_OK);
             }
             policy = SENTINEL;
@@ -449,12 +450,12 @@ static void small_tokens(jwtguard_policy_builder *b) {
 }
 static void scope_mail_send(jwtguard_policy_builder *b) {
     const jwtguard_slice v[1] = {{"Mail.Send", 9}};
-    CHECK_RESULT(jwtguard_policy_builder_add_required_claim(b, "scp", 3, v, 1, JWTGUARD_MATCH_ANY, ' '),
+    CHECK_RESULT(jwtguard_policy_builder_add_required_claim(b, "scp", 3, v, 1, JWTGUARD_MATCH_ANY, " ", 1),
                  JWTGUARD_OK);
 }
 static void scope_files_read(jwtguard_policy_builder *b) {
     const jwtguard_slice v[2] = {{"Files.Read", 10}, {"Files.Write", 11}};
-    CHECK_RESULT(jwtguard_policy_builder_add_required_claim(b, "scp", 3, v, 2, JWTGUARD_MATCH_ALL, ' '),
+    CHECK_RESULT(jwtguard_policy_builder_add_required_claim(b, "scp", 3, v, 2, JWTGUARD_MATCH_ALL, " ", 1),
                  JWTGUARD_OK);
 }
 

@@ -552,6 +552,78 @@ static void test_azure_ad_token(void) {
     jwtguard_apim_policy_free(azure);
 }
 
+/* The policy of the Azure article, exactly as printed there (placeholders filled): no
+ * <audiences>, no <issuers>; the audience restricted by a required aud claim and the
+ * issuer derived from the discovery URL. It translates without any waiver and decides. */
+static void test_article_policy(void) {
+    static const char ARTICLE[] =
+        "<validate-jwt header-name=\"Authorization\" failed-validation-httpcode=\"401\" "
+        "failed-validation-error-message=\"Unauthorized. Access token is missing or invalid.\">\n"
+        "    <openid-config url=\"https://login.partner.microsoftonline.cn/" TENANT
+        "/v2.0/.well-known/openid-configuration\" />\n"
+        "    <required-claims>\n"
+        "        <claim name=\"aud\">\n"
+        "            <value>" BACKEND_APP "</value>\n"
+        "        </claim>\n"
+        "    </required-claims>\n"
+        "</validate-jwt>\n";
+    jwtguard_apim_policy *apim = load(ARTICLE);
+    const jwtguard_keyset *entra = tu_load_keys(ENTRA_JWKS);
+    char buf[512], detail[256];
+    bool is_set = false;
+
+    CHECK(jwtguard_apim_policy_failed_status(apim) == 401);
+    CHECK_RESULT(jwtguard_apim_policy_failed_message(apim, &is_set, buf, sizeof buf, NULL), JWTGUARD_OK);
+    CHECK(is_set);
+    CHECK_STR(buf, MESSAGE);
+    CHECK(jwtguard_apim_policy_derived_issuer_count(apim) == 1);
+    CHECK_RESULT(jwtguard_apim_policy_derived_issuer(apim, 0, false, buf, sizeof buf, NULL), JWTGUARD_OK);
+    CHECK_STR(buf, CN_ISSUER);
+    CHECK_RESULT(verify_file(apim, "tokens/apim.azp_listed.txt", entra, detail, sizeof detail), JWTGUARD_OK);
+    CHECK_STR(detail, "");
+    CHECK_RESULT(verify_file(apim, "tokens/apim.other_audience.txt", entra, detail, sizeof detail),
+                 JWTGUARD_TOKEN_AUDIENCE_NOT_ALLOWED);
+    CHECK_PREFIX(detail, "TokenAudienceNotAllowed: ");
+    jwtguard_keyset_free(entra);
+    jwtguard_apim_policy_free(apim);
+}
+
+/* Multi-tenant Microsoft Entra (tenant-id="organizations"): refused without allowed
+ * tenants, translated with them or with the waiver (test_verifier.c verifies tenants). */
+static void test_multi_tenant(void) {
+    static const char ORGANIZATIONS[] =
+        "<validate-azure-ad-token tenant-id=\"organizations\">"
+        "<client-application-ids><application-id>" CLIENT_APP "</application-id></client-application-ids>"
+        "<backend-application-ids><application-id>" BACKEND_APP "</application-id>"
+        "</backend-application-ids></validate-azure-ad-token>";
+    const jwtguard_slice tenants[1] = {{TENANT, sizeof TENANT - 1}};
+    const uint8_t *xml = (const uint8_t *)ORGANIZATIONS;
+    size_t xml_len = strlen(ORGANIZATIONS);
+    jwtguard_apim_policy *apim = SENTINEL;
+    char detail[512];
+
+    CHECK_RESULT(jwtguard_apim_policy_from_xml(xml, xml_len, &apim, detail, sizeof detail),
+                 JWTGUARD_POLICY_INVALID);
+    CHECK(apim == NULL);
+    CHECK_PREFIX(detail, "PolicyInvalid: MissingAllowedTenants at ");
+
+    CHECK_RESULT(jwtguard_apim_policy_from_xml_with_options(xml, xml_len, 0, NULL, NULL, 0, tenants, 1, &apim,
+                                                            detail, sizeof detail),
+                 JWTGUARD_OK);
+    CHECK(apim != NULL);
+    jwtguard_apim_policy_free(apim);
+
+    CHECK_RESULT(jwtguard_apim_policy_from_xml_with_options(xml, xml_len, JWTGUARD_APIM_ALLOW_ANY_TENANT, NULL,
+                                                            NULL, 0, NULL, 0, &apim, detail, sizeof detail),
+                 JWTGUARD_OK);
+    jwtguard_apim_policy_free(apim);
+
+    CHECK_RESULT(jwtguard_apim_policy_from_xml_with_options(xml, xml_len, 0, NULL, NULL, 0, NULL, 1, &apim,
+                                                            detail, sizeof detail),
+                 JWTGUARD_NULL_PARAMETER);
+    CHECK_PREFIX(detail, "NullParameter: `allowed_tenants`");
+}
+
 /* Each refusal is PolicyInvalid, names its kind and where it is, and leaves *out NULL. */
 static void refused(const char *xml, const char *kind, const char *where, int line) {
     jwtguard_apim_policy *apim = SENTINEL;
@@ -657,7 +729,7 @@ static void test_options(void) {
 
     CHECK_RESULT(jwtguard_apim_policy_from_xml_with_options(
                      (const uint8_t *)UNKNOWN, strlen(UNKNOWN), JWTGUARD_APIM_ALLOW_UNKNOWN, NULL,
-                     NULL, 0, &apim, detail, sizeof detail),
+                     NULL, 0, NULL, 0, &apim, detail, sizeof detail),
                  JWTGUARD_OK);
     n = jwtguard_apim_policy_note_count(apim);
     for (i = 0; i < n; i++) {
@@ -668,29 +740,29 @@ static void test_options(void) {
     jwtguard_apim_policy_free(apim);
 
     CHECK_RESULT(jwtguard_apim_policy_from_xml_with_options((const uint8_t *)NAMED, strlen(NAMED), 0,
-                                                            names, values, 1, &apim, detail,
+                                                            names, values, 1, NULL, 0, &apim, detail,
                                                             sizeof detail),
                  JWTGUARD_OK);
     jwtguard_apim_policy_free(apim);
     CHECK_RESULT(jwtguard_apim_policy_from_xml_with_options((const uint8_t *)NAMED, strlen(NAMED), 0,
-                                                            names, bad_utf8, 1, &apim, detail,
+                                                            names, bad_utf8, 1, NULL, 0, &apim, detail,
                                                             sizeof detail),
                  JWTGUARD_INVALID_PARAMETER);
     CHECK(apim == NULL);
     CHECK_RESULT(jwtguard_apim_policy_from_xml_with_options((const uint8_t *)NAMED, strlen(NAMED), 0,
-                                                            NULL, values, 1, &apim, detail,
+                                                            NULL, values, 1, NULL, 0, &apim, detail,
                                                             sizeof detail),
                  JWTGUARD_NULL_PARAMETER);
     CHECK_PREFIX(detail, "NullParameter: `named_value_names`");
 
     CHECK_RESULT(jwtguard_apim_policy_from_xml_with_options(
                      (const uint8_t *)NO_AUDIENCE, strlen(NO_AUDIENCE), JWTGUARD_APIM_ALLOW_ANY_AUDIENCE,
-                     NULL, NULL, 0, &apim, detail, sizeof detail),
+                     NULL, NULL, 0, NULL, 0, &apim, detail, sizeof detail),
                  JWTGUARD_OK);
     jwtguard_apim_policy_free(apim);
     CHECK_RESULT(jwtguard_apim_policy_from_xml_with_options((const uint8_t *)NO_AUDIENCE,
-                                                            strlen(NO_AUDIENCE), 8, NULL, NULL, 0,
-                                                            &apim, detail, sizeof detail),
+                                                            strlen(NO_AUDIENCE), 16, NULL, NULL, 0,
+                                                            NULL, 0, &apim, detail, sizeof detail),
                  JWTGUARD_INVALID_PARAMETER);
     CHECK_PREFIX(detail, "InvalidParameter: `flags`");
 }
@@ -717,7 +789,7 @@ static void test_named_values_never_shown(void) {
     values[0].data = skew;
     values[0].len = strlen(skew);
     CHECK_RESULT(jwtguard_apim_policy_from_xml_with_options((const uint8_t *)SKEW, strlen(SKEW), 0, names,
-                                                            values, 1, &apim, detail, sizeof detail),
+                                                            values, 1, NULL, 0, &apim, detail, sizeof detail),
                  JWTGUARD_POLICY_INVALID);
     CHECK(apim == NULL);
     CHECK_PREFIX(detail, "PolicyInvalid: InvalidNumber at ");
@@ -729,7 +801,7 @@ static void test_named_values_never_shown(void) {
     values[0].data = url;
     values[0].len = strlen(url);
     CHECK_RESULT(jwtguard_apim_policy_from_xml_with_options((const uint8_t *)OIDC, strlen(OIDC), 0, names,
-                                                            values, 1, &apim, detail, sizeof detail),
+                                                            values, 1, NULL, 0, &apim, detail, sizeof detail),
                  JWTGUARD_OK);
     n = jwtguard_apim_policy_note_count(apim);
     CHECK(n > 0);
@@ -905,6 +977,8 @@ int main(int argc, char **argv) {
     test_inline_keys();
     test_inline_symmetric_keys();
     test_azure_ad_token();
+    test_article_policy();
+    test_multi_tenant();
     test_refusals();
     test_options();
     test_named_values_never_shown();

@@ -53,24 +53,26 @@ static jwtguard_result add_text(jwtguard_policy_builder *b, const char *field,
 
 /* "claim <name> <all|any> <separator> <n> <value>..." */
 static jwtguard_result add_claim(jwtguard_policy_builder *b, char **f, size_t n) {
-    size_t name_len = 0, n_values, i;
-    char *name;
+    size_t name_len = 0, sep_len = 0, n_values, i;
+    char *name, *sep;
     jwtguard_slice *values;
     jwtguard_result r;
     if (n < 5) return JWTGUARD_INVALID_PARAMETER;
     n_values = strtoul(f[4], NULL, 10);
     if (n != 5 + n_values) return JWTGUARD_INVALID_PARAMETER;
     name = tu_unhex(f[1], &name_len);
+    sep = strcmp(f[3], "-") == 0 ? NULL : tu_unhex(f[3], &sep_len);
     values = calloc(n_values + 1, sizeof *values);
     if (name == NULL || values == NULL) return JWTGUARD_INVALID_PARAMETER;
     for (i = 0; i < n_values; i++) values[i].data = tu_unhex(f[5 + i], &values[i].len);
     r = jwtguard_policy_builder_add_required_claim(
         b, name, name_len, n_values ? values : NULL, n_values,
         strcmp(f[2], "any") == 0 ? JWTGUARD_MATCH_ANY : JWTGUARD_MATCH_ALL,
-        (uint32_t)strtoul(f[3], NULL, 10));
+        sep, sep_len);
     for (i = 0; i < n_values; i++) free((char *)values[i].data);
     free(values);
     free(name);
+    free(sep);
     return r;
 }
 

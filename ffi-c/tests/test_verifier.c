@@ -6,7 +6,9 @@
  *   - a token without kid is tried against at most 4 keys;
  *   - the cache: hits, a clock stepped back, key changes;
  *   - the fetch protocol: claims, offers, bad bodies, back-off, OpenID discovery;
- *   - control characters and ambiguous joins never leave an accessor as text.
+ *   - control characters and ambiguous joins never leave an accessor as text;
+ *   - the policy rules C callers build: token types (RFC 9068 at+jwt), separators of
+ *     several bytes, the azp/appid fallback, multi-tenant issuers and allowed tenants.
  *
  * Usage: test_verifier FIXTURE_DIR */
 #include <stdbool.h>
@@ -22,6 +24,8 @@ static const char ISSUER_A[] = "https://a.example/";
 static const char ISSUER_B[] = "https://b.example/";
 static const jwtguard_slice ONLY_A[] = {{ISSUER_A, sizeof ISSUER_A - 1}};
 static const jwtguard_slice ONLY_B[] = {{ISSUER_B, sizeof ISSUER_B - 1}};
+static const char ENTRA_ISSUER[] = "https://login.microsoftonline.com/{tenantid}/v2.0";
+static const char TENANT_1[] = "11111111-1111-4111-8111-111111111111";
 
 static const jwtguard_keyset *keys(const char *set) {
     char rel[256];
@@ -662,6 +666,103 @@ static void test_export_rule(void) {
     jwtguard_policy_free(p);
 }
 
+/* A verifier over provider A's keys (bound to `issuer`) whose policy is the fixtures'
+ * audience, `issuer` and what `rules` adds; NULL (and a failed CHECK) when the policy
+ * does not build. */
+static jwtguard_verifier *with_rules(const char *issuer, void (*rules)(jwtguard_policy_builder *)) {
+    const jwtguard_policy *p = NULL;
+    const jwtguard_keyset *a = keys("a");
+    const jwtguard_slice bound[1] = {{issuer, strlen(issuer)}};
+    jwtguard_policy_builder *b = jwtguard_policy_builder_new();
+    jwtguard_verifier *v = NULL;
+    char detail[256];
+    CHECK_RESULT(jwtguard_policy_builder_add_audience(b, AUDIENCE, strlen(AUDIENCE)), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_policy_builder_add_issuer(b, issuer, strlen(issuer)), JWTGUARD_OK);
+    rules(b);
+    CHECK_RESULT(jwtguard_policy_builder_build(b, &p, detail, sizeof detail), JWTGUARD_OK);
+    jwtguard_policy_builder_free(b);
+    if (p != NULL) v = one_source(p, a, bound, 1);
+    jwtguard_policy_free(p);
+    jwtguard_keyset_free(a);
+    return v;
+}
+
+static void at_jwt_only(jwtguard_policy_builder *b) {
+    CHECK_RESULT(jwtguard_policy_builder_add_token_type(b, "application/AT+JWT", 18), JWTGUARD_OK);
+}
+static void reader_and_admin(jwtguard_policy_builder *b) {
+    const jwtguard_slice v[2] = {{"Reader", 6}, {"Admin", 5}};
+    CHECK_RESULT(jwtguard_policy_builder_add_required_claim(b, "roles", 5, v, 2, JWTGUARD_MATCH_ALL, ", ", 2),
+                 JWTGUARD_OK);
+}
+static void client_1(jwtguard_policy_builder *b) {
+    const jwtguard_slice v[1] = {{"client-1", 8}};
+    CHECK_RESULT(jwtguard_policy_builder_add_required_claim_or(b, "azp", 3, v, 1, JWTGUARD_MATCH_ANY, NULL, 0,
+                                                              "appid", 5),
+                 JWTGUARD_OK);
+}
+static void tenant_1(jwtguard_policy_builder *b) {
+    CHECK_RESULT(jwtguard_policy_builder_add_allowed_tenant(b, TENANT_1, strlen(TENANT_1)), JWTGUARD_OK);
+}
+static void any_tenant(jwtguard_policy_builder *b) {
+    CHECK_RESULT(jwtguard_policy_builder_any_tenant(b), JWTGUARD_OK);
+}
+static void no_rule(jwtguard_policy_builder *b) { (void)b; }
+
+/* The rules a C caller adds with the builder reach the core's verifier as written. */
+static void test_policy_rules(void) {
+    jwtguard_verifier *v;
+    jwtguard_policy_builder *b;
+    const jwtguard_policy *p = (const jwtguard_policy *)&p;
+    char detail[256];
+
+    /* RFC 9068: only at+jwt tokens, compared as media types; without the rule both pass. */
+    v = with_rules(ISSUER_A, at_jwt_only);
+    CHECK_RESULT(verify(v, "at_jwt"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_TOKEN_TYPE_NOT_ALLOWED);
+    CHECK_STR(jwtguard_result_name(JWTGUARD_TOKEN_TYPE_NOT_ALLOWED), "TokenTypeNotAllowed");
+    jwtguard_verifier_free(v);
+    v = with_rules(ISSUER_A, no_rule);
+    CHECK_RESULT(verify(v, "at_jwt"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_OK);
+    jwtguard_verifier_free(v);
+
+    /* A two-byte separator splits "Reader, Admin"; one array element is not split. */
+    v = with_rules(ISSUER_A, reader_and_admin);
+    CHECK_RESULT(verify(v, "roles_string"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "roles_comma"), JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED);
+    CHECK_RESULT(verify(v, "roles_two"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_TOKEN_CLAIM_NOT_FOUND);
+    jwtguard_verifier_free(v);
+
+    /* azp, else appid (APIM's client application check). */
+    v = with_rules(ISSUER_A, client_1);
+    CHECK_RESULT(verify(v, "appid_only"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "azp_other"), JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED);
+    CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_TOKEN_CLAIM_NOT_FOUND);
+    jwtguard_verifier_free(v);
+
+    /* A multi-tenant issuer: only the allowed tenant, or every tenant when waived. */
+    v = with_rules(ENTRA_ISSUER, tenant_1);
+    CHECK_RESULT(verify(v, "tenant_1"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "tenant_2"), JWTGUARD_TOKEN_ISSUER_NOT_ALLOWED);
+    CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_TOKEN_ISSUER_NOT_ALLOWED);
+    jwtguard_verifier_free(v);
+    v = with_rules(ENTRA_ISSUER, any_tenant);
+    CHECK_RESULT(verify(v, "tenant_1"), JWTGUARD_OK);
+    CHECK_RESULT(verify(v, "tenant_2"), JWTGUARD_OK);
+    jwtguard_verifier_free(v);
+
+    /* ... and neither: the policy is refused, saying what to do. */
+    b = jwtguard_policy_builder_new();
+    CHECK_RESULT(jwtguard_policy_builder_add_audience(b, AUDIENCE, strlen(AUDIENCE)), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_policy_builder_add_issuer(b, ENTRA_ISSUER, strlen(ENTRA_ISSUER)), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_policy_builder_build(b, &p, detail, sizeof detail), JWTGUARD_POLICY_INVALID);
+    CHECK(p == NULL);
+    CHECK(strstr(detail, "allowed tenants") != NULL);
+    jwtguard_policy_builder_free(b);
+}
+
 int main(int argc, char **argv) {
     tu_init(argc, argv);
     test_issuer_binding();
@@ -673,5 +774,6 @@ int main(int argc, char **argv) {
     test_set_keys();
     test_builder_errors();
     test_export_rule();
+    test_policy_rules();
     return tu_summary("test_verifier");
 }

@@ -391,7 +391,8 @@ def test_configuration_errors(env):
     check("jwtguard on; jwtguard_audience a; jwtguard_issuer i;", "needs \"jwtguard_keys_file\"")
     check("jwtguard_failed_status 500;", "401 or 403 expected")
     check("jwtguard_require_claim scp a match=some;", "match=any")
-    check("jwtguard_require_claim scp a separator=ab;", "invalid separator")
+    check(f"jwtguard on; jwtguard_keys_file {env.keys_b}; jwtguard_audience a; jwtguard_issuer i; "
+          "jwtguard_require_claim scp a separator=12345678901234567;", "separator")
     check(f"jwtguard_keys_file {env.keys_b} check=soon;", "invalid check interval")
     rc, out = _conf_error(base.format(
         p=p, d=f"jwtguard on; jwtguard_keys_file {env.keys_b}; jwtguard_audience a; jwtguard_issuer i;"))

@@ -9,7 +9,7 @@ use core::ffi::{c_char, CStr};
 
 use jwtguard::*;
 
-/// Input layout: `flags, name_len, cap, match, separator (u32 LE)`, then `name_len`
+/// Input layout: `flags, name_len, cap, match, separator_len, separator (3 bytes)`, then `name_len`
 /// bytes of claim name, then either the token (flag [`FIXED_KEYS`], keys from
 /// `fixed_jwks`) or `jwks 0x00 token`.
 const HEADER_LEN: usize = 8;
@@ -20,7 +20,8 @@ const FIXED_KEYS: u8 = 1 << 6;
 pub fn exercise(data: &[u8], fixed_jwks: &[u8], audience: &str, issuer: &str, now: u64) {
     let Some((header, rest)) = data.split_first_chunk::<HEADER_LEN>() else { return };
     let [flags, name_len, cap, match_mode, s0, s1, s2, s3] = *header;
-    let separator = u32::from_le_bytes([s0, s1, s2, s3]);
+    let separator_bytes = [s1, s2, s3];
+    let separator = &separator_bytes[..usize::from(s0 % 4)];
     let (name, rest) = rest.split_at(usize::from(name_len).min(rest.len()));
     let (jwks, token) = if flags & FIXED_KEYS != 0 {
         (fixed_jwks, rest)
@@ -218,7 +219,7 @@ fn build_policy(
     flags: u8,
     name: &[u8],
     match_mode: u8,
-    separator: u32,
+    separator: &[u8],
     audience: &str,
     issuer: &str,
 ) -> *const jwtguard_policy {
@@ -250,16 +251,24 @@ fn build_policy(
             assert_known(jwtguard_policy_builder_set_algorithms(builder, (1 << 12) - 1));
         }
         if flags & 128 != 0 {
-            let code = jwtguard_policy_builder_add_required_claim(
+            // The match byte's high bits pick the fallback claim and the token-type rule.
+            let fallback: &[u8] = if match_mode & 0x80 != 0 { b"appid" } else { b"" };
+            let code = jwtguard_policy_builder_add_required_claim_or(
                 builder,
                 name.as_ptr().cast(),
                 name.len(),
                 values.as_ptr(),
                 values.len(),
                 u32::from(match_mode % 3),
-                separator,
+                separator.as_ptr().cast(),
+                separator.len(),
+                fallback.as_ptr().cast(),
+                fallback.len(),
             );
             assert_known(code);
+            if match_mode & 0x40 != 0 {
+                assert_known(jwtguard_policy_builder_add_token_type(builder, name.as_ptr().cast(), name.len()));
+            }
         }
         let mut detail = [0 as c_char; 64];
         let code = jwtguard_policy_builder_build(builder, &mut policy, detail.as_mut_ptr(), detail.len());

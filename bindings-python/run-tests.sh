@@ -2,7 +2,8 @@
 # Builds and installs the Python package into a virtual environment (maturin is fetched
 # from PyPI as the build backend), installs the test-only dependencies (pytest, PyJWT,
 # cryptography, and mypy for its stubtest) and runs bindings-python/tests. Fails when a
-# test fails or when no test ran (pytest exit 5).
+# test fails or when no test ran (pytest exit 5). tests/test_oidc_provider.py needs node
+# and npm, and installs tests/oidc-provider's locked packages itself (npm ci).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"

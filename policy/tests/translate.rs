@@ -6,30 +6,9 @@ use jwtguard_core::{verify_owned, Algorithm, AlgorithmSet, KeyOptions, KeySet, M
 use jwtguard_policy::{
     ApimPolicy, EntraCloud, InlineKeyKind, ParseOptions, PolicyKind, TokenSource, APIM_DEFAULT_TOKEN_MISSING_MESSAGE,
 };
-use support::{rsa_e, rsa_n, translate, BACKEND_APP, CLIENT_APP, TENANT};
-
-type Claim = (String, Vec<String>, Match, Option<String>);
-
-fn claims(p: &ApimPolicy) -> Vec<Claim> {
-    p.policy()
-        .required_claims()
-        .map(|(name, values, m, sep)| {
-            (name.to_string(), values.iter().map(str::to_string).collect(), m, sep.map(str::to_string))
-        })
-        .collect()
-}
-
-fn claim(name: &str, values: &[&str], m: Match, sep: Option<&str>) -> Claim {
-    (name.to_string(), values.iter().map(|v| v.to_string()).collect(), m, sep.map(str::to_string))
-}
-
-fn audiences(p: &ApimPolicy) -> Vec<&str> {
-    p.policy().audiences().collect()
-}
-
-fn issuers(p: &ApimPolicy) -> Vec<&str> {
-    p.policy().issuers().collect()
-}
+use support::{
+    audiences, claim, claims, issuers, note_texts, rsa_e, rsa_n, translate, BACKEND_APP, CLIENT_APP, TENANT,
+};
 
 /// The `azp` rule of `<client-application-ids>`: each allowed id with the rule's
 /// fallback claim.
@@ -43,10 +22,6 @@ fn client_applications(p: &ApimPolicy) -> Vec<(String, Option<&str>)> {
             values.iter().map(move |v| (v.to_string(), fallback)).collect::<Vec<_>>()
         })
         .collect()
-}
-
-fn note_texts(p: &ApimPolicy) -> Vec<String> {
-    p.notes().iter().map(|n| n.to_string()).collect()
 }
 
 /// The China-cloud policy from the article, in a whole policy document.

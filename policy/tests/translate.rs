@@ -345,6 +345,39 @@ fn validate_azure_ad_token_other_clouds() {
     assert!(note_texts(&gov).iter().any(|n| n.contains("lowercased")));
 }
 
+/// `authentication-endpoint` without its `https://` prefix, which API Management
+/// documents as optional: a bare login host selects its cloud; another scheme, a path or
+/// an unknown host is still refused.
+#[test]
+fn authentication_endpoint_without_its_scheme() {
+    let xml = |endpoint: &str| {
+        format!(
+            r#"<validate-azure-ad-token tenant-id="{TENANT}" authentication-endpoint="{endpoint}"><client-application-ids><application-id>{CLIENT_APP}</application-id></client-application-ids><backend-application-ids><application-id>{BACKEND_APP}</application-id></backend-application-ids></validate-azure-ad-token>"#
+        )
+    };
+    for (endpoint, cloud, host) in [
+        ("login.microsoftonline.us", EntraCloud::UsGovernment, "login.microsoftonline.us"),
+        ("Login.Partner.MicrosoftOnline.cn/", EntraCloud::China, "login.partner.microsoftonline.cn"),
+        ("login.microsoftonline.com", EntraCloud::Global, "login.microsoftonline.com"),
+    ] {
+        let p = translate(&xml(endpoint));
+        let entra = p.entra().expect("entra settings");
+        assert_eq!((entra.cloud(), entra.login_host()), (cloud, host), "{endpoint}");
+        let discovery = format!("https://{host}/{TENANT}/v2.0/.well-known/openid-configuration");
+        assert_eq!(p.openid_config_urls(), [discovery], "{endpoint}");
+        assert_eq!(issuers(&p)[0], cloud.v1_issuer(TENANT), "{endpoint}");
+    }
+    for endpoint in ["http://login.microsoftonline.us", "login.microsoftonline.us/tenant", "login.example.com"] {
+        let e = support::refuse(&xml(endpoint));
+        support::assert_refusal(
+            &e,
+            jwtguard_policy::ErrorKind::InvalidValue,
+            "validate-azure-ad-token",
+            Some("authentication-endpoint"),
+        );
+    }
+}
+
 /// The client-application rule, applied to tokens the core really verified.
 #[test]
 fn client_application_rule_on_verified_tokens() {

@@ -1131,8 +1131,17 @@ impl<'a, 'input> Ctx<'a, 'input> {
     }
 
     /// `authentication-endpoint`: `https://{known login host}` (a trailing slash is fine).
+    /// API Management documents the `https://` prefix as optional, so a bare login host
+    /// is read as `https://{host}`; any other scheme is refused.
     fn authentication_endpoint(&self, node: Node<'a, 'input>, value: &str) -> Result<(EntraCloud, String)> {
-        let parsed = entra::split_https(value)
+        let with_scheme;
+        let url = if value.contains("://") {
+            value
+        } else {
+            with_scheme = format!("https://{value}");
+            &with_scheme
+        };
+        let parsed = entra::split_https(url)
             .filter(|(_, path)| path.is_empty())
             .and_then(|(host, _)| EntraCloud::from_login_host(host).map(|c| (c, host.to_ascii_lowercase())));
         parsed.ok_or_else(|| {
@@ -1142,7 +1151,8 @@ impl<'a, 'input> Ctx<'a, 'input> {
                 Some("authentication-endpoint"),
                 format!(
                     "{} is not a Microsoft Entra authentication endpoint (https://login.microsoftonline.com, \
-                     https://login.microsoftonline.us, https://login.partner.microsoftonline.cn)",
+                     https://login.microsoftonline.us, https://login.partner.microsoftonline.cn; the https:// \
+                     prefix may be left out)",
                     self.quote_read(node, Some("authentication-endpoint"), value)
                 ),
             )

@@ -6,30 +6,9 @@ use jwtguard_core::{verify_owned, Algorithm, AlgorithmSet, KeyOptions, KeySet, M
 use jwtguard_policy::{
     ApimPolicy, EntraCloud, InlineKeyKind, ParseOptions, PolicyKind, TokenSource, APIM_DEFAULT_TOKEN_MISSING_MESSAGE,
 };
-use support::{rsa_e, rsa_n, translate, BACKEND_APP, CLIENT_APP, TENANT};
-
-type Claim = (String, Vec<String>, Match, Option<String>);
-
-fn claims(p: &ApimPolicy) -> Vec<Claim> {
-    p.policy()
-        .required_claims()
-        .map(|(name, values, m, sep)| {
-            (name.to_string(), values.iter().map(str::to_string).collect(), m, sep.map(str::to_string))
-        })
-        .collect()
-}
-
-fn claim(name: &str, values: &[&str], m: Match, sep: Option<&str>) -> Claim {
-    (name.to_string(), values.iter().map(|v| v.to_string()).collect(), m, sep.map(str::to_string))
-}
-
-fn audiences(p: &ApimPolicy) -> Vec<&str> {
-    p.policy().audiences().collect()
-}
-
-fn issuers(p: &ApimPolicy) -> Vec<&str> {
-    p.policy().issuers().collect()
-}
+use support::{
+    audiences, claim, claims, issuers, note_texts, rsa_e, rsa_n, translate, BACKEND_APP, CLIENT_APP, TENANT,
+};
 
 /// The `azp` rule of `<client-application-ids>`: each allowed id with the rule's
 /// fallback claim.
@@ -43,10 +22,6 @@ fn client_applications(p: &ApimPolicy) -> Vec<(String, Option<&str>)> {
             values.iter().map(move |v| (v.to_string(), fallback)).collect::<Vec<_>>()
         })
         .collect()
-}
-
-fn note_texts(p: &ApimPolicy) -> Vec<String> {
-    p.notes().iter().map(|n| n.to_string()).collect()
 }
 
 /// The China-cloud policy from the article, in a whole policy document.
@@ -368,6 +343,39 @@ fn validate_azure_ad_token_other_clouds() {
         [format!("https://login.microsoftonline.us/{TENANT}/v2.0/.well-known/openid-configuration")]
     );
     assert!(note_texts(&gov).iter().any(|n| n.contains("lowercased")));
+}
+
+/// `authentication-endpoint` without its `https://` prefix, which API Management
+/// documents as optional: a bare login host selects its cloud; another scheme, a path or
+/// an unknown host is still refused.
+#[test]
+fn authentication_endpoint_without_its_scheme() {
+    let xml = |endpoint: &str| {
+        format!(
+            r#"<validate-azure-ad-token tenant-id="{TENANT}" authentication-endpoint="{endpoint}"><client-application-ids><application-id>{CLIENT_APP}</application-id></client-application-ids><backend-application-ids><application-id>{BACKEND_APP}</application-id></backend-application-ids></validate-azure-ad-token>"#
+        )
+    };
+    for (endpoint, cloud, host) in [
+        ("login.microsoftonline.us", EntraCloud::UsGovernment, "login.microsoftonline.us"),
+        ("Login.Partner.MicrosoftOnline.cn/", EntraCloud::China, "login.partner.microsoftonline.cn"),
+        ("login.microsoftonline.com", EntraCloud::Global, "login.microsoftonline.com"),
+    ] {
+        let p = translate(&xml(endpoint));
+        let entra = p.entra().expect("entra settings");
+        assert_eq!((entra.cloud(), entra.login_host()), (cloud, host), "{endpoint}");
+        let discovery = format!("https://{host}/{TENANT}/v2.0/.well-known/openid-configuration");
+        assert_eq!(p.openid_config_urls(), [discovery], "{endpoint}");
+        assert_eq!(issuers(&p)[0], cloud.v1_issuer(TENANT), "{endpoint}");
+    }
+    for endpoint in ["http://login.microsoftonline.us", "login.microsoftonline.us/tenant", "login.example.com"] {
+        let e = support::refuse(&xml(endpoint));
+        support::assert_refusal(
+            &e,
+            jwtguard_policy::ErrorKind::InvalidValue,
+            "validate-azure-ad-token",
+            Some("authentication-endpoint"),
+        );
+    }
 }
 
 /// The client-application rule, applied to tokens the core really verified.

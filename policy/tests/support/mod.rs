@@ -1,6 +1,8 @@
-//! Shared test data: identifiers, the RSA test key, and ES256 token minting.
+//! Shared test data: identifiers, the RSA test key, ES256 token minting, and readers of
+//! a translated policy's rules.
 #![allow(dead_code)]
 
+use jwtguard_core::Match;
 use jwtguard_policy::{ApimPolicy, Error, ErrorKind, ParseOptions};
 use p256::ecdsa::{signature::Signer, Signature, SigningKey};
 
@@ -93,4 +95,37 @@ pub fn es256_token(payload: &str) -> String {
     let input = format!("{header}.{}", b64url(payload.as_bytes()));
     let signature: Signature = signing_key().sign(input.as_bytes());
     format!("{input}.{}", b64url(&signature.to_bytes()))
+}
+
+/// A required claim as the core policy holds it: name, values, match, separator.
+pub type Claim = (String, Vec<String>, Match, Option<String>);
+
+/// The core policy's required claims, in order.
+pub fn claims(p: &ApimPolicy) -> Vec<Claim> {
+    p.policy()
+        .required_claims()
+        .map(|(name, values, m, sep)| {
+            (name.to_string(), values.iter().map(str::to_string).collect(), m, sep.map(str::to_string))
+        })
+        .collect()
+}
+
+/// A [`Claim`] to compare with.
+pub fn claim(name: &str, values: &[&str], m: Match, sep: Option<&str>) -> Claim {
+    (name.to_string(), values.iter().map(|v| v.to_string()).collect(), m, sep.map(str::to_string))
+}
+
+/// The core policy's audiences.
+pub fn audiences(p: &ApimPolicy) -> Vec<&str> {
+    p.policy().audiences().collect()
+}
+
+/// The core policy's issuers.
+pub fn issuers(p: &ApimPolicy) -> Vec<&str> {
+    p.policy().issuers().collect()
+}
+
+/// Each note as `location: message`.
+pub fn note_texts(p: &ApimPolicy) -> Vec<String> {
+    p.notes().iter().map(|n| n.to_string()).collect()
 }

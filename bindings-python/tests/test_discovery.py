@@ -661,3 +661,12 @@ def test_refresh_reports_failures(server, clock, keys):
     assert v.validate(token(keys.rsa, "k1"))
     assert wait_until(lambda: True)
     assert isinstance(server, LocalServer)
+
+
+def test_a_refresh_interval_under_one_second_is_refused(server, clock, keys):
+    serve(server, jwks(public_jwk(keys.rsa, "k1")))
+    for interval in (0, 0.5):
+        with pytest.raises(jwtguard.PolicyError):
+            make_validator(server, clock, refresh_interval=interval)
+    v = make_validator(server, clock, refresh_interval=1)
+    assert v.validate(token(keys.rsa, "k1"))["sub"] == "user-1"

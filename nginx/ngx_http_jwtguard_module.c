@@ -93,8 +93,10 @@ typedef struct {
 } ngx_http_jwtguard_source_t;
 
 
-/* jwtguard_apim_policy <file>: one per file, shared by the levels that name it */
+/* jwtguard_apim_policy <file> [options]: one per file and options, shared by the
+ * levels that name them */
 typedef struct {
+    ngx_str_t                 key;          /* the path and the options, as one text */
     ngx_str_t                 path;
     jwtguard_apim_policy     *apim;
     const jwtguard_policy    *policy;       /* its core policy (one reference) */
@@ -113,6 +115,7 @@ typedef struct {
     ngx_array_t               values;       /* ngx_str_t */
     jwtguard_match            match;
     ngx_str_t                 separator;    /* empty: the claim is not split */
+    ngx_str_t                 fallback;     /* empty: no fallback claim */
 } ngx_http_jwtguard_claim_t;
 
 
@@ -141,6 +144,8 @@ typedef struct {
     ngx_array_t              *audiences;    /* ngx_str_t */
     ngx_array_t              *issuers;      /* ngx_str_t */
     ngx_array_t              *claims;       /* ngx_http_jwtguard_claim_t */
+    ngx_array_t              *token_types;  /* ngx_str_t */
+    ngx_array_t              *tenants;      /* ngx_str_t; empty: any tenant */
     time_t                    clock_skew;
     ngx_flag_t                require_exp;
     ngx_uint_t                algorithms;   /* JWTGUARD_ALG_* mask */
@@ -229,6 +234,8 @@ static char *ngx_http_jwtguard_values(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_jwtguard_allowed_tenants(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_jwtguard_status_check(ngx_conf_t *cf, void *post,
     void *data);
 static char *ngx_http_jwtguard_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -264,7 +271,7 @@ static ngx_command_t  ngx_http_jwtguard_commands[] = {
         ngx_http_jwtguard_keys_file, files, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_keys_request", NGX_CONF_1MORE,
         ngx_http_jwtguard_keys_request, request, NULL),
-    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_apim_policy", NGX_CONF_TAKE1,
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_apim_policy", NGX_CONF_1MORE,
         ngx_http_jwtguard_apim_policy, apim, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_keys_cache", NGX_CONF_TAKE1,
         ngx_conf_set_sec_slot, keys_cache, NULL),
@@ -274,6 +281,10 @@ static ngx_command_t  ngx_http_jwtguard_commands[] = {
         ngx_http_jwtguard_values, issuers, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_require_claim", NGX_CONF_1MORE,
         ngx_http_jwtguard_require_claim, claims, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_token_type", NGX_CONF_1MORE,
+        ngx_http_jwtguard_values, token_types, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_allowed_tenants", NGX_CONF_1MORE,
+        ngx_http_jwtguard_allowed_tenants, tenants, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_clock_skew", NGX_CONF_TAKE1,
         ngx_conf_set_sec_slot, clock_skew, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_require_expiration_time", NGX_CONF_FLAG,
@@ -1467,10 +1478,150 @@ ngx_http_jwtguard_apim_cleanup(void *data)
 }
 
 
-/* jwtguard_apim_policy <file>: an Azure API Management <validate-jwt> or
- * <validate-azure-ad-token> policy, translated once per file. Its discovery URLs and
- * notes are logged at notice level; its inline keys, if any, are loaded as a key set
- * for the levels without a keys directive. */
+/* The parameters of jwtguard_apim_policy after the file: "tenant=<tid>" (any number),
+ * "any_tenant" and "values=<file>"; `key` receives the path and the parameters as one
+ * text, which names the translation. */
+
+static char *
+ngx_http_jwtguard_apim_params(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *key,
+    ngx_array_t *tenants, ngx_uint_t *flags, ngx_str_t *values)
+{
+    u_char          *p;
+    size_t           len;
+    ngx_str_t       *value;
+    ngx_uint_t       i;
+    jwtguard_slice  *tenant;
+
+    value = cf->args->elts;
+    len = path->len;
+
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "tenant=", 7) == 0) {
+            /* checked by the core when the policy is built */
+            tenant = ngx_array_push(tenants);
+            if (tenant == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            tenant->data = (const char *) value[i].data + 7;
+            tenant->len = value[i].len - 7;
+
+        } else if (ngx_strcmp(value[i].data, "any_tenant") == 0) {
+            *flags |= JWTGUARD_APIM_ALLOW_ANY_TENANT;
+
+        } else if (ngx_strncmp(value[i].data, "values=", 7) == 0
+                   && value[i].len > 7 && values->data == NULL)
+        {
+            values->data = value[i].data + 7;
+            values->len = value[i].len - 7;
+
+            if (ngx_conf_full_name(cf->cycle, values, 1) != NGX_OK) {
+                return NGX_CONF_ERROR;
+            }
+
+            len += values->len;
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\", \"tenant=<tid>\", "
+                               "\"any_tenant\" or one \"values=<file>\" expected",
+                               &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        len += 1 + value[i].len;
+    }
+
+    key->data = ngx_pnalloc(cf->pool, len);
+    if (key->data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    p = ngx_cpymem(key->data, path->data, path->len);
+
+    for (i = 2; i < cf->args->nelts; i++) {
+        *p++ = ' ';
+        p = (ngx_strncmp(value[i].data, "values=", 7) == 0)
+            ? ngx_sprintf(p, "values=%V", values)
+            : ngx_cpymem(p, value[i].data, value[i].len);
+    }
+
+    key->len = p - key->data;
+
+    return NGX_CONF_OK;
+}
+
+
+/* Translates policy `xml` with the named values read from file `path` (if any); the
+ * file's bytes are zeroed once read, since named values are often secrets. */
+
+static jwtguard_result
+ngx_http_jwtguard_apim_translate(ngx_conf_t *cf, u_char *xml, size_t xml_len,
+    ngx_uint_t flags, ngx_array_t *tenants, ngx_str_t *path,
+    jwtguard_apim_policy **out, char *detail, size_t cap)
+{
+    u_char           *buf;
+    size_t            len, n;
+    ngx_str_t         err;
+    jwtguard_slice   *names, *values;
+    jwtguard_result   rc;
+    ngx_file_info_t   fi;
+
+    buf = NULL;
+    len = 0;
+    n = 0;
+    names = NULL;
+    values = NULL;
+
+    if (path->data) {
+        buf = ngx_http_jwtguard_read_file(path, cf->log, &len, &fi, &err);
+        if (buf == NULL) {
+            (void) ngx_snprintf((u_char *) detail, cap - 1,
+                                "cannot read named values \"%V\": %V%Z", path, &err);
+            return JWTGUARD_POLICY_INVALID;
+        }
+
+        /* the count, then the values as slices of the file's text */
+        rc = jwtguard_apim_named_values_read(buf, len, NULL, NULL, 0, &n, detail, cap);
+
+        if (rc == JWTGUARD_BUFFER_TOO_SMALL) {
+            names = ngx_palloc(cf->temp_pool, 2 * n * sizeof(jwtguard_slice));
+            if (names == NULL) {
+                rc = JWTGUARD_POLICY_INVALID;
+                ngx_cpystrn((u_char *) detail, (u_char *) "out of memory", cap);
+                goto done;
+            }
+
+            values = names + n;
+            rc = jwtguard_apim_named_values_read(buf, len, names, values, n, &n,
+                                                 detail, cap);
+        }
+
+        if (rc != JWTGUARD_OK) {
+            goto done;
+        }
+    }
+
+    rc = jwtguard_apim_policy_from_xml_with_options(xml, xml_len, (uint32_t) flags,
+             names, values, n, tenants->elts, tenants->nelts, out, detail, cap);
+
+done:
+
+    if (buf) {
+        ngx_explicit_memzero(buf, len);
+        ngx_free(buf);
+    }
+
+    return rc;
+}
+
+
+/* jwtguard_apim_policy <file> [tenant=<tid>]... [any_tenant] [values=<file>]: an
+ * Azure API Management <validate-jwt> or <validate-azure-ad-token> policy, translated
+ * once per file and parameters. Its discovery URLs and notes are logged at notice
+ * level; its inline keys, if any, are loaded as a key set for the levels without a
+ * keys directive. */
 
 static char *
 ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -1479,8 +1630,9 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     u_char                          *buf;
     size_t                           len;
-    ngx_str_t                       *value, path, err, s;
-    ngx_uint_t                       i, n, m, kind;
+    ngx_str_t                       *value, path, key, values, err, s;
+    ngx_uint_t                       i, n, m, kind, flags;
+    ngx_array_t                      tenants;
     jwtguard_result                  rc;
     ngx_file_info_t                  fi;
     const jwtguard_keyset           *keys;
@@ -1503,9 +1655,24 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    if (ngx_array_init(&tenants, cf->temp_pool, 2, sizeof(jwtguard_slice))
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    flags = 0;
+    ngx_str_null(&values);
+
+    if (ngx_http_jwtguard_apim_params(cf, &path, &key, &tenants, &flags, &values)
+        != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
     jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
 
-    jlcf->apim = ngx_http_jwtguard_find_path(jmcf->policies, &path);
+    jlcf->apim = ngx_http_jwtguard_find_path(jmcf->policies, &key);
 
     if (jlcf->apim) {
         return NGX_CONF_OK;
@@ -1516,6 +1683,7 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    a->key = key;
     a->path = path;
 
     if (ngx_http_jwtguard_cleanup(cf->pool, ngx_http_jwtguard_apim_cleanup, a)
@@ -1533,7 +1701,8 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     detail[0] = '\0';
-    rc = jwtguard_apim_policy_from_xml(buf, len, &a->apim, detail, sizeof(detail));
+    rc = ngx_http_jwtguard_apim_translate(cf, buf, len, flags, &tenants, &values,
+                                          &a->apim, detail, sizeof(detail));
     ngx_free(buf);
 
     if (rc != JWTGUARD_OK) {
@@ -1699,7 +1868,8 @@ ngx_http_jwtguard_values(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-/* jwtguard_require_claim <name> [<value>...] [match=any|all] [separator=<text>] */
+/* jwtguard_require_claim <name> [<value>...] [match=any|all] [separator=<text>]
+ *     [fallback=<claim>] */
 
 static char *
 ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -1721,6 +1891,7 @@ ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     claim->name = value[1];
     claim->match = JWTGUARD_MATCH_ALL;    /* APIM's default */
     ngx_str_null(&claim->separator);
+    ngx_str_null(&claim->fallback);
 
     if (ngx_array_init(&claim->values, cf->pool, 4, sizeof(ngx_str_t)) != NGX_OK) {
         return NGX_CONF_ERROR;
@@ -1749,6 +1920,13 @@ ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             continue;
         }
 
+        if (ngx_strncmp(value[i].data, "fallback=", 9) == 0) {
+            /* checked by the core when the policy is built */
+            claim->fallback.data = value[i].data + 9;
+            claim->fallback.len = value[i].len - 9;
+            continue;
+        }
+
         if (ngx_strncmp(value[i].data, "match=", 6) == 0) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "invalid parameter \"%V\", "
@@ -1766,6 +1944,38 @@ ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     return NGX_CONF_OK;
+}
+
+
+/* jwtguard_allowed_tenants <tid>... | any: the tenants whose tokens a multi-tenant
+ * issuer ("{tenantid}") accepts; "any" (alone) waives the check, an empty list */
+
+static char *
+ngx_http_jwtguard_allowed_tenants(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_jwtguard_loc_conf_t *jlcf = conf;
+
+    ngx_str_t   *value;
+    ngx_uint_t   i;
+
+    if (jlcf->tenants != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        if (ngx_strcmp(value[i].data, "any") == 0 && cf->args->nelts > 2) {
+            return "takes \"any\" alone";
+        }
+    }
+
+    if (ngx_strcmp(value[1].data, "any") == 0) {
+        jlcf->tenants = ngx_array_create(cf->pool, 1, sizeof(ngx_str_t));
+        return jlcf->tenants ? NGX_CONF_OK : NGX_CONF_ERROR;
+    }
+
+    return ngx_http_jwtguard_values(cf, cmd, conf);
 }
 
 
@@ -1928,6 +2138,8 @@ ngx_http_jwtguard_create_loc_conf(ngx_conf_t *cf)
     conf->audiences = NGX_CONF_UNSET_PTR;
     conf->issuers = NGX_CONF_UNSET_PTR;
     conf->claims = NGX_CONF_UNSET_PTR;
+    conf->token_types = NGX_CONF_UNSET_PTR;
+    conf->tenants = NGX_CONF_UNSET_PTR;
     conf->clock_skew = NGX_CONF_UNSET;
     conf->require_exp = NGX_CONF_UNSET;
     conf->algorithms = NGX_CONF_UNSET_UINT;
@@ -1986,12 +2198,32 @@ ngx_http_jwtguard_build_policy(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *con
             }
 
             /* a failed setter also makes build() fail, with its code */
-            (void) jwtguard_policy_builder_add_required_claim(b,
+            (void) jwtguard_policy_builder_add_required_claim_or(b,
                        (const char *) claim[i].name.data, claim[i].name.len,
                        slices, claim[i].values.nelts, claim[i].match,
                        (const char *) claim[i].separator.data,
-                       claim[i].separator.len);
+                       claim[i].separator.len,
+                       (const char *) claim[i].fallback.data,
+                       claim[i].fallback.len);
         }
+    }
+
+    s = conf->token_types ? conf->token_types->elts : NULL;
+
+    for (i = 0; s && i < conf->token_types->nelts; i++) {
+        (void) jwtguard_policy_builder_add_token_type(b, (const char *) s[i].data,
+                                                      s[i].len);
+    }
+
+    if (conf->tenants && conf->tenants->nelts == 0) {
+        (void) jwtguard_policy_builder_any_tenant(b);
+    }
+
+    s = conf->tenants ? conf->tenants->elts : NULL;
+
+    for (i = 0; s && i < conf->tenants->nelts; i++) {
+        (void) jwtguard_policy_builder_add_allowed_tenant(b, (const char *) s[i].data,
+                                                          s[i].len);
     }
 
     /* unset: the core's defaults */
@@ -2210,6 +2442,8 @@ ngx_http_jwtguard_replaced_directive(ngx_http_jwtguard_loc_conf_t *conf)
     return conf->audiences != NGX_CONF_UNSET_PTR ? "jwtguard_audience"
            : conf->issuers != NGX_CONF_UNSET_PTR ? "jwtguard_issuer"
            : conf->claims != NGX_CONF_UNSET_PTR ? "jwtguard_require_claim"
+           : conf->token_types != NGX_CONF_UNSET_PTR ? "jwtguard_token_type"
+           : conf->tenants != NGX_CONF_UNSET_PTR ? "jwtguard_allowed_tenants"
            : conf->clock_skew != NGX_CONF_UNSET ? "jwtguard_clock_skew"
            : conf->require_exp != NGX_CONF_UNSET ? "jwtguard_require_expiration_time"
            : conf->algorithms != NGX_CONF_UNSET_UINT ? "jwtguard_algorithms"
@@ -2234,9 +2468,11 @@ ngx_http_jwtguard_merge_apim(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *prev,
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "jwtguard: \"jwtguard_apim_policy %V\" conflicts with "
                            "\"%s\" (set at this or an outer level): the APIM policy "
-                           "sets the audiences, issuers, required claims, clock skew, "
-                           "exp rule, algorithms, token source, scheme, failure status "
-                           "and message; remove \"%s\"",
+                           "sets the audiences, issuers, required claims, token types, "
+                           "tenants, clock skew, exp rule, algorithms, token source, "
+                           "scheme, failure status and message; remove \"%s\" (allowed "
+                           "tenants are \"tenant=\" parameters of "
+                           "jwtguard_apim_policy)",
                            &a->path, conf->directive, conf->directive);
         return NGX_CONF_ERROR;
     }
@@ -2289,6 +2525,8 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     same = conf->audiences == NGX_CONF_UNSET_PTR
            && conf->issuers == NGX_CONF_UNSET_PTR
            && conf->claims == NGX_CONF_UNSET_PTR
+           && conf->token_types == NGX_CONF_UNSET_PTR
+           && conf->tenants == NGX_CONF_UNSET_PTR
            && conf->clock_skew == NGX_CONF_UNSET
            && conf->require_exp == NGX_CONF_UNSET
            && conf->algorithms == NGX_CONF_UNSET_UINT
@@ -2315,6 +2553,8 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_ptr_value(conf->audiences, prev->audiences, NULL);
     ngx_conf_merge_ptr_value(conf->issuers, prev->issuers, NULL);
     ngx_conf_merge_ptr_value(conf->claims, prev->claims, NULL);
+    ngx_conf_merge_ptr_value(conf->token_types, prev->token_types, NULL);
+    ngx_conf_merge_ptr_value(conf->tenants, prev->tenants, NULL);
     /* unset: the core's defaults (see ngx_http_jwtguard_build_policy) */
     ngx_conf_merge_sec_value(conf->clock_skew, prev->clock_skew, NGX_CONF_UNSET);
     ngx_conf_merge_value(conf->require_exp, prev->require_exp, NGX_CONF_UNSET);

@@ -1566,6 +1566,37 @@ jwtguard_result jwtguard_apim_policy_from_xml_with_options(const uint8_t *xml,
                                                            size_t detail_cap);
 
 /**
+ * Reads APIM named values kept as text, one `name=value` per line (the format of
+ * `jwtguard-policy`'s `read_named_values`: names of ASCII letters, digits, `.`, `-`,
+ * `_`, unique ignoring ASCII case; values trimmed of spaces and tabs, not empty, at most
+ * 4096 bytes, no control characters but tab; blank lines and `#` lines skipped; at most
+ * 1 MiB), for `jwtguard_apim_policy_from_xml_with_options()`.
+ *
+ * `*n_values` receives the number of named values; when they fit in `cap`,
+ * `names[i]` and `values[i]` receive them in file order as slices of `text` (valid
+ * while `text` is), else `JWTGUARD_BUFFER_TOO_SMALL` and nothing is written (call with
+ * `cap` 0 to learn the count). Text that is not so is `JWTGUARD_POLICY_INVALID` with
+ * `*n_values` 0, and `detail` names the line and the rule, e.g.
+ * `"PolicyInvalid: InvalidNamedValues at the document (line 3, column 1): the line is
+ * not name=value"`; it never shows a value or the text of a line.
+ *
+ * # Safety
+ * `text` is NULL (only with `text_len` 0) or points to `text_len` readable bytes;
+ * `names` and `values` are NULL (only with `cap` 0) or valid for writing `cap`
+ * `jwtguard_slice`s each; `n_values` is NULL or valid for writing one `size_t`;
+ * `detail` is NULL or valid for writing `detail_cap` bytes.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_apim_named_values_read(const uint8_t *text,
+                                                size_t text_len,
+                                                struct jwtguard_slice *names,
+                                                struct jwtguard_slice *values,
+                                                size_t cap,
+                                                size_t *n_values,
+                                                char *detail,
+                                                size_t detail_cap);
+
+/**
  * Frees an APIM policy. NULL is ignored. References returned by
  * `jwtguard_apim_policy_policy()` are not affected.
  *

@@ -7,13 +7,13 @@ use core::ffi::c_char;
 use core::{fmt, ptr};
 use std::sync::Arc;
 
-use ::jwtguard_policy::{ApimPolicy, InlineKeyKind, ParseOptions, PolicyKind, TokenSource};
+use ::jwtguard_policy::{named_value_entries, ApimPolicy, InlineKeyKind, ParseOptions, PolicyKind, TokenSource};
 
 use crate::policy::jwtguard_policy;
 use crate::result::{jwtguard_result, Fail};
 use crate::util::{
     assert_send_sync, copy_out, free_boxed, guard, guard_detail, handle, input_bytes, input_strings, jwtguard_slice,
-    nth, read_handle, Out, OutBuf, Report,
+    nth, read_handle, Out, OutArray, OutBuf, Report,
 };
 
 /// `jwtguard_apim_policy_from_xml_with_options()` flag: turn unknown attributes and
@@ -220,6 +220,72 @@ pub unsafe extern "C" fn jwtguard_apim_policy_from_xml_with_options(
         let apim = ApimPolicy::from_bytes_with(document, &options).map_err(refused)?;
         let policy = Arc::new(jwtguard_policy::from_core(apim.policy().clone()));
         out.set(Box::into_raw(Box::new(jwtguard_apim_policy { apim, policy })));
+        Ok(())
+    };
+    // SAFETY: the caller's contract for `detail`.
+    unsafe { guard_detail(detail, detail_cap, body) }
+}
+
+/// Reads APIM named values kept as text, one `name=value` per line (the format of
+/// `jwtguard-policy`'s `read_named_values`: names of ASCII letters, digits, `.`, `-`,
+/// `_`, unique ignoring ASCII case; values trimmed of spaces and tabs, not empty, at most
+/// 4096 bytes, no control characters but tab; blank lines and `#` lines skipped; at most
+/// 1 MiB), for `jwtguard_apim_policy_from_xml_with_options()`.
+///
+/// `*n_values` receives the number of named values; when they fit in `cap`,
+/// `names[i]` and `values[i]` receive them in file order as slices of `text` (valid
+/// while `text` is), else `JWTGUARD_BUFFER_TOO_SMALL` and nothing is written (call with
+/// `cap` 0 to learn the count). Text that is not so is `JWTGUARD_POLICY_INVALID` with
+/// `*n_values` 0, and `detail` names the line and the rule, e.g.
+/// `"PolicyInvalid: InvalidNamedValues at the document (line 3, column 1): the line is
+/// not name=value"`; it never shows a value or the text of a line.
+///
+/// # Safety
+/// `text` is NULL (only with `text_len` 0) or points to `text_len` readable bytes;
+/// `names` and `values` are NULL (only with `cap` 0) or valid for writing `cap`
+/// `jwtguard_slice`s each; `n_values` is NULL or valid for writing one `size_t`;
+/// `detail` is NULL or valid for writing `detail_cap` bytes.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_apim_named_values_read(
+    text: *const u8,
+    text_len: usize,
+    names: *mut jwtguard_slice,
+    values: *mut jwtguard_slice,
+    cap: usize,
+    n_values: *mut usize,
+    detail: *mut c_char,
+    detail_cap: usize,
+) -> jwtguard_result {
+    let body = || -> Result<(), Refusal> {
+        // SAFETY: the caller's contract for `n_values`, `names` and `values`.
+        let (count, names, values) = unsafe {
+            (
+                Out::optional(n_values, "n_values")?,
+                OutArray::new(names, cap, "names")?,
+                OutArray::new(values, cap, "values")?,
+            )
+        };
+        if let Some(count) = &count {
+            count.set(0);
+        }
+        // SAFETY: the caller's contract for `text`.
+        let bytes = unsafe { input_bytes(text, text_len, "text") }?;
+        let refused = |e| Refusal::Document(format!("PolicyInvalid: {e}"));
+        let text = core::str::from_utf8(bytes).map_err(|e| {
+            Refusal::Document(format!("PolicyInvalid: InvalidNamedValues: not UTF-8 (at byte {})", e.valid_up_to()))
+        })?;
+        let entries = named_value_entries(text).map_err(refused)?;
+        if let Some(count) = &count {
+            count.set(entries.len());
+        }
+        debug_assert_eq!(names.cap(), values.cap());
+        let slice = |range: core::ops::Range<usize>| jwtguard_slice {
+            data: text[range.clone()].as_ptr().cast::<c_char>(),
+            len: range.len(),
+        };
+        names.put(entries.iter().map(|e| slice(e.name.clone())))?;
+        values.put(entries.iter().map(|e| slice(e.value.clone())))?;
         Ok(())
     };
     // SAFETY: the caller's contract for `detail`.

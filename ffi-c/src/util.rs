@@ -437,6 +437,52 @@ impl<T> Out<T> {
     }
 }
 
+/// An output array: `cap` elements the caller lets us write, NULL when `cap` is 0.
+pub(crate) struct OutArray<T> {
+    ptr: *mut T,
+    cap: usize,
+}
+
+impl<T> OutArray<T> {
+    /// Checks an output array argument.
+    ///
+    /// # Safety
+    /// When non-NULL, `ptr` is valid for writes of `cap` `T`s for as long as the
+    /// returned value is used (the duration of the call).
+    pub(crate) unsafe fn new(ptr: *mut T, cap: usize, arg: &'static str) -> Result<OutArray<T>, Fail> {
+        if ptr.is_null() {
+            return if cap == 0 { Ok(OutArray { ptr, cap }) } else { Err(Fail::arg_null(arg)) };
+        }
+        if !ptr.is_aligned() {
+            return Err(Fail::arg_invalid(arg, "is misaligned"));
+        }
+        Ok(OutArray { ptr, cap })
+    }
+
+    /// How many elements fit.
+    pub(crate) fn cap(&self) -> usize {
+        self.cap
+    }
+
+    /// Writes `values` from the first element on, or fails with
+    /// `JWTGUARD_BUFFER_TOO_SMALL` without writing when they do not all fit.
+    pub(crate) fn put(&self, values: impl ExactSizeIterator<Item = T>) -> Result<(), Fail> {
+        if values.len() > self.cap {
+            return Err(Fail::new(
+                jwtguard_result::JWTGUARD_BUFFER_TOO_SMALL,
+                "the array has fewer elements than needed (retry with the count returned)",
+            ));
+        }
+        for (i, value) in values.enumerate() {
+            // SAFETY: `i < len <= cap` (checked), so `cap > 0` and `ptr` is non-NULL,
+            // aligned (checked in `new`) and valid for writes of `cap` elements (its
+            // contract). `write` neither reads nor drops what was there.
+            unsafe { self.ptr.add(i).write(value) }
+        }
+        Ok(())
+    }
+}
+
 /// A caller's output buffer: `buf`/`cap` receive a value plus NUL, `out_len` its length.
 /// See the buffer convention in the header.
 pub(crate) struct OutBuf {

@@ -301,3 +301,126 @@ fn inline_keys_split_by_kind_whatever_their_ids() {
     // SAFETY: a live handle, freed once.
     unsafe { jwtguard_apim_policy_free(apim) };
 }
+
+/// `jwtguard_apim_named_values_read` with `cap`; the code, the count and the detail.
+fn read_values(
+    text: &[u8],
+    names: &mut [jwtguard_slice],
+    values: &mut [jwtguard_slice],
+) -> (jwtguard_result, usize, String) {
+    let mut n = usize::MAX;
+    let mut detail = [0 as c_char; 512];
+    let cap = names.len().min(values.len());
+    let (names, values) = if cap == 0 { (null_mut(), null_mut()) } else { (names.as_mut_ptr(), values.as_mut_ptr()) };
+    // SAFETY: a live text, arrays of `cap` slices (or NULL with 0), live out-pointers.
+    let r = unsafe {
+        jwtguard_apim_named_values_read(
+            text.as_ptr(),
+            text.len(),
+            names,
+            values,
+            cap,
+            &mut n,
+            detail.as_mut_ptr(),
+            detail.len(),
+        )
+    };
+    // SAFETY: NUL-terminated by the call.
+    (r, n, unsafe { CStr::from_ptr(detail.as_ptr()) }.to_str().unwrap().to_owned())
+}
+
+#[test]
+fn named_values_text_is_counted_then_read_as_slices_of_the_text() {
+    let text = b"# APIM named values\nbackend-app = 8f5a6c1e-4b2d-4e3f-a1b2-c3d4e5f6a7b8\r\nsecret=s3cr3t\n";
+    let empty = jwtguard_slice { data: ptr::null(), len: 0 };
+    let (r, n, _) = read_values(text, &mut [], &mut []);
+    assert_eq!((r, n), (JWTGUARD_BUFFER_TOO_SMALL, 2));
+    let (mut names, mut values) = ([empty; 1], [empty; 1]);
+    let (r, n, _) = read_values(text, &mut names, &mut values);
+    assert_eq!((r, n), (JWTGUARD_BUFFER_TOO_SMALL, 2));
+    assert!(names[0].data.is_null(), "nothing is written when the values do not fit");
+    let (mut names, mut values) = ([empty; 3], [empty; 3]);
+    let (r, n, _) = read_values(text, &mut names, &mut values);
+    assert_eq!((r, n), (JWTGUARD_OK, 2));
+    let at = |s: jwtguard_slice| {
+        let offset = s.data as usize - text.as_ptr() as usize;
+        std::str::from_utf8(&text[offset..offset + s.len]).unwrap()
+    };
+    assert_eq!([at(names[0]), at(values[0])], ["backend-app", "8f5a6c1e-4b2d-4e3f-a1b2-c3d4e5f6a7b8"]);
+    assert_eq!([at(names[1]), at(values[1])], ["secret", "s3cr3t"]);
+    assert!(names[2].data.is_null());
+
+    // the values fill a policy's references
+    let xml = POLICY.replace("8f5a6c1e-4b2d-4e3f-a1b2-c3d4e5f6a7b8", "{{backend-app}}");
+    let mut out = null_mut();
+    // SAFETY: live buffers; two valid slices each (into `text`, which outlives the call).
+    let r = unsafe {
+        jwtguard_apim_policy_from_xml_with_options(
+            xml.as_ptr(),
+            xml.len(),
+            0,
+            names.as_ptr(),
+            values.as_ptr(),
+            2,
+            ptr::null(),
+            0,
+            &mut out,
+            null_mut(),
+            0,
+        )
+    };
+    assert_eq!(r, JWTGUARD_OK);
+    // SAFETY: the handle just made, freed once.
+    unsafe { jwtguard_apim_policy_free(out) };
+}
+
+#[test]
+fn named_values_refusals_name_the_line_never_the_value() {
+    for (text, line) in [
+        (&b"a=1\nthe-secret-line\n"[..], 2),
+        (b"a=1\nA=s3cr3t\n", 2),
+        (b"a=s3cr3t\x01\n", 1),
+        (b"bad name=s3cr3t\n", 1),
+    ] {
+        let (r, n, detail) = read_values(text, &mut [], &mut []);
+        assert_eq!((r, n), (JWTGUARD_POLICY_INVALID, 0), "{detail}");
+        assert!(detail.starts_with("PolicyInvalid: InvalidNamedValues at the document (line "), "{detail}");
+        assert!(detail.contains(&format!("(line {line},")), "{detail}");
+        assert!(!detail.contains("s3cr3t") && !detail.contains("the-secret-line"), "{detail}");
+    }
+    let (r, _, detail) = read_values(b"a=\xff\n", &mut [], &mut []);
+    assert_eq!(r, JWTGUARD_POLICY_INVALID);
+    assert_eq!(detail, "PolicyInvalid: InvalidNamedValues: not UTF-8 (at byte 2)");
+    // SAFETY: NULL and dangling pointers come only with arguments refused unread.
+    unsafe {
+        let mut n = 7usize;
+        let r = jwtguard_apim_named_values_read(ptr::null(), 1, null_mut(), null_mut(), 0, &mut n, null_mut(), 0);
+        assert_eq!((r, n), (JWTGUARD_NULL_PARAMETER, 0));
+        let r = jwtguard_apim_named_values_read(b"a=1".as_ptr(), 3, null_mut(), null_mut(), 4, &mut n, null_mut(), 0);
+        assert_eq!(r, JWTGUARD_NULL_PARAMETER, "NULL arrays with a capacity");
+        let r = jwtguard_apim_named_values_read(
+            dangling(),
+            usize::MAX,
+            null_mut(),
+            null_mut(),
+            0,
+            ptr::null_mut(),
+            null_mut(),
+            0,
+        );
+        assert_eq!(r, JWTGUARD_INVALID_PARAMETER, "a text over PTRDIFF_MAX is refused unread");
+        let r = jwtguard_apim_named_values_read(
+            b"a=1".as_ptr(),
+            3,
+            odd_address(),
+            odd_address(),
+            1,
+            ptr::null_mut(),
+            null_mut(),
+            0,
+        );
+        assert_eq!(r, JWTGUARD_INVALID_PARAMETER, "misaligned arrays are refused unwritten");
+        let r = jwtguard_apim_named_values_read(b"".as_ptr(), 0, null_mut(), null_mut(), 0, &mut n, null_mut(), 0);
+        assert_eq!((r, n), (JWTGUARD_OK, 0));
+    }
+}

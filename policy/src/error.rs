@@ -136,6 +136,9 @@ kinds! {
     UnsupportedTokenValue => "this token-value expression is not supported";
     /// A named value (`{{name}}`) that [`crate::ParseOptions::named_values`] does not supply.
     UnresolvedNamedValue => "a named value is not supplied";
+    /// A named-values file ([`crate::read_named_values`]) that is not one `name=value`
+    /// per line, or holds a name twice, an invalid name or an empty or unsafe value.
+    InvalidNamedValues => "the named values are malformed";
     /// `require-signed-tokens="false"`: jwtguard never accepts unsigned tokens.
     UnsignedTokensRefused => "unsigned tokens are never accepted";
     /// A `<key certificate-id="...">`: uploaded certificates are not available outside APIM.

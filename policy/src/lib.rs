@@ -45,11 +45,15 @@ mod error;
 mod expr;
 pub mod http;
 mod keys;
+mod named_values;
 mod parse;
 
 pub use entra::{EntraCloud, EntraSettings};
 pub use error::{Error, ErrorKind, Location};
 pub use keys::{InlineKey, InlineKeyKind};
+pub use named_values::{
+    named_value_entries, read_named_values, NamedValueEntry, MAX_NAMED_VALUE_LEN, MAX_NAMED_VALUE_NAME_LEN,
+};
 
 /// Longest policy document accepted by default: 1 MiB, checked before parsing.
 pub const DEFAULT_MAX_POLICY_LEN: usize = 1024 * 1024;

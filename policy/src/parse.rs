@@ -340,8 +340,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
         let mut rest = raw;
         while let Some((before, name, after)) = next_reference(rest) {
             let value = self.opts.named_values.get(name).ok_or_else(|| {
-                let detail =
-                    format!("named value {} is referenced; supply it in ParseOptions::named_values", quote(name));
+                let detail = format!("named value {} is referenced and no value is supplied for it", quote(name));
                 self.err(ErrorKind::UnresolvedNamedValue, node, attribute, detail)
             })?;
             out.push_str(before);
@@ -775,7 +774,8 @@ impl<'a, 'input> Ctx<'a, 'input> {
                 node,
                 None,
                 "its issuer accepts tokens of any Microsoft Entra tenant; give the tenants allowed to call \
-                 (ParseOptions::allowed_tenants) or accept every tenant explicitly (ParseOptions::allow_any_tenant)",
+                 (allowed_tenants; nginx: tenant=<tid>) or accept every tenant explicitly (allow_any_tenant; \
+                 nginx: any_tenant)",
             ));
         }
         let mut b = Policy::builder()
@@ -1069,23 +1069,33 @@ impl<'a, 'input> Ctx<'a, 'input> {
         if let Some(d) = self.once(&children, "decryption-keys")? {
             return Err(self.refuse_decryption_keys(d));
         }
-        let Some(clients_node) = self.once(&children, "client-application-ids")? else {
-            return Err(self.err(
-                ErrorKind::MissingElement,
-                node,
-                None,
-                "<client-application-ids> is required (APIM checks the calling client against it)",
-            ));
+        // Optional, as in APIM: without it any client application that obtains a token
+        // for the backend may call (the audience and the tenant's issuer still decide).
+        // Present, it must list one id at least: an empty list is a mistake, not a waiver.
+        let clients = match self.once(&children, "client-application-ids")? {
+            None => {
+                self.note(
+                    node,
+                    None,
+                    "no <client-application-ids>: any client application that obtains a token for the \
+                     backend may call (as in APIM); list the callers to restrict them",
+                );
+                Vec::new()
+            }
+            Some(clients_node) => {
+                let clients = self.application_ids(clients_node)?;
+                if clients.is_empty() {
+                    return Err(self.err(
+                        ErrorKind::MissingElement,
+                        clients_node,
+                        None,
+                        "<client-application-ids> needs at least one <application-id> (leave the element \
+                         out to let every client application call)",
+                    ));
+                }
+                clients
+            }
         };
-        let clients = self.application_ids(clients_node)?;
-        if clients.is_empty() {
-            return Err(self.err(
-                ErrorKind::MissingElement,
-                clients_node,
-                None,
-                "<client-application-ids> needs at least one <application-id>",
-            ));
-        }
         let mut common = Common { audiences: Vec::new(), claims: Vec::new() };
         if let Some(b) = self.once(&children, "backend-application-ids")? {
             common.audiences = self.application_ids(b)?;

@@ -683,8 +683,13 @@ fn every_documented_validate_azure_ad_token_setting() {
         &format!("<client-application-ids>\n        <application-id>{CLIENT_APP}</application-id>\n    </client-application-ids>"),
         "",
     );
-    let e = refuse(&without_clients, &ParseOptions::default());
-    assert_refusal(&e, ErrorKind::MissingElement, "validate-azure-ad-token", None);
+    // optional, as the reference says: every client may call, and a note says so
+    let p = translate(&without_clients, &ParseOptions::default());
+    assert_eq!(claims(&p), [claim("roles", &["Orders.Read"], Match::All, Some(" "))]);
+    assert!(has_note(&p, "no <client-application-ids>"), "{:#?}", note_texts(&p));
+    let empty = changed(&statement, &format!("<application-id>{CLIENT_APP}</application-id>"), "");
+    let e = refuse(&empty, &ParseOptions::default());
+    assert_refusal(&e, ErrorKind::MissingElement, "client-application-ids", None);
     let e = refuse(
         &changed(&statement, &format!(r#"tenant-id="{TENANT}""#), r#"tenant-id="https://contoso.onmicrosoft.com""#),
         &ParseOptions::default(),

@@ -1,5 +1,5 @@
 # jwtguard: `make demo` runs the demo, `make test` runs every test of the project.
-.PHONY: test demo fixtures fuzz install nginx bench sanitize \
+.PHONY: test demo fixtures fuzz install nginx bench sanitize wheel \
 	test-core test-c test-python test-nginx lint fmt doc
 
 test:
@@ -30,6 +30,11 @@ demo:
 # with apt-get when missing): target/nginx/ngx_http_jwtguard_module.so (nginx/README.md).
 nginx:
 	bash nginx/build.sh
+
+# Builds the Python package: the abi3 wheel and the source distribution in
+# target/wheels/ (bindings-python/README.md); the Python tests install that wheel.
+wheel:
+	bash bindings-python/build-wheel.sh
 
 # Regenerates core/tests/fixtures and ffi-c/tests/fixtures/verifier.json with PyJWT and
 # cryptography (independent of jwtguard).

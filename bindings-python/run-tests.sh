@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds and installs the Python package into a virtual environment (maturin is fetched
-# from PyPI as the build backend), installs the test-only dependencies (pytest, PyJWT,
+# Builds the Python package's wheel (build-wheel.sh, as `make wheel` does) and installs
+# it into a virtual environment, installs the test-only dependencies (pytest, PyJWT,
 # cryptography, and mypy for its stubtest) and runs bindings-python/tests. Fails when a
 # test fails or when no test ran (pytest exit 5). tests/test_oidc_provider.py needs node
 # and npm, and installs tests/oidc-provider's locked packages itself (npm ci).
@@ -15,8 +15,10 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 "$venv/bin/python" -m pip install --quiet pytest pyjwt cryptography mypy
-# The package itself, rebuilt from the source tree every run (cargo is incremental).
-"$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$here"
+# The package itself as users install it: the wheel `make wheel` builds (rebuilt from
+# the source tree every run; cargo is incremental).
+wheel="$(bash "$here/build-wheel.sh" | tail -1)"
+"$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$wheel"
 
 cd "$here"
 "$venv/bin/python" -m pytest -q -p no:cacheprovider tests "$@"

@@ -101,6 +101,22 @@
 #endif
 
 /**
+ * The major version of the header (the library's package version): compare with
+ * `jwtguard_version()` to detect a header and a library of different releases.
+ */
+#define JWTGUARD_VERSION_MAJOR 0
+
+/**
+ * The minor version of the header.
+ */
+#define JWTGUARD_VERSION_MINOR 1
+
+/**
+ * The patch version of the header.
+ */
+#define JWTGUARD_VERSION_PATCH 0
+
+/**
  * `jwtguard_keyset_new_with_options()` flag: also accept odd RSA public exponents from
  * 3 up (legal, but a sign of unusual, possibly hand-made keys).
  */
@@ -647,6 +663,8 @@ extern "C" {
 
 /**
  * Returns the library version, e.g. `"0.1.0"` (a static string: never free it).
+ * The header's `JWTGUARD_VERSION_MAJOR`, `_MINOR` and `_PATCH` give the version the
+ * program was compiled against.
  */
 const char *jwtguard_version(void);
 

@@ -58,7 +58,17 @@ const VERSION: &CStr = match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_V
     Err(_) => panic!("the package version contains a NUL byte"),
 };
 
+/// The major version of the header (the library's package version): compare with
+/// `jwtguard_version()` to detect a header and a library of different releases.
+pub const JWTGUARD_VERSION_MAJOR: u32 = 0;
+/// The minor version of the header.
+pub const JWTGUARD_VERSION_MINOR: u32 = 1;
+/// The patch version of the header.
+pub const JWTGUARD_VERSION_PATCH: u32 = 0;
+
 /// Returns the library version, e.g. `"0.1.0"` (a static string: never free it).
+/// The header's `JWTGUARD_VERSION_MAJOR`, `_MINOR` and `_PATCH` give the version the
+/// program was compiled against.
 #[no_mangle]
 pub extern "C" fn jwtguard_version() -> *const c_char {
     VERSION.as_ptr()
@@ -111,5 +121,19 @@ mod tests {
         // SAFETY: a static NUL-terminated string.
         let v = unsafe { CStr::from_ptr(jwtguard_version()) };
         assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    }
+
+    #[test]
+    fn version_macros_match_the_package() {
+        // One source of the version, the workspace's Cargo.toml: the header's macros
+        // are constants cbindgen can print, held to it here.
+        let parts = [JWTGUARD_VERSION_MAJOR, JWTGUARD_VERSION_MINOR, JWTGUARD_VERSION_PATCH];
+        let package = [
+            env!("CARGO_PKG_VERSION_MAJOR"),
+            env!("CARGO_PKG_VERSION_MINOR"),
+            env!("CARGO_PKG_VERSION_PATCH"),
+        ]
+        .map(|p| p.parse::<u32>().unwrap());
+        assert_eq!(parts, package, "update JWTGUARD_VERSION_* in ffi-c/src/lib.rs with the version");
     }
 }

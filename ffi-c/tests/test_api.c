@@ -77,10 +77,15 @@ static void test_version_and_results(void) {
         JWTGUARD_BUFFER_TOO_SMALL, JWTGUARD_CLAIM_NOT_PRESENT, JWTGUARD_CLAIM_WRONG_TYPE,
         JWTGUARD_PANIC, JWTGUARD_CLAIM_UNSAFE};
     const char *version = jwtguard_version();
+    char compiled[64];
     size_t i;
 
     CHECK(version != NULL && version[0] >= '0' && version[0] <= '9');
     CHECK(jwtguard_version() == version); /* static */
+    /* the header and the library are of one release */
+    snprintf(compiled, sizeof(compiled), "%d.%d.%d", JWTGUARD_VERSION_MAJOR,
+             JWTGUARD_VERSION_MINOR, JWTGUARD_VERSION_PATCH);
+    CHECK_STR(version, compiled);
     CHECK_STR(jwtguard_backend(), "aws-lc");
 
     CHECK_STR(jwtguard_result_name(JWTGUARD_OK), "Ok");

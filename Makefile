@@ -61,7 +61,7 @@ sanitize:
 	bash ffi-c/sanitize.sh
 
 # Installs the C library: PREFIX/lib/libjwtguard.{a,so}, PREFIX/include/jwtguard.h and
-# PREFIX/lib/pkgconfig/jwtguard{,-static}.pc (see ffi-c/README-section.md).
+# PREFIX/lib/pkgconfig/jwtguard{,-static}.pc (see ffi-c/README.md).
 PREFIX ?= /usr/local
 install:
 	bash ffi-c/install.sh "$(PREFIX)"

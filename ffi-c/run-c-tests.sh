@@ -12,7 +12,7 @@
 #      (the verifier: issuer binding, key search, cache, fetch protocol; the claim
 #      export rule), test_http (the HTTP helpers: the token in a request, the
 #      WWW-Authenticate challenge);
-#   4. checks that the README's C example is examples/verify.c, builds it and runs it on
+#   4. checks that the C example of ffi-c/README.md is examples/verify.c, builds it and runs it on
 #      fixtures (also under valgrind);
 #   5. runs `make install PREFIX=<tmp>` and builds the example through pkg-config, once
 #      against the shared library and once against the static one.
@@ -67,11 +67,11 @@ run "${valgrind[@]}" "$work/test_threads" "$fixtures" 300
 # key set release): `make sanitize` does that, too slow for here. Memcheck (above)
 # checks the memory; the native run checks the results under contention.
 
-echo "== the README example is examples/verify.c, and it works"
-# README.md keeps the example right after this marker.
+echo "== the example of ffi-c/README.md is examples/verify.c, and it works"
+# ffi-c/README.md keeps the example right after this marker.
 marker='<!-- ffi-c/examples/verify.c -->'
-readme="$root/README.md"
-grep -qF "$marker" "$readme" || { echo "README.md has lost the marker $marker" >&2; exit 1; }
+readme="$here/README.md"
+grep -qF "$marker" "$readme" || { echo "ffi-c/README.md has lost the marker $marker" >&2; exit 1; }
 awk -v m="$marker" 'found == 2 { exit } found == 1 && /^```/ { found = 2; next } found == 1 { print }
     index($0, m) { getline; if ($0 ~ /^```c/) found = 1 }' "$readme" > "$work/readme-example.c"
 if ! diff -u "$here/examples/verify.c" "$work/readme-example.c"; then
@@ -113,7 +113,7 @@ done
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 version="$(cargo pkgid -p jwtguard-ffi | sed 's/.*[@#]//')"
 [ "$(pkg-config --modversion jwtguard)" = "$version" ] || { echo "pkg-config version mismatch" >&2; exit 1; }
-# Shared: as the README says, with an rpath because PREFIX is not a system directory.
+# Shared: as ffi-c/README.md says, with an rpath because PREFIX is not a system directory.
 run cc -std=c11 -Wall -Wextra -Werror -o "$work/verify-shared" "$here/examples/verify.c" \
     $(pkg-config --cflags --libs jwtguard) -Wl,-rpath,"$(pkg-config --variable=libdir jwtguard)"
 readelf -d "$work/verify-shared" | grep -q 'NEEDED.*libjwtguard\.so' ||

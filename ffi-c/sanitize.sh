@@ -5,10 +5,10 @@
 #      (`cargo test -p jwtguard-ffi`: null_and_garbage.rs, apim_null_and_garbage.rs, ...),
 #      the Rust code and its standard library instrumented (-Zsanitizer=address
 #      -Zbuild-std);
-#   2. the C tests (test_fixtures, test_api, test_apim, test_threads) and the README
-#      example compiled with -fsanitize=address,undefined and linked against
-#      libjwtguard.a built as in 1: ASan on both sides, UBSan on the C code (UBSan is
-#      not a rustc sanitizer);
+#   2. the C tests (test_fixtures, test_api, test_apim, test_threads) and the example
+#      (examples/verify.c) compiled with -fsanitize=address,undefined and linked
+#      against libjwtguard.a built as in 1: ASan on both sides, UBSan on the C code
+#      (UBSan is not a rustc sanitizer);
 #   3. ThreadSanitizer on test_threads.c (readers + key-set swapper + shared cache),
 #      libjwtguard.a and its standard library built with -Zsanitizer=thread.
 # Any report fails the run. Needs nightly Rust with rust-src (added here with rustup),

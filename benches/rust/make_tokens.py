@@ -77,7 +77,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa  # noqa: 
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature  # noqa: E402
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
-AUDIENCE = "6e74172b-be56-4843-9ff4-e66a39bb12e3"  # the API's client id (as in README.md)
+AUDIENCE = "6e74172b-be56-4843-9ff4-e66a39bb12e3"  # the API's client id (as in core/examples/readme.rs)
 ISSUER = f"https://login.microsoftonline.com/{TENANT}/v2.0"
 CLOCK_SKEW = 60
 REQUIRED_SCOPE = "Files.Read"

@@ -63,5 +63,5 @@ fn main() {
             ),
         }
     }
-    println!("\nEvery rejection maps to a stable reason name and code (README.md, \"Errors\").");
+    println!("\nEvery rejection maps to a stable reason name and code (core/README.md, \"Errors\").");
 }

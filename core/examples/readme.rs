@@ -1,5 +1,6 @@
-//! The Rust example from README.md, compiled by `cargo test` (tests/readme_example.rs
-//! checks the README shows exactly this code between the markers).
+//! The first Rust example of core/README.md, compiled by `cargo test`
+//! (tests/readme_example.rs checks core/README.md shows exactly this code between the
+//! markers; the project's front page shows parts of it, checked by scripts/check-docs.py).
 
 // README example start
 use jwtguard_core::{verify_owned, Error, KeySet, Match, Policy, Reason, RequiredClaim};

@@ -1,4 +1,4 @@
-//! The README's second Rust example: one `Verifier` for an API that trusts two
+//! core/README.md's second Rust example: one `Verifier` for an API that trusts two
 //! providers, with the keys fetched by the caller when the verifier asks.
 #![allow(dead_code)]
 

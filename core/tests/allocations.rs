@@ -1,6 +1,6 @@
 //! Counts heap allocations during whole verifications (parse, key lookup, signature,
 //! claims) with the portable backend. ES256 must allocate nothing; the RS256 count
-//! (the `rsa` crate's big integers) is printed for the README. With the `aws-lc`
+//! (the `rsa` crate's big integers) is printed for core/README.md. With the `aws-lc`
 //! backend the Rust heap is never touched either; AWS-LC's own C allocations are not
 //! visible to a Rust allocator and are not counted here.
 

@@ -1,5 +1,6 @@
-//! README.md shows the Rust examples exactly as `examples/readme.rs` and
-//! `examples/verifier.rs` compile them.
+//! core/README.md shows the Rust examples exactly as `examples/readme.rs` and
+//! `examples/verifier.rs` compile them. (The project's front page shows parts of
+//! `examples/readme.rs`; `scripts/check-docs.py` checks those.)
 
 /// The text between the markers of example `name`.
 fn example_body(name: &str) -> String {
@@ -16,16 +17,16 @@ fn example_body(name: &str) -> String {
 #[test]
 fn readme_rust_examples_are_the_compiled_ones() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let readme = std::fs::read_to_string(format!("{root}/../README.md")).unwrap();
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
     let blocks: Vec<&str> = readme.split("```rust\n").skip(1).filter_map(|rest| rest.split("```").next()).collect();
     assert_eq!(
         blocks.first().copied(),
         Some(example_body("readme").as_str()),
-        "README differs from examples/readme.rs"
+        "core/README.md differs from examples/readme.rs"
     );
     assert_eq!(
         blocks.get(1).copied(),
         Some(example_body("verifier").as_str()),
-        "README differs from examples/verifier.rs"
+        "core/README.md differs from examples/verifier.rs"
     );
 }

@@ -132,11 +132,11 @@ fn c_strings_and_docs_come_from_the_same_table() {
     );
 }
 
-const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
+const README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
 const TABLE_BEGIN: &str = "<!-- BEGIN REASONS";
 const TABLE_END: &str = "<!-- END REASONS -->";
 
-/// The README's table of reasons, as the reason table itself gives it: code, name,
+/// core/README.md's table of reasons, as the reason table itself gives it: code, name,
 /// APIM reason and the reason's own documentation.
 fn readme_table() -> String {
     let mut out = String::from("| code | name | APIM reason | meaning |\n| ---: | --- | --- | --- |\n");
@@ -149,20 +149,20 @@ fn readme_table() -> String {
 
 #[test]
 fn the_readme_lists_the_reasons_as_generated() {
-    let readme = std::fs::read_to_string(README).expect("README.md");
-    let begin = readme.find(TABLE_BEGIN).expect("README.md has a BEGIN REASONS marker");
+    let readme = std::fs::read_to_string(README).expect("core/README.md");
+    let begin = readme.find(TABLE_BEGIN).expect("core/README.md has a BEGIN REASONS marker");
     let start = begin + readme[begin..].find('\n').expect("a line after the marker") + 1;
-    let end = start + readme[start..].find(TABLE_END).expect("README.md has an END REASONS marker");
+    let end = start + readme[start..].find(TABLE_END).expect("core/README.md has an END REASONS marker");
     let wanted = readme_table();
     if std::env::var_os("JWTGUARD_BLESS").is_some() {
         let mut out = readme.clone();
         out.replace_range(start..end, &wanted);
-        std::fs::write(README, out).expect("write README.md");
+        std::fs::write(README, out).expect("write core/README.md");
         return;
     }
     assert!(
         readme[start..end] == wanted,
-        "README.md's table of reasons differs from the core's; rewrite it with\n    \
+        "core/README.md's table of reasons differs from the core's; rewrite it with\n    \
          JWTGUARD_BLESS=1 cargo test -p jwtguard-core --test reasons"
     );
 }

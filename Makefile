@@ -1,5 +1,5 @@
 # jwtguard: `make demo` runs the demo, `make test` runs every test of the project.
-.PHONY: test demo fixtures fuzz install nginx bench sanitize \
+.PHONY: test demo fixtures fuzz install nginx deb bench sanitize \
 	test-core test-c test-python test-nginx lint fmt doc
 
 test:
@@ -30,6 +30,12 @@ demo:
 # with apt-get when missing): target/nginx/ngx_http_jwtguard_module.so (nginx/README.md).
 nginx:
 	bash nginx/build.sh
+
+# The Debian package of the module for the installed nginx (its exact nginx-abi):
+# target/deb/libnginx-mod-http-jwtguard_<version>_<arch>.deb; install it with
+# apt-get install ./target/deb/libnginx-mod-http-jwtguard_*.deb (nginx/README.md).
+deb:
+	bash nginx/deb.sh
 
 # Regenerates core/tests/fixtures and ffi-c/tests/fixtures/verifier.json with PyJWT and
 # cryptography (independent of jwtguard).

@@ -1,5 +1,5 @@
 # jwtguard: `make demo` runs the demo, `make test` runs every test of the project.
-.PHONY: test demo fixtures fuzz install nginx bench sanitize wheel \
+.PHONY: test demo fixtures fuzz install nginx deb wheel bench sanitize \
 	test-core test-c test-python test-nginx lint fmt doc
 
 test:
@@ -35,6 +35,12 @@ nginx:
 # target/wheels/ (bindings-python/README.md); the Python tests install that wheel.
 wheel:
 	bash bindings-python/build-wheel.sh
+
+# The Debian package of the module for the installed nginx (its exact nginx-abi):
+# target/deb/libnginx-mod-http-jwtguard_<version>_<arch>.deb; install it with
+# apt-get install ./target/deb/libnginx-mod-http-jwtguard_*.deb (nginx/README.md).
+deb:
+	bash nginx/deb.sh
 
 # Regenerates core/tests/fixtures and ffi-c/tests/fixtures/verifier.json with PyJWT and
 # cryptography (independent of jwtguard).

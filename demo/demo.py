@@ -1,9 +1,11 @@
 """The end-to-end demo (run by `make demo` through demo/run.sh): an Entra-shaped identity
 provider stand-in, the keys fetched through OpenID discovery with `python -m jwtguard
-fetch-jwks`, Debian's nginx with ngx_http_jwtguard_module in front of a small sample API,
-and the workflow of the APIM article walked request by request.
+fetch-jwks`, Debian's nginx with ngx_http_jwtguard_module (installed from its Debian
+package) in front of a small sample API, and the workflow of the APIM article walked
+request by request.
 
-Usage: demo.py MODULE_SO WORKDIR   (demo/run.sh passes both and removes WORKDIR)."""
+Usage: demo.py MODULE_CONF WORKDIR   (demo/run.sh passes both and removes WORKDIR);
+MODULE_CONF is the package's enabled load_module snippet, included by nginx.conf."""
 
 import http.client
 import http.server
@@ -127,7 +129,7 @@ def call(port, path, token=None, expect=None):
 # ---------------------------------------------------------------- the walk
 
 def main():
-    module, work = sys.argv[1], sys.argv[2]
+    module_conf, work = sys.argv[1], sys.argv[2]
     os.chmod(work, 0o755)
     keys_file = os.path.join(work, "jwks.json")
     failures = 0
@@ -153,9 +155,14 @@ def main():
         os.chmod(keys_file, 0o644)
 
         say("3. nginx with ngx_http_jwtguard_module in front of the API")
+        with open(module_conf) as f:
+            load = next(line.strip() for line in f if line.startswith("load_module"))
+        print("  the module is the one of the package libnginx-mod-http-jwtguard (make deb):")
+        print(f"  include {module_conf};")
+        print(f"      # a link to {os.path.realpath(module_conf)}: {load}")
         port = free_port()
         conf = f"""
-load_module {module};
+include {module_conf};
 daemon off;
 worker_processes 2;
 pid {work}/nginx.pid;

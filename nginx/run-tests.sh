@@ -3,7 +3,8 @@
 # installs Debian's nginx-core and nginx-dev when missing), installs libfaketime when
 # missing (apt-get), prepares a venv with PyJWT,
 # cryptography and pytest, and runs nginx/tests against the real nginx with two workers
-# on 127.0.0.1. Fails when a test fails or when no test ran.
+# on 127.0.0.1; as root also the Debian package of the module (test_package.py installs
+# and purges it). Fails when a test fails or when no test ran.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 start=$(date +%s)

@@ -244,11 +244,13 @@ def raw_request(port, path, headers=None):
 
 class Nginx:
     """Debian's nginx in the foreground with its own prefix, configuration, error log
-    and pid file; `http_conf` is the body of the http block."""
+    and pid file; `http_conf` is the body of the http block, `load` the line that loads
+    the module (by default the module under test, by its path)."""
 
-    def __init__(self, http_conf, workers=2, directory=None, env=None):
+    def __init__(self, http_conf, workers=2, directory=None, env=None, load=None):
         self.dir = directory or tempfile.mkdtemp(prefix="jwtguard-nginx-")
         self.env = env or {}  # added to nginx's environment, kept for the workers
+        self.load = load or f"load_module {MODULE};"
         os.chmod(self.dir, 0o755)  # workers (user nobody) read the key files here
         self.conf = os.path.join(self.dir, "nginx.conf")
         self.error_log = os.path.join(self.dir, "error.log")
@@ -262,7 +264,7 @@ class Nginx:
         # nginx clears the workers' environment: keep the variables added to it
         keep = "".join(f"env {name};\n" for name in sorted(self.env))
         text = f"""
-load_module {MODULE};
+{self.load}
 {keep}
 daemon off;
 master_process on;

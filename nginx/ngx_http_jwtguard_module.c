@@ -215,8 +215,6 @@ static void ngx_http_jwtguard_verifier_cleanup(void *data);
 static void ngx_http_jwtguard_ctx_cleanup(void *data);
 static char *ngx_http_jwtguard_cache_size(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static char *ngx_http_jwtguard_cache_ttl_check(ngx_conf_t *cf, void *post,
-    void *data);
 static ngx_int_t ngx_http_jwtguard_request_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_jwtguard_claim_variable(ngx_http_request_t *r,
@@ -248,9 +246,6 @@ static void *ngx_http_jwtguard_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 
-
-static ngx_conf_post_t  ngx_http_jwtguard_cache_ttl_post =
-    { ngx_http_jwtguard_cache_ttl_check };
 
 static ngx_conf_post_t  ngx_http_jwtguard_status_post =
     { ngx_http_jwtguard_status_check };
@@ -300,7 +295,7 @@ static ngx_command_t  ngx_http_jwtguard_commands[] = {
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_cache_size", NGX_CONF_TAKE1,
         ngx_http_jwtguard_cache_size, cache_size, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_cache_ttl", NGX_CONF_TAKE1,
-        ngx_conf_set_sec_slot, cache_ttl, &ngx_http_jwtguard_cache_ttl_post),
+        ngx_conf_set_sec_slot, cache_ttl, NULL),
 
       ngx_null_command
 };
@@ -2080,20 +2075,6 @@ ngx_http_jwtguard_cache_size(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                            "invalid cache size \"%V\", a number of entries "
                            "or \"off\" expected", &value[1]);
         return NGX_CONF_ERROR;
-    }
-
-    return NGX_CONF_OK;
-}
-
-
-static char *
-ngx_http_jwtguard_cache_ttl_check(ngx_conf_t *cf, void *post, void *data)
-{
-    time_t  *ttl = data;
-
-    if (*ttl < 1) {
-        return "must be at least 1s (\"jwtguard_cache_size off\" disables "
-               "the cache)";
     }
 
     return NGX_CONF_OK;

@@ -670,3 +670,15 @@ def test_a_refresh_interval_under_one_second_is_refused(server, clock, keys):
             make_validator(server, clock, refresh_interval=interval)
     v = make_validator(server, clock, refresh_interval=1)
     assert v.validate(token(keys.rsa, "k1"))["sub"] == "user-1"
+
+
+def test_a_cache_without_a_time_to_live_is_refused(server, clock, keys):
+    # the core's rule, as in C and nginx: a cache with room needs at least 1 second
+    serve(server, jwks(public_jwk(keys.rsa, "k1")))
+    for ttl in (0, 0.5):
+        with pytest.raises(jwtguard.PolicyError, match="time to live of at least 1 second"):
+            make_validator(server, clock, cache_ttl=ttl)
+    v = make_validator(server, clock, cache_size=0, cache_ttl=0)   # no cache at all
+    assert v.validate(token(keys.rsa, "k1"))["sub"] == "user-1"
+    v = make_validator(server, clock, cache_ttl=1)
+    assert v.validate(token(keys.rsa, "k1"))["sub"] == "user-1"

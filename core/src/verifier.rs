@@ -217,7 +217,10 @@ impl VerifierBuilder {
     }
 
     /// Remembers up to `capacity` verified tokens, each for at most `ttl` seconds
-    /// (never past its `exp`). Off by default.
+    /// (never past its `exp`; [`DEFAULT_CACHE_TTL`](crate::DEFAULT_CACHE_TTL) is the
+    /// bindings' default). Off by default; a `capacity` of 0 turns it off. A cache with
+    /// room (`capacity` > 0) and a `ttl` of 0 makes [`VerifierBuilder::build`] fail: every binding refuses it alike, rather than reading 0 as "off" in one
+    /// and as "the default" in another.
     pub fn cache(mut self, capacity: usize, ttl: u64) -> Self {
         self.cache = Some((capacity, ttl));
         self
@@ -237,7 +240,13 @@ impl VerifierBuilder {
         if self.slots.is_empty() {
             return Err(Error::new(Reason::PolicyInvalid, "a verifier needs at least one key source"));
         }
-        // A cache of no size or no time is none (it would count lookups it never answers).
+        if matches!(self.cache, Some((capacity, 0)) if capacity > 0) {
+            return Err(Error::new(
+                Reason::PolicyInvalid,
+                "the verified-token cache needs a time to live of at least 1 second (a capacity of 0 turns it off)",
+            ));
+        }
+        // A cache of no size is none (it would count lookups it never answers).
         let cache = self
             .cache
             .filter(|&(capacity, ttl)| capacity > 0 && ttl > 0)

@@ -212,12 +212,20 @@ fn the_cache_misses_when_the_clock_steps_back() {
     assert_eq!((verifier.cache_counts(), verifier.cache_capacity(), verifier.cache_len()), ((2, 3), 16, 0));
 }
 
-/// A cache of no size or no time is none: it counts nothing.
+/// A cache of no size is none: it counts nothing. One with room and no time to live is
+/// refused, the same in every binding (C once read 0 as "the default", Python as "off").
 #[test]
-fn a_cache_of_no_size_or_no_time_is_none() {
+fn a_cache_of_no_size_is_none_and_one_of_no_time_is_refused() {
     let a = Provider::new(33);
     let token = a.token_for(Some("a"), ISSUER_A);
-    for (capacity, ttl) in [(0, 300), (16, 0)] {
+    let builder = Verifier::builder(policy()).fixed_keys(a.keys(Some("a")), Trust::PolicyIssuers);
+    let err = builder.cache(16, 0).build().expect_err("refused");
+    assert_eq!(err.reason(), Reason::PolicyInvalid);
+    assert!(err.to_string().contains("time to live of at least 1 second"), "{err}");
+    // a later call replaces an earlier one
+    let builder = Verifier::builder(policy()).fixed_keys(a.keys(Some("a")), Trust::PolicyIssuers);
+    assert!(builder.cache(16, 0).cache(16, 1).build().is_ok());
+    for (capacity, ttl) in [(0, 300), (0, 0)] {
         let builder = Verifier::builder(policy()).fixed_keys(a.keys(Some("a")), Trust::PolicyIssuers);
         let verifier = builder.cache(capacity, ttl).build().expect("verifier");
         for _ in 0..2 {

@@ -98,7 +98,8 @@ int main(int argc, char **argv) {
     issuer.len = strlen(argv[4]);
     sources = jwtguard_verifier_builder_new(policy);
     jwtguard_verifier_builder_add_keys(sources, keys, &issuer, 1, NULL);
-    jwtguard_verifier_builder_set_cache(sources, jwtguard_default_cache_size(), 0);
+    jwtguard_verifier_builder_set_cache(sources, jwtguard_default_cache_size(),
+                                        jwtguard_default_cache_ttl());
     r = jwtguard_verifier_builder_build(sources, &verifier, detail, sizeof detail);
     jwtguard_keyset_free(keys); /* the verifier holds its own references */
     jwtguard_policy_free(policy);

@@ -1309,8 +1309,10 @@ jwtguard_result jwtguard_verifier_builder_set_refresh_interval(struct jwtguard_v
 
 /**
  * Remembers up to `capacity` verified tokens (0: no cache, the default), each for at
- * most `ttl_seconds` (0: the default, `jwtguard_default_cache_ttl()`) and never past
- * its `exp`. A later call replaces an earlier one.
+ * most `ttl_seconds` (at least 1; `jwtguard_default_cache_ttl()` is the usual value)
+ * and never past its `exp`. A later call replaces an earlier one. A `capacity` above 0
+ * with `ttl_seconds` 0 makes `jwtguard_verifier_builder_build()` fail
+ * (`JWTGUARD_POLICY_INVALID`).
  *
  * # Safety
  * `builder` is NULL or a live builder handle used by no other thread.

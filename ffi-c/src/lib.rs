@@ -128,12 +128,9 @@ mod tests {
         // One source of the version, the workspace's Cargo.toml: the header's macros
         // are constants cbindgen can print, held to it here.
         let parts = [JWTGUARD_VERSION_MAJOR, JWTGUARD_VERSION_MINOR, JWTGUARD_VERSION_PATCH];
-        let package = [
-            env!("CARGO_PKG_VERSION_MAJOR"),
-            env!("CARGO_PKG_VERSION_MINOR"),
-            env!("CARGO_PKG_VERSION_PATCH"),
-        ]
-        .map(|p| p.parse::<u32>().unwrap());
+        let package =
+            [env!("CARGO_PKG_VERSION_MAJOR"), env!("CARGO_PKG_VERSION_MINOR"), env!("CARGO_PKG_VERSION_PATCH")]
+                .map(|p| p.parse::<u32>().unwrap());
         assert_eq!(parts, package, "update JWTGUARD_VERSION_* in ffi-c/src/lib.rs with the version");
     }
 }

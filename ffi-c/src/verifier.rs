@@ -305,8 +305,10 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_set_refresh_interval(
 }
 
 /// Remembers up to `capacity` verified tokens (0: no cache, the default), each for at
-/// most `ttl_seconds` (0: the default, `jwtguard_default_cache_ttl()`) and never past
-/// its `exp`. A later call replaces an earlier one.
+/// most `ttl_seconds` (at least 1; `jwtguard_default_cache_ttl()` is the usual value)
+/// and never past its `exp`. A later call replaces an earlier one. A `capacity` above 0
+/// with `ttl_seconds` 0 makes `jwtguard_verifier_builder_build()` fail
+/// (`JWTGUARD_POLICY_INVALID`).
 ///
 /// # Safety
 /// `builder` is NULL or a live builder handle used by no other thread.
@@ -319,9 +321,8 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_set_cache(
     guard(|| {
         // SAFETY: the caller's contract for `builder`.
         let b = unsafe { handle_mut(builder, "builder") }?;
-        let ttl = if ttl_seconds == 0 { jwtguard_core::DEFAULT_CACHE_TTL } else { ttl_seconds };
-        // A capacity of 0 stores nothing: no cache.
-        b.state.update(|inner| (inner.cache(capacity, ttl), Ok(())))
+        // The core decides what a capacity or a time of 0 means.
+        b.state.update(|inner| (inner.cache(capacity, ttl_seconds), Ok(())))
     })
 }
 

@@ -642,7 +642,7 @@ fn verifier(k: *const jwtguard_keyset, p: *const jwtguard_policy) -> *mut jwtgua
             jwtguard_verifier_builder_add_jwks_url(b, url.as_ptr().cast(), url.len(), null(), 0, flags, null_mut()),
             JWTGUARD_OK
         );
-        assert_eq!(jwtguard_verifier_builder_set_cache(b, 8, 0), JWTGUARD_OK);
+        assert_eq!(jwtguard_verifier_builder_set_cache(b, 8, jwtguard_default_cache_ttl()), JWTGUARD_OK);
         assert_eq!(jwtguard_verifier_builder_build(b, &mut out, null_mut(), 0), JWTGUARD_OK);
     }
     out

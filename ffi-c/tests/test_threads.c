@@ -150,7 +150,7 @@ int main(int argc, char **argv) {
     vb = jwtguard_verifier_builder_new(policy);
     CHECK(vb != NULL);
     CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, current, NULL, 0, NULL), JWTGUARD_OK);
-    CHECK_RESULT(jwtguard_verifier_builder_set_cache(vb, 4, 0), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_set_cache(vb, 4, jwtguard_default_cache_ttl()), JWTGUARD_OK);
     CHECK_RESULT(jwtguard_verifier_builder_build(vb, &shared_verifier, NULL, 0), JWTGUARD_OK);
 
     CHECK(pthread_create(&swap_thread, NULL, swapper, NULL) == 0);

@@ -243,7 +243,7 @@ static void test_cache(void) {
     CHECK(jwtguard_default_cache_size() == 1024);
     CHECK(jwtguard_default_cache_ttl() == 300);
 
-    v = cached_source(p, a, 16, 0);
+    v = cached_source(p, a, 16, jwtguard_default_cache_ttl());
     CHECK(jwtguard_verifier_cache_len(v) == 0);
     CHECK_RESULT(verify_at(v, "a_es256", NOW, &hit, NULL), JWTGUARD_OK);
     CHECK(!hit);
@@ -295,6 +295,20 @@ static void test_cache(void) {
     CHECK_RESULT(verify_at(v, "a_es256", NOW, &hit, NULL), JWTGUARD_OK);
     CHECK(!hit && jwtguard_verifier_cache_len(v) == 0);
     jwtguard_verifier_free(v);
+
+    /* A cache with room and no time to live is refused (the core's rule, the same
+     * in every binding), not read as "the default" */
+    {
+        char detail[256];
+        vb = jwtguard_verifier_builder_new(p);
+        CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, a, ONLY_A, 1, NULL), JWTGUARD_OK);
+        CHECK_RESULT(jwtguard_verifier_builder_set_cache(vb, 16, 0), JWTGUARD_OK);
+        v = (jwtguard_verifier *) 1;
+        CHECK_RESULT(jwtguard_verifier_builder_build(vb, &v, detail, sizeof detail),
+                     JWTGUARD_POLICY_INVALID);
+        CHECK(v == NULL);
+        CHECK(strstr(detail, "time to live of at least 1 second") != NULL);
+    }
 
     jwtguard_keyset_free(a);
     jwtguard_keyset_free(b);

@@ -228,11 +228,11 @@ def test_configuration(cache_env):
     for bad, expect in (("jwtguard_cache_size many;", "invalid cache size"),
                         ("jwtguard_cache_size -1;", "invalid cache size"),
                         ("jwtguard_cache_size 10; jwtguard_cache_size 20;", "is duplicate"),
-                        ("jwtguard_cache_ttl 0;", "must be at least 1s"),
+                        ("jwtguard_cache_ttl 0;", "time to live of at least 1 second (a capacity of 0"),
                         ("jwtguard_cache_ttl soon;", "invalid value")):
         rc, out = conf(on + bad)
         assert rc != 0 and expect in out, out
-    for good in ("jwtguard_cache_size off;", "jwtguard_cache_size 0;",
+    for good in ("jwtguard_cache_size off;", "jwtguard_cache_size 0;", "jwtguard_cache_size off; jwtguard_cache_ttl 0;",
                  "jwtguard_cache_size 100000; jwtguard_cache_ttl 10m;"):
         rc, out = conf(on + good)
         assert rc == 0, out

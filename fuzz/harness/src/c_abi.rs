@@ -108,7 +108,10 @@ fn verify_through_verifier(
             jwtguard_result::JWTGUARD_OK
         );
         assert_eq!(index, 0);
-        assert_eq!(jwtguard_verifier_builder_set_cache(builder, 4, 0), jwtguard_result::JWTGUARD_OK);
+        assert_eq!(
+            jwtguard_verifier_builder_set_cache(builder, 4, jwtguard_default_cache_ttl()),
+            jwtguard_result::JWTGUARD_OK
+        );
         let code = jwtguard_verifier_builder_build(builder, &mut verifier, detail.as_mut_ptr(), detail.len());
         assert_eq!(code, jwtguard_result::JWTGUARD_OK);
         let mut want = None;

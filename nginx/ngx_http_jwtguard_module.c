@@ -680,6 +680,35 @@ ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx)
 }
 
 
+/* Whether nginx would answer `status` with an error_page of the request's location. */
+
+static ngx_uint_t
+ngx_http_jwtguard_has_error_page(ngx_http_request_t *r, ngx_int_t status)
+{
+    ngx_uint_t                 i;
+    ngx_http_err_page_t       *page;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    if (clcf->error_pages == NULL
+        || (r->error_page && !clcf->recursive_error_pages))
+    {
+        return 0;
+    }
+
+    page = clcf->error_pages->elts;
+
+    for (i = 0; i < clcf->error_pages->nelts; i++) {
+        if (page[i].status == status) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 static ngx_int_t
 ngx_http_jwtguard_fail(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf,
     jwtguard_result result)
@@ -710,6 +739,12 @@ ngx_http_jwtguard_fail(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf
     h->value = challenge;
 
     r->headers_out.www_authenticate = h;
+
+    /* an error_page for the status answers instead: the status goes back to nginx, as
+     * after auth_basic or auth_request (the challenge header stays set) */
+    if (ngx_http_jwtguard_has_error_page(r, jlcf->failed_status)) {
+        return jlcf->failed_status;
+    }
 
     if (ngx_http_discard_request_body(r) != NGX_OK) {
         r->keepalive = 0;

@@ -104,6 +104,18 @@ def http_conf(backend_port, port, keys, keys_b, extra_server="", audience=AUD):
             proxy_pass http://backend;
         }}
         location /public/ {{ jwtguard off; proxy_pass http://backend; }}
+        location /error-page/ {{
+            error_page 401 = @login;
+            error_page 403 /denied.txt;
+            proxy_pass http://backend;
+        }}
+        location /error-page-403/ {{
+            jwtguard_failed_status 403;
+            error_page 403 /denied.txt;
+            proxy_pass http://backend;
+        }}
+        location @login {{ return 302 https://login.example/authorize; }}
+        location = /denied.txt {{ jwtguard off; return 200 "denied by policy\n"; }}
     }}
 """
 
@@ -211,6 +223,20 @@ def test_required_claims(env):
 def test_failed_status_403(env):
     assert_rejected(env, "/admin/", "TokenClaimValueNotAllowed", bearer(good()), status=403)
     forwarded(env, "/admin/", bearer(good(roles=["Admin"])))
+
+
+def test_error_page_takes_the_rejection(env):
+    # the status goes back to nginx, so error_page answers (as after auth_basic)
+    st, h, _ = request(env.port, "/error-page/", {})
+    assert st == 302 and h["location"] == "https://login.example/authorize", (st, h)
+    st, h, _ = request(env.port, "/error-page/", bearer(good(exp=1000)))
+    assert st == 302, (st, h)
+    st, h, body = request(env.port, "/error-page-403/", bearer(good(exp=1000)))
+    assert (st, body) == (403, "denied by policy\n"), (st, h, body)
+    assert 'error="invalid_token"' in h["www-authenticate"], h   # the challenge stays
+    forwarded(env, "/error-page/", bearer(good()))
+    # without an error_page for the status, the module's own answer
+    assert_rejected(env, "/audience/", "TokenAudienceNotAllowed", bearer(good()))
 
 
 def test_failed_message_and_realm(env):

@@ -14,8 +14,9 @@
  * pool cleanup.
  *
  * The module does the I/O: it reads key files (once per configuration, then again in
- * each worker when a file's mtime, size or inode changed or its last read failed,
- * checked at most every `check=` seconds) and hands them to the verifiers with
+ * each worker when a file's mtime (to the nanosecond), size or inode changed, its
+ * last read failed, or it was read in the second it was written, checked at most
+ * every `check=` seconds) and hands them to the verifiers with
  * jwtguard_verifier_set_keys(); it fetches the keys request with a subrequest when
  * jwtguard_verifier_start_fetch() says a fetch is due, and answers the core with
  * jwtguard_verifier_offer() or jwtguard_verifier_fetch_failed().
@@ -69,18 +70,24 @@ typedef struct {
 } ngx_http_jwtguard_holder_t;
 
 
+/* what tells one version of a key file from another */
+typedef struct {
+    time_t                    mtime;
+    long                      mtime_ns;     /* 0 where the system has none */
+    off_t                     size;
+    ngx_file_uniq_t           uniq;
+} ngx_http_jwtguard_version_t;
+
+
 /* a key file: one per path, shared by the locations that name it */
 typedef struct {
     ngx_str_t                 path;
     const jwtguard_keyset    *keys;
     time_t                    check;        /* seconds between stat() calls */
     time_t                    checked;      /* last stat() */
-    time_t                    mtime;        /* the version loaded */
-    off_t                     size;
-    ngx_file_uniq_t           uniq;
-    time_t                    failed_mtime; /* the last version that did not load */
-    off_t                     failed_size;
-    ngx_file_uniq_t           failed_uniq;
+    ngx_http_jwtguard_version_t loaded;     /* the version loaded */
+    ngx_http_jwtguard_version_t failed;     /* the last version that did not load */
+    ngx_uint_t                unsure;       /* read in the second it was written */
     ngx_array_t               holders;      /* ngx_http_jwtguard_holder_t */
 } ngx_http_jwtguard_file_t;
 
@@ -199,6 +206,10 @@ static void ngx_http_jwtguard_fetched(ngx_http_request_t *r,
 static ngx_int_t ngx_http_jwtguard_fail(ngx_http_request_t *r,
     ngx_http_jwtguard_loc_conf_t *jlcf, jwtguard_result result);
 static void ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log);
+static void ngx_http_jwtguard_version(ngx_file_info_t *fi,
+    ngx_http_jwtguard_version_t *v);
+static ngx_uint_t ngx_http_jwtguard_same(ngx_http_jwtguard_version_t *a,
+    ngx_http_jwtguard_version_t *b);
 static ngx_int_t ngx_http_jwtguard_load(ngx_http_jwtguard_file_t *k,
     ngx_log_t *log, ngx_str_t *err);
 static u_char *ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log,
@@ -868,10 +879,11 @@ static void
 ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log)
 {
     ngx_str_t                    err;
-    ngx_uint_t                   i, level;
+    ngx_uint_t                   i, level, again;
     jwtguard_result              rc;
     ngx_file_info_t              fi;
     ngx_http_jwtguard_holder_t  *h;
+    ngx_http_jwtguard_version_t  version;
 
     if (ngx_time() - k->checked < k->check) {
         return;
@@ -886,27 +898,27 @@ ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log)
         return;
     }
 
-    if (ngx_file_mtime(&fi) == k->mtime && ngx_file_size(&fi) == k->size
-        && ngx_file_uniq(&fi) == k->uniq)
-    {
+    ngx_http_jwtguard_version(&fi, &version);
+
+    /* a file rewritten in place within the second it was read may keep its mtime
+     * (coarse timestamps) and size: such a version is read once more */
+    again = ngx_http_jwtguard_same(&version, &k->loaded);
+
+    if (again && !k->unsure) {
         return;
     }
 
     if (ngx_http_jwtguard_load(k, log, &err) != NGX_OK) {
         /* the identity stays the last good version's: the file is read again at the
          * next check; logged at error once per version of the file */
-        level = (ngx_file_mtime(&fi) == k->failed_mtime
-                 && ngx_file_size(&fi) == k->failed_size
-                 && ngx_file_uniq(&fi) == k->failed_uniq)
+        level = ngx_http_jwtguard_same(&version, &k->failed)
                 ? NGX_LOG_INFO : NGX_LOG_ERR;
 
         ngx_log_error(level, log, 0,
                       "jwtguard: keys file \"%V\" not reloaded, keeping the "
                       "current keys: %V", &k->path, &err);
 
-        k->failed_mtime = ngx_file_mtime(&fi);
-        k->failed_size = ngx_file_size(&fi);
-        k->failed_uniq = ngx_file_uniq(&fi);
+        k->failed = version;
         return;
     }
 
@@ -921,8 +933,12 @@ ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log)
         }
     }
 
-    ngx_log_error(NGX_LOG_NOTICE, log, 0,
-                  "jwtguard: keys file \"%V\" reloaded", &k->path);
+    level = again ? NGX_LOG_INFO : NGX_LOG_NOTICE;
+
+    ngx_log_error(level, log, 0,
+                  again ? "jwtguard: keys file \"%V\" read again (it was read in the "
+                          "second it was written)"
+                        : "jwtguard: keys file \"%V\" reloaded", &k->path);
 }
 
 
@@ -963,11 +979,32 @@ ngx_http_jwtguard_load(ngx_http_jwtguard_file_t *k, ngx_log_t *log, ngx_str_t *e
 
     jwtguard_keyset_free(k->keys);
     k->keys = keys;
-    k->mtime = ngx_file_mtime(&fi);
-    k->size = ngx_file_size(&fi);
-    k->uniq = ngx_file_uniq(&fi);
+    ngx_http_jwtguard_version(&fi, &k->loaded);
+    k->unsure = (k->loaded.mtime >= ngx_time());
 
     return NGX_OK;
+}
+
+
+static void
+ngx_http_jwtguard_version(ngx_file_info_t *fi, ngx_http_jwtguard_version_t *v)
+{
+    v->mtime = ngx_file_mtime(fi);
+#if (NGX_LINUX)
+    v->mtime_ns = fi->st_mtim.tv_nsec;
+#else
+    v->mtime_ns = 0;
+#endif
+    v->size = ngx_file_size(fi);
+    v->uniq = ngx_file_uniq(fi);
+}
+
+
+static ngx_uint_t
+ngx_http_jwtguard_same(ngx_http_jwtguard_version_t *a, ngx_http_jwtguard_version_t *b)
+{
+    return a->mtime == b->mtime && a->mtime_ns == b->mtime_ns && a->size == b->size
+           && a->uniq == b->uniq;
 }
 
 

@@ -22,6 +22,7 @@ KEY_B = Key("provider-b-key")
 KEY_C = Key("provider-c-key")        # provider C, published by a keys request
 MANY = [Key(f"many-{i}") for i in range(6)]
 OLD, NEW = Key("rotating-old"), Key("rotating-new")
+IN_PLACE = [Key("in-place-a"), Key("in-place-b")]   # same kid length: same file size
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,7 @@ def env():
         "many": jwks(*MANY), "two": jwks(*MANY[:2]),
         "m1": jwks(*MANY[0:2]), "m2": jwks(*MANY[2:4]), "m3": jwks(*MANY[4:6]),
         "rotating": jwks(OLD),
+        "in-place": jwks(IN_PLACE[0]),
     }
     for name, text in files.items():
         write_atomic(f"{d}/{name}.json", text)
@@ -74,6 +76,11 @@ def env():
             jwtguard_keys_file {d}/m1.json;
             jwtguard_keys_file {d}/m2.json;
             jwtguard_keys_file {d}/m3.json;
+            proxy_pass http://127.0.0.1:{backend.port};
+        }}
+        location /in-place/ {{
+            jwtguard_issuer {ISS_A};
+            jwtguard_keys_file {d}/in-place.json check=0;
             proxy_pass http://127.0.0.1:{backend.port};
         }}
         location /rotating/ {{
@@ -186,6 +193,29 @@ def test_token_without_kid_is_not_tried_against_every_key(env):
 
 
 # ---------------------------------------------------------------- a key file that could not be opened
+
+def test_key_file_rewritten_in_place_within_the_second(env):
+    # same inode, same size, same second: only the nanoseconds of the mtime (or, on a
+    # coarse file system, having read the file in the second it was written) tell
+    path = f"{env.dir}/in-place.json"
+    texts = [jwks(k) for k in IN_PLACE]
+    assert len(texts[0]) == len(texts[1])
+    tokens = [k.sign(claims(iss=ISS_A)) for k in IN_PLACE]
+    for _ in range(5):
+        time.sleep(1.02 - time.time() % 1)           # just after a second begins
+        second = int(time.time())
+        write_atomic(path, texts[0])
+        first = [call(env, "/in-place/", tokens[0]) for _ in range(4)]   # both workers
+        inode = os.stat(path).st_ino
+        with open(path, "r+") as f:                   # in place
+            f.write(texts[1])
+        after = [call(env, "/in-place/", t) for t in (tokens[1], tokens[0])]
+        if int(time.time()) == second:
+            break
+    assert os.stat(path).st_ino == inode and int(time.time()) == second
+    assert first == [(200, None)] * 4
+    assert after == [(200, None), (401, "TokenSignatureKeyNotFound")]
+
 
 def test_zz_unreadable_key_file_is_retried(env):
     path = f"{env.dir}/rotating.json"

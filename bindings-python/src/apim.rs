@@ -54,6 +54,14 @@ pub fn _translate_apim_policy<'py>(
     to_dict(py, &apim)
 }
 
+/// Reads APIM named values kept as text, one `name=value` per line; see
+/// `jwtguard.read_named_values`. The format and its refusals are jwtguard-policy's.
+#[pyfunction]
+pub fn read_named_values(py: Python<'_>, text: &str) -> PyResult<BTreeMap<String, String>> {
+    jwtguard_policy::read_named_values(text)
+        .map_err(|e| errors::binding(py, Kind::Policy, Reason::PolicyInvalid, &e.to_string()))
+}
+
 fn to_dict<'py>(py: Python<'py>, apim: &ApimPolicy) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     let kind = match apim.kind() {

@@ -269,6 +269,7 @@ fn _jwtguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verify_jws, m)?)?;
     m.add_function(wrap_pyfunction!(_reasons, m)?)?;
     m.add_function(wrap_pyfunction!(apim::_translate_apim_policy, m)?)?;
+    m.add_function(wrap_pyfunction!(apim::read_named_values, m)?)?;
     m.add_function(wrap_pyfunction!(verifier::_read_openid_configuration, m)?)?;
     m.add_function(wrap_pyfunction!(verifier::_check_url, m)?)?;
     m.add_function(wrap_pyfunction!(verifier::_is_loopback_host, m)?)?;

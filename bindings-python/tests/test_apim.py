@@ -353,3 +353,21 @@ def test_an_inline_key_the_core_does_not_load_is_a_policy_error():
     text = str(info.value)
     assert "InvalidKey at <validate-jwt/issuer-signing-keys/key> (line 2" in text, text
     assert "KeyTooSmall" in text and short not in text, text
+
+
+def test_named_values_read_from_text_fill_a_policy():
+    text = f"# the instance's named values\ntenant = {TENANT}\nbackend-app={BACKEND}\nclient-app = {CLIENT}\n"
+    values = jwtguard.read_named_values(text)
+    assert values == {"tenant": TENANT, "backend-app": BACKEND, "client-app": CLIENT}
+    xml = """<validate-azure-ad-token tenant-id="{{tenant}}">
+  <client-application-ids><application-id>{{client-app}}</application-id></client-application-ids>
+  <backend-application-ids><application-id>{{backend-app}}</application-id></backend-application-ids>
+</validate-azure-ad-token>"""
+    apim = jwtguard.ApimPolicy.from_xml(xml, named_values=values)
+    assert BACKEND in apim.policy.audiences
+    # a file that does not read: the line, never a value
+    with pytest.raises(jwtguard.PolicyError, match=r"InvalidNamedValues .*\(line 2,") as info:
+        jwtguard.read_named_values("a=1\nsecret s3cr3t\n")
+    assert "s3cr3t" not in str(info.value)
+    with pytest.raises(jwtguard.PolicyError, match="given twice"):
+        jwtguard.read_named_values("key=s3cr3t\nKEY=other\n")

@@ -65,7 +65,7 @@ from ._jwtguard import (
 )
 from ._verify import verify, verify_detailed
 from .discovery import Validator
-from .apim import ApimPolicy, TokenSource
+from .apim import ApimPolicy, TokenSource, read_named_values
 from . import entra
 
 __all__ = [
@@ -115,6 +115,7 @@ __all__ = [
     "VerifiedToken",
     "__version__",
     "entra",
+    "read_named_values",
     "verify",
     "verify_detailed",
     "verify_jws",

@@ -16,6 +16,7 @@ __all__ = [
     "verify_jws",
     "_reasons",
     "_translate_apim_policy",
+    "read_named_values",
     "_read_openid_configuration",
     "_check_url",
     "_is_loopback_host",
@@ -302,3 +303,10 @@ def _translate_apim_policy(
 ) -> Dict[str, Any]:
     """The translation behind ``ApimPolicy.from_xml``: the core policy it built as a
     ``Policy`` (``"policy"``), the rest as plain data; raises ``PolicyError``."""
+
+def read_named_values(text: str) -> Dict[str, str]:
+    """APIM named values kept as text, one ``name=value`` per line (names of ASCII
+    letters, digits, ``.``, ``-``, ``_``, unique ignoring case; values trimmed of spaces
+    and tabs, not empty, at most 4096 bytes, no control characters but tab; blank and
+    ``#`` lines skipped), for ``ApimPolicy.from_xml(named_values=...)``. Raises
+    ``PolicyError`` (``InvalidNamedValues``) naming the line, never a value."""

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
-from ._jwtguard import KeySet, Policy, _translate_apim_policy
+from ._jwtguard import KeySet, Policy, _translate_apim_policy, read_named_values
 
 
 class TokenSource(NamedTuple):

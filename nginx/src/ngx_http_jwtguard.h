@@ -35,7 +35,7 @@
 #define NGX_HTTP_JWTGUARD_GET_CHALLENGE 7
 #define NGX_HTTP_JWTGUARD_GET_SOURCE  8
 
-#define NGX_HTTP_JWTGUARD_CACHE_NONE  0       /* $jwtguard_cache_status: empty */
+#define NGX_HTTP_JWTGUARD_CACHE_NONE  0   /* $jwtguard_cache_status: empty */
 #define NGX_HTTP_JWTGUARD_CACHE_MISS  1
 #define NGX_HTTP_JWTGUARD_CACHE_HIT   2
 
@@ -63,8 +63,10 @@ typedef struct {
     time_t                    check;        /* seconds between stat() calls */
     time_t                    checked;      /* last stat() */
     ngx_http_jwtguard_version_t loaded;     /* the version loaded */
-    ngx_http_jwtguard_version_t failed;     /* the last version that did not load */
-    ngx_uint_t                unsure;       /* read in the second it was written */
+    /* the last version that did not load */
+    ngx_http_jwtguard_version_t failed;
+    /* read in the second it was written */
+    ngx_uint_t                unsure;
     ngx_array_t               holders;      /* ngx_http_jwtguard_holder_t */
 } ngx_http_jwtguard_file_t;
 
@@ -73,23 +75,28 @@ typedef struct {
 typedef struct {
     ngx_http_jwtguard_file_t *file;         /* NULL: the keys request */
     ngx_str_t                 uri;          /* the keys request's URI */
-    ngx_array_t              *issuers;      /* jwtguard_slice; NULL: the policy's */
+    /* jwtguard_slice; NULL: the policy's */
+    ngx_array_t              *issuers;
 } ngx_http_jwtguard_source_t;
 
 
-/* jwtguard_apim_policy <file> [options]: one per file and options, shared by the
- * levels that name them */
+/* jwtguard_apim_policy <file> [options]: one per file and options, shared by
+ * the levels that name them */
 typedef struct {
-    ngx_str_t                 key;          /* the path and the options, as one text */
+    /* the path and the options, as one text */
+    ngx_str_t                 key;
     ngx_str_t                 path;
     jwtguard_apim_policy     *apim;
-    const jwtguard_policy    *policy;       /* its core policy (one reference) */
+    /* its core policy (one reference) */
+    const jwtguard_policy    *policy;
     jwtguard_token_source     source;
     ngx_str_t                 source_name;
     ngx_str_t                 scheme;       /* require-scheme; empty: not set */
     ngx_uint_t                status;
-    ngx_str_t                 inline_error; /* why the inline keys did not load */
-    const jwtguard_keyset    *inline_keys[2]; /* the RSA keys, the symmetric keys */
+    /* why the inline keys did not load */
+    ngx_str_t                 inline_error;
+    /* the RSA keys, the symmetric keys */
+    const jwtguard_keyset    *inline_keys[2];
     ngx_uint_t                n_inline;
 } ngx_http_jwtguard_apim_t;
 
@@ -103,18 +110,20 @@ typedef struct {
 } ngx_http_jwtguard_claim_t;
 
 
-/* the verifier of a level, and what it was built from (a level that has the same
- * shares it) */
+/* the verifier of a level, and what it was built from (a level that has the
+ * same shares it) */
 typedef struct ngx_http_jwtguard_verifier_s {
     jwtguard_verifier        *verifier;
     ngx_array_t              *files;        /* ngx_http_jwtguard_source_t */
     ngx_http_jwtguard_source_t *request;
-    ngx_http_jwtguard_apim_t *inline_keys;  /* the APIM policy whose keys it has */
+    /* the APIM policy whose keys it has */
+    ngx_http_jwtguard_apim_t *inline_keys;
     const jwtguard_policy    *policy;
     size_t                    cache_size;
     time_t                    cache_ttl;
     time_t                    keys_cache;
-    size_t                    request_source; /* the keys request's source index */
+    /* the keys request's source index */
+    size_t                    request_source;
 } ngx_http_jwtguard_verifier_t;
 
 
@@ -141,15 +150,18 @@ typedef struct {
     const jwtguard_policy    *policy;
     ngx_http_jwtguard_verifier_t *jv;       /* NULL: tokens are not checked */
     ngx_http_jwtguard_apim_t *apim;         /* jwtguard_apim_policy */
-    const char               *directive;    /* a policy directive set here or above */
+    /* a policy directive set here or above */
+    const char               *directive;
     ngx_flag_t                merged;
 } ngx_http_jwtguard_loc_conf_t;
 
 
 typedef struct {
-    ngx_array_t              *files;        /* ngx_http_jwtguard_file_t *, per path */
+    /* ngx_http_jwtguard_file_t *, per path */
+    ngx_array_t              *files;
     ngx_array_t              *uris;         /* ngx_str_t: keys request URIs */
-    ngx_array_t              *policies;     /* ngx_http_jwtguard_apim_t *, per file */
+    /* ngx_http_jwtguard_apim_t *, per file */
+    ngx_array_t              *policies;
 } ngx_http_jwtguard_main_conf_t;
 
 
@@ -164,10 +176,13 @@ typedef struct {
     unsigned                  sr_too_big:1; /* larger than its output buffer */
     unsigned                  cache_status:2;
     unsigned                  sr_done:1;
-    unsigned                  claimed:1;    /* a fetch the core awaits an answer for */
-    unsigned                  fetched:1;    /* this request fetched keys already */
+    /* a fetch the core awaits an answer for */
+    unsigned                  claimed:1;
+    /* this request fetched keys already */
+    unsigned                  fetched:1;
     unsigned                  decided:1;
-    ngx_log_t                 log;          /* the request's, without its line */
+    /* the request's, without its line */
+    ngx_log_t                 log;
 } ngx_http_jwtguard_ctx_t;
 
 

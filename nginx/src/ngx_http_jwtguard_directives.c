@@ -13,8 +13,8 @@
 #include <ngx_http_jwtguard.h>
 
 
-/* A new element of the directive's array *a, created at its first element (*a is
- * NGX_CONF_UNSET_PTR or NULL until then); NULL when out of memory. */
+/* A new element of the directive's array *a, created at its first element (*a
+ * is NGX_CONF_UNSET_PTR or NULL until then); NULL when out of memory. */
 
 static void *
 ngx_http_jwtguard_push(ngx_conf_t *cf, ngx_array_t **a, size_t size)
@@ -30,8 +30,8 @@ ngx_http_jwtguard_push(ngx_conf_t *cf, ngx_array_t **a, size_t size)
 }
 
 
-/* The element of `a` (pointers to structures that start with their path) whose path
- * is `path`; NULL when none is. */
+/* The element of `a` (pointers to structures that start with their path) whose
+ * path is `path`; NULL when none is. */
 
 static void *
 ngx_http_jwtguard_find_path(ngx_array_t *a, ngx_str_t *path)
@@ -51,9 +51,9 @@ ngx_http_jwtguard_find_path(ngx_array_t *a, ngx_str_t *path)
 }
 
 
-/* The parameters of a key source directive from value[2] on: "issuer=<iss>" (any
- * number: the issuers the source's keys may sign for) and, for a key file,
- * "check=<time>". */
+/* The parameters of a key source directive from value[2] on: "issuer=<iss>"
+ * (any number: the issuers the source's keys may sign for) and, for a key
+ * file, "check=<time>". */
 
 static char *
 ngx_http_jwtguard_source_params(ngx_conf_t *cf, ngx_http_jwtguard_source_t *src,
@@ -112,8 +112,8 @@ ngx_http_jwtguard_source_params(ngx_conf_t *cf, ngx_http_jwtguard_source_t *src,
 }
 
 
-/* jwtguard_keys_file <path> [check=<time>] [issuer=<iss>]...: the file is read once
- * per configuration, whichever levels name it */
+/* jwtguard_keys_file <path> [check=<time>] [issuer=<iss>]...: the file is read
+ * once per configuration, whichever levels name it */
 
 char *
 ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -171,13 +171,15 @@ ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     k->check = check;
     k->checked = ngx_time();
 
-    if (ngx_array_init(&k->holders, cf->pool, 2, sizeof(ngx_http_jwtguard_holder_t))
+    if (ngx_array_init(&k->holders, cf->pool, 2,
+                       sizeof(ngx_http_jwtguard_holder_t))
         != NGX_OK)
     {
         return NGX_CONF_ERROR;
     }
 
-    if (ngx_http_jwtguard_cleanup(cf->pool, ngx_http_jwtguard_keys_cleanup, &k->keys)
+    if (ngx_http_jwtguard_cleanup(cf->pool, ngx_http_jwtguard_keys_cleanup,
+                                  &k->keys)
         != NGX_OK)
     {
         return NGX_CONF_ERROR;
@@ -185,7 +187,8 @@ ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     if (ngx_http_jwtguard_load(k, cf->log, &err) != NGX_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "jwtguard: invalid keys file \"%V\": %V", &path, &err);
+                           "jwtguard: invalid keys file \"%V\": %V",
+                           &path, &err);
         return NGX_CONF_ERROR;
     }
 
@@ -222,7 +225,8 @@ ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     if (value[1].len == 0 || value[1].data[0] != '/') {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "jwtguard_keys_request needs a local URI, not \"%V\"",
+                           "jwtguard_keys_request needs a local URI, not "
+                           "\"%V\"",
                            &value[1]);
         return NGX_CONF_ERROR;
     }
@@ -265,9 +269,9 @@ ngx_http_jwtguard_apim_cleanup(void *data)
 }
 
 
-/* The parameters of jwtguard_apim_policy after the file: "tenant=<tid>" (any number),
- * "any_tenant" and "values=<file>"; `key` receives the path and the parameters as one
- * text, which names the translation. */
+/* The parameters of jwtguard_apim_policy after the file: "tenant=<tid>" (any
+ * number), "any_tenant" and "values=<file>"; `key` receives the path and the
+ * parameters as one text, which names the translation. */
 
 static char *
 ngx_http_jwtguard_apim_params(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *key,
@@ -312,7 +316,8 @@ ngx_http_jwtguard_apim_params(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *key,
         } else {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "invalid parameter \"%V\", \"tenant=<tid>\", "
-                               "\"any_tenant\" or one \"values=<file>\" expected",
+                               "\"any_tenant\" or one \"values=<file>\" "
+                               "expected",
                                &value[i]);
             return NGX_CONF_ERROR;
         }
@@ -340,8 +345,9 @@ ngx_http_jwtguard_apim_params(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *key,
 }
 
 
-/* Translates policy `xml` with the named values read from file `path` (if any); the
- * file's bytes are zeroed once read, since named values are often secrets. */
+/* Translates policy `xml` with the named values read from file `path` (if
+ * any); the file's bytes are zeroed once read, since named values are
+ * often secrets. */
 
 static jwtguard_result
 ngx_http_jwtguard_apim_translate(ngx_conf_t *cf, u_char *xml, size_t xml_len,
@@ -365,12 +371,14 @@ ngx_http_jwtguard_apim_translate(ngx_conf_t *cf, u_char *xml, size_t xml_len,
         buf = ngx_http_jwtguard_read_file(path, cf->log, &len, &fi, &err);
         if (buf == NULL) {
             (void) ngx_snprintf((u_char *) detail, cap - 1,
-                                "cannot read named values \"%V\": %V%Z", path, &err);
+                                "cannot read named values \"%V\": %V%Z",
+                                path, &err);
             return JWTGUARD_POLICY_INVALID;
         }
 
         /* the count, then the values as slices of the file's text */
-        rc = jwtguard_apim_named_values_read(buf, len, NULL, NULL, 0, &n, detail, cap);
+        rc = jwtguard_apim_named_values_read(buf, len, NULL, NULL, 0, &n,
+                                             detail, cap);
 
         if (rc == JWTGUARD_BUFFER_TOO_SMALL) {
             names = ngx_palloc(cf->temp_pool, 2 * n * sizeof(jwtguard_slice));
@@ -390,8 +398,9 @@ ngx_http_jwtguard_apim_translate(ngx_conf_t *cf, u_char *xml, size_t xml_len,
         }
     }
 
-    rc = jwtguard_apim_policy_from_xml_with_options(xml, xml_len, (uint32_t) flags,
-             names, values, n, tenants->elts, tenants->nelts, out, detail, cap);
+    rc = jwtguard_apim_policy_from_xml_with_options(xml, xml_len,
+             (uint32_t) flags, names, values, n, tenants->elts, tenants->nelts,
+             out, detail, cap);
 
 done:
 
@@ -404,11 +413,11 @@ done:
 }
 
 
-/* jwtguard_apim_policy <file> [tenant=<tid>]... [any_tenant] [values=<file>]: an
- * Azure API Management <validate-jwt> or <validate-azure-ad-token> policy, translated
- * once per file and parameters. Its discovery URLs and notes are logged at notice
- * level; its inline keys, if any, are loaded as a key set for the levels without a
- * keys directive. */
+/* jwtguard_apim_policy <file> [tenant=<tid>]... [any_tenant] [values=<file>]:
+ * an Azure API Management <validate-jwt> or <validate-azure-ad-token> policy,
+ * translated once per file and parameters. Its discovery URLs and notes are
+ * logged at notice level; its inline keys, if any, are loaded as a key set for
+ * the levels without a keys directive. */
 
 char *
 ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -451,7 +460,8 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     flags = 0;
     ngx_str_null(&values);
 
-    if (ngx_http_jwtguard_apim_params(cf, &path, &key, &tenants, &flags, &values)
+    if (ngx_http_jwtguard_apim_params(cf, &path, &key, &tenants, &flags,
+                                      &values)
         != NGX_CONF_OK)
     {
         return NGX_CONF_ERROR;
@@ -488,8 +498,9 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     detail[0] = '\0';
-    rc = ngx_http_jwtguard_apim_translate(cf, buf, len, flags, &tenants, &values,
-                                          &a->apim, detail, sizeof(detail));
+    rc = ngx_http_jwtguard_apim_translate(cf, buf, len, flags, &tenants,
+                                          &values, &a->apim, detail,
+                                          sizeof(detail));
     ngx_free(buf);
 
     if (rc != JWTGUARD_OK) {
@@ -513,8 +524,8 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_SCHEME, a->apim, 0,
-                               NULL, &a->scheme)
+    if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_SCHEME, a->apim,
+                               0, NULL, &a->scheme)
         != JWTGUARD_OK)
     {
         ngx_str_null(&a->scheme);   /* "" is "not set": nothing to store */
@@ -526,13 +537,15 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     if (a->status < 400 || a->status > 599) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "jwtguard: APIM policy \"%V\": failed-validation-httpcode "
-                           "%ui is not supported here, 400 to 599 expected",
+                           "jwtguard: APIM policy \"%V\": "
+                           "failed-validation-httpcode %ui is not supported "
+                           "here, 400 to 599 expected",
                            &path, a->status);
         return NGX_CONF_ERROR;
     }
 
-    /* what the operator must know: where the keys are published, and the notes */
+    /* what the operator must know: where the keys are published, and
+     * the notes */
 
     n = jwtguard_apim_policy_openid_config_count(a->apim);
     m = jwtguard_apim_policy_note_count(a->apim);
@@ -548,22 +561,23 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
         ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0, i < n
                            ? "jwtguard: APIM policy \"%V\": signing keys are "
-                             "published through \"%V\"; fetch its jwks_uri into a "
-                             "jwtguard_keys_file (python -m jwtguard fetch-jwks "
-                             "--openid-config ...) or proxy it for "
+                             "published through \"%V\"; fetch its jwks_uri "
+                             "into a jwtguard_keys_file (python -m jwtguard "
+                             "fetch-jwks --openid-config ...) or proxy it for "
                              "jwtguard_keys_request"
-                           : "jwtguard: APIM policy \"%V\": note: %V", &path, &s);
+                           : "jwtguard: APIM policy \"%V\": note: %V",
+                           &path, &s);
     }
 
-    /* inline keys: the RSA keys, and the symmetric keys as a set of their own (the
-     * only key sets this module loads with symmetric keys allowed), never re-read,
-     * for the levels without keys */
+    /* inline keys: the RSA keys, and the symmetric keys as a set of their own
+     * (the only key sets this module loads with symmetric keys allowed), never
+     * re-read, for the levels without keys */
 
     for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
         kind = kinds[i];
 
-        if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_JWKS, a->apim,
-                                   kind, NULL, &s)
+        if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_JWKS,
+                                   a->apim, kind, NULL, &s)
             != JWTGUARD_OK
             || s.len == 0)
         {
@@ -581,7 +595,8 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         ngx_explicit_memzero(s.data, s.len);
 
         if (rc != JWTGUARD_OK) {
-            err.data = (u_char *) (detail[0] ? detail : jwtguard_result_name(rc));
+            err.data = (u_char *) (detail[0] ? detail
+                                             : jwtguard_result_name(rc));
             err.len = ngx_strlen(err.data);
             a->inline_error.data = ngx_pstrdup(cf->pool, &err);
             a->inline_error.len = err.len;
@@ -604,9 +619,10 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
 
         ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
-                           "jwtguard: APIM policy \"%V\": %uz inline %s keys, used "
-                           "where no jwtguard_keys_file or jwtguard_keys_request "
-                           "is set", &path, jwtguard_keyset_len(keys),
+                           "jwtguard: APIM policy \"%V\": %uz inline %s keys, "
+                           "used where no jwtguard_keys_file or "
+                           "jwtguard_keys_request is set",
+                           &path, jwtguard_keyset_len(keys),
                            kind == JWTGUARD_APIM_KEYS_SYMMETRIC
                            ? "symmetric (HMAC)" : "RSA");
     }
@@ -624,7 +640,8 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-/* jwtguard_audience / jwtguard_issuer: values accumulate over repeated directives */
+/* jwtguard_audience / jwtguard_issuer: values accumulate over
+ * repeated directives */
 
 char *
 ngx_http_jwtguard_values(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -680,7 +697,9 @@ ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_str_null(&claim->separator);
     ngx_str_null(&claim->fallback);
 
-    if (ngx_array_init(&claim->values, cf->pool, 4, sizeof(ngx_str_t)) != NGX_OK) {
+    if (ngx_array_init(&claim->values, cf->pool, 4, sizeof(ngx_str_t))
+        != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
 
@@ -701,7 +720,8 @@ ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
 
         if (ngx_strncmp(value[i].data, "separator=", 10) == 0) {
-            /* 1 to 16 bytes of UTF-8: the core checks it when the policy is built */
+            /* 1 to 16 bytes of UTF-8: the core checks it when the policy
+             * is built */
             claim->separator.data = value[i].data + 10;
             claim->separator.len = value[i].len - 10;
             continue;
@@ -734,11 +754,13 @@ ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-/* jwtguard_allowed_tenants <tid>... | any: the tenants whose tokens a multi-tenant
- * issuer ("{tenantid}") accepts; "any" (alone) waives the check, an empty list */
+/* jwtguard_allowed_tenants <tid>... | any: the tenants whose tokens a
+ * multi-tenant issuer ("{tenantid}") accepts; "any" (alone) waives the check,
+ * an empty list */
 
 char *
-ngx_http_jwtguard_allowed_tenants(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+ngx_http_jwtguard_allowed_tenants(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
 {
     ngx_http_jwtguard_loc_conf_t *jlcf = conf;
 
@@ -788,9 +810,10 @@ ngx_http_jwtguard_not_empty(ngx_conf_t *cf, void *post, void *data)
 }
 
 
-/* jwtguard_algorithms <name>...: what key files and jwtguard_keys_request tokens may
- * be signed with. HMAC is refused here: it needs a shared secret, and these sources
- * hold public keys (only jwtguard_apim_policy's inline symmetric keys load as such). */
+/* jwtguard_algorithms <name>...: what key files and jwtguard_keys_request
+ * tokens may be signed with. HMAC is refused here: it needs a shared secret,
+ * and these sources hold public keys (only jwtguard_apim_policy's inline
+ * symmetric keys load as such). */
 
 char *
 ngx_http_jwtguard_algorithms(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -815,18 +838,20 @@ ngx_http_jwtguard_algorithms(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         if (flag == 0) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "jwtguard_algorithms: unknown algorithm \"%V\" "
-                               "(names are case-sensitive: RS256, ES256, EdDSA, ...)",
+                               "(names are case-sensitive: RS256, ES256, "
+                               "EdDSA, ...)",
                                &value[i]);
             return NGX_CONF_ERROR;
         }
 
         if (flag & JWTGUARD_ALG_SET_SYMMETRIC) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "jwtguard_algorithms: \"%V\" is not supported here: "
-                               "HMAC needs a shared secret, and key files and "
-                               "jwtguard_keys_request hold public keys only (HS256, "
-                               "HS384 and HS512 are verified only with the inline "
-                               "symmetric keys of a jwtguard_apim_policy)",
+                               "jwtguard_algorithms: \"%V\" is not supported "
+                               "here: HMAC needs a shared secret, and key "
+                               "files and jwtguard_keys_request hold public "
+                               "keys only (HS256, HS384 and HS512 are verified "
+                               "only with the inline symmetric keys of a "
+                               "jwtguard_apim_policy)",
                                &value[i]);
             return NGX_CONF_ERROR;
         }

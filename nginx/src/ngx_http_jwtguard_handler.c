@@ -51,7 +51,8 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
     ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
 
     if (ctx != NULL && ctx->decided) {
-        /* the access phase runs again, e.g. after an "auth_request" subrequest */
+        /* the access phase runs again, e.g. after an
+         * "auth_request" subrequest */
         return ctx->token ? NGX_DECLINED
                           : ngx_http_jwtguard_fail(r, jlcf, ctx->result);
     }
@@ -62,7 +63,8 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        if (ngx_http_jwtguard_cleanup(r->pool, ngx_http_jwtguard_ctx_cleanup, ctx)
+        if (ngx_http_jwtguard_cleanup(r->pool, ngx_http_jwtguard_ctx_cleanup,
+                                      ctx)
             != NGX_OK)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -156,14 +158,15 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
     ctx->result = JWTGUARD_OK;
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, &ctx->log, 0,
-                   "jwtguard: token verified (%s)%s", jwtguard_token_alg(verified),
-                   hit ? " from the cache" : "");
+                   "jwtguard: token verified (%s)%s",
+                   jwtguard_token_alg(verified), hit ? " from the cache" : "");
 
     return NGX_OK;
 }
 
 
-/* Whether nginx would answer `status` with an error_page of the request's location. */
+/* Whether nginx would answer `status` with an error_page of the
+ * request's location. */
 
 static ngx_uint_t
 ngx_http_jwtguard_has_error_page(ngx_http_request_t *r, ngx_int_t status)
@@ -193,8 +196,8 @@ ngx_http_jwtguard_has_error_page(ngx_http_request_t *r, ngx_int_t status)
 
 
 static ngx_int_t
-ngx_http_jwtguard_fail(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf,
-    jwtguard_result result)
+ngx_http_jwtguard_fail(ngx_http_request_t *r,
+    ngx_http_jwtguard_loc_conf_t *jlcf, jwtguard_result result)
 {
     ngx_int_t                  rc;
     ngx_str_t                  challenge;
@@ -202,8 +205,8 @@ ngx_http_jwtguard_fail(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf
     ngx_http_complex_value_t   cv;
 
     /* RFC 6750 section 3, as the library words it */
-    if (ngx_http_jwtguard_copy(r->pool, NGX_HTTP_JWTGUARD_GET_CHALLENGE, jlcf, result,
-                               &jlcf->realm, &challenge)
+    if (ngx_http_jwtguard_copy(r->pool, NGX_HTTP_JWTGUARD_GET_CHALLENGE, jlcf,
+                               result, &jlcf->realm, &challenge)
         != JWTGUARD_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -223,8 +226,9 @@ ngx_http_jwtguard_fail(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf
 
     r->headers_out.www_authenticate = h;
 
-    /* an error_page for the status answers instead: the status goes back to nginx, as
-     * after auth_basic or auth_request (the challenge header stays set) */
+    /* an error_page for the status answers instead: the status goes back to
+     * nginx, as after auth_basic or auth_request (the challenge header
+     * stays set) */
     if (ngx_http_jwtguard_has_error_page(r, jlcf->failed_status)) {
         return jlcf->failed_status;
     }
@@ -237,7 +241,8 @@ ngx_http_jwtguard_fail(ngx_http_request_t *r, ngx_http_jwtguard_loc_conf_t *jlcf
     cv.value = jlcf->failed_message;
 
     if (jlcf->apim) {
-        /* the policy's failed-validation-error-message, or APIM's text per failure */
+        /* the policy's failed-validation-error-message, or APIM's text
+         * per failure */
         if (ngx_http_jwtguard_copy(r->pool, NGX_HTTP_JWTGUARD_GET_FAILURE,
                                    jlcf->apim->apim, result, NULL, &cv.value)
             != JWTGUARD_OK)
@@ -272,10 +277,10 @@ ngx_http_jwtguard_ctx_cleanup(void *data)
 }
 
 
-/* The token where the level's APIM policy says, else in the Authorization header
- * (as jwtguard_require_scheme says): the library finds it in the first header of
- * that name, the query string, or the first Cookie header that has it; empty when
- * absent. Never falls back to another place. */
+/* The token where the level's APIM policy says, else in the Authorization
+ * header (as jwtguard_require_scheme says): the library finds it in the first
+ * header of that name, the query string, or the first Cookie header that has
+ * it; empty when absent. Never falls back to another place. */
 
 static void
 ngx_http_jwtguard_find_token(ngx_http_request_t *r,
@@ -314,7 +319,8 @@ ngx_http_jwtguard_find_token(ngx_http_request_t *r,
             }
 
             if (h[i].key.len != header->len
-                || ngx_strncasecmp(h[i].key.data, header->data, header->len) != 0)
+                || ngx_strncasecmp(h[i].key.data, header->data, header->len)
+                   != 0)
             {
                 continue;
             }
@@ -322,7 +328,8 @@ ngx_http_jwtguard_find_token(ngx_http_request_t *r,
             text = h[i].value;
         }
 
-        if (jwtguard_http_find_token(source, (const char *) name->data, name->len,
+        if (jwtguard_http_find_token(source,
+                                     (const char *) name->data, name->len,
                                      (const char *) jlcf->scheme.data,
                                      jlcf->scheme.len, text.data, text.len,
                                      &offset, &len)
@@ -340,9 +347,9 @@ ngx_http_jwtguard_find_token(ngx_http_request_t *r,
 }
 
 
-/* The context of the module's log lines about a request: the client and the server,
- * not nginx's "request:" part, since the request line may hold the token (a query
- * parameter). */
+/* The context of the module's log lines about a request: the client and the
+ * server, not nginx's "request:" part, since the request line may hold the
+ * token (a query parameter). */
 
 static u_char *
 ngx_http_jwtguard_log_handler(ngx_log_t *log, u_char *buf, size_t len)

@@ -35,10 +35,10 @@ static ngx_http_output_body_filter_pt  ngx_http_next_body_filter;
 
 /* ---------------------------------------------------------------- key files */
 
-/* Re-reads a key file when it changed, or when its last read failed (its owner or mode
- * may have changed since); at most one stat() per `check` seconds. A file that cannot be
- * read or does not load keeps the current keys. New keys go to every verifier source
- * that holds the file. */
+/* Re-reads a key file when it changed, or when its last read failed (its owner
+ * or mode may have changed since); at most one stat() per `check` seconds. A
+ * file that cannot be read or does not load keeps the current keys. New keys go
+ * to every verifier source that holds the file. */
 
 void
 ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log)
@@ -65,8 +65,8 @@ ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log)
 
     ngx_http_jwtguard_version(&fi, &version);
 
-    /* a file rewritten in place within the second it was read may keep its mtime
-     * (coarse timestamps) and size: such a version is read once more */
+    /* a file rewritten in place within the second it was read may keep its
+     * mtime (coarse timestamps) and size: such a version is read once more */
     again = ngx_http_jwtguard_same(&version, &k->loaded);
 
     if (again && !k->unsure) {
@@ -74,8 +74,8 @@ ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log)
     }
 
     if (ngx_http_jwtguard_load(k, log, &err) != NGX_OK) {
-        /* the identity stays the last good version's: the file is read again at the
-         * next check; logged at error once per version of the file */
+        /* the identity stays the last good version's: the file is read again at
+         * the next check; logged at error once per version of the file */
         level = ngx_http_jwtguard_same(&version, &k->failed)
                 ? NGX_LOG_INFO : NGX_LOG_ERR;
 
@@ -90,7 +90,8 @@ ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log)
     h = k->holders.elts;
 
     for (i = 0; i < k->holders.nelts; i++) {
-        rc = jwtguard_verifier_set_keys(h[i].jv->verifier, h[i].source, k->keys);
+        rc = jwtguard_verifier_set_keys(h[i].jv->verifier, h[i].source,
+                                        k->keys);
         if (rc != JWTGUARD_OK) {
             ngx_log_error(NGX_LOG_ALERT, log, 0,
                           "jwtguard: keys file \"%V\": %s", &k->path,
@@ -101,17 +102,18 @@ ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log)
     level = again ? NGX_LOG_INFO : NGX_LOG_NOTICE;
 
     ngx_log_error(level, log, 0,
-                  again ? "jwtguard: keys file \"%V\" read again (it was read in the "
-                          "second it was written)"
+                  again ? "jwtguard: keys file \"%V\" read again (it was read "
+                          "in the second it was written)"
                         : "jwtguard: keys file \"%V\" reloaded", &k->path);
 }
 
 
-/* Reads and loads the file; on success replaces k->keys (releasing the old set) and
- * records the file's identity. On failure *err says why (static text). */
+/* Reads and loads the file; on success replaces k->keys (releasing the old set)
+ * and records the file's identity. On failure *err says why (static text). */
 
 ngx_int_t
-ngx_http_jwtguard_load(ngx_http_jwtguard_file_t *k, ngx_log_t *log, ngx_str_t *err)
+ngx_http_jwtguard_load(ngx_http_jwtguard_file_t *k, ngx_log_t *log,
+    ngx_str_t *err)
 {
     u_char                  *buf;
     size_t                   len;
@@ -128,8 +130,8 @@ ngx_http_jwtguard_load(ngx_http_jwtguard_file_t *k, ngx_log_t *log, ngx_str_t *e
     keys = NULL;
     detail[0] = '\0';
 
-    rc = jwtguard_keyset_new_with_options(buf, len, 0, 0, &keys, (char *) detail,
-                                          sizeof(detail));
+    rc = jwtguard_keyset_new_with_options(buf, len, 0, 0, &keys,
+                                          (char *) detail, sizeof(detail));
     ngx_free(buf);
 
     if (rc != JWTGUARD_OK) {
@@ -166,15 +168,16 @@ ngx_http_jwtguard_version(ngx_file_info_t *fi, ngx_http_jwtguard_version_t *v)
 
 
 static ngx_uint_t
-ngx_http_jwtguard_same(ngx_http_jwtguard_version_t *a, ngx_http_jwtguard_version_t *b)
+ngx_http_jwtguard_same(ngx_http_jwtguard_version_t *a,
+    ngx_http_jwtguard_version_t *b)
 {
-    return a->mtime == b->mtime && a->mtime_ns == b->mtime_ns && a->size == b->size
-           && a->uniq == b->uniq;
+    return a->mtime == b->mtime && a->mtime_ns == b->mtime_ns
+           && a->size == b->size && a->uniq == b->uniq;
 }
 
 
-/* Reads a whole file (at most 1 MiB) into memory from ngx_alloc(); *fi receives its
- * identity. */
+/* Reads a whole file (at most 1 MiB) into memory from ngx_alloc(); *fi receives
+ * its identity. */
 
 u_char *
 ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log, size_t *len,
@@ -236,9 +239,10 @@ ngx_http_jwtguard_keys_cleanup(void *data)
 
 /* ------------------------------------------------------------- keys request */
 
-/* Claims the fetch the verifier wants, if any, and starts it as a subrequest to the
- * keys request's URI; the access phase resumes when it is done. NGX_DECLINED when no
- * fetch is due (or one is under way in this worker), or this request fetched once. */
+/* Claims the fetch the verifier wants, if any, and starts it as a subrequest to
+ * the keys request's URI; the access phase resumes when it is done.
+ * NGX_DECLINED when no fetch is due (or one is under way in this worker), or
+ * this request fetched once. */
 
 ngx_int_t
 ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
@@ -288,10 +292,11 @@ ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
 }
 
 
-/* The answer of a key subrequest is kept in memory by nginx, up to the location's
- * subrequest_output_buffer_size; a larger one makes nginx end the subrequest and, with
- * it, the client's request. This filter drops the body of a key subrequest that does
- * not fit, so the subrequest ends normally and the fetch is counted as failed. */
+/* The answer of a key subrequest is kept in memory by nginx, up to the
+ * location's subrequest_output_buffer_size; a larger one makes nginx end the
+ * subrequest and, with it, the client's request. This filter drops the body of
+ * a key subrequest that does not fit, so the subrequest ends normally and the
+ * fetch is counted as failed. */
 
 static ngx_int_t
 ngx_http_jwtguard_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
@@ -346,9 +351,9 @@ ngx_http_jwtguard_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
     ctx->sr_done = 1;
     ctx->sr_rc = rc;
 
-    /* nginx ends a subrequest with NGX_ERROR when it fails midway; passed on, that
-     * ends the client's request too, without an answer. The fetch failed, the
-     * client's request goes on. */
+    /* nginx ends a subrequest with NGX_ERROR when it fails midway; passed on,
+     * that ends the client's request too, without an answer. The fetch failed,
+     * the client's request goes on. */
     if (rc == NGX_ERROR && !r->connection->error) {
         return NGX_OK;
     }
@@ -357,9 +362,9 @@ ngx_http_jwtguard_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
 }
 
 
-/* Hands the subrequest's answer to the core: the body of a 200 to offer(), anything
- * else to fetch_failed(). The core keeps the last good keys and decides when to try
- * again. */
+/* Hands the subrequest's answer to the core: the body of a 200 to offer(),
+ * anything else to fetch_failed(). The core keeps the last good keys and
+ * decides when to try again. */
 
 void
 ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx)
@@ -383,8 +388,8 @@ ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx)
     b = sr->out ? sr->out->buf : NULL;
 
     if (ctx->sr_too_big) {
-        failure = "the answer is larger than the subrequest_output_buffer_size of "
-                  "its location";
+        failure = "the answer is larger than the "
+                  "subrequest_output_buffer_size of its location";
 
     } else if (ctx->sr_rc == NGX_ERROR) {
         failure = "the subrequest was aborted";
@@ -403,8 +408,8 @@ ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx)
                                      detail, sizeof(detail));
         if (rc != JWTGUARD_OK) {
             ngx_log_error(NGX_LOG_ERR, &ctx->log, 0,
-                          "jwtguard: keys request \"%V\" returned no valid key set, "
-                          "keeping the current keys: %s", uri,
+                          "jwtguard: keys request \"%V\" returned no valid key "
+                          "set, keeping the current keys: %s", uri,
                           detail[0] ? detail : jwtguard_result_name(rc));
             return;
         }
@@ -414,11 +419,13 @@ ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx)
         return;
     }
 
-    jwtguard_verifier_fetch_failed(ctx->jv->verifier, ctx->source, (uint64_t) now);
+    jwtguard_verifier_fetch_failed(ctx->jv->verifier, ctx->source,
+                                   (uint64_t) now);
 
     ngx_log_error(NGX_LOG_ERR, &ctx->log, 0,
-                  "jwtguard: keys request \"%V\" failed (status %ui: %s), keeping "
-                  "the current keys", uri, sr->headers_out.status, failure);
+                  "jwtguard: keys request \"%V\" failed (status %ui: %s), "
+                  "keeping the current keys", uri, sr->headers_out.status,
+                  failure);
 }
 
 

@@ -17,7 +17,8 @@
 #include <ngx_http_jwtguard.h>
 
 
-/* a directive of the http, server and location levels, stored in the loc conf */
+/* a directive of the http, server and location levels, stored in the
+ * loc conf */
 #define NGX_HTTP_JWTGUARD_COMMAND(name, args, set, field, post)               \
     { ngx_string(name),                                                       \
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|(args), set,     \
@@ -173,7 +174,8 @@ ngx_http_jwtguard_create_loc_conf(ngx_conf_t *cf)
 
 
 static char *
-ngx_http_jwtguard_build_policy(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *conf)
+ngx_http_jwtguard_build_policy(ngx_conf_t *cf,
+    ngx_http_jwtguard_loc_conf_t *conf)
 {
     ngx_str_t                  *s;
     ngx_uint_t                  i, j;
@@ -231,8 +233,8 @@ ngx_http_jwtguard_build_policy(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *con
     s = conf->token_types ? conf->token_types->elts : NULL;
 
     for (i = 0; s && i < conf->token_types->nelts; i++) {
-        (void) jwtguard_policy_builder_add_token_type(b, (const char *) s[i].data,
-                                                      s[i].len);
+        (void) jwtguard_policy_builder_add_token_type(b,
+                   (const char *) s[i].data, s[i].len);
     }
 
     if (conf->tenants && conf->tenants->nelts == 0) {
@@ -242,27 +244,30 @@ ngx_http_jwtguard_build_policy(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *con
     s = conf->tenants ? conf->tenants->elts : NULL;
 
     for (i = 0; s && i < conf->tenants->nelts; i++) {
-        (void) jwtguard_policy_builder_add_allowed_tenant(b, (const char *) s[i].data,
-                                                          s[i].len);
+        (void) jwtguard_policy_builder_add_allowed_tenant(b,
+                   (const char *) s[i].data, s[i].len);
     }
 
     /* unset: the core's defaults */
 
     if (conf->clock_skew != NGX_CONF_UNSET) {
-        (void) jwtguard_policy_builder_set_clock_skew(b, (uint64_t) conf->clock_skew);
+        (void) jwtguard_policy_builder_set_clock_skew(b,
+                   (uint64_t) conf->clock_skew);
     }
 
     if (conf->require_exp != NGX_CONF_UNSET) {
         (void) jwtguard_policy_builder_set_require_expiration_time(b,
-                                                       conf->require_exp ? 1 : 0);
+                   conf->require_exp ? 1 : 0);
     }
 
     if (conf->algorithms != NGX_CONF_UNSET_UINT) {
-        (void) jwtguard_policy_builder_set_algorithms(b, (uint32_t) conf->algorithms);
+        (void) jwtguard_policy_builder_set_algorithms(b,
+                   (uint32_t) conf->algorithms);
     }
 
     detail[0] = '\0';
-    rc = jwtguard_policy_builder_build(b, &conf->policy, detail, sizeof(detail));
+    rc = jwtguard_policy_builder_build(b, &conf->policy, detail,
+                                       sizeof(detail));
     jwtguard_policy_builder_free(b);
 
     if (rc != JWTGUARD_OK) {
@@ -290,13 +295,14 @@ ngx_http_jwtguard_policy_cleanup(void *data)
 }
 
 
-/* The level's verifier: the parent's when the level verifies exactly as the parent
- * does (same key sources, policy, cache and refresh settings), else a new one with the
- * level's key files, then its keys request, or else its APIM policy's inline keys. */
+/* The level's verifier: the parent's when the level verifies exactly as the
+ * parent does (same key sources, policy, cache and refresh settings), else a
+ * new one with the level's key files, then its keys request, or else its APIM
+ * policy's inline keys. */
 
 static char *
-ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *prev,
-    ngx_http_jwtguard_loc_conf_t *conf)
+ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
+    ngx_http_jwtguard_loc_conf_t *prev, ngx_http_jwtguard_loc_conf_t *conf)
 {
     u_char                        *url;
     size_t                         n_issuers;
@@ -320,7 +326,8 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
     if (jv && jv->files == conf->files && jv->request == conf->request
         && jv->policy == conf->policy && jv->inline_keys == conf->apim
         && jv->cache_size == (size_t) conf->cache_size
-        && jv->cache_ttl == conf->cache_ttl && jv->keys_cache == conf->keys_cache)
+        && jv->cache_ttl == conf->cache_ttl
+        && jv->keys_cache == conf->keys_cache)
     {
         conf->jv = jv;
         return NGX_CONF_OK;
@@ -330,8 +337,9 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
         && (conf->apim == NULL || conf->apim->n_inline == 0))
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "jwtguard: \"jwtguard on\" needs \"jwtguard_keys_file\" "
-                           "or \"jwtguard_keys_request\"");
+                           "jwtguard: \"jwtguard on\" needs "
+                           "\"jwtguard_keys_file\" or "
+                           "\"jwtguard_keys_request\"");
         return NGX_CONF_ERROR;
     }
 
@@ -360,7 +368,7 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
 
     if (conf->keys_cache != NGX_CONF_UNSET) {
         (void) jwtguard_verifier_builder_set_refresh_interval(b,
-                                                    (uint64_t) conf->keys_cache);
+                   (uint64_t) conf->keys_cache);
     }
 
     unbound = 0;
@@ -377,7 +385,8 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
         unbound += (n_issuers == 0);
 
         if (src->file) {
-            /* a key file that changes gives its new keys to this verifier too */
+            /* a key file that changes gives its new keys to this
+             * verifier too */
             h = ngx_array_push(&src->file->holders);
             if (h == NULL) {
                 jwtguard_verifier_builder_free(b);
@@ -385,8 +394,8 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
             }
 
             h->jv = jv;
-            (void) jwtguard_verifier_builder_add_keys(b, src->file->keys, issuers,
-                                                      n_issuers, &h->source);
+            (void) jwtguard_verifier_builder_add_keys(b, src->file->keys,
+                       issuers, n_issuers, &h->source);
             continue;
         }
 
@@ -406,8 +415,8 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
 
     if (n == 0 && conf->request == NULL && conf->apim) {
         for (i = 0; i < conf->apim->n_inline; i++) {
-            (void) jwtguard_verifier_builder_add_keys(b, conf->apim->inline_keys[i],
-                                                      NULL, 0, NULL);
+            (void) jwtguard_verifier_builder_add_keys(b,
+                       conf->apim->inline_keys[i], NULL, 0, NULL);
         }
     }
 
@@ -415,7 +424,8 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
                                                (uint64_t) conf->cache_ttl);
 
     detail[0] = '\0';
-    rc = jwtguard_verifier_builder_build(b, &jv->verifier, detail, sizeof(detail));
+    rc = jwtguard_verifier_builder_build(b, &jv->verifier, detail,
+                                         sizeof(detail));
 
     if (rc != JWTGUARD_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "jwtguard: %s",
@@ -434,10 +444,11 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *p
         && conf->issuers && conf->issuers->nelts > 1)
     {
         ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
-                           "jwtguard: a key source without \"issuer=\" signs for "
-                           "any of the %ui issuers of its level; with keys of several "
-                           "providers, bind each source to its provider's issuer "
-                           "(jwtguard_keys_file ... issuer=<iss>)",
+                           "jwtguard: a key source without \"issuer=\" signs "
+                           "for any of the %ui issuers of its level; with keys "
+                           "of several providers, bind each source to its "
+                           "provider's issuer (jwtguard_keys_file ... "
+                           "issuer=<iss>)",
                            conf->issuers->nelts);
     }
 
@@ -465,7 +476,8 @@ ngx_http_jwtguard_replaced_directive(ngx_http_jwtguard_loc_conf_t *conf)
            : conf->token_types != NGX_CONF_UNSET_PTR ? "jwtguard_token_type"
            : conf->tenants != NGX_CONF_UNSET_PTR ? "jwtguard_allowed_tenants"
            : conf->clock_skew != NGX_CONF_UNSET ? "jwtguard_clock_skew"
-           : conf->require_exp != NGX_CONF_UNSET ? "jwtguard_require_expiration_time"
+           : conf->require_exp != NGX_CONF_UNSET
+             ? "jwtguard_require_expiration_time"
            : conf->algorithms != NGX_CONF_UNSET_UINT ? "jwtguard_algorithms"
            : conf->token != NGX_CONF_UNSET_PTR ? "jwtguard_token"
            : conf->scheme.data != NULL ? "jwtguard_require_scheme"
@@ -475,8 +487,9 @@ ngx_http_jwtguard_replaced_directive(ngx_http_jwtguard_loc_conf_t *conf)
 }
 
 
-/* A level under jwtguard_apim_policy: the policy's core policy, token source, scheme,
- * failure status and message; its inline keys where no keys directive applies. */
+/* A level under jwtguard_apim_policy: the policy's core policy, token
+ * source, scheme, failure status and message; its inline keys where no keys
+ * directive applies. */
 
 static char *
 ngx_http_jwtguard_merge_apim(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *prev,
@@ -486,18 +499,20 @@ ngx_http_jwtguard_merge_apim(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *prev,
 
     if (conf->directive) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "jwtguard: \"jwtguard_apim_policy %V\" conflicts with "
-                           "\"%s\" (set at this or an outer level): the APIM policy "
-                           "sets the audiences, issuers, required claims, token types, "
-                           "tenants, clock skew, exp rule, algorithms, token source, "
-                           "scheme, failure status and message; remove \"%s\" (allowed "
-                           "tenants are \"tenant=\" parameters of "
+                           "jwtguard: \"jwtguard_apim_policy %V\" conflicts "
+                           "with \"%s\" (set at this or an outer level): the "
+                           "APIM policy sets the audiences, issuers, required "
+                           "claims, token types, tenants, clock skew, exp "
+                           "rule, algorithms, token source, scheme, failure "
+                           "status and message; remove \"%s\" (allowed tenants "
+                           "are \"tenant=\" parameters of "
                            "jwtguard_apim_policy)",
                            &a->path, conf->directive, conf->directive);
         return NGX_CONF_ERROR;
     }
 
-    conf->policy = a->policy;             /* owned (and freed) by the policy entry */
+    /* owned (and freed) by the policy entry */
+    conf->policy = a->policy;
     conf->failed_status = a->status;
 
     if (a->scheme.len) {
@@ -511,17 +526,19 @@ ngx_http_jwtguard_merge_apim(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *prev,
     if (conf->files == NULL && conf->request == NULL && a->n_inline == 0) {
         if (a->inline_error.len) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "jwtguard: the inline keys of APIM policy \"%V\" do "
-                               "not load (%V); set \"jwtguard_keys_file\" or "
+                               "jwtguard: the inline keys of APIM policy "
+                               "\"%V\" do not load (%V); set "
+                               "\"jwtguard_keys_file\" or "
                                "\"jwtguard_keys_request\"",
                                &a->path, &a->inline_error);
 
         } else {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "jwtguard: \"jwtguard on\" with APIM policy \"%V\" "
-                               "needs \"jwtguard_keys_file\" or "
+                               "jwtguard: \"jwtguard on\" with APIM policy "
+                               "\"%V\" needs \"jwtguard_keys_file\" or "
                                "\"jwtguard_keys_request\" (the policy has no "
-                               "inline keys: fetch the keys of its <openid-config>)",
+                               "inline keys: fetch the keys of its "
+                               "<openid-config>)",
                                &a->path);
         }
 
@@ -552,8 +569,9 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
            && conf->algorithms == NGX_CONF_UNSET_UINT
            && conf->apim == NGX_CONF_UNSET_PTR;
 
-    /* a directive that jwtguard_apim_policy replaces, set here or at an outer level
-     * (the outermost level is never merged itself: read its own settings) */
+    /* a directive that jwtguard_apim_policy replaces, set here or at an
+     * outer level (the outermost level is never merged itself: read its
+     * own settings) */
     directive = ngx_http_jwtguard_replaced_directive(conf);
     if (directive == NULL) {
         directive = prev->merged ? prev->directive
@@ -569,14 +587,16 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_str_value(conf->scheme, prev->scheme, "");
     ngx_conf_merge_ptr_value(conf->files, prev->files, NULL);
     ngx_conf_merge_ptr_value(conf->request, prev->request, NULL);
-    ngx_conf_merge_sec_value(conf->keys_cache, prev->keys_cache, NGX_CONF_UNSET);
+    ngx_conf_merge_sec_value(conf->keys_cache, prev->keys_cache,
+                             NGX_CONF_UNSET);
     ngx_conf_merge_ptr_value(conf->audiences, prev->audiences, NULL);
     ngx_conf_merge_ptr_value(conf->issuers, prev->issuers, NULL);
     ngx_conf_merge_ptr_value(conf->claims, prev->claims, NULL);
     ngx_conf_merge_ptr_value(conf->token_types, prev->token_types, NULL);
     ngx_conf_merge_ptr_value(conf->tenants, prev->tenants, NULL);
     /* unset: the core's defaults (see ngx_http_jwtguard_build_policy) */
-    ngx_conf_merge_sec_value(conf->clock_skew, prev->clock_skew, NGX_CONF_UNSET);
+    ngx_conf_merge_sec_value(conf->clock_skew, prev->clock_skew,
+                             NGX_CONF_UNSET);
     ngx_conf_merge_value(conf->require_exp, prev->require_exp, NGX_CONF_UNSET);
     ngx_conf_merge_uint_value(conf->algorithms, prev->algorithms,
                               NGX_CONF_UNSET_UINT);
@@ -593,7 +613,8 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->failed_message = prev->failed_message;
 
         if (conf->failed_message.data == NULL) {
-            conf->failed_message.data = (u_char *) jwtguard_default_failed_message();
+            conf->failed_message.data =
+                (u_char *) jwtguard_default_failed_message();
             conf->failed_message.len = ngx_strlen(conf->failed_message.data);
         }
     }
@@ -603,7 +624,8 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     if (same && prev->policy) {
-        conf->policy = prev->policy;   /* owned (and freed) by the parent level */
+        /* owned (and freed) by the parent level */
+        conf->policy = prev->policy;
         return ngx_http_jwtguard_merge_verifier(cf, prev, conf);
     }
 
@@ -620,15 +642,16 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 }
 
 
-/* A jwtguard_keys_request location that keeps subrequest_output_buffer_size at its
- * default (one memory page, 4 KiB on most systems): a key set larger than that cannot be
- * fetched (nginx aborts the subrequest). Reported at configuration time for the
- * locations whose name is the request's URI (exact or prefix; regular expression
- * locations are not looked at). The static location trees exist by now. */
+/* A jwtguard_keys_request location that keeps subrequest_output_buffer_size at
+ * its default (one memory page, 4 KiB on most systems): a key set larger than
+ * that cannot be fetched (nginx aborts the subrequest). Reported at
+ * configuration time for the locations whose name is the request's URI (exact
+ * or prefix; regular expression locations are not looked at). The static
+ * location trees exist by now. */
 
 static void
-ngx_http_jwtguard_check_buffer(ngx_conf_t *cf, ngx_http_location_tree_node_t *node,
-    ngx_str_t *uri)
+ngx_http_jwtguard_check_buffer(ngx_conf_t *cf,
+    ngx_http_location_tree_node_t *node, ngx_str_t *uri)
 {
     ngx_uint_t                 i;
     ngx_http_core_loc_conf_t  *clcf, *found[2];
@@ -648,12 +671,13 @@ ngx_http_jwtguard_check_buffer(ngx_conf_t *cf, ngx_http_location_tree_node_t *no
             && clcf->subrequest_output_buffer_size == (size_t) ngx_pagesize)
         {
             ngx_log_error(NGX_LOG_WARN, cf->log, 0,
-                          "jwtguard: jwtguard_keys_request \"%V\": location \"%V\" "
-                          "keeps subrequest_output_buffer_size at its default "
-                          "(%uz bytes), and a key set larger than that is not "
-                          "fetched; set it above the key set's size, e.g. "
-                          "\"subrequest_output_buffer_size 64k;\"",
-                          uri, &clcf->name, clcf->subrequest_output_buffer_size);
+                          "jwtguard: jwtguard_keys_request \"%V\": location "
+                          "\"%V\" keeps subrequest_output_buffer_size at its "
+                          "default (%uz bytes), and a key set larger than that "
+                          "is not fetched; set it above the key set's size, "
+                          "e.g. \"subrequest_output_buffer_size 64k;\"",
+                          uri, &clcf->name,
+                          clcf->subrequest_output_buffer_size);
         }
     }
 
@@ -700,8 +724,8 @@ ngx_http_jwtguard_init(ngx_conf_t *cf)
 }
 
 
-/* names the library's version and signature backend in the error log, at start and
- * at each reload */
+/* names the library's version and signature backend in the error log, at start
+ * and at each reload */
 
 static ngx_int_t
 ngx_http_jwtguard_init_module(ngx_cycle_t *cycle)
@@ -715,11 +739,12 @@ ngx_http_jwtguard_init_module(ngx_cycle_t *cycle)
 
 /* ----------------------------------------------------------- shared helpers */
 
-/* Runs handler(data) when `pool` is destroyed; at once when that cannot be arranged
- * (out of memory), so what `data` holds is freed either way. */
+/* Runs handler(data) when `pool` is destroyed; at once when that cannot be
+ * arranged (out of memory), so what `data` holds is freed either way. */
 
 ngx_int_t
-ngx_http_jwtguard_cleanup(ngx_pool_t *pool, ngx_pool_cleanup_pt handler, void *data)
+ngx_http_jwtguard_cleanup(ngx_pool_t *pool, ngx_pool_cleanup_pt handler,
+    void *data)
 {
     ngx_pool_cleanup_t  *cln;
 
@@ -736,9 +761,9 @@ ngx_http_jwtguard_cleanup(ngx_pool_t *pool, ngx_pool_cleanup_pt handler, void *d
 }
 
 
-/* A text from a jwtguard accessor, copied under the buffer convention of jwtguard.h
- * into `pool` (NUL-terminated). `object` is the token or the APIM policy; `index` the
- * accessor's index or kind; `name` a claim name. */
+/* A text from a jwtguard accessor, copied under the buffer convention of
+ * jwtguard.h into `pool` (NUL-terminated). `object` is the token or the APIM
+ * policy; `index` the accessor's index or kind; `name` a claim name. */
 
 static jwtguard_result
 ngx_http_jwtguard_get(ngx_uint_t what, const void *object, ngx_uint_t index,
@@ -754,11 +779,12 @@ ngx_http_jwtguard_get(ngx_uint_t what, const void *object, ngx_uint_t index,
                                            name->len, ",", 1, buf, cap, len);
 
     case NGX_HTTP_JWTGUARD_GET_FAILURE:
-        return jwtguard_apim_policy_failure_message(object, (uint32_t) index, buf,
-                                                    cap, len);
+        return jwtguard_apim_policy_failure_message(object, (uint32_t) index,
+                                                    buf, cap, len);
 
     case NGX_HTTP_JWTGUARD_GET_URL:
-        return jwtguard_apim_policy_openid_config_url(object, index, buf, cap, len);
+        return jwtguard_apim_policy_openid_config_url(object, index, buf, cap,
+                                                      len);
 
     case NGX_HTTP_JWTGUARD_GET_NOTE:
         return jwtguard_apim_policy_note(object, index, buf, cap, len);
@@ -766,18 +792,19 @@ ngx_http_jwtguard_get(ngx_uint_t what, const void *object, ngx_uint_t index,
     case NGX_HTTP_JWTGUARD_GET_SCHEME:
         return jwtguard_apim_policy_require_scheme(object, buf, cap, len);
 
-    case NGX_HTTP_JWTGUARD_GET_SOURCE: /* `index` points to the kind's storage */
+    case NGX_HTTP_JWTGUARD_GET_SOURCE:
+        /* `index` points to the kind's storage */
         return jwtguard_apim_policy_token_source(object,
                    (jwtguard_token_source *) index, buf, cap, len);
 
     case NGX_HTTP_JWTGUARD_GET_JWKS:
-        return jwtguard_apim_policy_inline_jwks(object, (uint32_t) index, buf, cap,
-                                                len);
+        return jwtguard_apim_policy_inline_jwks(object, (uint32_t) index, buf,
+                                                cap, len);
 
     default: /* NGX_HTTP_JWTGUARD_GET_CHALLENGE: `object` is the loc conf */
         return jwtguard_http_challenge((uint32_t) index, (uint16_t)
-                   ((const ngx_http_jwtguard_loc_conf_t *) object)->failed_status,
-                   (const char *) name->data, name->len, buf, cap, len);
+                 ((const ngx_http_jwtguard_loc_conf_t *) object)->failed_status,
+                 (const char *) name->data, name->len, buf, cap, len);
     }
 }
 

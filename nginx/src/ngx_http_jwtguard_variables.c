@@ -16,7 +16,8 @@
 
 #define NGX_HTTP_JWTGUARD_CLAIM_PREFIX "jwtguard_claim_"
 
-#define NGX_HTTP_JWTGUARD_VAR_ERROR   0       /* ngx_http_jwtguard_request_variable */
+/* ngx_http_jwtguard_request_variable */
+#define NGX_HTTP_JWTGUARD_VAR_ERROR   0
 #define NGX_HTTP_JWTGUARD_VAR_KID     1
 #define NGX_HTTP_JWTGUARD_VAR_CACHE   2
 
@@ -35,7 +36,8 @@ static ngx_http_variable_t  ngx_http_jwtguard_vars[] = {
     { ngx_string("jwtguard_kid"), NULL, ngx_http_jwtguard_request_variable,
       NGX_HTTP_JWTGUARD_VAR_KID, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
-    { ngx_string("jwtguard_cache_status"), NULL, ngx_http_jwtguard_request_variable,
+    { ngx_string("jwtguard_cache_status"), NULL,
+      ngx_http_jwtguard_request_variable,
       NGX_HTTP_JWTGUARD_VAR_CACHE, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string(NGX_HTTP_JWTGUARD_CLAIM_PREFIX), NULL,
@@ -46,7 +48,8 @@ static ngx_http_variable_t  ngx_http_jwtguard_vars[] = {
 };
 
 
-/* Sets a variable to `len` bytes at `data`, or not found when `data` is NULL. */
+/* Sets a variable to `len` bytes at `data`, or not found when `data`
+ * is NULL. */
 
 static ngx_int_t
 ngx_http_jwtguard_variable(ngx_http_variable_value_t *v, const void *data,
@@ -62,14 +65,14 @@ ngx_http_jwtguard_variable(ngx_http_variable_value_t *v, const void *data,
 }
 
 
-/* A value of the verified token ($jwtguard_kid when `name` is NULL) under the core's
- * export rule: a value it refuses (a control character, an array element holding the
- * separator) leaves the variable not found, which is logged at info with the
- * variable's name, never the value. */
+/* A value of the verified token ($jwtguard_kid when `name` is NULL) under the
+ * core's export rule: a value it refuses (a control character, an array element
+ * holding the separator) leaves the variable not found, which is logged at info
+ * with the variable's name, never the value. */
 
 static ngx_int_t
-ngx_http_jwtguard_token_value(ngx_http_request_t *r, ngx_http_variable_value_t *v,
-    ngx_str_t *name, ngx_str_t *var)
+ngx_http_jwtguard_token_value(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, ngx_str_t *name, ngx_str_t *var)
 {
     ngx_str_t                 value;
     jwtguard_result           rc;
@@ -119,8 +122,10 @@ ngx_http_jwtguard_request_variable(ngx_http_request_t *r,
     ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
 
     s = (ctx == NULL) ? NULL
-        : (data == NGX_HTTP_JWTGUARD_VAR_CACHE) ? cache_status[ctx->cache_status]
-        : (ctx->result == JWTGUARD_OK) ? NULL : jwtguard_result_name(ctx->result);
+        : (data == NGX_HTTP_JWTGUARD_VAR_CACHE)
+          ? cache_status[ctx->cache_status]
+        : (ctx->result == JWTGUARD_OK) ? NULL
+        : jwtguard_result_name(ctx->result);
 
     return ngx_http_jwtguard_variable(v, s, s ? ngx_strlen(s) : 0);
 }

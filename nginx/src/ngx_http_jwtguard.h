@@ -1,0 +1,264 @@
+/*
+ * ngx_http_jwtguard_module: verifies JWT access tokens in the access phase with
+ * the jwtguard core, as Azure API Management's validate-jwt policy does.
+ *
+ * This header: what the module's files share (the configuration, the key
+ * sources, the request context) and the functions one file calls in another.
+ *
+ * Workers are single-threaded and share nothing mutable: each worker has its
+ * own copy of every verifier (made by fork), so its own key sets, fetch
+ * schedule and cache.
+ */
+
+
+#ifndef _NGX_HTTP_JWTGUARD_H_INCLUDED_
+#define _NGX_HTTP_JWTGUARD_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <jwtguard.h>
+
+
+#define NGX_HTTP_JWTGUARD_DETAIL      256
+
+/* what ngx_http_jwtguard_copy() copies */
+#define NGX_HTTP_JWTGUARD_GET_KID     0
+#define NGX_HTTP_JWTGUARD_GET_CLAIM   1
+#define NGX_HTTP_JWTGUARD_GET_FAILURE 2
+#define NGX_HTTP_JWTGUARD_GET_URL     3
+#define NGX_HTTP_JWTGUARD_GET_NOTE    4
+#define NGX_HTTP_JWTGUARD_GET_SCHEME  5
+#define NGX_HTTP_JWTGUARD_GET_JWKS    6
+#define NGX_HTTP_JWTGUARD_GET_CHALLENGE 7
+#define NGX_HTTP_JWTGUARD_GET_SOURCE  8
+
+#define NGX_HTTP_JWTGUARD_CACHE_NONE  0   /* $jwtguard_cache_status: empty */
+#define NGX_HTTP_JWTGUARD_CACHE_MISS  1
+#define NGX_HTTP_JWTGUARD_CACHE_HIT   2
+
+
+/* a verifier source that holds a key file's keys */
+typedef struct {
+    struct ngx_http_jwtguard_verifier_s *jv;
+    size_t                    source;
+} ngx_http_jwtguard_holder_t;
+
+
+/* what tells one version of a key file from another */
+typedef struct {
+    time_t                    mtime;
+    long                      mtime_ns;     /* 0 where the system has none */
+    off_t                     size;
+    ngx_file_uniq_t           uniq;
+} ngx_http_jwtguard_version_t;
+
+
+/* a key file: one per path, shared by the locations that name it */
+typedef struct {
+    ngx_str_t                 path;
+    const jwtguard_keyset    *keys;
+    time_t                    check;        /* seconds between stat() calls */
+    time_t                    checked;      /* last stat() */
+    ngx_http_jwtguard_version_t loaded;     /* the version loaded */
+    /* the last version that did not load */
+    ngx_http_jwtguard_version_t failed;
+    /* read in the second it was written */
+    ngx_uint_t                unsure;
+    ngx_array_t               holders;      /* ngx_http_jwtguard_holder_t */
+} ngx_http_jwtguard_file_t;
+
+
+/* a key source as a level declares it: a key file or the keys request */
+typedef struct {
+    ngx_http_jwtguard_file_t *file;         /* NULL: the keys request */
+    ngx_str_t                 uri;          /* the keys request's URI */
+    /* jwtguard_slice; NULL: the policy's */
+    ngx_array_t              *issuers;
+} ngx_http_jwtguard_source_t;
+
+
+/* jwtguard_apim_policy <file> [options]: one per file and options, shared by
+ * the levels that name them */
+typedef struct {
+    /* the path and the options, as one text */
+    ngx_str_t                 key;
+    ngx_str_t                 path;
+    jwtguard_apim_policy     *apim;
+    /* its core policy (one reference) */
+    const jwtguard_policy    *policy;
+    jwtguard_token_source     source;
+    ngx_str_t                 source_name;
+    ngx_str_t                 scheme;       /* require-scheme; empty: not set */
+    ngx_uint_t                status;
+    /* why the inline keys did not load */
+    ngx_str_t                 inline_error;
+    /* the RSA keys, the symmetric keys */
+    const jwtguard_keyset    *inline_keys[2];
+    ngx_uint_t                n_inline;
+} ngx_http_jwtguard_apim_t;
+
+
+typedef struct {
+    ngx_str_t                 name;
+    ngx_array_t               values;       /* ngx_str_t */
+    jwtguard_match            match;
+    ngx_str_t                 separator;    /* empty: the claim is not split */
+    ngx_str_t                 fallback;     /* empty: no fallback claim */
+} ngx_http_jwtguard_claim_t;
+
+
+/* the verifier of a level, and what it was built from (a level that has the
+ * same shares it) */
+typedef struct ngx_http_jwtguard_verifier_s {
+    jwtguard_verifier        *verifier;
+    ngx_array_t              *files;        /* ngx_http_jwtguard_source_t */
+    ngx_http_jwtguard_source_t *request;
+    /* the APIM policy whose keys it has */
+    ngx_http_jwtguard_apim_t *inline_keys;
+    const jwtguard_policy    *policy;
+    size_t                    cache_size;
+    time_t                    cache_ttl;
+    time_t                    keys_cache;
+    /* the keys request's source index */
+    size_t                    request_source;
+} ngx_http_jwtguard_verifier_t;
+
+
+typedef struct {
+    ngx_flag_t                enable;
+    ngx_http_complex_value_t *token;
+    ngx_str_t                 scheme;
+    ngx_array_t              *files;        /* ngx_http_jwtguard_source_t */
+    ngx_http_jwtguard_source_t *request;    /* jwtguard_keys_request */
+    time_t                    keys_cache;
+    ngx_array_t              *audiences;    /* ngx_str_t */
+    ngx_array_t              *issuers;      /* ngx_str_t */
+    ngx_array_t              *claims;       /* ngx_http_jwtguard_claim_t */
+    ngx_array_t              *token_types;  /* ngx_str_t */
+    ngx_array_t              *tenants;      /* ngx_str_t; empty: any tenant */
+    time_t                    clock_skew;
+    ngx_flag_t                require_exp;
+    ngx_uint_t                algorithms;   /* JWTGUARD_ALG_* mask */
+    ngx_int_t                 failed_status;
+    ngx_str_t                 failed_message;
+    ngx_str_t                 realm;
+    ngx_int_t                 cache_size;   /* entries; 0: no cache */
+    time_t                    cache_ttl;
+    const jwtguard_policy    *policy;
+    ngx_http_jwtguard_verifier_t *jv;       /* NULL: tokens are not checked */
+    ngx_http_jwtguard_apim_t *apim;         /* jwtguard_apim_policy */
+    /* a policy directive set here or above */
+    const char               *directive;
+    ngx_flag_t                merged;
+} ngx_http_jwtguard_loc_conf_t;
+
+
+typedef struct {
+    /* ngx_http_jwtguard_file_t *, per path */
+    ngx_array_t              *files;
+    ngx_array_t              *uris;         /* ngx_str_t: keys request URIs */
+    /* ngx_http_jwtguard_apim_t *, per file */
+    ngx_array_t              *policies;
+} ngx_http_jwtguard_main_conf_t;
+
+
+typedef struct {
+    jwtguard_token           *token;
+    jwtguard_result           result;
+    ngx_http_jwtguard_verifier_t *jv;       /* of the fetch below */
+    ngx_http_request_t       *subrequest;   /* the key fetch in progress */
+    size_t                    source;       /* the source it fetches for */
+    ngx_int_t                 sr_rc;
+    off_t                     sr_size;      /* bytes of its answer so far */
+    unsigned                  sr_too_big:1; /* larger than its output buffer */
+    unsigned                  cache_status:2;
+    unsigned                  sr_done:1;
+    /* a fetch the core awaits an answer for */
+    unsigned                  claimed:1;
+    /* this request fetched keys already */
+    unsigned                  fetched:1;
+    unsigned                  decided:1;
+    /* the request's, without its line */
+    ngx_log_t                 log;
+} ngx_http_jwtguard_ctx_t;
+
+
+/* ngx_http_jwtguard_module.c */
+
+/* Runs handler(data) when `pool` is destroyed, at once when out of memory. */
+ngx_int_t ngx_http_jwtguard_cleanup(ngx_pool_t *pool,
+    ngx_pool_cleanup_pt handler, void *data);
+/* Copies a text of a jwtguard accessor (`what`) into `pool`, NUL-terminated. */
+jwtguard_result ngx_http_jwtguard_copy(ngx_pool_t *pool, ngx_uint_t what,
+    const void *object, ngx_uint_t index, ngx_str_t *name, ngx_str_t *out);
+
+/* ngx_http_jwtguard_handler.c */
+
+/* The access phase: verifies the request's token, or answers the rejection. */
+ngx_int_t ngx_http_jwtguard_handler(ngx_http_request_t *r);
+
+/* ngx_http_jwtguard_keys.c */
+
+/* Re-reads a key file that changed; its keys go to the verifiers holding it. */
+void ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log);
+/* Loads a key file into k->keys; NGX_ERROR with the reason in *err. */
+ngx_int_t ngx_http_jwtguard_load(ngx_http_jwtguard_file_t *k, ngx_log_t *log,
+    ngx_str_t *err);
+/* A whole file of at most 1 MiB from ngx_alloc(); NULL with *err on failure. */
+u_char *ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log,
+    size_t *len, ngx_file_info_t *fi, ngx_str_t *err);
+/* A pool cleanup: frees the key set `data` points to. */
+void ngx_http_jwtguard_keys_cleanup(void *data);
+/* Starts a due key fetch as a subrequest (NGX_AGAIN); NGX_DECLINED if none. */
+ngx_int_t ngx_http_jwtguard_fetch(ngx_http_request_t *r,
+    ngx_http_jwtguard_verifier_t *jv, ngx_http_jwtguard_ctx_t *ctx, time_t now);
+/* Hands the answer of the finished key subrequest to the core. */
+void ngx_http_jwtguard_fetched(ngx_http_request_t *r,
+    ngx_http_jwtguard_ctx_t *ctx);
+/* Installs the body filter that drops a key subrequest's oversized answer. */
+void ngx_http_jwtguard_keys_init_filter(void);
+
+/* ngx_http_jwtguard_directives.c: the handlers of the directives table */
+
+/* jwtguard_keys_file <path> [check=<time>] [issuer=<iss>]... */
+char *ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+/* jwtguard_keys_request <uri> [issuer=<iss>]... */
+char *ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+/* jwtguard_apim_policy <file> [tenant=<tid>]... [any_tenant] [values=<file>] */
+char *ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+/* jwtguard_audience, jwtguard_issuer, jwtguard_token_type: values, appended */
+char *ngx_http_jwtguard_values(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+/* jwtguard_require_claim <name> [<value>...] and its parameters */
+char *ngx_http_jwtguard_require_claim(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+/* jwtguard_allowed_tenants <tid>... | any */
+char *ngx_http_jwtguard_allowed_tenants(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+/* jwtguard_algorithms <name>...: asymmetric algorithms only */
+char *ngx_http_jwtguard_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+/* jwtguard_cache_size <number> | off */
+char *ngx_http_jwtguard_cache_size(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+/* The post handler of jwtguard_failed_status: 401 or 403. */
+char *ngx_http_jwtguard_status_check(ngx_conf_t *cf, void *post, void *data);
+/* The post handler of a text that must not be empty. */
+char *ngx_http_jwtguard_not_empty(ngx_conf_t *cf, void *post, void *data);
+
+/* ngx_http_jwtguard_variables.c */
+
+/* Adds the module's variables (preconfiguration). */
+ngx_int_t ngx_http_jwtguard_add_variables(ngx_conf_t *cf);
+
+
+extern ngx_module_t  ngx_http_jwtguard_module;
+
+
+#endif /* _NGX_HTTP_JWTGUARD_H_INCLUDED_ */

@@ -1,0 +1,439 @@
+/*
+ * ngx_http_jwtguard_module: the I/O of the key sources.
+ *
+ * The module does the I/O: it reads key files (once per configuration, then
+ * again in each worker when a file's mtime (to the nanosecond), size or inode
+ * changed, its last read failed, or it was read in the second it was written,
+ * checked at most every `check=` seconds) and hands them to the verifiers with
+ * jwtguard_verifier_set_keys(); it fetches the keys request with a subrequest
+ * when jwtguard_verifier_start_fetch() says a fetch is due, and answers the
+ * core with jwtguard_verifier_offer() or jwtguard_verifier_fetch_failed().
+ */
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <ngx_http_jwtguard.h>
+
+
+#define NGX_HTTP_JWTGUARD_MAX_FILE    (1024 * 1024)
+
+
+static void ngx_http_jwtguard_version(ngx_file_info_t *fi,
+    ngx_http_jwtguard_version_t *v);
+static ngx_uint_t ngx_http_jwtguard_same(ngx_http_jwtguard_version_t *a,
+    ngx_http_jwtguard_version_t *b);
+static ngx_int_t ngx_http_jwtguard_fetch_done(ngx_http_request_t *r, void *data,
+    ngx_int_t rc);
+static ngx_int_t ngx_http_jwtguard_body_filter(ngx_http_request_t *r,
+    ngx_chain_t *in);
+
+
+static ngx_http_output_body_filter_pt  ngx_http_next_body_filter;
+
+
+/* ---------------------------------------------------------------- key files */
+
+/* Re-reads a key file when it changed, or when its last read failed (its owner
+ * or mode may have changed since); at most one stat() per `check` seconds. A
+ * file that cannot be read or does not load keeps the current keys. New keys go
+ * to every verifier source that holds the file. */
+
+void
+ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log)
+{
+    ngx_str_t                    err;
+    ngx_uint_t                   i, level, again;
+    jwtguard_result              rc;
+    ngx_file_info_t              fi;
+    ngx_http_jwtguard_holder_t  *h;
+    ngx_http_jwtguard_version_t  version;
+
+    if (ngx_time() - k->checked < k->check) {
+        return;
+    }
+
+    k->checked = ngx_time();
+
+    if (ngx_file_info(k->path.data, &fi) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
+                      "jwtguard: cannot stat keys file \"%V\", keeping the "
+                      "current keys", &k->path);
+        return;
+    }
+
+    ngx_http_jwtguard_version(&fi, &version);
+
+    /* a file rewritten in place within the second it was read may keep its
+     * mtime (coarse timestamps) and size: such a version is read once more */
+    again = ngx_http_jwtguard_same(&version, &k->loaded);
+
+    if (again && !k->unsure) {
+        return;
+    }
+
+    if (ngx_http_jwtguard_load(k, log, &err) != NGX_OK) {
+        /* the identity stays the last good version's: the file is read again at
+         * the next check; logged at error once per version of the file */
+        level = ngx_http_jwtguard_same(&version, &k->failed)
+                ? NGX_LOG_INFO : NGX_LOG_ERR;
+
+        ngx_log_error(level, log, 0,
+                      "jwtguard: keys file \"%V\" not reloaded, keeping the "
+                      "current keys: %V", &k->path, &err);
+
+        k->failed = version;
+        return;
+    }
+
+    h = k->holders.elts;
+
+    for (i = 0; i < k->holders.nelts; i++) {
+        rc = jwtguard_verifier_set_keys(h[i].jv->verifier, h[i].source,
+                                        k->keys);
+        if (rc != JWTGUARD_OK) {
+            ngx_log_error(NGX_LOG_ALERT, log, 0,
+                          "jwtguard: keys file \"%V\": %s", &k->path,
+                          jwtguard_result_name(rc));
+        }
+    }
+
+    level = again ? NGX_LOG_INFO : NGX_LOG_NOTICE;
+
+    ngx_log_error(level, log, 0,
+                  again ? "jwtguard: keys file \"%V\" read again (it was read "
+                          "in the second it was written)"
+                        : "jwtguard: keys file \"%V\" reloaded", &k->path);
+}
+
+
+/* Reads and loads the file; on success replaces k->keys (releasing the old set)
+ * and records the file's identity. On failure *err says why (static text). */
+
+ngx_int_t
+ngx_http_jwtguard_load(ngx_http_jwtguard_file_t *k, ngx_log_t *log,
+    ngx_str_t *err)
+{
+    u_char                  *buf;
+    size_t                   len;
+    jwtguard_result          rc;
+    ngx_file_info_t          fi;
+    const jwtguard_keyset   *keys;
+    static u_char            detail[NGX_HTTP_JWTGUARD_DETAIL];
+
+    buf = ngx_http_jwtguard_read_file(&k->path, log, &len, &fi, err);
+    if (buf == NULL) {
+        return NGX_ERROR;
+    }
+
+    keys = NULL;
+    detail[0] = '\0';
+
+    rc = jwtguard_keyset_new_with_options(buf, len, 0, 0, &keys,
+                                          (char *) detail, sizeof(detail));
+    ngx_free(buf);
+
+    if (rc != JWTGUARD_OK) {
+        err->data = detail;
+        err->len = ngx_strlen(detail);
+        if (err->len == 0) {
+            err->data = (u_char *) jwtguard_result_name(rc);
+            err->len = ngx_strlen(err->data);
+        }
+        return NGX_ERROR;
+    }
+
+    jwtguard_keyset_free(k->keys);
+    k->keys = keys;
+    ngx_http_jwtguard_version(&fi, &k->loaded);
+    k->unsure = (k->loaded.mtime >= ngx_time());
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_jwtguard_version(ngx_file_info_t *fi, ngx_http_jwtguard_version_t *v)
+{
+    v->mtime = ngx_file_mtime(fi);
+#if (NGX_LINUX)
+    v->mtime_ns = fi->st_mtim.tv_nsec;
+#else
+    v->mtime_ns = 0;
+#endif
+    v->size = ngx_file_size(fi);
+    v->uniq = ngx_file_uniq(fi);
+}
+
+
+static ngx_uint_t
+ngx_http_jwtguard_same(ngx_http_jwtguard_version_t *a,
+    ngx_http_jwtguard_version_t *b)
+{
+    return a->mtime == b->mtime && a->mtime_ns == b->mtime_ns
+           && a->size == b->size && a->uniq == b->uniq;
+}
+
+
+/* Reads a whole file (at most 1 MiB) into memory from ngx_alloc(); *fi receives
+ * its identity. */
+
+u_char *
+ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log, size_t *len,
+    ngx_file_info_t *fi, ngx_str_t *err)
+{
+    u_char    *buf;
+    ssize_t    n;
+    ngx_fd_t   fd;
+
+    fd = ngx_open_file(path->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_str_set(err, "cannot open the file");
+        return NULL;
+    }
+
+    if (ngx_fd_info(fd, fi) == NGX_FILE_ERROR) {
+        ngx_close_file(fd);
+        ngx_str_set(err, "cannot stat the file");
+        return NULL;
+    }
+
+    if (ngx_file_size(fi) > NGX_HTTP_JWTGUARD_MAX_FILE) {
+        ngx_close_file(fd);
+        ngx_str_set(err, "the file is larger than 1 MiB");
+        return NULL;
+    }
+
+    *len = (size_t) ngx_file_size(fi);
+
+    buf = ngx_alloc(*len + 1, log);
+    if (buf == NULL) {
+        ngx_close_file(fd);
+        ngx_str_set(err, "out of memory");
+        return NULL;
+    }
+
+    n = ngx_read_fd(fd, buf, *len);
+    ngx_close_file(fd);
+
+    if (n < 0 || (size_t) n != *len) {
+        ngx_free(buf);
+        ngx_str_set(err, "cannot read the file");
+        return NULL;
+    }
+
+    return buf;
+}
+
+
+void
+ngx_http_jwtguard_keys_cleanup(void *data)
+{
+    const jwtguard_keyset  **keys = data;
+
+    jwtguard_keyset_free(*keys);
+    *keys = NULL;
+}
+
+
+/* ------------------------------------------------------------- keys request */
+
+/* Claims the fetch the verifier wants, if any, and starts it as a subrequest to
+ * the keys request's URI; the access phase resumes when it is done.
+ * NGX_DECLINED when no fetch is due (or one is under way in this worker), or
+ * this request fetched once. */
+
+ngx_int_t
+ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
+    ngx_http_jwtguard_ctx_t *ctx, time_t now)
+{
+    size_t                       source, len;
+    jwtguard_fetch_kind          kind;
+    ngx_http_request_t          *sr;
+    ngx_http_post_subrequest_t  *ps;
+    static char                  url[JWTGUARD_MAX_URL_LEN + 1];
+
+    if (ctx->fetched
+        || !jwtguard_verifier_start_fetch(jv->verifier, (uint64_t) now, &source,
+                                          &kind, url, sizeof(url), &len))
+    {
+        return NGX_DECLINED;
+    }
+
+    ctx->jv = jv;
+    ctx->source = source;
+    ctx->claimed = 1;
+    ctx->fetched = 1;
+
+    ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
+    if (ps == NULL) {
+        return NGX_ERROR;       /* the cleanup answers the core */
+    }
+
+    ps->handler = ngx_http_jwtguard_fetch_done;
+    ps->data = ctx;
+
+    if (source != jv->request_source
+        || ngx_http_subrequest(r, &jv->request->uri, NULL, &sr, ps,
+                               NGX_HTTP_SUBREQUEST_WAITED
+                               |NGX_HTTP_SUBREQUEST_IN_MEMORY)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    ctx->subrequest = sr;
+    ctx->sr_done = 0;
+    ctx->sr_size = 0;
+    ctx->sr_too_big = 0;
+
+    return NGX_AGAIN;
+}
+
+
+/* The answer of a key subrequest is kept in memory by nginx, up to the
+ * location's subrequest_output_buffer_size; a larger one makes nginx end the
+ * subrequest and, with it, the client's request. This filter drops the body of
+ * a key subrequest that does not fit, so the subrequest ends normally and the
+ * fetch is counted as failed. */
+
+static ngx_int_t
+ngx_http_jwtguard_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
+{
+    ngx_chain_t               *cl;
+    ngx_http_jwtguard_ctx_t   *ctx;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (r == r->main) {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    ctx = ngx_http_get_module_ctx(r->main, ngx_http_jwtguard_module);
+
+    if (ctx == NULL || ctx->subrequest != r) {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    if (!ctx->sr_too_big) {
+        for (cl = in; cl; cl = cl->next) {
+            ctx->sr_size += ngx_buf_size(cl->buf);
+        }
+
+        clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+        if (ctx->sr_size > (off_t) clcf->subrequest_output_buffer_size
+            || r->headers_out.content_length_n
+               > (off_t) clcf->subrequest_output_buffer_size)
+        {
+            ctx->sr_too_big = 1;
+        }
+    }
+
+    if (ctx->sr_too_big) {
+        for (cl = in; cl; cl = cl->next) {
+            cl->buf->pos = cl->buf->last;
+            cl->buf->file_pos = cl->buf->file_last;
+        }
+
+        return NGX_OK;
+    }
+
+    return ngx_http_next_body_filter(r, in);
+}
+
+
+static ngx_int_t
+ngx_http_jwtguard_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
+{
+    ngx_http_jwtguard_ctx_t  *ctx = data;
+
+    ctx->sr_done = 1;
+    ctx->sr_rc = rc;
+
+    /* nginx ends a subrequest with NGX_ERROR when it fails midway; passed on,
+     * that ends the client's request too, without an answer. The fetch failed,
+     * the client's request goes on. */
+    if (rc == NGX_ERROR && !r->connection->error) {
+        return NGX_OK;
+    }
+
+    return rc;
+}
+
+
+/* Hands the subrequest's answer to the core: the body of a 200 to offer(),
+ * anything else to fetch_failed(). The core keeps the last good keys and
+ * decides when to try again. */
+
+void
+ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx)
+{
+    size_t                 count;
+    time_t                 now;
+    ngx_buf_t             *b;
+    jwtguard_result        rc;
+    ngx_http_request_t    *sr;
+    const char            *failure;
+    ngx_str_t             *uri;
+    char                   detail[NGX_HTTP_JWTGUARD_DETAIL];
+
+    sr = ctx->subrequest;
+    uri = &ctx->jv->request->uri;
+    now = ngx_time();
+
+    ctx->subrequest = NULL;
+    ctx->claimed = 0;
+
+    b = sr->out ? sr->out->buf : NULL;
+
+    if (ctx->sr_too_big) {
+        failure = "the answer is larger than the "
+                  "subrequest_output_buffer_size of its location";
+
+    } else if (ctx->sr_rc == NGX_ERROR) {
+        failure = "the subrequest was aborted";
+
+    } else if (sr->headers_out.status != NGX_HTTP_OK || b == NULL
+               || b->last == b->pos)
+    {
+        failure = "no key set in the answer";
+
+    } else {
+        count = 0;
+        detail[0] = '\0';
+
+        rc = jwtguard_verifier_offer(ctx->jv->verifier, ctx->source, b->pos,
+                                     b->last - b->pos, (uint64_t) now, &count,
+                                     detail, sizeof(detail));
+        if (rc != JWTGUARD_OK) {
+            ngx_log_error(NGX_LOG_ERR, &ctx->log, 0,
+                          "jwtguard: keys request \"%V\" returned no valid key "
+                          "set, keeping the current keys: %s", uri,
+                          detail[0] ? detail : jwtguard_result_name(rc));
+            return;
+        }
+
+        ngx_log_error(NGX_LOG_NOTICE, &ctx->log, 0,
+                      "jwtguard: keys request \"%V\": %uz keys", uri, count);
+        return;
+    }
+
+    jwtguard_verifier_fetch_failed(ctx->jv->verifier, ctx->source,
+                                   (uint64_t) now);
+
+    ngx_log_error(NGX_LOG_ERR, &ctx->log, 0,
+                  "jwtguard: keys request \"%V\" failed (status %ui: %s), "
+                  "keeping the current keys", uri, sr->headers_out.status,
+                  failure);
+}
+
+
+/* Puts the body filter above into nginx's chain (at postconfiguration). */
+
+void
+ngx_http_jwtguard_keys_init_filter(void)
+{
+    ngx_http_next_body_filter = ngx_http_top_body_filter;
+    ngx_http_top_body_filter = ngx_http_jwtguard_body_filter;
+}

@@ -1,5 +1,5 @@
 /*
- * ngx_http_jwtguard_module: verifies JWT access tokens in the access phase with
+ * ngx_http_jwtguard_module: verifies JWT access tokens in the rewrite phase with
  * the jwtguard core, as Azure API Management's validate-jwt policy does.
  *
  * This header: what the module's files share (the configuration, the key
@@ -181,6 +181,7 @@ typedef struct {
     /* this request fetched keys already */
     unsigned                  fetched:1;
     unsigned                  decided:1;
+    unsigned                  error_page:1; /* rejected to an error_page */
     /* the request's, without its line */
     ngx_log_t                 log;
 } ngx_http_jwtguard_ctx_t;
@@ -197,7 +198,9 @@ jwtguard_result ngx_http_jwtguard_copy(ngx_pool_t *pool, ngx_uint_t what,
 
 /* ngx_http_jwtguard_handler.c */
 
-/* The access phase: verifies the request's token, or answers the rejection. */
+/* The rewrite phase: verifies the request's token, or answers the rejection. */
+/* The request's context, also after the internal redirect to an error page. */
+ngx_http_jwtguard_ctx_t *ngx_http_jwtguard_get_ctx(ngx_http_request_t *r);
 ngx_int_t ngx_http_jwtguard_handler(ngx_http_request_t *r);
 
 /* ngx_http_jwtguard_keys.c */
@@ -212,7 +215,8 @@ u_char *ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log,
     size_t *len, ngx_file_info_t *fi, ngx_str_t *err);
 /* A pool cleanup: frees the key set `data` points to. */
 void ngx_http_jwtguard_keys_cleanup(void *data);
-/* Starts a due key fetch as a subrequest (NGX_AGAIN); NGX_DECLINED if none. */
+/* Starts a due key fetch as a subrequest (NGX_DONE); NGX_DECLINED if none. */
+ngx_uint_t ngx_http_jwtguard_is_key_fetch(ngx_http_request_t *r);
 ngx_int_t ngx_http_jwtguard_fetch(ngx_http_request_t *r,
     ngx_http_jwtguard_verifier_t *jv, ngx_http_jwtguard_ctx_t *ctx, time_t now);
 /* Hands the answer of the finished key subrequest to the core. */

@@ -1,5 +1,10 @@
 /*
- * ngx_http_jwtguard_module: the access-phase handler.
+ * ngx_http_jwtguard_module: the request handler, in the rewrite phase (before
+ * the location's "return", "rewrite" and "set", and in subrequests too).
+ *
+ * Return values follow the rewrite phase: NGX_DECLINED goes on (the token
+ * verified), NGX_DONE waits (a key fetch under way) or means the answer was
+ * sent, a status makes nginx answer with it (an error_page).
  *
  * Per request: the token where jwtguard_http_find_token() finds it, one
  * jwtguard_verifier_verify(), and for a rejection jwtguard_http_challenge();
@@ -27,6 +32,42 @@ static void ngx_http_jwtguard_find_token(ngx_http_request_t *r,
 static ngx_str_t  ngx_http_jwtguard_text_plain = ngx_string("text/plain");
 
 
+/* The request's context; after an internal redirect (which empties the
+ * modules' contexts) the one of the location redirected from, found by its
+ * pool cleanup and set again, so $jwtguard_error and the error page rule
+ * still see it. NULL when the module has not looked at the request. */
+
+ngx_http_jwtguard_ctx_t *
+ngx_http_jwtguard_get_ctx(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t       *cln;
+    ngx_http_jwtguard_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
+
+    if (ctx != NULL || !r->internal || r != r->main) {
+        /* (subrequests share the main request's pool, not its answer) */
+        return ctx;
+    }
+
+    for (cln = r->pool->cleanup; cln; cln = cln->next) {
+        if (cln->handler == ngx_http_jwtguard_ctx_cleanup) {
+            ctx = cln->data;
+
+            if (!ctx->error_page) {
+                /* another redirect: the new location decides anew */
+                return NULL;
+            }
+
+            ngx_http_set_ctx(r, ctx, ngx_http_jwtguard_module);
+            return ctx;
+        }
+    }
+
+    return NULL;
+}
+
+
 ngx_int_t
 ngx_http_jwtguard_handler(ngx_http_request_t *r)
 {
@@ -48,11 +89,21 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
+    if (r != r->main && ngx_http_jwtguard_is_key_fetch(r)) {
+        /* the module's own key fetch is not checked */
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_jwtguard_get_ctx(r);
+
+    if (ctx != NULL && ctx->error_page) {
+        /* the error page answering this module's rejection (reached by an
+         * internal redirect): not checked again */
+        return NGX_DECLINED;
+    }
 
     if (ctx != NULL && ctx->decided) {
-        /* the access phase runs again, e.g. after an
-         * "auth_request" subrequest */
+        /* the phase runs again */
         return ctx->token ? NGX_DECLINED
                           : ngx_http_jwtguard_fail(r, jlcf, ctx->result);
     }
@@ -78,7 +129,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
 
     if (ctx->subrequest) {
         if (!ctx->sr_done) {
-            return NGX_AGAIN;
+            return NGX_DONE;
         }
 
         ngx_http_jwtguard_fetched(r, ctx);
@@ -161,7 +212,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
                    "jwtguard: token verified (%s)%s",
                    jwtguard_token_alg(verified), hit ? " from the cache" : "");
 
-    return NGX_OK;
+    return NGX_DECLINED;
 }
 
 
@@ -230,6 +281,7 @@ ngx_http_jwtguard_fail(ngx_http_request_t *r,
      * nginx, as after auth_basic or auth_request (the challenge header
      * stays set) */
     if (ngx_http_jwtguard_has_error_page(r, jlcf->failed_status)) {
+        ngx_http_jwtguard_get_ctx(r)->error_page = 1;
         return jlcf->failed_status;
     }
 

@@ -239,8 +239,21 @@ ngx_http_jwtguard_keys_cleanup(void *data)
 
 /* ------------------------------------------------------------- keys request */
 
+/* Whether subrequest `r` is a key fetch this module started. */
+
+ngx_uint_t
+ngx_http_jwtguard_is_key_fetch(ngx_http_request_t *r)
+{
+    ngx_http_jwtguard_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r->parent, ngx_http_jwtguard_module);
+
+    return ctx != NULL && ctx->subrequest == r;
+}
+
+
 /* Claims the fetch the verifier wants, if any, and starts it as a subrequest to
- * the keys request's URI; the access phase resumes when it is done.
+ * the keys request's URI: NGX_DONE, and the phase runs again when it is done.
  * NGX_DECLINED when no fetch is due (or one is under way in this worker), or
  * this request fetched once. */
 
@@ -288,7 +301,7 @@ ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
     ctx->sr_size = 0;
     ctx->sr_too_big = 0;
 
-    return NGX_AGAIN;
+    return NGX_DONE;
 }
 
 

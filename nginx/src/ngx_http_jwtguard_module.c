@@ -711,7 +711,13 @@ ngx_http_jwtguard_init(ngx_conf_t *cf)
         }
     }
 
-    h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
+    /* The rewrite phase, not the access phase: a location's "return" and
+     * "rewrite" run in the rewrite phase, and subrequests (an "auth_request"
+     * target, an SSI include) skip the access phase, so a check there lets
+     * them answer unchecked. Handlers of a phase run in the reverse order of
+     * registration: this one, registered after the rewrite module's, runs
+     * before "return", "rewrite" and "set". */
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_REWRITE_PHASE].handlers);
     if (h == NULL) {
         return NGX_ERROR;
     }

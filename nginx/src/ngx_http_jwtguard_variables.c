@@ -78,7 +78,7 @@ ngx_http_jwtguard_token_value(ngx_http_request_t *r,
     jwtguard_result           rc;
     ngx_http_jwtguard_ctx_t  *ctx;
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
+    ctx = ngx_http_jwtguard_get_ctx(r);
 
     if (ctx == NULL || ctx->token == NULL) {
         return ngx_http_jwtguard_variable(v, NULL, 0);
@@ -119,7 +119,7 @@ ngx_http_jwtguard_request_variable(ngx_http_request_t *r,
         return ngx_http_jwtguard_token_value(r, v, NULL, &kid);
     }
 
-    ctx = ngx_http_get_module_ctx(r, ngx_http_jwtguard_module);
+    ctx = ngx_http_jwtguard_get_ctx(r);
 
     s = (ctx == NULL) ? NULL
         : (data == NGX_HTTP_JWTGUARD_VAR_CACHE)

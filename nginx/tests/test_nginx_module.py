@@ -114,7 +114,10 @@ def http_conf(backend_port, port, keys, keys_b, extra_server="", audience=AUD):
             error_page 403 /denied.txt;
             proxy_pass http://backend;
         }}
-        location @login {{ return 302 https://login.example/authorize; }}
+        location @login {{
+            add_header X-Jwtguard-Error $jwtguard_error always;
+            return 302 https://login.example/authorize;
+        }}
         location = /denied.txt {{ jwtguard off; return 200 "denied by policy\n"; }}
     }}
 """
@@ -229,8 +232,10 @@ def test_error_page_takes_the_rejection(env):
     # the status goes back to nginx, so error_page answers (as after auth_basic)
     st, h, _ = request(env.port, "/error-page/", {})
     assert st == 302 and h["location"] == "https://login.example/authorize", (st, h)
+    # the error page (checked by nobody: it answers the rejection) knows the reason
+    assert h["x-jwtguard-error"] == "TokenNotPresent", h
     st, h, _ = request(env.port, "/error-page/", bearer(good(exp=1000)))
-    assert st == 302, (st, h)
+    assert (st, h["x-jwtguard-error"]) == (302, "TokenExpired"), (st, h)
     st, h, body = request(env.port, "/error-page-403/", bearer(good(exp=1000)))
     assert (st, body) == (403, "denied by policy\n"), (st, h, body)
     assert 'error="invalid_token"' in h["www-authenticate"], h   # the challenge stays

@@ -1,5 +1,5 @@
 # jwtguard: `make demo` runs the demo, `make test` runs every test of the project.
-.PHONY: test demo fixtures fuzz install nginx deb wheel bench sanitize \
+.PHONY: test demo fixtures fuzz fuzz-trim install nginx deb wheel bench sanitize \
 	test-core test-c test-python test-nginx lint fmt doc
 
 test:
@@ -48,11 +48,20 @@ fixtures:
 	bash scripts/fixtures
 
 # Runs every fuzz target for FUZZ_SECONDS each (nightly Rust and cargo-fuzz; installs
-# cargo-fuzz if missing). Findings stop the run; see fuzz/README.md.
+# cargo-fuzz if missing) on working corpora under target/fuzz-corpus/, seeded from
+# fuzz/corpus; they grow there, never in git. Findings stop the run; see fuzz/README.md.
 FUZZ_SECONDS ?= 60
 fuzz:
 	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 	fuzz/run-campaign.sh $(FUZZ_SECONDS) jws jwks verify claims json structured ffi backends apim_policy sources
+
+# Folds the working corpora back into the committed ones (fuzz/corpus), each
+# re-minimised into its budget (400 files, 2 MiB); prints files, bytes and coverage
+# before and after. FUZZ_TARGETS to pick some.
+FUZZ_TARGETS ?= jws jwks verify claims json structured ffi apim_policy sources
+fuzz-trim:
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+	python3 fuzz/trim_corpus.py $(FUZZ_TARGETS)
 
 # Benchmarks against the peers (Rust/criterion, Python, nginx with wrk); results and
 # how to read them in benches/RESULTS.md. Run on a quiet machine.

@@ -2,10 +2,13 @@
 """Writes the seed corpora for the fuzz targets from the project's fixtures and the
 published vectors (RFC 7515 examples, tests/vectors). Standard library only.
 
-    python3 fuzz/seed_corpus.py            # from the repository root
+    python3 fuzz/seed_corpus.py [DIR]      # from the repository root
 
-Files are named by the SHA-1 of their content, as libFuzzer names them, so seeding
-twice adds nothing."""
+Writes DIR/<target>/; DIR is by default target/fuzz-corpus, the campaigns' working
+corpora (fuzz/run-campaign.sh). The committed corpora under fuzz/corpus keep only the
+seeds that add coverage (fuzz/trim_corpus.py picks them), so the seeds are not written
+there. Files are named by the SHA-1 of their content, as libFuzzer names them, so
+seeding twice adds nothing."""
 
 import base64
 import hashlib
@@ -15,7 +18,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(ROOT, "tests", "vectors")
-CORPUS = os.path.join(ROOT, "fuzz", "corpus")
+CORPUS = os.path.join(ROOT, "target", "fuzz-corpus")
 
 RFC7515_TOKENS = [
     # A.2 (RS256) and A.3 (ES256)
@@ -124,6 +127,11 @@ def seed_token(token):
 
 
 def main():
+    global CORPUS
+    if len(sys.argv) > 2:
+        sys.exit("usage: seed_corpus.py [DIR]")
+    if len(sys.argv) == 2:
+        CORPUS = os.path.abspath(sys.argv[1])
     if not os.path.isdir(SHARED):
         sys.exit(f"published vectors not found at {SHARED}")
     for name in ("claims.json", "attacks.json"):

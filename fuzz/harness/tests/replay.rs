@@ -1,5 +1,6 @@
 //! Replays every committed corpus file (fuzz/corpus/<target>/*) through the target
-//! bodies on stable Rust, so a regression shows in `make test` without fuzzing.
+//! bodies on stable Rust, so a regression shows in `make test` without fuzzing, and
+//! keeps each committed corpus within its budget.
 
 use std::cell::Cell;
 use std::path::PathBuf;
@@ -8,8 +9,21 @@ use arbitrary::{Arbitrary, Unstructured};
 use jwtguard_fuzz_harness as harness;
 use jwtguard_fuzz_harness::backends;
 
+/// The committed corpora: a minimised seed corpus per target. Campaigns run on a copy
+/// under target/ (fuzz/run-campaign.sh), and `fuzz/trim_corpus.py` folds what they
+/// found back into at most 400 files; the rest is room for regression inputs.
+const MAX_FILES: usize = 500;
+const MAX_BYTES: usize = 2 * 1024 * 1024;
+
+/// Every corpus directory, each replayed by a test below.
+const TARGETS: [&str; 9] = ["apim_policy", "claims", "ffi", "json", "jwks", "jws", "sources", "structured", "verify"];
+
+fn corpus_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus")
+}
+
 fn corpus(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus").join(target);
+    let dir = corpus_root().join(target);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("corpus {} missing: {e}", dir.display()))
         .map(|entry| entry.expect("corpus entry").path())
@@ -26,6 +40,28 @@ fn replay(target: &str, body: impl Fn(&[u8])) {
         assert!(outcome.is_ok(), "{target}: {} fails", path.display());
     }
     println!("{target}: replayed {} files", files.len());
+}
+
+#[test]
+fn corpora_stay_within_budget() {
+    let mut found: Vec<String> = std::fs::read_dir(corpus_root())
+        .expect("fuzz/corpus")
+        .map(|entry| entry.expect("corpus entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    found.sort();
+    assert_eq!(found, TARGETS, "every corpus directory must be replayed here");
+    for target in TARGETS {
+        let files = corpus(target);
+        let bytes: usize = files.iter().map(|(_, data)| data.len()).sum();
+        println!("{target}: {} files, {bytes} bytes", files.len());
+        assert!(
+            files.len() <= MAX_FILES && bytes <= MAX_BYTES,
+            "fuzz/corpus/{target} holds {} files, {bytes} bytes (at most {MAX_FILES} files, {MAX_BYTES} bytes): \
+             re-minimise it with `python3 fuzz/trim_corpus.py {target}`",
+            files.len()
+        );
+    }
 }
 
 #[test]

@@ -42,7 +42,9 @@ fn main() {
                 .expect("accepted");
                 1
             }
-            "json-payload" => jwtguard_core::json::Object::parse(black_box(&payload)).expect("parses").members().count(),
+            "json-payload" => {
+                jwtguard_core::json::Object::parse(black_box(&payload)).expect("parses").members().count()
+            }
             "verify-RS256-2048" => verifier.verify(black_box(&rs256)).expect("accepted"),
             "verify-ES256" => verifier.verify(black_box(&es256)).expect("accepted"),
             _ => panic!("{usage}"),

@@ -69,16 +69,26 @@ pub(crate) fn parse(xml: &str, opts: &ParseOptions) -> Result<ApimPolicy> {
 /// Quotes `value` for an error or a note, shortened to [`MAX_QUOTE`] bytes. Only for
 /// text that is never a named value's value (a reference's name, the text as written);
 /// a value read from the document is quoted by [`Ctx::quote_read`].
+///
+/// Errors and notes reach log lines and C detail buffers: a control character the
+/// document holds (`&#10;` in an attribute, say) is shown escaped (`\n`, `\u{7}`), never
+/// as itself.
 fn quote(value: &str) -> String {
     let mut end = value.len().min(MAX_QUOTE);
     while !value.is_char_boundary(end) {
         end -= 1;
     }
-    if end < value.len() {
-        format!("`{}…`", &value[..end])
-    } else {
-        format!("`{value}`")
+    let mut out = String::with_capacity(end + 4);
+    out.push('`');
+    for c in value[..end].chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
+    out.push_str(if end < value.len() { "…`" } else { "`" });
+    out
 }
 
 fn is_plain_element(node: &Node<'_, '_>, name: &str) -> bool {

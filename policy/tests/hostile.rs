@@ -113,3 +113,27 @@ fn long_lists_stay_linear() {
     assert_eq!(p.notes()[64].message(), "further notes omitted");
     assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 }
+
+/// Errors and notes go to log lines and C detail buffers: a control character written
+/// into the document as a character reference is shown escaped, never as itself.
+#[test]
+fn control_characters_in_the_document_never_reach_a_message() {
+    let base = &seeds()[0];
+    for (from, to, quoted) in [
+        (r#"require-scheme="Bearer""#, "require-scheme=\"Bea&#13;&#10;X-Admin: true\"", true),
+        (r#"clock-skew="60""#, "clock-skew=\"6&#10;0\"", true),
+        (r#"<audience>"#, "<audience>@(x&#10;y)&#9;", true),
+        (r#"header-name="Authorization""#, "header-name=\"Authorization\" frobnicate=\"a&#10;b\"", false),
+    ] {
+        let xml = base.replacen(from, to, 1);
+        assert_ne!(&xml, base, "{from}");
+        let shown = match ApimPolicy::from_xml_with(&xml, &ParseOptions { allow_unknown: true, ..Default::default() }) {
+            Err(e) => e.to_string(),
+            Ok(p) => p.notes().iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" | "),
+        };
+        assert!(!shown.chars().any(char::is_control), "{shown:?}");
+        if quoted {
+            assert!(shown.contains("\\n"), "the value is quoted, escaped: {shown:?}");
+        }
+    }
+}

@@ -14,7 +14,8 @@ if [ ! -x "$venv/bin/maturin" ]; then
     "$python" -m venv "$venv"
     PIP_DISABLE_PIP_VERSION_CHECK=1 "$venv/bin/python" -m pip install --quiet "maturin>=1.9.4,<2"
 fi
-version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -1)"
+# the version as cargo reads it (the workspace's), as ffi-c/install.sh reads it
+version="$(cd "$root" && cargo pkgid -p jwtguard-python | sed 's/.*[@#]//')"
 rm -f "$out"/jwtguard-"$version"-*.whl "$out"/jwtguard-"$version".tar.gz
 # two steps: `build --sdist` would compile the wheel again from the unpacked sdist
 "$venv/bin/maturin" build --quiet --release --manifest-path "$here/Cargo.toml" --out "$out" >&2

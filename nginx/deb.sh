@@ -39,11 +39,10 @@ if ! command -v dpkg-shlibdeps >/dev/null || ! command -v strip >/dev/null; then
     DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq dpkg-dev >/dev/null
 fi
 
-# The version: [workspace.package] version in Cargo.toml (ffi-c and the core inherit it);
+# The version: the workspace's, as cargo reads it (as ffi-c/install.sh does);
 # a Rust pre-release (0.2.0-rc.1) sorts before its release in Debian as 0.2.0~rc.1.
-version="$(awk '/^\[/ { in_ws = ($0 == "[workspace.package]") }
-    in_ws && /^version *=/ { gsub(/.*= *"|".*/, ""); print; exit }' "$root/Cargo.toml")"
-[ -n "$version" ] || { echo "no [workspace.package] version in Cargo.toml" >&2; exit 1; }
+version="$(cd "$root" && cargo pkgid -p jwtguard-ffi | sed 's/.*[@#]//')"
+[ -n "$version" ] || { echo "cargo reports no version for jwtguard-ffi" >&2; exit 1; }
 version="${version/-/\~}"
 arch="$(dpkg --print-architecture)"
 

@@ -370,9 +370,10 @@ ngx_http_jwtguard_apim_translate(ngx_conf_t *cf, u_char *xml, size_t xml_len,
     if (path->data) {
         buf = ngx_http_jwtguard_read_file(path, cf->log, &len, &fi, &err);
         if (buf == NULL) {
-            (void) ngx_snprintf((u_char *) detail, cap - 1,
-                                "cannot read named values \"%V\": %V%Z",
-                                path, &err);
+            /* NUL-terminated also when the text is cut at cap - 1 bytes */
+            *ngx_snprintf((u_char *) detail, cap - 1,
+                          "cannot read named values \"%V\": %V", path, &err)
+                = '\0';
             return JWTGUARD_POLICY_INVALID;
         }
 

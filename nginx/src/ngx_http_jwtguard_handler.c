@@ -21,7 +21,7 @@
 
 
 static ngx_int_t ngx_http_jwtguard_fail(ngx_http_request_t *r,
-    ngx_http_jwtguard_loc_conf_t *jlcf, jwtguard_result result);
+    ngx_http_jwtguard_loc_conf_t *jlcf, ngx_http_jwtguard_ctx_t *ctx);
 static u_char *ngx_http_jwtguard_log_handler(ngx_log_t *log, u_char *buf,
     size_t len);
 static void ngx_http_jwtguard_ctx_cleanup(void *data);
@@ -105,7 +105,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
     if (ctx != NULL && ctx->decided) {
         /* the phase runs again */
         return ctx->token ? NGX_DECLINED
-                          : ngx_http_jwtguard_fail(r, jlcf, ctx->result);
+                          : ngx_http_jwtguard_fail(r, jlcf, ctx);
     }
 
     if (ctx == NULL) {
@@ -153,7 +153,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
         ctx->decided = 1;
         ngx_log_error(NGX_LOG_INFO, &ctx->log, 0,
                       "jwtguard: TokenNotPresent: no access token");
-        return ngx_http_jwtguard_fail(r, jlcf, ctx->result);
+        return ngx_http_jwtguard_fail(r, jlcf, ctx);
     }
 
     now = ngx_time();
@@ -202,7 +202,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
         ngx_log_error(NGX_LOG_INFO, &ctx->log, 0,
                       "jwtguard: %s", detail[0] ? detail
                                                 : jwtguard_result_name(result));
-        return ngx_http_jwtguard_fail(r, jlcf, result);
+        return ngx_http_jwtguard_fail(r, jlcf, ctx);
     }
 
     ctx->token = verified;
@@ -248,7 +248,7 @@ ngx_http_jwtguard_has_error_page(ngx_http_request_t *r, ngx_int_t status)
 
 static ngx_int_t
 ngx_http_jwtguard_fail(ngx_http_request_t *r,
-    ngx_http_jwtguard_loc_conf_t *jlcf, jwtguard_result result)
+    ngx_http_jwtguard_loc_conf_t *jlcf, ngx_http_jwtguard_ctx_t *ctx)
 {
     ngx_int_t                  rc;
     ngx_str_t                  challenge;
@@ -257,7 +257,7 @@ ngx_http_jwtguard_fail(ngx_http_request_t *r,
 
     /* RFC 6750 section 3, as the library words it */
     if (ngx_http_jwtguard_copy(r->pool, NGX_HTTP_JWTGUARD_GET_CHALLENGE, jlcf,
-                               result, &jlcf->realm, &challenge)
+                               ctx->result, &jlcf->realm, &challenge)
         != JWTGUARD_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -281,7 +281,7 @@ ngx_http_jwtguard_fail(ngx_http_request_t *r,
      * nginx, as after auth_basic or auth_request (the challenge header
      * stays set) */
     if (ngx_http_jwtguard_has_error_page(r, jlcf->failed_status)) {
-        ngx_http_jwtguard_get_ctx(r)->error_page = 1;
+        ctx->error_page = 1;
         return jlcf->failed_status;
     }
 
@@ -296,7 +296,8 @@ ngx_http_jwtguard_fail(ngx_http_request_t *r,
         /* the policy's failed-validation-error-message, or APIM's text
          * per failure */
         if (ngx_http_jwtguard_copy(r->pool, NGX_HTTP_JWTGUARD_GET_FAILURE,
-                                   jlcf->apim->apim, result, NULL, &cv.value)
+                                   jlcf->apim->apim, ctx->result, NULL,
+                                   &cv.value)
             != JWTGUARD_OK)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;

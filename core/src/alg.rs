@@ -80,6 +80,20 @@ pub(crate) enum Family {
     Hmac,
 }
 
+impl Family {
+    /// True when the family's cargo feature is on (see [`Algorithm::is_available`]).
+    pub(crate) const fn is_available(self) -> bool {
+        match self {
+            Family::RsaPkcs1 | Family::RsaPss => cfg!(feature = "rs"),
+            Family::EcP256 => cfg!(feature = "es256"),
+            Family::EcP384 => cfg!(feature = "es384"),
+            Family::EcP521 => cfg!(feature = "es512"),
+            Family::Ed25519 => cfg!(feature = "eddsa"),
+            Family::Hmac => cfg!(feature = "hmac"),
+        }
+    }
+}
+
 /// `name()` and `c_name()` of [`Algorithm`], from the variants' own names.
 macro_rules! algorithm_names {
     ($($alg:ident),*) => {
@@ -124,6 +138,42 @@ impl Algorithm {
     /// The algorithm with this exact (case-sensitive) JOSE name.
     pub fn from_name(name: &str) -> Option<Algorithm> {
         Algorithm::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// True when this build verifies the algorithm: its family's cargo feature (`rs`,
+    /// `es256`, `es384`, `es512`, `eddsa`, `hmac`) is on. An algorithm left out is
+    /// refused exactly as an unknown one: `TokenAlgorithmNotSupported` in a token,
+    /// `KeyUnsupported` for its keys, `PolicyInvalid` in a policy.
+    pub const fn is_available(self) -> bool {
+        self.family().is_available()
+    }
+
+    /// The cargo feature of jwtguard-core that builds this algorithm in.
+    pub const fn feature(self) -> &'static str {
+        match self.family() {
+            Family::RsaPkcs1 | Family::RsaPss => "rs",
+            Family::EcP256 => "es256",
+            Family::EcP384 => "es384",
+            Family::EcP521 => "es512",
+            Family::Ed25519 => "eddsa",
+            Family::Hmac => "hmac",
+        }
+    }
+
+    /// Why a policy naming this algorithm is refused when it is not available.
+    pub(crate) const fn left_out_detail(self) -> &'static str {
+        match self.family() {
+            Family::RsaPkcs1 | Family::RsaPss => {
+                "the policy allows RS*/PS*, which this build leaves out (jwtguard-core feature \"rs\")"
+            }
+            Family::EcP256 => "the policy allows ES256, which this build leaves out (jwtguard-core feature \"es256\")",
+            Family::EcP384 => "the policy allows ES384, which this build leaves out (jwtguard-core feature \"es384\")",
+            Family::EcP521 => "the policy allows ES512, which this build leaves out (jwtguard-core feature \"es512\")",
+            Family::Ed25519 => {
+                "the policy allows EdDSA/Ed25519, which this build leaves out (jwtguard-core feature \"eddsa\")"
+            }
+            Family::Hmac => "the policy allows HS*, which this build leaves out (jwtguard-core feature \"hmac\")",
+        }
     }
 
     /// True for the HMAC algorithms (HS256, HS384, HS512), which need a shared secret.
@@ -209,6 +259,19 @@ impl AlgorithmSet {
     /// HS256, HS384 and HS512.
     pub const SYMMETRIC: AlgorithmSet =
         AlgorithmSet::EMPTY.with(Algorithm::HS256).with(Algorithm::HS384).with(Algorithm::HS512);
+    /// The algorithms this build verifies ([`Algorithm::is_available`]); all of them
+    /// with the default features.
+    pub const AVAILABLE: AlgorithmSet = {
+        let mut set = AlgorithmSet::EMPTY;
+        let mut i = 0;
+        while i < Algorithm::ALL.len() {
+            if Algorithm::ALL[i].is_available() {
+                set = set.with(Algorithm::ALL[i]);
+            }
+            i += 1;
+        }
+        set
+    };
 
     /// The set holding exactly `algs`.
     pub fn of(algs: &[Algorithm]) -> AlgorithmSet {
@@ -223,6 +286,11 @@ impl AlgorithmSet {
     /// This set and `other` together.
     pub const fn union(self, other: AlgorithmSet) -> AlgorithmSet {
         AlgorithmSet(self.0 | other.0)
+    }
+
+    /// The algorithms in both this set and `other`.
+    pub const fn intersection(self, other: AlgorithmSet) -> AlgorithmSet {
+        AlgorithmSet(self.0 & other.0)
     }
 
     /// True when `alg` is in the set.

@@ -26,17 +26,17 @@
 //!   a prime modulus, a perfect square, the flawed Infineon generator's (ROCA).
 //! - `x5c` is ignored: nothing is ever read from it.
 
-use crate::alg::{Algorithm, Family, Hash};
+use crate::alg::{Algorithm, Family};
 use crate::b64;
 use crate::backend::{Backend, KeyKind, Verify};
 use crate::error::{Error, Reason};
 use crate::json::{Object, Str, Value};
 use crate::portable::PortableKey;
-use crate::signed::{Secret, Signed};
+use crate::signed::Signed;
 use crate::text::Text;
 
 /// Smallest accepted RSA modulus in bits (RFC 7518 §3.3).
-#[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+#[cfg_attr(not(feature = "rs"), allow(dead_code))]
 pub const MIN_RSA_BITS: usize = 2048;
 /// Largest accepted RSA modulus in bits (the `rsa` crate's default maximum).
 pub const MAX_RSA_BITS: usize = 8192;
@@ -47,10 +47,11 @@ pub const MAX_X5T_LEN: usize = 64;
 /// Longest per-key `issuer` kept, in bytes.
 pub const MAX_ISSUER_LEN: usize = 256;
 
+#[cfg(feature = "hmac")]
 pub use crate::signed::MAX_OCT_BYTES;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "rs")]
 const MIN_STRONG_EXPONENT: u64 = 65_537;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "rs")]
 const MAX_EXPONENT: u64 = (1 << 33) - 1;
 /// Longest base64 text of a key member we decode (an 8192-bit modulus is 1366 chars).
 const MAX_MEMBER_TEXT: usize = 1400;
@@ -106,6 +107,9 @@ pub struct Key {
     material: Material,
 }
 
+/// Keys are prepared once and kept in their set, so the variants' sizes do not matter
+/// (in some builds the HMAC secret's fixed buffer is the largest).
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 enum Material {
     /// RustCrypto, pure Rust.
@@ -176,6 +180,7 @@ impl Key {
         if signature.len() != self.signature_len(alg) {
             return false;
         }
+        #[cfg(feature = "eddsa")]
         if alg.family() == Family::Ed25519 && !ed25519_r_is_acceptable(signature) {
             return false;
         }
@@ -205,6 +210,7 @@ impl Key {
 /// backends: `R` must be a curve point not of small order. `ed25519-dalek`'s
 /// `verify_strict` requires it; AWS-LC does not, so without this check a signer could
 /// make a signature with `R` = identity that one backend accepts and the other refuses.
+#[cfg(feature = "eddsa")]
 fn ed25519_r_is_acceptable(signature: &[u8]) -> bool {
     let Some(r) = signature.first_chunk::<32>() else {
         return false;
@@ -352,7 +358,7 @@ fn member_bytes<'o>(jwk: &Object<'_>, name: &str, out: &'o mut [u8]) -> Result<&
     b64::decode_key_member(text.as_bytes(), out).ok_or((Reason::KeyMalformed, "a key member is not valid base64"))
 }
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "rs")]
 fn strip_leading_zeros(mut bytes: &[u8]) -> &[u8] {
     while let [0, rest @ ..] = bytes {
         bytes = rest;
@@ -360,7 +366,7 @@ fn strip_leading_zeros(mut bytes: &[u8]) -> &[u8] {
     bytes
 }
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "rs")]
 fn rsa_material(jwk: &Object<'_>, options: &KeyOptions) -> Result<Material, Problem> {
     use rsa::BoxedUint;
 
@@ -416,9 +422,9 @@ fn rsa_material(jwk: &Object<'_>, options: &KeyOptions) -> Result<Material, Prob
     Ok(Material::Portable(PortableKey::Rsa { key: rsa::pkcs1v15::VerifyingKey::new(public), bits }))
 }
 
-#[cfg(not(feature = "alloc"))]
+#[cfg(not(feature = "rs"))]
 fn rsa_material(_jwk: &Object<'_>, _options: &KeyOptions) -> Result<Material, Problem> {
-    Err((Reason::KeyUnsupported, "RSA keys need jwtguard-core's `alloc` feature"))
+    Err((Reason::KeyUnsupported, "RSA key: this build leaves out RS*/PS* (jwtguard-core feature \"rs\")"))
 }
 
 /// The EC curves implemented, with their coordinate length and algorithm.
@@ -432,6 +438,7 @@ enum Curve {
 /// The prepared key of one curve from its SEC1 `point`: RustCrypto's crate for the curve
 /// always validates the point; when `options` choose AWS-LC, its own parse of the same
 /// point is what verifies.
+#[cfg(any(feature = "es256", feature = "es384", feature = "es512"))]
 macro_rules! ec_key {
     ($point:ident, $options:ident, $curve:ident, $len:literal, $native:ident, $kind:ident, $invalid:literal) => {{
         let key = $curve::ecdsa::VerifyingKey::from_sec1_bytes($point).map_err(|_| (Reason::KeyInvalid, $invalid))?;
@@ -464,6 +471,9 @@ fn ec_material(jwk: &Object<'_>, alg: Option<Algorithm>, options: &KeyOptions) -
     if alg.is_some_and(|bound| bound != curve_alg) {
         return Err((Reason::KeyUnsupported, "EC key is bound to the algorithm of another curve"));
     }
+    if !curve_alg.is_available() {
+        return Err((Reason::KeyUnsupported, curve_left_out(curve)));
+    }
     // SEC1 uncompressed: 0x04 || x || y.
     let mut point = [0u8; 133];
     point[0] = 0x04;
@@ -479,13 +489,29 @@ fn ec_material(jwk: &Object<'_>, alg: Option<Algorithm>, options: &KeyOptions) -
         point[at..at + size].copy_from_slice(coordinate);
     }
     let point = &point[..1 + 2 * size];
-    #[cfg(not(feature = "aws-lc"))]
+    #[cfg(not(all(feature = "aws-lc", any(feature = "es256", feature = "es384", feature = "es512"))))]
     let _ = options;
+    #[cfg(not(any(feature = "es256", feature = "es384", feature = "es512")))]
+    let _ = point;
     // The point is always validated by RustCrypto, whichever backend verifies.
     match curve {
+        #[cfg(feature = "es256")]
         Curve::P256 => ec_key!(point, options, p256, 65, ecdsa_p256, EcP256, "EC point is not on the P-256 curve"),
+        #[cfg(feature = "es384")]
         Curve::P384 => ec_key!(point, options, p384, 97, ecdsa_p384, EcP384, "EC point is not on the P-384 curve"),
+        #[cfg(feature = "es512")]
         Curve::P521 => ec_key!(point, options, p521, 133, ecdsa_p521, EcP521, "EC point is not on the P-521 curve"),
+        #[allow(unreachable_patterns)]
+        _ => Err((Reason::KeyUnsupported, curve_left_out(curve))),
+    }
+}
+
+/// Why a key on a curve this build leaves out is refused.
+fn curve_left_out(curve: Curve) -> &'static str {
+    match curve {
+        Curve::P256 => "EC key on P-256: this build leaves out ES256 (jwtguard-core feature \"es256\")",
+        Curve::P384 => "EC key on P-384: this build leaves out ES384 (jwtguard-core feature \"es384\")",
+        Curve::P521 => "EC key on P-521: this build leaves out ES512 (jwtguard-core feature \"es512\")",
     }
 }
 
@@ -496,6 +522,16 @@ fn okp_material(jwk: &Object<'_>, options: &KeyOptions) -> Result<Material, Prob
         Some(_) => return Err((Reason::KeyMalformed, "crv is not a string")),
         None => return Err((Reason::KeyMalformed, "crv is missing")),
     }
+    ed25519_material(jwk, options)
+}
+
+#[cfg(not(feature = "eddsa"))]
+fn ed25519_material(_jwk: &Object<'_>, _options: &KeyOptions) -> Result<Material, Problem> {
+    Err((Reason::KeyUnsupported, "Ed25519 key: this build leaves out EdDSA (jwtguard-core feature \"eddsa\")"))
+}
+
+#[cfg(feature = "eddsa")]
+fn ed25519_material(jwk: &Object<'_>, options: &KeyOptions) -> Result<Material, Problem> {
     let mut buf = [0u8; 48];
     let x = member_bytes(jwk, "x", &mut buf).map_err(|p| match p.0 {
         Reason::KeyTooLarge => (Reason::KeyInvalid, "Ed25519 public key is not exactly 32 bytes"),
@@ -523,6 +559,12 @@ fn okp_material(jwk: &Object<'_>, options: &KeyOptions) -> Result<Material, Prob
     Ok(Material::Portable(PortableKey::Ed25519(key)))
 }
 
+#[cfg(not(feature = "hmac"))]
+fn oct_material(_jwk: &Object<'_>, _alg: Option<Algorithm>, _options: &KeyOptions) -> Result<Material, Problem> {
+    Err((Reason::KeyUnsupported, "oct (HMAC) key: this build leaves out HS* (jwtguard-core feature \"hmac\")"))
+}
+
+#[cfg(feature = "hmac")]
 fn oct_material(jwk: &Object<'_>, alg: Option<Algorithm>, options: &KeyOptions) -> Result<Material, Problem> {
     // The decoded secret is wiped from this buffer when it goes out of scope.
     let mut buf = zeroize::Zeroizing::new([0u8; MAX_OCT_BYTES + 8]);
@@ -532,12 +574,12 @@ fn oct_material(jwk: &Object<'_>, alg: Option<Algorithm>, options: &KeyOptions) 
     })?;
     // RFC 7518 §3.2: a key at least as long as the hash output; the shortest hash is
     // SHA-256, and a key bound to HS384/HS512 must reach that hash's length.
-    let minimum = alg.map_or(Hash::Sha256.len(), |a| a.hash().len());
+    let minimum = alg.map_or(crate::alg::Hash::Sha256.len(), |a| a.hash().len());
     if k.len() < minimum {
         return Err((Reason::KeyTooSmall, "HMAC key is shorter than its hash output (RFC 7518 §3.2)"));
     }
     let secret = heapless::Vec::from_slice(k)
-        .map(Secret)
+        .map(crate::signed::Secret)
         .map_err(|_| (Reason::KeyTooLarge, "HMAC key is longer than 256 bytes"))?;
     let kind = KeyKind::Oct { bytes: k.len() };
     #[cfg(feature = "aws-lc")]

@@ -64,7 +64,7 @@ pub struct JwsRules {
 impl Default for JwsRules {
     fn default() -> Self {
         JwsRules {
-            algorithms: AlgorithmSet::DEFAULT,
+            algorithms: AlgorithmSet::DEFAULT.intersection(AlgorithmSet::AVAILABLE),
             max_token_len: crate::DEFAULT_MAX_TOKEN_LEN,
             kid_miss_fallback: false,
             require_kid: false,
@@ -380,7 +380,11 @@ fn read_header(bytes: &[u8]) -> Result<Header<'_>, Error> {
     }
     let HeaderFields { alg, kid, x5t, typ, cty } = fields;
     let alg = alg.ok_or(malformed("token header has no alg"))?;
-    let alg = Algorithm::ALL.into_iter().find(|a| alg.eq_str(a.name())).ok_or_else(|| unsupported_alg(alg))?;
+    // An algorithm this build leaves out is refused as an unknown one.
+    let alg = Algorithm::ALL
+        .into_iter()
+        .find(|a| a.is_available() && alg.eq_str(a.name()))
+        .ok_or_else(|| unsupported_alg(alg))?;
     Ok(Header { alg, kid, x5t, typ, cty, object })
 }
 
@@ -436,10 +440,15 @@ fn unsupported_alg(alg: Str<'_>) -> Error {
     let is_none = chars.by_ref().take(4).map(|c| c.to_ascii_lowercase()).eq("none".chars()) && chars.next().is_none();
     if is_none {
         Error::new(Reason::TokenAlgorithmNotSupported, "unsecured tokens (alg none) are never accepted")
-    } else {
+    } else if AlgorithmSet::AVAILABLE.bits() == AlgorithmSet::ASYMMETRIC.union(AlgorithmSet::SYMMETRIC).bits() {
         Error::new(
             Reason::TokenAlgorithmNotSupported,
             "token algorithm is not supported (RS256/384/512, PS256/384/512, ES256/384/512, EdDSA, Ed25519, HS256/384/512 are)",
+        )
+    } else {
+        Error::new(
+            Reason::TokenAlgorithmNotSupported,
+            "token algorithm is not supported by this build (its cargo features leave some algorithm families out)",
         )
     }
 }

@@ -71,6 +71,12 @@ pub(crate) enum Lookup<'k, F = &'k Key> {
     Missing,
 }
 
+impl Default for KeySet {
+    fn default() -> Self {
+        KeySet::new()
+    }
+}
+
 impl KeySet {
     /// Loads a JWK set (`{"keys":[...]}`) or a single JWK with default [`KeyOptions`].
     pub fn from_json(document: &[u8]) -> Result<KeySet, Error> {
@@ -80,31 +86,52 @@ impl KeySet {
     /// Loads a JWK set or a single JWK. A single JWK must itself be usable (its
     /// precise rejection is returned); a set must hold at least one usable key.
     pub fn from_json_with(document: &[u8], options: &KeyOptions) -> Result<KeySet, Error> {
+        let mut set = KeySet::new();
+        set.load_json_with(document, options)?;
+        Ok(set)
+    }
+
+    /// A set with no key, to be filled in place by [`KeySet::load_json_with`]. It
+    /// verifies nothing.
+    pub const fn new() -> KeySet {
+        KeySet { keys: heapless::Vec::new(), rejected: heapless::Vec::new() }
+    }
+
+    /// [`KeySet::from_json_with`] into this set, replacing what it held, without a
+    /// second set on the stack: a set is about 24 KiB (32 key slots), and a program
+    /// without a heap keeps one in a `static` and fills it here. On error the set is
+    /// left empty, so it verifies nothing rather than something stale.
+    pub fn load_json_with(&mut self, document: &[u8], options: &KeyOptions) -> Result<(), Error> {
+        self.keys.clear();
+        self.rejected.clear();
+        let loaded = self.fill(document, options);
+        if loaded.is_err() {
+            self.keys.clear();
+            self.rejected.clear();
+        }
+        loaded
+    }
+
+    fn fill(&mut self, document: &[u8], options: &KeyOptions) -> Result<(), Error> {
         options.check_len(document.len())?;
         let root = Object::parse(document).map_err(|e| Error::new(Reason::KeySetMalformed, e.describe()))?;
         match (root.get("keys"), root.get("kty")) {
             (Some(_), Some(_)) => Err(Error::new(Reason::KeySetMalformed, "document has both keys and kty")),
-            (Some(Value::Array(entries)), None) => KeySet::from_entries(entries, options),
+            (Some(Value::Array(entries)), None) => self.fill_entries(entries, options),
             (Some(_), None) => Err(Error::new(Reason::KeySetMalformed, "keys is not an array")),
             (None, Some(_)) => {
                 let key = jwk::parse(root, options).map_err(|(reason, detail)| Error::new(reason, detail))?;
-                let mut set = KeySet::empty();
-                set.keys.push(key).map_err(|_| Error::from(Reason::KeySetTooLarge))?;
-                Ok(set)
+                self.keys.push(key).map_err(|_| Error::from(Reason::KeySetTooLarge))
             }
             (None, None) => Err(Error::new(Reason::KeySetMalformed, "document is neither a JWK set nor a JWK")),
         }
     }
 
-    fn empty() -> KeySet {
-        KeySet { keys: heapless::Vec::new(), rejected: heapless::Vec::new() }
-    }
-
-    fn from_entries(entries: Array<'_>, options: &KeyOptions) -> Result<KeySet, Error> {
+    fn fill_entries(&mut self, entries: Array<'_>, options: &KeyOptions) -> Result<(), Error> {
         if entries.iter().count() > MAX_KEYS {
             return Err(Error::new(Reason::KeySetTooLarge, "key set holds more than 32 keys"));
         }
-        let mut set = KeySet::empty();
+        let set = self;
         for entry in entries.iter() {
             let Value::Object(object) = entry else {
                 return Err(Error::new(Reason::KeySetMalformed, "keys holds a non-object"));
@@ -140,7 +167,7 @@ impl KeySet {
         if ambiguous {
             return Err(Error::new(Reason::KeySetDuplicateKid, "a usable key and a broken key share one kid"));
         }
-        Ok(set)
+        Ok(())
     }
 
     /// Symmetric keys live in a key set of their own: in a set that also holds

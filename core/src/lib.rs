@@ -34,6 +34,16 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(not(any(
+    feature = "rs",
+    feature = "es256",
+    feature = "es384",
+    feature = "es512",
+    feature = "eddsa",
+    feature = "hmac"
+)))]
+compile_error!("jwtguard-core verifies nothing without an algorithm family: enable at least one of the features rs, es256, es384, es512, eddsa, hmac");
+
 #[cfg(feature = "alloc")]
 extern crate alloc;
 #[cfg(feature = "std")]
@@ -59,7 +69,7 @@ mod native;
 mod numeric_date;
 mod policy;
 mod portable;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "rs")]
 mod roca;
 mod rules;
 mod signed;

@@ -517,7 +517,8 @@ impl PolicyBuilder {
         self
     }
 
-    /// The algorithms tokens may use (default RS256 and ES256). Must not be empty.
+    /// The algorithms tokens may use (default RS256 and ES256, those of them this build
+    /// has). Must not be empty, and every one must be [available](Algorithm::is_available).
     pub fn algorithms(mut self, algorithms: &[Algorithm]) -> Self {
         self.policy.jws.algorithms = AlgorithmSet::of(algorithms);
         self
@@ -560,7 +561,9 @@ impl PolicyBuilder {
         } else if p.issuers.is_empty() && !p.any_issuer {
             Some("no issuer configured (call any_issuer() to waive the check)")
         } else if p.jws.algorithms.is_empty() {
-            Some("no algorithm allowed")
+            Some("no algorithm allowed (with some algorithm families left out of the build, name the algorithms)")
+        } else if let Some(missing) = p.jws.algorithms.iter().find(|a| !a.is_available()) {
+            Some(missing.left_out_detail())
         } else if p.jws.max_token_len == 0 {
             Some("maximum token length is zero")
         } else if p.needs_tenants(self.policy.issuers()) {
@@ -583,7 +586,7 @@ impl Policy {
     /// Whether `issuers` hold a multi-tenant template while this policy neither lists
     /// allowed tenants nor accepts any tenant.
     pub(crate) fn needs_tenants<'i>(&self, mut issuers: impl Iterator<Item = &'i str>) -> bool {
-        self.tenants.is_empty() && !self.any_tenant && issuers.any(|i| i.contains(crate::rules::TENANT_TEMPLATE))
+        self.tenants.is_empty() && !self.any_tenant && issuers.any(crate::rules::is_template)
     }
 }
 

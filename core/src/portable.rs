@@ -9,35 +9,42 @@
 use crate::alg::Algorithm;
 use crate::backend::KeyKind;
 use crate::backend::Verify;
-use crate::signed::{Secret, Signed};
+use crate::signed::Signed;
 
 /// A key prepared by RustCrypto.
 #[derive(Clone, Debug)]
 pub(crate) enum PortableKey {
     /// The RS256 verifier (its DigestInfo prefix computed once: RS256 is the hot path);
     /// the other RSA algorithms use the public key inside it.
-    #[cfg(feature = "alloc")]
-    Rsa {
-        key: rsa::pkcs1v15::VerifyingKey<sha2::Sha256>,
-        bits: usize,
-    },
+    #[cfg(feature = "rs")]
+    Rsa { key: rsa::pkcs1v15::VerifyingKey<sha2::Sha256>, bits: usize },
+    #[cfg(feature = "es256")]
     EcP256(p256::ecdsa::VerifyingKey),
+    #[cfg(feature = "es384")]
     EcP384(p384::ecdsa::VerifyingKey),
+    #[cfg(feature = "es512")]
     EcP521(p521::ecdsa::VerifyingKey),
+    #[cfg(feature = "eddsa")]
     Ed25519(ed25519_dalek::VerifyingKey),
-    Hmac(Secret),
+    #[cfg(feature = "hmac")]
+    Hmac(crate::signed::Secret),
 }
 
 impl PortableKey {
     /// The key type and size.
     pub(crate) fn kind(&self) -> KeyKind {
         match self {
-            #[cfg(feature = "alloc")]
+            #[cfg(feature = "rs")]
             PortableKey::Rsa { bits, .. } => KeyKind::Rsa { bits: *bits },
+            #[cfg(feature = "es256")]
             PortableKey::EcP256(_) => KeyKind::EcP256,
+            #[cfg(feature = "es384")]
             PortableKey::EcP384(_) => KeyKind::EcP384,
+            #[cfg(feature = "es512")]
             PortableKey::EcP521(_) => KeyKind::EcP521,
+            #[cfg(feature = "eddsa")]
             PortableKey::Ed25519(_) => KeyKind::Ed25519,
+            #[cfg(feature = "hmac")]
             PortableKey::Hmac(secret) => KeyKind::Oct { bytes: secret.bytes().len() },
         }
     }
@@ -45,9 +52,10 @@ impl PortableKey {
 
 impl Verify for PortableKey {
     fn verify(&self, alg: Algorithm, signed: &Signed<'_>, signature: &[u8]) -> bool {
-        use p256::ecdsa::signature::hazmat::PrehashVerifier;
+        #[cfg(any(feature = "es256", feature = "es384", feature = "es512", feature = "rs"))]
+        use signature::hazmat::PrehashVerifier;
         match self {
-            #[cfg(feature = "alloc")]
+            #[cfg(feature = "rs")]
             PortableKey::Rsa { key: rs256, .. } => {
                 let digest = signed.digest();
                 let key: &rsa::PublicKey = rs256.as_ref();
@@ -68,18 +76,22 @@ impl Verify for PortableKey {
                 };
                 verified.is_ok()
             }
+            #[cfg(feature = "es256")]
             PortableKey::EcP256(key) => match p256::ecdsa::Signature::from_slice(signature) {
                 Ok(sig) => alg == Algorithm::ES256 && key.verify_prehash(signed.digest(), &sig).is_ok(),
                 Err(_) => false,
             },
+            #[cfg(feature = "es384")]
             PortableKey::EcP384(key) => match p384::ecdsa::Signature::from_slice(signature) {
                 Ok(sig) => alg == Algorithm::ES384 && key.verify_prehash(signed.digest(), &sig).is_ok(),
                 Err(_) => false,
             },
+            #[cfg(feature = "es512")]
             PortableKey::EcP521(key) => match p521::ecdsa::Signature::from_slice(signature) {
                 Ok(sig) => alg == Algorithm::ES512 && key.verify_prehash(signed.digest(), &sig).is_ok(),
                 Err(_) => false,
             },
+            #[cfg(feature = "eddsa")]
             PortableKey::Ed25519(key) => match <&[u8; 64]>::try_from(signature) {
                 // Strict: rejects non-canonical s, small-order R and A (RFC 8032 §5.1.7
                 // plus the checks that make the decision the same everywhere).
@@ -89,14 +101,16 @@ impl Verify for PortableKey {
                 }
                 Err(_) => false,
             },
+            #[cfg(feature = "hmac")]
             PortableKey::Hmac(secret) => verify_hmac(secret, alg, signed.message(), signature),
         }
     }
 }
 
+#[cfg(feature = "hmac")]
 /// Portable HMAC check; the tag comparison is constant-time (`hmac`'s
 /// `verify_slice`, built on `subtle`).
-fn verify_hmac(secret: &Secret, alg: Algorithm, message: &[u8], tag: &[u8]) -> bool {
+fn verify_hmac(secret: &crate::signed::Secret, alg: Algorithm, message: &[u8], tag: &[u8]) -> bool {
     use hmac::{KeyInit, Mac};
     fn check<M: Mac + KeyInit>(key: &[u8], message: &[u8], tag: &[u8]) -> bool {
         match <M as KeyInit>::new_from_slice(key) {

@@ -244,7 +244,7 @@ fn issuer_match<'i>(found: &Found<'_>, issuers: impl Iterator<Item = &'i str> + 
     let Some(iss) = found.iss.and_then(|v| v.as_str()) else { return IssuerMatch::None };
     let mut templated = false;
     for issuer in issuers.clone() {
-        if issuer.contains(TENANT_TEMPLATE) {
+        if is_template(issuer) {
             templated = true;
         } else if iss.eq_str(issuer) {
             return IssuerMatch::Exact;
@@ -260,25 +260,35 @@ fn issuer_match<'i>(found: &Found<'_>, issuers: impl Iterator<Item = &'i str> + 
     if tid.is_empty() || tid.contains('/') {
         return IssuerMatch::None;
     }
-    match issuers.filter(|i| i.contains(TENANT_TEMPLATE)).any(|template| matches_template(iss, template, tid)) {
+    match issuers.filter(|i| is_template(i)).any(|template| matches_template(iss, template, tid)) {
         true => IssuerMatch::Tenant,
         false => IssuerMatch::None,
     }
 }
 
 /// True when `iss` equals `template` with every `{tenantid}` replaced by `tid`.
-fn matches_template(iss: &str, template: &str, tid: &str) -> bool {
+fn matches_template(iss: &str, mut template: &str, tid: &str) -> bool {
     let mut rest = iss;
-    let mut pieces = template.split(TENANT_TEMPLATE).peekable();
-    while let Some(piece) = pieces.next() {
-        let Some(after) = rest.strip_prefix(piece) else { return false };
-        rest = after;
-        if pieces.peek().is_some() {
-            let Some(after) = rest.strip_prefix(tid) else { return false };
-            rest = after;
-        }
+    while let Some((before, after)) = split_template(template) {
+        let Some(after_tid) = rest.strip_prefix(before).and_then(|r| r.strip_prefix(tid)) else { return false };
+        rest = after_tid;
+        template = after;
     }
-    rest.is_empty()
+    rest == template
+}
+
+/// `template` split around its first `{tenantid}`, or `None` without one. A plain
+/// byte-window search: issuers are short, and on small targets this links far less
+/// code than `str::find` with a string pattern.
+fn split_template(template: &str) -> Option<(&str, &str)> {
+    let marker = TENANT_TEMPLATE.as_bytes();
+    let at = template.as_bytes().windows(marker.len()).position(|w| w == marker)?;
+    Some((template.get(..at)?, template.get(at + marker.len()..)?))
+}
+
+/// True when `issuer` is a multi-tenant template (holds `{tenantid}`).
+pub(crate) fn is_template(issuer: &str) -> bool {
+    split_template(issuer).is_some()
 }
 
 fn check_required_claim(value: Option<Value<'_>>, policy: &Policy, rule: &ClaimRule) -> Result<(), Error> {

@@ -22,21 +22,13 @@ use support::vectors as common;
 use common::{b64url, b64url_decode, jws_verify, JwsOutcome};
 use jwtguard_core::jws::JwsRules;
 use jwtguard_core::{verify, verify_owned, Algorithm, AlgorithmSet, KeyKind, KeyOptions, KeySet, Policy, Reason};
-use support::rfc7515::{A2_JWK, A2_RS256, A3_ES256, A3_JWK};
+use support::rfc7515::{
+    A1_HS256, A1_JWK, A2_JWK, A2_RS256, A3_ES256, A3_JWK, A4_ES512, A4_JWK, RFC8037_A4, RFC8037_JWK,
+};
 
 /// The JWS Payload of A.1 to A.3 (with its CR LF line breaks).
 const PAYLOAD: &[u8] = b"{\"iss\":\"joe\",\r\n \"exp\":1300819380,\r\n \"http://example.com/is_root\":true}";
 const EXP: u64 = 1_300_819_380;
-
-/// A.1: HMAC SHA-256.
-const A1_HS256: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9\
-.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ\
-.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-
-/// A.4: ECDSA P-521 SHA-512.
-const A4_ES512: &str = "eyJhbGciOiJFUzUxMiJ9.UGF5bG9hZA\
-.AdwMgeerwtHoh-l192l60hp9wAHZFVJbLfD_UxMi70cwnZOYaRI1bKPWROc-mZZqwqT2SI-KGDKB34XO0aw_7XdtAG8GaSwFKdCAPZgoXD2YBJZCPEX3xKpR\
-wcdOO8KpEHwJjyqOgzDO7iKvU8vcnwNrmxYbSW9ERBXukOXolLzeO_Jn";
 
 /// The order n of the P-256 group, big-endian.
 const P256_ORDER: [u8; 32] = [
@@ -290,10 +282,6 @@ fn keys_are_chosen_by_type_without_kid() {
     );
 }
 
-/// A.1's HMAC key (the RFC's JWK, 64 bytes).
-const A1_JWK: &str = r#"{"kty":"oct",
- "k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
-
 fn symmetric() -> KeyOptions {
     KeyOptions { allow_symmetric: true, ..KeyOptions::default() }
 }
@@ -356,11 +344,6 @@ fn a1_hs256_verifies_with_its_published_key() {
     }
 }
 
-/// A.4: the P-521 public key (the RFC's `d` left out).
-const A4_JWK: &str = r#"{"kty":"EC","crv":"P-521",
-"x":"AekpBQ8ST8a8VcfVOTNl353vSrDCLLJXmPk06wTjxrrjcBpXp5EOnYG_NjFZ6OvLFV1jSfS9tsz4qUxcWceqwQGk",
-"y":"ADSmRA43Z1DSNx_RvcLI87cdL07l6jQyyBXMoxVg_l2Th-x3S1WDhjDly79ajL4Kkd0AZMaZmh9ubmf63e3kyMj2"}"#;
-
 fn es512_rules() -> JwsRules {
     JwsRules { algorithms: AlgorithmSet::of(&[Algorithm::ES512]), ..JwsRules::default() }
 }
@@ -403,12 +386,6 @@ fn a4_es512_verifies_only_where_allowed_and_only_with_its_key() {
         Reason::TokenMalformed
     );
 }
-
-/// RFC 8037 A.2: the Ed25519 public key.
-const RFC8037_JWK: &str = r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}"#;
-/// RFC 8037 A.4: `{"alg":"EdDSA"}` over "Example of Ed25519 signing".
-const RFC8037_A4: &str = "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc\
-.hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg";
 
 #[test]
 fn rfc8037_a4_ed25519_verifies() {

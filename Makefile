@@ -1,5 +1,5 @@
 # jwtguard: `make demo` runs the demo, `make test` runs every test of the project.
-.PHONY: test demo fixtures fuzz fuzz-trim install nginx deb wheel bench sanitize \
+.PHONY: test demo fixtures fuzz fuzz-trim install nginx deb wheel bench size sanitize \
 	test-core test-c test-python test-nginx lint fmt doc
 
 test:
@@ -69,6 +69,11 @@ bench:
 	bash benches/rust/run.sh
 	bash benches/python/run.sh
 	bash benches/nginx/run.sh
+
+# Code size and stack of the no_std builds (thumbv7em-none-eabihf, wasm32, host);
+# rewrites the "Embedded and WebAssembly" section of benches/RESULTS.md.
+size:
+	bash benches/embedded/size.sh --write
 
 # The C ABI under AddressSanitizer, UndefinedBehaviorSanitizer (C side) and
 # ThreadSanitizer (nightly Rust with rust-src, gcc); slow, so not part of `make test`.

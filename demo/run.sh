@@ -2,10 +2,10 @@
 # `make demo`: builds the nginx module and its Debian package (installing Debian's
 # nginx-core and nginx-dev when missing) and installs the package with apt-get, as a user
 # would; prepares a venv under target/ with PyJWT, cryptography and the project's Python
-# package, then runs demo/demo.py: an Entra-shaped identity provider stand-in, key
-# discovery with `python -m jwtguard fetch-jwks`, nginx loading the installed module
-# through its /etc/nginx/modules-enabled link in front of a sample API, and the APIM
-# article's workflow. Everything runs on 127.0.0.1 and is stopped at the end; the package
+# package, then runs demo/demo.py: an Entra-shaped identity provider stand-in, nginx
+# loading the installed module through its /etc/nginx/modules-enabled link in front of a
+# sample API and following the provider's OpenID configuration, and the APIM article's
+# workflow up to a key rotation. Everything runs on 127.0.0.1 and is stopped at the end; the package
 # is purged again unless it was installed before the demo (then it stays, as this build).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

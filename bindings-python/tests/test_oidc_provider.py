@@ -18,9 +18,10 @@ What the provider issues, and what is checked:
 
 node and npm are required: the module fails, never skips, without them (the pinned
 oidc-provider asks for Node.js 22 and warns on 20, where it runs and these tests pass).
-The first run
-installs the locked packages with ``npm ci`` into ``tests/oidc-provider/node_modules``
-(git-ignored) and later runs reuse them while the lock file is unchanged.
+``tests/oidc-provider/launch.py`` starts the provider (for the nginx module's tests
+too); its first run installs the locked packages with ``npm ci`` into
+``tests/oidc-provider/node_modules`` (git-ignored), later runs reuse them while the lock
+file is unchanged.
 """
 
 from __future__ import annotations
@@ -30,10 +31,7 @@ import hashlib
 import http.cookiejar
 import json
 import secrets
-import selectors
-import shutil
-import subprocess
-import time
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -44,104 +42,16 @@ import pytest
 import jwtguard
 from conftest import REPO
 
-PROVIDER_DIR = REPO / "tests" / "oidc-provider"
-LOCK = PROVIDER_DIR / "package-lock.json"
-# Written into node_modules after a successful ``npm ci``: the lock file's digest.
-STAMP = PROVIDER_DIR / "node_modules" / ".jwtguard-lock-sha256"
-START_TIMEOUT = 30.0
-HTTP_TIMEOUT = 10.0
+sys.path.insert(0, str(REPO / "tests" / "oidc-provider"))
+from launch import HTTP_TIMEOUT, Provider, client_credentials, running, token_request  # noqa: E402
+
 ACCOUNT = "user-1"  # the account the provider script logs in
-
-
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    assert path, f"{name} is required for the oidc-provider tests (Node.js 20 or later, with npm)"
-    return path
-
-
-def _install(npm: str) -> None:
-    """``npm ci`` unless node_modules was installed from this very lock file."""
-    digest = hashlib.sha256(LOCK.read_bytes()).hexdigest()
-    if STAMP.is_file() and STAMP.read_text().strip() == digest:
-        return
-    done = subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=PROVIDER_DIR,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, f"npm ci failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
-    STAMP.write_text(digest + "\n")
-
-
-def _first_line(process: subprocess.Popen, timeout: float) -> str:
-    """The first line the process prints, or a failure when it exits or times out."""
-    assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            if selector.select(timeout=0.1):
-                return process.stdout.readline()
-            if process.poll() is not None:
-                break
-    finally:
-        selector.close()
-    return ""
-
-
-class Provider(NamedTuple):
-    issuer: str
-    client_id: str
-    client_secret: str
-    redirect_uri: str
-    scope: str
-    resources: Dict[str, str]  # signing algorithm -> resource indicator
-
-    @property
-    def configuration_url(self) -> str:
-        return self.issuer + "/.well-known/openid-configuration"
 
 
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
-    node, npm = _tool("node"), _tool("npm")
-    _install(npm)
-    log = tmp_path_factory.mktemp("oidc-provider") / "stderr.log"
-    with open(log, "wb") as stderr:
-        process = subprocess.Popen(
-            [node, "provider.mjs", "0"],
-            cwd=PROVIDER_DIR,
-            stdin=subprocess.PIPE,  # the script exits when this closes
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-        )
-    try:
-        line = _first_line(process, START_TIMEOUT)
-        assert line, f"oidc-provider did not start (exit {process.poll()}):\n{log.read_text()}"
-        info = json.loads(line)
-        yield Provider(
-            info["issuer"],
-            info["client_id"],
-            info["client_secret"],
-            info["redirect_uri"],
-            info["scope"],
-            info["resources"],
-        )
-    finally:
-        assert process.stdin is not None
-        process.stdin.close()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        assert process.stdout is not None
-        process.stdout.close()
+    with running(tmp_path_factory.mktemp("oidc-provider") / "stderr.log") as started:
+        yield started
 
 
 # --- talking to the provider (standard library only) -----------------------------------
@@ -162,31 +72,6 @@ class _Stay(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: D401 (urllib API)
         return None
-
-
-def token_request(provider: Provider, **form: str) -> Dict[str, Any]:
-    """POSTs ``form`` to the token endpoint with the client's credentials (Basic)."""
-    credentials = f"{provider.client_id}:{provider.client_secret}".encode()
-    request = urllib.request.Request(
-        provider.issuer + "/token",
-        data=urllib.parse.urlencode(form).encode(),
-        headers={
-            "Authorization": "Basic " + base64.b64encode(credentials).decode(),
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/json",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:
-            return json.loads(response.read())
-    except urllib.error.HTTPError as e:
-        raise AssertionError(f"token endpoint: HTTP {e.code}: {e.read().decode(errors='replace')}") from None
-
-
-def client_credentials(provider: Provider, resource: str) -> str:
-    answer = token_request(provider, grant_type="client_credentials", resource=resource, scope=provider.scope)
-    assert answer["token_type"] == "Bearer" and answer["scope"] == provider.scope, answer
-    return answer["access_token"]
 
 
 class CodeFlow(NamedTuple):

@@ -244,6 +244,11 @@ impl KeySource {
         self.in_flight.is_some_and(|(_, started)| now < started || now - started < self.options.refresh.fetch_timeout)
     }
 
+    /// Whether a claimed fetch is under way at `now` (not answered, not timed out).
+    pub fn fetch_in_flight(&self, now: u64) -> bool {
+        self.in_flight_at(now)
+    }
+
     /// Whether a fetch is due at `now` and none is under way.
     pub fn wants_fetch(&self, now: u64) -> bool {
         self.fetches && !self.in_flight_at(now) && (now >= self.due || self.kid_miss_pending)

@@ -561,7 +561,7 @@ impl PolicyBuilder {
         } else if p.issuers.is_empty() && !p.any_issuer {
             Some("no issuer configured (call any_issuer() to waive the check)")
         } else if p.jws.algorithms.is_empty() {
-            Some("no algorithm allowed (with some algorithm families left out of the build, name the algorithms)")
+            Some("no algorithm allowed")
         } else if let Some(missing) = p.jws.algorithms.iter().find(|a| !a.is_available()) {
             Some(missing.left_out_detail())
         } else if p.jws.max_token_len == 0 {

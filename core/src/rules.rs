@@ -286,6 +286,21 @@ fn split_template(template: &str) -> Option<(&str, &str)> {
     Some((template.get(..at)?, template.get(at + marker.len()..)?))
 }
 
+/// True when a token whose `iss` is `issuer` can match `pattern`: the same text, or
+/// `pattern`'s `{tenantid}` filled with one tenant (a non-empty segment without `/`).
+/// For comparing a provider's discovered issuer with configured ones, where no
+/// token's `tid` is at hand.
+#[cfg(feature = "std")]
+pub(crate) fn issuer_fits(issuer: &str, pattern: &str) -> bool {
+    if issuer == pattern {
+        return true;
+    }
+    let Some((before, _)) = split_template(pattern) else { return false };
+    let Some(rest) = issuer.strip_prefix(before) else { return false };
+    let tid = rest.split('/').next().unwrap_or("");
+    !tid.is_empty() && matches_template(issuer, pattern, tid)
+}
+
 /// True when `issuer` is a multi-tenant template (holds `{tenantid}`).
 pub(crate) fn is_template(issuer: &str) -> bool {
     split_template(issuer).is_some()

@@ -385,6 +385,15 @@ impl Verifier {
         self.slots.iter().any(|slot| lock(&slot.source).wants_fetch(now))
     }
 
+    /// Whether any source has a claimed fetch under way at `now` (answered neither
+    /// way, and not older than [`Refresh::fetch_timeout`](crate::key_source::Refresh)).
+    /// A caller that got `TokenSignatureKeyNotFound` meanwhile may wait for it and
+    /// verify again rather than refuse a token the fetch may make valid; the core's
+    /// timeout bounds the wait.
+    pub fn fetch_in_flight(&self, now: u64) -> bool {
+        self.slots.iter().any(|slot| lock(&slot.source).fetch_in_flight(now))
+    }
+
     /// Claims the first due fetch, if any (single flight per source). The caller must
     /// answer it with [`Verifier::offer`] or [`Verifier::fetch_failed`].
     pub fn start_fetch(&self, now: u64) -> Option<Fetch> {
@@ -445,6 +454,24 @@ impl Verifier {
     /// that has loaded one.
     pub fn source_issuer(&self, source: usize) -> Option<String> {
         self.slots.get(source).and_then(|slot| lock(&slot.source).issuer().map(String::from))
+    }
+
+    /// For an OpenID source that has loaded its configuration: the issuer the document
+    /// named, and whether a token of that issuer can pass both the source's binding
+    /// ([`Trust::Issuers`]) and the policy's issuers (a `{tenantid}` template counts when
+    /// some tenant fills it). `false` means the configured issuers and the provider
+    /// disagree, a misconfiguration (or a provider that changed its issuer) that
+    /// bindings log once per fetch; the verdicts stay as strict as configured.
+    pub fn discovered_issuer(&self, source: usize) -> Option<(String, bool)> {
+        let slot = self.slots.get(source)?;
+        let issuer = String::from(lock(&slot.source).issuer()?);
+        let fits = |pattern: &str| crate::rules::issuer_fits(&issuer, pattern);
+        let bound = match &slot.trust {
+            Trust::Issuers(list) => list.iter().any(|i| fits(i)),
+            Trust::PolicyIssuers | Trust::Discovered => true,
+        };
+        let trusted = bound && (self.policy.any_issuer() || self.policy.issuers().any(fits));
+        Some((issuer, trusted))
     }
 
     /// The issuers `source` is bound to.

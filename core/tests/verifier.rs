@@ -410,6 +410,48 @@ fn an_openid_source_discovers_its_issuer_and_keys() {
     assert_eq!(verifier.start_fetch(NOW + 3600).map(|f| f.what), Some(FetchWhat::OpenIdConfiguration));
 }
 
+/// The discovered issuer is compared with the configured ones (the source's binding
+/// and the policy's list, templates filled by any tenant), so a binding can warn when
+/// the provider and the configuration disagree.
+#[test]
+fn a_discovered_issuer_is_compared_with_the_configured_ones() {
+    const ENTRA: &str = "https://login.microsoftonline.com/{tenantid}/v2.0";
+    const TENANT: &str = "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0";
+    let options = SourceOptions { allow_http_loopback: true, ..SourceOptions::default() };
+    let url = "http://127.0.0.1:8080/.well-known/openid-configuration";
+    let discovered = |policy: Policy, trust: Trust, issuer: &str| {
+        let verifier = Verifier::builder(policy).openid_config(url, trust, options).build().expect("verifier");
+        assert_eq!(verifier.discovered_issuer(0), None, "nothing discovered before the document");
+        verifier.start_fetch(NOW).expect("configuration");
+        let config = format!(r#"{{"issuer":"{issuer}","jwks_uri":"http://127.0.0.1:8080/keys"}}"#);
+        verifier.offer(0, config.as_bytes(), NOW).expect("configuration");
+        verifier.discovered_issuer(0).map(|(i, trusted)| (i == issuer, trusted))
+    };
+    let any = || Policy::builder().audience("api").any_issuer().build().unwrap();
+    let listing = |issuers: &[&str]| {
+        Policy::builder().audience("api").issuers(issuers.iter().copied()).any_tenant().build().unwrap()
+    };
+    assert_eq!(discovered(any(), Trust::Discovered, ISSUER_A), Some((true, true)));
+    assert_eq!(discovered(policy(), Trust::Discovered, ISSUER_A), Some((true, true)));
+    assert_eq!(discovered(listing(&[ISSUER_B]), Trust::Discovered, ISSUER_A), Some((true, false)));
+    assert_eq!(discovered(any(), Trust::Issuers(vec![ISSUER_B.into()]), ISSUER_A), Some((true, false)));
+    assert_eq!(discovered(policy(), Trust::Issuers(vec![ISSUER_A.into()]), ISSUER_A), Some((true, true)));
+    // Templates: a tenant's issuer fits the multi-tenant template, and the template
+    // itself (what Entra's "common" document names) fits too.
+    assert_eq!(discovered(listing(&[ENTRA]), Trust::Discovered, TENANT), Some((true, true)));
+    assert_eq!(discovered(listing(&[ENTRA]), Trust::Discovered, ENTRA), Some((true, true)));
+    let other_host = "https://login.example.com/72f988bf/v2.0";
+    assert_eq!(discovered(listing(&[ENTRA]), Trust::Discovered, other_host), Some((true, false)));
+    let nested = "https://login.microsoftonline.com/a/b/v2.0";
+    assert_eq!(discovered(listing(&[ENTRA]), Trust::Discovered, nested), Some((true, false)));
+    // A source that is not OpenID has no discovered issuer.
+    let fixed = Verifier::builder(policy())
+        .fixed_keys(Provider::new(52).keys(Some("f")), Trust::PolicyIssuers)
+        .build()
+        .expect("verifier");
+    assert_eq!(fixed.discovered_issuer(0), None);
+}
+
 #[test]
 fn discovered_key_urls_must_be_https() {
     let verifier = Verifier::builder(policy())

@@ -1472,6 +1472,18 @@ jwtguard_result jwtguard_verifier_set_keys(const struct jwtguard_verifier *verif
                                            const struct jwtguard_keyset *keys);
 
 /**
+ * Whether a fetch claimed with `jwtguard_verifier_start_fetch()` is still under way
+ * at `now` (answered neither way, and claimed less than 30 s ago). A request that got
+ * `JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND` meanwhile (a cold start, a rotation) may
+ * wait for it and verify again; the timeout bounds the wait. False for NULL.
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle.
+ */
+bool jwtguard_verifier_fetch_in_flight(const struct jwtguard_verifier *verifier,
+                                       uint64_t now);
+
+/**
  * The earliest time (Unix seconds) a source may want a fetch, for timers:
  * `UINT64_MAX` when no source fetches (or `verifier` is NULL).
  *
@@ -1489,6 +1501,28 @@ uint64_t jwtguard_verifier_next_fetch_at(const struct jwtguard_verifier *verifie
  */
 size_t jwtguard_verifier_source_key_count(const struct jwtguard_verifier *verifier,
                                           size_t source);
+
+/**
+ * The issuer `source`'s OpenID configuration document named, under the buffer
+ * convention (`""` and `*out_len` 0 for a source that is not OpenID or has loaded no
+ * document yet; a discovered issuer is never empty), and in `*trusted` whether a
+ * token of that issuer can pass both the issuers `source` is bound to and the
+ * policy's issuers (a `{tenantid}` template counts when a tenant fills it). `false`
+ * means the configuration and the provider disagree: log it (once per fetch) so a
+ * person can fix either; verdicts stay as strict as configured. The issuer holds no
+ * control characters (the core refuses such a document).
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle; `trusted` and `out_len` are NULL or writable;
+ * `buf` is NULL (only with `cap` 0) or valid for writing `cap` bytes.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_verifier_discovered_issuer(const struct jwtguard_verifier *verifier,
+                                                    size_t source,
+                                                    bool *trusted,
+                                                    char *buf,
+                                                    size_t cap,
+                                                    size_t *out_len);
 
 /**
  * Entries in the verifier's cache (0 without one, or for NULL).

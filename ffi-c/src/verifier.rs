@@ -14,7 +14,7 @@ use crate::result::{jwtguard_result, Fail};
 use crate::token::{checked_token, jwtguard_token};
 use crate::util::{
     assert_send_sync, free_boxed, guard, guard_detail, guard_value, handle, handle_mut, input_bytes, input_str,
-    input_strings, jwtguard_slice, make_handle, read_handle, take_boxed, write_detail, Building, Out,
+    input_strings, jwtguard_slice, make_handle, read_handle, take_boxed, write_detail, Building, Out, OutBuf,
 };
 
 /// Verifies tokens against ordered key sources under one policy, with an optional
@@ -593,6 +593,19 @@ pub unsafe extern "C" fn jwtguard_verifier_set_keys(
     })
 }
 
+/// Whether a fetch claimed with `jwtguard_verifier_start_fetch()` is still under way
+/// at `now` (answered neither way, and claimed less than 30 s ago). A request that got
+/// `JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND` meanwhile (a cold start, a rotation) may
+/// wait for it and verify again; the timeout bounds the wait. False for NULL.
+///
+/// # Safety
+/// `verifier` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_verifier_fetch_in_flight(verifier: *const jwtguard_verifier, now: u64) -> bool {
+    // SAFETY: the caller's contract for `verifier`.
+    unsafe { read_handle(verifier, false, |v| v.verifier.fetch_in_flight(now)) }
+}
+
 /// The earliest time (Unix seconds) a source may want a fetch, for timers:
 /// `UINT64_MAX` when no source fetches (or `verifier` is NULL).
 ///
@@ -616,6 +629,40 @@ pub unsafe extern "C" fn jwtguard_verifier_source_key_count(
 ) -> usize {
     // SAFETY: the caller's contract for `verifier`.
     unsafe { read_handle(verifier, 0, |v| v.verifier.source_keys(source).map_or(0, |k| k.len())) }
+}
+
+/// The issuer `source`'s OpenID configuration document named, under the buffer
+/// convention (`""` and `*out_len` 0 for a source that is not OpenID or has loaded no
+/// document yet; a discovered issuer is never empty), and in `*trusted` whether a
+/// token of that issuer can pass both the issuers `source` is bound to and the
+/// policy's issuers (a `{tenantid}` template counts when a tenant fills it). `false`
+/// means the configuration and the provider disagree: log it (once per fetch) so a
+/// person can fix either; verdicts stay as strict as configured. The issuer holds no
+/// control characters (the core refuses such a document).
+///
+/// # Safety
+/// `verifier` is NULL or a live handle; `trusted` and `out_len` are NULL or writable;
+/// `buf` is NULL (only with `cap` 0) or valid for writing `cap` bytes.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_verifier_discovered_issuer(
+    verifier: *const jwtguard_verifier,
+    source: usize,
+    trusted: *mut bool,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for `trusted`, `buf` and `out_len`.
+        let (trusted, out) = unsafe { (Out::required(trusted, "trusted")?, OutBuf::new(buf, cap, out_len)?) };
+        trusted.set(true);
+        // SAFETY: the caller's contract for `verifier`.
+        let v = unsafe { handle(verifier, "verifier") }?;
+        let (issuer, fits) = v.verifier.discovered_issuer(source_index(v, source)?).unwrap_or_default();
+        trusted.set(fits || issuer.is_empty());
+        out.put(issuer.as_bytes())
+    })
 }
 
 /// Entries in the verifier's cache (0 without one, or for NULL).

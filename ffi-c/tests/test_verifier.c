@@ -384,11 +384,15 @@ static void test_jwks_source(void) {
     CHECK(len == JWTGUARD_MAX_URL_LEN);
     CHECK(jwtguard_verifier_wants_fetch(v, NOW));
 
-    /* Exactly one fetch is claimed. */
+    /* Exactly one fetch is claimed; it is under way until answered or 30 s old. */
+    CHECK(!jwtguard_verifier_fetch_in_flight(v, NOW));
     source = 99;
     CHECK(claim(v, NOW, &source, &kind, url));
     CHECK(source == 0 && kind == JWTGUARD_FETCH_JWKS);
     CHECK_STR(url, url_keys);
+    CHECK(jwtguard_verifier_fetch_in_flight(v, NOW) && jwtguard_verifier_fetch_in_flight(v, NOW + 29));
+    CHECK(!jwtguard_verifier_fetch_in_flight(v, NOW + 30));
+    CHECK(!jwtguard_verifier_fetch_in_flight(NULL, NOW));
     CHECK(!claim(v, NOW, &source, &kind, url));
     CHECK(!jwtguard_verifier_wants_fetch(v, NOW));
     CHECK(!jwtguard_verifier_start_fetch(v, NOW, &source, &kind, small, sizeof small, &len));
@@ -396,6 +400,7 @@ static void test_jwks_source(void) {
 
     /* The JWK set makes tokens verify; the next fetch is an hour later. */
     CHECK_RESULT(offer(v, 0, jwks_a, jwks_len, NOW, &count), JWTGUARD_OK);
+    CHECK(!jwtguard_verifier_fetch_in_flight(v, NOW));
     CHECK(count == 2 && jwtguard_verifier_source_key_count(v, 0) == 2);
     CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_OK);
     CHECK_RESULT(verify(v, "a_rs256"), JWTGUARD_OK);
@@ -469,15 +474,22 @@ static void test_openid_source(void) {
     jwtguard_verifier_builder *vb;
     jwtguard_verifier *v;
     char url[JWTGUARD_MAX_URL_LEN + 1];
-    size_t source = 99, count = 99, jwks_len;
+    size_t source = 99, count = 99, jwks_len, len = 99;
     jwtguard_fetch_kind kind = JWTGUARD_FETCH_NONE;
     char *jwks_b = jwks_text("b", &jwks_len);
+    char issuer[64];
+    bool trusted = false;
 
     vb = jwtguard_verifier_builder_new(p);
     CHECK_RESULT(jwtguard_verifier_builder_add_openid_config(vb, config_url, strlen(config_url),
                                                              NULL, 0, LOOPBACK, NULL),
                  JWTGUARD_OK);
     v = build(vb);
+
+    /* Nothing discovered yet: an empty issuer, not a disagreement. */
+    CHECK_RESULT(jwtguard_verifier_discovered_issuer(v, 0, &trusted, issuer, sizeof issuer, &len),
+                 JWTGUARD_OK);
+    CHECK(len == 0 && issuer[0] == '\0' && trusted);
 
     CHECK(claim(v, NOW, &source, &kind, url));
     CHECK(source == 0 && kind == JWTGUARD_FETCH_OPENID_CONFIGURATION);
@@ -491,6 +503,16 @@ static void test_openid_source(void) {
     CHECK_RESULT(offer(v, 0, config_b, strlen(config_b), NOW + 10, &count), JWTGUARD_OK);
     CHECK(count == 0);
     CHECK(jwtguard_verifier_source_key_count(v, 0) == 0);
+    /* The document's issuer is B's, which the policy allows. */
+    CHECK_RESULT(jwtguard_verifier_discovered_issuer(v, 0, &trusted, issuer, sizeof issuer, &len),
+                 JWTGUARD_OK);
+    CHECK_STR(issuer, "https://b.example/");
+    CHECK(len == strlen("https://b.example/") && trusted);
+    CHECK_RESULT(jwtguard_verifier_discovered_issuer(v, 0, &trusted, issuer, 4, &len),
+                 JWTGUARD_BUFFER_TOO_SMALL);
+    CHECK(len == strlen("https://b.example/"));
+    CHECK_RESULT(jwtguard_verifier_discovered_issuer(v, 1, &trusted, issuer, sizeof issuer, &len),
+                 JWTGUARD_INVALID_PARAMETER);
 
     /* Then the key set the document named. */
     CHECK(claim(v, NOW + 10, &source, &kind, url));
@@ -510,6 +532,20 @@ static void test_openid_source(void) {
     CHECK(kind == JWTGUARD_FETCH_OPENID_CONFIGURATION);
     jwtguard_verifier_fetch_failed(v, 0, NOW + 10 + 3600);
     CHECK_RESULT(verify(v, "b_es256"), JWTGUARD_OK);
+    jwtguard_verifier_free(v);
+
+    /* Bound to A's issuer, a source whose document names B's disagrees with it. */
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_openid_config(vb, config_url, strlen(config_url),
+                                                             ONLY_A, 1, LOOPBACK, NULL),
+                 JWTGUARD_OK);
+    v = build(vb);
+    CHECK(claim(v, NOW, &source, &kind, url));
+    CHECK_RESULT(offer(v, 0, config_b, strlen(config_b), NOW, &count), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_discovered_issuer(v, 0, &trusted, issuer, sizeof issuer, &len),
+                 JWTGUARD_OK);
+    CHECK_STR(issuer, "https://b.example/");
+    CHECK(!trusted);
     jwtguard_verifier_free(v);
 
     free(jwks_b);

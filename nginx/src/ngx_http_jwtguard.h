@@ -71,13 +71,26 @@ typedef struct {
 } ngx_http_jwtguard_file_t;
 
 
-/* a key source as a level declares it: a key file or the keys request */
+/* a key source as a level declares it: a key file, the keys request, or an
+ * OpenID configuration */
 typedef struct {
-    ngx_http_jwtguard_file_t *file;         /* NULL: the keys request */
-    ngx_str_t                 uri;          /* the keys request's URI */
-    /* jwtguard_slice; NULL: the policy's */
+    ngx_http_jwtguard_file_t *file;         /* NULL: fetched by subrequests */
+    ngx_str_t                 uri;          /* the URI the keys are fetched at */
+    /* the URI of the OpenID configuration; empty: not an OpenID source */
+    ngx_str_t                 config_uri;
+    /* the URL the core fetches (an APIM policy's <openid-config url>, for
+     * $jwtguard_openid_config_url); empty: the loopback URL of the URI */
+    ngx_str_t                 url;
+    /* jwtguard_slice; NULL: the policy's (OpenID: the discovered issuer) */
     ngx_array_t              *issuers;
 } ngx_http_jwtguard_source_t;
+
+
+/* a fetched source of a verifier: what its subrequests go to */
+typedef struct {
+    ngx_http_jwtguard_source_t *src;
+    size_t                    index;        /* the verifier's source index */
+} ngx_http_jwtguard_fetcher_t;
 
 
 /* jwtguard_apim_policy <file> [options]: one per file and options, shared by
@@ -98,6 +111,9 @@ typedef struct {
     /* the RSA keys, the symmetric keys */
     const jwtguard_keyset    *inline_keys[2];
     ngx_uint_t                n_inline;
+    /* its <openid-config> URLs fetched through "openid=" and "keys=":
+     * ngx_http_jwtguard_source_t; NULL: not fetched */
+    ngx_array_t              *sources;
 } ngx_http_jwtguard_apim_t;
 
 
@@ -116,14 +132,17 @@ typedef struct ngx_http_jwtguard_verifier_s {
     jwtguard_verifier        *verifier;
     ngx_array_t              *files;        /* ngx_http_jwtguard_source_t */
     ngx_http_jwtguard_source_t *request;
+    ngx_array_t              *openid;       /* ngx_http_jwtguard_source_t */
     /* the APIM policy whose keys it has */
     ngx_http_jwtguard_apim_t *inline_keys;
     const jwtguard_policy    *policy;
     size_t                    cache_size;
     time_t                    cache_ttl;
     time_t                    keys_cache;
-    /* the keys request's source index */
-    size_t                    request_source;
+    /* the sources fetched by subrequests: ngx_http_jwtguard_fetcher_t */
+    ngx_array_t               fetchers;
+    /* this worker's requests waiting for a fetch: ngx_http_jwtguard_ctx_t */
+    ngx_queue_t               waiters;
 } ngx_http_jwtguard_verifier_t;
 
 
@@ -133,6 +152,7 @@ typedef struct {
     ngx_str_t                 scheme;
     ngx_array_t              *files;        /* ngx_http_jwtguard_source_t */
     ngx_http_jwtguard_source_t *request;    /* jwtguard_keys_request */
+    ngx_array_t              *openid;       /* jwtguard_openid_config */
     time_t                    keys_cache;
     ngx_array_t              *audiences;    /* ngx_str_t */
     ngx_array_t              *issuers;      /* ngx_str_t */
@@ -159,7 +179,8 @@ typedef struct {
 typedef struct {
     /* ngx_http_jwtguard_file_t *, per path */
     ngx_array_t              *files;
-    ngx_array_t              *uris;         /* ngx_str_t: keys request URIs */
+    /* ngx_str_t: the URIs key fetches go to */
+    ngx_array_t              *uris;
     /* ngx_http_jwtguard_apim_t *, per file */
     ngx_array_t              *policies;
 } ngx_http_jwtguard_main_conf_t;
@@ -171,6 +192,18 @@ typedef struct {
     ngx_http_jwtguard_verifier_t *jv;       /* of the fetch below */
     ngx_http_request_t       *subrequest;   /* the key fetch in progress */
     size_t                    source;       /* the source it fetches for */
+    ngx_http_jwtguard_fetcher_t *fetcher;   /* and where it goes */
+    jwtguard_fetch_kind       kind;         /* which document */
+    ngx_str_t                 fetch_url;    /* its URL, for the variables */
+    ngx_str_t                *fetch_uri;    /* the local URI it went to */
+    /* the fetches this request made: at most two per fetched source (an
+     * OpenID configuration and its keys), so a request never loops */
+    ngx_uint_t                fetches;
+    /* waiting for a fetch of another request to end: queued in the
+     * verifier's waiters, woken by a posted event (or a timer) */
+    ngx_event_t               wait;
+    ngx_queue_t               queue;
+    ngx_http_request_t       *request;
     ngx_int_t                 sr_rc;
     off_t                     sr_size;      /* bytes of its answer so far */
     unsigned                  sr_too_big:1; /* larger than its output buffer */
@@ -178,8 +211,7 @@ typedef struct {
     unsigned                  sr_done:1;
     /* a fetch the core awaits an answer for */
     unsigned                  claimed:1;
-    /* this request fetched keys already */
-    unsigned                  fetched:1;
+
     unsigned                  decided:1;
     unsigned                  error_page:1; /* rejected to an error_page */
     /* the request's, without its line */
@@ -215,13 +247,22 @@ u_char *ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log,
     size_t *len, ngx_file_info_t *fi, ngx_str_t *err);
 /* A pool cleanup: frees the key set `data` points to. */
 void ngx_http_jwtguard_keys_cleanup(void *data);
+/* The context of the request whose key fetch subrequest `r` is; NULL when `r`
+ * is not one. */
+ngx_http_jwtguard_ctx_t *ngx_http_jwtguard_fetch_ctx(ngx_http_request_t *r);
 /* Starts a due key fetch as a subrequest (NGX_DONE); NGX_DECLINED if none. */
-ngx_uint_t ngx_http_jwtguard_is_key_fetch(ngx_http_request_t *r);
 ngx_int_t ngx_http_jwtguard_fetch(ngx_http_request_t *r,
     ngx_http_jwtguard_verifier_t *jv, ngx_http_jwtguard_ctx_t *ctx, time_t now);
 /* Hands the answer of the finished key subrequest to the core. */
 void ngx_http_jwtguard_fetched(ngx_http_request_t *r,
     ngx_http_jwtguard_ctx_t *ctx);
+/* Makes the request wait for the fetch under way (NGX_DONE). */
+ngx_int_t ngx_http_jwtguard_wait(ngx_http_request_t *r,
+    ngx_http_jwtguard_ctx_t *ctx, ngx_http_jwtguard_verifier_t *jv);
+/* Wakes the requests waiting for a fetch of `jv` (it ended). */
+void ngx_http_jwtguard_wake(ngx_http_jwtguard_verifier_t *jv);
+/* Takes a request out of the waiters (its pool is going). */
+void ngx_http_jwtguard_unwait(ngx_http_jwtguard_ctx_t *ctx);
 /* Installs the body filter that drops a key subrequest's oversized answer. */
 void ngx_http_jwtguard_keys_init_filter(void);
 
@@ -233,7 +274,11 @@ char *ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd,
 /* jwtguard_keys_request <uri> [issuer=<iss>]... */
 char *ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-/* jwtguard_apim_policy <file> [tenant=<tid>]... [any_tenant] [values=<file>] */
+/* jwtguard_openid_config <uri> keys=<uri> [issuer=<iss>]... */
+char *ngx_http_jwtguard_openid_config(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+/* jwtguard_apim_policy <file> [tenant=<tid>]... [any_tenant] [values=<file>]
+ * [openid=<uri> keys=<uri>] */
 char *ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 /* jwtguard_audience, jwtguard_issuer, jwtguard_token_type: values, appended */

@@ -52,12 +52,12 @@ ngx_http_jwtguard_find_path(ngx_array_t *a, ngx_str_t *path)
 
 
 /* The parameters of a key source directive from value[2] on: "issuer=<iss>"
- * (any number: the issuers the source's keys may sign for) and, for a key
- * file, "check=<time>". */
+ * (any number: the issuers the source's keys may sign for), for a key file
+ * "check=<time>", for an OpenID configuration "keys=<uri>". */
 
 static char *
 ngx_http_jwtguard_source_params(ngx_conf_t *cf, ngx_http_jwtguard_source_t *src,
-    time_t *check)
+    time_t *check, ngx_uint_t openid)
 {
     ngx_str_t       *value, s;
     ngx_uint_t       i;
@@ -82,6 +82,24 @@ ngx_http_jwtguard_source_params(ngx_conf_t *cf, ngx_http_jwtguard_source_t *src,
 
             issuer->data = (const char *) value[i].data + 7;
             issuer->len = value[i].len - 7;
+            continue;
+        }
+
+        if (openid && ngx_strncmp(value[i].data, "keys=", 5) == 0) {
+            if (src->uri.len) {
+                return "has a duplicate \"keys=\"";
+            }
+
+            src->uri.data = value[i].data + 5;
+            src->uri.len = value[i].len - 5;
+
+            if (src->uri.len == 0 || src->uri.data[0] != '/') {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"keys=\" needs a local URI, not \"%V\"",
+                                   &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
             continue;
         }
 
@@ -137,7 +155,7 @@ ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     check = NGX_CONF_UNSET;
 
-    rv = ngx_http_jwtguard_source_params(cf, src, &check);
+    rv = ngx_http_jwtguard_source_params(cf, src, &check, 0);
     if (rv != NGX_CONF_OK) {
         return rv;
     }
@@ -238,7 +256,7 @@ ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     src->uri = value[1];
 
-    rv = ngx_http_jwtguard_source_params(cf, src, NULL);
+    rv = ngx_http_jwtguard_source_params(cf, src, NULL, 0);
     if (rv != NGX_CONF_OK) {
         return rv;
     }
@@ -252,6 +270,70 @@ ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     *uri = src->uri;
     jlcf->request = src;
+
+    return NGX_CONF_OK;
+}
+
+
+/* jwtguard_openid_config <uri> keys=<uri> [issuer=<iss>]...: a provider's keys
+ * found through its OpenID configuration, both fetched by subrequests to local
+ * URIs (the second location proxies to $jwtguard_jwks_uri); repeatable, one
+ * per provider */
+
+char *
+ngx_http_jwtguard_openid_config(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_jwtguard_loc_conf_t *jlcf = conf;
+
+    char                           *rv;
+    ngx_str_t                      *value, *uri;
+    ngx_uint_t                      i;
+    ngx_http_jwtguard_source_t     *src;
+    ngx_http_jwtguard_main_conf_t  *jmcf;
+
+    value = cf->args->elts;
+
+    if (value[1].len == 0 || value[1].data[0] != '/') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "jwtguard_openid_config needs a local URI, not "
+                           "\"%V\"",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    src = ngx_http_jwtguard_push(cf, &jlcf->openid,
+                                 sizeof(ngx_http_jwtguard_source_t));
+    if (src == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memzero(src, sizeof(ngx_http_jwtguard_source_t));
+    src->config_uri = value[1];
+
+    rv = ngx_http_jwtguard_source_params(cf, src, NULL, 1);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    if (src->uri.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "jwtguard_openid_config \"%V\" needs \"keys=<uri>\": "
+                           "the local URI of a location that proxies to "
+                           "$jwtguard_jwks_uri",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
+
+    for (i = 0; i < 2; i++) {
+        uri = ngx_http_jwtguard_push(cf, &jmcf->uris, sizeof(ngx_str_t));
+        if (uri == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *uri = i ? src->uri : src->config_uri;
+    }
 
     return NGX_CONF_OK;
 }
@@ -275,12 +357,13 @@ ngx_http_jwtguard_apim_cleanup(void *data)
 
 static char *
 ngx_http_jwtguard_apim_params(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *key,
-    ngx_array_t *tenants, ngx_uint_t *flags, ngx_str_t *values)
+    ngx_array_t *tenants, ngx_uint_t *flags, ngx_str_t *values,
+    ngx_str_t *uris)
 {
     u_char          *p;
     size_t           len;
     ngx_str_t       *value;
-    ngx_uint_t       i;
+    ngx_uint_t       i, n;
     jwtguard_slice  *tenant;
 
     value = cf->args->elts;
@@ -301,6 +384,16 @@ ngx_http_jwtguard_apim_params(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *key,
         } else if (ngx_strcmp(value[i].data, "any_tenant") == 0) {
             *flags |= JWTGUARD_APIM_ALLOW_ANY_TENANT;
 
+        } else if ((ngx_strncmp(value[i].data, "openid=/", 8) == 0
+                    && uris[0].data == NULL)
+                   || (ngx_strncmp(value[i].data, "keys=/", 6) == 0
+                       && uris[1].data == NULL))
+        {
+            /* the local URIs its <openid-config> URLs are fetched through */
+            n = (value[i].data[0] == 'o') ? 0 : 1;
+            uris[n].data = value[i].data + (n ? 5 : 7);
+            uris[n].len = value[i].len - (n ? 5 : 7);
+
         } else if (ngx_strncmp(value[i].data, "values=", 7) == 0
                    && value[i].len > 7 && values->data == NULL)
         {
@@ -316,13 +409,22 @@ ngx_http_jwtguard_apim_params(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *key,
         } else {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "invalid parameter \"%V\", \"tenant=<tid>\", "
-                               "\"any_tenant\" or one \"values=<file>\" "
+                               "\"any_tenant\", one \"values=<file>\", one "
+                               "\"openid=<uri>\" and one \"keys=<uri>\" "
                                "expected",
                                &value[i]);
             return NGX_CONF_ERROR;
         }
 
         len += 1 + value[i].len;
+    }
+
+    if ((uris[0].data == NULL) != (uris[1].data == NULL)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"openid=<uri>\" and \"keys=<uri>\" go together: "
+                           "the local URIs of the locations proxying to "
+                           "$jwtguard_openid_config_url and $jwtguard_jwks_uri");
+        return NGX_CONF_ERROR;
     }
 
     key->data = ngx_pnalloc(cf->pool, len);
@@ -428,7 +530,9 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     u_char                          *buf;
     size_t                           len;
     ngx_str_t                       *value, path, key, values, err, s;
+    ngx_str_t                        uris[2], *uri;
     ngx_uint_t                       i, n, m, kind, flags;
+    ngx_http_jwtguard_source_t      *src;
     ngx_array_t                      tenants;
     jwtguard_result                  rc;
     ngx_file_info_t                  fi;
@@ -460,9 +564,11 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     flags = 0;
     ngx_str_null(&values);
+    ngx_str_null(&uris[0]);
+    ngx_str_null(&uris[1]);
 
     if (ngx_http_jwtguard_apim_params(cf, &path, &key, &tenants, &flags,
-                                      &values)
+                                      &values, uris)
         != NGX_CONF_OK)
     {
         return NGX_CONF_ERROR;
@@ -560,14 +666,41 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return NGX_CONF_ERROR;
         }
 
+        if (i < n && uris[0].data) {
+            /* fetched through the two local URIs, as jwtguard_openid_config
+             * does; the URL is checked by the core when the verifier is
+             * built */
+            src = ngx_http_jwtguard_push(cf, &a->sources,
+                                         sizeof(ngx_http_jwtguard_source_t));
+            if (src == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            ngx_memzero(src, sizeof(ngx_http_jwtguard_source_t));
+            src->config_uri = uris[0];
+            src->uri = uris[1];
+            src->url = s;
+            continue;
+        }
+
         ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0, i < n
                            ? "jwtguard: APIM policy \"%V\": signing keys are "
-                             "published through \"%V\"; fetch its jwks_uri "
-                             "into a jwtguard_keys_file (python -m jwtguard "
-                             "fetch-jwks --openid-config ...) or proxy it for "
+                             "published through \"%V\"; fetch them with "
+                             "\"openid=<uri> keys=<uri>\", into a "
+                             "jwtguard_keys_file (python -m jwtguard fetch-jwks "
+                             "--openid-config ...) or with "
                              "jwtguard_keys_request"
                            : "jwtguard: APIM policy \"%V\": note: %V",
                            &path, &s);
+    }
+
+    for (i = 0; uris[0].data && i < 2; i++) {
+        uri = ngx_http_jwtguard_push(cf, &jmcf->uris, sizeof(ngx_str_t));
+        if (uri == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *uri = uris[i];
     }
 
     /* inline keys: the RSA keys, and the symmetric keys as a set of their own

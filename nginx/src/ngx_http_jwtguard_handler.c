@@ -89,7 +89,7 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    if (r != r->main && ngx_http_jwtguard_is_key_fetch(r)) {
+    if (ngx_http_jwtguard_fetch_ctx(r) != NULL) {
         /* the module's own key fetch is not checked */
         return NGX_DECLINED;
     }
@@ -133,6 +133,11 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
         }
 
         ngx_http_jwtguard_fetched(r, ctx);
+    }
+
+    if (ctx->queue.next) {
+        /* run again while waiting (e.g. the connection became writable) */
+        return NGX_DONE;
     }
 
     /* the token */
@@ -192,6 +197,13 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
         rc = ngx_http_jwtguard_fetch(r, jlcf->jv, ctx, now);
         if (rc != NGX_DECLINED) {
             return rc;
+        }
+
+        /* another request's fetch may bring the key: wait for it */
+        if (jwtguard_verifier_fetch_in_flight(jlcf->jv->verifier,
+                                              (uint64_t) now))
+        {
+            return ngx_http_jwtguard_wait(r, ctx, jlcf->jv);
         }
     }
 
@@ -321,11 +333,18 @@ ngx_http_jwtguard_ctx_cleanup(void *data)
     jwtguard_token_free(ctx->token);
     ctx->token = NULL;
 
+    ngx_http_jwtguard_unwait(ctx);
+
+    if (ctx->wait.posted) {
+        ngx_delete_posted_event(&ctx->wait);
+    }
+
     /* the request ended before its fetch was answered */
     if (ctx->claimed) {
         jwtguard_verifier_fetch_failed(ctx->jv->verifier, ctx->source,
                                        (uint64_t) ngx_time());
         ctx->claimed = 0;
+        ngx_http_jwtguard_wake(ctx->jv);
     }
 }
 

@@ -5,9 +5,11 @@
  * again in each worker when a file's mtime (to the nanosecond), size or inode
  * changed, its last read failed, or it was read in the second it was written,
  * checked at most every `check=` seconds) and hands them to the verifiers with
- * jwtguard_verifier_set_keys(); it fetches the keys request with a subrequest
- * when jwtguard_verifier_start_fetch() says a fetch is due, and answers the
- * core with jwtguard_verifier_offer() or jwtguard_verifier_fetch_failed().
+ * jwtguard_verifier_set_keys(); it fetches the keys request, OpenID
+ * configurations and the keys they name with subrequests when
+ * jwtguard_verifier_start_fetch() says a fetch is due, and answers the core
+ * with jwtguard_verifier_offer() or jwtguard_verifier_fetch_failed(). Requests
+ * that find no key while a fetch is under way wait for it.
  */
 
 #include <ngx_config.h>
@@ -28,6 +30,8 @@ static ngx_int_t ngx_http_jwtguard_fetch_done(ngx_http_request_t *r, void *data,
     ngx_int_t rc);
 static ngx_int_t ngx_http_jwtguard_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
+static void ngx_http_jwtguard_answer(ngx_http_jwtguard_ctx_t *ctx);
+static void ngx_http_jwtguard_waited(ngx_event_t *ev);
 
 
 static ngx_http_output_body_filter_pt  ngx_http_next_body_filter;
@@ -239,23 +243,51 @@ ngx_http_jwtguard_keys_cleanup(void *data)
 
 /* ------------------------------------------------------------- keys request */
 
-/* Whether subrequest `r` is a key fetch this module started. */
+/* The context of the request that started key fetch `r`; NULL when `r` is not
+ * a key fetch this module started. */
 
-ngx_uint_t
-ngx_http_jwtguard_is_key_fetch(ngx_http_request_t *r)
+ngx_http_jwtguard_ctx_t *
+ngx_http_jwtguard_fetch_ctx(ngx_http_request_t *r)
 {
     ngx_http_jwtguard_ctx_t  *ctx;
 
+    if (r == r->main) {
+        return NULL;
+    }
+
     ctx = ngx_http_get_module_ctx(r->parent, ngx_http_jwtguard_module);
 
-    return ctx != NULL && ctx->subrequest == r;
+    return (ctx != NULL && ctx->subrequest == r) ? ctx : NULL;
+}
+
+
+/* The fetched source with the verifier's source index `index`. */
+
+static ngx_http_jwtguard_fetcher_t *
+ngx_http_jwtguard_fetcher(ngx_http_jwtguard_verifier_t *jv, size_t index)
+{
+    ngx_uint_t                    i;
+    ngx_http_jwtguard_fetcher_t  *f;
+
+    f = jv->fetchers.elts;
+
+    for (i = 0; i < jv->fetchers.nelts; i++) {
+        if (f[i].index == index) {
+            return &f[i];
+        }
+    }
+
+    return NULL;
 }
 
 
 /* Claims the fetch the verifier wants, if any, and starts it as a subrequest to
- * the keys request's URI: NGX_DONE, and the phase runs again when it is done.
- * NGX_DECLINED when no fetch is due (or one is under way in this worker), or
- * this request fetched once. */
+ * the local URI of its source and document (the keys request's, an OpenID
+ * configuration's, or the keys its document named): NGX_DONE, and the phase
+ * runs again when it is done. The URL the core wants is kept for
+ * $jwtguard_jwks_uri and $jwtguard_openid_config_url. NGX_DECLINED when no
+ * fetch is due (or one is under way in this worker), or this request made
+ * its share of fetches. */
 
 ngx_int_t
 ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
@@ -267,7 +299,7 @@ ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
     ngx_http_post_subrequest_t  *ps;
     static char                  url[JWTGUARD_MAX_URL_LEN + 1];
 
-    if (ctx->fetched
+    if (ctx->fetches >= 2 * jv->fetchers.nelts
         || !jwtguard_verifier_start_fetch(jv->verifier, (uint64_t) now, &source,
                                           &kind, url, sizeof(url), &len))
     {
@@ -277,7 +309,7 @@ ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
     ctx->jv = jv;
     ctx->source = source;
     ctx->claimed = 1;
-    ctx->fetched = 1;
+    ctx->fetches++;
 
     ps = ngx_palloc(r->pool, sizeof(ngx_http_post_subrequest_t));
     if (ps == NULL) {
@@ -287,11 +319,28 @@ ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
     ps->handler = ngx_http_jwtguard_fetch_done;
     ps->data = ctx;
 
-    if (source != jv->request_source
-        || ngx_http_subrequest(r, &jv->request->uri, NULL, &sr, ps,
-                               NGX_HTTP_SUBREQUEST_WAITED
-                               |NGX_HTTP_SUBREQUEST_IN_MEMORY)
-           != NGX_OK)
+    ctx->fetcher = ngx_http_jwtguard_fetcher(jv, source);
+    if (ctx->fetcher == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx->kind = kind;
+    ctx->fetch_uri = (kind == JWTGUARD_FETCH_OPENID_CONFIGURATION)
+                     ? &ctx->fetcher->src->config_uri
+                     : &ctx->fetcher->src->uri;
+
+    ctx->fetch_url.data = ngx_pnalloc(r->pool, len);
+    if (ctx->fetch_url.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx->fetch_url.len = len;
+    ngx_memcpy(ctx->fetch_url.data, url, len);
+
+    if (ngx_http_subrequest(r, ctx->fetch_uri, NULL, &sr, ps,
+                            NGX_HTTP_SUBREQUEST_WAITED
+                            |NGX_HTTP_SUBREQUEST_IN_MEMORY)
+        != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -318,13 +367,9 @@ ngx_http_jwtguard_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     ngx_http_jwtguard_ctx_t   *ctx;
     ngx_http_core_loc_conf_t  *clcf;
 
-    if (r == r->main) {
-        return ngx_http_next_body_filter(r, in);
-    }
+    ctx = ngx_http_jwtguard_fetch_ctx(r);
 
-    ctx = ngx_http_get_module_ctx(r->main, ngx_http_jwtguard_module);
-
-    if (ctx == NULL || ctx->subrequest != r) {
+    if (ctx == NULL) {
         return ngx_http_next_body_filter(r, in);
     }
 
@@ -377,23 +422,37 @@ ngx_http_jwtguard_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
 
 /* Hands the subrequest's answer to the core: the body of a 200 to offer(),
  * anything else to fetch_failed(). The core keeps the last good keys and
- * decides when to try again. */
+ * decides when to try again. An OpenID configuration's issuer that the
+ * configured issuers would refuse is logged at warn. */
 
 void
 ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx)
 {
-    size_t                 count;
+    ngx_http_jwtguard_answer(ctx);
+    ngx_http_jwtguard_wake(ctx->jv);
+}
+
+
+static void
+ngx_http_jwtguard_answer(ngx_http_jwtguard_ctx_t *ctx)
+{
+    bool                   trusted;
+    size_t                 count, len;
+    ngx_uint_t             level;
     time_t                 now;
     ngx_buf_t             *b;
     jwtguard_result        rc;
     ngx_http_request_t    *sr;
-    const char            *failure;
+    const char            *failure, *what;
     ngx_str_t             *uri;
     char                   detail[NGX_HTTP_JWTGUARD_DETAIL];
+    char                   issuer[JWTGUARD_MAX_URL_LEN + 1];
 
     sr = ctx->subrequest;
-    uri = &ctx->jv->request->uri;
+    uri = ctx->fetch_uri;
     now = ngx_time();
+    what = (ctx->kind == JWTGUARD_FETCH_OPENID_CONFIGURATION)
+           ? "OpenID configuration" : "keys request";
 
     ctx->subrequest = NULL;
     ctx->claimed = 0;
@@ -410,7 +469,7 @@ ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx)
     } else if (sr->headers_out.status != NGX_HTTP_OK || b == NULL
                || b->last == b->pos)
     {
-        failure = "no key set in the answer";
+        failure = "nothing in the answer";
 
     } else {
         count = 0;
@@ -421,14 +480,39 @@ ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx)
                                      detail, sizeof(detail));
         if (rc != JWTGUARD_OK) {
             ngx_log_error(NGX_LOG_ERR, &ctx->log, 0,
-                          "jwtguard: keys request \"%V\" returned no valid key "
-                          "set, keeping the current keys: %s", uri,
+                          "jwtguard: %s \"%V\" returned no valid %s, "
+                          "keeping the current keys: %s", what, uri,
+                          ctx->kind == JWTGUARD_FETCH_OPENID_CONFIGURATION
+                          ? "configuration" : "key set",
                           detail[0] ? detail : jwtguard_result_name(rc));
             return;
         }
 
-        ngx_log_error(NGX_LOG_NOTICE, &ctx->log, 0,
-                      "jwtguard: keys request \"%V\": %uz keys", uri, count);
+        if (ctx->kind != JWTGUARD_FETCH_OPENID_CONFIGURATION) {
+            ngx_log_error(NGX_LOG_NOTICE, &ctx->log, 0,
+                          "jwtguard: %s \"%V\": %uz keys", what, uri, count);
+            return;
+        }
+
+        trusted = true;
+        if (jwtguard_verifier_discovered_issuer(ctx->jv->verifier, ctx->source,
+                                                &trusted, issuer,
+                                                sizeof(issuer), &len)
+            != JWTGUARD_OK)
+        {
+            ngx_cpystrn((u_char *) issuer, (u_char *) "(too long to show)",
+                        sizeof(issuer));
+        }
+
+        /* the core refuses an issuer holding control characters */
+        level = trusted ? NGX_LOG_NOTICE : NGX_LOG_WARN;
+        ngx_log_error(level, &ctx->log, 0,
+                      "jwtguard: %s \"%V\": issuer \"%s\"%s", what, uri,
+                      issuer,
+                      trusted ? ""
+                      : ", which the configured issuers do not allow: its "
+                        "tokens are refused (check jwtguard_issuer and "
+                        "the issuer= of its source)");
         return;
     }
 
@@ -436,9 +520,88 @@ ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx)
                                    (uint64_t) now);
 
     ngx_log_error(NGX_LOG_ERR, &ctx->log, 0,
-                  "jwtguard: keys request \"%V\" failed (status %ui: %s), "
-                  "keeping the current keys", uri, sr->headers_out.status,
-                  failure);
+                  "jwtguard: %s \"%V\" failed (status %ui: %s), "
+                  "keeping the current keys", what, uri,
+                  sr->headers_out.status, failure);
+}
+
+
+/* While a fetch is under way in this worker, a request whose token names no
+ * key yet (a cold start, a rotation) waits for it instead of being refused:
+ * queued in the verifier's waiters, woken when the fetch ends, and at the
+ * latest after a second to look again. How long it may wait is the core's
+ * rule (jwtguard_verifier_fetch_in_flight: a fetch counts for at most its
+ * timeout). */
+
+#define NGX_HTTP_JWTGUARD_WAIT_CHECK  1000  /* ms: look again without a wake */
+
+ngx_int_t
+ngx_http_jwtguard_wait(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx,
+    ngx_http_jwtguard_verifier_t *jv)
+{
+    if (ctx->queue.next == NULL) {
+        ctx->request = r;
+        ctx->jv = jv;
+        ctx->wait.handler = ngx_http_jwtguard_waited;
+        ctx->wait.data = ctx;
+        ctx->wait.log = r->connection->log;
+        ngx_queue_insert_tail(&jv->waiters, &ctx->queue);
+    }
+
+    ngx_add_timer(&ctx->wait, NGX_HTTP_JWTGUARD_WAIT_CHECK);
+
+    return NGX_DONE;
+}
+
+
+/* The fetch ended (either way): every waiter verifies again, from the event
+ * loop (never inside the request that fetched). */
+
+void
+ngx_http_jwtguard_wake(ngx_http_jwtguard_verifier_t *jv)
+{
+    ngx_queue_t              *q;
+    ngx_http_jwtguard_ctx_t  *w;
+
+    while (!ngx_queue_empty(&jv->waiters)) {
+        q = ngx_queue_head(&jv->waiters);
+        w = ngx_queue_data(q, ngx_http_jwtguard_ctx_t, queue);
+
+        ngx_http_jwtguard_unwait(w);
+        ngx_post_event(&w->wait, &ngx_posted_events);
+    }
+}
+
+
+void
+ngx_http_jwtguard_unwait(ngx_http_jwtguard_ctx_t *ctx)
+{
+    if (ctx->queue.next) {
+        ngx_queue_remove(&ctx->queue);
+        ctx->queue.next = NULL;
+    }
+
+    if (ctx->wait.timer_set) {
+        ngx_del_timer(&ctx->wait);
+    }
+}
+
+
+static void
+ngx_http_jwtguard_waited(ngx_event_t *ev)
+{
+    ngx_connection_t         *c;
+    ngx_http_request_t       *r;
+    ngx_http_jwtguard_ctx_t  *ctx = ev->data;
+
+    ngx_http_jwtguard_unwait(ctx);
+
+    r = ctx->request;
+    c = r->connection;
+
+    /* the phases again, from the rewrite phase's handler */
+    r->write_event_handler(r);
+    ngx_http_run_posted_requests(c);
 }
 
 

@@ -55,6 +55,8 @@ static ngx_command_t  ngx_http_jwtguard_commands[] = {
         ngx_http_jwtguard_keys_file, files, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_keys_request", NGX_CONF_1MORE,
         ngx_http_jwtguard_keys_request, request, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_openid_config", NGX_CONF_1MORE,
+        ngx_http_jwtguard_openid_config, openid, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_apim_policy", NGX_CONF_1MORE,
         ngx_http_jwtguard_apim_policy, apim, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_keys_cache", NGX_CONF_TAKE1,
@@ -155,6 +157,7 @@ ngx_http_jwtguard_create_loc_conf(ngx_conf_t *cf)
     conf->token = NGX_CONF_UNSET_PTR;
     conf->files = NGX_CONF_UNSET_PTR;
     conf->request = NGX_CONF_UNSET_PTR;
+    conf->openid = NGX_CONF_UNSET_PTR;
     conf->keys_cache = NGX_CONF_UNSET;
     conf->audiences = NGX_CONF_UNSET_PTR;
     conf->issuers = NGX_CONF_UNSET_PTR;
@@ -189,6 +192,13 @@ ngx_http_jwtguard_build_policy(ngx_conf_t *cf,
     b = jwtguard_policy_builder_new();
     if (b == NULL) {
         return NGX_CONF_ERROR;
+    }
+
+    /* with OpenID configurations and no jwtguard_issuer, the issuers are the
+     * ones discovered: each of those sources verifies only its provider's
+     * tokens (sources that would not are refused by merge_verifier) */
+    if (conf->openid && (conf->issuers == NULL || conf->issuers->nelts == 0)) {
+        (void) jwtguard_policy_builder_any_issuer(b);
     }
 
     for (j = 0; j < 2; j++) {
@@ -306,7 +316,11 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
 {
     u_char                        *url;
     size_t                         n_issuers;
-    ngx_uint_t                     i, n, unbound;
+    size_t                         len;
+    ngx_str_t                     *uri;
+    ngx_array_t                   *apim;
+    ngx_uint_t                     i, n, m, m_apim, unbound, discovered;
+    ngx_http_jwtguard_fetcher_t   *f;
     jwtguard_result                rc;
     const jwtguard_slice          *issuers;
     jwtguard_verifier_builder     *b;
@@ -324,7 +338,7 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
     jv = prev->jv;
 
     if (jv && jv->files == conf->files && jv->request == conf->request
-        && jv->policy == conf->policy && jv->inline_keys == conf->apim
+        && jv->openid == conf->openid && jv->policy == conf->policy && jv->inline_keys == conf->apim
         && jv->cache_size == (size_t) conf->cache_size
         && jv->cache_ttl == conf->cache_ttl
         && jv->keys_cache == conf->keys_cache)
@@ -333,15 +347,21 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
         return NGX_CONF_OK;
     }
 
-    if (conf->files == NULL && conf->request == NULL
+    if (conf->files == NULL && conf->request == NULL && conf->openid == NULL
         && (conf->apim == NULL || conf->apim->n_inline == 0))
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "jwtguard: \"jwtguard on\" needs "
-                           "\"jwtguard_keys_file\" or "
-                           "\"jwtguard_keys_request\"");
+                           "\"jwtguard_keys_file\", "
+                           "\"jwtguard_keys_request\" or "
+                           "\"jwtguard_openid_config\"");
         return NGX_CONF_ERROR;
     }
+
+    /* issuers from discovery: a source not bound to issuers would sign for
+     * any */
+    discovered = conf->openid && conf->apim == NULL
+                 && (conf->issuers == NULL || conf->issuers->nelts == 0);
 
     jv = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_verifier_t));
     if (jv == NULL) {
@@ -350,6 +370,7 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
 
     jv->files = conf->files;
     jv->request = conf->request;
+    jv->openid = conf->openid;
     jv->inline_keys = conf->apim;
     jv->policy = conf->policy;
     jv->cache_size = (size_t) conf->cache_size;
@@ -357,6 +378,19 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
     jv->keys_cache = conf->keys_cache;
 
     n = conf->files ? conf->files->nelts : 0;
+    m = conf->openid ? conf->openid->nelts : 0;
+    /* an APIM policy's <openid-config> sources follow the level's own */
+    apim = (conf->apim && conf->apim->sources) ? conf->apim->sources : NULL;
+    m_apim = apim ? apim->nelts : 0;
+
+    if (ngx_array_init(&jv->fetchers, cf->pool, 1 + m + m_apim,
+                       sizeof(ngx_http_jwtguard_fetcher_t))
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_queue_init(&jv->waiters);
 
     b = jwtguard_verifier_builder_new(conf->policy);
     if (b == NULL) {
@@ -373,16 +407,32 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
 
     unbound = 0;
 
-    for (i = 0; i <= n; i++) {
+    for (i = 0; i < n + 1 + m + m_apim; i++) {
         src = (i < n) ? &((ngx_http_jwtguard_source_t *) conf->files->elts)[i]
-                      : conf->request;
+              : (i == n) ? conf->request
+              : (i < n + 1 + m)
+                ? &((ngx_http_jwtguard_source_t *) conf->openid->elts)[i - n - 1]
+              : &((ngx_http_jwtguard_source_t *) apim->elts)[i - n - 1 - m];
         if (src == NULL) {
-            break;
+            continue;
         }
 
         issuers = src->issuers ? src->issuers->elts : NULL;
         n_issuers = src->issuers ? src->issuers->nelts : 0;
-        unbound += (n_issuers == 0);
+        unbound += (n_issuers == 0 && src->config_uri.len == 0);
+
+        if (discovered && n_issuers == 0 && src->config_uri.len == 0) {
+            jwtguard_verifier_builder_free(b);
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "jwtguard: with the issuers taken from "
+                               "jwtguard_openid_config (no jwtguard_issuer), "
+                               "\"%s %V\" needs \"issuer=<iss>\": its keys "
+                               "would sign for any issuer",
+                               src->file ? "jwtguard_keys_file"
+                                         : "jwtguard_keys_request",
+                               src->file ? &src->file->path : &src->uri);
+            return NGX_CONF_ERROR;
+        }
 
         if (src->file) {
             /* a key file that changes gives its new keys to this
@@ -399,21 +449,40 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
             continue;
         }
 
-        /* the subrequest is a request to this server: the URI's loopback URL */
+        /* the subrequest is a request to this server: the URI's loopback
+         * URL (an OpenID configuration's keys are fetched at the URI given,
+         * whatever the document names) */
+        uri = src->config_uri.len ? &src->config_uri : &src->uri;
+
         url = ngx_pnalloc(cf->temp_pool, sizeof("http://localhost") - 1
-                                         + src->uri.len);
-        if (url == NULL) {
+                                         + uri->len);
+        f = ngx_array_push(&jv->fetchers);
+        if (url == NULL || f == NULL) {
             jwtguard_verifier_builder_free(b);
             return NGX_CONF_ERROR;
         }
 
-        (void) jwtguard_verifier_builder_add_jwks_url(b, (const char *) url,
-                   ngx_sprintf(url, "http://localhost%V", &src->uri) - url,
-                   issuers, n_issuers, JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK,
-                   &jv->request_source);
+        f->src = src;
+        f->index = (size_t) -1;
+
+        if (src->url.len) {
+            /* an APIM policy's <openid-config url> */
+            url = src->url.data;
+            len = src->url.len;
+
+        } else {
+            len = ngx_sprintf(url, "http://localhost%V", uri) - url;
+        }
+
+        (void) (src->config_uri.len ? jwtguard_verifier_builder_add_openid_config
+                                    : jwtguard_verifier_builder_add_jwks_url)
+                   (b, (const char *) url, len, issuers, n_issuers,
+                    JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK, &f->index);
     }
 
-    if (n == 0 && conf->request == NULL && conf->apim) {
+    if (n == 0 && conf->request == NULL && m == 0 && conf->apim) {
+        /* APIM verifies with its inline keys and its <openid-config> keys
+         * alike */
         for (i = 0; i < conf->apim->n_inline; i++) {
             (void) jwtguard_verifier_builder_add_keys(b,
                        conf->apim->inline_keys[i], NULL, 0, NULL);
@@ -440,7 +509,7 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
         return NGX_CONF_ERROR;
     }
 
-    if (unbound && n + (conf->request != NULL) > 1
+    if (unbound && n + (conf->request != NULL) + m > 1
         && conf->issuers && conf->issuers->nelts > 1)
     {
         ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
@@ -523,7 +592,9 @@ ngx_http_jwtguard_merge_apim(ngx_conf_t *cf, ngx_http_jwtguard_loc_conf_t *prev,
         return NGX_CONF_OK;
     }
 
-    if (conf->files == NULL && conf->request == NULL && a->n_inline == 0) {
+    if (conf->files == NULL && conf->request == NULL && conf->openid == NULL
+        && a->n_inline == 0 && a->sources == NULL)
+    {
         if (a->inline_error.len) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "jwtguard: the inline keys of APIM policy "
@@ -587,6 +658,7 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_str_value(conf->scheme, prev->scheme, "");
     ngx_conf_merge_ptr_value(conf->files, prev->files, NULL);
     ngx_conf_merge_ptr_value(conf->request, prev->request, NULL);
+    ngx_conf_merge_ptr_value(conf->openid, prev->openid, NULL);
     ngx_conf_merge_sec_value(conf->keys_cache, prev->keys_cache,
                              NGX_CONF_UNSET);
     ngx_conf_merge_ptr_value(conf->audiences, prev->audiences, NULL);
@@ -671,7 +743,7 @@ ngx_http_jwtguard_check_buffer(ngx_conf_t *cf,
             && clcf->subrequest_output_buffer_size == (size_t) ngx_pagesize)
         {
             ngx_log_error(NGX_LOG_WARN, cf->log, 0,
-                          "jwtguard: jwtguard_keys_request \"%V\": location "
+                          "jwtguard: key fetches to \"%V\": location "
                           "\"%V\" keeps subrequest_output_buffer_size at its "
                           "default (%uz bytes), and a key set larger than that "
                           "is not fetched; set it above the key set's size, "

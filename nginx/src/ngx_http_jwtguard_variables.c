@@ -4,7 +4,9 @@
  * $jwtguard_claim_<name> and $jwtguard_kid read the verified token kept in the
  * request context, under the core's export rule (it refuses a text that is not
  * safe in a header or a log line); $jwtguard_error and $jwtguard_cache_status
- * say what the request's check found.
+ * say what the request's check found; $jwtguard_jwks_uri is the key set URL an
+ * OpenID configuration named, and $jwtguard_openid_config_url an APIM policy's
+ * <openid-config url>, each in the subrequest that fetches it.
  */
 
 #include <ngx_config.h>
@@ -20,6 +22,8 @@
 #define NGX_HTTP_JWTGUARD_VAR_ERROR   0
 #define NGX_HTTP_JWTGUARD_VAR_KID     1
 #define NGX_HTTP_JWTGUARD_VAR_CACHE   2
+#define NGX_HTTP_JWTGUARD_VAR_JWKS_URI 3
+#define NGX_HTTP_JWTGUARD_VAR_CONFIG_URL 4
 
 
 static ngx_int_t ngx_http_jwtguard_request_variable(ngx_http_request_t *r,
@@ -39,6 +43,14 @@ static ngx_http_variable_t  ngx_http_jwtguard_vars[] = {
     { ngx_string("jwtguard_cache_status"), NULL,
       ngx_http_jwtguard_request_variable,
       NGX_HTTP_JWTGUARD_VAR_CACHE, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("jwtguard_jwks_uri"), NULL,
+      ngx_http_jwtguard_request_variable,
+      NGX_HTTP_JWTGUARD_VAR_JWKS_URI, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("jwtguard_openid_config_url"), NULL,
+      ngx_http_jwtguard_request_variable,
+      NGX_HTTP_JWTGUARD_VAR_CONFIG_URL, NGX_HTTP_VAR_NOCACHEABLE, 0 },
 
     { ngx_string(NGX_HTTP_JWTGUARD_CLAIM_PREFIX), NULL,
       ngx_http_jwtguard_claim_variable, 0,
@@ -103,7 +115,8 @@ ngx_http_jwtguard_token_value(ngx_http_request_t *r,
 }
 
 
-/* $jwtguard_error, $jwtguard_kid or $jwtguard_cache_status, by `data` */
+/* $jwtguard_error, $jwtguard_kid, $jwtguard_cache_status,
+ * $jwtguard_jwks_uri or $jwtguard_openid_config_url, by `data` */
 
 static ngx_int_t
 ngx_http_jwtguard_request_variable(ngx_http_request_t *r,
@@ -117,6 +130,28 @@ ngx_http_jwtguard_request_variable(ngx_http_request_t *r,
 
     if (data == NGX_HTTP_JWTGUARD_VAR_KID) {
         return ngx_http_jwtguard_token_value(r, v, NULL, &kid);
+    }
+
+    if (data == NGX_HTTP_JWTGUARD_VAR_JWKS_URI
+        || data == NGX_HTTP_JWTGUARD_VAR_CONFIG_URL)
+    {
+        /* the URL the core checked (https, or loopback http; no spaces or
+         * control characters), only in the subrequest fetching it: a
+         * discovered jwks_uri, an APIM policy's configuration URL */
+        ctx = ngx_http_jwtguard_fetch_ctx(r);
+
+        if (ctx == NULL
+            || (data == NGX_HTTP_JWTGUARD_VAR_JWKS_URI
+                ? ctx->kind != JWTGUARD_FETCH_JWKS
+                  || ctx->fetcher->src->config_uri.len == 0
+                : ctx->kind != JWTGUARD_FETCH_OPENID_CONFIGURATION
+                  || ctx->fetcher->src->url.len == 0))
+        {
+            return ngx_http_jwtguard_variable(v, NULL, 0);
+        }
+
+        return ngx_http_jwtguard_variable(v, ctx->fetch_url.data,
+                                          ctx->fetch_url.len);
     }
 
     ctx = ngx_http_jwtguard_get_ctx(r);

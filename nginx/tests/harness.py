@@ -140,6 +140,38 @@ class Backend:
         self.server.server_close()
 
 
+class JsonServer:
+    """A threaded HTTP server on 127.0.0.1 answering each GET with what `self.answer`
+    (a method of the subclass) returns for the request handler: (status, body text,
+    whether to send Content-Length; without it the body ends when the connection
+    closes)."""
+
+    def __init__(self):
+        outer = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                status, body, with_length = outer.answer(self)
+                data = body.encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                if with_length:
+                    self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *a):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 class RawBackend:
     """A real HTTP/1.1 server on 127.0.0.1 that keeps the exact bytes it receives: every
     connection's bytes (`connections`) and every request it parsed from them

@@ -2,49 +2,30 @@
 proxies to a real local JWKS server. One worker, so the per-worker cache and the
 once-per-5-minutes unknown-kid refresh are deterministic."""
 
-import http.server
 import re
 import threading
 import time
 
 import pytest
 
-from harness import Backend, Key, Nginx, free_port, jwks, request, stop_and_check
+from harness import Backend, JsonServer, Key, Nginx, free_port, jwks, request, stop_and_check
 from test_nginx_module import AUD, ISS, _conf_error, claims
 
 R1, R2, R3, FILE_KEY = Key("r1"), Key("r2"), Key("r3"), Key("file-key")
 
 
-class JwksServer:
+class JwksServer(JsonServer):
     """Serves `self.body` with `self.status` at /keys and counts the fetches."""
 
     def __init__(self):
-        outer = self
         self.body, self.status, self.hits = jwks(R1), 200, 0
         self.send_length = True      # False: no Content-Length, the body ends at close
+        super().__init__()
 
-        class H(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                outer.hits += 1
-                outer.last_headers = dict(self.headers)
-                data = outer.body.encode()
-                self.send_response(outer.status)
-                self.send_header("Content-Type", "application/json")
-                if outer.send_length:
-                    self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *a):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, request):
+        self.hits += 1
+        self.last_headers = dict(request.headers)
+        return self.status, self.body, self.send_length
 
 
 @pytest.fixture(scope="module")
@@ -304,6 +285,6 @@ def test_default_subrequest_buffer_is_reported_by_nginx_t():
     p = free_port()
     rc, out = _conf_error(base.format(p=p, buffer=""))
     assert rc == 0, out
-    assert re.search(r"\[warn\].*jwtguard_keys_request \"/_jwks\".*subrequest_output_buffer_size", out), out
+    assert re.search(r"\[warn\].*key fetches to \"/_jwks\".*subrequest_output_buffer_size", out), out
     rc, out = _conf_error(base.format(p=p, buffer="subrequest_output_buffer_size 64k;"))
     assert rc == 0 and "[warn]" not in out, out

@@ -1886,7 +1886,8 @@ jwtguard_result jwtguard_apim_policy_note(const struct jwtguard_apim_policy *api
  * - `JWTGUARD_TOKEN_SOURCE_HEADER_LAST_WORD`: the value of the first header named
  *   `name`; the token is what follows its last space.
  * - `JWTGUARD_TOKEN_SOURCE_QUERY`: the query string (without `?`); the token is the
- *   value of its first `name=value` item (name compared exactly, not percent-decoded).
+ *   value of its first `name=value` item (name compared exactly), as written: decode
+ *   it with `jwtguard_http_decode_token()` (see `jwtguard_token_source_is_url_encoded()`).
  * - `JWTGUARD_TOKEN_SOURCE_COOKIE`: the value of one `Cookie` header (try each in
  *   order); the token is the value of its first `;`-separated item, spaces and tabs
  *   removed, that starts with `name=` (name compared exactly).
@@ -1910,6 +1911,35 @@ jwtguard_result jwtguard_http_find_token(jwtguard_token_source source,
                                          size_t text_len,
                                          size_t *out_offset,
                                          size_t *out_len);
+
+/**
+ * Whether a token found in `source` is URL-encoded, so that it must go through
+ * `jwtguard_http_decode_token()` before it is verified: true for
+ * `JWTGUARD_TOKEN_SOURCE_QUERY` and `JWTGUARD_TOKEN_SOURCE_COOKIE` (as API Management
+ * reads query parameters, and as clients encode them), false for headers and for a
+ * value that is not a `JWTGUARD_TOKEN_SOURCE_*`. The rule is
+ * `jwtguard_policy::http::TokenSourceKind::is_url_encoded`'s.
+ */
+bool jwtguard_token_source_is_url_encoded(jwtguard_token_source source);
+
+/**
+ * Percent-decodes a token read from a URL-encoded source (a query parameter, a
+ * cookie) under the buffer convention (`cap` > `text_len` always suffices): each `%`
+ * followed by two hex digits becomes the byte they name, every other byte is copied
+ * (`+` too). `JWTGUARD_TOKEN_MALFORMED` when a `%` is not followed by two hex digits
+ * (nothing is written). A compact JWS never holds `%`, so only what a client encoded
+ * changes. The rules are `jwtguard_policy::http::percent_decode`'s.
+ *
+ * # Safety
+ * `text` follows the input convention; `buf`/`cap`/`out_len` follow the buffer
+ * convention.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_http_decode_token(const uint8_t *text,
+                                           size_t text_len,
+                                           char *buf,
+                                           size_t cap,
+                                           size_t *out_len);
 
 /**
  * Copies the value of the `WWW-Authenticate` header that answers a rejection for

@@ -5,7 +5,7 @@
 
 use core::ffi::c_char;
 
-use ::jwtguard_policy::http::{challenge, find_token, TokenSourceKind};
+use ::jwtguard_policy::http::{challenge, find_token, percent_decode, TokenSourceKind};
 
 use crate::apim::{
     jwtguard_token_source, JWTGUARD_TOKEN_SOURCE_COOKIE, JWTGUARD_TOKEN_SOURCE_HEADER,
@@ -26,7 +26,8 @@ use crate::util::{guard, input_bytes, Out, OutBuf};
 /// - `JWTGUARD_TOKEN_SOURCE_HEADER_LAST_WORD`: the value of the first header named
 ///   `name`; the token is what follows its last space.
 /// - `JWTGUARD_TOKEN_SOURCE_QUERY`: the query string (without `?`); the token is the
-///   value of its first `name=value` item (name compared exactly, not percent-decoded).
+///   value of its first `name=value` item (name compared exactly), as written: decode
+///   it with `jwtguard_http_decode_token()` (see `jwtguard_token_source_is_url_encoded()`).
 /// - `JWTGUARD_TOKEN_SOURCE_COOKIE`: the value of one `Cookie` header (try each in
 ///   order); the token is the value of its first `;`-separated item, spaces and tabs
 ///   removed, that starts with `name=` (name compared exactly).
@@ -66,13 +67,7 @@ pub unsafe extern "C" fn jwtguard_http_find_token(
         };
         offset.set(0);
         len.set(0);
-        let kind = match source {
-            JWTGUARD_TOKEN_SOURCE_HEADER => TokenSourceKind::Header,
-            JWTGUARD_TOKEN_SOURCE_HEADER_LAST_WORD => TokenSourceKind::HeaderLastWord,
-            JWTGUARD_TOKEN_SOURCE_QUERY => TokenSourceKind::Query,
-            JWTGUARD_TOKEN_SOURCE_COOKIE => TokenSourceKind::Cookie,
-            _ => return Err(Fail::arg_invalid("source", "is not a JWTGUARD_TOKEN_SOURCE_*")),
-        };
+        let kind = source_kind(source)?;
         let token = find_token(kind, name, scheme, text).ok_or(Fail::new(
             jwtguard_result::JWTGUARD_TOKEN_NOT_PRESENT,
             "TokenNotPresent: no access token in the request",
@@ -81,6 +76,59 @@ pub unsafe extern "C" fn jwtguard_http_find_token(
         offset.set(token.as_ptr() as usize - text.as_ptr() as usize);
         len.set(token.len());
         Ok(())
+    })
+}
+
+/// The token source kind of `source`, or a failure naming the argument.
+fn source_kind(source: jwtguard_token_source) -> Result<TokenSourceKind, Fail> {
+    Ok(match source {
+        JWTGUARD_TOKEN_SOURCE_HEADER => TokenSourceKind::Header,
+        JWTGUARD_TOKEN_SOURCE_HEADER_LAST_WORD => TokenSourceKind::HeaderLastWord,
+        JWTGUARD_TOKEN_SOURCE_QUERY => TokenSourceKind::Query,
+        JWTGUARD_TOKEN_SOURCE_COOKIE => TokenSourceKind::Cookie,
+        _ => return Err(Fail::arg_invalid("source", "is not a JWTGUARD_TOKEN_SOURCE_*")),
+    })
+}
+
+/// Whether a token found in `source` is URL-encoded, so that it must go through
+/// `jwtguard_http_decode_token()` before it is verified: true for
+/// `JWTGUARD_TOKEN_SOURCE_QUERY` and `JWTGUARD_TOKEN_SOURCE_COOKIE` (as API Management
+/// reads query parameters, and as clients encode them), false for headers and for a
+/// value that is not a `JWTGUARD_TOKEN_SOURCE_*`. The rule is
+/// `jwtguard_policy::http::TokenSourceKind::is_url_encoded`'s.
+#[no_mangle]
+pub extern "C" fn jwtguard_token_source_is_url_encoded(source: jwtguard_token_source) -> bool {
+    source_kind(source).is_ok_and(TokenSourceKind::is_url_encoded)
+}
+
+/// Percent-decodes a token read from a URL-encoded source (a query parameter, a
+/// cookie) under the buffer convention (`cap` > `text_len` always suffices): each `%`
+/// followed by two hex digits becomes the byte they name, every other byte is copied
+/// (`+` too). `JWTGUARD_TOKEN_MALFORMED` when a `%` is not followed by two hex digits
+/// (nothing is written). A compact JWS never holds `%`, so only what a client encoded
+/// changes. The rules are `jwtguard_policy::http::percent_decode`'s.
+///
+/// # Safety
+/// `text` follows the input convention; `buf`/`cap`/`out_len` follow the buffer
+/// convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_http_decode_token(
+    text: *const u8,
+    text_len: usize,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for each pointer.
+        let (out, text) = unsafe { (OutBuf::new(buf, cap, out_len)?, input_bytes(text, text_len, "text")?) };
+        let mut decoded = vec![0u8; text.len()];
+        let token = percent_decode(text, &mut decoded).ok_or(Fail::new(
+            jwtguard_result::JWTGUARD_TOKEN_MALFORMED,
+            "TokenMalformed: a % in the token is not followed by two hex digits",
+        ))?;
+        out.put(token)
     })
 }
 

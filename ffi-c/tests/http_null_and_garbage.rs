@@ -37,6 +37,29 @@ fn null_and_garbage() {
             }
         }
     }
+    // Random texts decode or are refused, never written past `cap`.
+    for n in 0..2000usize {
+        let text: Vec<u8> = (0..n % 24)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                b"%%2aF.g\xff"[(seed % 8) as usize]
+            })
+            .collect();
+        let mut buf = vec![0x55u8; 32];
+        let cap = n % 26;
+        // SAFETY: `text` is valid for its length, `buf` for `cap` <= 32 bytes.
+        let rc =
+            unsafe { jwtguard_http_decode_token(text.as_ptr(), text.len(), buf.as_mut_ptr().cast(), cap, &mut len) };
+        match rc {
+            jwtguard_result::JWTGUARD_OK => assert!(len < cap && len <= text.len() && buf[len] == 0),
+            jwtguard_result::JWTGUARD_TOKEN_MALFORMED => assert_eq!(len, 0),
+            jwtguard_result::JWTGUARD_BUFFER_TOO_SMALL => assert!(len >= cap),
+            other => panic!("{other:?}"),
+        }
+        assert!(buf[cap..].iter().all(|&b| b == 0x55), "written past cap");
+    }
     // SAFETY: NULL with length 0 is the empty realm; NULL buffer with capacity 0.
     let rc = unsafe { jwtguard_http_challenge(1_000_000, 0, null(), 0, null_mut(), 0, &mut len) };
     assert_eq!(rc, jwtguard_result::JWTGUARD_BUFFER_TOO_SMALL);

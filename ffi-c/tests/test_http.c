@@ -1,6 +1,8 @@
 /* test_http.c: the HTTP helpers (jwtguard_http_*) at the C interface:
  *   - jwtguard_http_find_token for each token source: the Authorization scheme rule,
  *     other headers, the last word, query parameters, cookies, and what is not a token;
+ *   - jwtguard_http_decode_token and jwtguard_token_source_is_url_encoded: a token of a
+ *     query parameter or a cookie percent-decoded, strictly;
  *   - jwtguard_http_challenge: the WWW-Authenticate value of each kind of rejection;
  *   - both with NULL and invalid arguments.
  *
@@ -63,6 +65,49 @@ static void test_find_token(void) {
                  JWTGUARD_NULL_PARAMETER);
 }
 
+/* Decodes `text`: `want` is the token, or NULL when it is malformed. */
+static void check_decoded(const char *text, const char *want) {
+    char buf[64];
+    size_t len = 99;
+    jwtguard_result rc = jwtguard_http_decode_token((const uint8_t *) text, strlen(text), buf,
+                                                    sizeof buf, &len);
+    if (want == NULL) {
+        CHECK_RESULT(rc, JWTGUARD_TOKEN_MALFORMED);
+        CHECK(len == 0);
+        return;
+    }
+    CHECK_RESULT(rc, JWTGUARD_OK);
+    CHECK_STR(buf, want);
+    CHECK(len == strlen(want));
+}
+
+static void test_decode_token(void) {
+    char small[4];
+    size_t len = 99;
+
+    CHECK(jwtguard_token_source_is_url_encoded(JWTGUARD_TOKEN_SOURCE_QUERY));
+    CHECK(jwtguard_token_source_is_url_encoded(JWTGUARD_TOKEN_SOURCE_COOKIE));
+    CHECK(!jwtguard_token_source_is_url_encoded(JWTGUARD_TOKEN_SOURCE_HEADER));
+    CHECK(!jwtguard_token_source_is_url_encoded(JWTGUARD_TOKEN_SOURCE_HEADER_LAST_WORD));
+    CHECK(!jwtguard_token_source_is_url_encoded(0));
+
+    check_decoded("eyJ.eyJ.c2ln", "eyJ.eyJ.c2ln");
+    check_decoded("eyJ%2EeyJ%2ec2ln", "eyJ.eyJ.c2ln");
+    check_decoded("a+b%5F", "a+b_");
+    check_decoded("%252E", "%2E");
+    check_decoded("", "");
+    check_decoded("%", NULL);
+    check_decoded("a%2", NULL);
+    check_decoded("a%zz", NULL);
+
+    /* the buffer convention: the length is said, nothing is written */
+    CHECK_RESULT(jwtguard_http_decode_token((const uint8_t *) "abcd", 4, small, sizeof small, &len),
+                 JWTGUARD_BUFFER_TOO_SMALL);
+    CHECK(len == 4);
+    CHECK_RESULT(jwtguard_http_decode_token(NULL, 3, small, sizeof small, &len),
+                 JWTGUARD_NULL_PARAMETER);
+}
+
 static void test_challenge(void) {
     CHECK_TEXT(jwtguard_http_challenge(JWTGUARD_TOKEN_NOT_PRESENT, 401, NULL, 0, BUF, CAP, &LEN),
                "Bearer");
@@ -95,6 +140,7 @@ static void test_challenge(void) {
 int main(int argc, char **argv) {
     tu_init(argc, argv);
     test_find_token();
+    test_decode_token();
     test_challenge();
     return tu_summary("test_http");
 }

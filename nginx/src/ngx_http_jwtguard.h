@@ -117,6 +117,14 @@ typedef struct {
 } ngx_http_jwtguard_apim_t;
 
 
+/* jwtguard_token: where the token is, and whether it is URL-encoded there (a
+ * query argument or a cookie: percent-decoded before it is verified) */
+typedef struct {
+    ngx_http_complex_value_t  value;
+    ngx_uint_t                url_encoded;
+} ngx_http_jwtguard_token_t;
+
+
 typedef struct {
     ngx_str_t                 name;
     ngx_array_t               values;       /* ngx_str_t */
@@ -148,7 +156,7 @@ typedef struct ngx_http_jwtguard_verifier_s {
 
 typedef struct {
     ngx_flag_t                enable;
-    ngx_http_complex_value_t *token;
+    ngx_http_jwtguard_token_t *token;       /* jwtguard_token */
     ngx_str_t                 scheme;
     ngx_array_t              *files;        /* ngx_http_jwtguard_source_t */
     ngx_http_jwtguard_source_t *request;    /* jwtguard_keys_request */
@@ -268,6 +276,8 @@ void ngx_http_jwtguard_keys_init_filter(void);
 
 /* ngx_http_jwtguard_directives.c: the handlers of the directives table */
 
+/* jwtguard_token <value>: a complex value; $arg_* and $cookie_* are decoded */
+char *ngx_http_jwtguard_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 /* jwtguard_keys_file <path> [check=<time>] [issuer=<iss>]... */
 char *ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);

@@ -130,6 +130,62 @@ ngx_http_jwtguard_source_params(ngx_conf_t *cf, ngx_http_jwtguard_source_t *src,
 }
 
 
+/* jwtguard_token <value>: where the token is. A value that is one $arg_<name>
+ * or $cookie_<name> variable is URL-encoded (nginx gives such variables as the
+ * client wrote them): the token is percent-decoded before it is verified. */
+
+char *
+ngx_http_jwtguard_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_jwtguard_loc_conf_t *jlcf = conf;
+
+    u_char                            *p, *last;
+    ngx_str_t                         *value;
+    ngx_http_compile_complex_value_t   ccv;
+
+    if (jlcf->token != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    jlcf->token = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_token_t));
+    if (jlcf->token == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+    ccv.cf = cf;
+    ccv.value = &value[1];
+    ccv.complex_value = &jlcf->token->value;
+
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    p = value[1].data;
+    last = p + value[1].len;
+
+    if (value[1].len > 5 && ngx_strncmp(p, "$arg_", 5) == 0) {
+        p += 5;
+
+    } else if (value[1].len > 8 && ngx_strncmp(p, "$cookie_", 8) == 0) {
+        p += 8;
+
+    } else {
+        return NGX_CONF_OK;
+    }
+
+    while (p < last && (*p == '_' || isalnum(*p))) {
+        p++;
+    }
+
+    jlcf->token->url_encoded = (p == last);
+
+    return NGX_CONF_OK;
+}
+
+
 /* jwtguard_keys_file <path> [check=<time>] [issuer=<iss>]...: the file is read
  * once per configuration, whichever levels name it */
 

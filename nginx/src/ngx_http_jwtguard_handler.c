@@ -25,7 +25,7 @@ static ngx_int_t ngx_http_jwtguard_fail(ngx_http_request_t *r,
 static u_char *ngx_http_jwtguard_log_handler(ngx_log_t *log, u_char *buf,
     size_t len);
 static void ngx_http_jwtguard_ctx_cleanup(void *data);
-static void ngx_http_jwtguard_find_token(ngx_http_request_t *r,
+static ngx_uint_t ngx_http_jwtguard_find_token(ngx_http_request_t *r,
     ngx_http_jwtguard_loc_conf_t *jlcf, ngx_str_t *token);
 
 
@@ -72,7 +72,10 @@ ngx_int_t
 ngx_http_jwtguard_handler(ngx_http_request_t *r)
 {
     bool                           hit;
+    u_char                        *buf;
+    size_t                         len;
     time_t                         now;
+    ngx_uint_t                     url_encoded;
     ngx_int_t                      rc;
     ngx_str_t                      token;
     ngx_uint_t                     i;
@@ -145,12 +148,30 @@ ngx_http_jwtguard_handler(ngx_http_request_t *r)
     ngx_str_null(&token);
 
     if (jlcf->token) {
-        if (ngx_http_complex_value(r, jlcf->token, &token) != NGX_OK) {
+        if (ngx_http_complex_value(r, &jlcf->token->value, &token) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
+        url_encoded = jlcf->token->url_encoded;
+
     } else {
-        ngx_http_jwtguard_find_token(r, jlcf, &token);
+        url_encoded = ngx_http_jwtguard_find_token(r, jlcf, &token);
+    }
+
+    if (url_encoded && ngx_strlchr(token.data, token.data + token.len, '%')) {
+        /* as the client encoded it; a bad escape is kept, and is malformed */
+        buf = ngx_pnalloc(r->pool, token.len + 1);
+        if (buf == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (jwtguard_http_decode_token(token.data, token.len, (char *) buf,
+                                       token.len + 1, &len)
+            == JWTGUARD_OK)
+        {
+            token.data = buf;
+            token.len = len;
+        }
     }
 
     if (token.len == 0) {
@@ -352,9 +373,11 @@ ngx_http_jwtguard_ctx_cleanup(void *data)
 /* The token where the level's APIM policy says, else in the Authorization
  * header (as jwtguard_require_scheme says): the library finds it in the first
  * header of that name, the query string, or the first Cookie header that has
- * it; empty when absent. Never falls back to another place. */
+ * it; empty when absent. Never falls back to another place. Returns whether
+ * the place is URL-encoded (the library's rule: a query parameter or a
+ * cookie). */
 
-static void
+static ngx_uint_t
 ngx_http_jwtguard_find_token(ngx_http_request_t *r,
     ngx_http_jwtguard_loc_conf_t *jlcf, ngx_str_t *token)
 {
@@ -382,7 +405,7 @@ ngx_http_jwtguard_find_token(ngx_http_request_t *r,
         } else {
             if (i >= part->nelts) {
                 if (part->next == NULL) {
-                    return;
+                    return 0;
                 }
 
                 part = part->next;
@@ -409,11 +432,11 @@ ngx_http_jwtguard_find_token(ngx_http_request_t *r,
         {
             token->data = text.data + offset;
             token->len = len;
-            return;
+            return jwtguard_token_source_is_url_encoded(source);
         }
 
         if (source != JWTGUARD_TOKEN_SOURCE_COOKIE) {
-            return;
+            return 0;
         }
     }
 }

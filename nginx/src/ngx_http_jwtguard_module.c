@@ -48,7 +48,7 @@ static ngx_command_t  ngx_http_jwtguard_commands[] = {
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard", NGX_CONF_FLAG,
         ngx_conf_set_flag_slot, enable, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_token", NGX_CONF_TAKE1,
-        ngx_http_set_complex_value_slot, token, NULL),
+        ngx_http_jwtguard_token, token, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_require_scheme", NGX_CONF_TAKE1,
         ngx_conf_set_str_slot, scheme, &ngx_http_jwtguard_not_empty_post),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_keys_file", NGX_CONF_1MORE,

@@ -299,6 +299,8 @@ def test_query_parameter_policy(env):
     t = good()
     accepted(env, f"/query/?access_token={t}", {})
     accepted(env, f"/query/?a=1&access_token={t}&b=2", {})
+    # read decoded, as APIM reads query parameters
+    accepted(env, "/query/?access_token=" + t.replace(".", "%2E"), {})
     # the name is exact, and there is no fallback to the Authorization header
     rejected(env, f"/query/?Access_Token={t}", {})
     rejected(env, f"/query/?xaccess_token={t}", {})
@@ -316,6 +318,7 @@ def test_cookie_policy(env):
     t = good()
     accepted(env, "/cookie/", {"Cookie": f"a=1; jwt={t}; b=2"})
     accepted(env, "/cookie/", {"Cookie": f"jwt={t}"})
+    accepted(env, "/cookie/", {"Cookie": "jwt=" + t.replace(".", "%2e")})
     rejected(env, "/cookie/", {"Cookie": f"xjwt={t}"})
     rejected(env, "/cookie/", bearer(t))
     rejected(env, "/cookie/", {"Cookie": f"jwt={good(key=STRANGER)}"}, reason="TokenSignatureInvalid")

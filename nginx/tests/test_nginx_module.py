@@ -205,6 +205,23 @@ def test_token_sources(env):
     assert_rejected(env, "/query/?token=", "TokenNotPresent", {})
 
 
+def test_query_and_cookie_tokens_are_percent_decoded(env):
+    """A client may percent-encode the token's dots (or any byte) in a query string or
+    a cookie; $arg_* and $cookie_* hold it as sent, and the module decodes it, as APIM
+    reads query parameters. A header is taken as it is."""
+    t = good()
+    encoded = t.replace(".", "%2E", 1).replace(".", "%2e")
+    forwarded(env, "/query/?token=" + encoded, {})
+    forwarded(env, "/cookie/", {"Cookie": f"access_token={encoded}"})
+    forwarded(env, "/query/?token=" + "".join(f"%{b:02X}" for b in t.encode()), {})
+    assert_rejected(env, "/header/", "TokenMalformed", {"X-Token": encoded})
+    # decoded once: an encoded percent sign stays one, and a bad escape is malformed
+    assert_rejected(env, "/query/?token=" + t.replace(".", "%252E"), "TokenMalformed", {})
+    assert_rejected(env, "/query/?token=" + t.replace(".", "%2", 1), "TokenMalformed", {})
+    # a decoded control byte is no token either
+    assert_rejected(env, "/query/?token=" + t + "%0A", "TokenMalformed", {})
+
+
 def test_jwtguard_off_location(env):
     st, h, body = get(env, "/public/x")
     assert st == 200

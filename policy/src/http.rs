@@ -72,7 +72,8 @@ fn item_value<'t>(items: &'t [u8], sep: u8, name: &[u8], trim_items: bool) -> Op
 ///   the token is the whole value. Surrounding spaces and tabs are removed.
 /// - [`TokenSourceKind::HeaderLastWord`]: what follows the value's last space.
 /// - [`TokenSourceKind::Query`]: the value of the first `name=value` item (name
-///   compared exactly, not percent-decoded).
+///   compared exactly), as written: [`percent_decode`] it, as for a cookie
+///   ([`TokenSourceKind::is_url_encoded`]).
 /// - [`TokenSourceKind::Cookie`]: the value of the first `;`-separated item, spaces and
 ///   tabs removed, that starts with `name=` (name compared exactly).
 pub fn find_token<'t>(kind: TokenSourceKind, name: &[u8], scheme: &[u8], text: &'t [u8]) -> Option<&'t [u8]> {
@@ -88,6 +89,42 @@ pub fn find_token<'t>(kind: TokenSourceKind, name: &[u8], scheme: &[u8], text: &
         TokenSourceKind::Query => item_value(text, b'&', name, false),
         TokenSourceKind::Cookie => item_value(text, b';', name, true),
     }
+}
+
+impl TokenSourceKind {
+    /// True for the sources whose text is URL-encoded, so that a token read there is
+    /// [percent-decoded](percent_decode) before it is verified, as API Management reads
+    /// query parameters and as clients encode them: [`TokenSourceKind::Query`] and
+    /// [`TokenSourceKind::Cookie`]. Header values are taken as they are.
+    pub const fn is_url_encoded(self) -> bool {
+        matches!(self, TokenSourceKind::Query | TokenSourceKind::Cookie)
+    }
+}
+
+/// A token read from a URL-encoded source (a query parameter, a cookie), decoded into
+/// `out`: each `%` followed by two hex digits (either case) becomes the byte they name,
+/// every other byte is copied (`+` too: a token never holds a space, so it is not read
+/// as one). `None` when a `%` is not followed by two hex digits (the text is no token)
+/// or `out` is shorter than the decoded token (`raw.len()` bytes always suffice). A
+/// compact JWS never holds `%`, so decoding changes only what a client encoded.
+pub fn percent_decode<'o>(raw: &[u8], out: &'o mut [u8]) -> Option<&'o [u8]> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let (mut read, mut written) = (0, 0);
+    while let Some(&b) = raw.get(read) {
+        let (byte, used) = match b {
+            b'%' => {
+                let high = hex(*raw.get(read + 1)?)?;
+                let low = hex(*raw.get(read + 2)?)?;
+                // Two hex digits name one byte: high * 16 + low <= 255.
+                (u8::try_from(high * 16 + low).ok()?, 3)
+            }
+            _ => (b, 1),
+        };
+        *out.get_mut(written)? = byte;
+        written += 1;
+        read += used;
+    }
+    out.get(..written)
 }
 
 /// The value of the `WWW-Authenticate` header that answers a rejection for `reason`
@@ -124,6 +161,30 @@ pub fn challenge(reason: Option<Reason>, status: u16, realm: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
     use TokenSourceKind::*;
+
+    fn decoded(raw: &str) -> Option<String> {
+        let mut out = [0u8; 64];
+        percent_decode(raw.as_bytes(), &mut out).map(|t| String::from_utf8_lossy(t).into_owned())
+    }
+
+    #[test]
+    fn url_encoded_tokens_are_percent_decoded_strictly() {
+        assert_eq!(decoded("eyJ.eyJ.sig").as_deref(), Some("eyJ.eyJ.sig"));
+        assert_eq!(decoded("eyJ%2EeyJ%2esig").as_deref(), Some("eyJ.eyJ.sig"));
+        assert_eq!(decoded("a%2Db%5F").as_deref(), Some("a-b_"));
+        assert_eq!(decoded("a+b").as_deref(), Some("a+b"), "+ is no space in a token");
+        assert_eq!(decoded("%252E").as_deref(), Some("%2E"), "decoded once, never twice");
+        assert_eq!(decoded("a%0Ab").as_deref(), Some("a\nb"), "decoded; the verifier refuses it");
+        for bad in ["%", "%2", "%G0", "%0g", "a%", "a%%20"] {
+            assert_eq!(decoded(bad), None, "{bad}");
+        }
+        let mut short = [0u8; 2];
+        assert_eq!(percent_decode(b"abc", &mut short), None);
+        let mut exact = [0u8; 1];
+        assert_eq!(percent_decode(b"%41", &mut exact), Some(&b"A"[..]));
+        assert!(Query.is_url_encoded() && Cookie.is_url_encoded());
+        assert!(!Header.is_url_encoded() && !HeaderLastWord.is_url_encoded());
+    }
 
     fn find(kind: TokenSourceKind, name: &str, scheme: &str, text: &str) -> Option<String> {
         find_token(kind, name.as_bytes(), scheme.as_bytes(), text.as_bytes())

@@ -345,6 +345,23 @@ ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
         return NGX_ERROR;
     }
 
+    /* The fetch is the module's, not the client's: it carries none of the
+     * client's headers (its token above all: the keys may be on any host the
+     * provider's document names) and no body, whatever its location
+     * forwards. */
+    ngx_memzero(&sr->headers_in, sizeof(ngx_http_headers_in_t));
+
+    if (ngx_list_init(&sr->headers_in.headers, r->pool, 1,
+                      sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    sr->headers_in.content_length_n = -1;
+    sr->headers_in.keep_alive_n = -1;
+    sr->request_body = NULL;
+
     ctx->subrequest = sr;
     ctx->sr_done = 0;
     ctx->sr_size = 0;

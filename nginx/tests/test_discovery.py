@@ -223,6 +223,17 @@ def test_a_slow_provider_at_cold_start_is_fetched_once_per_worker(env):
     assert 1 <= s.hits["config"] <= 2 and 1 <= s.hits["keys"] <= 2, s.hits
 
 
+def test_fetches_carry_none_of_the_clients_headers(env):
+    """The locations above forward request headers (nginx's default), yet the provider
+    never sees the client's token or cookies: the module's fetches carry none."""
+    a = env["a"]
+    status, _, _ = request(env["port"], "/both/x", {"Authorization": f"Bearer {a.token(KEY_A)}",
+                                                     "Cookie": "session=secret", "X-Client": "1"})
+    assert status == 200
+    seen = {name for headers in a.headers + env["b"].headers for name in headers}
+    assert seen and not seen & {"authorization", "cookie", "x-client"}, seen
+
+
 def test_a_configured_issuer_that_differs_from_the_documents_is_warned(env):
     c = env["c"]
     assert get(env, "/mismatch/x", c.token(KEY_C)) == (401, "TokenIssuerNotAllowed")

@@ -2,7 +2,7 @@
 # Code size and stack of jwtguard-core built as an embedded or WebAssembly user builds it
 # (core/nostd-check: no_std, panic=abort, opt-level "z", fat LTO, one codegen unit).
 # Prints a Markdown report; with --write it also replaces the "Embedded" section of
-# benches/RESULTS.md. Method:
+# benches/RESULTS.md and the size table of core/README.md. Method:
 #   code      .text of a thumbv7em-none-eabihf (Cortex-M4F) image linked by rust-lld with
 #             --gc-sections from the check's entry point (prepare a key set and a policy,
 #             verify one token), so only what that reaches is counted, compiler builtins
@@ -27,10 +27,10 @@ lld="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/b
 "$lld" -flavor gnu --gc-sections --entry=jwtguard_nostd_check -o "$check/target/es256-compact/thumbv7em.elf" \
     "$check/target/es256-compact/thumbv7em-none-eabihf/release/libjwtguard_nostd_check.a"
 
-report=$(python3 - "$check" "$here" <<'PY'
+report=$(python3 - "$check" "$here" "$repo/target/embedded-readme.md" <<'PY'
 import re, sys, subprocess
 from pathlib import Path
-check, here = Path(sys.argv[1]), sys.argv[2]
+check, here, readme_table = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 sys.path.insert(0, here)
 import elf_sizes
 
@@ -44,10 +44,14 @@ kib = lambda n: f"{n / 1024:.1f} KiB"
 rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.split()[1]
 print("| Build (thumbv7em-none-eabihf) | Code | Read-only data | Flash | Largest code by crate |")
 print("|---|---:|---:|---:|---|")
+short = ["| Build | Code | Read-only data |", "|---|---:|---:|"]
 for name, label in builds:
     m = elf_sizes.measure(check / "target" / name / "thumbv7em.elf")
     top = ", ".join(f"{c} {kib(n)}" for c, n in list(m["by_crate"].items())[:4])
     print(f"| {label} | {kib(m['code'])} | {kib(m['rodata'])} | {kib(m['code'] + m['rodata'])} | {top} |")
+    short.append(f"| {label} | {kib(m['code'])} | {kib(m['rodata'])} |")
+readme_table.parent.mkdir(parents=True, exist_ok=True)
+readme_table.write_text("\n".join(short) + "\n")
 wasm = check / "target/es256/wasm32-unknown-unknown/release/jwtguard_nostd_check.wasm"
 print()
 if wasm.exists():
@@ -71,16 +75,21 @@ PY
 echo "$report"
 
 if $write; then
-    python3 - "$repo/benches/RESULTS.md" "$report" <<'PY'
+    # The report into benches/RESULTS.md, its code sizes into core/README.md.
+    python3 - "$repo" "$report" "$(cat "$repo/target/embedded-readme.md")" <<'PY'
 import sys
-path, report = sys.argv[1], sys.argv[2]
-text = open(path).read()
-begin, end = "<!-- embedded: begin (benches/embedded/size.sh --write) -->", "<!-- embedded: end -->"
-if begin not in text:
-    raise SystemExit(f"{path} has no {begin} marker")
-head, rest = text.split(begin, 1)
-_, tail = rest.split(end, 1)
-open(path, "w").write(head + begin + "\n" + report + "\n" + end + tail)
+repo, report, table = sys.argv[1:4]
+for path, marker, text in [
+    (f"{repo}/benches/RESULTS.md", "embedded", report),
+    (f"{repo}/core/README.md", "embedded sizes", table),
+]:
+    content = open(path).read()
+    begin, end = f"<!-- {marker}: begin (benches/embedded/size.sh --write) -->", f"<!-- {marker}: end -->"
+    if begin not in content:
+        raise SystemExit(f"{path} has no {begin} marker")
+    head, rest = content.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    open(path, "w").write(head + begin + "\n" + text.rstrip("\n") + "\n" + end + tail)
+    print(f"{path}: rewritten between its markers", file=sys.stderr)
 PY
-    echo "benches/RESULTS.md: Embedded section rewritten" >&2
 fi

@@ -242,15 +242,12 @@ fn issuer_in<'i>(found: &Found<'_>, issuers: impl Iterator<Item = &'i str> + Clo
 /// How the token's `iss` matches `issuers` (see [`issuer_in`]); an exact match wins.
 fn issuer_match<'i>(found: &Found<'_>, issuers: impl Iterator<Item = &'i str> + Clone) -> IssuerMatch {
     let Some(iss) = found.iss.and_then(|v| v.as_str()) else { return IssuerMatch::None };
-    let mut templated = false;
-    for issuer in issuers.clone() {
-        if is_template(issuer) {
-            templated = true;
-        } else if iss.eq_str(issuer) {
-            return IssuerMatch::Exact;
-        }
+    // The common case first: the token's issuer is listed as it is. A template is never
+    // an exact match (a token claiming the literal `{tenantid}` text fits no tenant).
+    if issuers.clone().any(|issuer| iss.eq_str(issuer) && !is_template(issuer)) {
+        return IssuerMatch::Exact;
     }
-    if !templated {
+    if !issuers.clone().any(is_template) {
         return IssuerMatch::None;
     }
     let mut iss_buf = [0u8; crate::jwk::MAX_ISSUER_LEN * 2];
@@ -282,7 +279,12 @@ fn matches_template(iss: &str, mut template: &str, tid: &str) -> bool {
 /// code than `str::find` with a string pattern.
 fn split_template(template: &str) -> Option<(&str, &str)> {
     let marker = TENANT_TEMPLATE.as_bytes();
-    let at = template.as_bytes().windows(marker.len()).position(|w| w == marker)?;
+    // Most issuers hold no `{` at all: one word-at-a-time byte search settles them.
+    let bytes = template.as_bytes();
+    if !bytes.contains(&b'{') {
+        return None;
+    }
+    let at = bytes.windows(marker.len()).position(|w| w == marker)?;
     Some((template.get(..at)?, template.get(at + marker.len()..)?))
 }
 

@@ -231,7 +231,7 @@ enum Kty {
 
 /// Why an oct key is refused without [`KeyOptions::allow_symmetric`](crate::KeyOptions).
 pub(crate) const SYMMETRIC_REFUSED: &str =
-    "oct (HMAC secret) key: symmetric keys are refused unless KeyOptions::allow_symmetric is set";
+    "oct (HMAC secret) key: symmetric keys are refused unless allow_symmetric is set";
 
 /// Why one JWK was not turned into a [`Key`]: the reason and the rule it failed.
 pub(crate) type Problem = (Reason, &'static str);

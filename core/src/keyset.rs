@@ -151,7 +151,7 @@ impl KeySet {
                 Some(r) => r.error(),
                 None if symmetric_refused => Error::new(
                     Reason::KeySetNoUsableKey,
-                    "key set contains no usable signing key (its oct keys need KeyOptions::allow_symmetric)",
+                    "key set contains no usable signing key (its oct keys need allow_symmetric)",
                 ),
                 None => Error::new(Reason::KeySetNoUsableKey, "key set contains no usable signing key"),
             });

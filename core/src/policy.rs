@@ -557,9 +557,9 @@ impl PolicyBuilder {
     pub fn build(self) -> Result<Policy, Error> {
         let p = &self.policy;
         let problem = self.problem.or(if p.audiences.is_empty() && !p.any_audience {
-            Some("no audience configured (call any_audience() to waive the check)")
+            Some("no audience configured (name one, or waive the check with any_audience)")
         } else if p.issuers.is_empty() && !p.any_issuer {
-            Some("no issuer configured (call any_issuer() to waive the check)")
+            Some("no issuer configured (name one, or waive the check with any_issuer)")
         } else if p.jws.algorithms.is_empty() {
             Some("no algorithm allowed")
         } else if let Some(missing) = p.jws.algorithms.iter().find(|a| !a.is_available()) {
@@ -580,7 +580,7 @@ impl PolicyBuilder {
 
 /// Why a policy or verifier with a multi-tenant issuer is refused.
 pub(crate) const NO_TENANTS: &str =
-    "a multi-tenant issuer ({tenantid}) needs allowed tenants (allowed_tenant), or any_tenant() to accept every tenant";
+    "a multi-tenant issuer ({tenantid}) needs allowed tenants, or any_tenant to accept every tenant";
 
 impl Policy {
     /// Whether `issuers` hold a multi-tenant template while this policy neither lists

@@ -7,8 +7,11 @@ use jwtguard_policy::{ApimPolicy, InlineKeyKind, ParseOptions};
 /// `apim_policy`: an accepted document gives a complete core policy (audiences and
 /// issuers unless explicitly waived, some algorithm, a key source, https discovery
 /// URLs, an HTTP status), inline keys that load or fail with a key-set reason; a
-/// refused one gives an error whose text starts with its kind. Never a panic.
+/// refused one gives an error whose text starts with its kind. The same bytes, read as
+/// a query string, give a token of its first `access_token` item that percent-decodes
+/// to no more bytes (unchanged without `%`) or is refused. Never a panic.
 pub fn apim_policy(data: &[u8]) {
+    url_encoded_token(data);
     let strict = ParseOptions::default();
     let mut relaxed =
         ParseOptions { allow_unknown: true, allow_any_audience: true, allow_any_issuer: true, ..strict.clone() };
@@ -41,5 +44,17 @@ fn accepted(apim: &ApimPolicy, waivers: bool) {
         if let Err(e) = KeySet::from_json_with(jwks.as_bytes(), &options) {
             assert!((100..200).contains(&e.reason().code()), "inline keys: {e}");
         }
+    }
+}
+
+/// The token a URL-encoded source would read in `data`, decoded as the bindings do.
+fn url_encoded_token(data: &[u8]) {
+    use jwtguard_policy::http::{find_token, percent_decode, TokenSourceKind};
+    let Some(raw) = find_token(TokenSourceKind::Query, b"access_token", b"", data) else { return };
+    let mut out = vec![0u8; raw.len()];
+    match percent_decode(raw, &mut out) {
+        Some(token) if !raw.contains(&b'%') => assert_eq!(token, raw),
+        Some(token) => assert!(token.len() < raw.len()),
+        None => assert!(raw.contains(&b'%')),
     }
 }

@@ -61,6 +61,7 @@ pub mod export;
 pub mod json;
 mod jwk;
 pub mod jws;
+pub mod key_file;
 #[cfg(feature = "alloc")]
 pub mod key_source;
 mod keyset;

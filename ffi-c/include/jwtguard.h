@@ -508,6 +508,25 @@ typedef uint32_t jwtguard_fetch_kind;
 #endif // __cplusplus
 
 /**
+ * What to do with the version a key file has now (`jwtguard_key_file_watch_change`).
+ */
+typedef enum jwtguard_file_change {
+    /**
+     * The version loaded: nothing to read.
+     */
+    JWTGUARD_FILE_UNCHANGED = 0,
+    /**
+     * Another version, or none loaded yet: read and load it.
+     */
+    JWTGUARD_FILE_CHANGED = 1,
+    /**
+     * The version loaded, loaded in the second it was last modified: read it once
+     * more, in case it was rewritten within that second.
+     */
+    JWTGUARD_FILE_READ_AGAIN = 2,
+} jwtguard_file_change;
+
+/**
  * A translated APIM validation policy (opaque): the core policy plus the settings of
  * the HTTP binding.
  *
@@ -522,6 +541,11 @@ typedef uint32_t jwtguard_fetch_kind;
  * to read the token, how to answer a rejection, where the keys are.
  */
 typedef struct jwtguard_apim_policy jwtguard_apim_policy;
+
+/**
+ * The watch over one key file (opaque; `jwtguard_key_file_watch_new`, `_free`).
+ */
+typedef struct jwtguard_key_file_watch jwtguard_key_file_watch;
 
 /**
  * A set of validated verification keys (opaque).
@@ -621,6 +645,29 @@ typedef uint32_t jwtguard_match;
  * place when the token is absent there (that is `JWTGUARD_TOKEN_NOT_PRESENT`).
  */
 typedef uint32_t jwtguard_token_source;
+
+/**
+ * What tells one version of a file from another, from `stat` (`st_mtim` and
+ * `st_size`, `st_ino` as `id`; `mtime_nsec` 0 where the system has no nanoseconds).
+ */
+typedef struct jwtguard_file_version {
+    /**
+     * Modification time, Unix seconds.
+     */
+    int64_t mtime;
+    /**
+     * Its nanoseconds.
+     */
+    int64_t mtime_nsec;
+    /**
+     * Size in bytes.
+     */
+    uint64_t size;
+    /**
+     * File identity (inode).
+     */
+    uint64_t id;
+} jwtguard_file_version;
 
 /**
  * Every listed value must be present in the claim (APIM's default).
@@ -1964,6 +2011,80 @@ jwtguard_result jwtguard_http_challenge(uint32_t result,
                                         char *buf,
                                         size_t cap,
                                         size_t *out_len);
+
+/**
+ * A watch that looks at the file every `interval_seconds` (the first time that long
+ * after `now`; load the file yourself when you start, and say so with
+ * `jwtguard_key_file_watch_loaded`). Free it with `jwtguard_key_file_watch_free`. NULL
+ * only when a panic was caught.
+ */
+JWTGUARD_MUST_USE
+struct jwtguard_key_file_watch *jwtguard_key_file_watch_new(uint64_t interval_seconds,
+                                                            uint64_t now);
+
+/**
+ * Frees a watch. NULL is ignored.
+ *
+ * # Safety
+ * `watch` is NULL or a live watch handle that is not used again.
+ */
+void jwtguard_key_file_watch_free(struct jwtguard_key_file_watch *watch);
+
+/**
+ * Looks at the file at least every `interval_seconds` from now on (the shortest
+ * interval asked for wins: for a file several users share). NULL is ignored.
+ *
+ * # Safety
+ * `watch` is NULL or a live watch handle no other thread uses during the call.
+ */
+void jwtguard_key_file_watch_shorten_interval(struct jwtguard_key_file_watch *watch,
+                                              uint64_t interval_seconds);
+
+/**
+ * True when the file is to be looked at (`stat`) at `now`, which then counts as the
+ * last look: at most once per interval, and at once after the clock stepped back.
+ * False for NULL.
+ *
+ * # Safety
+ * `watch` is NULL or a live watch handle no other thread uses during the call.
+ */
+bool jwtguard_key_file_watch_check_due(struct jwtguard_key_file_watch *watch,
+                                       uint64_t now);
+
+/**
+ * What to do with `*version`, the version the file has now: any difference from the
+ * version loaded (time to the nanosecond, size, identity) is a change.
+ * `JWTGUARD_FILE_CHANGED` for NULL arguments (reading the file is the safe side).
+ *
+ * # Safety
+ * `watch` is NULL or a live watch handle; `version` is NULL or points to a version.
+ */
+enum jwtguard_file_change jwtguard_key_file_watch_change(const struct jwtguard_key_file_watch *watch,
+                                                         const struct jwtguard_file_version *version);
+
+/**
+ * `*version` (`fstat` of the file as it was read) was read and loaded at `now`. NULL
+ * arguments are ignored.
+ *
+ * # Safety
+ * `watch` is NULL or a live watch handle no other thread uses during the call;
+ * `version` is NULL or points to a version.
+ */
+void jwtguard_key_file_watch_loaded(struct jwtguard_key_file_watch *watch,
+                                    const struct jwtguard_file_version *version,
+                                    uint64_t now);
+
+/**
+ * `*version` could not be read or did not load (keep the keys in use). True the first
+ * time this version fails (log it at error level), false while it keeps failing (log
+ * quieter). True for NULL arguments.
+ *
+ * # Safety
+ * `watch` is NULL or a live watch handle no other thread uses during the call;
+ * `version` is NULL or points to a version.
+ */
+bool jwtguard_key_file_watch_failed(struct jwtguard_key_file_watch *watch,
+                                    const struct jwtguard_file_version *version);
 
 #ifdef __cplusplus
 }  // extern "C"

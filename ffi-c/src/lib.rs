@@ -41,10 +41,13 @@ mod apim;
 
 mod http;
 
+mod keyfile;
+
 mod util;
 
 pub use apim::*;
 pub use http::*;
+pub use keyfile::*;
 pub use keyset::*;
 pub use policy::*;
 pub use result::*;

@@ -1067,8 +1067,53 @@ static void test_symmetric_keys(void) {
     jwtguard_policy_free(by_default);
 }
 
+/* The key file watch: when a file is looked at and read again (the core's rules). */
+static void test_key_file_watch(void) {
+    const uint64_t now = 1700000000;
+    jwtguard_key_file_watch *w = jwtguard_key_file_watch_new(5, now);
+    jwtguard_file_version v = {(int64_t) now - 100, 0, 300, 7};
+    jwtguard_file_version same_second = {(int64_t) now + 20, 0, 300, 7};
+    jwtguard_file_version other = v;
+
+    CHECK(w != NULL);
+    /* nothing loaded yet: any version is a change */
+    CHECK(jwtguard_key_file_watch_change(w, &v) == JWTGUARD_FILE_CHANGED);
+    jwtguard_key_file_watch_loaded(w, &v, now);
+    CHECK(jwtguard_key_file_watch_change(w, &v) == JWTGUARD_FILE_UNCHANGED);
+    other.mtime_nsec = 1;
+    CHECK(jwtguard_key_file_watch_change(w, &other) == JWTGUARD_FILE_CHANGED);
+
+    /* once per interval; the shortest interval asked for wins */
+    CHECK(!jwtguard_key_file_watch_check_due(w, now + 4));
+    CHECK(jwtguard_key_file_watch_check_due(w, now + 5));
+    CHECK(!jwtguard_key_file_watch_check_due(w, now + 6));
+    jwtguard_key_file_watch_shorten_interval(w, 1);
+    CHECK(jwtguard_key_file_watch_check_due(w, now + 6));
+
+    /* loaded in the second it was written: read once more */
+    jwtguard_key_file_watch_loaded(w, &same_second, now + 20);
+    CHECK(jwtguard_key_file_watch_change(w, &same_second) == JWTGUARD_FILE_READ_AGAIN);
+    jwtguard_key_file_watch_loaded(w, &same_second, now + 21);
+    CHECK(jwtguard_key_file_watch_change(w, &same_second) == JWTGUARD_FILE_UNCHANGED);
+
+    /* a failing version is new once */
+    CHECK(jwtguard_key_file_watch_failed(w, &other));
+    CHECK(!jwtguard_key_file_watch_failed(w, &other));
+
+    /* NULL arguments: the safe side (read the file; a failure is new) */
+    CHECK(jwtguard_key_file_watch_change(NULL, &v) == JWTGUARD_FILE_CHANGED);
+    CHECK(jwtguard_key_file_watch_change(w, NULL) == JWTGUARD_FILE_CHANGED);
+    CHECK(!jwtguard_key_file_watch_check_due(NULL, now));
+    CHECK(jwtguard_key_file_watch_failed(NULL, &v));
+    jwtguard_key_file_watch_loaded(NULL, &v, now);
+    jwtguard_key_file_watch_shorten_interval(NULL, 1);
+    jwtguard_key_file_watch_free(w);
+    jwtguard_key_file_watch_free(NULL);
+}
+
 int main(int argc, char **argv) {
     tu_init(argc, argv);
+    test_key_file_watch();
     test_version_and_results();
     test_keysets();
     test_policy_builder();

@@ -47,26 +47,12 @@ typedef struct {
 } ngx_http_jwtguard_holder_t;
 
 
-/* what tells one version of a key file from another */
-typedef struct {
-    time_t                    mtime;
-    long                      mtime_ns;     /* 0 where the system has none */
-    off_t                     size;
-    ngx_file_uniq_t           uniq;
-} ngx_http_jwtguard_version_t;
-
-
-/* a key file: one per path, shared by the locations that name it */
+/* a key file: one per path, shared by the locations that name it; when it is
+ * read again is the core's decision (jwtguard_key_file_watch) */
 typedef struct {
     ngx_str_t                 path;
     const jwtguard_keyset    *keys;
-    time_t                    check;        /* seconds between stat() calls */
-    time_t                    checked;      /* last stat() */
-    ngx_http_jwtguard_version_t loaded;     /* the version loaded */
-    /* the last version that did not load */
-    ngx_http_jwtguard_version_t failed;
-    /* read in the second it was written */
-    ngx_uint_t                unsure;
+    jwtguard_key_file_watch  *watch;
     ngx_array_t               holders;      /* ngx_http_jwtguard_holder_t */
 } ngx_http_jwtguard_file_t;
 
@@ -255,6 +241,8 @@ u_char *ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log,
     size_t *len, ngx_file_info_t *fi, ngx_str_t *err);
 /* A pool cleanup: frees the key set `data` points to. */
 void ngx_http_jwtguard_keys_cleanup(void *data);
+/* A pool cleanup: frees the key file watch `data` is. */
+void ngx_http_jwtguard_watch_cleanup(void *data);
 /* The context of the request whose key fetch subrequest `r` is; NULL when `r`
  * is not one. */
 ngx_http_jwtguard_ctx_t *ngx_http_jwtguard_fetch_ctx(ngx_http_request_t *r);

@@ -232,7 +232,8 @@ ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     src->file = ngx_http_jwtguard_find_path(jmcf->files, &path);
 
     if (src->file) {
-        src->file->check = ngx_min(src->file->check, check);
+        jwtguard_key_file_watch_shorten_interval(src->file->watch,
+                                                 (uint64_t) check);
         return NGX_CONF_OK;
     }
 
@@ -242,8 +243,16 @@ ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     k->path = path;   /* NUL-terminated by ngx_conf_full_name() */
-    k->check = check;
-    k->checked = ngx_time();
+    k->watch = jwtguard_key_file_watch_new((uint64_t) check,
+                                           (uint64_t) ngx_time());
+
+    if (k->watch == NULL
+        || ngx_http_jwtguard_cleanup(cf->pool, ngx_http_jwtguard_watch_cleanup,
+                                     k->watch)
+           != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
 
     if (ngx_array_init(&k->holders, cf->pool, 2,
                        sizeof(ngx_http_jwtguard_holder_t))

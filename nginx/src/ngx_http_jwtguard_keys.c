@@ -2,9 +2,9 @@
  * ngx_http_jwtguard_module: the I/O of the key sources.
  *
  * The module does the I/O: it reads key files (once per configuration, then
- * again in each worker when a file's mtime (to the nanosecond), size or inode
- * changed, its last read failed, or it was read in the second it was written,
- * checked at most every `check=` seconds) and hands them to the verifiers with
+ * again in each worker when the core's key file watch says: a new version, a
+ * failed one, or one read in the second it was written, looked at at most
+ * every `check=` seconds) and hands them to the verifiers with
  * jwtguard_verifier_set_keys(); it fetches the keys request, OpenID
  * configurations and the keys they name with subrequests when
  * jwtguard_verifier_start_fetch() says a fetch is due, and answers the core
@@ -23,9 +23,7 @@
 
 
 static void ngx_http_jwtguard_version(ngx_file_info_t *fi,
-    ngx_http_jwtguard_version_t *v);
-static ngx_uint_t ngx_http_jwtguard_same(ngx_http_jwtguard_version_t *a,
-    ngx_http_jwtguard_version_t *b);
+    jwtguard_file_version *v);
 static ngx_int_t ngx_http_jwtguard_fetch_done(ngx_http_request_t *r, void *data,
     ngx_int_t rc);
 static ngx_int_t ngx_http_jwtguard_body_filter(ngx_http_request_t *r,
@@ -39,26 +37,26 @@ static ngx_http_output_body_filter_pt  ngx_http_next_body_filter;
 
 /* ---------------------------------------------------------------- key files */
 
-/* Re-reads a key file when it changed, or when its last read failed (its owner
- * or mode may have changed since); at most one stat() per `check` seconds. A
- * file that cannot be read or does not load keeps the current keys. New keys go
- * to every verifier source that holds the file. */
+/* Re-reads a key file when the core's watch says (a new version, a version read
+ * in the second it was written, a version whose read failed: its owner or mode
+ * may have changed since; one stat() per `check=` interval at most). A file
+ * that cannot be read or does not load keeps the current keys. New keys go to
+ * every verifier source that holds the file. */
 
 void
 ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log)
 {
-    ngx_str_t                    err;
-    ngx_uint_t                   i, level, again;
-    jwtguard_result              rc;
-    ngx_file_info_t              fi;
+    ngx_str_t              err;
+    ngx_uint_t             i, level;
+    jwtguard_result        rc;
+    ngx_file_info_t        fi;
+    jwtguard_file_change   change;
+    jwtguard_file_version  version;
     ngx_http_jwtguard_holder_t  *h;
-    ngx_http_jwtguard_version_t  version;
 
-    if (ngx_time() - k->checked < k->check) {
+    if (!jwtguard_key_file_watch_check_due(k->watch, (uint64_t) ngx_time())) {
         return;
     }
-
-    k->checked = ngx_time();
 
     if (ngx_file_info(k->path.data, &fi) == NGX_FILE_ERROR) {
         ngx_log_error(NGX_LOG_ERR, log, ngx_errno,
@@ -69,25 +67,20 @@ ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log)
 
     ngx_http_jwtguard_version(&fi, &version);
 
-    /* a file rewritten in place within the second it was read may keep its
-     * mtime (coarse timestamps) and size: such a version is read once more */
-    again = ngx_http_jwtguard_same(&version, &k->loaded);
+    change = jwtguard_key_file_watch_change(k->watch, &version);
 
-    if (again && !k->unsure) {
+    if (change == JWTGUARD_FILE_UNCHANGED) {
         return;
     }
 
     if (ngx_http_jwtguard_load(k, log, &err) != NGX_OK) {
-        /* the identity stays the last good version's: the file is read again at
-         * the next check; logged at error once per version of the file */
-        level = ngx_http_jwtguard_same(&version, &k->failed)
-                ? NGX_LOG_INFO : NGX_LOG_ERR;
+        /* logged at error once per version of the file */
+        level = jwtguard_key_file_watch_failed(k->watch, &version)
+                ? NGX_LOG_ERR : NGX_LOG_INFO;
 
         ngx_log_error(level, log, 0,
                       "jwtguard: keys file \"%V\" not reloaded, keeping the "
                       "current keys: %V", &k->path, &err);
-
-        k->failed = version;
         return;
     }
 
@@ -103,12 +96,14 @@ ngx_http_jwtguard_refresh(ngx_http_jwtguard_file_t *k, ngx_log_t *log)
         }
     }
 
-    level = again ? NGX_LOG_INFO : NGX_LOG_NOTICE;
+    level = (change == JWTGUARD_FILE_READ_AGAIN) ? NGX_LOG_INFO
+                                                 : NGX_LOG_NOTICE;
 
     ngx_log_error(level, log, 0,
-                  again ? "jwtguard: keys file \"%V\" read again (it was read "
-                          "in the second it was written)"
-                        : "jwtguard: keys file \"%V\" reloaded", &k->path);
+                  change == JWTGUARD_FILE_READ_AGAIN
+                  ? "jwtguard: keys file \"%V\" read again (it was read in "
+                    "the second it was written)"
+                  : "jwtguard: keys file \"%V\" reloaded", &k->path);
 }
 
 
@@ -124,6 +119,7 @@ ngx_http_jwtguard_load(ngx_http_jwtguard_file_t *k, ngx_log_t *log,
     jwtguard_result          rc;
     ngx_file_info_t          fi;
     const jwtguard_keyset   *keys;
+    jwtguard_file_version    version;
     static u_char            detail[NGX_HTTP_JWTGUARD_DETAIL];
 
     buf = ngx_http_jwtguard_read_file(&k->path, log, &len, &fi, err);
@@ -150,33 +146,24 @@ ngx_http_jwtguard_load(ngx_http_jwtguard_file_t *k, ngx_log_t *log,
 
     jwtguard_keyset_free(k->keys);
     k->keys = keys;
-    ngx_http_jwtguard_version(&fi, &k->loaded);
-    k->unsure = (k->loaded.mtime >= ngx_time());
+    ngx_http_jwtguard_version(&fi, &version);
+    jwtguard_key_file_watch_loaded(k->watch, &version, (uint64_t) ngx_time());
 
     return NGX_OK;
 }
 
 
 static void
-ngx_http_jwtguard_version(ngx_file_info_t *fi, ngx_http_jwtguard_version_t *v)
+ngx_http_jwtguard_version(ngx_file_info_t *fi, jwtguard_file_version *v)
 {
-    v->mtime = ngx_file_mtime(fi);
+    v->mtime = (int64_t) ngx_file_mtime(fi);
 #if (NGX_LINUX)
-    v->mtime_ns = fi->st_mtim.tv_nsec;
+    v->mtime_nsec = (int64_t) fi->st_mtim.tv_nsec;
 #else
-    v->mtime_ns = 0;
+    v->mtime_nsec = 0;
 #endif
-    v->size = ngx_file_size(fi);
-    v->uniq = ngx_file_uniq(fi);
-}
-
-
-static ngx_uint_t
-ngx_http_jwtguard_same(ngx_http_jwtguard_version_t *a,
-    ngx_http_jwtguard_version_t *b)
-{
-    return a->mtime == b->mtime && a->mtime_ns == b->mtime_ns
-           && a->size == b->size && a->uniq == b->uniq;
+    v->size = (uint64_t) ngx_file_size(fi);
+    v->id = (uint64_t) ngx_file_uniq(fi);
 }
 
 
@@ -228,6 +215,13 @@ ngx_http_jwtguard_read_file(ngx_str_t *path, ngx_log_t *log, size_t *len,
     }
 
     return buf;
+}
+
+
+void
+ngx_http_jwtguard_watch_cleanup(void *data)
+{
+    jwtguard_key_file_watch_free(data);
 }
 
 

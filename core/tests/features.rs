@@ -12,6 +12,8 @@
 
 #[path = "support/rfc7515.rs"]
 mod rfc7515;
+#[path = "support/vectors.rs"]
+mod vectors;
 
 use jwtguard_core::jws::{self, JwsRules};
 use jwtguard_core::{Algorithm, AlgorithmSet, Error, KeyOptions, KeySet, Policy, Reason};
@@ -56,27 +58,8 @@ fn json(text: &str) -> Value {
     serde_json::from_str(text).expect("test JSON parses")
 }
 
-/// Standard base64url without padding, for the tokens' headers.
-fn b64url_decode(text: &str) -> Vec<u8> {
-    let digit = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'-' => 62,
-        b'_' => 63,
-        _ => panic!("not base64url: {c}"),
-    };
-    let bits: Vec<u8> = text.bytes().map(digit).collect();
-    let mut out = Vec::new();
-    for chunk in bits.chunks(4) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &d)| n | u32::from(d) << (18 - 6 * i));
-        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
-    }
-    out
-}
-
 fn header(token: &str) -> Value {
-    serde_json::from_slice(&b64url_decode(token.split('.').next().unwrap())).expect("token header is JSON")
+    serde_json::from_slice(&vectors::b64url_decode(token.split('.').next().unwrap())).expect("token header is JSON")
 }
 
 /// Every vector: the published ones, and PyJWT's valid token of each algorithm.

@@ -51,6 +51,35 @@ ngx_http_jwtguard_find_path(ngx_array_t *a, ngx_str_t *path)
 }
 
 
+/* A local URI that key fetches go to (`what` names it in the error): it must
+ * start with "/"; it is remembered for the subrequest_output_buffer_size check
+ * at postconfiguration. */
+
+static char *
+ngx_http_jwtguard_fetch_uri(ngx_conf_t *cf, const char *what, ngx_str_t *uri)
+{
+    ngx_str_t                      *kept;
+    ngx_http_jwtguard_main_conf_t  *jmcf;
+
+    if (uri->len == 0 || uri->data[0] != '/') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "%s needs a local URI, not \"%V\"", what, uri);
+        return NGX_CONF_ERROR;
+    }
+
+    jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
+
+    kept = ngx_http_jwtguard_push(cf, &jmcf->uris, sizeof(ngx_str_t));
+    if (kept == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *kept = *uri;
+
+    return NGX_CONF_OK;
+}
+
+
 /* The parameters of a key source directive from value[2] on: "issuer=<iss>"
  * (any number: the issuers the source's keys may sign for), for a key file
  * "check=<time>", for an OpenID configuration "keys=<uri>". */
@@ -93,10 +122,9 @@ ngx_http_jwtguard_source_params(ngx_conf_t *cf, ngx_http_jwtguard_source_t *src,
             src->uri.data = value[i].data + 5;
             src->uri.len = value[i].len - 5;
 
-            if (src->uri.len == 0 || src->uri.data[0] != '/') {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "\"keys=\" needs a local URI, not \"%V\"",
-                                   &value[i]);
+            if (ngx_http_jwtguard_fetch_uri(cf, "\"keys=\"", &src->uri)
+                != NGX_CONF_OK)
+            {
                 return NGX_CONF_ERROR;
             }
 
@@ -295,10 +323,9 @@ ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_jwtguard_loc_conf_t *jlcf = conf;
 
-    char                           *rv;
-    ngx_str_t                      *value, *uri;
-    ngx_http_jwtguard_source_t     *src;
-    ngx_http_jwtguard_main_conf_t  *jmcf;
+    char                        *rv;
+    ngx_str_t                   *value;
+    ngx_http_jwtguard_source_t  *src;
 
     if (jlcf->request != NGX_CONF_UNSET_PTR) {
         return "is duplicate";
@@ -306,11 +333,9 @@ ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     value = cf->args->elts;
 
-    if (value[1].len == 0 || value[1].data[0] != '/') {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "jwtguard_keys_request needs a local URI, not "
-                           "\"%V\"",
-                           &value[1]);
+    if (ngx_http_jwtguard_fetch_uri(cf, "jwtguard_keys_request", &value[1])
+        != NGX_CONF_OK)
+    {
         return NGX_CONF_ERROR;
     }
 
@@ -326,14 +351,6 @@ ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return rv;
     }
 
-    jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
-
-    uri = ngx_http_jwtguard_push(cf, &jmcf->uris, sizeof(ngx_str_t));
-    if (uri == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    *uri = src->uri;
     jlcf->request = src;
 
     return NGX_CONF_OK;
@@ -350,19 +367,15 @@ ngx_http_jwtguard_openid_config(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_jwtguard_loc_conf_t *jlcf = conf;
 
-    char                           *rv;
-    ngx_str_t                      *value, *uri;
-    ngx_uint_t                      i;
-    ngx_http_jwtguard_source_t     *src;
-    ngx_http_jwtguard_main_conf_t  *jmcf;
+    char                        *rv;
+    ngx_str_t                   *value;
+    ngx_http_jwtguard_source_t  *src;
 
     value = cf->args->elts;
 
-    if (value[1].len == 0 || value[1].data[0] != '/') {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "jwtguard_openid_config needs a local URI, not "
-                           "\"%V\"",
-                           &value[1]);
+    if (ngx_http_jwtguard_fetch_uri(cf, "jwtguard_openid_config", &value[1])
+        != NGX_CONF_OK)
+    {
         return NGX_CONF_ERROR;
     }
 
@@ -387,17 +400,6 @@ ngx_http_jwtguard_openid_config(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                            "$jwtguard_jwks_uri",
                            &value[1]);
         return NGX_CONF_ERROR;
-    }
-
-    jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
-
-    for (i = 0; i < 2; i++) {
-        uri = ngx_http_jwtguard_push(cf, &jmcf->uris, sizeof(ngx_str_t));
-        if (uri == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        *uri = i ? src->uri : src->config_uri;
     }
 
     return NGX_CONF_OK;
@@ -595,7 +597,7 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     u_char                          *buf;
     size_t                           len;
     ngx_str_t                       *value, path, key, values, err, s;
-    ngx_str_t                        uris[2], *uri;
+    ngx_str_t                        uris[2];
     ngx_uint_t                       i, n, m, kind, flags;
     ngx_http_jwtguard_source_t      *src;
     ngx_array_t                      tenants;
@@ -760,12 +762,12 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     for (i = 0; uris[0].data && i < 2; i++) {
-        uri = ngx_http_jwtguard_push(cf, &jmcf->uris, sizeof(ngx_str_t));
-        if (uri == NULL) {
+        if (ngx_http_jwtguard_fetch_uri(cf, i ? "\"keys=\"" : "\"openid=\"",
+                                        &uris[i])
+            != NGX_CONF_OK)
+        {
             return NGX_CONF_ERROR;
         }
-
-        *uri = uris[i];
     }
 
     /* inline keys: the RSA keys, and the symmetric keys as a set of their own

@@ -4,12 +4,11 @@
 //! A `Policy` holds the core policy and answers every property from it, so
 //! `arguments()` and `replace(...)` (`python -m jwtguard explain` waives one rule at a
 //! time) read back what the core keeps; an argument left at `None` keeps the core's
-//! default. A policy without issuers is kept *incomplete* instead of failing, when that
-//! is its only problem: a `Validator` whose every key source is bound to its own issuers
-//! (an OpenID configuration's discovered issuer, APIM's behaviour) verifies with it, the
-//! sources' bindings standing in for the policy's issuer list; verifying with it
-//! directly raises the core's `PolicyInvalid` error. Issuers holding `{tenantid}` are
-//! matched by the core.
+//! default. A policy without issuers (and without `any_issuer`) takes them from the key
+//! sources (the core's `issuers_from_sources`; *incomplete* here): a `Validator` whose
+//! every key source is bound to its own issuers (an OpenID configuration's discovered
+//! issuer, APIM's behaviour) verifies with it, and the core refuses it anywhere else.
+//! Issuers holding `{tenantid}` are matched by the core.
 
 use jwtguard_core::{Algorithm, Error as CoreError, Match, Policy, PolicyBuilder, Reason, RequiredClaim};
 use pyo3::prelude::*;
@@ -123,10 +122,8 @@ impl PyRequiredClaim {
 /// The rules a token must satisfy; immutable and safe to share between threads.
 #[pyclass(frozen, module = "jwtguard", name = "Policy")]
 pub struct PyPolicy {
-    /// The core policy; with the issuer check waived when `incomplete`.
+    /// The core policy.
     core: Policy,
-    /// The core's error for this policy when its only problem is a missing issuer.
-    incomplete: Option<CoreError>,
 }
 
 /// The constructor's arguments, in order: `arguments()` reads each from its property.
@@ -235,16 +232,10 @@ impl PyPolicy {
         b = b.token_types(strings(token_types, "token_types")?.iter().map(String::as_str));
         b = b.allowed_tenants(strings(allowed_tenants, "allowed_tenants")?.iter().map(String::as_str));
         b = if any_tenant { b.any_tenant() } else { b };
-        match b.clone().build() {
-            Ok(core) => Ok(PyPolicy { core, incomplete: None }),
-            // Incomplete rather than invalid when waiving the issuer check is all it
-            // takes for the core to accept it (the core decides both builds).
-            Err(e) if issuers.is_empty() && !any_issuer => match b.any_issuer().build() {
-                Ok(core) => Ok(PyPolicy { core, incomplete: Some(e) }),
-                Err(_) => Err(policy_error(py)(e)),
-            },
-            Err(e) => Err(policy_error(py)(e)),
-        }
+        // No issuer: they come from the key sources, which the core then requires
+        // to be bound (an OpenID configuration's discovered issuer, or a list).
+        let b = if issuers.is_empty() && !any_issuer { b.issuers_from_sources() } else { b };
+        b.build().map(|core| PyPolicy { core }).map_err(policy_error(py))
     }
 
     /// A copy of this policy with some constructor arguments changed.
@@ -352,14 +343,14 @@ impl PyPolicy {
 
     #[getter]
     fn any_issuer(&self) -> bool {
-        self.core.any_issuer() && self.incomplete.is_none()
+        self.core.any_issuer() && !self.core.issuers_from_sources()
     }
 
     /// False when no issuer is configured (and `any_issuer` is off): such a policy is
     /// only usable by a `Validator`, which adds the issuer from the OpenID configuration.
     #[getter]
     fn is_complete(&self) -> bool {
-        self.incomplete.is_none()
+        self.core.check_complete().is_ok()
     }
 
     /// Raises the core's `PolicyError` when the policy is not complete (see `is_complete`).
@@ -377,21 +368,17 @@ impl PyPolicy {
 impl PyPolicy {
     /// A complete core policy (e.g. one `jwtguard-policy` built), as it is.
     pub fn from_core(core: Policy) -> Self {
-        PyPolicy { core, incomplete: None }
+        PyPolicy { core }
     }
 
     /// The core policy; the core's `PolicyError` when the policy is incomplete.
     pub fn complete(&self, py: Python<'_>) -> PyResult<&Policy> {
-        self.for_sources(py, false)
+        self.core.check_complete().map(|()| &self.core).map_err(policy_error(py))
     }
 
-    /// The core policy for a verifier whose key sources are all bound to issuers of
-    /// their own (`all_bound`): an incomplete policy then leaves the issuer check to
-    /// those bindings. Otherwise the policy must be complete.
-    pub fn for_sources(&self, py: Python<'_>, all_bound: bool) -> PyResult<&Policy> {
-        match self.incomplete {
-            Some(e) if !all_bound => Err(policy_error(py)(e)),
-            _ => Ok(&self.core),
-        }
+    /// The core policy as it is (a `Validator`'s core verifier checks it against its
+    /// sources).
+    pub fn core(&self) -> &Policy {
+        &self.core
     }
 }

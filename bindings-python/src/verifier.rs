@@ -70,8 +70,6 @@ pub struct PyVerifier {
     side: CacheSide,
     /// The cache's TTL asked for (`cache_info` shows it also when there is no cache).
     cache_ttl: u64,
-    /// Every source is bound to issuers of its own (an incomplete policy may do).
-    all_bound: bool,
 }
 
 /// What this layer keeps beside a core verifier's cache (which counts its hits and
@@ -272,8 +270,7 @@ impl PyVerifier {
                 item.cast::<PyTuple>()?.extract()?;
             builder_sources.push((kind, place, trust_arg(py, &trust)?));
         }
-        let all_bound = builder_sources.iter().all(|(_, _, trust)| *trust != Trust::PolicyIssuers);
-        let core_policy = policy.get().for_sources(py, all_bound)?.clone();
+        let core_policy = policy.get().core().clone();
         let mut builder = Verifier::builder(core_policy);
         for (kind, place, trust) in builder_sources {
             builder = match kind.as_str() {
@@ -290,7 +287,7 @@ impl PyVerifier {
         }
         let inner =
             builder.cache(cache_size, cache_ttl).build().map_err(|e| errors::from_core(py, Kind::Policy, &e))?;
-        Ok(PyVerifier { side: CacheSide::new(inner.cache_capacity()), inner, cache_ttl, all_bound })
+        Ok(PyVerifier { side: CacheSide::new(inner.cache_capacity()), inner, cache_ttl })
     }
 
     /// Verifies `token` at `now` (default: the system clock): the claims as a new dict,
@@ -306,7 +303,10 @@ impl PyVerifier {
         detailed: bool,
         policy: Option<&Bound<'py, PyPolicy>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let policy = policy.map(|p| p.get().for_sources(py, self.all_bound)).transpose()?;
+        let policy = policy.map(|p| p.get().core());
+        if let Some(policy) = policy {
+            self.inner.check_policy(policy).map_err(|e| errors::from_core(py, Kind::Policy, &e))?;
+        }
         let (token, now) = (token_bytes(token)?, now_arg(now)?);
         let token = token.as_bytes();
         let verdict = match policy {

@@ -97,7 +97,7 @@ pub use token::{verify, verify_in, VerifiedToken, MAX_KEY_SETS};
 #[cfg(feature = "alloc")]
 pub use token::{verify_owned, OwnedToken};
 #[cfg(feature = "std")]
-pub use verifier::{Fetch, Trust, Verdict, Verified, Verifier, VerifierBuilder, NO_KEYS_YET};
+pub use verifier::{Fetch, Trust, Verdict, Verified, Verifier, VerifierBuilder, NO_KEYS_YET, SIGNS_FOR_ANY_ISSUER};
 
 /// Default upper bound on a token's length in bytes, checked before any other work.
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 16 * 1024;

@@ -114,6 +114,9 @@ pub struct Policy {
     any_audience: bool,
     issuers: heapless::Vec<Range<u32>, MAX_ISSUERS>,
     any_issuer: bool,
+    /// No issuer named: each key source is bound to its own (see
+    /// [`PolicyBuilder::issuers_from_sources`]).
+    issuers_from_sources: bool,
     rules: heapless::Vec<ClaimRule, MAX_REQUIRED_CLAIMS>,
     values: heapless::Vec<Range<u32>, MAX_CLAIM_VALUES>,
     token_types: heapless::Vec<Range<u32>, MAX_TOKEN_TYPES>,
@@ -145,6 +148,7 @@ impl Policy {
                 any_audience: false,
                 issuers: heapless::Vec::new(),
                 any_issuer: false,
+                issuers_from_sources: false,
                 rules: heapless::Vec::new(),
                 values: heapless::Vec::new(),
                 token_types: heapless::Vec::new(),
@@ -178,9 +182,26 @@ impl Policy {
         self.issuers.iter().map(|r| self.text(r))
     }
 
-    /// True when the issuer check is waived.
+    /// True when the issuer check is waived, explicitly or because the issuers come
+    /// from the key sources ([`Policy::issuers_from_sources`]).
     pub fn any_issuer(&self) -> bool {
         self.any_issuer
+    }
+
+    /// True when the policy names no issuer because each key source is bound to its
+    /// own ([`PolicyBuilder::issuers_from_sources`]).
+    pub fn issuers_from_sources(&self) -> bool {
+        self.issuers_from_sources
+    }
+
+    /// `PolicyInvalid` ("no issuer configured") when the policy names no issuer and
+    /// takes them from key sources: what verifying with it without bound sources
+    /// answers (e.g. [`verify`](crate::verify)).
+    pub fn check_complete(&self) -> Result<(), Error> {
+        if self.issuers_from_sources && self.issuers.is_empty() {
+            return Err(Error::new(Reason::PolicyInvalid, NO_ISSUER));
+        }
+        Ok(())
     }
 
     /// The tenants (`tid`) whose tokens a multi-tenant issuer (`{tenantid}`) accepts.
@@ -443,6 +464,17 @@ impl PolicyBuilder {
         self
     }
 
+    /// Names no issuer and takes them from the key sources instead, as API Management
+    /// does with an OpenID configuration: every source of a
+    /// [`Verifier`](crate::Verifier) must then be bound to issuers of its own (a
+    /// discovered issuer, or a list); a source that would sign for any issuer is
+    /// refused when added, and [`verify`](crate::verify) (no sources) refuses the
+    /// policy. Issuers named as well still apply.
+    pub fn issuers_from_sources(mut self) -> Self {
+        self.policy.issuers_from_sources = true;
+        self
+    }
+
     /// Adds a required claim (APIM `<required-claims>`): present, and matching
     /// `values` as `match_` says.
     pub fn require_claim(self, claim: RequiredClaim<'_>) -> Self {
@@ -558,8 +590,8 @@ impl PolicyBuilder {
         let p = &self.policy;
         let problem = self.problem.or(if p.audiences.is_empty() && !p.any_audience {
             Some("no audience configured (name one, or waive the check with any_audience)")
-        } else if p.issuers.is_empty() && !p.any_issuer {
-            Some("no issuer configured (name one, or waive the check with any_issuer)")
+        } else if p.issuers.is_empty() && !p.any_issuer && !p.issuers_from_sources {
+            Some(NO_ISSUER)
         } else if p.jws.algorithms.is_empty() {
             Some("no algorithm allowed")
         } else if let Some(missing) = p.jws.algorithms.iter().find(|a| !a.is_available()) {
@@ -573,10 +605,19 @@ impl PolicyBuilder {
         });
         match problem {
             Some(detail) => Err(Error::new(Reason::PolicyInvalid, detail)),
-            None => Ok(self.policy),
+            None => {
+                let mut policy = self.policy;
+                // No issuer named: the sources' bindings are the issuer check.
+                policy.any_issuer |= policy.issuers_from_sources && policy.issuers.is_empty();
+                Ok(policy)
+            }
         }
     }
 }
+
+/// Why a policy naming no issuer is refused, and one taking its issuers from key sources
+/// where there are none.
+pub(crate) const NO_ISSUER: &str = "no issuer configured (name one, or waive the check with any_issuer)";
 
 /// Why a policy or verifier with a multi-tenant issuer is refused.
 pub(crate) const NO_TENANTS: &str =

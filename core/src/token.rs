@@ -63,6 +63,10 @@ pub fn verify_in<'a, S: AsRef<str>>(
     now: u64,
     scratch: &'a mut [u8],
 ) -> Result<(VerifiedToken<'a>, usize), Error> {
+    // Issuers taken from the key sources need every set bound to some.
+    if sets.iter().any(|(_, issuers)| issuers.is_none()) {
+        policy.check_complete()?;
+    }
     let mut keys: heapless::Vec<&'a KeySet, MAX_KEY_SETS> = heapless::Vec::new();
     for (set, _) in sets {
         keys.push(set).map_err(|_| Error::new(Reason::PolicyInvalid, "more key sources than a verifier may hold"))?;

@@ -162,6 +162,11 @@ pub struct VerifierBuilder {
 pub const NO_KEYS_YET: Error =
     Error::new(Reason::TokenSignatureKeyNotFound, "no signing keys are available yet (no key source has loaded keys)");
 
+/// Why a source that is not bound to issuers of its own is refused under a policy that
+/// takes its issuers from the sources.
+pub const SIGNS_FOR_ANY_ISSUER: &str =
+    "the policy takes its issuers from the key sources, and this source is bound to none: its keys would sign for any issuer";
+
 /// A lock, also after a panic elsewhere poisoned it (key sources and the cache stay
 /// consistent between statements).
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -176,6 +181,9 @@ impl VerifierBuilder {
                 Reason::PolicyInvalid,
                 "only an OpenID configuration source can trust its discovered issuer",
             )),
+            (_, Trust::PolicyIssuers) if self.policy.issuers_from_sources() => {
+                Some(Error::new(Reason::PolicyInvalid, SIGNS_FOR_ANY_ISSUER))
+            }
             (_, Trust::Issuers(list)) if list.is_empty() || list.iter().any(String::is_empty) => {
                 Some(Error::new(Reason::PolicyInvalid, "a key source's issuer list is empty or holds an empty issuer"))
             }
@@ -306,6 +314,7 @@ impl Verifier {
     /// neither read nor written, and a `kid` no key has schedules no refetch. For tools
     /// that explain a verdict rule by rule.
     pub fn verify_with_policy(&self, token: &[u8], now: u64, policy: &Policy) -> Result<Verified, Error> {
+        self.check_policy(policy)?;
         policy.check_len(token.len())?;
         self.verify_uncached(token, now, policy, false)
     }
@@ -383,6 +392,18 @@ impl Verifier {
     /// Whether any source has a fetch due at `now`.
     pub fn wants_fetch(&self, now: u64) -> bool {
         self.slots.iter().any(|slot| lock(&slot.source).wants_fetch(now))
+    }
+
+    /// `PolicyInvalid` when `policy` cannot be used with these sources: it takes its
+    /// issuers from the sources ([`Policy::issuers_from_sources`]) and a source is bound
+    /// to none ([`Trust::PolicyIssuers`]), so its keys would sign for any issuer.
+    /// [`Verifier::verify_with_policy`] checks it first.
+    pub fn check_policy(&self, policy: &Policy) -> Result<(), Error> {
+        let unbound = self.slots.iter().any(|slot| slot.trust == Trust::PolicyIssuers);
+        if policy.issuers_from_sources() && unbound {
+            return Err(Error::new(Reason::PolicyInvalid, SIGNS_FOR_ANY_ISSUER));
+        }
+        Ok(())
     }
 
     /// Whether any source has a claimed fetch under way at `now` (answered neither

@@ -452,6 +452,44 @@ fn a_discovered_issuer_is_compared_with_the_configured_ones() {
     assert_eq!(fixed.discovered_issuer(0), None);
 }
 
+/// A policy naming no issuer takes them from the sources: every source must be bound,
+/// and only a source's own issuer passes; without sources the policy verifies nothing.
+#[test]
+fn issuers_from_the_sources_need_every_source_bound() {
+    let (a, b) = (Provider::new(60), Provider::new(61));
+    let policy = || Policy::builder().audience("api").issuers_from_sources().build().expect("policy");
+    assert!(policy().issuers_from_sources() && policy().any_issuer());
+    let unbound = Verifier::builder(policy()).fixed_keys(a.keys(Some("a")), Trust::PolicyIssuers);
+    let refused = unbound.problem().expect("an unbound source is refused when added");
+    assert_eq!((refused.reason(), refused.detail()), (Reason::PolicyInvalid, jwtguard_core::SIGNS_FOR_ANY_ISSUER));
+    let verifier = Verifier::builder(policy())
+        .fixed_keys(a.keys(Some("a")), Trust::Issuers(vec![ISSUER_A.into()]))
+        .fixed_keys(b.keys(Some("b")), Trust::Issuers(vec![ISSUER_B.into()]))
+        .build()
+        .expect("verifier");
+    assert_eq!(reason(&verifier, &a.token_for(Some("a"), ISSUER_A), NOW), Ok(0));
+    assert_eq!(reason(&verifier, &b.token_for(Some("b"), ISSUER_B), NOW), Ok(1));
+    assert_eq!(reason(&verifier, &b.token_for(Some("b"), ISSUER_A), NOW), Err(Reason::TokenIssuerNotAllowed));
+    // Without sources there is no binding to check the issuer with.
+    let keys = a.keys(Some("a"));
+    let token = a.token_for(Some("a"), ISSUER_A);
+    let mut scratch = vec![0u8; 4096];
+    let e = jwtguard_core::verify(token.as_bytes(), &keys, &policy(), NOW, &mut scratch).unwrap_err();
+    assert_eq!(e.reason(), Reason::PolicyInvalid);
+    assert_eq!(policy().check_complete().map_err(|e| e.reason()), Err(Reason::PolicyInvalid));
+    // Issuers named as well still apply.
+    let named = Policy::builder().audience("api").issuers_from_sources().issuer(ISSUER_A).build().unwrap();
+    assert!(!named.any_issuer() && named.check_complete().is_ok());
+    // Another policy for a verifier with an unbound source is refused the same way.
+    let open = Verifier::builder(Policy::builder().audience("api").issuer(ISSUER_A).build().unwrap())
+        .fixed_keys(a.keys(Some("a")), Trust::PolicyIssuers)
+        .build()
+        .expect("verifier");
+    let e = open.verify_with_policy(token.as_bytes(), NOW, &policy()).unwrap_err();
+    assert_eq!((e.reason(), e.detail()), (Reason::PolicyInvalid, jwtguard_core::SIGNS_FOR_ANY_ISSUER));
+    assert!(open.verify_with_policy(token.as_bytes(), NOW, open.policy()).is_ok());
+}
+
 #[test]
 fn discovered_key_urls_must_be_https() {
     let verifier = Verifier::builder(policy())

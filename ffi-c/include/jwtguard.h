@@ -904,6 +904,18 @@ jwtguard_result jwtguard_policy_builder_add_issuer(struct jwtguard_policy_builde
 jwtguard_result jwtguard_policy_builder_any_issuer(struct jwtguard_policy_builder *builder);
 
 /**
+ * Names no issuer and takes them from the verifier's key sources instead, as API
+ * Management does with an OpenID configuration: every source added to a
+ * `jwtguard_verifier_builder` with this policy must be bound to issuers of its own
+ * (an OpenID source without `issuers`: its discovered issuer; or a list); adding one
+ * that is not fails with `JWTGUARD_POLICY_INVALID`. Issuers added as well still apply.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder handle.
+ */
+jwtguard_result jwtguard_policy_builder_issuers_from_sources(struct jwtguard_policy_builder *builder);
+
+/**
  * Adds a required claim (APIM `<required-claims>`): claim `name` must be present and,
  * when `n_values` > 0, hold the listed values as `match_mode` says (`JWTGUARD_MATCH_ALL` or
  * `JWTGUARD_MATCH_ANY`). A string claim is split by `separator` (1 to 16 bytes of

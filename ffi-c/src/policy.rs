@@ -246,6 +246,22 @@ pub unsafe extern "C" fn jwtguard_policy_builder_any_issuer(builder: *mut jwtgua
     unsafe { change(builder, |p| p.any_issuer()) }
 }
 
+/// Names no issuer and takes them from the verifier's key sources instead, as API
+/// Management does with an OpenID configuration: every source added to a
+/// `jwtguard_verifier_builder` with this policy must be bound to issuers of its own
+/// (an OpenID source without `issuers`: its discovered issuer; or a list); adding one
+/// that is not fails with `JWTGUARD_POLICY_INVALID`. Issuers added as well still apply.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_policy_builder_issuers_from_sources(
+    builder: *mut jwtguard_policy_builder,
+) -> jwtguard_result {
+    // SAFETY: the caller's contract for `builder`.
+    unsafe { change(builder, |p| p.issuers_from_sources()) }
+}
+
 /// Adds a required claim (APIM `<required-claims>`): claim `name` must be present and,
 /// when `n_values` > 0, hold the listed values as `match_mode` says (`JWTGUARD_MATCH_ALL` or
 /// `JWTGUARD_MATCH_ANY`). A string claim is split by `separator` (1 to 16 bytes of

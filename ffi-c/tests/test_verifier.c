@@ -534,6 +534,27 @@ static void test_openid_source(void) {
     CHECK_RESULT(verify(v, "b_es256"), JWTGUARD_OK);
     jwtguard_verifier_free(v);
 
+    /* A policy taking its issuers from the sources: an unbound source is refused when
+     * added, an OpenID source (bound to its discovered issuer) is not. */
+    {
+        const jwtguard_policy *from_sources = NULL;
+        const jwtguard_keyset *a = keys("a");
+        jwtguard_policy_builder *pb = jwtguard_policy_builder_new();
+        CHECK_RESULT(jwtguard_policy_builder_add_audience(pb, AUDIENCE, strlen(AUDIENCE)), JWTGUARD_OK);
+        CHECK_RESULT(jwtguard_policy_builder_issuers_from_sources(pb), JWTGUARD_OK);
+        CHECK_RESULT(jwtguard_policy_builder_build(pb, &from_sources, NULL, 0), JWTGUARD_OK);
+        jwtguard_policy_builder_free(pb);
+        vb = jwtguard_verifier_builder_new(from_sources);
+        CHECK_RESULT(jwtguard_verifier_builder_add_openid_config(vb, config_url, strlen(config_url),
+                                                                 NULL, 0, LOOPBACK, NULL),
+                     JWTGUARD_OK);
+        CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, a, ONLY_A, 1, NULL), JWTGUARD_OK);
+        CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, a, NULL, 0, NULL), JWTGUARD_POLICY_INVALID);
+        jwtguard_verifier_builder_free(vb);
+        jwtguard_keyset_free(a);
+        jwtguard_policy_free(from_sources);
+    }
+
     /* Bound to A's issuer, a source whose document names B's disagrees with it. */
     vb = jwtguard_verifier_builder_new(p);
     CHECK_RESULT(jwtguard_verifier_builder_add_openid_config(vb, config_url, strlen(config_url),

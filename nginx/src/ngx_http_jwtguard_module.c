@@ -34,6 +34,8 @@ static char *ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static void ngx_http_jwtguard_policy_cleanup(void *data);
 static void ngx_http_jwtguard_verifier_cleanup(void *data);
+static void ngx_http_jwtguard_refused_source(ngx_conf_t *cf,
+    ngx_http_jwtguard_source_t *src, const char *detail);
 
 
 static ngx_conf_post_t  ngx_http_jwtguard_status_post =
@@ -195,10 +197,10 @@ ngx_http_jwtguard_build_policy(ngx_conf_t *cf,
     }
 
     /* with OpenID configurations and no jwtguard_issuer, the issuers are the
-     * ones discovered: each of those sources verifies only its provider's
-     * tokens (sources that would not are refused by merge_verifier) */
+     * ones discovered: the core then requires every key source to be bound to
+     * issuers of its own */
     if (conf->openid && (conf->issuers == NULL || conf->issuers->nelts == 0)) {
-        (void) jwtguard_policy_builder_any_issuer(b);
+        (void) jwtguard_policy_builder_issuers_from_sources(b);
     }
 
     for (j = 0; j < 2; j++) {
@@ -319,7 +321,9 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
     size_t                         len;
     ngx_str_t                     *uri;
     ngx_array_t                   *apim;
-    ngx_uint_t                     i, n, m, m_apim, unbound, discovered;
+    ngx_uint_t                     i, n, m, m_apim, unbound;
+    jwtguard_result                added;
+    ngx_http_jwtguard_source_t    *refused;
     ngx_http_jwtguard_fetcher_t   *f;
     jwtguard_result                rc;
     const jwtguard_slice          *issuers;
@@ -357,11 +361,6 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
                            "\"jwtguard_openid_config\"");
         return NGX_CONF_ERROR;
     }
-
-    /* issuers from discovery: a source not bound to issuers would sign for
-     * any */
-    discovered = conf->openid && conf->apim == NULL
-                 && (conf->issuers == NULL || conf->issuers->nelts == 0);
 
     jv = ngx_pcalloc(cf->pool, sizeof(ngx_http_jwtguard_verifier_t));
     if (jv == NULL) {
@@ -406,6 +405,7 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
     }
 
     unbound = 0;
+    refused = NULL;
 
     for (i = 0; i < n + 1 + m + m_apim; i++) {
         src = (i < n) ? &((ngx_http_jwtguard_source_t *) conf->files->elts)[i]
@@ -421,19 +421,6 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
         n_issuers = src->issuers ? src->issuers->nelts : 0;
         unbound += (n_issuers == 0 && src->config_uri.len == 0);
 
-        if (discovered && n_issuers == 0 && src->config_uri.len == 0) {
-            jwtguard_verifier_builder_free(b);
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "jwtguard: with the issuers taken from "
-                               "jwtguard_openid_config (no jwtguard_issuer), "
-                               "\"%s %V\" needs \"issuer=<iss>\": its keys "
-                               "would sign for any issuer",
-                               src->file ? "jwtguard_keys_file"
-                                         : "jwtguard_keys_request",
-                               src->file ? &src->file->path : &src->uri);
-            return NGX_CONF_ERROR;
-        }
-
         if (src->file) {
             /* a key file that changes gives its new keys to this
              * verifier too */
@@ -444,8 +431,9 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
             }
 
             h->jv = jv;
-            (void) jwtguard_verifier_builder_add_keys(b, src->file->keys,
-                       issuers, n_issuers, &h->source);
+            added = jwtguard_verifier_builder_add_keys(b, src->file->keys,
+                        issuers, n_issuers, &h->source);
+            refused = (added != JWTGUARD_OK && refused == NULL) ? src : refused;
             continue;
         }
 
@@ -474,10 +462,11 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
             len = ngx_sprintf(url, "http://localhost%V", uri) - url;
         }
 
-        (void) (src->config_uri.len ? jwtguard_verifier_builder_add_openid_config
-                                    : jwtguard_verifier_builder_add_jwks_url)
-                   (b, (const char *) url, len, issuers, n_issuers,
-                    JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK, &f->index);
+        added = (src->config_uri.len ? jwtguard_verifier_builder_add_openid_config
+                                     : jwtguard_verifier_builder_add_jwks_url)
+                    (b, (const char *) url, len, issuers, n_issuers,
+                     JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK, &f->index);
+        refused = (added != JWTGUARD_OK && refused == NULL) ? src : refused;
     }
 
     if (n == 0 && conf->request == NULL && m == 0 && conf->apim) {
@@ -497,8 +486,9 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
                                          sizeof(detail));
 
     if (rc != JWTGUARD_OK) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "jwtguard: %s",
-                           detail[0] ? detail : jwtguard_result_name(rc));
+        ngx_http_jwtguard_refused_source(cf, refused,
+                                         detail[0] ? detail
+                                                   : jwtguard_result_name(rc));
         return NGX_CONF_ERROR;
     }
 
@@ -524,6 +514,39 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
     conf->jv = jv;
 
     return NGX_CONF_OK;
+}
+
+
+/* Says why the verifier was not built, naming the key source the core refused
+ * (the first one, by its directive), if one was; a source bound to no issuer
+ * is told how to bind it. */
+
+static void
+ngx_http_jwtguard_refused_source(ngx_conf_t *cf, ngx_http_jwtguard_source_t *src,
+    const char *detail)
+{
+    const char  *directive;
+    ngx_str_t   *place;
+
+    if (src == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "jwtguard: %s", detail);
+        return;
+    }
+
+    directive = src->file ? "jwtguard_keys_file"
+                : src->url.len ? "jwtguard_apim_policy"
+                : src->config_uri.len ? "jwtguard_openid_config"
+                : "jwtguard_keys_request";
+    place = src->file ? &src->file->path
+            : src->url.len ? &src->url
+            : src->config_uri.len ? &src->config_uri
+            : &src->uri;
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "jwtguard: \"%s %V\"%s: %s",
+                       directive, place,
+                       (src->issuers == NULL && src->config_uri.len == 0)
+                       ? " needs \"issuer=<iss>\"" : "",
+                       detail);
 }
 
 

@@ -415,6 +415,14 @@ impl Verifier {
         self.slots.iter().any(|slot| lock(&slot.source).fetch_in_flight(now))
     }
 
+    /// How many fetches a caller may make for one verification before it gives the
+    /// verdict with the keys it has: two per fetching source (an OpenID configuration
+    /// and the keys it names), so a cold start loads every source and no request
+    /// fetches in a loop.
+    pub fn fetches_per_verification(&self) -> usize {
+        2 * self.slots.iter().filter(|slot| lock(&slot.source).fetches()).count()
+    }
+
     /// Claims the first due fetch, if any (single flight per source). The caller must
     /// answer it with [`Verifier::offer`] or [`Verifier::fetch_failed`].
     pub fn start_fetch(&self, now: u64) -> Option<Fetch> {

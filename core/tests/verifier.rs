@@ -391,6 +391,8 @@ fn an_openid_source_discovers_its_issuer_and_keys() {
         .fixed_keys(b.keys(Some("b")), Trust::Issuers(vec![ISSUER_B.into()]))
         .build()
         .expect("verifier");
+    // One OpenID source (a configuration and its keys) and one fixed set.
+    assert_eq!(verifier.fetches_per_verification(), 2);
     let fetch = verifier.start_fetch(NOW).expect("configuration first");
     assert_eq!(fetch.what, FetchWhat::OpenIdConfiguration);
     let config = format!(r#"{{"issuer":"{ISSUER_A}","jwks_uri":"http://127.0.0.1:8080/a/keys"}}"#);

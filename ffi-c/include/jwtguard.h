@@ -1543,6 +1543,17 @@ bool jwtguard_verifier_fetch_in_flight(const struct jwtguard_verifier *verifier,
                                        uint64_t now);
 
 /**
+ * How many fetches (`jwtguard_verifier_start_fetch()` claims) one verification may
+ * make before it gives the verdict with the keys there are: two per fetching source
+ * (an OpenID configuration and the keys it names), so a cold start loads every source
+ * and a request never fetches in a loop. 0 for NULL.
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle.
+ */
+size_t jwtguard_verifier_fetches_per_verification(const struct jwtguard_verifier *verifier);
+
+/**
  * The earliest time (Unix seconds) a source may want a fetch, for timers:
  * `UINT64_MAX` when no source fetches (or `verifier` is NULL).
  *

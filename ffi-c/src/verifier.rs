@@ -606,6 +606,19 @@ pub unsafe extern "C" fn jwtguard_verifier_fetch_in_flight(verifier: *const jwtg
     unsafe { read_handle(verifier, false, |v| v.verifier.fetch_in_flight(now)) }
 }
 
+/// How many fetches (`jwtguard_verifier_start_fetch()` claims) one verification may
+/// make before it gives the verdict with the keys there are: two per fetching source
+/// (an OpenID configuration and the keys it names), so a cold start loads every source
+/// and a request never fetches in a loop. 0 for NULL.
+///
+/// # Safety
+/// `verifier` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_verifier_fetches_per_verification(verifier: *const jwtguard_verifier) -> usize {
+    // SAFETY: the caller's contract for `verifier`.
+    unsafe { read_handle(verifier, 0, |v| v.verifier.fetches_per_verification()) }
+}
+
 /// The earliest time (Unix seconds) a source may want a fetch, for timers:
 /// `UINT64_MAX` when no source fetches (or `verifier` is NULL).
 ///

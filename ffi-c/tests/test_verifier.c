@@ -486,6 +486,10 @@ static void test_openid_source(void) {
                  JWTGUARD_OK);
     v = build(vb);
 
+    /* One OpenID source: a configuration and its keys per verification. */
+    CHECK(jwtguard_verifier_fetches_per_verification(v) == 2);
+    CHECK(jwtguard_verifier_fetches_per_verification(NULL) == 0);
+
     /* Nothing discovered yet: an empty issuer, not a disagreement. */
     CHECK_RESULT(jwtguard_verifier_discovered_issuer(v, 0, &trusted, issuer, sizeof issuer, &len),
                  JWTGUARD_OK);
@@ -585,6 +589,7 @@ static void test_set_keys(void) {
     v = build(vb);
     jwtguard_keyset_free(a);
     CHECK(!jwtguard_verifier_wants_fetch(v, NOW));
+    CHECK(jwtguard_verifier_fetches_per_verification(v) == 0);
     CHECK(jwtguard_verifier_next_fetch_at(v) == UINT64_MAX);
     CHECK_RESULT(verify(v, "a_es256"), JWTGUARD_OK);
     CHECK_RESULT(verify(v, "b_es256"), JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND);

@@ -137,6 +137,8 @@ typedef struct ngx_http_jwtguard_verifier_s {
     ngx_array_t               fetchers;
     /* this worker's requests waiting for a fetch: ngx_http_jwtguard_ctx_t */
     ngx_queue_t               waiters;
+    /* the fetches one request may make (the core's, read once) */
+    size_t                    max_fetches;
 } ngx_http_jwtguard_verifier_t;
 
 
@@ -190,8 +192,7 @@ typedef struct {
     jwtguard_fetch_kind       kind;         /* which document */
     ngx_str_t                 fetch_url;    /* its URL, for the variables */
     ngx_str_t                *fetch_uri;    /* the local URI it went to */
-    /* the fetches this request made: at most two per fetched source (an
-     * OpenID configuration and its keys), so a request never loops */
+    /* the fetches this request made (the core says how many it may) */
     ngx_uint_t                fetches;
     /* waiting for a fetch of another request to end: queued in the
      * verifier's waiters, woken by a posted event (or a timer) */

@@ -293,7 +293,7 @@ ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
     ngx_http_post_subrequest_t  *ps;
     static char                  url[JWTGUARD_MAX_URL_LEN + 1];
 
-    if (ctx->fetches >= 2 * jv->fetchers.nelts
+    if (ctx->fetches >= jv->max_fetches
         || !jwtguard_verifier_start_fetch(jv->verifier, (uint64_t) now, &source,
                                           &kind, url, sizeof(url), &len))
     {
@@ -540,16 +540,19 @@ ngx_http_jwtguard_answer(ngx_http_jwtguard_ctx_t *ctx)
 /* While a fetch is under way in this worker, a request whose token names no
  * key yet (a cold start, a rotation) waits for it instead of being refused:
  * queued in the verifier's waiters, woken when the fetch ends, and at the
- * latest after a second to look again. How long it may wait is the core's
- * rule (jwtguard_verifier_fetch_in_flight: a fetch counts for at most its
- * timeout). */
-
-#define NGX_HTTP_JWTGUARD_WAIT_CHECK  1000  /* ms: look again without a wake */
+ * latest when the core stops counting the fetch as under way
+ * (jwtguard_verifier_next_fetch_at: its timeout), to look again. */
 
 ngx_int_t
 ngx_http_jwtguard_wait(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx,
     ngx_http_jwtguard_verifier_t *jv)
 {
+    time_t    now;
+    uint64_t  at;
+
+    now = ngx_time();
+    at = jwtguard_verifier_next_fetch_at(jv->verifier);
+
     if (ctx->queue.next == NULL) {
         ctx->request = r;
         ctx->jv = jv;
@@ -559,7 +562,8 @@ ngx_http_jwtguard_wait(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx,
         ngx_queue_insert_tail(&jv->waiters, &ctx->queue);
     }
 
-    ngx_add_timer(&ctx->wait, NGX_HTTP_JWTGUARD_WAIT_CHECK);
+    ngx_add_timer(&ctx->wait,
+                  (at > (uint64_t) now ? (ngx_msec_t) (at - now) : 1) * 1000);
 
     return NGX_DONE;
 }

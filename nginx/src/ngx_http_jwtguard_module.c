@@ -499,6 +499,8 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
         return NGX_CONF_ERROR;
     }
 
+    jv->max_fetches = jwtguard_verifier_fetches_per_verification(jv->verifier);
+
     if (unbound && n + (conf->request != NULL) + m > 1
         && conf->issuers && conf->issuers->nelts > 1)
     {

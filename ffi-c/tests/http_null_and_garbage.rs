@@ -23,14 +23,7 @@ fn null_and_garbage() {
     assert_eq!((offset, len), (0, 0));
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     for n in 0..2000usize {
-        let text: Vec<u8> = (0..n % 40)
-            .map(|_| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                b"t= ;&\tBearx\xff"[(seed % 12) as usize]
-            })
-            .collect();
+        let text = random_text(&mut seed, n % 40, b"t= ;&\tBearx\xff");
         for source in 0..6 {
             if call(source, text.as_ptr(), text.len(), &mut offset, &mut len) == jwtguard_result::JWTGUARD_OK {
                 assert!(offset + len <= text.len());
@@ -39,14 +32,7 @@ fn null_and_garbage() {
     }
     // Random texts decode or are refused, never written past `cap`.
     for n in 0..2000usize {
-        let text: Vec<u8> = (0..n % 24)
-            .map(|_| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                b"%%2aF.g\xff"[(seed % 8) as usize]
-            })
-            .collect();
+        let text = random_text(&mut seed, n % 24, b"%%2aF.g\xff");
         let mut buf = vec![0x55u8; 32];
         let cap = n % 26;
         // SAFETY: `text` is valid for its length, `buf` for `cap` <= 32 bytes.
@@ -67,4 +53,16 @@ fn null_and_garbage() {
     // SAFETY: as above; a realm length without data.
     let rc = unsafe { jwtguard_http_challenge(1, 401, null(), 3, null_mut(), 0, &mut len) };
     assert_eq!(rc, jwtguard_result::JWTGUARD_NULL_PARAMETER);
+}
+
+/// `len` bytes drawn from `alphabet` by a xorshift generator kept in `seed`.
+fn random_text(seed: &mut u64, len: usize, alphabet: &[u8]) -> Vec<u8> {
+    (0..len)
+        .map(|_| {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            alphabet[(*seed % alphabet.len() as u64) as usize]
+        })
+        .collect()
 }

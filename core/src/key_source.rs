@@ -27,6 +27,9 @@
 //!   without spaces or control characters; a discovered `jwks_uri` is held to the
 //!   same rule.
 //!
+//! - Processes that share a source (nginx workers) may share its schedule and the
+//!   fetched documents ([`crate::shared_state`]): then one fetch serves them all.
+//!
 //! Time is the caller's `now`, in Unix seconds; a clock that steps back never stops
 //! fetches for longer than the step.
 
@@ -37,6 +40,8 @@ use crate::error::{Error, Reason};
 use crate::json::{Object, Value};
 use crate::jwk::KeyOptions;
 use crate::keyset::KeySet;
+use crate::shared_state::{Record, Schedule};
+pub use crate::shared_state::{SHARED_POLL_MS, SHARED_STATE_LEN};
 
 /// Longest URL a source accepts, configured or discovered.
 pub const MAX_URL_LEN: usize = 2048;
@@ -138,15 +143,17 @@ pub struct KeySource {
     keys: Option<Arc<KeySet>>,
     options: SourceOptions,
     fetches: bool,
-    /// The next fetch is the configuration document.
-    needs_configuration: bool,
-    /// When the next scheduled fetch is due.
-    due: u64,
-    in_flight: Option<(FetchWhat, u64)>,
-    failures: u32,
-    last_kid_miss: Option<u64>,
-    kid_miss_pending: bool,
+    /// When to fetch what (the part processes may share: [`crate::shared_state`]).
+    schedule: Schedule,
     generation: u64,
+    /// The count of documents this source's configuration and keys came with, among
+    /// the documents of processes sharing its schedule.
+    documents: u64,
+    /// The shared record's documents count and stamp when last loaded or saved.
+    shared_documents: u64,
+    shared_stamp: u64,
+    /// An unknown `kid` seen here, not yet told to the shared record.
+    kid_miss_unshared: Option<u64>,
 }
 
 impl KeySource {
@@ -169,7 +176,9 @@ impl KeySource {
     /// Keys found through an OpenID Connect configuration document's URL.
     pub fn openid(url: &str, options: SourceOptions) -> Result<KeySource, Error> {
         check_options(url, &options)?;
-        Ok(KeySource { needs_configuration: true, ..KeySource::empty(Some(url.to_string()), None, options) })
+        let mut source = KeySource::empty(Some(url.to_string()), None, options);
+        source.schedule.needs_configuration = true;
+        Ok(source)
     }
 
     fn empty(config_url: Option<String>, jwks_uri: Option<String>, options: SourceOptions) -> KeySource {
@@ -180,13 +189,12 @@ impl KeySource {
             keys: None,
             options,
             fetches: true,
-            needs_configuration: false,
-            due: 0,
-            in_flight: None,
-            failures: 0,
-            last_kid_miss: None,
-            kid_miss_pending: false,
+            schedule: Schedule::default(),
             generation: 0,
+            documents: 0,
+            shared_documents: 0,
+            shared_stamp: 0,
+            kid_miss_unshared: None,
         }
     }
 
@@ -228,7 +236,7 @@ impl KeySource {
 
     /// Consecutive failed fetches (0 after a success).
     pub fn failures(&self) -> u32 {
-        self.failures
+        self.schedule.failures
     }
 
     /// Replaces the keys of a fixed source (e.g. a key file that changed).
@@ -241,7 +249,9 @@ impl KeySource {
     /// it started; a clock that stepped back before its start keeps it under way
     /// ([`KeySource::start_fetch`] then counts the timeout from the new time).
     fn in_flight_at(&self, now: u64) -> bool {
-        self.in_flight.is_some_and(|(_, started)| now < started || now - started < self.options.refresh.fetch_timeout)
+        self.schedule
+            .in_flight
+            .is_some_and(|(_, started)| now < started || now - started < self.options.refresh.fetch_timeout)
     }
 
     /// Whether a claimed fetch is under way at `now` (not answered, not timed out).
@@ -251,7 +261,7 @@ impl KeySource {
 
     /// Whether a fetch is due at `now` and none is under way.
     pub fn wants_fetch(&self, now: u64) -> bool {
-        self.fetches && !self.in_flight_at(now) && (now >= self.due || self.kid_miss_pending)
+        self.fetches && !self.in_flight_at(now) && (now >= self.schedule.due || self.schedule.kid_miss_pending)
     }
 
     /// The earliest time a fetch may be due (`None` for fixed sources); `now` or
@@ -260,10 +270,10 @@ impl KeySource {
         if !self.fetches {
             return None;
         }
-        match self.in_flight {
+        match self.schedule.in_flight {
             Some((_, started)) => Some(started.saturating_add(self.options.refresh.fetch_timeout)),
-            None if self.kid_miss_pending => Some(0),
-            None => Some(self.due),
+            None if self.schedule.kid_miss_pending => Some(0),
+            None => Some(self.schedule.due),
         }
     }
 
@@ -271,20 +281,20 @@ impl KeySource {
     /// or one is under way. The caller must answer with [`KeySource::offer`] or
     /// [`KeySource::fetch_failed`].
     pub fn start_fetch(&mut self, now: u64) -> Option<(FetchWhat, &str)> {
-        if let Some((_, started)) = &mut self.in_flight {
+        if let Some((_, started)) = &mut self.schedule.in_flight {
             if now < *started {
                 *started = now; // the clock stepped back: the timeout counts from now
             }
         }
-        if self.in_flight.is_some() && !self.in_flight_at(now) {
+        if self.schedule.in_flight.is_some() && !self.in_flight_at(now) {
             self.fetch_failed(now); // not answered in time
         }
         if !self.wants_fetch(now) {
             return None;
         }
         let what = self.next_document();
-        self.in_flight = Some((what, now));
-        self.kid_miss_pending = false;
+        self.schedule.in_flight = Some((what, now));
+        self.schedule.kid_miss_pending = false;
         let url = match what {
             FetchWhat::OpenIdConfiguration => self.config_url.as_deref(),
             FetchWhat::Jwks => self.jwks_uri.as_deref(),
@@ -293,7 +303,7 @@ impl KeySource {
     }
 
     fn next_document(&self) -> FetchWhat {
-        if self.config_url.is_some() && (self.needs_configuration || self.jwks_uri.is_none()) {
+        if self.config_url.is_some() && (self.schedule.needs_configuration || self.jwks_uri.is_none()) {
             FetchWhat::OpenIdConfiguration
         } else {
             FetchWhat::Jwks
@@ -304,7 +314,7 @@ impl KeySource {
     /// claimed, to the document due next). A document that does not load counts as a
     /// failed fetch: the last good keys stay.
     pub fn offer(&mut self, body: &[u8], now: u64) -> Result<Offered, Error> {
-        let what = self.in_flight.take().map_or_else(|| self.next_document(), |(what, _)| what);
+        let what = self.schedule.in_flight.take().map_or_else(|| self.next_document(), |(what, _)| what);
         let taken = match what {
             FetchWhat::OpenIdConfiguration => self.take_configuration(body, now),
             FetchWhat::Jwks => self.take_keys(body, now),
@@ -315,7 +325,8 @@ impl KeySource {
         taken
     }
 
-    fn take_configuration(&mut self, body: &[u8], now: u64) -> Result<Offered, Error> {
+    /// The issuer and key set URL of a configuration document (not yet taken).
+    fn read_configuration(&self, body: &[u8]) -> Result<(String, String), Error> {
         let malformed = |detail| Error::new(Reason::KeySetMalformed, detail);
         if body.len() > self.options.keys.max_len {
             return Err(Error::new(Reason::KeySetTooLarge, "the OpenID configuration document is too large"));
@@ -330,34 +341,54 @@ impl KeySource {
             .ok_or(malformed("the OpenID configuration has no issuer string"))?;
         let jwks_uri = text("jwks_uri").ok_or(malformed("the OpenID configuration has no jwks_uri string"))?;
         check_url(&jwks_uri, self.options.allow_http_loopback).map_err(malformed)?;
-        self.issuer = Some(Arc::from([issuer.clone()]));
-        self.jwks_uri = Some(jwks_uri.clone());
-        self.needs_configuration = false;
+        Ok((issuer, jwks_uri))
+    }
+
+    fn use_configuration(&mut self, issuer: String, jwks_uri: String) {
+        self.issuer = Some(Arc::from([issuer]));
+        self.jwks_uri = Some(jwks_uri);
+    }
+
+    fn use_keys(&mut self, keys: KeySet) {
+        self.keys = Some(Arc::new(keys));
+        self.generation += 1;
+    }
+
+    /// A document this process fetched joins the documents count.
+    fn count_document(&mut self) {
+        self.documents = self.documents.max(self.shared_documents).saturating_add(1);
+    }
+
+    fn take_configuration(&mut self, body: &[u8], now: u64) -> Result<Offered, Error> {
+        let (issuer, jwks_uri) = self.read_configuration(body)?;
+        self.use_configuration(issuer.clone(), jwks_uri.clone());
+        self.count_document();
+        self.schedule.needs_configuration = false;
         // The keys follow at once, whatever made the configuration due (an unknown kid
         // as much as the schedule).
-        self.due = self.due.min(now);
+        self.schedule.due = self.schedule.due.min(now);
         Ok(Offered::Configuration { issuer, jwks_uri })
     }
 
     fn take_keys(&mut self, body: &[u8], now: u64) -> Result<Offered, Error> {
         let keys = KeySet::from_json_with(body, &self.options.keys)?;
         let count = keys.len();
-        self.keys = Some(Arc::new(keys));
-        self.generation += 1;
-        self.failures = 0;
-        self.due = now.saturating_add(self.options.refresh.interval);
-        self.needs_configuration = self.config_url.is_some();
+        self.use_keys(keys);
+        self.count_document();
+        self.schedule.failures = 0;
+        self.schedule.due = now.saturating_add(self.options.refresh.interval);
+        self.schedule.needs_configuration = self.config_url.is_some();
         Ok(Offered::Keys { count })
     }
 
     /// The claimed fetch failed: keep the keys, retry after the back-off.
     pub fn fetch_failed(&mut self, now: u64) {
-        self.in_flight = None;
-        self.failures = self.failures.saturating_add(1);
+        self.schedule.in_flight = None;
+        self.schedule.failures = self.schedule.failures.saturating_add(1);
         let refresh = self.options.refresh;
-        let doublings = self.failures.saturating_sub(1).min(32);
+        let doublings = self.schedule.failures.saturating_sub(1).min(32);
         let wait = refresh.retry_min.saturating_mul(1u64 << doublings).min(refresh.retry_max);
-        self.due = now.saturating_add(wait);
+        self.schedule.due = now.saturating_add(wait);
     }
 
     /// A token named a `kid` no key has: fetch at once, unless a fetch for that reason
@@ -367,13 +398,104 @@ impl KeySource {
         if !self.fetches || self.keys.is_none() {
             return false; // a cold source fetches anyway
         }
-        let recent = self.last_kid_miss.is_some_and(|t| now >= t && now - t < self.options.refresh.kid_miss_interval);
-        if recent {
+        let due = self.mark_kid_miss(now);
+        if due {
+            self.kid_miss_unshared = Some(now);
+        }
+        due
+    }
+
+    fn mark_kid_miss(&mut self, now: u64) -> bool {
+        let interval = self.options.refresh.kid_miss_interval;
+        if self.schedule.last_kid_miss.is_some_and(|t| now >= t && now - t < interval) {
             return false;
         }
-        self.last_kid_miss = Some(now);
-        self.kid_miss_pending = true;
+        self.schedule.last_kid_miss = Some(now);
+        self.schedule.kid_miss_pending = true;
         true
+    }
+
+    // ------------------------------------------------------ sharing between processes
+
+    /// Whether this source must sync with its shared record (see [`crate::shared_state`])
+    /// before deciding on a fetch: the record's `stamp` (read without the lock, a hint)
+    /// differs from the last one seen, a fetch is due by the schedule this source last
+    /// saw, or an unknown `kid` seen here is not shared yet. A fixed source never syncs.
+    pub fn sync_due(&self, stamp: u64, now: u64) -> bool {
+        self.fetches && (stamp != self.shared_stamp || self.wants_fetch(now) || self.kid_miss_unshared.is_some())
+    }
+
+    /// Under the caller's lock: takes the schedule in `shared` as this source's (an
+    /// unknown `kid` seen here since the last sync is applied to it), when `shared`
+    /// holds a record. Returns whether the record counts more documents than this
+    /// source has taken: the caller then hands the stored ones to
+    /// [`KeySource::adopt`]. A fixed source takes nothing (`false`).
+    pub fn load_shared(&mut self, shared: &[u8; SHARED_STATE_LEN]) -> bool {
+        let Some(record) = Record::decode(shared).filter(|_| self.fetches) else {
+            return false;
+        };
+        self.schedule = record.schedule;
+        self.shared_documents = record.documents;
+        self.shared_stamp = record.stamp;
+        if let Some(at) = self.kid_miss_unshared.take() {
+            if self.keys.is_some() {
+                self.mark_kid_miss(at);
+            }
+        }
+        record.documents > self.documents
+    }
+
+    /// Takes the documents another process fetched, as stored beside the shared record
+    /// ([`KeySource::load_shared`] said so): the last configuration document (OpenID
+    /// sources) and the last key set, each optional. The schedule is the record's and
+    /// does not change. Both documents are read before either is used; a document that
+    /// does not load leaves this source as it was (the process that fetched it had
+    /// loaded it, so this is a caller's error or a corrupted store). Returns whether the
+    /// keys changed.
+    pub fn adopt(&mut self, configuration: Option<&[u8]>, keys: Option<&[u8]>) -> Result<bool, Error> {
+        if !self.fetches {
+            return Err(Error::new(Reason::PolicyInvalid, "a fixed key source takes keys only from set_keys"));
+        }
+        let configuration = match configuration.filter(|_| self.config_url.is_some()) {
+            Some(body) => Some(self.read_configuration(body)?),
+            None => None,
+        };
+        let keys = match keys {
+            Some(body) => Some(KeySet::from_json_with(body, &self.options.keys)?),
+            None => None,
+        };
+        if let Some((issuer, jwks_uri)) = configuration {
+            self.use_configuration(issuer, jwks_uri);
+        }
+        let changed = keys.is_some();
+        if let Some(keys) = keys {
+            self.use_keys(keys);
+        }
+        self.documents = self.shared_documents;
+        Ok(changed)
+    }
+
+    /// Under the caller's lock: writes this source's schedule into `shared`, with a new
+    /// stamp when anything in it changed. Returns the stamp, to be published where
+    /// other processes read it without the lock. A fixed source writes nothing (0).
+    pub fn save_shared(&mut self, shared: &mut [u8; SHARED_STATE_LEN]) -> u64 {
+        if !self.fetches {
+            return 0;
+        }
+        let before = Record::decode(shared);
+        let mut record = Record {
+            schedule: self.schedule,
+            documents: self.documents.max(self.shared_documents),
+            stamp: before.map_or(0, |r| r.stamp),
+        };
+        // A saved record's stamp is never 0 (what a process that never synced holds).
+        if before != Some(record) || record.stamp == 0 {
+            record.stamp = record.stamp.wrapping_add(1).max(1);
+        }
+        record.encode(shared);
+        self.shared_documents = record.documents;
+        self.shared_stamp = record.stamp;
+        record.stamp
     }
 }
 

@@ -73,6 +73,8 @@ mod portable;
 #[cfg(feature = "rs")]
 mod roca;
 mod rules;
+#[cfg(feature = "alloc")]
+pub mod shared_state;
 mod signed;
 mod text;
 mod token;

@@ -17,6 +17,9 @@
 //!   from the time the token verified up to the earlier of its `exp` and that time plus
 //!   the TTL (a clock stepped back is a miss), and is emptied whenever any source's keys
 //!   change. Only successes are stored.
+//! - Processes may share each fetching source's schedule and documents
+//!   ([`Verifier::load_shared`], [`Verifier::adopt`], [`Verifier::save_shared`]; see
+//!   [`crate::key_source::SHARED_STATE_LEN`]), so that one fetch serves them all.
 //! - Locks are held only to copy key set handles or to look up and store cache
 //!   entries, never while a signature is checked.
 
@@ -30,7 +33,7 @@ use std::sync::{Mutex, MutexGuard};
 use crate::cache::TokenCache;
 use crate::error::{Error, Reason};
 use crate::jws::{self, Header};
-use crate::key_source::{FetchWhat, KeySource, Offered, SourceOptions};
+use crate::key_source::{FetchWhat, KeySource, Offered, SourceOptions, SHARED_STATE_LEN};
 use crate::keyset::KeySet;
 use crate::policy::Policy;
 use crate::token::{self, OwnedToken, VerifiedToken, MAX_KEY_SETS};
@@ -455,6 +458,36 @@ impl Verifier {
         if let Some(slot) = self.slots.get(source) {
             lock(&slot.source).fetch_failed(now);
         }
+    }
+
+    /// Whether `source` must sync with its shared record before the caller claims a
+    /// fetch ([`KeySource::sync_due`]; `stamp` is the record's, read without the lock).
+    /// `false` for an unknown index.
+    pub fn sync_due(&self, source: usize, stamp: u64, now: u64) -> bool {
+        self.slots.get(source).is_some_and(|slot| lock(&slot.source).sync_due(stamp, now))
+    }
+
+    /// Under the caller's lock on `shared`: takes the shared schedule as `source`'s
+    /// ([`KeySource::load_shared`]). `Ok(true)`: the caller must hand the stored
+    /// documents to [`Verifier::adopt`] before the lock is given up.
+    pub fn load_shared(&self, source: usize, shared: &[u8; SHARED_STATE_LEN]) -> Result<bool, Error> {
+        Ok(lock(&self.slot(source)?.source).load_shared(shared))
+    }
+
+    /// Takes the documents another process fetched for `source`
+    /// ([`KeySource::adopt`]); new keys empty the cache, as fetched ones do.
+    pub fn adopt(&self, source: usize, configuration: Option<&[u8]>, keys: Option<&[u8]>) -> Result<(), Error> {
+        let changed = lock(&self.slot(source)?.source).adopt(configuration, keys)?;
+        if changed {
+            self.generation.fetch_add(1, Ordering::AcqRel);
+        }
+        Ok(())
+    }
+
+    /// Under the caller's lock on `shared`: writes `source`'s schedule there
+    /// ([`KeySource::save_shared`]) and returns the record's stamp.
+    pub fn save_shared(&self, source: usize, shared: &mut [u8; SHARED_STATE_LEN]) -> Result<u64, Error> {
+        Ok(lock(&self.slot(source)?.source).save_shared(shared))
     }
 
     /// Replaces the keys of a fixed source (a key file that changed).

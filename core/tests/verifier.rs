@@ -11,56 +11,7 @@ mod support;
 use jwtguard_core::jws::{KID_NOT_FOUND, MAX_KEY_TRIALS};
 use jwtguard_core::key_source::{FetchWhat, Offered, Refresh, SourceOptions};
 use jwtguard_core::{KeySet, Policy, Reason, Trust, Verifier, NO_KEYS_YET};
-use p256::ecdsa::signature::Signer;
-use p256::ecdsa::{Signature, SigningKey};
-use support::vectors::b64url;
-
-const NOW: u64 = 1_700_000_000;
-const ISSUER_A: &str = "https://a.example/";
-const ISSUER_B: &str = "https://b.example/";
-
-/// A provider's signing key (from a fixed scalar).
-struct Provider {
-    key: SigningKey,
-}
-
-impl Provider {
-    fn new(seed: u8) -> Provider {
-        let mut scalar = [0x11u8; 32];
-        scalar[31] = seed;
-        Provider { key: SigningKey::from_slice(&scalar).expect("valid scalar") }
-    }
-
-    /// The public key as a JWK, with `kid` when given.
-    fn jwk(&self, kid: Option<&str>) -> String {
-        let point = self.key.verifying_key().to_sec1_point(false);
-        let bytes = point.as_bytes();
-        let kid = kid.map(|k| format!(r#","kid":"{k}""#)).unwrap_or_default();
-        format!(r#"{{"kty":"EC","crv":"P-256","x":"{}","y":"{}"{kid}}}"#, b64url(&bytes[1..33]), b64url(&bytes[33..65]))
-    }
-
-    fn jwks(&self, kid: Option<&str>) -> String {
-        format!(r#"{{"keys":[{}]}}"#, self.jwk(kid))
-    }
-
-    fn keys(&self, kid: Option<&str>) -> KeySet {
-        KeySet::from_json(self.jwks(kid).as_bytes()).expect("key set")
-    }
-
-    /// An ES256 token with `claims` (JSON members without braces) and header `kid`.
-    fn token(&self, kid: Option<&str>, claims: &str) -> String {
-        let kid = kid.map(|k| format!(r#","kid":"{k}""#)).unwrap_or_default();
-        let header = b64url(format!(r#"{{"alg":"ES256","typ":"JWT"{kid}}}"#).as_bytes());
-        let payload = b64url(format!("{{{claims}}}").as_bytes());
-        let signing_input = format!("{header}.{payload}");
-        let signature: Signature = self.key.sign(signing_input.as_bytes());
-        format!("{signing_input}.{}", b64url(&signature.to_bytes()))
-    }
-
-    fn token_for(&self, kid: Option<&str>, iss: &str) -> String {
-        self.token(kid, &format!(r#""iss":"{iss}","aud":"api","exp":{}"#, NOW + 3600))
-    }
-}
+use support::provider::{Provider, ISSUER_A, ISSUER_B, NOW};
 
 fn policy() -> Policy {
     Policy::builder().audience("api").issuers([ISSUER_A, ISSUER_B]).build().expect("policy")

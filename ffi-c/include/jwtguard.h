@@ -249,6 +249,17 @@
 #define JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK (1 << 16)
 
 /**
+ * Bytes of a source's shared record.
+ */
+#define JWTGUARD_SHARED_STATE_LEN 64
+
+/**
+ * How often a request waiting for another process's fetch looks again, in
+ * milliseconds (that process cannot wake it).
+ */
+#define JWTGUARD_SHARED_POLL_MS 100
+
+/**
  * `jwtguard_apim_policy_from_xml_with_options()` flag: turn unknown attributes and
  * elements into notes instead of refusing the document.
  */
@@ -1617,6 +1628,80 @@ size_t jwtguard_default_cache_size(void);
  * The default time, in seconds, a cached token is trusted without re-verification (300).
  */
 uint64_t jwtguard_default_cache_ttl(void);
+
+/**
+ * Whether a request must sync `source` with its shared record (load, operation,
+ * save, under the caller's lock) before it claims a fetch: `stamp` (the last one
+ * published, read without the lock) differs from the last this handle saw, a fetch is
+ * due by the schedule it last saw, or an unknown `kid` it met is not shared yet. False
+ * for NULL, an unknown index, or a source with fixed keys.
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle.
+ */
+bool jwtguard_verifier_sync_due(const struct jwtguard_verifier *verifier,
+                                size_t source,
+                                uint64_t stamp,
+                                uint64_t now);
+
+/**
+ * Under the caller's lock: takes `source`'s schedule from the shared record `state`
+ * (`state_len` must be `JWTGUARD_SHARED_STATE_LEN`; zeroed or foreign bytes are no
+ * record and change nothing). `*adopt` receives whether another process stored newer
+ * documents: then call `jwtguard_verifier_adopt()` before giving up the lock.
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle; `state` is NULL or points to `state_len`
+ * readable bytes no other thread or process writes meanwhile (the caller's lock);
+ * `adopt` is NULL or writable.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_verifier_load_shared(const struct jwtguard_verifier *verifier,
+                                              size_t source,
+                                              const uint8_t *state,
+                                              size_t state_len,
+                                              bool *adopt);
+
+/**
+ * Takes the documents another process stored for `source`: its last OpenID
+ * configuration document (NULL with length 0 when none is stored, or for a source
+ * that is not OpenID) and its last key set (likewise). The schedule does not change;
+ * new keys empty the cache. A document that does not load changes nothing and is an
+ * error (`detail` says which): the store does not hold what the fetching process
+ * took.
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle; `configuration` and `keys` are each NULL (only
+ * with length 0) or point to as many readable bytes; `detail` is NULL or valid for
+ * writing `detail_cap` bytes.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_verifier_adopt(const struct jwtguard_verifier *verifier,
+                                        size_t source,
+                                        const uint8_t *configuration,
+                                        size_t configuration_len,
+                                        const uint8_t *keys,
+                                        size_t keys_len,
+                                        char *detail,
+                                        size_t detail_cap);
+
+/**
+ * Under the caller's lock: writes `source`'s schedule into the shared record `state`
+ * (`state_len` must be `JWTGUARD_SHARED_STATE_LEN`). `*stamp` receives the record's
+ * stamp (a new one when anything changed), for the caller to publish where other
+ * processes read it without the lock. A source with fixed keys writes nothing.
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle; `state` is NULL or points to `state_len` bytes
+ * readable and writable, which no other thread or process reads or writes meanwhile;
+ * `stamp` is NULL or writable.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_verifier_save_shared(const struct jwtguard_verifier *verifier,
+                                              size_t source,
+                                              uint8_t *state,
+                                              size_t state_len,
+                                              uint64_t *stamp);
 
 /**
  * Translates an APIM policy document with the strict defaults: unknown attributes and

@@ -37,6 +37,8 @@ mod token;
 
 mod verifier;
 
+mod shared;
+
 mod apim;
 
 mod http;
@@ -52,6 +54,7 @@ pub use keyset::*;
 pub use policy::*;
 pub use result::*;
 pub use result_text::*;
+pub use shared::*;
 pub use token::*;
 pub use util::jwtguard_slice;
 pub use verifier::*;

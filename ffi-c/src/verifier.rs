@@ -38,7 +38,7 @@ use crate::util::{
 /// `jwtguard_verifier_offer()` (the body of a 200 response) or
 /// `jwtguard_verifier_fetch_failed()` (anything else, including an aborted request).
 pub struct jwtguard_verifier {
-    verifier: Verifier,
+    pub(crate) verifier: Verifier,
 }
 
 /// Collects the sources and settings of a verifier (opaque; one thread at a time).
@@ -496,7 +496,7 @@ pub unsafe extern "C" fn jwtguard_verifier_start_fetch(
 }
 
 /// `source` as an index of `v`'s sources.
-fn source_index(v: &jwtguard_verifier, source: usize) -> Result<usize, Fail> {
+pub(crate) fn source_index(v: &jwtguard_verifier, source: usize) -> Result<usize, Fail> {
     if source < v.verifier.source_count() {
         Ok(source)
     } else {

@@ -995,6 +995,51 @@ fn verifier_functions() {
             );
         }
 
+        // Shared records: each bad argument, then random records.
+        let mut state = [0u8; JWTGUARD_SHARED_STATE_LEN];
+        let (mut adopt, mut stamp) = (true, 9u64);
+        let n_state = state.len();
+        assert!(!jwtguard_verifier_sync_due(null(), 1, 0, now));
+        assert!(!jwtguard_verifier_sync_due(misaligned, 1, 0, now));
+        assert!(!jwtguard_verifier_sync_due(v, 0, 5, now), "a fixed source never syncs");
+        assert!(!jwtguard_verifier_sync_due(v, 2, 5, now));
+        let load =
+            |v, source, state: *const u8, len, adopt| jwtguard_verifier_load_shared(v, source, state, len, adopt);
+        assert_eq!(load(null(), 1, state.as_ptr(), n_state, &mut adopt), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(load(misaligned, 1, state.as_ptr(), n_state, &mut adopt), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(load(v, 2, state.as_ptr(), n_state, &mut adopt), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(load(v, 1, null(), n_state, &mut adopt), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(load(v, 1, state.as_ptr(), n_state - 1, &mut adopt), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(load(v, 1, state.as_ptr(), n_state, null_mut()), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(load(v, 1, state.as_ptr(), n_state, &mut adopt), JWTGUARD_OK);
+        assert!(!adopt, "zeros are no record");
+        let save = |v, source, state: *mut u8, len, stamp| jwtguard_verifier_save_shared(v, source, state, len, stamp);
+        assert_eq!(save(null(), 1, state.as_mut_ptr(), n_state, &mut stamp), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(save(v, 1, state.as_mut_ptr(), n_state + 1, &mut stamp), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(save(v, 1, null_mut(), n_state, &mut stamp), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(save(v, 1, state.as_mut_ptr(), n_state, null_mut()), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(state, [0u8; JWTGUARD_SHARED_STATE_LEN], "nothing written on a refused call");
+        assert_eq!(save(v, 1, state.as_mut_ptr(), n_state, &mut stamp), JWTGUARD_OK);
+        assert_eq!(stamp, 1);
+        let adopt_docs = |v, source, c: *const u8, c_len, k: *const u8, k_len| {
+            jwtguard_verifier_adopt(v, source, c, c_len, k, k_len, null_mut(), 0)
+        };
+        assert_eq!(adopt_docs(null(), 1, null(), 0, null(), 0), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(adopt_docs(v, 1, null(), 1, null(), 0), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(adopt_docs(v, 1, null(), 0, dangling().cast(), OVER_ISIZE), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(adopt_docs(v, 0, null(), 0, null(), 0), JWTGUARD_POLICY_INVALID, "a fixed source");
+        assert_eq!(adopt_docs(v, 1, null(), 0, b"[]".as_ptr(), 2), JWTGUARD_KEY_SET_MALFORMED);
+        for _ in 0..500 {
+            let mut garbage = [0u8; JWTGUARD_SHARED_STATE_LEN];
+            let bytes = if rng.below(2) == 0 { rng.bytes(64) } else { rng.mutated(&state, 2) };
+            for (to, from) in garbage.iter_mut().zip(bytes) {
+                *to = from;
+            }
+            assert_eq!(load(v, 1, garbage.as_ptr(), n_state, &mut adopt), JWTGUARD_OK);
+            assert_eq!(save(v, 1, garbage.as_mut_ptr(), n_state, &mut stamp), JWTGUARD_OK);
+            let _ = jwtguard_verifier_sync_due(v, 1, stamp, now);
+        }
+
         // set_keys.
         assert_eq!(jwtguard_verifier_set_keys(null(), 0, k), JWTGUARD_NULL_PARAMETER);
         assert_eq!(jwtguard_verifier_set_keys(misaligned, 0, k), JWTGUARD_INVALID_PARAMETER);

@@ -6,6 +6,7 @@
  *   - a token without kid is tried against at most 4 keys;
  *   - the cache: hits, a clock stepped back, key changes;
  *   - the fetch protocol: claims, offers, bad bodies, back-off, OpenID discovery;
+ *   - a source shared by two processes: one fetch for both;
  *   - control characters and ambiguous joins never leave an accessor as text;
  *   - the policy rules C callers build: token types (RFC 9068 at+jwt), separators of
  *     several bytes, the azp/appid fallback, multi-tenant issuers and allowed tenants.
@@ -462,6 +463,95 @@ static void test_jwks_source(void) {
     jwtguard_policy_free(p);
 }
 
+/* What two processes share for one source, as a keys zone holds it. */
+struct zone {
+    uint8_t state[JWTGUARD_SHARED_STATE_LEN];
+    uint64_t stamp;
+    const char *keys;       /* the stored key set */
+    size_t keys_len;
+};
+
+/* The binding's steps under its lock: load (adopting stored keys), claim, save. */
+static bool shared_claim(const jwtguard_verifier *v, struct zone *z, uint64_t now,
+                         char url[JWTGUARD_MAX_URL_LEN + 1]) {
+    size_t source = 99;
+    jwtguard_fetch_kind kind;
+    bool adopt = true, claimed;
+    char detail[256];
+
+    if (!jwtguard_verifier_sync_due(v, 0, z->stamp, now))
+        return false;
+    CHECK_RESULT(jwtguard_verifier_load_shared(v, 0, z->state, sizeof z->state, &adopt),
+                 JWTGUARD_OK);
+    if (adopt)
+        CHECK_RESULT(jwtguard_verifier_adopt(v, 0, NULL, 0, (const uint8_t *)z->keys,
+                                             z->keys_len, detail, sizeof detail),
+                     JWTGUARD_OK);
+    claimed = claim(v, now, &source, &kind, url);
+    CHECK_RESULT(jwtguard_verifier_save_shared(v, 0, z->state, sizeof z->state, &z->stamp),
+                 JWTGUARD_OK);
+    return claimed;
+}
+
+/* Two processes share one source's schedule and documents: one fetch serves both, at
+ * the cold start and after an unknown kid in the other process. */
+static void test_shared_source(void) {
+    static const char url_keys[] = "http://127.0.0.1:1/keys";
+    const jwtguard_policy *p = policy(false);
+    jwtguard_verifier *w[2];
+    jwtguard_verifier_builder *vb;
+    struct zone z = {{0}, 0, NULL, 0};
+    char url[JWTGUARD_MAX_URL_LEN + 1];
+    size_t i, jwks_len, count;
+    bool adopt;
+    char *jwks_a = jwks_text("a", &jwks_len);
+
+    for (i = 0; i < 2; i++) {
+        vb = jwtguard_verifier_builder_new(p);
+        CHECK_RESULT(jwtguard_verifier_builder_add_jwks_url(vb, url_keys, strlen(url_keys), ONLY_A,
+                                                            1, LOOPBACK, NULL),
+                     JWTGUARD_OK);
+        w[i] = build(vb);
+    }
+
+    /* Cold start: the first claims; the second finds the claim and waits for it. */
+    CHECK(shared_claim(w[0], &z, NOW, url));
+    CHECK(z.stamp == 1);
+    CHECK(!shared_claim(w[1], &z, NOW, url));
+    CHECK(jwtguard_verifier_fetch_in_flight(w[1], NOW));
+    CHECK(!jwtguard_verifier_sync_due(w[1], 0, z.stamp, NOW));
+
+    /* The first answers under the lock and stores the body. */
+    CHECK_RESULT(jwtguard_verifier_load_shared(w[0], 0, z.state, sizeof z.state, &adopt),
+                 JWTGUARD_OK);
+    CHECK(!adopt);
+    CHECK_RESULT(offer(w[0], 0, jwks_a, jwks_len, NOW + 1, &count), JWTGUARD_OK);
+    z.keys = jwks_a;
+    z.keys_len = jwks_len;
+    CHECK_RESULT(jwtguard_verifier_save_shared(w[0], 0, z.state, sizeof z.state, &z.stamp),
+                 JWTGUARD_OK);
+
+    /* The second adopts the stored keys: no fetch of its own. */
+    CHECK(jwtguard_verifier_sync_due(w[1], 0, z.stamp, NOW + 1));
+    CHECK(!shared_claim(w[1], &z, NOW + 1, url));
+    CHECK(jwtguard_verifier_source_key_count(w[1], 0) == 2);
+    CHECK_RESULT(verify(w[1], "a_es256"), JWTGUARD_OK);
+    CHECK(!jwtguard_verifier_sync_due(w[1], 0, z.stamp, NOW + 2));
+
+    /* An unknown kid in the second: it syncs and claims the refetch; the first does
+     * not fetch too. */
+    CHECK_RESULT(verify(w[1], "b_es256"), JWTGUARD_TOKEN_SIGNATURE_KEY_NOT_FOUND);
+    CHECK(jwtguard_verifier_sync_due(w[1], 0, z.stamp, NOW + 2));
+    CHECK(shared_claim(w[1], &z, NOW + 2, url));
+    CHECK_STR(url, url_keys);
+    CHECK(!shared_claim(w[0], &z, NOW + 2, url));
+
+    for (i = 0; i < 2; i++)
+        jwtguard_verifier_free(w[i]);
+    free(jwks_a);
+    jwtguard_policy_free(p);
+}
+
 /* An OpenID source fetches its configuration, then the JWK set it names, and its keys
  * verify only tokens of the issuer the configuration named. */
 static void test_openid_source(void) {
@@ -847,6 +937,7 @@ int main(int argc, char **argv) {
     test_cache();
     test_jwks_source();
     test_openid_source();
+    test_shared_source();
     test_set_keys();
     test_builder_errors();
     test_export_rule();

@@ -6,9 +6,11 @@
 //! names an `https` URL or a loopback `http` one without spaces or control bytes; the
 //! keys a source holds only change when a fetch is answered; every verification error
 //! is a token or key reason; a verified token's `iss` is one its source may sign for.
+//! Shared records of arbitrary bytes (another process's, or corrupted) load and save
+//! without a panic, and stored documents that do not load change no keys.
 
 use arbitrary::{Arbitrary, Unstructured};
-use jwtguard_core::key_source::{check_url, SourceOptions};
+use jwtguard_core::key_source::{check_url, SourceOptions, SHARED_STATE_LEN};
 use jwtguard_core::{Policy, Trust, Verifier};
 
 use crate::keys;
@@ -28,6 +30,10 @@ enum Step<'a> {
     Tick { forward: bool, seconds: u16 },
     /// Offer the fixture key set, or a configuration naming it.
     OfferGood { source: u8, configuration: bool },
+    /// Load arbitrary bytes as source `source % 3`'s shared record (as another
+    /// process or a corrupted zone left them), adopt arbitrary documents when told to,
+    /// and save the record.
+    Shared { source: u8, record: [u8; SHARED_STATE_LEN], configuration: &'a [u8], keys: &'a [u8] },
 }
 
 const FIXED_ISSUER: &str = "https://fixed.example/";
@@ -86,6 +92,20 @@ pub fn sources(data: &[u8]) {
                     keys::fixture_jwks().to_vec()
                 };
                 let _ = verifier.offer(source, &body, now);
+                claimed[source] = None;
+            }
+            Step::Shared { source, mut record, configuration, keys } => {
+                let source = usize::from(source % 3);
+                let before = verifier.source_keys(source).map(|k| k.len());
+                if verifier.load_shared(source, &record) == Ok(true) {
+                    let adopted = verifier.adopt(source, Some(configuration), Some(keys));
+                    if adopted.is_err() {
+                        assert_eq!(before, verifier.source_keys(source).map(|k| k.len()), "a bad document");
+                    }
+                }
+                let stamp = verifier.save_shared(source, &mut record).expect("a source index");
+                assert_eq!(stamp == 0, source == 2, "only the fixed source saves no record");
+                // The record decides what is under way now.
                 claimed[source] = None;
             }
         }

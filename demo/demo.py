@@ -129,10 +129,12 @@ def call(port, path, token=None, expect=None):
 
 
 def key_loads(error_log):
-    """(worker pid, line number) of each key set a worker loaded, from nginx's log."""
+    """(worker pid, line number) of each key set a worker loaded, from nginx's log: the
+    worker that fetched it, and the others that took it from the keys zone."""
+    loaded = re.compile(r"\[(?:notice|info)\] (\d+)#\d+: .*(?:keys request \"/_jwks\": \d+ keys"
+                        r"|keys for \"/_jwks\" taken from the keys zone)")
     with open(error_log) as f:
-        return [(m.group(1), i) for i, line in enumerate(f)
-                if (m := re.search(r"\[notice\] (\d+)#\d+: .*keys request \"/_jwks\": \d+ keys", line))]
+        return [(m.group(1), i) for i, line in enumerate(f) if (m := loaded.search(line))]
 
 
 # ---------------------------------------------------------------- the walk
@@ -177,6 +179,9 @@ http {{
     access_log off;
     client_body_temp_path {work}/body; proxy_temp_path {work}/proxy; fastcgi_temp_path {work}/fastcgi;
     uwsgi_temp_path {work}/uwsgi; scgi_temp_path {work}/scgi;
+
+    # the workers share the provider's documents: one of them fetches for both
+    jwtguard_keys_zone jwtguard_keys:1m;
 
     server {{
         listen 127.0.0.1:{port};
@@ -262,7 +267,8 @@ http {{
             "read the configuration and the keys again (no key file, no reload)")
         ok, _ = call(port, "/api/files", new_token, 200)
         failures += not ok
-        # Each worker fetches for itself: send the new token until both have.
+        # One worker fetches, the other takes the keys from the zone: send the new token
+        # until both have them.
         deadline = time.time() + 10
         while time.time() < deadline and len({pid for pid, at in key_loads(error_log) if at >= rotated_at}) < 2:
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)

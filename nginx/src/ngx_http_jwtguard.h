@@ -5,9 +5,10 @@
  * This header: what the module's files share (the configuration, the key
  * sources, the request context) and the functions one file calls in another.
  *
- * Workers are single-threaded and share nothing mutable: each worker has its
- * own copy of every verifier (made by fork), so its own key sets, fetch
- * schedule and cache.
+ * Workers are single-threaded: each worker has its own copy of every verifier
+ * (made by fork), so its own key sets and cache; with jwtguard_keys_zone, the
+ * fetch schedules and fetched documents are shared through the zone
+ * (ngx_http_jwtguard_zone.c).
  */
 
 
@@ -72,10 +73,17 @@ typedef struct {
 } ngx_http_jwtguard_source_t;
 
 
+/* a fetched source's record in the keys zone (ngx_http_jwtguard_zone.c) */
+typedef struct ngx_http_jwtguard_record_s  ngx_http_jwtguard_record_t;
+
+
 /* a fetched source of a verifier: what its subrequests go to */
 typedef struct {
     ngx_http_jwtguard_source_t *src;
     size_t                    index;        /* the verifier's source index */
+    /* its record in the keys zone; NULL: none (no zone) */
+    ngx_http_jwtguard_record_t *record;
+    ngx_str_t                 shared_name;  /* the record's name */
 } ngx_http_jwtguard_fetcher_t;
 
 
@@ -139,7 +147,16 @@ typedef struct ngx_http_jwtguard_verifier_s {
     ngx_queue_t               waiters;
     /* the fetches one request may make (the core's, read once) */
     size_t                    max_fetches;
+    /* the keys zone its fetched sources share; NULL: none */
+    ngx_slab_pool_t          *zone;
 } ngx_http_jwtguard_verifier_t;
+
+
+/* a verifier's fetched source that has a record in the keys zone */
+typedef struct {
+    ngx_http_jwtguard_verifier_t *jv;
+    ngx_http_jwtguard_fetcher_t  *fetcher;
+} ngx_http_jwtguard_shared_t;
 
 
 typedef struct {
@@ -179,6 +196,10 @@ typedef struct {
     ngx_array_t              *uris;
     /* ngx_http_jwtguard_apim_t *, per file */
     ngx_array_t              *policies;
+    /* jwtguard_keys_zone; NULL: none */
+    ngx_shm_zone_t           *zone;
+    /* the fetched sources that have a record in it: ngx_http_jwtguard_shared_t */
+    ngx_array_t              *shared;
 } ngx_http_jwtguard_main_conf_t;
 
 
@@ -253,6 +274,8 @@ ngx_int_t ngx_http_jwtguard_fetch(ngx_http_request_t *r,
 /* Hands the answer of the finished key subrequest to the core. */
 void ngx_http_jwtguard_fetched(ngx_http_request_t *r,
     ngx_http_jwtguard_ctx_t *ctx);
+/* The request that claimed a fetch ended first: the fetch failed. */
+void ngx_http_jwtguard_abandoned(ngx_http_jwtguard_ctx_t *ctx);
 /* Makes the request wait for the fetch under way (NGX_DONE). */
 ngx_int_t ngx_http_jwtguard_wait(ngx_http_request_t *r,
     ngx_http_jwtguard_ctx_t *ctx, ngx_http_jwtguard_verifier_t *jv);
@@ -299,6 +322,30 @@ char *ngx_http_jwtguard_cache_size(ngx_conf_t *cf, ngx_command_t *cmd,
 char *ngx_http_jwtguard_status_check(ngx_conf_t *cf, void *post, void *data);
 /* The post handler of a text that must not be empty. */
 char *ngx_http_jwtguard_not_empty(ngx_conf_t *cf, void *post, void *data);
+
+/* ngx_http_jwtguard_zone.c */
+
+/* jwtguard_keys_zone <name>:<size> */
+char *ngx_http_jwtguard_keys_zone(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+/* Names a verifier's fetched source for its record in the keys zone, if one is
+ * configured. */
+ngx_int_t ngx_http_jwtguard_zone_add(ngx_conf_t *cf,
+    ngx_http_jwtguard_verifier_t *jv, ngx_http_jwtguard_fetcher_t *f,
+    ngx_str_t *url, time_t keys_cache);
+/* Takes the zone's lock and the shared schedules when `always` or when the
+ * core says to sync; 1 when the lock is held. */
+ngx_uint_t ngx_http_jwtguard_zone_enter(ngx_http_jwtguard_verifier_t *jv,
+    time_t now, ngx_uint_t always, ngx_log_t *log);
+/* Writes the schedules back and gives up the lock. */
+void ngx_http_jwtguard_zone_leave(ngx_http_jwtguard_verifier_t *jv);
+/* Under the lock: a copy of a fetched document in the zone; NULL when full. */
+u_char *ngx_http_jwtguard_zone_copy(ngx_http_jwtguard_verifier_t *jv,
+    u_char *body, size_t len, ngx_log_t *log);
+/* Under the lock: stores the copy as the source's document when taken. */
+void ngx_http_jwtguard_zone_keep(ngx_http_jwtguard_verifier_t *jv,
+    ngx_http_jwtguard_fetcher_t *f, jwtguard_fetch_kind kind, u_char *copy,
+    size_t len, ngx_uint_t taken);
 
 /* ngx_http_jwtguard_variables.c */
 

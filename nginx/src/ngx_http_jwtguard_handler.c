@@ -362,10 +362,7 @@ ngx_http_jwtguard_ctx_cleanup(void *data)
 
     /* the request ended before its fetch was answered */
     if (ctx->claimed) {
-        jwtguard_verifier_fetch_failed(ctx->jv->verifier, ctx->source,
-                                       (uint64_t) ngx_time());
-        ctx->claimed = 0;
-        ngx_http_jwtguard_wake(ctx->jv);
+        ngx_http_jwtguard_abandoned(ctx);
     }
 }
 

@@ -9,7 +9,9 @@
  * configurations and the keys they name with subrequests when
  * jwtguard_verifier_start_fetch() says a fetch is due, and answers the core
  * with jwtguard_verifier_offer() or jwtguard_verifier_fetch_failed(). Requests
- * that find no key while a fetch is under way wait for it.
+ * that find no key while a fetch is under way wait for it. With a keys zone,
+ * both happen under the zone's lock (ngx_http_jwtguard_zone.c), so that one
+ * worker fetches for all.
  */
 
 #include <ngx_config.h>
@@ -28,7 +30,8 @@ static ngx_int_t ngx_http_jwtguard_fetch_done(ngx_http_request_t *r, void *data,
     ngx_int_t rc);
 static ngx_int_t ngx_http_jwtguard_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
-static void ngx_http_jwtguard_answer(ngx_http_jwtguard_ctx_t *ctx);
+static void ngx_http_jwtguard_answer(ngx_http_jwtguard_ctx_t *ctx,
+    ngx_uint_t shared);
 static void ngx_http_jwtguard_waited(ngx_event_t *ev);
 
 
@@ -287,16 +290,28 @@ ngx_int_t
 ngx_http_jwtguard_fetch(ngx_http_request_t *r, ngx_http_jwtguard_verifier_t *jv,
     ngx_http_jwtguard_ctx_t *ctx, time_t now)
 {
+    bool                         claimed;
     size_t                       source, len;
+    ngx_uint_t                   locked;
     jwtguard_fetch_kind          kind;
     ngx_http_request_t          *sr;
     ngx_http_post_subrequest_t  *ps;
     static char                  url[JWTGUARD_MAX_URL_LEN + 1];
 
-    if (ctx->fetches >= jv->max_fetches
-        || !jwtguard_verifier_start_fetch(jv->verifier, (uint64_t) now, &source,
-                                          &kind, url, sizeof(url), &len))
-    {
+    /* with a keys zone: the schedule the workers share, and the documents
+     * another worker fetched (taken also by a request that made its share of
+     * fetches) */
+    locked = ngx_http_jwtguard_zone_enter(jv, now, 0, &ctx->log);
+
+    claimed = ctx->fetches < jv->max_fetches
+              && jwtguard_verifier_start_fetch(jv->verifier, (uint64_t) now,
+                                               &source, &kind, url,
+                                               sizeof(url), &len);
+    if (locked) {
+        ngx_http_jwtguard_zone_leave(jv);
+    }
+
+    if (!claimed) {
         return NGX_DECLINED;
     }
 
@@ -439,15 +454,25 @@ ngx_http_jwtguard_fetch_done(ngx_http_request_t *r, void *data, ngx_int_t rc)
 void
 ngx_http_jwtguard_fetched(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx)
 {
-    ngx_http_jwtguard_answer(ctx);
-    ngx_http_jwtguard_wake(ctx->jv);
+    ngx_uint_t                     locked;
+    ngx_http_jwtguard_verifier_t  *jv = ctx->jv;
+
+    locked = ngx_http_jwtguard_zone_enter(jv, ngx_time(), 1, &ctx->log);
+    ngx_http_jwtguard_answer(ctx, locked);
+
+    if (locked) {
+        ngx_http_jwtguard_zone_leave(jv);
+    }
+
+    ngx_http_jwtguard_wake(jv);
 }
 
 
 static void
-ngx_http_jwtguard_answer(ngx_http_jwtguard_ctx_t *ctx)
+ngx_http_jwtguard_answer(ngx_http_jwtguard_ctx_t *ctx, ngx_uint_t shared)
 {
     bool                   trusted;
+    u_char                *copy;
     size_t                 count, len;
     ngx_uint_t             level;
     time_t                 now;
@@ -459,6 +484,7 @@ ngx_http_jwtguard_answer(ngx_http_jwtguard_ctx_t *ctx)
     char                   detail[NGX_HTTP_JWTGUARD_DETAIL];
     char                   issuer[JWTGUARD_MAX_URL_LEN + 1];
 
+    copy = NULL;
     sr = ctx->subrequest;
     uri = ctx->fetch_uri;
     now = ngx_time();
@@ -482,6 +508,14 @@ ngx_http_jwtguard_answer(ngx_http_jwtguard_ctx_t *ctx)
     {
         failure = "nothing in the answer";
 
+    } else if (shared
+               && (copy = ngx_http_jwtguard_zone_copy(ctx->jv, b->pos,
+                                                      b->last - b->pos,
+                                                      &ctx->log))
+                  == NULL)
+    {
+        failure = "the keys zone has no room for it";
+
     } else {
         count = 0;
         detail[0] = '\0';
@@ -489,6 +523,12 @@ ngx_http_jwtguard_answer(ngx_http_jwtguard_ctx_t *ctx)
         rc = jwtguard_verifier_offer(ctx->jv->verifier, ctx->source, b->pos,
                                      b->last - b->pos, (uint64_t) now, &count,
                                      detail, sizeof(detail));
+        if (shared) {
+            /* the other workers take what this one took */
+            ngx_http_jwtguard_zone_keep(ctx->jv, ctx->fetcher, ctx->kind, copy,
+                                        b->last - b->pos, rc == JWTGUARD_OK);
+        }
+
         if (rc != JWTGUARD_OK) {
             ngx_log_error(NGX_LOG_ERR, &ctx->log, 0,
                           "jwtguard: %s \"%V\" returned no valid %s, "
@@ -537,6 +577,27 @@ ngx_http_jwtguard_answer(ngx_http_jwtguard_ctx_t *ctx)
 }
 
 
+/* The request that claimed a fetch ended before it was answered: the fetch
+ * failed (the core retries after its back-off). */
+
+void
+ngx_http_jwtguard_abandoned(ngx_http_jwtguard_ctx_t *ctx)
+{
+    ngx_uint_t                     locked;
+    ngx_http_jwtguard_verifier_t  *jv = ctx->jv;
+
+    locked = ngx_http_jwtguard_zone_enter(jv, ngx_time(), 1, &ctx->log);
+    jwtguard_verifier_fetch_failed(jv->verifier, ctx->source,
+                                   (uint64_t) ngx_time());
+    if (locked) {
+        ngx_http_jwtguard_zone_leave(jv);
+    }
+
+    ctx->claimed = 0;
+    ngx_http_jwtguard_wake(jv);
+}
+
+
 /* While a fetch is under way in this worker, a request whose token names no
  * key yet (a cold start, a rotation) waits for it instead of being refused:
  * queued in the verifier's waiters, woken when the fetch ends, and at the
@@ -547,8 +608,9 @@ ngx_int_t
 ngx_http_jwtguard_wait(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx,
     ngx_http_jwtguard_verifier_t *jv)
 {
-    time_t    now;
-    uint64_t  at;
+    time_t      now;
+    uint64_t    at;
+    ngx_msec_t  timer;
 
     now = ngx_time();
     at = jwtguard_verifier_next_fetch_at(jv->verifier);
@@ -562,8 +624,14 @@ ngx_http_jwtguard_wait(ngx_http_request_t *r, ngx_http_jwtguard_ctx_t *ctx,
         ngx_queue_insert_tail(&jv->waiters, &ctx->queue);
     }
 
-    ngx_add_timer(&ctx->wait,
-                  (at > (uint64_t) now ? (ngx_msec_t) (at - now) : 1) * 1000);
+    timer = (at > (uint64_t) now ? (ngx_msec_t) (at - now) : 1) * 1000;
+
+    /* a fetch of another worker does not wake this one's requests */
+    if (jv->zone && timer > JWTGUARD_SHARED_POLL_MS) {
+        timer = JWTGUARD_SHARED_POLL_MS;
+    }
+
+    ngx_add_timer(&ctx->wait, timer);
 
     return NGX_DONE;
 }

@@ -63,6 +63,13 @@ static ngx_command_t  ngx_http_jwtguard_commands[] = {
         ngx_http_jwtguard_apim_policy, apim, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_keys_cache", NGX_CONF_TAKE1,
         ngx_conf_set_sec_slot, keys_cache, NULL),
+
+    { ngx_string("jwtguard_keys_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_jwtguard_keys_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_audience", NGX_CONF_1MORE,
         ngx_http_jwtguard_values, audiences, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_issuer", NGX_CONF_1MORE,
@@ -319,7 +326,7 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
     u_char                        *url;
     size_t                         n_issuers;
     size_t                         len;
-    ngx_str_t                     *uri;
+    ngx_str_t                     *uri, core_url;
     ngx_array_t                   *apim;
     ngx_uint_t                     i, n, m, m_apim, unbound;
     jwtguard_result                added;
@@ -450,6 +457,7 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
             return NGX_CONF_ERROR;
         }
 
+        ngx_memzero(f, sizeof(ngx_http_jwtguard_fetcher_t));
         f->src = src;
         f->index = (size_t) -1;
 
@@ -467,6 +475,16 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
                     (b, (const char *) url, len, issuers, n_issuers,
                      JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK, &f->index);
         refused = (added != JWTGUARD_OK && refused == NULL) ? src : refused;
+
+        core_url.data = url;
+        core_url.len = len;
+
+        if (ngx_http_jwtguard_zone_add(cf, jv, f, &core_url, conf->keys_cache)
+            != NGX_OK)
+        {
+            jwtguard_verifier_builder_free(b);
+            return NGX_CONF_ERROR;
+        }
     }
 
     if (n == 0 && conf->request == NULL && m == 0 && conf->apim) {

@@ -17,7 +17,6 @@ checked:
 - configurations that would let keys sign for any issuer are refused at `nginx -t`.
 """
 
-import concurrent.futures
 import json
 import os
 import re
@@ -28,55 +27,11 @@ from pathlib import Path
 
 import pytest
 
-from harness import ROOT, Backend, JsonServer, Key, Nginx, free_port, jwks, request, stop_and_check
+from harness import ROOT, Backend, Key, Nginx, free_port, jwks, request, stop_and_check
+from providers import AUD, StandIn, at_once, get, locations_for, protected_location, provider_locations
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "oidc-provider"))
 from launch import client_credentials, running  # noqa: E402
-
-AUD = "api://discovery"
-
-
-class StandIn(JsonServer):
-    """An identity provider stand-in: its OpenID configuration at
-    /.well-known/openid-configuration names `issuer` and a `jwks_uri` on this server
-    (`/keys-<version>`), which serves `keys`. Counts what it serves."""
-
-    def __init__(self, issuer, *keys, delay=0.0):
-        self.issuer, self.keys, self.delay = issuer, list(keys), delay
-        self.version, self.status = 1, 200
-        self.hits = {"config": 0, "keys": 0}
-        self.paths, self.headers = [], []
-        super().__init__()
-
-    def answer(self, request):
-        self.paths.append(request.path)
-        self.headers.append({k.lower(): v for k, v in request.headers.items()})
-        if request.path == "/.well-known/openid-configuration":
-            self.hits["config"] += 1
-            time.sleep(self.delay)
-            body = json.dumps({"issuer": self.issuer, "jwks_uri": self.jwks_uri})
-        elif request.path.startswith("/keys-"):
-            self.hits["keys"] += 1
-            body = jwks(*self.keys)
-        else:
-            body = "{}"
-        return self.status, body, True
-
-    @property
-    def jwks_uri(self):
-        return f"http://127.0.0.1:{self.port}/keys-{self.version}"
-
-    def token(self, key, iss=None, **claims):
-        body = {"iss": iss or self.issuer, "aud": AUD, "exp": int(time.time()) + 600, "sub": "u"}
-        body.update(claims)
-        return key.sign(body)
-
-
-def provider_locations(name, p):
-    """The two internal locations one stand-in's fetches go to."""
-    config = f"http://127.0.0.1:{p.port}/.well-known/openid-configuration"
-    return locations_for(config).replace("/_oidc ", f"/_oidc_{name} ").replace("/_jwks ", f"/_jwks_{name} ")
-
 
 KEY_A, KEY_A2, KEY_B, KEY_C, KEY_D, KEY_S = (Key(k) for k in ("a1", "a2", "b1", "c1", "d1", "s1"))
 
@@ -97,60 +52,21 @@ def env():
         jwtguard_audience {AUD};
         add_header X-Jwtguard-Error $jwtguard_error always;
         {locations}
-        location /a/ {{
-            jwtguard on;
-            jwtguard_openid_config /_oidc_a keys=/_jwks_a;
-            proxy_pass http://127.0.0.1:{backend.port};
-        }}
+        {protected_location("/a/", "a", backend.port)}
         location /both/ {{
             jwtguard on;
             jwtguard_openid_config /_oidc_a keys=/_jwks_a;
             jwtguard_openid_config /_oidc_b keys=/_jwks_b;
             proxy_pass http://127.0.0.1:{backend.port};
         }}
-        location /mismatch/ {{
-            jwtguard on;
-            jwtguard_issuer https://other.example/;
-            jwtguard_openid_config /_oidc_c keys=/_jwks_c;
-            proxy_pass http://127.0.0.1:{backend.port};
-        }}
-        location /short/ {{
-            jwtguard on;
-            jwtguard_openid_config /_oidc_d keys=/_jwks_d;
-            jwtguard_keys_cache 1s;
-            proxy_pass http://127.0.0.1:{backend.port};
-        }}
-        location /slow/ {{
-            jwtguard on;
-            jwtguard_openid_config /_oidc_s keys=/_jwks_s;
-            proxy_pass http://127.0.0.1:{backend.port};
-        }}
+        {protected_location("/mismatch/", "c", backend.port, "jwtguard_issuer https://other.example/;")}
+        {protected_location("/short/", "d", backend.port, "jwtguard_keys_cache 1s;")}
+        {protected_location("/slow/", "s", backend.port)}
     }}
     """, workers=2)
     ng.start(port)
     yield {"port": port, "ng": ng, "a": a, "b": b, "c": c, "d": d, "s": s}
     stop_and_check(ng, backend, a, b, c, d, s)
-
-
-def get(env, path, token):
-    status, headers, _ = request(env["port"], path, {"Authorization": f"Bearer {token}"})
-    return status, headers.get("x-jwtguard-error", "")
-
-
-def locations_for(config_url):
-    """The internal locations of one provider's fetches: its configuration at
-    `config_url`, and the keys at whatever `jwks_uri` it names."""
-    return f"""
-        location = /_oidc {{
-            internal;
-            proxy_pass {config_url};
-            subrequest_output_buffer_size 64k;
-        }}
-        location = /_jwks {{
-            internal;
-            proxy_pass $jwtguard_jwks_uri;
-            subrequest_output_buffer_size 64k;
-        }}"""
 
 
 def load_in_every_worker(env, path, token, keys_uri, timeout=10.0):
@@ -216,9 +132,7 @@ def test_a_provider_down_keeps_the_last_good_keys(env):
 def test_a_slow_provider_at_cold_start_is_fetched_once_per_worker(env):
     s = env["s"]
     token = s.token(KEY_S)
-    with concurrent.futures.ThreadPoolExecutor(30) as pool:
-        answers = list(pool.map(lambda _: get(env, "/slow/x", token), range(30)))
-    assert answers == [(200, "")] * 30
+    assert at_once(env, "/slow/x", token) == [(200, "")] * 30
     # One configuration and one key set per worker (two workers, each its own).
     assert 1 <= s.hits["config"] <= 2 and 1 <= s.hits["keys"] <= 2, s.hits
 

@@ -2,6 +2,12 @@
 (nginx/tests/harness.py), checks every location answers as expected, runs wrk against
 each and prints a markdown table. Fails on any non-2xx answer or socket error.
 
+A second part follows a provider's OpenID configuration (a stand-in on 127.0.0.1 whose
+keys are due every second, `jwtguard_keys_cache 1s`) with two workers, without and then
+with `jwtguard_keys_zone`, and reports requests per second and the provider's fetches
+per refresh (each worker fetches for itself without the zone; one fetches for all with
+it).
+
 The time per location is split into rounds that visit the locations in turn (each
 round runs every location once), and the medians are reported: on a shared machine
 the background load drifts, and interleaving spreads the drift over all rows."""
@@ -20,6 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "nginx", "tests"))
 
 from harness import NGINX, Key, Nginx, free_port, jwks, request  # noqa: E402
+from providers import AUD as DISCOVERY_AUD, StandIn, provider_locations  # noqa: E402
 
 AUD = "6e74172b-be56-4843-9ff4-e66a39bb12e3"
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
@@ -100,10 +107,10 @@ def wrk(url, seconds, token):
     return float(rps.group(1)), float(lat.group(1)) * UNITS[lat.group(2)], int(total.group(1))
 
 
-def check(port, path, token):
-    """The location answers 200 with the token (forwarding a claim; HIT after a few
-    requests on a cached location, never a cache status elsewhere) and 401 without:
-    the module really runs where it should."""
+def check(port, path, token, claim=True):
+    """The location answers 200 with the token (forwarding a claim when `claim`; HIT
+    after a few requests on a cached location, never a cache status elsewhere) and 401
+    without: the module really runs where it should."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     seen = set()
     for _ in range(6):   # two workers, one cache each
@@ -111,16 +118,82 @@ def check(port, path, token):
         if st != 200 or body != "ok\n":
             raise SystemExit(f"FAIL {path}: {st} {h} {body!r}")
         seen.add(h.get("x-jwtguard-cache"))
-        if token and h.get("x-user") != "00000000-0000-0000-0000-0000000000aa":
+        if token and claim and h.get("x-user") != "00000000-0000-0000-0000-0000000000aa":
             raise SystemExit(f"FAIL {path}: claim not forwarded: {h}")
     if not token:
         return
     expected = "HIT" in seen and seen <= {"HIT", "MISS"} if path.endswith("-cached") else seen == {None}
-    if not expected:
+    if claim and not expected:
         raise SystemExit(f"FAIL {path}: cache status {seen}")
     st, h, _ = request(port, path, {})
     if st != 401:
         raise SystemExit(f"FAIL {path}: {st} without a token, 401 expected")
+
+
+# (location, cache directive, description) of the discovery part
+DISCOVERY = [
+    ("/discovery", "jwtguard_cache_size off;", "ES256, cache off"),
+    ("/discovery-cached", "", "ES256, cache on"),
+]
+
+
+def discovery_conf(port, directory, provider, zone):
+    locations = "\n".join(f"""
+        location = {path} {{
+            jwtguard on;
+            {cache}
+            alias {directory}/ok.txt;
+        }}""" for path, cache, _ in DISCOVERY)
+    return f"""
+    default_type text/plain;
+    keepalive_requests 100000;
+    {"jwtguard_keys_zone jwtguard_keys:1m;" if zone else ""}
+    server {{
+        listen 127.0.0.1:{port} backlog=1024;
+        jwtguard_audience {DISCOVERY_AUD};
+        jwtguard_openid_config /_oidc_p keys=/_jwks_p;
+        jwtguard_keys_cache 1s;
+        {provider_locations("p", provider)}
+{locations}
+    }}
+"""
+
+
+def discovery_runs(rounds, per_run):
+    """Requests per second and fetches per refresh, without and with the keys zone."""
+    key = Key("bench-discovery", kind="EC")
+    rows = []
+    for zone in (False, True):
+        provider = StandIn("https://bench.example/", key)
+        token = provider.token(key, exp=int(time.time()) + 7200)
+        port = free_port()
+        ng = Nginx("", workers=WORKERS)
+        try:
+            with open(os.path.join(ng.dir, "ok.txt"), "w") as f:
+                f.write("ok\n")
+            os.chmod(os.path.join(ng.dir, "ok.txt"), 0o644)
+            ng.write_conf(discovery_conf(port, ng.dir, provider, zone))
+            ng.start(port)
+            for path, _, _ in DISCOVERY:
+                check(port, path, token, claim=False)
+            runs = {path: [] for path, _, _ in DISCOVERY}
+            start, before = time.time(), dict(provider.hits)
+            for n in range(rounds):
+                for path, _, _ in DISCOVERY:
+                    rps, lat, total = wrk(f"http://127.0.0.1:{port}{path}", per_run, token)
+                    print(f"round {n + 1}/{rounds} {path} ({'zone' if zone else 'no zone'}): "
+                          f"{rps:.0f} requests/s, {total} requests", file=sys.stderr)
+                    runs[path].append(rps)
+            elapsed = time.time() - start
+            fetched = provider.hits["config"] - before["config"]
+            if re.search(r"\[(alert|emerg|crit)\]|exited on signal", ng.log()):
+                raise SystemExit("FAIL: nginx logged alert/crit or a worker crashed:\n" + ng.log()[-3000:])
+        finally:
+            ng.stop()
+            provider.stop()
+            shutil.rmtree(ng.dir, ignore_errors=True)
+        rows.append((zone, [statistics.median(runs[path]) for path, _, _ in DISCOVERY], fetched, elapsed))
+    return rows
 
 
 def main():
@@ -198,6 +271,29 @@ def main():
         "added per request: 1/throughput − 1/throughput of `/open` (medians), wall time; with both cores "
         "busy the CPU time per request is up to twice that. The module locations also answer "
         "with `$jwtguard_claim_oid` and `$jwtguard_cache_status` headers (a claim read per request).",
+    ]
+    discovery = discovery_runs(rounds, per_run)
+    lines += [
+        "",
+        f"Keys from an OpenID configuration due every second (`jwtguard_keys_cache 1s`), "
+        f"{WORKERS} workers, the same rounds; the provider is a stand-in on 127.0.0.1 "
+        f"counting its fetches over each run:",
+        "",
+        "| keys | " + " | ".join(f"`{path}` ({what}), requests/s" for path, _, what in DISCOVERY)
+        + " | configuration fetches | seconds | fetches per second |",
+        "| --- | " + " | ".join("---:" for _ in DISCOVERY) + " | ---: | ---: | ---: |",
+    ]
+    for zone, rps, fetched, elapsed in discovery:
+        keys = "`jwtguard_keys_zone`" if zone else "per worker (no zone)"
+        lines.append(f"| {keys} | " + " | ".join(f"{r:,.0f}" for r in rps)
+                     + f" | {fetched} | {elapsed:.0f} | {fetched / elapsed:.2f} |")
+    lines += [
+        "",
+        "Each configuration fetch is followed by one key set fetch. The two locations differ "
+        "in their cache settings, so each has its own verifier: without the zone each "
+        "verifier in each worker fetches (up to four fetches per refresh); with it, one "
+        "fetch per refresh serves both verifiers in both workers (they name the same "
+        "source).",
     ]
     table = "\n".join(lines) + "\n"
     print(table)

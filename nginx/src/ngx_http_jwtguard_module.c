@@ -359,7 +359,8 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
     }
 
     if (conf->files == NULL && conf->request == NULL && conf->openid == NULL
-        && (conf->apim == NULL || conf->apim->n_inline == 0))
+        && (conf->apim == NULL
+            || (conf->apim->n_inline == 0 && conf->apim->sources == NULL)))
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "jwtguard: \"jwtguard on\" needs "

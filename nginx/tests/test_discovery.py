@@ -239,8 +239,7 @@ def test_an_apim_policys_openid_config_is_fetched(tmp_path):
     """`<openid-config url>` of a validate-jwt policy, fetched through the locations
     given by `openid=` and `keys=`; the policy's inline key still verifies beside the
     discovered ones, as in APIM. The policy's URL is https (APIM requires it), so the
-    configuration location proxies to the stand-in and passes
-    `$jwtguard_openid_config_url` on in a header, which the stand-in records."""
+    configuration location proxies to the stand-in (`apim_nginx`)."""
     backend, e = Backend(), StandIn("https://e.example/", KEY_A)
     inline = Key("inline-rsa")
     n, exp = (inline.jwk[k] for k in ("n", "e"))
@@ -253,14 +252,33 @@ def test_an_apim_policys_openid_config_is_fetched(tmp_path):
   <audiences><audience>{AUD}</audience></audiences>
   <issuers><issuer>https://e.example/</issuer></issuers>
 </validate-jwt>""")
-    ng = Nginx(f"""
+    ng = apim_nginx(port, policy, e, backend)
+    ng.start(port)
+    try:
+        env = {"port": port}
+        for _ in range(4):
+            assert get(env, "/apim/x", e.token(KEY_A)) == (200, "")
+            assert get(env, "/apim/x", e.token(inline)) == (200, "")
+        assert e.hits["config"] >= 1 and e.hits["keys"] >= 1
+        assert config_urls(e) == {"https://e.example/tenant-e/.well-known/openid-configuration"}, e.headers
+        # The discovered keys sign only for the discovered issuer, which the policy lists.
+        assert get(env, "/apim/x", e.token(KEY_A, iss="https://f.example/")) == (401, "TokenIssuerNotAllowed")
+    finally:
+        stop_and_check(ng, backend, e)
+
+
+def apim_nginx(port, policy, provider, backend):
+    """nginx with `policy` at /apim/, its `<openid-config>` fetched through locations
+    that proxy to the stand-in `provider` (the configuration's location passes
+    `$jwtguard_openid_config_url` on in a header, which the stand-in records)."""
+    return Nginx(f"""
     server {{
         listen 127.0.0.1:{port};
         add_header X-Jwtguard-Error $jwtguard_error always;
         location = /_apim_oidc {{
             internal;
             proxy_set_header X-Config-Url $jwtguard_openid_config_url;
-            proxy_pass http://127.0.0.1:{e.port}/.well-known/openid-configuration;
+            proxy_pass http://127.0.0.1:{provider.port}/.well-known/openid-configuration;
             subrequest_output_buffer_size 64k;
         }}
         location = /_apim_jwks {{
@@ -274,17 +292,35 @@ def test_an_apim_policys_openid_config_is_fetched(tmp_path):
             proxy_pass http://127.0.0.1:{backend.port};
         }}
     }}""")
+
+
+def config_urls(provider):
+    """The `$jwtguard_openid_config_url` of each configuration fetch the stand-in saw."""
+    return {h.get("x-config-url") for h, p in zip(provider.headers, provider.paths) if p.endswith("configuration")}
+
+
+def test_a_validate_azure_ad_token_policys_discovery_is_fetched(tmp_path):
+    """`<validate-azure-ad-token tenant-id>`: the tenant's Entra ID discovery URL, which
+    the policy derives, is fetched through `openid=` and `keys=`, and the tenant's
+    issuer is the one allowed."""
+    tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+    issuer = f"https://login.microsoftonline.com/{tenant}/v2.0"
+    backend, e = Backend(), StandIn(issuer, KEY_A)
+    port = free_port()
+    policy = Path(tmp_path) / "policy.xml"
+    policy.write_text(f"""
+<validate-azure-ad-token tenant-id="{tenant}">
+  <audiences><audience>{AUD}</audience></audiences>
+</validate-azure-ad-token>""")
+    ng = apim_nginx(port, policy, e, backend)
     ng.start(port)
     try:
         env = {"port": port}
         for _ in range(4):
-            assert get(env, "/apim/x", e.token(KEY_A)) == (200, "")
-            assert get(env, "/apim/x", e.token(inline)) == (200, "")
-        assert e.hits["config"] >= 1 and e.hits["keys"] >= 1
-        sent = [h.get("x-config-url") for h, p in zip(e.headers, e.paths) if p.endswith("configuration")]
-        assert set(sent) == {"https://e.example/tenant-e/.well-known/openid-configuration"}, sent
-        # The discovered keys sign only for the discovered issuer, which the policy lists.
-        assert get(env, "/apim/x", e.token(KEY_A, iss="https://f.example/")) == (401, "TokenIssuerNotAllowed")
+            assert get(env, "/apim/x", e.token(KEY_A, tid=tenant)) == (200, "")
+        assert config_urls(e) == {f"{issuer}/.well-known/openid-configuration"}, e.headers
+        other = "https://login.microsoftonline.com/11111111-1111-4111-8111-111111111111/v2.0"
+        assert get(env, "/apim/x", e.token(KEY_A, iss=other)) == (401, "TokenIssuerNotAllowed")
     finally:
         stop_and_check(ng, backend, e)
 

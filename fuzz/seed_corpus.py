@@ -170,6 +170,20 @@ def main():
         rsa_n = next(line[2:].strip() for line in f if line.startswith("n="))
     for xml in apim_policies(rsa_n):
         write("apim_policy", xml)
+    # jwe: jwcrypto's tokens whole (mode byte 0), and each segment of some replaced by
+    # a few bytes (mode 64.. picks the segment, as base64url of the bytes).
+    with open(os.path.join(ROOT, "core", "tests", "fixtures", "jwe.json")) as f:
+        jwe_doc = json.load(f)
+    for i, case in enumerate(jwe_doc["cases"]):
+        write("jwe", b"\x00" + case["token"].encode())
+        if i % 8 == 0:
+            for segment in range(5):
+                write("jwe", bytes([64 + segment, i]) + b"\x00" * 16)
+    with open(os.path.join(ROOT, "tests", "vectors", "wycheproof", "json_web_encryption_test.json")) as f:
+        for group in json.load(f)["testGroups"]:
+            for test in group["tests"]:
+                if isinstance(test.get("jwe"), str):
+                    write("jwe", b"\x00" + test["jwe"].encode())
     # structured: arbitrary bytes; a few fixed patterns give the fuzzer a start.
     for i in range(16):
         write("structured", hashlib.sha256(b"jwtguard structured seed %d" % i).digest() * (1 + i % 4))

@@ -125,6 +125,10 @@ reasons! {
     /// The policy lists token types (`typ`, e.g. RFC 9068's `at+jwt`) and the token's
     /// header names none of them, or has no `typ`.
     TokenTypeNotAllowed = 18 => "JwtInvalid", "token type (typ) is not allowed by the policy";
+    /// An encrypted token (JWE) could not be decrypted: no decryption key has its
+    /// `kid`, or the key, the tag, the padding or the key wrap did not check out (one
+    /// reason and detail for all of these, so the answer is no oracle).
+    TokenDecryptionFailed = 19 => "JwtInvalid", "token could not be decrypted";
 
     /// The key set is not valid JSON of the expected shape.
     KeySetMalformed = 100 => "JwtInvalid", "key set is not a well-formed JWK or JWK set";

@@ -59,6 +59,8 @@ mod error;
 #[cfg(feature = "alloc")]
 pub mod export;
 pub mod json;
+#[cfg(feature = "jwe")]
+pub mod jwe;
 mod jwk;
 pub mod jws;
 pub mod key_file;

@@ -32,6 +32,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use crate::cache::TokenCache;
 use crate::error::{Error, Reason};
+#[cfg(feature = "jwe")]
+use crate::jwe::DecryptionKeys;
 use crate::jws::{self, Header};
 use crate::key_source::{FetchWhat, KeySource, Offered, SourceOptions, SHARED_STATE_LEN};
 use crate::keyset::KeySet;
@@ -149,6 +151,9 @@ pub struct Verifier {
     generation: AtomicU64,
     /// The cache's hits and misses ([`Verifier::cache_counts`]).
     counts: [AtomicU64; 2],
+    /// Keys that decrypt encrypted tokens, if any ([`VerifierBuilder::decryption_keys`]).
+    #[cfg(feature = "jwe")]
+    decryption: Option<Arc<DecryptionKeys>>,
 }
 
 /// Builds a [`Verifier`]; sources are numbered in the order they are added, from 0.
@@ -157,6 +162,8 @@ pub struct VerifierBuilder {
     slots: Vec<Slot>,
     cache: Option<(usize, u64)>,
     problem: Option<Error>,
+    #[cfg(feature = "jwe")]
+    decryption: Option<Arc<DecryptionKeys>>,
 }
 
 /// What [`Verifier::verify`] answers while no source has keys: a
@@ -237,6 +244,16 @@ impl VerifierBuilder {
         self
     }
 
+    /// Decrypts encrypted tokens (compact JWE) with `keys` before verifying the signed
+    /// JWT inside them under the policy, as API Management's `<decryption-keys>` does
+    /// (see [`crate::jwe`]). Without decryption keys an encrypted token is
+    /// `TokenMalformed`. The keys may be shared by several verifiers (an `Arc`).
+    #[cfg(feature = "jwe")]
+    pub fn decryption_keys(mut self, keys: impl Into<Arc<DecryptionKeys>>) -> Self {
+        self.decryption = Some(keys.into());
+        self
+    }
+
     /// The first problem found so far in what was added (a URL that is not https, an
     /// empty issuer list, too many sources); [`VerifierBuilder::build`] reports it.
     pub fn problem(&self) -> Option<Error> {
@@ -263,7 +280,34 @@ impl VerifierBuilder {
             .filter(|&(capacity, ttl)| capacity > 0 && ttl > 0)
             .map(|(capacity, ttl)| Mutex::new(CacheState { generation: 0, tokens: TokenCache::new(capacity, ttl) }));
         let counts = [AtomicU64::new(0), AtomicU64::new(0)];
-        Ok(Verifier { policy: self.policy, slots: self.slots, cache, generation: AtomicU64::new(0), counts })
+        Ok(Verifier {
+            policy: self.policy,
+            slots: self.slots,
+            cache,
+            generation: AtomicU64::new(0),
+            counts,
+            #[cfg(feature = "jwe")]
+            decryption: self.decryption,
+        })
+    }
+}
+
+/// A token as verified: as given, or the signed JWT an encrypted token held (wiped when
+/// dropped).
+enum Signed<'t> {
+    Plain(&'t [u8]),
+    #[cfg(feature = "jwe")]
+    Decrypted(zeroize::Zeroizing<Vec<u8>>),
+}
+
+impl core::ops::Deref for Signed<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Signed::Plain(token) => token,
+            #[cfg(feature = "jwe")]
+            Signed::Decrypted(token) => token,
+        }
     }
 }
 
@@ -273,7 +317,14 @@ type Snapshot = (Arc<KeySet>, Option<Arc<[String]>>, usize);
 impl Verifier {
     /// Starts a verifier for `policy`; add at least one key source.
     pub fn builder(policy: Policy) -> VerifierBuilder {
-        VerifierBuilder { policy, slots: Vec::new(), cache: None, problem: None }
+        VerifierBuilder {
+            policy,
+            slots: Vec::new(),
+            cache: None,
+            problem: None,
+            #[cfg(feature = "jwe")]
+            decryption: None,
+        }
     }
 
     /// The policy.
@@ -301,7 +352,7 @@ impl Verifier {
             self.counts[1].fetch_add(1, Ordering::Relaxed);
         }
         let generation = self.generation.load(Ordering::Acquire);
-        let verified = Arc::new(self.verify_uncached(token, now, &self.policy, true)?);
+        let verified = Arc::new(self.verify_uncached(&self.signed(token)?, now, &self.policy, true)?);
         if let Some(cache) = &self.cache {
             let mut cache = lock(cache);
             // Keys that changed while this token was checked must not stand behind it.
@@ -319,7 +370,20 @@ impl Verifier {
     pub fn verify_with_policy(&self, token: &[u8], now: u64, policy: &Policy) -> Result<Verified, Error> {
         self.check_policy(policy)?;
         policy.check_len(token.len())?;
-        self.verify_uncached(token, now, policy, false)
+        self.verify_uncached(&self.signed(token)?, now, policy, false)
+    }
+
+    /// The signed token to verify: `token` itself, or the JWS inside an encrypted
+    /// `token` when the verifier has decryption keys.
+    fn signed<'t>(&self, token: &'t [u8]) -> Result<Signed<'t>, Error> {
+        #[cfg(feature = "jwe")]
+        if let Some(keys) = &self.decryption {
+            if crate::jwe::is_compact_jwe(token) {
+                let inner = crate::jwe::decrypt_signed(token, keys, self.policy.max_token_len())?;
+                return Ok(Signed::Decrypted(inner));
+            }
+        }
+        Ok(Signed::Plain(token))
     }
 
     /// The cache's answer for `token` at `now`, checking nothing else: `Some` exactly

@@ -1,5 +1,5 @@
-//! core/README.md shows the Rust examples exactly as `examples/readme.rs` and
-//! `examples/verifier.rs` compile them. (The project's front page shows parts of
+//! core/README.md shows the Rust examples exactly as `examples/readme.rs`,
+//! `examples/verifier.rs` and `examples/jwe.rs` compile them. (The project's front page shows parts of
 //! `examples/readme.rs`; `scripts/check-docs.py` checks those.)
 
 /// The text between the markers of example `name`.
@@ -28,5 +28,10 @@ fn readme_rust_examples_are_the_compiled_ones() {
         blocks.get(1).copied(),
         Some(example_body("verifier").as_str()),
         "core/README.md differs from examples/verifier.rs"
+    );
+    assert_eq!(
+        blocks.get(2).copied(),
+        Some(example_body("jwe").as_str()),
+        "core/README.md differs from examples/jwe.rs"
     );
 }

@@ -19,9 +19,9 @@ fn names_and_codes_are_unique_and_round_trip() {
         assert_eq!(format!("{r}"), r.name());
         assert!(!r.message().is_empty());
     }
-    assert_eq!(Reason::ALL.len(), 29);
+    assert_eq!(Reason::ALL.len(), 30);
     assert_eq!(Reason::from_code(0), None);
-    assert_eq!(Reason::from_code(19), None);
+    assert_eq!(Reason::from_code(20), None);
 }
 
 #[test]
@@ -38,6 +38,7 @@ fn codes_are_the_published_ones() {
         (Reason::TokenClaimNotFound, 16),
         (Reason::TokenClaimValueNotAllowed, 17),
         (Reason::TokenTypeNotAllowed, 18),
+        (Reason::TokenDecryptionFailed, 19),
         (Reason::KeySetMalformed, 100),
         (Reason::KeyInvalid, 109),
         (Reason::PolicyInvalid, 200),

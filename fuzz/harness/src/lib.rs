@@ -7,11 +7,13 @@ pub mod apim;
 pub mod backends;
 pub mod c_abi;
 pub mod json_tree;
+pub mod jwe;
 pub mod keys;
 pub mod sources;
 pub mod structured;
 
 pub use apim::apim_policy;
+pub use jwe::jwe;
 pub use sources::sources;
 pub use structured::{structured, StructuredToken};
 

@@ -16,7 +16,8 @@ const MAX_FILES: usize = 500;
 const MAX_BYTES: usize = 2 * 1024 * 1024;
 
 /// Every corpus directory, each replayed by a test below.
-const TARGETS: [&str; 9] = ["apim_policy", "claims", "ffi", "json", "jwks", "jws", "sources", "structured", "verify"];
+const TARGETS: [&str; 10] =
+    ["apim_policy", "claims", "ffi", "json", "jwe", "jwks", "jws", "sources", "structured", "verify"];
 
 fn corpus_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus")
@@ -87,6 +88,11 @@ fn claims() {
 #[test]
 fn json() {
     replay("json", harness::json);
+}
+
+#[test]
+fn jwe() {
+    replay("jwe", harness::jwe);
 }
 
 #[test]

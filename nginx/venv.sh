@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates (or updates) target/nginx-venv: PyJWT, cryptography and pytest from PyPI for the
+# Creates (or updates) target/nginx-venv: PyJWT, cryptography, jwcrypto and pytest from PyPI for the
 # nginx tests and the demo; with --with-jwtguard also the project's Python package
 # (pip install ./bindings-python, built with maturin and Rust stable). Prints the venv's python.
 set -euo pipefail
@@ -16,8 +16,8 @@ if [ ! -x "$venv/bin/python" ]; then
         python3 -m venv "$venv" >&2
     fi
 fi
-"$venv/bin/python" -c 'import jwt, cryptography, pytest' 2>/dev/null \
-    || "$venv/bin/python" -m pip install --quiet pytest pyjwt cryptography >&2
+"$venv/bin/python" -c 'import jwt, cryptography, pytest, jwcrypto' 2>/dev/null \
+    || "$venv/bin/python" -m pip install --quiet pytest pyjwt cryptography jwcrypto >&2
 if [ "${1:-}" = "--with-jwtguard" ]; then
     # rebuilt from the source tree (cargo is incremental)
     "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$root/bindings-python" >&2

@@ -75,6 +75,7 @@ fn to_dict<'py>(py: Python<'py>, apim: &ApimPolicy) -> PyResult<Bound<'py, PyDic
     d.set_item("derived_issuers", derived)?;
     d.set_item("inline_jwks_rsa", apim.inline_jwks_of(InlineKeyKind::Rsa))?;
     d.set_item("inline_jwks_symmetric", apim.inline_jwks_of(InlineKeyKind::Symmetric))?;
+    d.set_item("decryption_jwks", apim.decryption_jwks())?;
     let (source, name) = match apim.token_source() {
         TokenSource::Header { name } => ("header", name),
         TokenSource::HeaderLastWord { name } => ("header_last_word", name),

@@ -20,7 +20,7 @@ pub struct PyKeySet {
 
 /// The document's bytes: `str` (UTF-8), `bytes`/`bytearray`, or a `dict`/`list` that is
 /// serialized with the standard library's `json.dumps`.
-fn document_bytes(py: Python<'_>, jwks: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+pub(crate) fn document_bytes(py: Python<'_>, jwks: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(s) = jwks.cast::<PyString>() {
         return Ok(s.to_cow()?.as_bytes().to_vec());
     }

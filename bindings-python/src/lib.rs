@@ -22,6 +22,7 @@ use pyo3::type_object::PyTypeCheck;
 use pyo3::types::{PyBytes, PyString};
 
 mod apim;
+mod decryption;
 mod errors;
 mod json_objects;
 mod keyset;
@@ -91,7 +92,7 @@ fn now_arg(now: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
 /// (a `KeySet`, or a sequence of them searched as one), then every rule of `policy` at
 /// `now` (Unix seconds, default: the current time). Raises `TokenError`.
 #[pyfunction]
-#[pyo3(signature = (token, keys, policy, now = None, detailed = false))]
+#[pyo3(signature = (token, keys, policy, now = None, detailed = false, decryption_keys = None))]
 fn _verify<'py>(
     py: Python<'py>,
     token: &Bound<'py, PyAny>,
@@ -99,14 +100,23 @@ fn _verify<'py>(
     policy: &Bound<'py, PyPolicy>,
     now: Option<&Bound<'py, PyAny>>,
     detailed: bool,
+    decryption_keys: Option<&Bound<'py, decryption::PyDecryptionKeys>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let token = token_bytes(token)?;
     let sets = key_sets(py, keys)?;
     let policy = policy.get().complete(py)?;
     let now = now_arg(now)?;
+    let decryption = decryption_keys.map(|keys| keys.get().inner.clone());
     // Each set may sign for any issuer the policy allows; the GIL is released.
     let result = py.detach(|| {
-        let token = token.as_bytes();
+        // An encrypted token, with decryption keys: the signed JWT inside it.
+        let decrypted = match &decryption {
+            Some(keys) if jwtguard_core::jwe::is_compact_jwe(token.as_bytes()) => {
+                Some(jwtguard_core::jwe::decrypt_signed(token.as_bytes(), keys, policy.max_token_len())?)
+            }
+            _ => None,
+        };
+        let token = decrypted.as_deref().map_or(token.as_bytes(), |inner| inner);
         let sets: Vec<(&KeySet, Option<&[&str]>)> = sets.iter().map(|set| (&**set, None)).collect();
         let mut scratch = vec![0u8; jws::scratch_len(token.len().min(policy.max_token_len()))];
         jwtguard_core::verify_in(token, &sets, policy, now, &mut scratch)
@@ -260,6 +270,7 @@ fn _reasons() -> Vec<(&'static str, u32, &'static str, &'static str)> {
 fn _jwtguard(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::claim_interpreter(m.py())?;
     m.add_class::<PyKeySet>()?;
+    m.add_class::<decryption::PyDecryptionKeys>()?;
     m.add_class::<PyPolicy>()?;
     m.add_class::<PyRequiredClaim>()?;
     m.add_class::<VerifiedToken>()?;

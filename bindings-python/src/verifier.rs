@@ -18,6 +18,7 @@ use pyo3::pybacked::PyBackedBytes;
 use pyo3::sync::{MutexExt, PyOnceLock};
 use pyo3::types::{PyDict, PyFloat, PyList, PyString, PyTuple};
 
+use crate::decryption::PyDecryptionKeys;
 use crate::errors::{self, Kind};
 use crate::keyset::PyKeySet;
 use crate::policy::{self, PyPolicy};
@@ -237,6 +238,7 @@ impl PyVerifier {
         retry_max = None,
         cache_size = 0,
         cache_ttl = None,
+        decryption_keys = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -250,6 +252,7 @@ impl PyVerifier {
         retry_max: Option<&Bound<'_, PyAny>>,
         cache_size: usize,
         cache_ttl: Option<&Bound<'_, PyAny>>,
+        decryption_keys: Option<&Bound<'_, PyDecryptionKeys>>,
     ) -> PyResult<Self> {
         let defaults = Refresh::DEFAULT;
         let refresh = Refresh {
@@ -284,6 +287,9 @@ impl PyVerifier {
                 }
                 _ => return Err(pyo3::exceptions::PyValueError::new_err(format!("unknown key source kind {kind:?}"))),
             };
+        }
+        if let Some(keys) = decryption_keys {
+            builder = builder.decryption_keys(keys.get().inner.clone());
         }
         let inner =
             builder.cache(cache_size, cache_ttl).build().map_err(|e| errors::from_core(py, Kind::Policy, &e))?;

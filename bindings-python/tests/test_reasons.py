@@ -6,12 +6,19 @@ from __future__ import annotations
 
 import json
 import pickle
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 import jwtguard
 from conftest import AUDIENCE, ISSUER, NOW, b64url, claims, jwks, mint, mint_raw, public_jwk, sign_raw
+
+
+JWE_FIXTURES = json.loads((Path(__file__).resolve().parents[2] / "core/tests/fixtures/jwe.json").read_text())
+JWE_KEYS = jwtguard.DecryptionKeys.from_jwks(JWE_FIXTURES["decryption_keys"])
+JWE_UNKNOWN_KID = next(c["token"] for c in JWE_FIXTURES["cases"] if c["name"] == "unknown kid")
+DECRYPTION = "(decryption keys)"
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +70,8 @@ def _token_cases(k):
             {"required_claims": [jwtguard.RequiredClaim("scp", ["Files.Read"], match="any", separator=" ")]},
         ),
         "TokenTypeNotAllowed": (mint(rsa_key, "rsa", claims(), typ="JWT"), {"token_types": ["at+jwt"]}),
+        # jwcrypto's JWE naming a kid no decryption key has (core/tests/fixtures/jwe.json).
+        "TokenDecryptionFailed": (JWE_UNKNOWN_KID, {DECRYPTION: True}),
         # A token naming a key the set rejected gets that key's reason.
         "KeyTooSmall": (mint(rsa_key, "weak", claims()), {}),
     }
@@ -74,9 +83,10 @@ TOKEN_REASONS = [name for name in jwtguard.REASONS if name.startswith("Token")] 
 @pytest.mark.parametrize("reason", TOKEN_REASONS)
 def test_token_reason(world, reason):
     token, overrides = _token_cases(world["private"])[reason]
+    decryption = JWE_KEYS if overrides.pop(DECRYPTION, False) else None
     policy = world["policy"].replace(**overrides) if overrides else world["policy"]
     with pytest.raises(jwtguard.TokenError) as info:
-        jwtguard.verify(token, world["keys"], policy, now=NOW)
+        jwtguard.verify(token, world["keys"], policy, now=NOW, decryption_keys=decryption)
     e = info.value
     assert e.reason == reason
     assert e.code == jwtguard.REASONS[reason]

@@ -400,6 +400,12 @@ enum jwtguard_result
      */
     JWTGUARD_TOKEN_TYPE_NOT_ALLOWED = 18,
     /**
+     * An encrypted token (JWE) could not be decrypted: no decryption key has its
+     * `kid`, or the key, the tag, the padding or the key wrap did not check out (one
+     * reason and detail for all of these, so the answer is no oracle).
+     */
+    JWTGUARD_TOKEN_DECRYPTION_FAILED = 19,
+    /**
      * The key set is not valid JSON of the expected shape.
      */
     JWTGUARD_KEY_SET_MALFORMED = 100,
@@ -552,6 +558,20 @@ typedef enum jwtguard_file_change {
  * to read the token, how to answer a rejection, where the keys are.
  */
 typedef struct jwtguard_apim_policy jwtguard_apim_policy;
+
+/**
+ * Private keys that decrypt encrypted tokens (opaque; immutable and reference
+ * counted like `jwtguard_keyset`).
+ *
+ * Security contract (the core's `jwe` module): RSA keys with every CRT member and at
+ * least 2048 bits, EC keys on P-256 or P-384 whose `x`/`y` are `d`'s public key, and
+ * `oct` keys of 16, 24, 32, 48 or 64 bytes, each with `use` `enc` when it has a `use`;
+ * the first key that is not refuses the whole set. Key bytes are wiped when the last
+ * reference is freed; the JSON the caller passed is the caller's to wipe. A verifier
+ * given these keys (`jwtguard_verifier_builder_set_decryption_keys()`) decrypts compact
+ * JWE tokens whose content is a signed JWT, then verifies that JWT under its policy.
+ */
+typedef struct jwtguard_decryption_keys jwtguard_decryption_keys;
 
 /**
  * The watch over one key file (opaque; `jwtguard_key_file_watch_new`, `_free`).
@@ -855,6 +875,42 @@ jwtguard_result jwtguard_keyset_rejected(const struct jwtguard_keyset *keys,
                                          char *kid,
                                          size_t kid_cap,
                                          size_t *kid_len);
+
+/**
+ * Loads decryption keys from a JWK set (`{"keys":[...]}`) or a single JWK with private
+ * members (at most 256 KiB, 32 keys). On success `*out` receives a new handle (free it
+ * with `jwtguard_decryption_keys_free()`); on failure `*out` is NULL, the result is a
+ * `JWTGUARD_KEY_*` / `JWTGUARD_KEY_SET_*` reason and `detail` (optional) names the
+ * rule, e.g. `"KeyTooSmall: an RSA decryption key is shorter than 2048 bits"`.
+ *
+ * # Safety
+ * `jwks` is NULL (only with `jwks_len` 0) or points to `jwks_len` readable bytes; `out`
+ * is NULL or valid for writing one pointer; `detail` is NULL or valid for writing
+ * `detail_cap` bytes.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_decryption_keys_new(const uint8_t *jwks,
+                                             size_t jwks_len,
+                                             const struct jwtguard_decryption_keys **out,
+                                             char *detail,
+                                             size_t detail_cap);
+
+/**
+ * Releases one reference to decryption keys; the keys are wiped and freed with the
+ * last reference (a verifier built with them holds its own). NULL is ignored.
+ *
+ * # Safety
+ * `keys` is NULL or a live handle that the caller owns.
+ */
+void jwtguard_decryption_keys_free(const struct jwtguard_decryption_keys *keys);
+
+/**
+ * The number of keys, or 0 when `keys` is NULL.
+ *
+ * # Safety
+ * `keys` is NULL or a live handle.
+ */
+size_t jwtguard_decryption_keys_len(const struct jwtguard_decryption_keys *keys);
 
 /**
  * Starts a policy with the defaults: no audience or issuer yet (one of each, or the
@@ -1390,6 +1446,21 @@ jwtguard_result jwtguard_verifier_builder_set_refresh_interval(struct jwtguard_v
 jwtguard_result jwtguard_verifier_builder_set_cache(struct jwtguard_verifier_builder *builder,
                                                     size_t capacity,
                                                     uint64_t ttl_seconds);
+
+/**
+ * Decrypts encrypted tokens (compact JWE whose content is a signed JWT) with `keys`
+ * before verifying that JWT under the policy, as API Management's `<decryption-keys>`
+ * does. The keys are shared, not copied: the handle may be freed afterwards. Without
+ * decryption keys an encrypted token is `JWTGUARD_TOKEN_MALFORMED`. A library built
+ * without the `aws-lc` feature has no decryption keys to give. A failure here also
+ * makes `jwtguard_verifier_builder_build()` fail with the same code.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder handle used by no other thread; `keys` is NULL or
+ * a live decryption keys handle.
+ */
+jwtguard_result jwtguard_verifier_builder_set_decryption_keys(struct jwtguard_verifier_builder *builder,
+                                                              const struct jwtguard_decryption_keys *keys);
 
 /**
  * Builds the verifier and frees the builder (also on failure). On success `*out`
@@ -2000,6 +2071,22 @@ jwtguard_result jwtguard_apim_policy_inline_jwks(const struct jwtguard_apim_poli
                                                  char *buf,
                                                  size_t cap,
                                                  size_t *out_len);
+
+/**
+ * Copies the policy's `<decryption-keys>` as a JWK set document of `oct` keys
+ * (`{"keys":[...]}`, each `<key>`'s base64 secret with its `id` as `kid`) under the
+ * buffer convention, for `jwtguard_decryption_keys_new()`; `""` (length 0) when the
+ * policy has none. Treat this text as a secret (wipe it once the keys are loaded).
+ *
+ * # Safety
+ * `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the buffer
+ * convention.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_apim_policy_decryption_jwks(const struct jwtguard_apim_policy *apim,
+                                                     char *buf,
+                                                     size_t cap,
+                                                     size_t *out_len);
 
 /**
  * Returns the number of notes: settings accepted without effect, defaults applied,

@@ -585,6 +585,26 @@ pub unsafe extern "C" fn jwtguard_apim_policy_inline_jwks(
     unsafe { copy_out(apim, "apim", buf, cap, out_len, |a| Ok(a.apim.inline_jwks_of(kind?).unwrap_or(""))) }
 }
 
+/// Copies the policy's `<decryption-keys>` as a JWK set document of `oct` keys
+/// (`{"keys":[...]}`, each `<key>`'s base64 secret with its `id` as `kid`) under the
+/// buffer convention, for `jwtguard_decryption_keys_new()`; `""` (length 0) when the
+/// policy has none. Treat this text as a secret (wipe it once the keys are loaded).
+///
+/// # Safety
+/// `apim` is NULL or a live APIM policy handle; `buf`/`cap`/`out_len` follow the buffer
+/// convention.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_apim_policy_decryption_jwks(
+    apim: *const jwtguard_apim_policy,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    // SAFETY: the caller's contract for each pointer.
+    unsafe { copy_out(apim, "apim", buf, cap, out_len, |a| Ok(a.apim.decryption_jwks().unwrap_or(""))) }
+}
+
 /// Returns the number of notes: settings accepted without effect, defaults applied,
 /// issuers derived from discovery URLs, policies beside the validation policy that were
 /// not translated. 0 when `apim` is NULL.

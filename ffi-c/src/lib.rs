@@ -31,6 +31,8 @@ mod result_text;
 
 mod keyset;
 
+mod decryption;
+
 mod policy;
 
 mod token;
@@ -48,6 +50,7 @@ mod keyfile;
 mod util;
 
 pub use apim::*;
+pub use decryption::*;
 pub use http::*;
 pub use keyfile::*;
 pub use keyset::*;

@@ -62,6 +62,10 @@ pub enum jwtguard_result {
     /// The policy lists token types (`typ`, e.g. RFC 9068's `at+jwt`) and the token's
     /// header names none of them, or has no `typ`.
     JWTGUARD_TOKEN_TYPE_NOT_ALLOWED = 18,
+    /// An encrypted token (JWE) could not be decrypted: no decryption key has its
+    /// `kid`, or the key, the tag, the padding or the key wrap did not check out (one
+    /// reason and detail for all of these, so the answer is no oracle).
+    JWTGUARD_TOKEN_DECRYPTION_FAILED = 19,
     /// The key set is not valid JSON of the expected shape.
     JWTGUARD_KEY_SET_MALFORMED = 100,
     /// The key set is over the size or key-count limit.
@@ -156,6 +160,7 @@ impl jwtguard_result {
         JWTGUARD_TOKEN_CLAIM_NOT_FOUND,
         JWTGUARD_TOKEN_CLAIM_VALUE_NOT_ALLOWED,
         JWTGUARD_TOKEN_TYPE_NOT_ALLOWED,
+        JWTGUARD_TOKEN_DECRYPTION_FAILED,
         JWTGUARD_KEY_SET_MALFORMED,
         JWTGUARD_KEY_SET_TOO_LARGE,
         JWTGUARD_KEY_SET_NO_USABLE_KEY,

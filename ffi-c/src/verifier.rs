@@ -8,6 +8,7 @@ use core::ptr;
 use jwtguard_core::key_source::{FetchWhat, Offered, Refresh, SourceOptions};
 use jwtguard_core::{KeySet, Trust, Verifier, VerifierBuilder};
 
+use crate::decryption::jwtguard_decryption_keys;
 use crate::keyset::{jwtguard_keyset, key_options};
 use crate::policy::jwtguard_policy;
 use crate::result::{jwtguard_result, Fail};
@@ -323,6 +324,39 @@ pub unsafe extern "C" fn jwtguard_verifier_builder_set_cache(
         let b = unsafe { handle_mut(builder, "builder") }?;
         // The core decides what a capacity or a time of 0 means.
         b.state.update(|inner| (inner.cache(capacity, ttl_seconds), Ok(())))
+    })
+}
+
+/// Decrypts encrypted tokens (compact JWE whose content is a signed JWT) with `keys`
+/// before verifying that JWT under the policy, as API Management's `<decryption-keys>`
+/// does. The keys are shared, not copied: the handle may be freed afterwards. Without
+/// decryption keys an encrypted token is `JWTGUARD_TOKEN_MALFORMED`. A library built
+/// without the `aws-lc` feature has no decryption keys to give. A failure here also
+/// makes `jwtguard_verifier_builder_build()` fail with the same code.
+///
+/// # Safety
+/// `builder` is NULL or a live builder handle used by no other thread; `keys` is NULL or
+/// a live decryption keys handle.
+#[no_mangle]
+pub unsafe extern "C" fn jwtguard_verifier_builder_set_decryption_keys(
+    builder: *mut jwtguard_verifier_builder,
+    keys: *const jwtguard_decryption_keys,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for `builder`.
+        let b = unsafe { handle_mut(builder, "builder") }?;
+        // SAFETY: the caller's contract for `keys`; a bad argument fails the build too.
+        let keys = b.state.note(unsafe { handle(keys, "keys") })?;
+        #[cfg(feature = "aws-lc")]
+        {
+            let keys = keys.keys.clone();
+            b.state.update(|inner| (inner.decryption_keys(keys), Ok(())))
+        }
+        #[cfg(not(feature = "aws-lc"))]
+        {
+            let _ = (b, keys);
+            Err(Fail::new(jwtguard_result::JWTGUARD_KEY_UNSUPPORTED, "this build of the library cannot decrypt tokens"))
+        }
     })
 }
 

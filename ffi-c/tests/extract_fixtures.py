@@ -15,6 +15,10 @@ PyJWT, see core/tests/fixtures/README.md) and writes, under OUT_DIR:
   tokens/apim.<name>.txt        Entra-shaped tokens for test_apim.c, see make_apim_fixtures.py)
   jwks/verifier.<set>.json      the key sets and tokens of fixtures/verifier.json for
   tokens/verifier.<name>.txt    test_verifier.c (see make_verifier_fixtures.py)
+  jwks/jwe.decryption.json      the private decryption keys and the signing key of
+  jwks/jwe.signing.json         jwe.json (jwcrypto's encrypted tokens, see
+  tokens/jwe.<name>.txt         make_jwe_fixtures.py), each case name's non-alphanumeric
+                                runs as "_"
   cases.txt                     every case with its full policy, one field per line:
 
     case <file>.<name>
@@ -157,6 +161,14 @@ def main():
             write(os.path.join(out, "jwks", "%s.%s.json" % (stem, name)), json.dumps(jwks).encode())
         for name, token in doc["tokens"].items():
             write(os.path.join(out, "tokens", "%s.%s.txt" % (stem, name)), token.encode("utf-8"))
+    # jwe.json (jwcrypto's encrypted tokens, see core/tests/fixtures/make_jwe_fixtures.py)
+    with open(os.path.join(fixtures, "jwe.json"), encoding="utf-8") as f:
+        doc = json.load(f)
+    write(os.path.join(out, "jwks", "jwe.decryption.json"), json.dumps(doc["decryption_keys"]).encode())
+    write(os.path.join(out, "jwks", "jwe.signing.json"), json.dumps(doc["signing_keys"]).encode())
+    for case in doc["cases"]:
+        name = re.sub(r"[^A-Za-z0-9]+", "_", case["name"]).strip("_")
+        write(os.path.join(out, "tokens", "jwe.%s.txt" % name), case["token"].encode("utf-8"))
     write(os.path.join(out, "cases.txt"), ("\n".join(records) + "\n").encode())
     print("extract_fixtures: %d cases written to %s" % (count, out))
 

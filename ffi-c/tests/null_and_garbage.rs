@@ -253,6 +253,39 @@ fn keyset_functions() {
 }
 
 #[test]
+fn decryption_key_functions() {
+    let mut out: *const jwtguard_decryption_keys = ptr::NonNull::dangling().as_ptr();
+    let mut detail = [0 as c_char; 128];
+    // SAFETY: every non-NULL pointer is valid for its use; the dangling pointer comes only
+    // with lengths refused unread.
+    unsafe {
+        let new = |jwks: *const u8, len, out, detail: *mut c_char, cap| {
+            jwtguard_decryption_keys_new(jwks, len, out, detail, cap)
+        };
+        assert_eq!(new(null(), 5, &mut out, null_mut(), 0), JWTGUARD_NULL_PARAMETER);
+        assert!(out.is_null(), "*out is reset on failure");
+        assert_eq!(new(null(), 0, &mut out, null_mut(), 0), JWTGUARD_KEY_SET_MALFORMED);
+        assert_eq!(new(b"{}".as_ptr(), 2, null_mut(), null_mut(), 0), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(new(dangling().cast(), HUGE, &mut out, null_mut(), 0), JWTGUARD_KEY_SET_TOO_LARGE);
+        assert_eq!(new(dangling().cast(), OVER_ISIZE, &mut out, null_mut(), 0), JWTGUARD_KEY_SET_TOO_LARGE);
+        let mut rng = Rng(0xdec0de);
+        for _ in 0..300 {
+            let garbage = rng.bytes(96);
+            let cap = rng.below(detail.len());
+            let r = new(garbage.as_ptr(), garbage.len(), &mut out, detail.as_mut_ptr(), cap);
+            assert!((100..200).contains(&(r as u32)), "{r:?}");
+            assert!(out.is_null());
+        }
+        assert_eq!(jwtguard_decryption_keys_len(null()), 0);
+        jwtguard_decryption_keys_free(null());
+        let builder = jwtguard_verifier_builder_new(policy());
+        assert_eq!(jwtguard_verifier_builder_set_decryption_keys(builder, null()), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(jwtguard_verifier_builder_set_decryption_keys(null_mut(), null()), JWTGUARD_NULL_PARAMETER);
+        jwtguard_verifier_builder_free(builder);
+    }
+}
+
+#[test]
 fn policy_functions() {
     let mut out: *const jwtguard_policy = null();
     let mut detail = [0 as c_char; 256];

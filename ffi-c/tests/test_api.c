@@ -106,7 +106,8 @@ static void test_version_and_results(void) {
         CHECK(strlen(jwtguard_result_message(all[i])) > 0);
     }
     CHECK_STR(jwtguard_result_name(18), "TokenTypeNotAllowed");
-    CHECK_STR(jwtguard_result_name(19), "Unknown");
+    CHECK_STR(jwtguard_result_name(19), "TokenDecryptionFailed");
+    CHECK_STR(jwtguard_result_name(20), "Unknown");
     CHECK_STR(jwtguard_result_name(999), "Unknown");
     CHECK_STR(jwtguard_result_name(JWTGUARD_CLAIM_UNSAFE), "ClaimUnsafe");
     CHECK(JWTGUARD_CLAIM_UNSAFE == 1006);

@@ -187,6 +187,12 @@ static void test_china_accessors(void) {
     CHECK_RESULT(jwtguard_apim_policy_openid_config_url(apim, 1, buf, sizeof buf, &len),
                  JWTGUARD_INVALID_PARAMETER);
 
+    /* no <decryption-keys> */
+    len = 99;
+    CHECK_RESULT(jwtguard_apim_policy_decryption_jwks(apim, buf, sizeof buf, &len), JWTGUARD_OK);
+    CHECK(len == 0);
+    CHECK_STR(buf, "");
+
     /* discovery only: no inline keys */
     len = 99;
     CHECK_RESULT(jwtguard_apim_policy_inline_jwks(apim, JWTGUARD_APIM_KEYS_ASYMMETRIC, buf, sizeof buf,
@@ -644,6 +650,28 @@ static void refused(const char *xml, const char *kind, const char *where, int li
 
 #define BODY "<audiences><audience>" AUD "</audience></audiences><openid-config url=\"" CN_DISCOVERY "\" />"
 
+/* <decryption-keys>: the symmetric keys as an `oct` JWK set that loads as decryption keys. */
+static void test_decryption_keys(void) {
+    jwtguard_apim_policy *apim = NULL;
+    const jwtguard_decryption_keys *keys = NULL;
+    char buf[512], detail[512];
+    size_t len = 0;
+
+    CHECK_RESULT(from_xml("<validate-jwt header-name=\"Authorization\">" BODY
+                          "<decryption-keys><key id=\"enc\">MDEyMzQ1Njc4OWFiY2RlZg==</key>"
+                          "</decryption-keys></validate-jwt>",
+                          &apim, detail, sizeof detail),
+                 JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_apim_policy_decryption_jwks(apim, buf, sizeof buf, &len), JWTGUARD_OK);
+    CHECK(len == strlen(buf) && strstr(buf, "\"kty\":\"oct\",\"use\":\"enc\",\"kid\":\"enc\"") != NULL);
+    CHECK_RESULT(jwtguard_decryption_keys_new((const uint8_t *)buf, len, &keys, detail, sizeof detail),
+                 JWTGUARD_OK);
+    CHECK(jwtguard_decryption_keys_len(keys) == 1);
+    CHECK_RESULT(jwtguard_apim_policy_decryption_jwks(NULL, buf, sizeof buf, &len), JWTGUARD_NULL_PARAMETER);
+    jwtguard_decryption_keys_free(keys);
+    jwtguard_apim_policy_free(apim);
+}
+
 static void test_refusals(void) {
     jwtguard_apim_policy *apim = NULL;
     char detail[512];
@@ -653,7 +681,7 @@ static void test_refusals(void) {
             "UnsignedTokensRefused", "@require-signed-tokens");
     REFUSED("<validate-jwt header-name=\"Authorization\">" BODY
             "<decryption-keys><key>c2VjcmV0LXNlY3JldC1zZWNyZXQ=</key></decryption-keys></validate-jwt>",
-            "EncryptedTokensUnsupported", "decryption-keys");
+            "InvalidKey", "key");
     REFUSED("<validate-jwt header-name=\"Authorization\"><audiences>"
             "<audience>@(context.Variables.GetValueOrDefault(\"aud\", \"\"))</audience></audiences>"
             "<openid-config url=\"" CN_DISCOVERY "\" /></validate-jwt>",
@@ -980,6 +1008,7 @@ int main(int argc, char **argv) {
     test_article_policy();
     test_multi_tenant();
     test_refusals();
+    test_decryption_keys();
     test_options();
     test_named_values_never_shown();
     test_token_sources();

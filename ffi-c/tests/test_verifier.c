@@ -7,6 +7,7 @@
  *   - the cache: hits, a clock stepped back, key changes;
  *   - the fetch protocol: claims, offers, bad bodies, back-off, OpenID discovery;
  *   - a source shared by two processes: one fetch for both;
+ *   - encrypted tokens (jwcrypto's, core/tests/fixtures/jwe.json) decrypted, then verified;
  *   - control characters and ambiguous joins never leave an accessor as text;
  *   - the policy rules C callers build: token types (RFC 9068 at+jwt), separators of
  *     several bytes, the azp/appid fallback, multi-tenant issuers and allowed tenants.
@@ -552,6 +553,99 @@ static void test_shared_source(void) {
     jwtguard_policy_free(p);
 }
 
+/* Encrypted tokens made by jwcrypto (core/tests/fixtures/jwe.json): a verifier with
+ * decryption keys decrypts them and verifies the ES256 JWT inside; without them they
+ * are malformed; the refusals keep their reasons. */
+static void test_encrypted_tokens(void) {
+    static const char aud[] = "api://jwe", iss[] = "https://issuer.example/";
+    static const char *pairs[] = {"RSA_OAEP_256_A256GCM_rsa_1", "RSA_OAEP_A128CBC_HS256_rsa_1",
+                                  "ECDH_ES_A256GCM_p256_1",   "ECDH_ES_A256KW_A192CBC_HS384_p384_1",
+                                  "A256GCMKW_A128GCM_oct_32", "A192KW_A256CBC_HS512_oct_24",
+                                  "dir_A128GCM_oct_16",       "no_kid"};
+    const jwtguard_policy *p = NULL;
+    const jwtguard_decryption_keys *dk = (const jwtguard_decryption_keys *)&p;
+    const jwtguard_keyset *signing = tu_load_keys("jwks/jwe.signing.json");
+    jwtguard_policy_builder *pb = jwtguard_policy_builder_new();
+    jwtguard_verifier_builder *vb;
+    jwtguard_verifier *v, *plain;
+    jwtguard_token *t;
+    char rel[256], detail[256], *jwks, *token;
+    size_t i, len;
+    const uint64_t now = 1700000010ULL;
+
+    CHECK_RESULT(jwtguard_policy_builder_add_audience(pb, aud, strlen(aud)), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_policy_builder_add_issuer(pb, iss, strlen(iss)), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_policy_builder_build(pb, &p, NULL, 0), JWTGUARD_OK);
+    jwtguard_policy_builder_free(pb);
+
+    /* Loading: a bad document names why, NULL arguments are refused. */
+    CHECK_RESULT(jwtguard_decryption_keys_new((const uint8_t *)"{}", 2, &dk, detail, sizeof detail),
+                 JWTGUARD_KEY_SET_MALFORMED);
+    CHECK(dk == NULL && detail_names(detail, JWTGUARD_KEY_SET_MALFORMED));
+    CHECK_RESULT(jwtguard_decryption_keys_new(NULL, 5, &dk, NULL, 0), JWTGUARD_NULL_PARAMETER);
+    CHECK(jwtguard_decryption_keys_len(NULL) == 0);
+    jwtguard_decryption_keys_free(NULL);
+    jwks = tu_read("jwks/jwe.decryption.json", &len);
+    CHECK_RESULT(jwtguard_decryption_keys_new((const uint8_t *)jwks, len, &dk, detail, sizeof detail),
+                 JWTGUARD_OK);
+    CHECK(detail[0] == '\0' && jwtguard_decryption_keys_len(dk) == 8);
+    free(jwks);
+
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, signing, NULL, 0, NULL), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_set_decryption_keys(vb, NULL), JWTGUARD_NULL_PARAMETER);
+    v = NULL;
+    CHECK_RESULT(jwtguard_verifier_builder_build(vb, &v, NULL, 0), JWTGUARD_NULL_PARAMETER);
+    CHECK(v == NULL); /* the failed call failed the build too (which freed the builder) */
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, signing, NULL, 0, NULL), JWTGUARD_OK);
+    CHECK_RESULT(jwtguard_verifier_builder_set_decryption_keys(vb, dk), JWTGUARD_OK);
+    jwtguard_decryption_keys_free(dk); /* the verifier holds its own reference */
+    v = build(vb);
+    vb = jwtguard_verifier_builder_new(p);
+    CHECK_RESULT(jwtguard_verifier_builder_add_keys(vb, signing, NULL, 0, NULL), JWTGUARD_OK);
+    plain = build(vb);
+
+    for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        snprintf(rel, sizeof rel, "tokens/jwe.%s.txt", pairs[i]);
+        token = tu_read(rel, &len);
+        t = NULL;
+        CHECK_RESULT(jwtguard_verifier_verify(v, (const uint8_t *)token, len, now, &t, NULL, detail,
+                                              sizeof detail),
+                     JWTGUARD_OK);
+        if (t != NULL) {
+            CHECK_STR(jwtguard_token_alg(t), "ES256");
+            jwtguard_token_free(t);
+        }
+        CHECK_RESULT(jwtguard_verifier_verify(plain, (const uint8_t *)token, len, now, &t, NULL, NULL,
+                                              0),
+                     JWTGUARD_TOKEN_MALFORMED);
+        free(token);
+    }
+    {
+        static const struct { const char *name; jwtguard_result want; } refused[] = {
+            {"RSA1_5", JWTGUARD_TOKEN_ALGORITHM_NOT_SUPPORTED},
+            {"zip", JWTGUARD_TOKEN_HEADER_UNSUPPORTED},
+            {"JWE_inside_a_JWE", JWTGUARD_TOKEN_HEADER_UNSUPPORTED},
+            {"claims_not_a_signed_JWT", JWTGUARD_TOKEN_MALFORMED},
+            {"unknown_kid", JWTGUARD_TOKEN_DECRYPTION_FAILED},
+        };
+        for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+            snprintf(rel, sizeof rel, "tokens/jwe.%s.txt", refused[i].name);
+            token = tu_read(rel, &len);
+            CHECK_RESULT(jwtguard_verifier_verify(v, (const uint8_t *)token, len, now, &t, NULL,
+                                                  detail, sizeof detail),
+                         refused[i].want);
+            CHECK(detail_names(detail, refused[i].want));
+            free(token);
+        }
+    }
+    jwtguard_verifier_free(v);
+    jwtguard_verifier_free(plain);
+    jwtguard_keyset_free(signing);
+    jwtguard_policy_free(p);
+}
+
 /* An OpenID source fetches its configuration, then the JWK set it names, and its keys
  * verify only tokens of the issuer the configuration named. */
 static void test_openid_source(void) {
@@ -938,6 +1032,7 @@ int main(int argc, char **argv) {
     test_jwks_source();
     test_openid_source();
     test_shared_source();
+    test_encrypted_tokens();
     test_set_keys();
     test_builder_errors();
     test_export_rule();

@@ -35,6 +35,7 @@
 #define NGX_HTTP_JWTGUARD_GET_JWKS    6
 #define NGX_HTTP_JWTGUARD_GET_CHALLENGE 7
 #define NGX_HTTP_JWTGUARD_GET_SOURCE  8
+#define NGX_HTTP_JWTGUARD_GET_DECRYPTION_JWKS 9
 
 #define NGX_HTTP_JWTGUARD_CACHE_NONE  0   /* $jwtguard_cache_status: empty */
 #define NGX_HTTP_JWTGUARD_CACHE_MISS  1
@@ -108,6 +109,8 @@ typedef struct {
     /* its <openid-config> URLs fetched through "openid=" and "keys=":
      * ngx_http_jwtguard_source_t; NULL: not fetched */
     ngx_array_t              *sources;
+    /* its <decryption-keys>; NULL: none */
+    const jwtguard_decryption_keys *decryption;
 } ngx_http_jwtguard_apim_t;
 
 
@@ -141,6 +144,7 @@ typedef struct ngx_http_jwtguard_verifier_s {
     size_t                    cache_size;
     time_t                    cache_ttl;
     time_t                    keys_cache;
+    const jwtguard_decryption_keys *decryption;
     /* the sources fetched by subrequests: ngx_http_jwtguard_fetcher_t */
     ngx_array_t               fetchers;
     /* this worker's requests waiting for a fetch: ngx_http_jwtguard_ctx_t */
@@ -167,6 +171,8 @@ typedef struct {
     ngx_http_jwtguard_source_t *request;    /* jwtguard_keys_request */
     ngx_array_t              *openid;       /* jwtguard_openid_config */
     time_t                    keys_cache;
+    /* jwtguard_decryption_keys_file; NULL: encrypted tokens are malformed */
+    const jwtguard_decryption_keys *decryption;
     ngx_array_t              *audiences;    /* ngx_str_t */
     ngx_array_t              *issuers;      /* ngx_str_t */
     ngx_array_t              *claims;       /* ngx_http_jwtguard_claim_t */
@@ -293,6 +299,11 @@ char *ngx_http_jwtguard_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 /* jwtguard_keys_file <path> [check=<time>] [issuer=<iss>]... */
 char *ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+/* jwtguard_decryption_keys_file <path> */
+char *ngx_http_jwtguard_decryption_keys_file(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+/* A pool cleanup: frees the decryption keys `data` is. */
+void ngx_http_jwtguard_decryption_keys_cleanup(void *data);
 /* jwtguard_keys_request <uri> [issuer=<iss>]... */
 char *ngx_http_jwtguard_keys_request(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);

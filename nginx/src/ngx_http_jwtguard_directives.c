@@ -316,6 +316,77 @@ ngx_http_jwtguard_keys_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* jwtguard_decryption_keys_file <path>: private keys that decrypt encrypted
+ * tokens, read once at configuration time (by the master, so the file may be
+ * readable by root only); the text read is wiped once loaded */
+
+char *
+ngx_http_jwtguard_decryption_keys_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    const jwtguard_decryption_keys **keys = (const jwtguard_decryption_keys **)
+        ((char *) conf + cmd->offset);
+
+    u_char           *buf;
+    size_t            len;
+    ngx_str_t        *value, path, err;
+    jwtguard_result   rc;
+    ngx_file_info_t   fi;
+    char              detail[NGX_HTTP_JWTGUARD_DETAIL];
+
+    if (*keys != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    path = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    buf = ngx_http_jwtguard_read_file(&path, cf->log, &len, &fi, &err);
+    if (buf == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "jwtguard: decryption keys file \"%V\": %V",
+                           &path, &err);
+        return NGX_CONF_ERROR;
+    }
+
+    *keys = NULL;
+    detail[0] = '\0';
+    rc = jwtguard_decryption_keys_new(buf, len, keys, detail, sizeof(detail));
+
+    ngx_explicit_memzero(buf, len);
+    ngx_free(buf);
+
+    if (rc != JWTGUARD_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "jwtguard: invalid decryption keys file \"%V\": %s",
+                           &path, detail[0] ? detail
+                                            : jwtguard_result_name(rc));
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_jwtguard_cleanup(cf->pool,
+                                  ngx_http_jwtguard_decryption_keys_cleanup,
+                                  (void *) *keys)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+void
+ngx_http_jwtguard_decryption_keys_cleanup(void *data)
+{
+    jwtguard_decryption_keys_free(data);
+}
+
+
 /* jwtguard_keys_request <uri> [issuer=<iss>]... */
 
 char *
@@ -826,6 +897,36 @@ ngx_http_jwtguard_apim_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                            &path, jwtguard_keyset_len(keys),
                            kind == JWTGUARD_APIM_KEYS_SYMMETRIC
                            ? "symmetric (HMAC)" : "RSA");
+    }
+
+    /* <decryption-keys>: the policy's own, where the level has no
+     * jwtguard_decryption_keys_file */
+
+    if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_DECRYPTION_JWKS,
+                               a->apim, 0, NULL, &s)
+        == JWTGUARD_OK
+        && s.len > 0)
+    {
+        detail[0] = '\0';
+        rc = jwtguard_decryption_keys_new(s.data, s.len, &a->decryption,
+                                          detail, sizeof(detail));
+        ngx_explicit_memzero(s.data, s.len);
+
+        if (rc != JWTGUARD_OK) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "jwtguard: APIM policy \"%V\": its "
+                               "<decryption-keys> do not load: %s", &path,
+                               detail[0] ? detail : jwtguard_result_name(rc));
+            return NGX_CONF_ERROR;
+        }
+
+        if (ngx_http_jwtguard_cleanup(cf->pool,
+                                      ngx_http_jwtguard_decryption_keys_cleanup,
+                                      (void *) a->decryption)
+            != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
     }
 
     ap = ngx_http_jwtguard_push(cf, &jmcf->policies,

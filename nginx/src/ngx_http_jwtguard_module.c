@@ -63,6 +63,8 @@ static ngx_command_t  ngx_http_jwtguard_commands[] = {
         ngx_http_jwtguard_apim_policy, apim, NULL),
     NGX_HTTP_JWTGUARD_COMMAND("jwtguard_keys_cache", NGX_CONF_TAKE1,
         ngx_conf_set_sec_slot, keys_cache, NULL),
+    NGX_HTTP_JWTGUARD_COMMAND("jwtguard_decryption_keys_file", NGX_CONF_TAKE1,
+        ngx_http_jwtguard_decryption_keys_file, decryption, NULL),
 
     { ngx_string("jwtguard_keys_zone"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
@@ -168,6 +170,7 @@ ngx_http_jwtguard_create_loc_conf(ngx_conf_t *cf)
     conf->request = NGX_CONF_UNSET_PTR;
     conf->openid = NGX_CONF_UNSET_PTR;
     conf->keys_cache = NGX_CONF_UNSET;
+    conf->decryption = NGX_CONF_UNSET_PTR;
     conf->audiences = NGX_CONF_UNSET_PTR;
     conf->issuers = NGX_CONF_UNSET_PTR;
     conf->claims = NGX_CONF_UNSET_PTR;
@@ -328,6 +331,7 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
     size_t                         len;
     ngx_str_t                     *uri, core_url;
     ngx_array_t                   *apim;
+    const jwtguard_decryption_keys *decryption;
     ngx_uint_t                     i, n, m, m_apim, unbound;
     jwtguard_result                added;
     ngx_http_jwtguard_source_t    *refused;
@@ -346,13 +350,18 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
         return NGX_CONF_OK;
     }
 
+    /* the level's decryption keys, else its APIM policy's <decryption-keys> */
+    decryption = conf->decryption ? conf->decryption
+                 : conf->apim ? conf->apim->decryption : NULL;
+
     jv = prev->jv;
 
     if (jv && jv->files == conf->files && jv->request == conf->request
         && jv->openid == conf->openid && jv->policy == conf->policy && jv->inline_keys == conf->apim
         && jv->cache_size == (size_t) conf->cache_size
         && jv->cache_ttl == conf->cache_ttl
-        && jv->keys_cache == conf->keys_cache)
+        && jv->keys_cache == conf->keys_cache
+        && jv->decryption == decryption)
     {
         conf->jv = jv;
         return NGX_CONF_OK;
@@ -383,6 +392,7 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
     jv->cache_size = (size_t) conf->cache_size;
     jv->cache_ttl = conf->cache_ttl;
     jv->keys_cache = conf->keys_cache;
+    jv->decryption = decryption;
 
     n = conf->files ? conf->files->nelts : 0;
     m = conf->openid ? conf->openid->nelts : 0;
@@ -499,6 +509,10 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
 
     (void) jwtguard_verifier_builder_set_cache(b, (size_t) conf->cache_size,
                                                (uint64_t) conf->cache_ttl);
+
+    if (decryption) {
+        (void) jwtguard_verifier_builder_set_decryption_keys(b, decryption);
+    }
 
     detail[0] = '\0';
     rc = jwtguard_verifier_builder_build(b, &jv->verifier, detail,
@@ -703,6 +717,7 @@ ngx_http_jwtguard_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_ptr_value(conf->files, prev->files, NULL);
     ngx_conf_merge_ptr_value(conf->request, prev->request, NULL);
     ngx_conf_merge_ptr_value(conf->openid, prev->openid, NULL);
+    ngx_conf_merge_ptr_value(conf->decryption, prev->decryption, NULL);
     ngx_conf_merge_sec_value(conf->keys_cache, prev->keys_cache,
                              NGX_CONF_UNSET);
     ngx_conf_merge_ptr_value(conf->audiences, prev->audiences, NULL);
@@ -922,6 +937,9 @@ ngx_http_jwtguard_get(ngx_uint_t what, const void *object, ngx_uint_t index,
     case NGX_HTTP_JWTGUARD_GET_JWKS:
         return jwtguard_apim_policy_inline_jwks(object, (uint32_t) index, buf,
                                                 cap, len);
+
+    case NGX_HTTP_JWTGUARD_GET_DECRYPTION_JWKS:
+        return jwtguard_apim_policy_decryption_jwks(object, buf, cap, len);
 
     default: /* NGX_HTTP_JWTGUARD_GET_CHALLENGE: `object` is the loc conf */
         return jwtguard_http_challenge((uint32_t) index, (uint16_t)

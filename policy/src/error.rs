@@ -143,8 +143,6 @@ kinds! {
     UnsignedTokensRefused => "unsigned tokens are never accepted";
     /// A `<key certificate-id="...">`: uploaded certificates are not available outside APIM.
     CertificateKeyUnsupported => "certificate-id keys are not supported";
-    /// `<decryption-keys>`: encrypted tokens (JWE) are not supported yet.
-    EncryptedTokensUnsupported => "encrypted tokens are not supported yet";
     /// A `<key>` that is not a valid RSA `n`/`e` pair or base64 symmetric key, or that
     /// jwtguard-core does not load (e.g. an HMAC secret under 32 bytes, an RSA modulus
     /// under 2048 bits).

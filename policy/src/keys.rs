@@ -118,6 +118,8 @@ pub(crate) struct RenderedKey {
     pub(crate) kid: Option<String>,
     pub(crate) members: Vec<(&'static str, String)>,
     pub(crate) kty: &'static str,
+    /// The JWK's `use`: `sig` for signing keys, `enc` for decryption keys.
+    pub(crate) usage: &'static str,
 }
 
 /// A symmetric key's `k` is a secret: every member is wiped when the key is dropped.
@@ -151,7 +153,8 @@ pub(crate) fn render_jwk(key: &RenderedKey) -> String {
 fn push_jwk(out: &mut String, key: &RenderedKey) {
     out.push_str("{\"kty\":");
     push_json_string(out, key.kty);
-    out.push_str(",\"use\":\"sig\"");
+    out.push_str(",\"use\":");
+    push_json_string(out, key.usage);
     if let Some(kid) = &key.kid {
         out.push_str(",\"kid\":");
         push_json_string(out, kid);

@@ -239,6 +239,7 @@ pub struct ApimPolicy {
     pub(crate) inline_jwks: Option<String>,
     pub(crate) inline_jwks_rsa: Option<String>,
     pub(crate) inline_jwks_symmetric: Option<String>,
+    pub(crate) decryption_jwks: Option<String>,
     pub(crate) entra: Option<EntraSettings>,
     pub(crate) notes: Vec<Note>,
 }
@@ -247,7 +248,12 @@ pub struct ApimPolicy {
 /// dropped. (A copy handed to a caller, e.g. a Python string, is the caller's.)
 impl Drop for ApimPolicy {
     fn drop(&mut self) {
-        for jwks in [&mut self.inline_jwks, &mut self.inline_jwks_rsa, &mut self.inline_jwks_symmetric] {
+        for jwks in [
+            &mut self.inline_jwks,
+            &mut self.inline_jwks_rsa,
+            &mut self.inline_jwks_symmetric,
+            &mut self.decryption_jwks,
+        ] {
             zeroize::Zeroize::zeroize(jwks);
         }
     }
@@ -351,6 +357,13 @@ impl ApimPolicy {
             InlineKeyKind::Rsa => self.inline_jwks_rsa.as_deref(),
             InlineKeyKind::Symmetric => self.inline_jwks_symmetric.as_deref(),
         }
+    }
+
+    /// The `<decryption-keys>` as a JWK set of `oct` keys (each `<key>`'s base64 secret,
+    /// its `id` as `kid`), for `jwtguard_core::jwe::DecryptionKeys`: encrypted tokens are
+    /// decrypted with them, then verified. `None` without `<decryption-keys>`. A secret.
+    pub fn decryption_jwks(&self) -> Option<&str> {
+        self.decryption_jwks.as_deref()
     }
 
     /// The Entra settings of a `validate-azure-ad-token` policy.

@@ -614,14 +614,59 @@ impl<'a, 'input> Ctx<'a, 'input> {
         Ok(out)
     }
 
-    fn refuse_decryption_keys(&self, node: Node<'a, 'input>) -> Error {
-        self.err(
-            ErrorKind::EncryptedTokensUnsupported,
-            node,
-            None,
-            "encrypted tokens (JWE) are not supported yet; remove <decryption-keys> only if the issuer sends signed, \
-             unencrypted tokens",
-        )
+    /// `<decryption-keys>`: each `<key>` is a base64 symmetric key of 16, 24, 32, 48 or
+    /// 64 bytes (AES key wrap, AES-GCM key wrap or `dir`), rendered as an `oct` JWK (its
+    /// `id` as `kid`) in [`ApimPolicy::decryption_jwks`], a secret. A `certificate-id`
+    /// is refused: the private key must be supplied another way.
+    fn decryption_keys(&mut self, node: Node<'a, 'input>) -> Result<String> {
+        self.check_attrs(node, &[])?;
+        let mut rendered = Vec::new();
+        let mut kids = HashSet::new();
+        for key in self.elements(node, &["key"])? {
+            if rendered.len() == MAX_KEYS {
+                let detail = format!("more than {MAX_KEYS} decryption keys; jwtguard holds at most {MAX_KEYS}");
+                return Err(self.err(ErrorKind::TooManyKeys, node, None, detail));
+            }
+            self.check_attrs(key, &["id", "certificate-id"])?;
+            if key.attribute("certificate-id").is_some() {
+                return Err(self.err(
+                    ErrorKind::CertificateKeyUnsupported,
+                    key,
+                    Some("certificate-id"),
+                    "certificates uploaded to API Management are not available to jwtguard; supply the private key \
+                     another way: as a JWK in a decryption keys file (nginx `jwtguard_decryption_keys_file`, Python \
+                     `DecryptionKeys.from_jwks`)",
+                ));
+            }
+            let kid = self.nonempty_attr(key, "id")?;
+            if let Some(k) = &kid {
+                if !kids.insert(k.clone()) {
+                    let detail = format!("another <key> already has id {}", self.quote_read(key, Some("id"), k));
+                    return Err(self.err(ErrorKind::DuplicateKeyId, key, Some("id"), detail));
+                }
+            }
+            // The key's text is its secret: wiped when it goes out of scope.
+            let text = zeroize::Zeroizing::new(self.text(key, true)?);
+            let secret = keys::decode_base64(&text)
+                .filter(|s| matches!(s.len(), 16 | 24 | 32 | 48 | 64))
+                .map(zeroize::Zeroizing::new)
+                .ok_or_else(|| {
+                    self.err(
+                        ErrorKind::InvalidKey,
+                        key,
+                        None,
+                        "a decryption <key> must be the base64 of a 16, 24, 32, 48 or 64-byte symmetric key (its \
+                         content is not shown)",
+                    )
+                })?;
+            let members = vec![("k", keys::encode_base64url(&secret))];
+            rendered.push(RenderedKey { kid, members, kty: "oct", usage: "enc" });
+        }
+        if rendered.is_empty() {
+            return Err(self.err(ErrorKind::InvalidKey, node, None, "<decryption-keys> holds no <key>"));
+        }
+        let chosen: Vec<&RenderedKey> = rendered.iter().collect();
+        Ok(keys::render_jwks(&chosen))
     }
 
     /// `<issuer-signing-keys>`.
@@ -695,7 +740,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
                     (InlineKeyKind::Symmetric, bits, "oct", vec![("k", keys::encode_base64url(&secret))])
                 }
             };
-            let jwk = RenderedKey { kid, members, kty };
+            let jwk = RenderedKey { kid, members, kty, usage: "sig" };
             self.key_loads(key, &jwk, kind)?;
             if kind == InlineKeyKind::Symmetric {
                 self.note(
@@ -880,9 +925,10 @@ impl<'a, 'input> Ctx<'a, 'input> {
             node,
             &["openid-config", "issuer-signing-keys", "decryption-keys", "audiences", "issuers", "required-claims"],
         )?;
-        if let Some(d) = self.once(&children, "decryption-keys")? {
-            return Err(self.refuse_decryption_keys(d));
-        }
+        let decryption_jwks = match self.once(&children, "decryption-keys")? {
+            Some(d) => Some(self.decryption_keys(d)?),
+            None => None,
+        };
         let (mut urls, mut seen_urls) = (Vec::new(), HashSet::new());
         let mut derived: Vec<(Node<'a, 'input>, String, core::result::Result<String, &'static str>)> = Vec::new();
         for oc in children.iter().copied().filter(|c| c.tag_name().name() == "openid-config") {
@@ -1025,6 +1071,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
             inline_jwks,
             inline_jwks_rsa,
             inline_jwks_symmetric,
+            decryption_jwks,
             entra: None,
             notes: self.notes,
         })
@@ -1076,9 +1123,10 @@ impl<'a, 'input> Ctx<'a, 'input> {
             node,
             &["client-application-ids", "backend-application-ids", "audiences", "required-claims", "decryption-keys"],
         )?;
-        if let Some(d) = self.once(&children, "decryption-keys")? {
-            return Err(self.refuse_decryption_keys(d));
-        }
+        let decryption_jwks = match self.once(&children, "decryption-keys")? {
+            Some(d) => Some(self.decryption_keys(d)?),
+            None => None,
+        };
         // Optional, as in APIM: without it any client application that obtains a token
         // for the backend may call (the audience and the tenant's issuer still decide).
         // Present, it must list one id at least: an empty list is a mistake, not a waiver.
@@ -1145,6 +1193,7 @@ impl<'a, 'input> Ctx<'a, 'input> {
             inline_jwks: None,
             inline_jwks_rsa: None,
             inline_jwks_symmetric: None,
+            decryption_jwks,
             entra: Some(EntraSettings { tenant, cloud, login_host }),
             notes: self.notes,
         })

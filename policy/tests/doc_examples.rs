@@ -373,14 +373,23 @@ fn azure_ad_b2c_token_validation() {
 
 // ---- validate-jwt: Token validation using decryption key -------------------------------
 
-/// Encrypted tokens are not supported: refused before anything else of the policy is
-/// read (the named value need not be supplied).
+/// The decryption key is a certificate uploaded to API Management, which jwtguard cannot
+/// read: refused where it is written, before the rest of the policy (the named value
+/// need not be supplied). With the key given inline (base64) it translates.
 #[test]
 fn token_validation_using_decryption_key() {
     let e = refuse(JWT_DECRYPTION_KEY, &ParseOptions::default());
-    assert_refusal(&e, ErrorKind::EncryptedTokensUnsupported, "decryption-keys", None);
+    assert_refusal(&e, ErrorKind::CertificateKeyUnsupported, "key", Some("certificate-id"));
     let e = refuse(JWT_DECRYPTION_KEY, &signing_key_value());
-    assert_refusal(&e, ErrorKind::EncryptedTokensUnsupported, "decryption-keys", None);
+    assert_refusal(&e, ErrorKind::CertificateKeyUnsupported, "key", Some("certificate-id"));
+    let inline = JWT_DECRYPTION_KEY
+        .replace(
+            r#"<key certificate-id="my-certificate-in-api-management" />"#,
+            "<key>MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=</key>",
+        )
+        .replace(HOST_EXPRESSION, HOST);
+    let policy = ApimPolicy::from_xml_with(&inline, &signing_key_value()).expect("translates with an inline key");
+    assert!(policy.decryption_jwks().is_some_and(|jwks| jwks.contains(r#""kty":"oct""#)));
 }
 
 // ---- validate-jwt: Authorize access to operations based on token claims ----------------
@@ -607,9 +616,9 @@ fn every_documented_validate_jwt_setting() {
         (
             "<audiences>",
             r#"<decryption-keys><key certificate-id="c" /></decryption-keys><audiences>"#,
-            ErrorKind::EncryptedTokensUnsupported,
-            "decryption-keys",
-            None,
+            ErrorKind::CertificateKeyUnsupported,
+            "key",
+            Some("certificate-id"),
         ),
         (
             r#"clock-skew="120""#,
@@ -677,7 +686,7 @@ fn every_documented_validate_azure_ad_token_setting() {
         ),
         &ParseOptions::default(),
     );
-    assert_refusal(&e, ErrorKind::EncryptedTokensUnsupported, "decryption-keys", None);
+    assert_refusal(&e, ErrorKind::CertificateKeyUnsupported, "key", Some("certificate-id"));
     let without_clients = changed(
         &statement,
         &format!("<client-application-ids>\n        <application-id>{CLIENT_APP}</application-id>\n    </client-application-ids>"),

@@ -36,11 +36,40 @@ fn certificate_id_key() {
 
 #[test]
 fn decryption_keys() {
-    let e = refuse(&jwt("", "<decryption-keys><key>AAAA</key></decryption-keys>"));
-    assert_refusal(&e, ErrorKind::EncryptedTokensUnsupported, "decryption-keys", None);
-    assert!(e.detail().contains("encrypted tokens (JWE) are not supported yet"), "{e}");
-    let e = refuse(&aad(&format!(r#"tenant-id="{TENANT}""#), "<decryption-keys><key>AAAA</key></decryption-keys>"));
-    assert_refusal(&e, ErrorKind::EncryptedTokensUnsupported, "decryption-keys", None);
+    // Translated: each <key> a symmetric key of an AES size, as an `oct` JWK.
+    let key = "MDEyMzQ1Njc4OWFiY2RlZg=="; // 16 bytes
+    let xml = jwt(
+        "",
+        &format!(
+            r#"<decryption-keys><key id="enc-1">{key}</key><key>MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=</key></decryption-keys>"#
+        ),
+    );
+    let policy = ApimPolicy::from_xml(&xml).expect("translates");
+    let jwks = policy.decryption_jwks().expect("decryption keys");
+    assert!(jwks.contains(r#""kid":"enc-1""#) && jwks.contains(r#""k":"MDEyMzQ1Njc4OWFiY2RlZg""#), "{jwks}");
+    assert_eq!(jwks.matches(r#""kty":"oct","use":"enc""#).count(), 2, "{jwks}");
+    assert!(!format!("{policy:?}").contains("MDEyMzQ1"), "Debug shows no secret");
+    let policy = ApimPolicy::from_xml(&aad(
+        &format!(r#"tenant-id="{TENANT}""#),
+        &format!("<decryption-keys><key>{key}</key></decryption-keys>"),
+    ))
+    .expect("validate-azure-ad-token translates too");
+    assert!(policy.decryption_jwks().is_some());
+    assert!(ApimPolicy::from_xml(&jwt("", "")).expect("translates").decryption_jwks().is_none());
+    // Refused: a key of another size (its text never shown), a certificate, none at all.
+    let e = refuse(&jwt("", "<decryption-keys><key>c2VjcmV0LXNlY3JldC1zZWNyZXQ=</key></decryption-keys>"));
+    assert_refusal(&e, ErrorKind::InvalidKey, "key", None);
+    assert!(!e.to_string().contains("c2VjcmV0"), "{e}");
+    let e = refuse(&jwt("", r#"<decryption-keys><key certificate-id="c" /></decryption-keys>"#));
+    assert_refusal(&e, ErrorKind::CertificateKeyUnsupported, "key", Some("certificate-id"));
+    assert!(e.detail().contains("decryption keys file"), "{e}");
+    let e = refuse(&jwt("", "<decryption-keys></decryption-keys>"));
+    assert_refusal(&e, ErrorKind::InvalidKey, "decryption-keys", None);
+    let e = refuse(&jwt(
+        "",
+        &format!(r#"<decryption-keys><key id="a">{key}</key><key id="a">{key}</key></decryption-keys>"#),
+    ));
+    assert_refusal(&e, ErrorKind::DuplicateKeyId, "key", Some("id"));
 }
 
 #[test]

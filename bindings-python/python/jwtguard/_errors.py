@@ -178,6 +178,11 @@ class TokenTypeNotAllowedError(TokenError):
     """The policy lists token types (``typ``, e.g. ``at+jwt``) and the token has another, or none."""
 
 
+class TokenDecryptionFailedError(TokenError):
+    """An encrypted token could not be decrypted: no decryption key has its ``kid``, or the
+    key, the tag, the padding or the key wrap did not check out (one reason for all)."""
+
+
 # The classes defined above (exported by the package), before any generated one.
 _STATIC = frozenset(
     name for name, value in list(globals().items()) if isinstance(value, type) and name.endswith("Error")

@@ -7,6 +7,7 @@ from ._cache import CacheInfo
 
 __all__ = [
     "KeySet",
+    "DecryptionKeys",
     "Policy",
     "RequiredClaim",
     "VerifiedToken",
@@ -79,6 +80,17 @@ class KeySet:
     @property
     def rejected(self) -> List[Tuple[Optional[str], str, str]]:
         """``(kid, reason, detail)`` for each key of the document that cannot be used."""
+
+@final
+class DecryptionKeys:
+    """Private keys that decrypt encrypted tokens (compact JWE whose content is a signed
+    JWT): RSA, EC (P-256, P-384) and ``oct`` keys with their private members. Immutable,
+    thread-safe; never mixed with verification keys."""
+
+    @staticmethod
+    def from_jwks(jwks: Union[str, bytes, bytearray, Dict[str, Any], List[Any]]) -> DecryptionKeys:
+        """Raises ``KeySetError`` when any key does not qualify (the whole set is refused)."""
+    def __len__(self) -> int: ...
 
 @final
 class RequiredClaim:
@@ -236,6 +248,7 @@ class _Verifier:
         retry_max: Union[int, float, None] = None,
         cache_size: int = 0,
         cache_ttl: Union[int, float, None] = None,
+        decryption_keys: Optional[DecryptionKeys] = None,
     ) -> "_Verifier":
         """Raises ``PolicyError`` for a source or policy the core refuses (also a
         ``refresh_interval`` below one second)."""
@@ -264,7 +277,12 @@ class _Verifier:
     def cache_clear(self) -> None: ...
 
 def _verify(
-    token: _Token, keys: _Keys, policy: Policy, now: Union[int, float, None] = None, detailed: bool = False
+    token: _Token,
+    keys: _Keys,
+    policy: Policy,
+    now: Union[int, float, None] = None,
+    detailed: bool = False,
+    decryption_keys: Optional[DecryptionKeys] = None,
 ) -> Any:
     """``jwtguard.verify`` (the claims), or with ``detailed`` ``jwtguard.verify_detailed``."""
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
-from ._jwtguard import KeySet, Policy, _translate_apim_policy, read_named_values
+from ._jwtguard import DecryptionKeys, KeySet, Policy, _translate_apim_policy, read_named_values
 
 
 class TokenSource(NamedTuple):
@@ -68,6 +68,8 @@ class ApimPolicy:
     failed_validation_error_message: Optional[str]
     #: Settings accepted without effect, and other things worth knowing.
     notes: Tuple[str, ...]
+    #: The ``<decryption-keys>`` (symmetric keys), for encrypted tokens; ``None`` without.
+    decryption_keys: Optional[DecryptionKeys] = None
 
     @classmethod
     def from_xml(
@@ -113,6 +115,7 @@ class ApimPolicy:
             failed_validation_httpcode=data["failed_validation_httpcode"],
             failed_validation_error_message=data["failed_validation_error_message"],
             notes=tuple(data["notes"]),
+            decryption_keys=DecryptionKeys.from_jwks(data["decryption_jwks"]) if data["decryption_jwks"] else None,
         )
 
 

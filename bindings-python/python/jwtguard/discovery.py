@@ -75,7 +75,7 @@ if TYPE_CHECKING:
 from . import _jwtguard
 from ._errors import DiscoveryError, JwtGuardError, KeySetError, PolicyError, TokenSignatureKeyNotFoundError
 from ._cache import CacheInfo
-from ._jwtguard import DEFAULT_CACHE_SIZE, DEFAULT_CACHE_TTL, KeySet, Policy, VerifiedToken, _Verifier
+from ._jwtguard import DEFAULT_CACHE_SIZE, DEFAULT_CACHE_TTL, DecryptionKeys, KeySet, Policy, VerifiedToken, _Verifier
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -299,6 +299,10 @@ class Validator:
     ``cache_size`` of them (default 1024, 0 disables the cache), each for at most
     ``cache_ttl`` seconds (default 300; whole seconds, a fraction is dropped).
     :meth:`cache_info` and :meth:`cache_clear` as with ``functools.lru_cache``.
+
+    With ``decryption_keys`` (a :class:`~jwtguard.DecryptionKeys`), encrypted tokens
+    (compact JWE whose content is a signed JWT) are decrypted, then verified as signed
+    ones, as API Management's ``<decryption-keys>``; without, they are ``TokenMalformed``.
     """
 
     def __init__(
@@ -319,6 +323,7 @@ class Validator:
         logger: Optional[logging.Logger] = None,
         cache_size: int = DEFAULT_CACHE_SIZE,
         cache_ttl: float = DEFAULT_CACHE_TTL,
+        decryption_keys: Optional[DecryptionKeys] = None,
     ) -> None:
         if not isinstance(policy, Policy):
             raise TypeError("policy must be a jwtguard.Policy")
@@ -344,6 +349,7 @@ class Validator:
             retry_max=retry_interval,
             cache_size=cache_size,
             cache_ttl=cache_ttl,
+            decryption_keys=decryption_keys,
         )
         self._policy = policy
         self._sources = tuple(("static" if kind == "keys" else kind, None if kind == "keys" else where)
@@ -378,6 +384,8 @@ class Validator:
         adds key sets). With one ``<openid-config>``, its keys sign for the policy's
         issuers, as in API Management; with several, each configuration's keys sign
         only for its own discovered issuer. Inline keys sign for the policy's issuers.
+        The policy's ``<decryption-keys>`` decrypt encrypted tokens (unless
+        ``decryption_keys`` is given).
         Other ``options`` are the constructor's (``cache_size``, ``refresh_interval``,
         ...). The policy's HTTP settings (token source, failure status and message) are
         on the :class:`~jwtguard.ApimPolicy` for the web layer. Raises
@@ -390,6 +398,8 @@ class Validator:
         if len(urls) == 1 and apim.policy.issuers:
             configs = {urls[0]: list(apim.policy.issuers)}
         static = list(apim.inline_keys) + _key_sets(keys)
+        if apim.decryption_keys is not None:
+            options.setdefault("decryption_keys", apim.decryption_keys)
         return cls(configs, keys=static or None, policy=apim.policy, **options)
 
     # --- public API -------------------------------------------------------------------

@@ -16,11 +16,13 @@ if [ ! -x "$venv/bin/python" ]; then
     "$python" -m venv "$venv"
 fi
 export PIP_DISABLE_PIP_VERSION_CHECK=1
-"$venv/bin/python" -m pip install --quiet "pyjwt[crypto]" cryptography
+"$venv/bin/python" -m pip install --quiet "pyjwt[crypto]" cryptography jwcrypto
 if ! "$venv/bin/python" -m pip install --quiet oxyjwt; then
     echo "run.sh: could not install oxyjwt (it needs Python >= 3.10); measuring without it" >&2
 fi
 # jwtguard itself, rebuilt from the source tree every run (cargo is incremental).
 "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps "$root/bindings-python"
 
-exec "$venv/bin/python" "$here/bench.py" "$@"
+"$venv/bin/python" "$here/bench.py" "$@"
+# Encrypted tokens: jwtguard against jwcrypto (appended to --out FILE when given).
+exec "$venv/bin/python" "$here/jwe.py" "$@"

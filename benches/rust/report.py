@@ -29,7 +29,15 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 BUILD = REPO / "target" / "bench-rust"
 
-GROUP_ORDER = ["verify-RS256-2048", "verify-RS256-4096", "verify-ES256", "jwks-load-entra", "parse-and-claims"]
+GROUP_ORDER = [
+    "verify-RS256-2048",
+    "verify-RS256-4096",
+    "verify-ES256",
+    "jwks-load-entra",
+    "parse-and-claims",
+    "decrypt-verify-RSA-OAEP-256",
+    "decrypt-verify-ECDH-ES+A256KW",
+]
 FUNCTION_ORDER = [
     "jwtguard-portable",
     "jwtguard-aws-lc",

@@ -1,8 +1,8 @@
 //! Encrypted tokens (the `jwe` feature): jwcrypto's tokens for every supported
 //! algorithm pair, each holding an ES256 JWT (`fixtures/jwe.json`, see
 //! `fixtures/make_jwe_fixtures.py`), verified through the `Verifier`; the Wycheproof
-//! JWE vectors with an exact table of what is refused by design; RFC 7516 A.3; and the
-//! refusals of the module contract.
+//! JWE vectors with an exact table of what is refused by design; RFC 7516 A.1 to A.3;
+//! and the refusals of the module contract.
 #![cfg(feature = "jwe")]
 
 mod support;
@@ -10,6 +10,7 @@ mod support;
 use jwtguard_core::jwe::{decrypt, decrypt_signed, DecryptionKeys, DECRYPTION_FAILED};
 use jwtguard_core::{KeySet, Policy, Reason, Trust, Verifier};
 use serde_json::Value;
+use support::rfc7516;
 use support::vectors::{b64url, b64url_decode, read_json};
 
 const MAX: usize = 64 * 1024;
@@ -144,6 +145,20 @@ fn wycheproof_jwe_vectors() {
         }
     }
     assert_eq!((valid, invalid, refused), (56, 74, 9), "139 cases");
+}
+
+/// RFC 7516 Appendix A.1: RSA-OAEP and A256GCM with the published RSA key; A.2's
+/// RSA1_5 header is refused before any key is used.
+#[test]
+fn rfc7516_a1_rsa_oaep_and_a2_rsa1_5() {
+    let keys = DecryptionKeys::from_jwks(rfc7516::A1_KEY.as_bytes()).expect("the A.1.4 key");
+    let decrypted = decrypt(rfc7516::A1_TOKEN.as_bytes(), &keys, MAX).expect("decrypts");
+    assert_eq!(decrypted.plaintext(), rfc7516::A1_PLAINTEXT.as_bytes());
+    let a2_header = "eyJhbGciOiJSU0ExXzUiLCJlbmMiOiJBMTI4Q0JDLUhTMjU2In0"; // {"alg":"RSA1_5","enc":"A128CBC-HS256"}
+    let a2 = rfc7516::A1_TOKEN.replacen(rfc7516::A1_TOKEN.split('.').next().unwrap(), a2_header, 1);
+    let refused = decrypt(a2.as_bytes(), &keys, MAX).expect_err("RSA1_5");
+    assert_eq!(refused.reason(), Reason::TokenAlgorithmNotSupported);
+    assert!(refused.detail().contains("padding oracles"), "{refused}");
 }
 
 /// RFC 7516 Appendix A.3: A128KW and A128CBC-HS256.

@@ -396,7 +396,7 @@ def test_refused_policy_fails_nginx_t():
     assert "UnsignedTokensRefused at <validate-jwt> @require-signed-tokens (line 1, column" in out, out
     for bad, kind, where in (
         (CHINA.replace("</audiences>", "</audiences><decryption-keys><key>c2VjcmV0</key></decryption-keys>"),
-         "EncryptedTokensUnsupported", "decryption-keys"),
+         "InvalidKey", "decryption-keys/key"),
         (CHINA.replace(BACKEND_APP, '@(context.Variables["aud"])'), "PolicyExpression", "audience"),
         (CHINA.replace("<audiences>", "<frobnicate /><audiences>"), "UnknownElement", "frobnicate"),
         ("<validate-jwt", "XmlMalformed", "p.xml"),

@@ -278,10 +278,12 @@ fn decryption_key_functions() {
         }
         assert_eq!(jwtguard_decryption_keys_len(null()), 0);
         jwtguard_decryption_keys_free(null());
-        let builder = jwtguard_verifier_builder_new(policy());
+        let p = policy();
+        let builder = jwtguard_verifier_builder_new(p);
         assert_eq!(jwtguard_verifier_builder_set_decryption_keys(builder, null()), JWTGUARD_NULL_PARAMETER);
         assert_eq!(jwtguard_verifier_builder_set_decryption_keys(null_mut(), null()), JWTGUARD_NULL_PARAMETER);
         jwtguard_verifier_builder_free(builder);
+        jwtguard_policy_free(p);
     }
 }
 

@@ -109,14 +109,9 @@ fn _verify<'py>(
     let decryption = decryption_keys.map(|keys| keys.get().inner.clone());
     // Each set may sign for any issuer the policy allows; the GIL is released.
     let result = py.detach(|| {
-        // An encrypted token, with decryption keys: the signed JWT inside it.
-        let decrypted = match &decryption {
-            Some(keys) if jwtguard_core::jwe::is_compact_jwe(token.as_bytes()) => {
-                Some(jwtguard_core::jwe::decrypt_signed(token.as_bytes(), keys, policy.max_token_len())?)
-            }
-            _ => None,
-        };
-        let token = decrypted.as_deref().map_or(token.as_bytes(), |inner| inner);
+        // The token to verify: as given, or the JWS inside an encrypted one.
+        let signed = jwtguard_core::jwe::signed(token.as_bytes(), decryption.as_deref(), policy.max_token_len())?;
+        let token: &[u8] = &signed;
         let sets: Vec<(&KeySet, Option<&[&str]>)> = sets.iter().map(|set| (&**set, None)).collect();
         let mut scratch = vec![0u8; jws::scratch_len(token.len().min(policy.max_token_len()))];
         jwtguard_core::verify_in(token, &sets, policy, now, &mut scratch)

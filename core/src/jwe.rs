@@ -161,7 +161,8 @@ pub fn decrypt(token: &[u8], keys: &DecryptionKeys, max_len: usize) -> Result<De
 }
 
 /// Decrypts `token` (as [`decrypt`]) and returns the compact JWS inside it, for the
-/// caller to verify; refuses any other content (see the module contract).
+/// caller to verify; refuses any other content (see the module contract). The JWS
+/// itself is read, strictly, by the verification that follows.
 pub fn decrypt_signed(token: &[u8], keys: &DecryptionKeys, max_len: usize) -> Result<Zeroizing<Vec<u8>>, Error> {
     let decrypted = decrypt(token, keys, max_len)?;
     if decrypted.cty.as_deref().is_some_and(|cty| !cty.eq_ignore_ascii_case("JWT")) {
@@ -171,17 +172,41 @@ pub fn decrypt_signed(token: &[u8], keys: &DecryptionKeys, max_len: usize) -> Re
         ));
     }
     let plaintext = decrypted.plaintext;
-    let dots = plaintext.iter().filter(|&&b| b == b'.').count();
-    if dots == 4 {
-        return Err(Error::new(
-            Reason::TokenHeaderUnsupported,
-            "a JWE inside a JWE (nested encryption) is not supported",
-        ));
+    match plaintext.iter().filter(|&&b| b == b'.').count() {
+        2 => Ok(plaintext),
+        4 => Err(Error::new(Reason::TokenHeaderUnsupported, "a JWE inside a JWE (nested encryption) is not supported")),
+        _ => Err(Error::new(Reason::TokenMalformed, "the decrypted content is not a compact signed JWT")),
     }
-    if dots != 2 || plaintext.iter().any(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))) {
-        return Err(Error::new(Reason::TokenMalformed, "the decrypted content is not a compact signed JWT"));
+}
+
+/// The token a verification reads: `token` itself, or the JWS inside it when it is an
+/// encrypted token and `keys` are given (without keys, an encrypted token goes on to
+/// the JWS reader, which refuses it as `TokenMalformed`). Every binding that verifies
+/// calls this, so the rule is one.
+pub fn signed<'t>(token: &'t [u8], keys: Option<&DecryptionKeys>, max_len: usize) -> Result<Signed<'t>, Error> {
+    match keys {
+        Some(keys) if is_compact_jwe(token) => Ok(Signed::Decrypted(decrypt_signed(token, keys, max_len)?)),
+        _ => Ok(Signed::Plain(token)),
     }
-    Ok(plaintext)
+}
+
+/// What [`signed`] gives: the token as it came, or the decrypted JWS (wiped when
+/// dropped). Dereferences to the bytes to verify.
+pub enum Signed<'t> {
+    /// The token as given.
+    Plain(&'t [u8]),
+    /// The JWS an encrypted token held.
+    Decrypted(Zeroizing<Vec<u8>>),
+}
+
+impl core::ops::Deref for Signed<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Signed::Plain(token) => token,
+            Signed::Decrypted(token) => token,
+        }
+    }
 }
 
 fn segment(text: &[u8]) -> Result<Vec<u8>, Error> {

@@ -417,6 +417,33 @@ impl KeySource {
 
     // ------------------------------------------------------ sharing between processes
 
+    /// The name of this source's shared record: sources of the same name fetch the same
+    /// document (kind and URL) on the same schedule and load it with the same options,
+    /// so they may share one record and its documents. `None` for a fixed source. Safe
+    /// to log (URLs hold no spaces or control characters).
+    pub fn shared_name(&self) -> Option<String> {
+        if !self.fetches {
+            return None;
+        }
+        let (kind, url) = match &self.config_url {
+            Some(url) => ("openid", url.as_str()),
+            None => ("jwks", self.jwks_uri.as_deref().unwrap_or("")),
+        };
+        let (r, k) = (self.options.refresh, self.options.keys);
+        Some(alloc::format!(
+            "{kind} {url} refresh={},{},{},{},{} keys={},{},{} loopback={}",
+            r.interval,
+            r.kid_miss_interval,
+            r.retry_min,
+            r.retry_max,
+            r.fetch_timeout,
+            k.max_len,
+            u8::from(k.allow_small_rsa_exponent),
+            u8::from(k.allow_symmetric),
+            u8::from(self.options.allow_http_loopback),
+        ))
+    }
+
     /// Whether this source must sync with its shared record (see [`crate::shared_state`])
     /// before deciding on a fetch: the record's `stamp` (read without the lock, a hint)
     /// differs from the last one seen, a fetch is due by the schedule this source last

@@ -292,24 +292,11 @@ impl VerifierBuilder {
     }
 }
 
-/// A token as verified: as given, or the signed JWT an encrypted token held (wiped when
-/// dropped).
-enum Signed<'t> {
-    Plain(&'t [u8]),
-    #[cfg(feature = "jwe")]
-    Decrypted(zeroize::Zeroizing<Vec<u8>>),
-}
-
-impl core::ops::Deref for Signed<'_> {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            Signed::Plain(token) => token,
-            #[cfg(feature = "jwe")]
-            Signed::Decrypted(token) => token,
-        }
-    }
-}
+/// A token as verified: as given, or the signed JWT an encrypted token held.
+#[cfg(feature = "jwe")]
+type Signed<'t> = crate::jwe::Signed<'t>;
+#[cfg(not(feature = "jwe"))]
+type Signed<'t> = &'t [u8];
 
 /// One source's part of a verification: its keys and the issuers they may sign for.
 type Snapshot = (Arc<KeySet>, Option<Arc<[String]>>, usize);
@@ -377,13 +364,9 @@ impl Verifier {
     /// `token` when the verifier has decryption keys.
     fn signed<'t>(&self, token: &'t [u8]) -> Result<Signed<'t>, Error> {
         #[cfg(feature = "jwe")]
-        if let Some(keys) = &self.decryption {
-            if crate::jwe::is_compact_jwe(token) {
-                let inner = crate::jwe::decrypt_signed(token, keys, self.policy.max_token_len())?;
-                return Ok(Signed::Decrypted(inner));
-            }
-        }
-        Ok(Signed::Plain(token))
+        return crate::jwe::signed(token, self.decryption.as_deref(), self.policy.max_token_len());
+        #[cfg(not(feature = "jwe"))]
+        Ok(token)
     }
 
     /// The cache's answer for `token` at `now`, checking nothing else: `Some` exactly
@@ -522,6 +505,13 @@ impl Verifier {
         if let Some(slot) = self.slots.get(source) {
             lock(&slot.source).fetch_failed(now);
         }
+    }
+
+    /// The name of `source`'s shared record ([`KeySource::shared_name`]): the caller
+    /// gives sources of one name one record. `None` for a fixed source or an unknown
+    /// index.
+    pub fn source_shared_name(&self, source: usize) -> Option<String> {
+        self.slots.get(source).and_then(|slot| lock(&slot.source).shared_name())
     }
 
     /// Whether `source` must sync with its shared record before the caller claims a

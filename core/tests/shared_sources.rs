@@ -6,7 +6,7 @@
 
 mod support;
 
-use jwtguard_core::key_source::{FetchWhat, SourceOptions, SHARED_STATE_LEN};
+use jwtguard_core::key_source::{FetchWhat, Refresh, SourceOptions, SHARED_STATE_LEN};
 use jwtguard_core::{Fetch, Policy, Reason, Trust, Verifier, NO_KEYS_YET};
 use support::provider::{Provider, ISSUER_A, ISSUER_B, NOW};
 
@@ -235,4 +235,29 @@ fn a_record_that_is_not_one_is_ignored_and_replaced() {
     assert_eq!(fixed.save_shared(0, &mut record), Ok(0));
     assert_eq!(record, [0u8; SHARED_STATE_LEN]);
     assert_eq!(fixed.adopt(0, None, Some(b"{}")).map_err(|e| e.reason()), Err(Reason::PolicyInvalid));
+}
+
+/// Sources that fetch the same document on the same schedule with the same options have
+/// one record name; any difference gives another; fixed keys have none.
+#[test]
+fn sources_of_one_document_and_schedule_share_a_record_name() {
+    let verifier = |url: &str, refresh: u64| {
+        let options =
+            SourceOptions { refresh: Refresh { interval: refresh, ..Refresh::DEFAULT }, ..SourceOptions::default() };
+        Verifier::builder(policy())
+            .jwks_url(url, Trust::Issuers(vec![ISSUER_A.into()]), options)
+            .openid_config("https://a.example/.well-known/openid-configuration", Trust::Discovered, options)
+            .fixed_keys(Provider::new(67).keys(Some("f")), Trust::Issuers(vec![ISSUER_B.into()]))
+            .build()
+            .expect("verifier")
+    };
+    let (one, two) = (verifier("https://a.example/keys", 3600), verifier("https://a.example/keys", 3600));
+    let name = one.source_shared_name(0).expect("a fetched source");
+    assert_eq!(two.source_shared_name(0).as_deref(), Some(name.as_str()), "another verifier, the same record");
+    assert!(name.starts_with("jwks https://a.example/keys ") && !name.bytes().any(|b| b < 0x20), "{name}");
+    assert_ne!(one.source_shared_name(1), Some(name.clone()), "an OpenID source of the same host");
+    assert_ne!(verifier("https://a.example/keys", 60).source_shared_name(0), Some(name.clone()), "another schedule");
+    assert_ne!(verifier("https://a.example/other", 3600).source_shared_name(0), Some(name), "another URL");
+    assert_eq!(one.source_shared_name(2), None, "fixed keys share nothing");
+    assert_eq!(one.source_shared_name(3), None);
 }

@@ -1716,6 +1716,23 @@ bool jwtguard_verifier_sync_due(const struct jwtguard_verifier *verifier,
                                 uint64_t now);
 
 /**
+ * The name of `source`'s shared record under the buffer convention: sources of the
+ * same name (in any verifier or process) fetch the same document on the same schedule
+ * with the same options, so give them one record. `""` for a source with fixed keys.
+ * Safe to log.
+ *
+ * # Safety
+ * `verifier` is NULL or a live handle; `out_len` is NULL or writable; `buf` is NULL
+ * (only with `cap` 0) or valid for writing `cap` bytes.
+ */
+JWTGUARD_MUST_USE
+jwtguard_result jwtguard_verifier_source_shared_name(const struct jwtguard_verifier *verifier,
+                                                     size_t source,
+                                                     char *buf,
+                                                     size_t cap,
+                                                     size_t *out_len);
+
+/**
  * Under the caller's lock: takes `source`'s schedule from the shared record `state`
  * (`state_len` must be `JWTGUARD_SHARED_STATE_LEN`; zeroed or foreign bytes are no
  * record and change nothing). `*adopt` receives whether another process stored newer

@@ -5,7 +5,9 @@
 use core::ffi::c_char;
 use core::ptr;
 
-use crate::result::{jwtguard_result, Fail};
+use crate::result::jwtguard_result;
+#[cfg(not(feature = "aws-lc"))]
+use crate::result::Fail;
 use crate::util::{assert_send_sync, free_shared, input_bytes, make_handle, new_shared, read_handle};
 
 /// Private keys that decrypt encrypted tokens (opaque; immutable and reference
@@ -45,9 +47,10 @@ pub unsafe extern "C" fn jwtguard_decryption_keys_new(
     detail_cap: usize,
 ) -> jwtguard_result {
     let make = || {
-        if !jwks.is_null() && jwks_len > jwtguard_core::DEFAULT_MAX_KEY_SET_LEN {
+        #[cfg(feature = "aws-lc")]
+        if !jwks.is_null() {
             // Decided on the length alone: the bytes are never looked at.
-            return Err(Fail::new(jwtguard_result::JWTGUARD_KEY_SET_TOO_LARGE, "the decryption key set is too large"));
+            jwtguard_core::jwe::DecryptionKeys::check_len(jwks_len)?;
         }
         // SAFETY: `jwks` is NULL or points to `jwks_len` readable bytes (contract).
         let document = unsafe { input_bytes(jwks, jwks_len, "jwks") }?;

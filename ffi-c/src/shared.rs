@@ -25,7 +25,7 @@ use core::ffi::c_char;
 use jwtguard_core::key_source::{SHARED_POLL_MS, SHARED_STATE_LEN};
 
 use crate::result::{jwtguard_result, Fail};
-use crate::util::{guard, guard_detail, handle, input_bytes, read_handle, Out, OutArray};
+use crate::util::{guard, guard_detail, handle, input_bytes, read_handle, Out, OutArray, OutBuf};
 use crate::verifier::{jwtguard_verifier, source_index};
 
 /// Bytes of a source's shared record.
@@ -66,6 +66,33 @@ pub unsafe extern "C" fn jwtguard_verifier_sync_due(
 ) -> bool {
     // SAFETY: the caller's contract for `verifier`.
     unsafe { read_handle(verifier, false, |v| v.verifier.sync_due(source, stamp, now)) }
+}
+
+/// The name of `source`'s shared record under the buffer convention: sources of the
+/// same name (in any verifier or process) fetch the same document on the same schedule
+/// with the same options, so give them one record. `""` for a source with fixed keys.
+/// Safe to log.
+///
+/// # Safety
+/// `verifier` is NULL or a live handle; `out_len` is NULL or writable; `buf` is NULL
+/// (only with `cap` 0) or valid for writing `cap` bytes.
+#[no_mangle]
+#[must_use]
+pub unsafe extern "C" fn jwtguard_verifier_source_shared_name(
+    verifier: *const jwtguard_verifier,
+    source: usize,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> jwtguard_result {
+    guard(|| {
+        // SAFETY: the caller's contract for `buf` and `out_len`, then for `verifier`.
+        let out = unsafe { OutBuf::new(buf, cap, out_len) }?;
+        // SAFETY: as above.
+        let v = unsafe { handle(verifier, "verifier") }?;
+        let name = v.verifier.source_shared_name(source_index(v, source)?).unwrap_or_default();
+        out.put(name.as_bytes())
+    })
 }
 
 /// Under the caller's lock: takes `source`'s schedule from the shared record `state`

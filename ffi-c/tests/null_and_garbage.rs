@@ -1038,6 +1038,17 @@ fn verifier_functions() {
         assert!(!jwtguard_verifier_sync_due(misaligned, 1, 0, now));
         assert!(!jwtguard_verifier_sync_due(v, 0, 5, now), "a fixed source never syncs");
         assert!(!jwtguard_verifier_sync_due(v, 2, 5, now));
+        let mut name = [0 as c_char; 256];
+        let mut name_len = 9usize;
+        let named =
+            |v, source, buf: *mut c_char, cap, len| jwtguard_verifier_source_shared_name(v, source, buf, cap, len);
+        assert_eq!(named(null(), 1, name.as_mut_ptr(), name.len(), &mut name_len), JWTGUARD_NULL_PARAMETER);
+        assert_eq!(named(v, 2, name.as_mut_ptr(), name.len(), &mut name_len), JWTGUARD_INVALID_PARAMETER);
+        assert_eq!(named(v, 0, name.as_mut_ptr(), name.len(), &mut name_len), JWTGUARD_OK);
+        assert_eq!(name_len, 0, "a fixed source has no record");
+        assert_eq!(named(v, 1, name.as_mut_ptr(), 4, &mut name_len), JWTGUARD_BUFFER_TOO_SMALL);
+        assert!(name_len > 4);
+        assert_eq!(named(v, 1, name.as_mut_ptr(), name.len(), &mut name_len), JWTGUARD_OK);
         let load =
             |v, source, state: *const u8, len, adopt| jwtguard_verifier_load_shared(v, source, state, len, adopt);
         assert_eq!(load(null(), 1, state.as_ptr(), n_state, &mut adopt), JWTGUARD_NULL_PARAMETER);

@@ -515,6 +515,19 @@ static void test_shared_source(void) {
         w[i] = build(vb);
     }
 
+    /* Both name the record alike (the core's name of the source). */
+    {
+        char a[512], b[512];
+        size_t la = 0, lb = 0;
+        CHECK_RESULT(jwtguard_verifier_source_shared_name(w[0], 0, a, sizeof a, &la), JWTGUARD_OK);
+        CHECK_RESULT(jwtguard_verifier_source_shared_name(w[1], 0, b, sizeof b, &lb), JWTGUARD_OK);
+        CHECK(la > 0 && la == strlen(a));
+        CHECK_STR(a, b);
+        CHECK_PREFIX(a, "jwks http://127.0.0.1:1/keys ");
+        CHECK_RESULT(jwtguard_verifier_source_shared_name(w[0], 1, a, sizeof a, &la),
+                     JWTGUARD_INVALID_PARAMETER);
+    }
+
     /* Cold start: the first claims; the second finds the claim and waits for it. */
     CHECK(shared_claim(w[0], &z, NOW, url));
     CHECK(z.stamp == 1);

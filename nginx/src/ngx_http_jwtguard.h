@@ -36,6 +36,7 @@
 #define NGX_HTTP_JWTGUARD_GET_CHALLENGE 7
 #define NGX_HTTP_JWTGUARD_GET_SOURCE  8
 #define NGX_HTTP_JWTGUARD_GET_DECRYPTION_JWKS 9
+#define NGX_HTTP_JWTGUARD_GET_SHARED_NAME 10
 
 #define NGX_HTTP_JWTGUARD_CACHE_NONE  0   /* $jwtguard_cache_status: empty */
 #define NGX_HTTP_JWTGUARD_CACHE_MISS  1
@@ -84,7 +85,7 @@ typedef struct {
     size_t                    index;        /* the verifier's source index */
     /* its record in the keys zone; NULL: none (no zone) */
     ngx_http_jwtguard_record_t *record;
-    ngx_str_t                 shared_name;  /* the record's name */
+    ngx_str_t                 shared_name;  /* the record's, the core's */
 } ngx_http_jwtguard_fetcher_t;
 
 
@@ -339,11 +340,10 @@ char *ngx_http_jwtguard_not_empty(ngx_conf_t *cf, void *post, void *data);
 /* jwtguard_keys_zone <name>:<size> */
 char *ngx_http_jwtguard_keys_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-/* Names a verifier's fetched source for its record in the keys zone, if one is
- * configured. */
+/* Lists a built verifier's fetched source for its record in the keys zone (named
+ * by the core), if one is configured. */
 ngx_int_t ngx_http_jwtguard_zone_add(ngx_conf_t *cf,
-    ngx_http_jwtguard_verifier_t *jv, ngx_http_jwtguard_fetcher_t *f,
-    ngx_str_t *url, time_t keys_cache);
+    ngx_http_jwtguard_verifier_t *jv, ngx_http_jwtguard_fetcher_t *f);
 /* Takes the zone's lock and the shared schedules when `always` or when the
  * core says to sync; 1 when the lock is held. */
 ngx_uint_t ngx_http_jwtguard_zone_enter(ngx_http_jwtguard_verifier_t *jv,

@@ -329,7 +329,7 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
     u_char                        *url;
     size_t                         n_issuers;
     size_t                         len;
-    ngx_str_t                     *uri, core_url;
+    ngx_str_t                     *uri;
     ngx_array_t                   *apim;
     const jwtguard_decryption_keys *decryption;
     ngx_uint_t                     i, n, m, m_apim, unbound;
@@ -487,15 +487,6 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
                      JWTGUARD_SOURCE_ALLOW_HTTP_LOOPBACK, &f->index);
         refused = (added != JWTGUARD_OK && refused == NULL) ? src : refused;
 
-        core_url.data = url;
-        core_url.len = len;
-
-        if (ngx_http_jwtguard_zone_add(cf, jv, f, &core_url, conf->keys_cache)
-            != NGX_OK)
-        {
-            jwtguard_verifier_builder_free(b);
-            return NGX_CONF_ERROR;
-        }
     }
 
     if (n == 0 && conf->request == NULL && m == 0 && conf->apim) {
@@ -533,6 +524,15 @@ ngx_http_jwtguard_merge_verifier(ngx_conf_t *cf,
     }
 
     jv->max_fetches = jwtguard_verifier_fetches_per_verification(jv->verifier);
+
+    /* with a keys zone, each fetched source gets its record there */
+    f = jv->fetchers.elts;
+
+    for (i = 0; i < jv->fetchers.nelts; i++) {
+        if (ngx_http_jwtguard_zone_add(cf, jv, &f[i]) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
 
     if (unbound && n + (conf->request != NULL) + m > 1
         && conf->issuers && conf->issuers->nelts > 1)
@@ -940,6 +940,10 @@ ngx_http_jwtguard_get(ngx_uint_t what, const void *object, ngx_uint_t index,
 
     case NGX_HTTP_JWTGUARD_GET_DECRYPTION_JWKS:
         return jwtguard_apim_policy_decryption_jwks(object, buf, cap, len);
+
+    case NGX_HTTP_JWTGUARD_GET_SHARED_NAME:
+        return jwtguard_verifier_source_shared_name(object, index, buf, cap,
+                                                    len);
 
     default: /* NGX_HTTP_JWTGUARD_GET_CHALLENGE: `object` is the loc conf */
         return jwtguard_http_challenge((uint32_t) index, (uint16_t)

@@ -2,8 +2,8 @@
  * ngx_http_jwtguard_module: the keys zone (jwtguard_keys_zone), where the
  * workers share their fetched key sources, so that one worker fetches for all.
  *
- * The zone holds one record per fetched source (named by its URIs, the URL the
- * core fetches and the level's jwtguard_keys_cache): the core's shared record
+ * The zone holds one record per fetched source (named by the core: the document
+ * it fetches, its schedule and its load options): the core's shared record
  * of the source's schedule (jwtguard_verifier_load_shared/save_shared: when the
  * next fetch is due, the fetch under way, the back-off, the last unknown-kid
  * refetch, the count of documents fetched), the stamp it returns, published for
@@ -121,15 +121,15 @@ ngx_http_jwtguard_keys_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-/* At configuration time: names a verifier's fetched source for its record
- * and lists it, to be given the record when the zone is ready. A source whose
- * verifier is not built keeps no record. */
+/* At configuration time, once the verifier is built: lists its fetched source
+ * `f`, named as the core names its shared record, to be given the record when
+ * the zone is ready. */
 
 ngx_int_t
 ngx_http_jwtguard_zone_add(ngx_conf_t *cf, ngx_http_jwtguard_verifier_t *jv,
-    ngx_http_jwtguard_fetcher_t *f, ngx_str_t *url, time_t keys_cache)
+    ngx_http_jwtguard_fetcher_t *f)
 {
-    ngx_http_jwtguard_shared_t     *ref;
+    ngx_http_jwtguard_shared_t      *ref;
     ngx_http_jwtguard_main_conf_t   *jmcf;
 
     jmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_jwtguard_module);
@@ -138,18 +138,13 @@ ngx_http_jwtguard_zone_add(ngx_conf_t *cf, ngx_http_jwtguard_verifier_t *jv,
         return NGX_OK;
     }
 
-    /* the same documents, fetched on the same schedule: one record */
-    f->shared_name.data = ngx_pnalloc(cf->pool, NGX_TIME_T_LEN + 3
-                                      + f->src->config_uri.len
-                                      + f->src->uri.len + url->len);
-    if (f->shared_name.data == NULL) {
+    if (ngx_http_jwtguard_copy(cf->pool, NGX_HTTP_JWTGUARD_GET_SHARED_NAME,
+                               jv->verifier, f->index, NULL, &f->shared_name)
+        != JWTGUARD_OK
+        || f->shared_name.len == 0)
+    {
         return NGX_ERROR;
     }
-
-    f->shared_name.len = ngx_sprintf(f->shared_name.data, "%T %V %V %V",
-                                     keys_cache, &f->src->config_uri,
-                                     &f->src->uri, url)
-                         - f->shared_name.data;
 
     if (jmcf->shared == NULL) {
         jmcf->shared = ngx_array_create(cf->pool, 4,

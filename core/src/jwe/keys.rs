@@ -93,9 +93,7 @@ impl DecryptionKeys {
     /// Loads a JWK set (`{"keys": [...]}`) or a single JWK of private keys, at most
     /// [`crate::DEFAULT_MAX_KEY_SET_LEN`] bytes and [`MAX_DECRYPTION_KEYS`] keys.
     pub fn from_jwks(json: &[u8]) -> Result<DecryptionKeys, Error> {
-        if json.len() > crate::DEFAULT_MAX_KEY_SET_LEN {
-            return Err(Error::new(Reason::KeySetTooLarge, "the decryption key set is too large"));
-        }
+        DecryptionKeys::check_len(json.len())?;
         let malformed = |detail| Error::new(Reason::KeySetMalformed, detail);
         let document = Object::parse(json).map_err(|_| malformed("the decryption keys are not a JSON object"))?;
         let mut keys = Vec::new();
@@ -124,6 +122,16 @@ impl DecryptionKeys {
             return Err(Error::new(Reason::KeySetNoUsableKey, "the set holds no decryption key"));
         }
         Ok(DecryptionKeys { keys })
+    }
+
+    /// `KeySetTooLarge` for a document of `len` bytes over
+    /// [`crate::DEFAULT_MAX_KEY_SET_LEN`]: for a caller that can refuse it by its
+    /// length before reading it.
+    pub fn check_len(len: usize) -> Result<(), Error> {
+        if len > crate::DEFAULT_MAX_KEY_SET_LEN {
+            return Err(Error::new(Reason::KeySetTooLarge, "the decryption key set is too large"));
+        }
+        Ok(())
     }
 
     /// Number of keys.

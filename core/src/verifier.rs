@@ -296,7 +296,15 @@ impl VerifierBuilder {
 #[cfg(feature = "jwe")]
 type Signed<'t> = crate::jwe::Signed<'t>;
 #[cfg(not(feature = "jwe"))]
-type Signed<'t> = &'t [u8];
+struct Signed<'t>(&'t [u8]);
+
+#[cfg(not(feature = "jwe"))]
+impl core::ops::Deref for Signed<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.0
+    }
+}
 
 /// One source's part of a verification: its keys and the issuers they may sign for.
 type Snapshot = (Arc<KeySet>, Option<Arc<[String]>>, usize);
@@ -366,7 +374,7 @@ impl Verifier {
         #[cfg(feature = "jwe")]
         return crate::jwe::signed(token, self.decryption.as_deref(), self.policy.max_token_len());
         #[cfg(not(feature = "jwe"))]
-        Ok(token)
+        Ok(Signed(token))
     }
 
     /// The cache's answer for `token` at `now`, checking nothing else: `Some` exactly

@@ -30,7 +30,14 @@
 //!   the unescaped `char` streams. That work is bounded by the member cap.
 //! - Readers that want a few members during validation (`Object::parse_visiting`) get
 //!   each name with its hash and compare it with hashes computed once
-//!   (`KnownName`), so a member nobody wants costs a few integer compares.
+//!   (`KnownName`). The pass is generic over the reader, so each reader is compiled
+//!   into its own copy of the top-level object loop (nested objects share the copy
+//!   without one), and a 64-bit filter of the wanted names' hashes skips every other
+//!   member with one test.
+//! - A name of fewer than eight plain ASCII bytes is read, checked and hashed as the
+//!   one 8-byte word that holds it and its closing quote. Strings are scanned eight
+//!   bytes at a time for a quote, a backslash or a control byte, and remember whether
+//!   they hold a backslash, so comparing them never searches for one.
 //! - UTF-8 is checked with `core::str::from_utf8` on a string's contents, only when the
 //!   string has a byte ≥ 0x80; bytes ≥ 0x80 outside strings are syntax errors.
 //! - Accessors (`get`, `members`, `iter`, `chars`, ...) re-scan the validated bytes
@@ -43,7 +50,7 @@
 use core::iter::FusedIterator;
 
 mod name_hash;
-pub(crate) use name_hash::{KnownName, Name};
+pub(crate) use name_hash::{filter_bit, KnownName, Name};
 
 /// Deepest allowed nesting of arrays and objects (the top-level object is depth 1).
 pub const MAX_DEPTH: usize = 16;
@@ -121,12 +128,15 @@ pub struct Array<'a> {
 #[derive(Clone, Copy, Debug)]
 pub struct Str<'a> {
     raw: &'a [u8],
+    /// Whether `raw` holds a backslash (known when the string is found, so comparing
+    /// never searches for one).
+    escaped: bool,
 }
 
-/// A validated JSON number: its exact text as written (RFC 8259 grammar).
+/// A validated JSON number: its exact text as written (RFC 8259 grammar, so ASCII).
 #[derive(Clone, Copy, Debug)]
 pub struct Number<'a> {
-    text: &'a str,
+    raw: &'a [u8],
 }
 
 impl<'a> Object<'a> {
@@ -138,19 +148,27 @@ impl<'a> Object<'a> {
     /// all-whitespace document is [`JsonError::Syntax`], and so is a document longer
     /// than `u32::MAX` bytes.
     pub fn parse(doc: &'a [u8]) -> Result<Object<'a>, JsonError> {
-        Object::parse_inner(doc, None)
+        Object::parse_inner(doc, &mut Ignore)
     }
 
     /// [`Object::parse`], calling `visit` with each top-level member as soon as its
     /// value has been validated, in document order: the caller reads the members it
-    /// needs during validation instead of scanning the document again. When this
-    /// returns an error, whatever `visit` saw must be discarded (the rest of the
+    /// needs during validation instead of scanning the document again. Only members
+    /// whose name's [`filter_bit`] is in `filter` are visited (`u64::MAX` for all), so
+    /// a reader that wants a few names skips the others at the cost of one test. When
+    /// this returns an error, whatever `visit` saw must be discarded (the rest of the
     /// document, perhaps a duplicate of a name already seen, did not validate).
-    pub(crate) fn parse_visiting(doc: &'a [u8], visit: Visitor<'_, 'a>) -> Result<Object<'a>, JsonError> {
-        Object::parse_inner(doc, Some(visit))
+    pub(crate) fn parse_visiting(
+        doc: &'a [u8],
+        filter: u64,
+        visit: impl FnMut(Name<'a>, ValueText<'a>),
+    ) -> Result<Object<'a>, JsonError> {
+        Object::parse_inner(doc, &mut Visiting { filter, visit })
     }
 
-    fn parse_inner(doc: &'a [u8], visit: Option<Visitor<'_, 'a>>) -> Result<Object<'a>, JsonError> {
+    /// Generic over the visitor, so that the claim and header readers are compiled into
+    /// their own copy of the top-level object's loop (a member costs no call).
+    fn parse_inner<V: Visit<'a>>(doc: &'a [u8], visit: &mut V) -> Result<Object<'a>, JsonError> {
         if u32::try_from(doc.len()).is_err() {
             return Err(JsonError::Syntax);
         }
@@ -237,8 +255,8 @@ impl<'a> Members<'a> {
         let [b'"', tail @ ..] = r else {
             return None;
         };
-        let n = string_end(tail)?;
-        let name = Str { raw: tail.get(..n)? };
+        let (n, escaped) = string_end(tail)?;
+        let name = Str { raw: tail.get(..n)?, escaped };
         let [b':', tail @ ..] = trim_ws(tail.get(n.checked_add(1)?..)?) else {
             return None;
         };
@@ -303,13 +321,23 @@ impl<'a> Iterator for Elements<'a> {
 impl FusedIterator for Elements<'_> {}
 
 impl<'a> Str<'a> {
+    /// The string whose raw contents are `raw` (for tests, where no scan found them).
+    #[cfg(test)]
+    fn of(raw: &'a [u8]) -> Str<'a> {
+        Str { raw, escaped: raw.contains(&b'\\') }
+    }
+
     /// The raw bytes between the quotes, escapes not decoded.
     pub fn raw(&self) -> &'a [u8] {
         self.raw
     }
+    /// Whether the raw bytes hold a backslash (an escape).
+    pub(crate) fn has_escapes(&self) -> bool {
+        self.escaped
+    }
     /// The string as `&str` when it contains no escapes (the common case), else `None`.
     pub fn as_plain(&self) -> Option<&'a str> {
-        if self.raw.contains(&b'\\') {
+        if self.escaped {
             None
         } else {
             core::str::from_utf8(self.raw).ok()
@@ -328,9 +356,9 @@ impl<'a> Str<'a> {
         // when it has no escape and equal bytes, and a longer one only through escapes.
         match self.raw.len().cmp(&s.len()) {
             core::cmp::Ordering::Less => false,
-            core::cmp::Ordering::Equal => self.raw == s.as_bytes() && !self.raw.contains(&b'\\'),
+            core::cmp::Ordering::Equal => !self.escaped && self.raw == s.as_bytes(),
             core::cmp::Ordering::Greater => {
-                self.raw.len() <= s.len().saturating_mul(6) && self.raw.contains(&b'\\') && self.eq_str_escaped(s)
+                self.escaped && self.raw.len() <= s.len().saturating_mul(6) && self.eq_str_escaped(s)
             }
         }
     }
@@ -426,14 +454,21 @@ impl FusedIterator for Chars<'_> {}
 impl<'a> Number<'a> {
     /// The number exactly as written in the document.
     pub fn text(&self) -> &'a str {
-        self.text
+        // Validated numbers are ASCII; only bytes that never went through validation
+        // (which the public API cannot produce) read as empty.
+        core::str::from_utf8(self.raw).unwrap_or("")
+    }
+
+    /// [`Number::text`] as bytes, without the UTF-8 check.
+    pub(crate) fn bytes(&self) -> &'a [u8] {
+        self.raw
     }
 
     /// The value as an `i64` when the text is an integer (`-?[0-9]+`, no fraction, no
     /// exponent) that fits; otherwise `None`. (`-0` is `Some(0)`; `1.0` and `1e3` are
     /// `None`: callers that accept those must parse [`Number::text`] themselves.)
     pub fn as_i64(&self) -> Option<i64> {
-        let (negative, digits) = match self.text.as_bytes() {
+        let (negative, digits) = match self.raw {
             [b'-', rest @ ..] => (true, rest),
             rest => (false, rest),
         };
@@ -530,7 +565,7 @@ impl<'a> Parser<'a> {
                 if depth > MAX_DEPTH {
                     return Err(JsonError::TooDeep);
                 }
-                self.object(depth, None)?;
+                self.object(depth, &mut Ignore)?;
                 Ok(true)
             }
             Some(b'[') => {
@@ -553,9 +588,10 @@ impl<'a> Parser<'a> {
     }
 
     /// `pos` is at `{`. Never inlined, so only object frames carry the name table.
-    /// `visit`, when given, receives each member once its value is validated.
+    /// `visit` receives each member it wants once the member's value is validated
+    /// (nested objects get [`Ignore`]).
     #[inline(never)]
-    fn object(&mut self, depth: usize, mut visit: Option<Visitor<'_, 'a>>) -> Result<(), JsonError> {
+    fn object<V: Visit<'a>>(&mut self, depth: usize, visit: &mut V) -> Result<(), JsonError> {
         self.bump();
         self.skip_ws();
         if self.peek() == Some(b'}') {
@@ -578,7 +614,7 @@ impl<'a> Parser<'a> {
             let start = u32::try_from(self.pos + 1).map_err(|_| JsonError::Syntax)?;
             let name = self.name()?;
             let hash = name.hash();
-            let bit = 1u64 << (hash % 64);
+            let bit = filter_bit(hash);
             if seen & bit != 0 {
                 for &(other_start, other_hash) in &names {
                     if other_hash == hash && self.same_name(other_start, name.text().raw()) {
@@ -597,9 +633,19 @@ impl<'a> Parser<'a> {
             self.bump();
             self.skip_ws();
             let value_start = self.pos;
-            self.value(depth.saturating_add(1))?;
-            if let (Some(visit), Some(text)) = (visit.as_mut(), self.doc.get(value_start..self.pos)) {
-                visit(name, ValueText { text });
+            // Strings and numbers, most values, without the call to `value`.
+            let escaped = match self.peek() {
+                Some(b'"') => self.string()?,
+                Some(b'0'..=b'9') => self.number()?,
+                _ => {
+                    self.value(depth.saturating_add(1))?;
+                    false
+                }
+            };
+            if V::WANTS_MEMBERS && visit.wants(name.hash()) {
+                if let Some(text) = self.doc.get(value_start..self.pos) {
+                    visit.member(name, ValueText { text, escaped });
+                }
             }
             self.skip_ws();
             match self.peek() {
@@ -625,7 +671,7 @@ impl<'a> Parser<'a> {
         let Some(rest) = self.doc.get(other_start..) else {
             return false;
         };
-        let Some(other) = string_end(rest).and_then(|n| rest.get(..n)) else {
+        let Some(other) = string_end(rest).and_then(|(n, _)| rest.get(..n)) else {
             return false;
         };
         if !name.contains(&b'\\') && !other.contains(&b'\\') {
@@ -660,9 +706,8 @@ impl<'a> Parser<'a> {
     }
 
     /// `pos` is at the opening quote; leaves `pos` just past the closing quote and
-    /// returns whether the contents hold an escape. Inlined into its two callers
-    /// (names and values): most strings are short, so the call would cost more than
-    /// the scan.
+    /// returns whether the contents hold an escape. Inlined into its callers (names
+    /// and values): most strings are short, so the call would cost more than the scan.
     #[inline(always)]
     fn string(&mut self) -> Result<bool, JsonError> {
         let doc = self.doc;
@@ -671,9 +716,9 @@ impl<'a> Parser<'a> {
         let mut high = 0u64;
         let mut escaped = false;
         loop {
-            // Plain bytes (no quote, backslash or control byte), eight at a time; the
-            // last few bytes of the document go one at a time below. `plain` counts
-            // bytes within `rest`, so it never passes the document's end.
+            // Plain bytes (no quote, backslash or control byte), eight at a time while
+            // eight remain; the last few bytes of the document go one at a time below.
+            // `plain` counts bytes within `rest`, so it never passes the document's end.
             let rest = doc.get(i..).unwrap_or(&[]);
             let mut plain = 0usize;
             for word in rest.chunks_exact(8) {
@@ -717,12 +762,29 @@ impl<'a> Parser<'a> {
 
     /// `pos` is at a member name's opening quote: validates it like any string and
     /// returns it with the hash of its unescaped text.
+    #[inline(always)]
     fn name(&mut self) -> Result<Name<'a>, JsonError> {
         let start = self.pos + 1;
+        // Most names are short ASCII words ("iss", "exp", "roles"): when the closing
+        // quote is among the next eight bytes and no byte before it is special or
+        // above 0x7f, the word just read is the name and gives its hash at once.
+        if let Some(word) = self.doc.get(start..).and_then(<[u8]>::first_chunk::<8>) {
+            let word = u64::from_le_bytes(*word);
+            let len = (special_bytes(word).trailing_zeros() / 8) as usize;
+            if len < 8 && (word >> (8 * len)) as u8 == b'"' {
+                let text = word & ((1u64 << (8 * len)) - 1);
+                if text & 0x8080_8080_8080_8080 == 0 {
+                    let end = start + len;
+                    let raw = self.doc.get(start..end).ok_or(JsonError::Syntax)?;
+                    self.pos = end + 1;
+                    return Ok(Name::new(Str { raw, escaped: false }, name_hash::of_short(text, len)));
+                }
+            }
+        }
         let escaped = self.string()?;
         let end = self.pos - 1;
         let raw = self.doc.get(start..end).ok_or(JsonError::Syntax)?;
-        let text = Str { raw };
+        let text = Str { raw, escaped };
         let hash = if escaped { name_hash::of_escaped(text) } else { name_hash::of_text_in(self.doc, start, end) };
         Ok(Name::new(text, hash))
     }
@@ -742,12 +804,7 @@ impl<'a> Parser<'a> {
     fn number(&mut self) -> Result<bool, JsonError> {
         let d = self.doc;
         let is_digit = |i: usize| matches!(d.get(i), Some(b'0'..=b'9'));
-        let skip_digits = |mut i: usize| {
-            while is_digit(i) {
-                i = i.saturating_add(1);
-            }
-            i
-        };
+        let skip_digits = |i: usize| skip_digits(d, i);
         let mut i = self.pos;
         if d.get(i) == Some(&b'-') {
             i = i.saturating_add(1);
@@ -780,6 +837,36 @@ impl<'a> Parser<'a> {
         self.pos = i;
         Ok(false)
     }
+}
+
+/// The index of the first byte at or after `i` that is not an ASCII digit (or the
+/// document's end): eight bytes at a time while eight remain (a `NumericDate` is ten
+/// digits), then one at a time.
+#[inline]
+fn skip_digits(doc: &[u8], mut i: usize) -> usize {
+    while let Some(word) = doc.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let others = non_digit_bytes(u64::from_le_bytes(*word));
+        if others != 0 {
+            return i + others.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    while let Some(b'0'..=b'9') = doc.get(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Flags (top bit) the bytes of `word` that are not ASCII digits. After xor-ing with
+/// `'0'` a digit is a byte below 10, and adding 0x76 carries into the top bit exactly
+/// the bytes from 10 up; a byte already at 0x80 or above is flagged by the or. A
+/// carry out of a byte can only flag a byte above one that is flagged already, so the
+/// lowest flagged byte is exactly the first non-digit.
+#[inline]
+fn non_digit_bytes(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let x = word ^ (ONES * u64::from(b'0'));
+    (x.wrapping_add(ONES * 0x76) | x) & (ONES * 0x80)
 }
 
 /// The UTF-8 check of a string's contents, kept out of line (few strings need it).
@@ -869,16 +956,19 @@ fn trim_ws(mut s: &[u8]) -> &[u8] {
     s
 }
 
-/// `s` starts just past an opening quote; the index of the closing quote.
+/// `s` starts just past an opening quote; the index of the closing quote, and whether
+/// a backslash comes before it.
 #[inline]
-fn string_end(s: &[u8]) -> Option<usize> {
+fn string_end(s: &[u8]) -> Option<(usize, bool)> {
     let mut i = 0usize;
+    let mut escaped = false;
     loop {
         let offset = s.get(i..)?.iter().position(|&b| b == b'"' || b == b'\\')?;
         i = i.checked_add(offset)?;
         if s.get(i) == Some(&b'"') {
-            return Some(i);
+            return Some((i, escaped));
         }
+        escaped = true;
         i = i.checked_add(2)?;
     }
 }
@@ -892,7 +982,7 @@ fn container_end(s: &[u8]) -> Option<usize> {
         match *s.get(i)? {
             b'"' => {
                 let start = i.checked_add(1)?;
-                i = start.checked_add(string_end(s.get(start..)?)?)?;
+                i = start.checked_add(string_end(s.get(start..)?)?.0)?;
             }
             b'{' | b'[' => depth = depth.checked_add(1)?,
             b'}' | b']' => {
@@ -914,8 +1004,8 @@ fn read_value(s: &[u8]) -> Option<(Value<'_>, &[u8])> {
     match *s.first()? {
         b'"' => {
             let body = s.get(1..)?;
-            let n = string_end(body)?;
-            Some((Value::String(Str { raw: body.get(..n)? }), body.get(n.checked_add(1)?..)?))
+            let (n, escaped) = string_end(body)?;
+            Some((Value::String(Str { raw: body.get(..n)?, escaped }), body.get(n.checked_add(1)?..)?))
         }
         b'{' => {
             let (raw, rest) = split(container_end(s)?)?;
@@ -931,41 +1021,107 @@ fn read_value(s: &[u8]) -> Option<(Value<'_>, &[u8])> {
         b'-' | b'0'..=b'9' => {
             let n =
                 s.iter().position(|b| !matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')).unwrap_or(s.len());
-            let (text, rest) = split(n)?;
-            let text = core::str::from_utf8(text).ok()?;
-            Some((Value::Number(Number { text }), rest))
+            let (raw, rest) = split(n)?;
+            Some((Value::Number(Number { raw }), rest))
         }
         _ => None,
     }
 }
 
-/// What [`Object::parse_visiting`] calls with each top-level member.
-pub(crate) type Visitor<'v, 'a> = &'v mut dyn FnMut(Name<'a>, ValueText<'a>);
+/// Validates `doc` the way the header and claim readers do (members visited during
+/// validation) and checks what those readers rely on, for each top-level member: its
+/// name is the [`KnownName`] of its own unescaped text, and a string value equals its
+/// own unescaped text and knows whether it holds an escape. `None` when `doc` does not
+/// validate, `Some(false)` on any disagreement. For the fuzz targets.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn visited_members_agree(doc: &[u8]) -> Option<bool> {
+    let mut agree = true;
+    let mut buf = [0u8; 1024];
+    Object::parse_visiting(doc, u64::MAX, |name, value| {
+        let text = name.text();
+        agree &= text.has_escapes() == text.raw().contains(&b'\\');
+        if let Some(unescaped) = text.unescape_into(&mut buf) {
+            agree &= name.is(&KnownName::new(unescaped));
+        }
+        if let Some(Value::String(s)) = value.value() {
+            agree &= s.has_escapes() == s.raw().contains(&b'\\');
+            if let Some(unescaped) = s.unescape_into(&mut buf) {
+                agree &= s.eq_str(unescaped);
+            }
+        }
+    })
+    .ok()?;
+    Some(agree)
+}
+
+/// What the validating pass tells about each member of the top-level object.
+trait Visit<'a> {
+    /// False when `member` does nothing, so that the text of values is not even sliced.
+    const WANTS_MEMBERS: bool;
+    /// False when the member whose name has this hash is surely not wanted (checked
+    /// before anything is gathered for `member`).
+    fn wants(&self, hash: u32) -> bool;
+    fn member(&mut self, name: Name<'a>, value: ValueText<'a>);
+}
+
+/// Validation alone ([`Object::parse`], and every nested object).
+struct Ignore;
+
+impl<'a> Visit<'a> for Ignore {
+    const WANTS_MEMBERS: bool = false;
+    fn wants(&self, _: u32) -> bool {
+        false
+    }
+    #[inline(always)]
+    fn member(&mut self, _: Name<'a>, _: ValueText<'a>) {}
+}
+
+/// A reader's function, called with each top-level member whose name's
+/// [`filter_bit`] is in the filter ([`Object::parse_visiting`]).
+struct Visiting<F> {
+    filter: u64,
+    visit: F,
+}
+
+impl<'a, F: FnMut(Name<'a>, ValueText<'a>)> Visit<'a> for Visiting<F> {
+    const WANTS_MEMBERS: bool = true;
+    #[inline(always)]
+    fn wants(&self, hash: u32) -> bool {
+        self.filter & filter_bit(hash) != 0
+    }
+    #[inline(always)]
+    fn member(&mut self, name: Name<'a>, value: ValueText<'a>) {
+        (self.visit)(name, value);
+    }
+}
 
 /// The exact text of a member's value that validation just accepted, read into a
 /// [`Value`] only when the visitor wants it.
 #[derive(Clone, Copy)]
 pub(crate) struct ValueText<'a> {
     text: &'a [u8],
+    /// For a string, whether it holds a backslash.
+    escaped: bool,
 }
 
 impl<'a> ValueText<'a> {
     /// The value (`None` only for text that never went through validation).
     pub(crate) fn value(self) -> Option<Value<'a>> {
-        validated_value(self.text)
+        validated_value(self.text, self.escaped)
     }
 }
 
-/// The value whose complete, validated text is `text` (no surrounding whitespace).
-fn validated_value(text: &[u8]) -> Option<Value<'_>> {
+/// The value whose complete, validated text is `text` (no surrounding whitespace);
+/// `escaped` tells whether a string value holds a backslash.
+fn validated_value(text: &[u8], escaped: bool) -> Option<Value<'_>> {
     Some(match *text.first()? {
-        b'"' => Value::String(Str { raw: text.get(1..text.len().checked_sub(1)?)? }),
+        b'"' => Value::String(Str { raw: text.get(1..text.len().checked_sub(1)?)?, escaped }),
         b'{' => Value::Object(Object { raw: text }),
         b'[' => Value::Array(Array { raw: text }),
         b't' => Value::Bool(true),
         b'f' => Value::Bool(false),
         b'n' => Value::Null,
-        _ => Value::Number(Number { text: core::str::from_utf8(text).ok()? }),
+        _ => Value::Number(Number { raw: text }),
     })
 }
 
@@ -1132,7 +1288,7 @@ mod tests {
         ];
         let mut buf = [0u8; 16];
         for (raw, text, expected) in cases {
-            let s = Str { raw };
+            let s = Str::of(raw);
             assert_eq!(s.eq_str(text), expected, "{raw:?} vs {text:?}");
             assert_eq!(s.unescape_into(&mut buf) == Some(text), expected, "{raw:?} unescaped");
         }
@@ -1157,6 +1313,41 @@ mod tests {
         assert_eq!(unescape_one(b"ud800\\u0041"), Err(JsonError::Encoding));
         assert_eq!(unescape_one(b"ud800\\ud800"), Err(JsonError::Encoding));
         assert_eq!(unescape_one(b"udc00"), Err(JsonError::Encoding));
+    }
+
+    /// Names and string values read during validation compare equal to their own
+    /// text, whether written plainly, with escapes, short or long.
+    #[test]
+    fn visited_members_know_their_text() {
+        for doc in [
+            &br#"{"aud":"x","\u0061ud":1}"#[..],
+            br#"{"a":"b","preferred_username":"\u00e9t\u00e9","":"","k\"q":"\\"}"#,
+            br#"{"n":1.5e3,"o":{"p":[true,null]},"exactly8":"12345678","x":"\ud83d\ude00"}"#,
+            "{\"\u{e9}t\u{e9}\":\"caf\u{e9}\",\"s\":\"sp ace\"}".as_bytes(),
+        ] {
+            let valid = Object::parse(doc).is_ok();
+            assert_eq!(visited_members_agree(doc), valid.then_some(true), "{}", String::from_utf8_lossy(doc));
+        }
+        assert_eq!(visited_members_agree(br#"{"aud":"x","\u0061ud":1}"#), None, "a duplicate is refused");
+    }
+
+    /// The word-at-a-time digit scan agrees with a byte-at-a-time one at every byte
+    /// value and position.
+    #[test]
+    fn digit_runs_end_at_the_first_non_digit() {
+        let mut doc = *b"0123456789012345678";
+        for at in 0..doc.len() {
+            for byte in 0..=255u8 {
+                let saved = doc[at];
+                doc[at] = byte;
+                for start in 0..doc.len() {
+                    let expected =
+                        doc[start..].iter().position(|b| !b.is_ascii_digit()).map_or(doc.len(), |p| start + p);
+                    assert_eq!(skip_digits(&doc, start), expected, "byte {byte} at {at}, from {start}");
+                }
+                doc[at] = saved;
+            }
+        }
     }
 
     #[test]
@@ -1205,7 +1396,7 @@ mod tests {
         ];
         let mut buf = [0u8; 8];
         for raw in samples {
-            let s = Str { raw };
+            let s = Str::of(raw);
             let _ = (s.as_plain(), s.unescaped_len(), s.eq_str("a"), s.eq_str(""));
             let _ = s.unescape_into(&mut buf);
             assert!(s.chars().count() <= raw.len());
@@ -1214,7 +1405,7 @@ mod tests {
             let _ = o.get("a");
             let a = Array { raw };
             assert!(a.iter().count() <= raw.len());
-            let n = Number { text: core::str::from_utf8(raw).unwrap_or("-") };
+            let n = Number { raw };
             let _ = n.as_i64();
             for v in a.iter().chain(o.members().map(|(_, v)| v)) {
                 if let Value::String(s) = v {
@@ -1223,7 +1414,7 @@ mod tests {
             }
         }
         // A bad escape is never mistaken for the end of the string.
-        let bad = Str { raw: b"ab\\x" };
+        let bad = Str::of(b"ab\\x");
         assert!(!bad.eq_str("ab"));
         assert_eq!(bad.unescape_into(&mut buf), None);
         assert_eq!(bad.chars().collect::<String>(), "ab");
@@ -1248,7 +1439,7 @@ mod tests {
         for _ in 0..20_000 {
             let len = (next() % 24) as usize;
             let raw: Vec<u8> = (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
-            let s = Str { raw: &raw };
+            let s = Str::of(&raw);
             let n = s.chars().count();
             assert!(n <= raw.len());
             if let Some(t) = s.unescape_into(&mut buf) {

@@ -369,7 +369,7 @@ impl<'a> Header<'a> {
 fn read_header(bytes: &[u8]) -> Result<Header<'_>, Error> {
     let mut fields = HeaderFields::default();
     let mut first_problem = None;
-    let object = Object::parse_visiting(bytes, &mut |name, value| {
+    let object = Object::parse_visiting(bytes, u64::MAX, |name, value| {
         if first_problem.is_none() {
             first_problem = fields.record(name, value).err();
         }
@@ -401,20 +401,25 @@ struct HeaderFields<'a> {
 impl<'a> HeaderFields<'a> {
     /// Takes one header member: refuses the refused ones, keeps the string parameters
     /// jwtguard reads, ignores the rest.
+    #[inline(always)]
     fn record(&mut self, name: Name<'a>, text: ValueText<'a>) -> Result<(), Error> {
         if let Some((_, detail)) = REFUSED_HEADER_MEMBERS.iter().find(|(refused, _)| name.is(refused)) {
             return Err(Error::new(Reason::TokenHeaderUnsupported, detail));
         }
-        let slot = [
-            (&ALG, &mut self.alg),
-            (&KID, &mut self.kid),
-            (&X5T, &mut self.x5t),
-            (&TYP, &mut self.typ),
-            (&CTY, &mut self.cty),
-        ]
-        .into_iter()
-        .find_map(|(parameter, slot)| name.is(parameter).then_some(slot));
-        let Some(slot) = slot else { return Ok(()) };
+        // A chain of constant compares (one switch), not a table of slots built per member.
+        let slot = if name.is(&ALG) {
+            &mut self.alg
+        } else if name.is(&KID) {
+            &mut self.kid
+        } else if name.is(&X5T) {
+            &mut self.x5t
+        } else if name.is(&TYP) {
+            &mut self.typ
+        } else if name.is(&CTY) {
+            &mut self.cty
+        } else {
+            return Ok(());
+        };
         match text.value() {
             Some(Value::String(s)) => {
                 *slot = Some(s);

@@ -23,17 +23,23 @@ pub(crate) enum Round {
 /// Reads a NumericDate, rounding a fraction as `round` says. `None` = malformed.
 pub(crate) fn read(value: Value<'_>, round: Round) -> Option<u64> {
     let Value::Number(n) = value else { return None };
-    parse(n.text(), round)
+    parse(n.bytes(), round)
 }
 
-fn parse(text: &str, round: Round) -> Option<u64> {
-    let bytes = text.as_bytes();
-    let int_len = bytes.iter().position(|&b| !b.is_ascii_digit()).unwrap_or(bytes.len());
-    if int_len == 0 || int_len > 16 {
-        return None; // a sign, or too many digits
+fn parse(bytes: &[u8], round: Round) -> Option<u64> {
+    // The integer part in one pass: at most 16 digits, so the value cannot overflow.
+    let mut value = 0u64;
+    let mut rest = bytes;
+    while let [digit @ b'0'..=b'9', tail @ ..] = rest {
+        if bytes.len() - tail.len() > 16 {
+            return None; // too many digits
+        }
+        value = value * 10 + u64::from(digit - b'0');
+        rest = tail;
     }
-    let (int_part, rest) = bytes.split_at(int_len);
-    let value = int_part.iter().fold(0u64, |value, &b| value * 10 + u64::from(b - b'0'));
+    if rest.len() == bytes.len() {
+        return None; // a sign, or no digit at all
+    }
     if value > MAX_NUMERIC_DATE {
         return None;
     }
@@ -53,6 +59,10 @@ fn parse(text: &str, round: Round) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(text: &str, round: Round) -> Option<u64> {
+        super::parse(text.as_bytes(), round)
+    }
 
     #[test]
     fn integers_and_fractions() {

@@ -11,7 +11,7 @@ use core::ops::Range;
 
 use crate::alg::{Algorithm, AlgorithmSet};
 use crate::error::{Error, Reason};
-use crate::json::{KnownName, Str};
+use crate::json::{filter_bit, KnownName, Str};
 use crate::jws::JwsRules;
 
 /// Most audiences a policy may list.
@@ -113,11 +113,15 @@ pub struct Policy {
     audiences: heapless::Vec<Range<u32>, MAX_AUDIENCES>,
     any_audience: bool,
     issuers: heapless::Vec<Range<u32>, MAX_ISSUERS>,
+    /// Bit `i` set: issuer `i` is a `{tenantid}` template (found once, when it is added).
+    issuer_templates: u32,
     any_issuer: bool,
     /// No issuer named: each key source is bound to its own (see
     /// [`PolicyBuilder::issuers_from_sources`]).
     issuers_from_sources: bool,
     rules: heapless::Vec<ClaimRule, MAX_REQUIRED_CLAIMS>,
+    /// The [`filter_bit`]s of the rules' claim names and fallbacks.
+    rule_name_filter: u64,
     values: heapless::Vec<Range<u32>, MAX_CLAIM_VALUES>,
     token_types: heapless::Vec<Range<u32>, MAX_TOKEN_TYPES>,
     tenants: heapless::Vec<Range<u32>, MAX_TENANTS>,
@@ -147,9 +151,11 @@ impl Policy {
                 audiences: heapless::Vec::new(),
                 any_audience: false,
                 issuers: heapless::Vec::new(),
+                issuer_templates: 0,
                 any_issuer: false,
                 issuers_from_sources: false,
                 rules: heapless::Vec::new(),
+                rule_name_filter: 0,
                 values: heapless::Vec::new(),
                 token_types: heapless::Vec::new(),
                 tenants: heapless::Vec::new(),
@@ -180,6 +186,11 @@ impl Policy {
     /// Allowed issuers; empty when [`Policy::any_issuer`].
     pub fn issuers(&self) -> impl Iterator<Item = &str> + Clone + '_ {
         self.issuers.iter().map(|r| self.text(r))
+    }
+
+    /// [`Policy::issuers`], each with whether it is a `{tenantid}` template.
+    pub(crate) fn issuers_marked(&self) -> impl Iterator<Item = (&str, bool)> + Clone + '_ {
+        self.issuers().enumerate().map(|(i, issuer)| (issuer, self.issuer_templates >> i & 1 == 1))
     }
 
     /// True when the issuer check is waived, explicitly or because the issuers come
@@ -275,6 +286,18 @@ impl Policy {
         let name = KnownName::prehashed(self.rule_name(rule), name_hash);
         let fallback = self.rule_fallback(rule).zip(fallback_hash).map(|(text, hash)| KnownName::prehashed(text, hash));
         (name, fallback)
+    }
+
+    /// The hashes of [`Policy::rule_known_names`] alone: comparing a member's hash
+    /// with them settles most members without building the names.
+    pub(crate) fn rule_hashes(rule: &ClaimRule) -> (u32, Option<u32>) {
+        rule.known_hashes
+    }
+
+    /// The [`filter_bit`]s of every rule's claim name and fallback: a member whose bit
+    /// is clear is none of them.
+    pub(crate) fn rule_name_filter(&self) -> u64 {
+        self.rule_name_filter
     }
 
     pub(crate) fn claim_values<'p>(&'p self, rule: &ClaimRule) -> ClaimValues<'p> {
@@ -399,7 +422,11 @@ impl PolicyBuilder {
         if issuer.is_empty() {
             self.note("an issuer is empty");
         }
+        let index = self.policy.issuers.len();
         let stored = self.store(issuer).is_some_and(|r| self.policy.issuers.push(r).is_ok());
+        if stored && crate::rules::is_template(issuer) {
+            self.policy.issuer_templates |= 1 << index;
+        }
         if !stored {
             self.note("too many issuers or too much policy text");
         }
@@ -533,6 +560,8 @@ impl PolicyBuilder {
         let rule = ClaimRule { name, fallback, known_hashes, values, match_: claim.match_, separator };
         if self.policy.rules.push(rule).is_err() {
             self.note("too many required claims");
+        } else {
+            self.policy.rule_name_filter |= filter_bit(known_hashes.0) | known_hashes.1.map_or(0, filter_bit);
         }
         self
     }

@@ -12,21 +12,21 @@
 
 use crate::claims::Claims;
 use crate::error::{Error, Reason};
-use crate::json::{JsonError, KnownName, Name, Object, Str, Value, ValueText};
+use crate::json::{filter_bit, JsonError, KnownName, Name, Object, Str, Value, ValueText};
 use crate::numeric_date::{self, Round};
 use crate::policy::{ClaimRule, Match, Policy, MAX_REQUIRED_CLAIMS};
 
-/// Validates `payload` as the claims object and picks out, in the same pass, the values
-/// the rules of `policy` read.
-pub(crate) fn read_claims<'a>(payload: &'a [u8], policy: &Policy) -> Result<(Claims<'a>, Found<'a>), JsonError> {
-    let mut rule_names = [(KnownName::new(""), None); MAX_REQUIRED_CLAIMS];
-    for (names, rule) in rule_names.iter_mut().zip(policy.rules()) {
-        *names = policy.rule_known_names(rule);
-    }
-    let rule_names = rule_names.get(..policy.rules().len()).unwrap_or(&[]);
-    let mut found = Found::default();
-    let object = Object::parse_visiting(payload, &mut |name, value| found.record(rule_names, name, value))?;
-    Ok((Claims::new(object), found))
+/// Validates `payload` as the claims object and picks out into `found` (which the
+/// caller gives as `Found::default()`), in the same pass, the values the rules of
+/// `policy` read. `found` is the caller's, so that nothing of that size is moved.
+pub(crate) fn read_claims<'a>(
+    payload: &'a [u8],
+    policy: &Policy,
+    found: &mut Found<'a>,
+) -> Result<Claims<'a>, JsonError> {
+    let filter = REGISTERED_FILTER | policy.rule_name_filter();
+    let object = Object::parse_visiting(payload, filter, |name, value| found.record(policy, name, value))?;
+    Ok(Claims::new(object))
 }
 
 /// Applies every claim rule of `policy` at time `now` (Unix seconds) to the claims
@@ -47,12 +47,12 @@ pub(crate) fn check<S: AsRef<str>>(
     check_audience(found.aud, policy)?;
     check_issuer(found, policy)?;
     if let (true, Some(template)) = (policy.check_key_issuer, key_issuer) {
-        if !issuer_in(found, core::iter::once(template)) {
+        if !issuer_in(found, core::iter::once(marked(template))) {
             return Err(Error::new(Reason::TokenIssuerNotAllowed, "token issuer is not the signing key's issuer"));
         }
     }
     if let Some(issuers) = source_issuers {
-        match issuer_match(found, issuers.iter().map(AsRef::as_ref)) {
+        match issuer_match(found, issuers.iter().map(|issuer| marked(issuer.as_ref()))) {
             IssuerMatch::Exact => {}
             IssuerMatch::Tenant => check_tenant(found, policy)?,
             IssuerMatch::None => {
@@ -85,24 +85,35 @@ pub(crate) struct Found<'a> {
 }
 
 impl<'a> Found<'a> {
-    /// Keeps the value if a rule reads the claim `name` (`rule_names`: the policy's
-    /// required claim names and their fallbacks, in policy order). Names are compared
-    /// after unescaping, so `"\u0065xp"` is `exp`.
-    fn record(&mut self, rule_names: &[(KnownName<'_>, Option<KnownName<'_>>)], name: Name<'a>, text: ValueText<'a>) {
-        let registered = [
-            (&EXP, &mut self.exp),
-            (&NBF, &mut self.nbf),
-            (&IAT, &mut self.iat),
-            (&AUD, &mut self.aud),
-            (&ISS, &mut self.iss),
-            (&TID, &mut self.tid),
-        ];
-        if let Some((_, slot)) = registered.into_iter().find(|(known, _)| name.is(known)) {
-            *slot = text.value();
+    /// Keeps the value if a rule reads the claim `name` (a registered claim, or one of
+    /// `policy`'s required claims or their fallbacks; [`read_claims`] hands over only
+    /// names that pass the filter of those). Names are compared after unescaping, so
+    /// `"\u0065xp"` is `exp`.
+    #[inline(always)]
+    fn record(&mut self, policy: &Policy, name: Name<'a>, text: ValueText<'a>) {
+        // One switch on the hash (the names' hashes are constants), then the text.
+        let registered = match name.hash() {
+            EXP_HASH => Some((&EXP, &mut self.exp)),
+            NBF_HASH => Some((&NBF, &mut self.nbf)),
+            IAT_HASH => Some((&IAT, &mut self.iat)),
+            AUD_HASH => Some((&AUD, &mut self.aud)),
+            ISS_HASH => Some((&ISS, &mut self.iss)),
+            TID_HASH => Some((&TID, &mut self.tid)),
+            _ => None,
+        };
+        if let Some((known, slot)) = registered {
+            if name.is(known) {
+                *slot = text.value();
+            }
         }
         let slots = self.required.iter_mut().zip(self.fallbacks.iter_mut());
-        for ((rule_name, fallback), (slot, fallback_slot)) in rule_names.iter().zip(slots) {
-            if name.is(rule_name) {
+        for (rule, (slot, fallback_slot)) in policy.rules().iter().zip(slots) {
+            let (name_hash, fallback_hash) = Policy::rule_hashes(rule);
+            if name.hash() != name_hash && fallback_hash != Some(name.hash()) {
+                continue;
+            }
+            let (rule_name, fallback) = policy.rule_known_names(rule);
+            if name.is(&rule_name) {
                 *slot = text.value();
             } else if fallback.as_ref().is_some_and(|f| name.is(f)) {
                 *fallback_slot = text.value();
@@ -118,6 +129,18 @@ const IAT: KnownName<'static> = KnownName::new("iat");
 const AUD: KnownName<'static> = KnownName::new("aud");
 const ISS: KnownName<'static> = KnownName::new("iss");
 const TID: KnownName<'static> = KnownName::new("tid");
+const EXP_HASH: u32 = EXP.hash();
+const NBF_HASH: u32 = NBF.hash();
+const IAT_HASH: u32 = IAT.hash();
+const AUD_HASH: u32 = AUD.hash();
+const ISS_HASH: u32 = ISS.hash();
+const TID_HASH: u32 = TID.hash();
+const REGISTERED_FILTER: u64 = filter_bit(EXP_HASH)
+    | filter_bit(NBF_HASH)
+    | filter_bit(IAT_HASH)
+    | filter_bit(AUD_HASH)
+    | filter_bit(ISS_HASH)
+    | filter_bit(TID_HASH);
 
 fn time_claim(value: Option<Value<'_>>, name: &'static str, round: Round) -> Result<Option<u64>, Error> {
     match value {
@@ -185,7 +208,7 @@ fn check_issuer(found: &Found<'_>, policy: &Policy) -> Result<(), Error> {
     if policy.any_issuer() {
         return Ok(());
     }
-    match issuer_match(found, policy.issuers()) {
+    match issuer_match(found, policy.issuers_marked()) {
         IssuerMatch::Exact => Ok(()),
         IssuerMatch::Tenant => check_tenant(found, policy),
         IssuerMatch::None => {
@@ -232,22 +255,29 @@ fn check_tenant(found: &Found<'_>, policy: &Policy) -> Result<(), Error> {
 /// by the token's `tid`.
 pub const TENANT_TEMPLATE: &str = "{tenantid}";
 
+/// An issuer with whether it is a `{tenantid}` template, as [`issuer_match`] takes it.
+fn marked(issuer: &str) -> (&str, bool) {
+    (issuer, is_template(issuer))
+}
+
 /// True when the token's `iss` is a string equal to one of `issuers`, where each
 /// `{tenantid}` in an issuer is filled with the token's `tid` (a non-empty string
-/// without `/`; a token without one matches no template).
-fn issuer_in<'i>(found: &Found<'_>, issuers: impl Iterator<Item = &'i str> + Clone) -> bool {
+/// without `/`; a token without one matches no template). Each issuer comes with
+/// whether it is a template ([`marked`], or the policy's own marks).
+fn issuer_in<'i>(found: &Found<'_>, issuers: impl Iterator<Item = (&'i str, bool)> + Clone) -> bool {
     issuer_match(found, issuers) != IssuerMatch::None
 }
 
 /// How the token's `iss` matches `issuers` (see [`issuer_in`]); an exact match wins.
-fn issuer_match<'i>(found: &Found<'_>, issuers: impl Iterator<Item = &'i str> + Clone) -> IssuerMatch {
+fn issuer_match<'i>(found: &Found<'_>, issuers: impl Iterator<Item = (&'i str, bool)> + Clone) -> IssuerMatch {
     let Some(iss) = found.iss.and_then(|v| v.as_str()) else { return IssuerMatch::None };
     // The common case first: the token's issuer is listed as it is. A template is never
     // an exact match (a token claiming the literal `{tenantid}` text fits no tenant).
-    if issuers.clone().any(|issuer| iss.eq_str(issuer) && !is_template(issuer)) {
+    if issuers.clone().any(|(issuer, template)| !template && iss.eq_str(issuer)) {
         return IssuerMatch::Exact;
     }
-    if !issuers.clone().any(is_template) {
+    let templates = issuers.filter_map(|(issuer, template)| template.then_some(issuer));
+    if templates.clone().next().is_none() {
         return IssuerMatch::None;
     }
     let mut iss_buf = [0u8; crate::jwk::MAX_ISSUER_LEN * 2];
@@ -257,7 +287,7 @@ fn issuer_match<'i>(found: &Found<'_>, issuers: impl Iterator<Item = &'i str> + 
     if tid.is_empty() || tid.contains('/') {
         return IssuerMatch::None;
     }
-    match issuers.filter(|i| is_template(i)).any(|template| matches_template(iss, template, tid)) {
+    match templates.into_iter().any(|template| matches_template(iss, template, tid)) {
         true => IssuerMatch::Tenant,
         false => IssuerMatch::None,
     }
@@ -365,7 +395,7 @@ fn scalar_is(value: Value<'_>, wanted: &str) -> bool {
 /// boundaries.
 fn split_contains(s: Str<'_>, separator: &str, wanted: &str) -> bool {
     let (sep, wanted) = (separator.as_bytes(), wanted.as_bytes());
-    if !s.raw().contains(&b'\\') {
+    if !s.has_escapes() {
         // Without escapes the raw bytes are the text.
         return match sep {
             [one] => s.raw().split(|b| b == one).any(|part| part == wanted),
@@ -455,7 +485,8 @@ mod tests {
     use crate::policy::RequiredClaim;
 
     fn outcome(payload: &str, policy: &Policy) -> Result<(), Reason> {
-        let (_, found) = read_claims(payload.as_bytes(), policy).map_err(|_| Reason::TokenMalformed)?;
+        let mut found = Found::default();
+        read_claims(payload.as_bytes(), policy, &mut found).map_err(|_| Reason::TokenMalformed)?;
         check::<&str>(&found, None, None, policy, 1_000).map_err(|e| e.reason())
     }
 

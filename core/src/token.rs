@@ -73,7 +73,8 @@ pub fn verify_in<'a, S: AsRef<str>>(
     }
     let (jws, index) = jws::verify_in(token, &keys, policy.jws_rules(), scratch)?;
     policy.check_token_type(jws.header().typ())?;
-    let (claims, found) = rules::read_claims(jws.payload(), policy).map_err(payload_error)?;
+    let mut found = rules::Found::default();
+    let claims = rules::read_claims(jws.payload(), policy, &mut found).map_err(payload_error)?;
     let source_issuers = sets.get(index).and_then(|(_, issuers)| *issuers);
     rules::check(&found, jws.key().issuer(), source_issuers, policy, now)?;
     Ok((VerifiedToken { jws, claims }, index))
@@ -156,8 +157,16 @@ pub mod fuzzing {
     /// Parses `payload` and applies `policy`'s claim rules at `now`, as if a key without
     /// an `issuer` member had verified it.
     pub fn check_claims(payload: &[u8], policy: &Policy, now: u64) -> Result<(), Error> {
-        let (_, found) = rules::read_claims(payload, policy).map_err(payload_error)?;
+        let mut found = rules::Found::default();
+        rules::read_claims(payload, policy, &mut found).map_err(payload_error)?;
         rules::check::<&str>(&found, None, None, policy, now)
+    }
+
+    /// See `json::visited_members_agree`: whether the members the header and claim
+    /// readers see during validation compare equal to their own text (`None` for a
+    /// document that does not validate).
+    pub fn visited_members_agree(doc: &[u8]) -> Option<bool> {
+        crate::json::visited_members_agree(doc)
     }
 
     /// Everything [`verify`](super::verify) does except hashing and the signature:

@@ -72,6 +72,14 @@ pub(crate) fn of_text_in(doc: &[u8], start: usize, end: usize) -> u32 {
     finish(state, text.len() as u64)
 }
 
+/// [`of_text`] of a text of `len` < 8 bytes given as one little-endian word (its
+/// bytes from `len` up zero).
+#[inline]
+pub(crate) fn of_short(word: u64, len: usize) -> u32 {
+    let state = if len == 0 { SEED } else { fold(SEED, word) };
+    finish(state, len as u64)
+}
+
 /// The last partial word of a text: its bytes, little-endian, zero-padded.
 const fn words_tail(mut rest: &[u8]) -> u64 {
     let mut last = 0u64;
@@ -127,6 +135,13 @@ impl Hasher {
         let state = if self.pending_len == 0 { self.state } else { fold(self.state, self.pending) };
         finish(state, self.len)
     }
+}
+
+/// The bit of a 64-bit filter that a name with `hash` sets: a reader OR-s the bits of
+/// the names it wants and skips, with one test, every name whose bit is clear.
+#[inline]
+pub(crate) const fn filter_bit(hash: u32) -> u64 {
+    1 << (hash % 64)
 }
 
 /// A member name a reader looks for, hashed once (at compile time for constants).
@@ -225,6 +240,17 @@ mod tests {
         assert_ne!(of_text(b"aud"), of_text(b"aue"));
     }
 
+    /// The hash of a short name read as one word agrees with [`of_text`].
+    #[test]
+    fn short_words_hash_like_their_text() {
+        let text = b"abcdefg\xe9";
+        for len in 0..8 {
+            let mut word = [0u8; 8];
+            word[..len].copy_from_slice(&text[..len]);
+            assert_eq!(of_short(u64::from_le_bytes(word), len), of_text(&text[..len]), "length {len}");
+        }
+    }
+
     #[test]
     fn escaped_names_hash_like_their_text() {
         for (raw, text) in [
@@ -233,7 +259,7 @@ mod tests {
             (br"\u00E9t\u00e9", "été"),
             (br"\ud83d\uDE00 long enough to span words", "😀 long enough to span words"),
         ] {
-            assert_eq!(of_escaped(Str { raw }), of_text(text.as_bytes()), "{text}");
+            assert_eq!(of_escaped(Str::of(raw)), of_text(text.as_bytes()), "{text}");
         }
     }
 
@@ -241,7 +267,7 @@ mod tests {
     fn known_names_match_after_unescaping_only_when_equal() {
         const AUD: KnownName<'static> = KnownName::new("aud");
         let name = |raw: &'static [u8]| {
-            let text = Str { raw };
+            let text = Str::of(raw);
             let hash = if raw.contains(&b'\\') { of_escaped(text) } else { of_text(raw) };
             Name::new(text, hash)
         };
@@ -251,6 +277,6 @@ mod tests {
         assert!(!name(b"au").is(&AUD));
         assert!(!name(br"\u0061ue").is(&AUD));
         // A forged hash alone never makes a match.
-        assert!(!Name::new(Str { raw: b"xyz" }, AUD.hash).is(&AUD));
+        assert!(!Name::new(Str::of(b"xyz"), AUD.hash).is(&AUD));
     }
 }

@@ -90,9 +90,15 @@ pub fn claims(data: &[u8]) {
 
 /// `json`: the strict reader against `serde_json`. Whenever ours accepts, serde_json
 /// accepts too and both agree on every member name and string value; when ours reports
-/// a duplicate, serde_json (which would silently keep one) sees the duplicate too.
+/// a duplicate, serde_json (which would silently keep one) sees the duplicate too. The
+/// validation that hands members to the header and claim readers accepts the same
+/// documents, and each member it hands over compares equal to its own text.
 pub fn json(data: &[u8]) {
     let theirs = json_tree::parse(data);
+    // The readers that pick members out during validation see the same document.
+    let visited = jwtguard_core::fuzzing::visited_members_agree(data);
+    assert_ne!(visited, Some(false), "a visited member does not compare equal to its own text");
+    assert_eq!(visited.is_some(), Object::parse(data).is_ok(), "visiting and plain validation disagree");
     match Object::parse(data) {
         Ok(ours) => match theirs {
             Some(theirs) => json_tree::assert_same_object(ours, &theirs),

@@ -707,8 +707,10 @@ impl<'a> Parser<'a> {
 
     /// `pos` is at the opening quote; leaves `pos` just past the closing quote and
     /// returns whether the contents hold an escape. Inlined into its callers (names
-    /// and values): most strings are short, so the call would cost more than the scan.
-    #[inline(always)]
+    /// and values) in hosted builds: most strings are short, so the call would cost
+    /// more than the scan. `no_std` builds (firmware, WebAssembly) keep one copy, for
+    /// size.
+    #[cfg_attr(feature = "std", inline(always))]
     fn string(&mut self) -> Result<bool, JsonError> {
         let doc = self.doc;
         let start = self.pos + 1;
@@ -762,7 +764,7 @@ impl<'a> Parser<'a> {
 
     /// `pos` is at a member name's opening quote: validates it like any string and
     /// returns it with the hash of its unescaped text.
-    #[inline(always)]
+    #[cfg_attr(feature = "std", inline(always))]
     fn name(&mut self) -> Result<Name<'a>, JsonError> {
         let start = self.pos + 1;
         // Most names are short ASCII words ("iss", "exp", "roles"): when the closing

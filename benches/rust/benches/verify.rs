@@ -53,6 +53,8 @@ fn verify(c: &mut Criterion) {
         );
         bench_raw::<RingRaw>(&mut group, "ring-raw", case);
         bench_raw::<AwsLcRaw>(&mut group, "aws-lc-rs-raw", case);
+        let mut openssl = OpensslRaw::check("openssl-raw", case);
+        group.bench_function("openssl-raw", |b| b.iter(|| assert!(black_box(&mut openssl).verify())));
         group.finish();
     }
 }

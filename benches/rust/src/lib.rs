@@ -592,3 +592,81 @@ impl RawVerifier for AwsLcRaw {
         self.0.verify_sig(message, signature).is_ok()
     }
 }
+
+// ---------------------------------------------------------------------------------
+// OpenSSL's raw verify in the same run: what `openssl speed` times, measured by
+// criterion between the other rows of a group, so that the targets stated against
+// OpenSSL compare two figures taken minutes apart instead of a whole run apart.
+
+/// OpenSSL (the system's libcrypto, through the `openssl` crate) as `openssl speed`
+/// runs it: a verification context prepared once, the SHA-256 digest of the signing
+/// input computed once, and each call one `EVP_PKEY_verify` of that digest (PKCS #1
+/// v1.5 for RSA, a DER signature for ECDSA P-256).
+pub struct OpensslRaw {
+    ctx: openssl::pkey_ctx::PkeyCtx<openssl::pkey::Public>,
+    digest: [u8; 32],
+    signature: Vec<u8>,
+}
+
+impl OpensslRaw {
+    /// Prepares `case`'s key and checks that its signature verifies and that one
+    /// flipped bit of the signature, or of the digest, does not.
+    pub fn check(name: &str, case: &TokenCase) -> OpensslRaw {
+        use openssl::bn::{BigNum, BigNumContext};
+        use openssl::ec::{EcGroup, EcKey, EcPoint};
+        use openssl::ecdsa::EcdsaSig;
+        use openssl::nid::Nid;
+        use openssl::pkey::PKey;
+        use openssl::rsa::{Padding, Rsa};
+
+        let number = |bytes: &[u8]| BigNum::from_slice(bytes).expect("a big number");
+        let signature = case.signature();
+        let (key, signature) = match case.alg.as_str() {
+            "RS256" => {
+                let rsa = Rsa::from_public_components(number(&case.jwk_bytes("n")), number(&case.jwk_bytes("e")))
+                    .expect("OpenSSL takes the RSA key");
+                (PKey::from_rsa(rsa).expect("an RSA PKey"), signature)
+            }
+            _ => {
+                let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("P-256");
+                let mut bn = BigNumContext::new().expect("a BN_CTX");
+                let point = EcPoint::from_bytes(&group, &case.ec_point(), &mut bn).expect("a P-256 point");
+                let ec = EcKey::from_public_key(&group, &point).expect("OpenSSL takes the EC key");
+                let (r, s) = signature.split_at(signature.len() / 2);
+                let der = EcdsaSig::from_private_components(number(r), number(s)).and_then(|sig| sig.to_der());
+                (PKey::from_ec_key(ec).expect("an EC PKey"), der.expect("a DER ECDSA signature"))
+            }
+        };
+        let mut ctx = openssl::pkey_ctx::PkeyCtx::new(&key).expect("an EVP_PKEY_CTX");
+        ctx.verify_init().expect("verify_init");
+        if case.alg == "RS256" {
+            ctx.set_rsa_padding(Padding::PKCS1).expect("PKCS #1 v1.5 padding");
+        }
+        ctx.set_signature_md(openssl::md::Md::sha256()).expect("SHA-256");
+        let digest = openssl::sha::sha256(case.signing_input().as_bytes());
+        let mut raw = OpensslRaw { ctx, digest, signature };
+        assert!(raw.verify(), "{name} rejects the valid {} signature", case.alg);
+        let mut bad = raw.signature.clone();
+        let mid = bad.len() / 2;
+        bad[mid] ^= 1;
+        assert!(!raw.verify_with(&digest, &bad), "{name} accepts a bad {} signature", case.alg);
+        let mut other = digest;
+        other[7] ^= 1;
+        let signature = raw.signature.clone();
+        assert!(!raw.verify_with(&other, &signature), "{name} accepts a changed {} digest", case.alg);
+        raw
+    }
+
+    /// One `EVP_PKEY_verify` of the prepared digest and signature.
+    #[inline]
+    pub fn verify(&mut self) -> bool {
+        let (digest, signature) = (self.digest, std::mem::take(&mut self.signature));
+        let ok = self.verify_with(&digest, &signature);
+        self.signature = signature;
+        ok
+    }
+
+    fn verify_with(&mut self, digest: &[u8], signature: &[u8]) -> bool {
+        self.ctx.verify(digest, signature).unwrap_or(false)
+    }
+}

@@ -38,8 +38,15 @@ touch "$stamp"
 cargo bench --locked --bench verify --bench verify_jsonwebtoken_rust_crypto --bench jwe -- "$@"
 
 case " $* " in
-*" --test "* | *" --list "*) exit 0 ;;
+*" --test "* | *" --list "*)
+    # The interleaved comparison's checks, a few rounds.
+    cargo run --locked --release --quiet --example paired 3 >/dev/null
+    exit 0
+    ;;
 esac
+
+# jwtguard and OpenSSL's raw verify interleaved, for the targets stated against OpenSSL.
+cargo run --locked --release --quiet --example paired 300 "$CARGO_TARGET_DIR/paired.json"
 
 speed="$CARGO_TARGET_DIR/openssl-speed.txt"
 if [ "${OPENSSL_SPEED:-1}" != 0 ]; then

@@ -670,3 +670,45 @@ impl OpensslRaw {
         self.ctx.verify(digest, signature).unwrap_or(false)
     }
 }
+
+/// `parse-and-claims/jwtguard`: everything `jwtguard_core::verify` does except SHA-256
+/// and the signature (size, segments, base64url, header rules, algorithm list, payload
+/// JSON, claim rules), on the RS256-2048 (Entra-sized) token, through the core's
+/// `fuzzing::parse_and_check_unverified`. Checked before it is timed: the fixture's
+/// policy accepts the token, and policies for another audience or issuer refuse it.
+#[cfg(feature = "unverified-parse")]
+pub struct ParseAndClaims {
+    token: Vec<u8>,
+    policy: jwtguard_core::Policy,
+    now: u64,
+    scratch: Vec<u8>,
+}
+
+#[cfg(feature = "unverified-parse")]
+impl ParseAndClaims {
+    pub fn check(fixture: &Fixture) -> ParseAndClaims {
+        use jwtguard_core::fuzzing::parse_and_check_unverified;
+        let token = fixture.case("rs256_2048").token.clone().into_bytes();
+        let mut scratch = vec![0u8; jwtguard_core::DEFAULT_MAX_TOKEN_LEN];
+        for other in [fixture.policy_other_audience(), fixture.policy_other_issuer()] {
+            let other = jwtguard_policy(&other);
+            let refused = parse_and_check_unverified(&token, &other, fixture.now, &mut scratch).is_err();
+            assert!(refused, "claim rules not applied");
+        }
+        let mut op = ParseAndClaims { token, policy: jwtguard_policy(&fixture.policy), now: fixture.now, scratch };
+        op.run();
+        op
+    }
+
+    /// One token; panics if it is refused.
+    #[inline]
+    pub fn run(&mut self) {
+        jwtguard_core::fuzzing::parse_and_check_unverified(
+            std::hint::black_box(&self.token),
+            &self.policy,
+            self.now,
+            &mut self.scratch,
+        )
+        .expect("jwtguard parses and accepts the claims");
+    }
+}

@@ -189,8 +189,8 @@ impl Policy {
     }
 
     /// [`Policy::issuers`], each with whether it is a `{tenantid}` template.
-    pub(crate) fn issuers_marked(&self) -> impl Iterator<Item = (&str, bool)> + Clone + '_ {
-        self.issuers().enumerate().map(|(i, issuer)| (issuer, self.issuer_templates >> i & 1 == 1))
+    pub(crate) fn issuers_marked(&self) -> impl Iterator<Item = (&str, Option<bool>)> + Clone + '_ {
+        self.issuers().enumerate().map(|(i, issuer)| (issuer, Some(self.issuer_templates >> i & 1 == 1)))
     }
 
     /// True when the issuer check is waived, explicitly or because the issuers come

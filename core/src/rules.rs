@@ -47,12 +47,12 @@ pub(crate) fn check<S: AsRef<str>>(
     check_audience(found.aud, policy)?;
     check_issuer(found, policy)?;
     if let (true, Some(template)) = (policy.check_key_issuer, key_issuer) {
-        if !issuer_in(found, core::iter::once(marked(template))) {
+        if !issuer_in(found, core::iter::once((template, None))) {
             return Err(Error::new(Reason::TokenIssuerNotAllowed, "token issuer is not the signing key's issuer"));
         }
     }
     if let Some(issuers) = source_issuers {
-        match issuer_match(found, issuers.iter().map(|issuer| marked(issuer.as_ref()))) {
+        match issuer_match(found, issuers.iter().map(|issuer| (issuer.as_ref(), None))) {
             IssuerMatch::Exact => {}
             IssuerMatch::Tenant => check_tenant(found, policy)?,
             IssuerMatch::None => {
@@ -255,28 +255,31 @@ fn check_tenant(found: &Found<'_>, policy: &Policy) -> Result<(), Error> {
 /// by the token's `tid`.
 pub const TENANT_TEMPLATE: &str = "{tenantid}";
 
-/// An issuer with whether it is a `{tenantid}` template, as [`issuer_match`] takes it.
-fn marked(issuer: &str) -> (&str, bool) {
-    (issuer, is_template(issuer))
+/// Whether `issuer` is a `{tenantid}` template: `mark` when its owner knew (the policy
+/// marks its issuers once), else found now. Only ever asked of an issuer the token's
+/// `iss` equals, or when no issuer equals it, so unmarked lists cost no scan per token
+/// in the common case.
+fn template(issuer: &str, mark: Option<bool>) -> bool {
+    mark.unwrap_or_else(|| is_template(issuer))
 }
 
 /// True when the token's `iss` is a string equal to one of `issuers`, where each
 /// `{tenantid}` in an issuer is filled with the token's `tid` (a non-empty string
 /// without `/`; a token without one matches no template). Each issuer comes with
-/// whether it is a template ([`marked`], or the policy's own marks).
-fn issuer_in<'i>(found: &Found<'_>, issuers: impl Iterator<Item = (&'i str, bool)> + Clone) -> bool {
+/// whether it is a template, when that is known ([`template`]).
+fn issuer_in<'i>(found: &Found<'_>, issuers: impl Iterator<Item = (&'i str, Option<bool>)> + Clone) -> bool {
     issuer_match(found, issuers) != IssuerMatch::None
 }
 
 /// How the token's `iss` matches `issuers` (see [`issuer_in`]); an exact match wins.
-fn issuer_match<'i>(found: &Found<'_>, issuers: impl Iterator<Item = (&'i str, bool)> + Clone) -> IssuerMatch {
+fn issuer_match<'i>(found: &Found<'_>, issuers: impl Iterator<Item = (&'i str, Option<bool>)> + Clone) -> IssuerMatch {
     let Some(iss) = found.iss.and_then(|v| v.as_str()) else { return IssuerMatch::None };
     // The common case first: the token's issuer is listed as it is. A template is never
     // an exact match (a token claiming the literal `{tenantid}` text fits no tenant).
-    if issuers.clone().any(|(issuer, template)| !template && iss.eq_str(issuer)) {
+    if issuers.clone().any(|(issuer, mark)| iss.eq_str(issuer) && !template(issuer, mark)) {
         return IssuerMatch::Exact;
     }
-    let templates = issuers.filter_map(|(issuer, template)| template.then_some(issuer));
+    let templates = issuers.filter_map(|(issuer, mark)| template(issuer, mark).then_some(issuer));
     if templates.clone().next().is_none() {
         return IssuerMatch::None;
     }
